@@ -1,0 +1,77 @@
+"""Command handlers: thin wrappers that open the database and call the same services as the GUI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from fazhi_desktop.reports import numbers
+from fazhi_desktop.services import demo as demo_data
+from fazhi_desktop.services import stats as stats_service
+from fazhi_desktop.services.records import default_actor
+from fazhi_desktop.services.units import create_unit, get_unit
+from fazhi_desktop.storage.database import Database, open_database
+
+
+def _open(args: argparse.Namespace) -> Database:
+    return open_database(args.db, args.db_url)
+
+
+def gui(args: argparse.Namespace) -> int:
+    from fazhi_desktop.gui.app import run_gui
+
+    return run_gui(args)
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("，", ",").replace("、", ",").split(",") if part.strip()]
+
+
+def init(args: argparse.Namespace) -> int:
+    db = _open(args)
+    with db.engine.begin() as conn:
+        unit = create_unit(conn, {
+            "name": args.unit_name, "kind": args.kind, "county": args.county, "addressee": args.addressee,
+            "issuers": _split(args.issuer), "villages": _split(args.villages),
+        }, default_actor())
+    print(f"已创建单位「{unit.name}」（{unit.county}），村(社区) {len(unit.villages)} 个。")
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    db = _open(args)
+    unit = demo_data.load_demo(db.engine)
+    print(f"已载入示例单位「{unit.name}」的 2022、2023 年台账。可运行：fazhi-desktop stats --year 2023")
+    return 0
+
+
+def _plain(value) -> str:
+    if isinstance(value, float):
+        return numbers.percent(value)
+    if value is None:
+        return "无（基数为0）"
+    return str(value)
+
+
+def stats(args: argparse.Namespace) -> int:
+    db = _open(args)
+    with db.engine.connect() as conn:
+        unit = get_unit(conn, args.unit)
+        current, previous = stats_service.compute_with_previous(conn, unit, args.year)
+    if args.format == "json":
+        json.dump(current, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    print(f"{unit.name} {args.year} 年统计指标（上年 {args.year - 1}）")
+    for ind in stats_service.INDICATORS:
+        value = current[ind.key]
+        if ind.kind == "breakdown":
+            parts = "、".join(f"{k} {v}" for k, v in value.items() if v) or "无"
+            print(f"  {ind.category:<6} {ind.label}：{parts}")
+            continue
+        unit_text = "" if ind.kind == "rate" else ind.unit
+        delta = stats_service.change(value, previous[ind.key])
+        delta_text = "" if delta is None or ind.kind == "rate" else f"（上年 {previous[ind.key]}，增减 {delta:+d}）"
+        print(f"  {ind.category:<6} {ind.label}：{_plain(value)}{unit_text}{delta_text}")
+    return 0

@@ -1,0 +1,71 @@
+"""Argument parsing with Chinese help and error messages."""
+
+from __future__ import annotations
+
+import argparse
+
+from fazhi_desktop import __version__
+from fazhi_desktop.cli import commands
+
+# argparse's own words, in Chinese (it looks them up through its module-level ``_``).
+_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "expected one argument": "需要一个参数值",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid %(type)s value: %(value)r": "无效的值：%(value)r",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+}
+argparse._ = lambda text: _ZH.get(text, text)  # type: ignore[attr-defined]
+
+
+class UsageError(Exception):
+    pass
+
+
+class ChineseParser(argparse.ArgumentParser):
+    def error(self, message: str):  # never exits on its own; main() maps this to exit code 2
+        raise UsageError(message)
+
+
+def year(text: str) -> int:
+    if not text.isdigit() or not 1949 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"年份应为四位数字，例如 2023，现为「{text}」")
+    return int(text)
+
+
+def build_parser() -> ChineseParser:
+    p = ChineseParser(prog="fazhi-desktop", description="法治建设台账与年度报告。不带子命令时打开图形界面。")
+    p.add_argument("--version", action="version", version=f"fazhi-desktop {__version__}",
+                   help="显示版本号并退出")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--db", metavar="文件", help="SQLite 数据库文件（默认在用户数据文件夹中）")
+    g.add_argument("--db-url", metavar="地址", help="SQLAlchemy 数据库地址，例如 postgresql+psycopg://…")
+    p.add_argument("--unit", metavar="单位", help="数据库中有多个单位时，指定要操作的单位名称")
+    p.set_defaults(handler=commands.gui, command=None)
+    sub = p.add_subparsers(dest="command", metavar="子命令", parser_class=ChineseParser)
+
+    s = sub.add_parser("init", help="创建单位（与图形界面首次运行向导相同）")
+    s.add_argument("--unit", dest="unit_name", required=True, metavar="名称", help="单位名称，例如 肖咀镇")
+    s.add_argument("--kind", default="镇", metavar="类型", help="单位类型：镇、乡、民族乡、街道（默认 镇）")
+    s.add_argument("--county", required=True, metavar="名称", help="所属县(区)")
+    s.add_argument("--addressee", required=True, metavar="文字", help="主送机关，例如 县法治办")
+    s.add_argument("--issuer", required=True, metavar="文字", help="落款机关，两个机关用逗号分隔")
+    s.add_argument("--villages", required=True, metavar="A,B,C", help="村(社区)名单，用逗号分隔")
+    s.set_defaults(handler=commands.init)
+
+    s = sub.add_parser("demo", help="载入示例单位肖咀镇及其2023年台账")
+    s.set_defaults(handler=commands.demo)
+
+    s = sub.add_parser("stats", help="显示统计指标")
+    s.add_argument("--year", type=year, required=True, metavar="年份")
+    s.add_argument("--format", choices=("json", "table"), default="table", help="输出格式（默认 table）")
+    s.set_defaults(handler=commands.stats)
+
+    return p

@@ -1,0 +1,1 @@
+"""Domain layer: ledger declarations, field types, validation. No Qt, no database session."""

@@ -1,0 +1,61 @@
+"""One exception hierarchy for the whole program.
+
+Every error a user can cause is a ``UserError`` carrying a Chinese message; the CLI maps it to exit 1 and the GUI to a
+plain dialog. Anything else is a bug: logged with its traceback, shown as a friendly message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class FazhiError(Exception):
+    """Base of all the program's own errors."""
+
+
+class UserError(FazhiError):
+    """Bad input or an unusable file; the message is Chinese and meant for the user."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation finding about one field (or the whole record when ``field`` is empty)."""
+
+    field: str
+    label: str
+    message: str
+    warning: bool = False
+    row: int | None = None  # Excel row number, when the record came from a workbook
+    sheet: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.sheet:
+            where.append(f"工作表「{self.sheet}」")
+        if self.row is not None:
+            where.append(f"第{self.row}行")
+        if self.label:
+            where.append(f"「{self.label}」")
+        prefix = " ".join(where)
+        kind = "提示：" if self.warning else ""
+        return f"{prefix}：{kind}{self.message}" if prefix else f"{kind}{self.message}"
+
+
+class ValidationError(UserError):
+    """A record (or a batch of records) failed validation; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = [p for p in problems if not p.warning]
+        super().__init__("\n".join(str(p) for p in self.problems) or "数据校验未通过")
+
+
+class NotFoundError(UserError):
+    pass
+
+
+class DatabaseTooNewError(UserError):
+    pass
+
+
+class DatabaseLockedError(UserError):
+    pass

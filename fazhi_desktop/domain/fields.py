@@ -1,0 +1,278 @@
+"""Field types and the ``Field`` declaration every ledger is built from.
+
+A field knows its stable key (column name, Excel metadata, data packages), its Chinese label, its type, choices and
+rules. Storage, forms, Excel and statistics all read these declarations; nothing else spells a label or choice list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    LONGTEXT = "longtext"
+    DATE = "date"
+    INT = "int"
+    YEAR = "year"
+    MONEY = "money"
+    BOOL = "bool"
+    CHOICE = "choice"
+    MULTICHOICE = "multichoice"
+    VILLAGE = "village"
+    IDCARD = "idcard"
+    PHONE = "phone"
+    TEXTLIST = "textlist"  # ordered list of short texts (villages, issuing bodies)
+    TEXTMAP = "textmap"  # section key → text (report drafts)
+
+
+# Multichoice values are stored as ``|a|b|`` so that one SQL ``LIKE '%|a|%'`` counts them on any database.
+MULTI_SEP = "|"
+
+MAX_INT = 2_000_000_000
+MAX_MONEY = Decimal("9999999999.99")
+MIN_YEAR, MAX_YEAR = 1949, 2100
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_PHONE_RE = re.compile(r"^[0-9][0-9\- ]{2,19}$")
+_TRUE = {"是", "true", "1", "yes", "y", "√", "✓", "有"}
+_FALSE = {"否", "false", "0", "no", "n", "×", "无", ""}
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    type: FieldType
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default: Any = None
+    help: str = ""
+    max_length: int | None = None
+
+    @property
+    def is_choice(self) -> bool:
+        return self.type in (FieldType.CHOICE, FieldType.MULTICHOICE)
+
+
+class CoercionError(ValueError):
+    """Raised with a Chinese reason when a raw value cannot become the field's type."""
+
+
+def parse_date(raw: Any) -> dt.date | None:
+    if raw is None:
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = str(raw).strip()
+    if not text:
+        return None
+    text = text.split(" ")[0] if re.match(r"^\d{4}-\d{1,2}-\d{1,2} \d", text) else text
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            try:
+                value = dt.date(y, mo, d)
+            except ValueError:
+                raise CoercionError(f"日期「{text}」不存在") from None
+            if not MIN_YEAR <= value.year <= MAX_YEAR:
+                raise CoercionError(f"日期「{text}」的年份不合理")
+            return value
+    raise CoercionError(f"无法识别的日期「{text}」，请写成 2023-05-04 或 2023年5月4日")
+
+
+def _parse_int(raw: Any, lo: int = 0, hi: int = MAX_INT) -> int | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool):
+        raise CoercionError("应填写数字")
+    if isinstance(raw, float):
+        if not raw.is_integer():
+            raise CoercionError(f"应为整数，现为「{raw}」")
+        raw = int(raw)
+    if isinstance(raw, str):
+        text = raw.strip().replace(",", "").replace("，", "")
+        if re.fullmatch(r"-?\d+(\.0+)?", text) is None:
+            raise CoercionError(f"应为整数，现为「{raw.strip()}」")
+        raw = int(float(text)) if "." in text else int(text)
+    if not isinstance(raw, int):
+        raise CoercionError(f"应为整数，现为「{raw}」")
+    if raw < lo:
+        raise CoercionError("不能为负数" if lo == 0 else f"不能小于{lo}")
+    if raw > hi:
+        raise CoercionError(f"数值过大（不能超过{hi}）")
+    return raw
+
+
+def _parse_money(raw: Any) -> Decimal | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool):
+        raise CoercionError("应填写金额")
+    try:
+        text = str(raw).strip().replace(",", "").replace("，", "").removesuffix("元")
+        value = Decimal(text)
+    except InvalidOperation:
+        raise CoercionError(f"应为金额数字，现为「{raw}」") from None
+    if not value.is_finite():
+        raise CoercionError(f"应为金额数字，现为「{raw}」")
+    if value < 0:
+        raise CoercionError("金额不能为负数")
+    if value > MAX_MONEY:
+        raise CoercionError("金额过大")
+    return value.quantize(Decimal("0.01"))
+
+
+def _parse_bool(raw: Any) -> bool | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float) and raw in (0, 1):
+        return bool(raw)
+    text = str(raw).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False if text else None
+    raise CoercionError(f"应填写「是」或「否」，现为「{raw}」")
+
+
+def _split_multi(raw: Any) -> list[str]:
+    if raw is None:
+        return []
+    if isinstance(raw, list | tuple | set):
+        parts = [str(p).strip() for p in raw]
+    else:
+        parts = re.split(r"[、，,；;|\n]+", str(raw))
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+def coerce(f: Field, raw: Any) -> Any:
+    """Turn a raw value (form text, Excel cell, Python value) into the field's canonical value, or raise."""
+    t = f.type
+    if t is FieldType.DATE:
+        return parse_date(raw)
+    if t is FieldType.INT:
+        return _parse_int(raw)
+    if t is FieldType.YEAR:
+        return _parse_int(raw, MIN_YEAR, MAX_YEAR)
+    if t is FieldType.MONEY:
+        return _parse_money(raw)
+    if t is FieldType.BOOL:
+        return _parse_bool(raw)
+    if t is FieldType.MULTICHOICE:
+        values = list(dict.fromkeys(_split_multi(raw)))
+        return values or None
+    if t is FieldType.TEXTLIST:
+        items = raw if isinstance(raw, list | tuple) else str(raw or "").splitlines()
+        return [str(s).strip() for s in items if str(s).strip()]
+    if t is FieldType.TEXTMAP:
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            raise CoercionError("格式不正确")
+        return {str(k): str(v) for k, v in raw.items()}
+    if raw is None:
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)  # Excel gives 13800001111.0 for a phone typed as a number
+    text = str(raw).replace("\r\n", "\n").strip()
+    if t is FieldType.IDCARD:
+        text = text.upper().replace(" ", "")
+    return text or None
+
+
+def store_multi(values: list[str] | None) -> str | None:
+    return MULTI_SEP + MULTI_SEP.join(values) + MULTI_SEP if values else None
+
+
+def load_multi(stored: str | None) -> list[str]:
+    return [p for p in (stored or "").split(MULTI_SEP) if p]
+
+
+def phone_problem(text: str) -> str | None:
+    return None if _PHONE_RE.match(text) else "电话号码只能包含数字、短横线和空格"
+
+
+@dataclass(frozen=True)
+class RequiredWhen:
+    """``target`` must be filled when ``when`` holds one of ``values``."""
+
+    target: str
+    when: str
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class RequireTrueWhen:
+    """A bool ``target`` should be true when bool ``when`` is true; ``warning`` makes it advisory."""
+
+    target: str
+    when: str
+    message: str
+    warning: bool = True
+
+
+@dataclass(frozen=True)
+class NotBefore:
+    """Date ``later`` may not be earlier than date ``earlier``."""
+
+    later: str
+    earlier: str
+
+
+@dataclass(frozen=True)
+class PatternWarning:
+    """Warn (do not block) when a text field does not match ``pattern``."""
+
+    target: str
+    pattern: str
+    message: str
+
+
+Rule = RequiredWhen | RequireTrueWhen | NotBefore | PatternWarning
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """One ledger (台账): its key, Chinese name and fields, plus how its report year is found."""
+
+    key: str
+    name: str
+    fields: tuple[Field, ...]
+    year_from: str  # a DATE field (year derived) or a YEAR field (explicit)
+    title_field: str  # the field that names a record in lists, history and messages
+    rules: tuple[Rule, ...] = ()
+    group: str = ""
+    in_force: bool = False  # rosters/facilities: counted in every year from year_from on
+    _by_key: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_key.update({f.key: f for f in self.fields})
+        assert len(self._by_key) == len(self.fields), f"duplicate field key in {self.key}"
+        assert self.year_from in self._by_key and self.title_field in self._by_key
+
+    def field(self, key: str) -> Field:
+        return self._by_key[key]
+
+    def has(self, key: str) -> bool:
+        return key in self._by_key
+
+    @property
+    def year_field(self) -> Field:
+        return self._by_key[self.year_from]

@@ -1,0 +1,37 @@
+"""18-digit PRC resident ID numbers (GB 11643-1999): checksum and masking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+
+
+def check_digit(first17: str) -> str:
+    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
+    return _CHECK[total % 11]
+
+
+def idcard_problem(value: str) -> str | None:
+    """Return a Chinese reason why ``value`` is not a valid ID number, or None when it is valid."""
+    if len(value) != 18:
+        return f"身份证号应为18位，现为{len(value)}位"
+    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        return "身份证号只能由数字组成，最后一位可以是X"
+    try:
+        dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return "身份证号中的出生日期无效"
+    if check_digit(value[:17]) != value[17]:
+        return "身份证号校验位不正确，请核对"
+    return None
+
+
+def mask_idcard(value: str | None) -> str | None:
+    """``620102199001011234`` → ``6201**********1234`` (first 4 and last 4 kept)."""
+    if not value:
+        return value
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]

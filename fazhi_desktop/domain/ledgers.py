@@ -1,0 +1,382 @@
+"""The ledgers of ``spec/ledgers.md``, declared once.
+
+Everything else — tables, forms, list columns, Excel sheets, statistics filters — reads these declarations.
+Field keys are stable identifiers (database columns, workbook metadata, data packages); labels are what users see.
+"""
+
+from __future__ import annotations
+
+from fazhi_desktop.domain.fields import (
+    Field,
+    FieldType as T,
+    Ledger,
+    NotBefore,
+    PatternWarning,
+    RequiredWhen,
+    RequireTrueWhen,
+)
+
+# Appended to every ledger: the spec gives every record a 备注.
+REMARKS = Field("remarks", "备注", T.LONGTEXT)
+
+
+def _ledger(*, fields: tuple[Field, ...], **kw) -> Ledger:
+    return Ledger(fields=(*fields, REMARKS), **kw)
+
+
+MEETING = _ledger(
+    key="meeting",
+    name="会议台账",
+    group="组织领导",
+    year_from="date",
+    title_field="title",
+    fields=(
+        Field("date", "日期", T.DATE, required=True),
+        Field("kind", "会议类型", T.CHOICE, required=True,
+              choices=("法治建设专题会议", "党委会议研究法治工作", "法治建设领导小组会议", "联席会议", "其他")),
+        Field("title", "会议名称/议题", T.TEXT, required=True),
+        Field("host", "主持人", T.TEXT),
+        Field("attendees", "参会人数", T.INT),
+        Field("issues_resolved", "研究解决问题数", T.INT),
+        Field("decisions", "形成决定", T.LONGTEXT),
+        Field("recorder", "记录人", T.TEXT),
+    ),
+)
+
+DOCUMENT = _ledger(
+    key="document",
+    name="制度文件台账",
+    group="组织领导",
+    year_from="date",
+    title_field="title",
+    fields=(
+        Field("date", "印发日期", T.DATE, required=True),
+        Field("title", "文件名称", T.TEXT, required=True),
+        Field("doc_no", "文号", T.TEXT, help="例如 肖发〔2023〕3号"),
+        Field("kind", "文件类型", T.CHOICE, required=True,
+              choices=("实施方案", "工作计划", "工作要点", "议事规则", "工作细则", "制度", "责任清单", "其他")),
+    ),
+    rules=(PatternWarning("doc_no", r"^[^\[\]()（）【】]*〔\d{4}〕[^\[\]()（）【】]*$",
+                          "文号中的年份应使用六角括号〔〕，例如 肖发〔2023〕3号"),),
+)
+
+LEADING_GROUP = _ledger(
+    key="leading_group",
+    name="领导小组成员名册",
+    group="组织领导",
+    year_from="year",
+    title_field="name",
+    fields=(
+        Field("year", "年度", T.YEAR, required=True),
+        Field("name", "姓名", T.TEXT, required=True),
+        Field("post", "职务", T.TEXT, required=True),
+        Field("role", "小组职务", T.CHOICE, required=True, choices=("组长", "副组长", "成员", "办公室主任", "联络员")),
+        Field("employer", "所在单位", T.TEXT),
+        Field("phone", "联系电话", T.PHONE),
+    ),
+)
+
+FACILITY = _ledger(
+    key="facility",
+    name="法治阵地台账",
+    group="组织领导",
+    year_from="built_on",
+    title_field="name",
+    in_force=True,
+    fields=(
+        Field("name", "名称", T.TEXT, required=True),
+        Field("kind", "类型", T.CHOICE, required=True,
+              choices=("综治中心", "矛盾纠纷调解室", "心理咨询室", "法律服务室", "群众接待窗口", "村公共法律服务工作室",
+                       "乡贤调解工作室", "普法宣传阵地", "其他")),
+        Field("level", "层级", T.CHOICE, required=True, choices=("镇级", "村级")),
+        Field("village", "所在村", T.VILLAGE),
+        Field("built_on", "建成日期", T.DATE),
+        Field("in_use", "在用", T.BOOL, default=True),
+    ),
+    rules=(RequiredWhen("village", "level", ("村级",)),),
+)
+
+STUDY = _ledger(
+    key="study",
+    name="学法台账",
+    group="学法述法",
+    year_from="date",
+    title_field="content",
+    fields=(
+        Field("date", "日期", T.DATE, required=True),
+        Field("form", "学法形式", T.CHOICE, required=True,
+              choices=("党委理论学习中心组学法", "会前学法", "干部群众共同学法", "法治专题培训", "法律知识考试", "旁听庭审", "其他")),
+        Field("occasion", "依托会议", T.TEXT, help="例如 镇村组三级干部会、护林防火会、安全生产会、产业培训会"),
+        Field("content", "学习内容(法律法规)", T.LONGTEXT, required=True),
+        Field("speaker", "主讲人", T.TEXT),
+        Field("participants", "参加人数", T.INT),
+        Field("hours", "学时", T.INT),
+    ),
+)
+
+LAW_REPORT = _ledger(
+    key="law_report",
+    name="述法台账",
+    group="学法述法",
+    year_from="year",
+    title_field="person",
+    fields=(
+        Field("year", "年度", T.YEAR, required=True),
+        Field("person", "述法人", T.TEXT, required=True),
+        Field("post", "职务", T.TEXT, required=True),
+        Field("identity", "身份", T.CHOICE, required=True,
+              choices=("党政主要负责人", "班子成员", "村党组织书记", "站所负责人", "其他")),
+        Field("village", "所在村", T.VILLAGE),
+        Field("date", "述法日期", T.DATE),
+        Field("manner", "述法方式", T.CHOICE, required=True, choices=("书面述法", "会议述法")),
+        Field("audience", "述法对象", T.TEXT, default="镇党委"),
+        Field("evaluation", "评议结果", T.TEXT),
+    ),
+)
+
+TEN_ENTRIES = "法律十进"
+PUBLICITY = _ledger(
+    key="publicity",
+    name="普法宣传活动台账",
+    group="普法宣传",
+    year_from="date",
+    title_field="place",
+    fields=(
+        Field("date", "日期", T.DATE, required=True),
+        Field("kind", "活动类型", T.CHOICE, required=True,
+              choices=(TEN_ENTRIES, "普法宣传会议", "集日宣传", "宪法宣传周", "主题宣传日", "法治讲座", "特殊群体普法", "线上宣传", "其他")),
+        Field("target", "进入对象", T.CHOICE,
+              choices=("进机关", "进乡村", "进社区", "进学校", "进企业", "进单位", "进宗教场所", "进网络", "进家庭", "进军营")),
+        Field("place", "地点/村", T.TEXT, required=True),
+        Field("topics", "宣传主题(法律法规)", T.MULTICHOICE,
+              choices=("宪法", "民法典", "反有组织犯罪法", "社区矫正法", "反电信网络诈骗法", "禁毒法", "道路交通安全法",
+                       "食品安全法", "药品管理法", "扫黑除恶", "安全生产法", "森林法", "其他")),
+        Field("organizer", "组织单位", T.TEXT),
+        Field("audience", "受众人次", T.INT),
+        Field("materials", "发放资料(份)", T.INT),
+        Field("banners", "悬挂横幅(条)", T.INT),
+        Field("boards", "展板海报(块)", T.INT),
+        Field("consultations", "现场咨询(人次)", T.INT),
+    ),
+    rules=(RequiredWhen("target", "kind", (TEN_ENTRIES,)),),
+)
+
+LEGAL_TALENT = _ledger(
+    key="legal_talent",
+    name="法治人才名册",
+    group="法治人才",
+    year_from="year",
+    title_field="name",
+    in_force=True,
+    fields=(
+        Field("year", "登记年度", T.YEAR, required=True),
+        Field("name", "姓名", T.TEXT, required=True),
+        Field("gender", "性别", T.CHOICE, choices=("男", "女")),
+        Field("village", "所在村", T.VILLAGE, required=True),
+        Field("category", "类别", T.CHOICE, required=True, choices=("学法带头人", "法律明白人", "民主法治示范户")),
+        Field("identity", "身份", T.CHOICE, choices=("村干部", "党员", "网格员", "群众", "其他")),
+        Field("phone", "联系电话", T.PHONE),
+        Field("id_number", "身份证号", T.IDCARD),
+        Field("trainings", "培训次数", T.INT),
+        # Not in the spec: without it a person who leaves could only be deleted, erasing them from earlier years too.
+        Field("left_year", "退出年度", T.YEAR, help="不再担任时填写；该年度起不再统计"),
+    ),
+)
+
+COUNSEL = _ledger(
+    key="counsel",
+    name="法律顾问台账",
+    group="法律顾问",
+    year_from="signed_on",
+    title_field="name",
+    fields=(
+        Field("name", "顾问姓名", T.TEXT, required=True),
+        Field("firm", "律师事务所", T.TEXT, required=True),
+        Field("license_no", "执业证号", T.TEXT),
+        Field("signed_on", "签约日期", T.DATE, required=True),
+        Field("service_from", "服务起始", T.DATE),
+        Field("service_to", "服务截止", T.DATE),
+        Field("fee", "费用", T.MONEY),
+        Field("scope", "服务范围", T.LONGTEXT),
+    ),
+    rules=(NotBefore("service_to", "service_from"),),
+)
+
+REVIEW_KINDS = ("重大行政决策合法性审查", "规范性文件合法性审查", "合同审查", "重大执法决定法制审核")
+COUNSEL_SERVICE = _ledger(
+    key="counsel_service",
+    name="合法性审查与法律服务台账",
+    group="法律顾问",
+    year_from="date",
+    title_field="title",
+    fields=(
+        Field("date", "日期", T.DATE, required=True),
+        Field("kind", "事项类型", T.CHOICE, required=True,
+              choices=(*REVIEW_KINDS, "法律咨询", "参与信访接待", "法治讲座", "其他")),
+        Field("title", "事项名称", T.TEXT, required=True),
+        Field("department", "提交部门", T.TEXT),
+        Field("opinion", "审查/服务意见", T.LONGTEXT),
+        Field("adopted", "意见是否采纳", T.BOOL),
+        Field("handler", "经办人", T.TEXT),
+    ),
+)
+
+FLEXIBLE_METHODS = ("行政指导", "行政告诫", "行政建议", "责令改正", "不予处罚(免罚清单)")
+ENFORCEMENT = _ledger(
+    key="enforcement",
+    name="行政执法台账",
+    group="行政执法",
+    year_from="date",
+    title_field="party",
+    fields=(
+        Field("date", "日期", T.DATE, required=True),
+        Field("case_no", "案号", T.TEXT),
+        Field("domain", "执法领域", T.CHOICE, required=True,
+              choices=("安全生产", "自然资源", "生态环境", "农业农村", "市场监管", "城乡建设", "林业草原", "交通运输", "卫生健康",
+                       "文化旅游", "其他")),
+        Field("party", "当事人", T.TEXT, required=True),
+        Field("facts", "违法事实/事由", T.LONGTEXT, required=True),
+        Field("method", "处理方式", T.CHOICE, required=True,
+              choices=(*FLEXIBLE_METHODS, "行政处罚", "行政强制", "行政检查")),
+        Field("fine", "罚没金额", T.MONEY),
+        Field("officers", "执法人员及证号", T.TEXT),
+        Field("id_shown", "亮证执法", T.BOOL),
+        Field("recorded", "全过程记录", T.BOOL),
+        Field("publicized", "执法公示", T.BOOL),
+        Field("major", "重大执法决定", T.BOOL),
+        Field("legal_review", "法制审核", T.BOOL),
+        Field("closed_on", "办结日期", T.DATE),
+        Field("appeal", "复议诉讼", T.CHOICE, choices=("无", "行政复议", "行政诉讼"), default="无"),
+    ),
+    rules=(
+        RequireTrueWhen("legal_review", "major", "重大执法决定应当经过法制审核后再作出"),
+        NotBefore("closed_on", "date"),
+    ),
+)
+
+CLOSED_DISPUTE_STATES = ("调解成功", "调解不成", "已移交")
+DISPUTE = _ledger(
+    key="dispute",
+    name="矛盾纠纷排查调处台账",
+    group="矛盾纠纷",
+    year_from="date",
+    title_field="parties",
+    fields=(
+        Field("date", "排查日期", T.DATE, required=True),
+        Field("source", "来源", T.CHOICE, required=True, choices=("排查发现", "群众来访", "网格上报", "上级转办", "其他")),
+        Field("village", "所在村", T.VILLAGE, required=True),
+        Field("category", "纠纷类别", T.CHOICE, required=True,
+              choices=("婚姻家庭", "土地纠纷", "邻里关系", "民间借贷", "经济利益", "劳资纠纷", "山林权属", "征地拆迁", "其他")),
+        Field("parties", "当事人", T.TEXT, required=True),
+        Field("summary", "简要情况", T.LONGTEXT, required=True),
+        Field("risk", "风险等级", T.CHOICE, required=True, choices=("红", "黄", "绿")),
+        Field("leader", "包案领导", T.TEXT),
+        Field("mediator", "调解员/责任人", T.TEXT),
+        Field("measures", "化解措施", T.LONGTEXT),
+        Field("deadline", "化解时限", T.DATE),
+        Field("status", "状态", T.CHOICE, required=True, choices=("排查登记", "调处中", *CLOSED_DISPUTE_STATES)),
+        Field("resolution", "化解方式", T.CHOICE, choices=("调解协议", "口头协议", "引导诉讼", "转信访", "其他")),
+        Field("closed_on", "办结日期", T.DATE),
+        Field("revisit_on", "回访日期", T.DATE),
+    ),
+    rules=(
+        RequiredWhen("closed_on", "status", CLOSED_DISPUTE_STATES),
+        NotBefore("closed_on", "date"),
+        NotBefore("revisit_on", "closed_on"),
+    ),
+)
+
+RECTIFICATION = _ledger(
+    key="rectification",
+    name="整改问题台账",
+    group="整改台账",
+    year_from="assigned_on",
+    title_field="problem",
+    fields=(
+        Field("source", "问题来源", T.CHOICE, required=True, choices=("司法部反馈问题", "上级督察", "考核评价", "自查发现", "其他")),
+        Field("batch", "批次/文件", T.TEXT),
+        # Not in the spec: the ledger needs a main date to belong to a year; 整改时限 often falls in the next year.
+        Field("assigned_on", "交办日期", T.DATE, required=True, help="问题交办或认领的日期，决定所属年度"),
+        Field("problem", "问题描述", T.LONGTEXT, required=True),
+        Field("measures", "整改措施", T.LONGTEXT, required=True),
+        Field("department", "责任部门", T.TEXT, required=True),
+        Field("person", "责任人", T.TEXT),
+        Field("deadline", "整改时限", T.DATE, required=True),
+        Field("status", "状态", T.CHOICE, required=True, choices=("整改中", "已销号"), default="整改中"),
+        Field("closed_on", "销号日期", T.DATE),
+    ),
+    rules=(RequiredWhen("closed_on", "status", ("已销号",)), NotBefore("closed_on", "assigned_on")),
+)
+
+LEGAL_SERVICE = _ledger(
+    key="legal_service",
+    name="公共法律服务台账",
+    group="公共法律服务",
+    year_from="date",
+    title_field="matter",
+    fields=(
+        Field("date", "日期", T.DATE, required=True),
+        Field("station", "服务站点", T.TEXT, required=True, help="镇公共法律服务工作站，或某村公共法律服务工作室"),
+        Field("kind", "服务类型", T.CHOICE, required=True,
+              choices=("法律咨询", "法律援助转介", "人民调解", "公证引导", "代写文书", "其他")),
+        Field("client", "服务对象", T.TEXT),
+        Field("matter", "事项", T.TEXT, required=True),
+        Field("provider", "提供人", T.TEXT),
+        Field("result", "结果", T.TEXT),
+    ),
+)
+
+REVIEW_LITIGATION = _ledger(
+    key="review_litigation",
+    name="行政复议与应诉台账",
+    group="复议应诉",
+    year_from="date",
+    title_field="applicant",
+    fields=(
+        Field("date", "收案日期", T.DATE, required=True),
+        Field("case_no", "案号", T.TEXT),
+        Field("kind", "类型", T.CHOICE, required=True, choices=("行政复议", "行政诉讼")),
+        Field("applicant", "申请人/原告", T.TEXT, required=True),
+        Field("act", "被复议/被诉行为", T.TEXT, required=True),
+        Field("head_appeared", "负责人出庭", T.BOOL),
+        Field("head_name", "出庭负责人", T.TEXT),
+        Field("result", "结果", T.CHOICE,
+              choices=("审理中", "维持", "驳回", "撤销", "确认违法", "撤回/撤诉", "调解", "败诉")),
+    ),
+)
+
+LEDGERS: tuple[Ledger, ...] = (
+    MEETING, DOCUMENT, LEADING_GROUP, FACILITY, STUDY, LAW_REPORT, PUBLICITY, LEGAL_TALENT, COUNSEL, COUNSEL_SERVICE,
+    ENFORCEMENT, DISPUTE, RECTIFICATION, LEGAL_SERVICE, REVIEW_LITIGATION,
+)
+_BY_KEY = {ledger.key: ledger for ledger in LEDGERS}
+
+
+def ledger(key: str) -> Ledger:
+    try:
+        return _BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"unknown ledger {key!r}") from None
+
+
+# Unit settings (单位设置) and the yearly report draft (年度报告文稿): declared the same way, stored in their own tables.
+UNIT_FIELDS: tuple[Field, ...] = (
+    Field("name", "单位名称", T.TEXT, required=True),
+    Field("kind", "单位类型", T.CHOICE, choices=("镇", "乡", "民族乡", "街道"), default="镇"),
+    Field("county", "所属县(区)", T.TEXT, required=True),
+    Field("addressee", "主送机关", T.TEXT, required=True, default="县法治办"),
+    Field("issuers", "落款机关", T.TEXTLIST, required=True, help="可填两个机关，用顿号分隔"),
+    Field("villages", "村(社区)名单", T.TEXTLIST, required=True, help="按顺序填写，用顿号分隔"),
+    Field("contact", "联系人", T.TEXT),
+    Field("phone", "联系电话", T.PHONE),
+)
+
+REPORT_TEXT_FIELDS: tuple[Field, ...] = (
+    Field("basis", "依据文件", T.TEXT, help="例如 县法治办（2023）16号、35号、（2024）1号"),
+    Field("template", "报告模板", T.TEXT, default="三段式"),
+    Field("sections", "各部分文稿", T.TEXTMAP),
+    Field("problems", "存在问题", T.TEXTLIST),
+    Field("plans", "工作打算", T.TEXTLIST),
+    Field("issuers", "落款机关", T.TEXTLIST),
+    Field("doc_date", "成文日期", T.DATE, required=True),
+)

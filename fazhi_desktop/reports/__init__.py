@@ -1,0 +1,1 @@
+"""Reports: document model, templates, number wording and the PDF / DOCX / XLSX renderers."""

@@ -1,0 +1,1 @@
+"""Services: the only way the GUI, the command line and imports change or read data."""

@@ -1,0 +1,180 @@
+"""Create, update, soft-delete, restore and purge ledger records — validated, stamped and logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from fazhi_desktop.domain.errors import NotFoundError, Problem, ValidationError
+from fazhi_desktop.domain.fields import FieldType, Ledger, load_multi, store_multi
+from fazhi_desktop.domain.ledgers import ledger as get_ledger
+from fazhi_desktop.domain.validation import report_year, validate_record
+from fazhi_desktop.services import audit
+from fazhi_desktop.services.units import Unit
+from fazhi_desktop.storage.schema import ledger_table
+
+
+def default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some locked-down PCs
+        return "本机用户"
+
+
+@dataclass
+class SaveResult:
+    id: str
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def to_storage(ledger: Ledger, clean: Mapping[str, Any]) -> dict[str, Any]:
+    row = {}
+    for f in ledger.fields:
+        value = clean.get(f.key)
+        row[f.key] = store_multi(value) if f.type is FieldType.MULTICHOICE else value
+    if not ledger.has("year"):
+        row["year"] = report_year(ledger, clean)
+    return row
+
+
+def from_storage(ledger: Ledger, row: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for f in ledger.fields:
+        if f.type is FieldType.MULTICHOICE:
+            out[f.key] = load_multi(row.get(f.key))
+    return out
+
+
+class RecordService:
+    """All record writes for one unit go through here; each call is one transaction."""
+
+    def __init__(self, engine: sa.Engine, unit: Unit, actor: str | None = None):
+        self.engine = engine
+        self.unit = unit
+        self.actor = actor or default_actor()
+
+    # -- validation ------------------------------------------------------------------------------------------------
+    def validate(self, ledger: Ledger, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+        return validate_record(ledger, values, villages=self.unit.villages, local_choices=self.unit.local_choices)
+
+    def _checked(self, ledger: Ledger, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+        clean, problems = self.validate(ledger, values)
+        if any(not p.warning for p in problems):
+            raise ValidationError(problems)
+        return clean, [p for p in problems if p.warning]
+
+    # -- writes ------------------------------------------------------------------------------------------------------
+    def create(self, ledger_key: str, values: Mapping[str, Any], *, record_id: str | None = None) -> SaveResult:
+        ledger = get_ledger(ledger_key)
+        clean, warnings = self._checked(ledger, values)
+        with self.engine.begin() as conn:
+            rid = self._insert(conn, ledger, [(record_id, clean)])[0]
+        return SaveResult(rid, warnings)
+
+    def bulk_create(self, ledger_key: str, rows: Sequence[Mapping[str, Any]], conn: sa.Connection | None = None) -> list[str]:
+        """Validate every row first (all problems at once, with 1-based row numbers), then insert all in one go."""
+        ledger = get_ledger(ledger_key)
+        cleaned, problems = [], []
+        for n, values in enumerate(rows, start=1):
+            clean, found = self.validate(ledger, values)
+            problems += [Problem(p.field, p.label, p.message, p.warning, row=n) for p in found if not p.warning]
+            cleaned.append((values.get("id"), clean))
+        if problems:
+            raise ValidationError(problems)
+        if conn is not None:
+            return self._insert(conn, ledger, cleaned)
+        with self.engine.begin() as own:
+            return self._insert(own, ledger, cleaned)
+
+    def _insert(self, conn: sa.Connection, ledger: Ledger, items: Iterable[tuple[str | None, dict[str, Any]]]) -> list[str]:
+        now = _now()
+        rows, changes = [], []
+        for rid, clean in items:
+            rid = rid or str(uuid.uuid4())
+            rows.append(dict(to_storage(ledger, clean), id=rid, unit_id=self.unit.id, created_at=now,
+                             created_by=self.actor, updated_at=now, updated_by=self.actor, deleted=False))
+            changes.append(audit.Change(self.unit.id, ledger.key, rid, "create",
+                                        {k: (None, v) for k, v in clean.items() if v not in (None, [], "")}))
+        if rows:
+            # Core executemany: an order of magnitude faster than ORM add_all for imports.
+            conn.execute(sa.insert(ledger_table(ledger.key)), rows)
+            audit.append(conn, self.actor, changes, at=now)
+        return [r["id"] for r in rows]
+
+    def update(self, ledger_key: str, record_id: str, values: Mapping[str, Any]) -> SaveResult:
+        ledger = get_ledger(ledger_key)
+        table = ledger_table(ledger_key)
+        with self.engine.begin() as conn:
+            current = self._fetch(conn, ledger, record_id)
+            merged = {f.key: current[f.key] for f in ledger.fields} | dict(values)
+            clean, warnings = self._checked(ledger, merged)
+            old = {f.key: current[f.key] for f in ledger.fields}
+            diff = {k: (old[k], v) for k, v in clean.items() if old[k] != v}
+            if diff:
+                conn.execute(sa.update(table).where(table.c.id == record_id).values(
+                    **to_storage(ledger, clean), updated_at=_now(), updated_by=self.actor))
+                audit.append(conn, self.actor, [audit.Change(self.unit.id, ledger_key, record_id, "update", diff)])
+        return SaveResult(record_id, warnings)
+
+    def _set_deleted(self, ledger_key: str, record_id: str, deleted: bool) -> None:
+        ledger = get_ledger(ledger_key)
+        table = ledger_table(ledger_key)
+        with self.engine.begin() as conn:
+            current = self._fetch(conn, ledger, record_id)
+            if current["deleted"] == deleted:
+                return
+            conn.execute(sa.update(table).where(table.c.id == record_id).values(
+                deleted=deleted, deleted_at=_now() if deleted else None, updated_at=_now(), updated_by=self.actor))
+            audit.append(conn, self.actor, [audit.Change(self.unit.id, ledger_key, record_id,
+                                                         "delete" if deleted else "restore",
+                                                         {"deleted": (not deleted, deleted)})])
+
+    def delete(self, ledger_key: str, record_id: str) -> None:
+        """Soft delete: the record moves to the 回收站 and stops counting."""
+        self._set_deleted(ledger_key, record_id, True)
+
+    def restore(self, ledger_key: str, record_id: str) -> None:
+        self._set_deleted(ledger_key, record_id, False)
+
+    def purge(self, ledger_key: str, record_id: str) -> None:
+        """Remove a record from the 回收站 for good; the change log keeps what it held."""
+        ledger = get_ledger(ledger_key)
+        table = ledger_table(ledger_key)
+        with self.engine.begin() as conn:
+            current = self._fetch(conn, ledger, record_id)
+            if not current["deleted"]:
+                raise ValidationError([Problem("", "", "只能彻底删除回收站中的记录，请先删除")])
+            conn.execute(sa.delete(table).where(table.c.id == record_id))
+            audit.append(conn, self.actor, [audit.Change(self.unit.id, ledger_key, record_id, "purge",
+                                                         {f.key: (current[f.key], None) for f in ledger.fields})])
+
+    # -- reads -------------------------------------------------------------------------------------------------------
+    def _fetch(self, conn: sa.Connection, ledger: Ledger, record_id: str) -> dict[str, Any]:
+        table = ledger_table(ledger.key)
+        row = conn.execute(sa.select(table).where(table.c.id == record_id, table.c.unit_id == self.unit.id)).mappings().first()
+        if row is None:
+            raise NotFoundError(f"{ledger.name}中找不到该记录（{record_id}）")
+        return from_storage(ledger, row)
+
+    def get(self, ledger_key: str, record_id: str) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            return self._fetch(conn, get_ledger(ledger_key), record_id)
+
+    def count(self, ledger_key: str, year: int | None = None, *, deleted: bool = False) -> int:
+        table = ledger_table(ledger_key)
+        query = sa.select(sa.func.count()).select_from(table).where(table.c.unit_id == self.unit.id,
+                                                                     table.c.deleted == deleted)
+        if year is not None:
+            query = query.where(table.c.year == year)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one()

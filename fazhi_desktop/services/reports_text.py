@@ -1,0 +1,48 @@
+"""The clerk's yearly report draft (年度报告文稿): one per unit and year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from fazhi_desktop.domain.errors import ValidationError
+from fazhi_desktop.domain.ledgers import REPORT_TEXT_FIELDS
+from fazhi_desktop.domain.validation import validate_fields
+from fazhi_desktop.services import audit
+from fazhi_desktop.services.units import Unit
+from fazhi_desktop.storage.schema import report_texts
+
+
+def load_report_text(conn: sa.Connection, unit: Unit, year: int) -> dict[str, Any] | None:
+    row = conn.execute(
+        sa.select(report_texts).where(report_texts.c.unit_id == unit.id, report_texts.c.year == year)
+    ).mappings().first()
+    return dict(row) if row else None
+
+
+def save_report_text(conn: sa.Connection, unit: Unit, year: int, values: Mapping[str, Any], actor: str) -> dict[str, Any]:
+    current = load_report_text(conn, unit, year)
+    merged = {f.key: (current or {}).get(f.key) for f in REPORT_TEXT_FIELDS} | dict(values)
+    clean, problems = validate_fields(REPORT_TEXT_FIELDS, merged)
+    if any(not p.warning for p in problems):
+        raise ValidationError(problems)
+    now = dt.datetime.now().replace(microsecond=0)
+    if current is None:
+        rid = str(uuid.uuid4())
+        conn.execute(sa.insert(report_texts).values(id=rid, unit_id=unit.id, year=year, **clean, created_at=now,
+                                                    created_by=actor, updated_at=now, updated_by=actor))
+        diff = {k: (None, v) for k, v in clean.items() if v}
+    else:
+        rid = current["id"]
+        diff = {k: (current[k], v) for k, v in clean.items() if current[k] != v}
+        if diff:
+            conn.execute(sa.update(report_texts).where(report_texts.c.id == rid).values(
+                **clean, updated_at=now, updated_by=actor))
+    if diff:
+        audit.append(conn, actor, [audit.Change(unit.id, "report_text", rid, "create" if current is None else "update",
+                                                diff)])
+    return load_report_text(conn, unit, year) or {}

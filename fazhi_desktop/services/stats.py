@@ -1,0 +1,295 @@
+"""The indicators of ``spec/indicators.md``, computed with SQL aggregates for one unit and year.
+
+Every figure in the report, the statistics workbook and the overview comes from ``compute``. Counting happens in the
+database (conditional sums and GROUP BY over the ``unit_id, deleted, year`` index), never by loading rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from fazhi_desktop.domain.fields import MULTI_SEP
+from fazhi_desktop.domain.ledgers import (
+    CLOSED_DISPUTE_STATES,
+    FLEXIBLE_METHODS,
+    REVIEW_KINDS,
+    TEN_ENTRIES,
+    ledger,
+)
+from fazhi_desktop.domain.validation import choices_for
+from fazhi_desktop.services.units import Unit
+from fazhi_desktop.storage.schema import ledger_table, report_texts
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    category: str
+    label: str
+    unit: str
+    kind: str = "count"  # count | rate | breakdown
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("org.special_meetings", "组织领导", "法治建设专题会议", "次"),
+    Indicator("org.meetings_total", "组织领导", "研究法治工作会议合计", "次"),
+    Indicator("org.issues_resolved", "组织领导", "研究解决问题", "项"),
+    Indicator("org.documents", "组织领导", "制度文件", "份"),
+    Indicator("org.leading_group_members", "组织领导", "领导小组成员", "人"),
+    Indicator("org.facilities", "组织领导", "法治阵地", "个"),
+    Indicator("org.facilities.by_kind", "组织领导", "法治阵地(分类)", "个", "breakdown"),
+    Indicator("study.center_group", "学法述法", "党委理论学习中心组学法", "次"),
+    Indicator("study.joint", "学法述法", "干部群众共同学法", "次"),
+    Indicator("study.pre_meeting", "学法述法", "会前学法", "次"),
+    Indicator("study.total", "学法述法", "学法合计", "次"),
+    Indicator("study.participants", "学法述法", "学法参加", "人次"),
+    Indicator("law_report.leaders", "学法述法", "班子成员述法", "人"),
+    Indicator("law_report.village_secretaries", "学法述法", "村党组织书记述法", "人"),
+    Indicator("law_report.total", "学法述法", "述法合计", "人"),
+    Indicator("publicity.ten_entries", "普法宣传", "法律十进活动", "场次"),
+    Indicator("publicity.ten_entries.by_target", "普法宣传", "法律十进(分对象)", "场次", "breakdown"),
+    Indicator("publicity.meetings", "普法宣传", "普法宣传会议", "场次"),
+    Indicator("publicity.campaigns", "普法宣传", "法律宣传活动", "场次"),
+    Indicator("publicity.audience", "普法宣传", "受众", "人次"),
+    Indicator("publicity.materials", "普法宣传", "发放宣传资料", "份"),
+    Indicator("publicity.banners", "普法宣传", "悬挂横幅", "条"),
+    Indicator("publicity.boards", "普法宣传", "展板海报", "块"),
+    Indicator("publicity.laws", "普法宣传", "宣传涉及法律法规", "部"),
+    Indicator("publicity.laws.by_law", "普法宣传", "宣传涉及法律法规(分法律)", "场次", "breakdown"),
+    Indicator("talent.law_leaders", "法治人才", "学法带头人", "名"),
+    Indicator("talent.legal_understanders", "法治人才", "法律明白人", "人"),
+    Indicator("counsel.count", "法律顾问", "法律顾问", "名"),
+    Indicator("counsel.reviews", "法律顾问", "合法性审查", "件"),
+    Indicator("counsel.review_adoption", "法律顾问", "审查意见采纳率", "%", "rate"),
+    Indicator("enforcement.cases", "行政执法", "行政执法案件", "件"),
+    Indicator("enforcement.flexible", "行政执法", "柔性执法(指导/告诫/建议/责令改正/免罚)", "件"),
+    Indicator("enforcement.by_method", "行政执法", "行政执法(分处理方式)", "件", "breakdown"),
+    Indicator("enforcement.penalties", "行政执法", "行政处罚", "件"),
+    Indicator("enforcement.recorded_rate", "行政执法", "全过程记录率", "%", "rate"),
+    Indicator("enforcement.publicized_rate", "行政执法", "执法公示率", "%", "rate"),
+    Indicator("enforcement.legal_review_rate", "行政执法", "重大执法决定法制审核率", "%", "rate"),
+    Indicator("disputes.found", "矛盾纠纷", "排查矛盾纠纷", "件"),
+    Indicator("disputes.handled", "矛盾纠纷", "调处", "件"),
+    Indicator("disputes.resolved", "矛盾纠纷", "调解成功", "件"),
+    Indicator("disputes.handled_rate", "矛盾纠纷", "调处率", "%", "rate"),
+    Indicator("disputes.success_rate", "矛盾纠纷", "调解成功率", "%", "rate"),
+    Indicator("disputes.by_category", "矛盾纠纷", "矛盾纠纷(分类别)", "件", "breakdown"),
+    Indicator("disputes.by_risk", "矛盾纠纷", "矛盾纠纷(红/黄/绿)", "件", "breakdown"),
+    Indicator("disputes.by_status", "矛盾纠纷", "矛盾纠纷(分状态)", "件", "breakdown"),
+    Indicator("rectification.total", "整改落实", "整改问题", "个"),
+    Indicator("rectification.closed", "整改落实", "已销号", "个"),
+    Indicator("rectification.overdue", "整改落实", "逾期未销号", "个"),
+    Indicator("legal_service.consultations", "公共法律服务", "法律咨询", "人次"),
+    Indicator("review.cases", "复议应诉", "行政复议/诉讼案件", "件"),
+    Indicator("review.head_appearance_rate", "复议应诉", "负责人出庭应诉率", "%", "rate"),
+)
+INDICATOR_BY_KEY = {i.key: i for i in INDICATORS}
+
+
+def _count(cond: Any = None) -> Any:
+    if cond is None:
+        return sa.func.count()
+    return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
+
+
+def _sum(col: sa.Column) -> Any:
+    return sa.func.coalesce(sa.func.sum(col), 0)
+
+
+def rate(numerator: int, base: int) -> float | None:
+    return None if not base else numerator / base
+
+
+class _Year:
+    """Query helpers bound to one unit and year."""
+
+    def __init__(self, conn: sa.Connection, unit: Unit, year: int, ref_date: dt.date):
+        self.conn, self.unit, self.year, self.ref_date = conn, unit, year, ref_date
+
+    def table(self, key: str) -> sa.Table:
+        return ledger_table(key)
+
+    def live(self, t: sa.Table) -> list[Any]:
+        return [t.c.unit_id == self.unit.id, t.c.deleted.is_(sa.false())]
+
+    def of_year(self, t: sa.Table) -> list[Any]:
+        return [*self.live(t), t.c.year == self.year]
+
+    def row(self, t: sa.Table, where: list[Any], **columns: Any) -> dict[str, int]:
+        query = sa.select(*(c.label(k) for k, c in columns.items())).select_from(t).where(*where)
+        return {k: int(v or 0) for k, v in self.conn.execute(query).mappings().one().items()}
+
+    def breakdown(self, t: sa.Table, ledger_key: str, column: str, where: list[Any]) -> dict[str, int]:
+        """Counts per value of a choice column; every declared (and locally added) value appears, zeros included."""
+        col = t.c[column]
+        f = ledger(ledger_key).field(column)
+        result = dict.fromkeys(choices_for(f, self.unit.local_choices, ledger_key), 0)
+        query = sa.select(col, sa.func.count()).where(*where, col.is_not(None)).group_by(col)
+        for value, n in self.conn.execute(query):
+            result[value] = result.get(value, 0) + n
+        return result
+
+
+def reference_date(conn: sa.Connection, unit: Unit, year: int) -> dt.date:
+    """The report's 成文日期 when a draft exists, else the last day of the year."""
+    found = conn.execute(
+        sa.select(report_texts.c.doc_date).where(report_texts.c.unit_id == unit.id, report_texts.c.year == year)
+    ).scalar()
+    return found or dt.date(year, 12, 31)
+
+
+def _organisation(q: _Year) -> dict[str, Any]:
+    m = q.table("meeting")
+    out = q.row(m, q.of_year(m), special=_count(m.c.kind == "法治建设专题会议"), total=_count(),
+                issues=_sum(m.c.issues_resolved))
+    d = q.table("document")
+    lg = q.table("leading_group")
+    f = q.table("facility")
+    in_force = [*q.live(f), sa.func.coalesce(f.c.in_use, sa.true()).is_(sa.true()),
+                sa.or_(f.c.year.is_(None), f.c.year <= q.year)]
+    return {
+        "org.special_meetings": out["special"],
+        "org.meetings_total": out["total"],
+        "org.issues_resolved": out["issues"],
+        "org.documents": q.row(d, q.of_year(d), n=_count())["n"],
+        "org.leading_group_members": q.row(lg, q.of_year(lg), n=_count())["n"],
+        "org.facilities": q.row(f, in_force, n=_count())["n"],
+        "org.facilities.by_kind": q.breakdown(f, "facility", "kind", in_force),
+    }
+
+
+def _study(q: _Year) -> dict[str, Any]:
+    s = q.table("study")
+    out = q.row(s, q.of_year(s), center=_count(s.c.form == "党委理论学习中心组学法"),
+                joint=_count(s.c.form == "干部群众共同学法"), pre=_count(s.c.form == "会前学法"), total=_count(),
+                people=_sum(s.c.participants))
+    r = q.table("law_report")
+    rep = q.row(r, q.of_year(r), leaders=_count(r.c.identity.in_(("党政主要负责人", "班子成员"))),
+                secretaries=_count(r.c.identity == "村党组织书记"), total=_count())
+    return {
+        "study.center_group": out["center"], "study.joint": out["joint"], "study.pre_meeting": out["pre"],
+        "study.total": out["total"], "study.participants": out["people"],
+        "law_report.leaders": rep["leaders"], "law_report.village_secretaries": rep["secretaries"],
+        "law_report.total": rep["total"],
+    }
+
+
+def _publicity(q: _Year) -> dict[str, Any]:
+    p = q.table("publicity")
+    where = q.of_year(p)
+    topics = choices_for(ledger("publicity").field("topics"), q.unit.local_choices, "publicity")
+    law_cols = {f"law{i}": _count(p.c.topics.like(f"%{MULTI_SEP}{law}{MULTI_SEP}%")) for i, law in enumerate(topics)}
+    out = q.row(p, where, ten=_count(p.c.kind == TEN_ENTRIES), meetings=_count(p.c.kind == "普法宣传会议"),
+                total=_count(), audience=_sum(p.c.audience), materials=_sum(p.c.materials),
+                banners=_sum(p.c.banners), boards=_sum(p.c.boards), **law_cols)
+    by_law = {law: out[f"law{i}"] for i, law in enumerate(topics) if out[f"law{i}"]}
+    return {
+        "publicity.ten_entries": out["ten"],
+        "publicity.ten_entries.by_target": q.breakdown(p, "publicity", "target", [*where, p.c.kind == TEN_ENTRIES]),
+        "publicity.meetings": out["meetings"],
+        "publicity.campaigns": out["total"] - out["ten"] - out["meetings"],
+        "publicity.audience": out["audience"],
+        "publicity.materials": out["materials"],
+        "publicity.banners": out["banners"],
+        "publicity.boards": out["boards"],
+        "publicity.laws": len(by_law),
+        "publicity.laws.by_law": by_law,
+    }
+
+
+def _talent_and_counsel(q: _Year) -> dict[str, Any]:
+    t = q.table("legal_talent")
+    in_force = [*q.live(t), t.c.year <= q.year, sa.or_(t.c.left_year.is_(None), t.c.left_year > q.year)]
+    tal = q.row(t, in_force, leaders=_count(t.c.category == "学法带头人"),
+                understanders=_count(t.c.category == "法律明白人"))
+    c = q.table("counsel")
+    counsel = q.row(c, [*q.live(c), c.c.signed_on <= q.ref_date,
+                        sa.or_(c.c.service_to.is_(None), c.c.service_to >= q.ref_date)], n=_count())
+    s = q.table("counsel_service")
+    is_review = s.c.kind.in_(REVIEW_KINDS)
+    rev = q.row(s, q.of_year(s), reviews=_count(is_review), adopted=_count(sa.and_(is_review, s.c.adopted.is_(sa.true()))))
+    return {
+        "talent.law_leaders": tal["leaders"], "talent.legal_understanders": tal["understanders"],
+        "counsel.count": counsel["n"], "counsel.reviews": rev["reviews"],
+        "counsel.review_adoption": rate(rev["adopted"], rev["reviews"]),
+    }
+
+
+def _enforcement(q: _Year) -> dict[str, Any]:
+    e = q.table("enforcement")
+    where = q.of_year(e)
+    true = sa.true()
+    out = q.row(e, where, cases=_count(), flexible=_count(e.c.method.in_(FLEXIBLE_METHODS)),
+                penalties=_count(e.c.method == "行政处罚"), recorded=_count(e.c.recorded.is_(true)),
+                publicized=_count(e.c.publicized.is_(true)), major=_count(e.c.major.is_(true)),
+                reviewed=_count(sa.and_(e.c.major.is_(true), e.c.legal_review.is_(true))))
+    return {
+        "enforcement.cases": out["cases"], "enforcement.flexible": out["flexible"],
+        "enforcement.by_method": q.breakdown(e, "enforcement", "method", where),
+        "enforcement.penalties": out["penalties"],
+        "enforcement.recorded_rate": rate(out["recorded"], out["cases"]),
+        "enforcement.publicized_rate": rate(out["publicized"], out["cases"]),
+        "enforcement.legal_review_rate": rate(out["reviewed"], out["major"]),
+    }
+
+
+def _disputes(q: _Year) -> dict[str, Any]:
+    d = q.table("dispute")
+    where = q.of_year(d)
+    out = q.row(d, where, found=_count(), handled=_count(d.c.status.in_(CLOSED_DISPUTE_STATES)),
+                resolved=_count(d.c.status == "调解成功"))
+    return {
+        "disputes.found": out["found"], "disputes.handled": out["handled"], "disputes.resolved": out["resolved"],
+        "disputes.handled_rate": rate(out["handled"], out["found"]),
+        "disputes.success_rate": rate(out["resolved"], out["handled"]),
+        "disputes.by_category": q.breakdown(d, "dispute", "category", where),
+        "disputes.by_risk": q.breakdown(d, "dispute", "risk", where),
+        "disputes.by_status": q.breakdown(d, "dispute", "status", where),
+    }
+
+
+def _rest(q: _Year) -> dict[str, Any]:
+    r = q.table("rectification")
+    rect = q.row(r, q.of_year(r), total=_count(), closed=_count(r.c.status == "已销号"),
+                 overdue=_count(sa.and_(r.c.status == "整改中", r.c.deadline < q.ref_date)))
+    ls = q.table("legal_service")
+    rl = q.table("review_litigation")
+    rev = q.row(rl, q.of_year(rl), cases=_count(), lawsuits=_count(rl.c.kind == "行政诉讼"),
+                appeared=_count(sa.and_(rl.c.kind == "行政诉讼", rl.c.head_appeared.is_(sa.true()))))
+    return {
+        "rectification.total": rect["total"], "rectification.closed": rect["closed"],
+        "rectification.overdue": rect["overdue"],
+        "legal_service.consultations": q.row(ls, [*q.of_year(ls), ls.c.kind == "法律咨询"], n=_count())["n"],
+        "review.cases": rev["cases"],
+        "review.head_appearance_rate": rate(rev["appeared"], rev["lawsuits"]),
+    }
+
+
+_SECTIONS: tuple[Callable[[_Year], dict[str, Any]], ...] = (
+    _organisation, _study, _publicity, _talent_and_counsel, _enforcement, _disputes, _rest,
+)
+
+
+def compute(conn: sa.Connection, unit: Unit, year: int, ref_date: dt.date | None = None) -> dict[str, Any]:
+    """Every indicator for ``unit`` and ``year``, keyed as in indicators.md, in declaration order."""
+    q = _Year(conn, unit, year, ref_date or reference_date(conn, unit, year))
+    values: dict[str, Any] = {}
+    for section in _SECTIONS:
+        values.update(section(q))
+    return {i.key: values[i.key] for i in INDICATORS}
+
+
+def compute_with_previous(conn: sa.Connection, unit: Unit, year: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    return compute(conn, unit, year), compute(conn, unit, year - 1)
+
+
+def change(current: Any, previous: Any) -> Any:
+    """增减 for a count or rate; breakdowns and missing values have none."""
+    if isinstance(current, bool) or not isinstance(current, int | float) or not isinstance(previous, int | float):
+        return None
+    return current - previous

@@ -1,0 +1,112 @@
+"""Units (单位): the township whose ledgers a database holds; a county database holds many."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from fazhi_desktop.domain.errors import NotFoundError, UserError, ValidationError
+from fazhi_desktop.domain.ledgers import UNIT_FIELDS
+from fazhi_desktop.domain.validation import validate_fields
+from fazhi_desktop.services import audit
+from fazhi_desktop.storage.schema import units
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+    kind: str
+    county: str
+    addressee: str
+    issuers: list[str]
+    villages: list[str]
+    contact: str | None = None
+    phone: str | None = None
+    local_choices: dict[str, list[str]] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Unit:
+        return cls(**{k: row[k] for k in ("id", "name", "kind", "county", "addressee", "contact", "phone")},
+                   issuers=list(row["issuers"] or []), villages=list(row["villages"] or []),
+                   local_choices=dict(row["local_choices"] or {}), settings=dict(row["settings"] or {}))
+
+
+def _validated(values: Mapping[str, Any]) -> dict[str, Any]:
+    clean, problems = validate_fields(UNIT_FIELDS, values)
+    villages = clean.get("villages") or []
+    if len(set(villages)) != len(villages):
+        from fazhi_desktop.domain.errors import Problem
+
+        problems.append(Problem("villages", "村(社区)名单", "村名有重复"))
+    if any(not p.warning for p in problems):
+        raise ValidationError(problems)
+    return clean
+
+
+def create_unit(conn: sa.Connection, values: Mapping[str, Any], actor: str) -> Unit:
+    clean = _validated(values)
+    if conn.execute(sa.select(units.c.id).where(units.c.name == clean["name"])).first():
+        raise UserError(f"单位「{clean['name']}」已经存在")
+    now = dt.datetime.now().replace(microsecond=0)
+    row = dict(clean, id=str(uuid.uuid4()), local_choices={}, settings={},
+               created_at=now, created_by=actor, updated_at=now, updated_by=actor)
+    conn.execute(sa.insert(units).values(**row))
+    audit.append(conn, actor, [audit.Change(row["id"], "unit", row["id"], "create",
+                                            {k: (None, v) for k, v in clean.items()})])
+    return Unit.from_row(row)
+
+
+def update_unit(conn: sa.Connection, unit: Unit, values: Mapping[str, Any], actor: str) -> Unit:
+    current = {f.key: getattr(unit, f.key) for f in UNIT_FIELDS}
+    clean = _validated({**current, **values})
+    changes = {k: (current[k], v) for k, v in clean.items() if current[k] != v}
+    if changes:
+        now = dt.datetime.now().replace(microsecond=0)
+        conn.execute(sa.update(units).where(units.c.id == unit.id).values(**clean, updated_at=now, updated_by=actor))
+        audit.append(conn, actor, [audit.Change(unit.id, "unit", unit.id, "update", changes)])
+    return get_unit(conn, unit_id=unit.id)
+
+
+def list_units(conn: sa.Connection) -> list[Unit]:
+    return [Unit.from_row(r) for r in conn.execute(sa.select(units).order_by(units.c.name)).mappings()]
+
+
+def get_unit(conn: sa.Connection, name: str | None = None, *, unit_id: str | None = None) -> Unit:
+    """The unit by name or id; without either, the database's only unit."""
+    query = sa.select(units)
+    if unit_id:
+        query = query.where(units.c.id == unit_id)
+    elif name:
+        query = query.where(units.c.name == name)
+    rows = conn.execute(query).mappings().all()
+    if not rows:
+        if name:
+            raise NotFoundError(f"数据库中没有单位「{name}」")
+        raise NotFoundError("数据库中还没有单位，请先运行 init 创建单位，或运行 demo 载入示例数据")
+    if len(rows) > 1:
+        names = "、".join(r["name"] for r in rows)
+        raise UserError(f"数据库中有多个单位（{names}），请用 --unit 指定")
+    return Unit.from_row(rows[0])
+
+
+def add_local_choice(conn: sa.Connection, unit: Unit, ledger_key: str, field_key: str, value: str, actor: str) -> Unit:
+    """Let a unit add its own value to a choice list (kept per unit, never altering the declared defaults)."""
+    value = value.strip()
+    if not value or "|" in value:
+        raise UserError("可选值不能为空，也不能包含「|」")
+    key = f"{ledger_key}.{field_key}"
+    local = {k: list(v) for k, v in unit.local_choices.items()}
+    if value in local.get(key, []):
+        return unit
+    local.setdefault(key, []).append(value)
+    conn.execute(sa.update(units).where(units.c.id == unit.id).values(local_choices=local))
+    audit.append(conn, actor, [audit.Change(unit.id, "unit", unit.id, "update",
+                                            {"local_choices": (unit.local_choices, local)})])
+    return get_unit(conn, unit_id=unit.id)

@@ -1,0 +1,1 @@
+"""Storage layer: engine and pragmas, tables derived from the declarations, Alembic migrations, backups."""

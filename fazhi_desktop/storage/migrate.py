@@ -1,0 +1,61 @@
+"""Alembic migrations run in-process (they ship as package data, so a frozen build can run them too)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from fazhi_desktop.domain.errors import DatabaseTooNewError, UserError
+from fazhi_desktop.storage.backup import backup_sqlite, timestamped_name
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def alembic_config(connection: sa.Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    head = script_directory().get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: sa.Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade_to_head(db) -> str | None:
+    """Bring the schema to head. Returns the path of the safety backup taken first, if one was needed."""
+    script = script_directory()
+    head = head_revision()
+    current = current_revision(db.engine)
+    if current == head:
+        return None
+    if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
+        raise DatabaseTooNewError(
+            f"该数据库由更新版本的程序创建（结构版本 {current}），本程序无法打开。请升级程序后再使用。"
+        )
+    if current is None:
+        tables = sa.inspect(db.engine).get_table_names()
+        if tables:
+            raise UserError("该数据库不是本程序创建的，无法打开（其中已有其他数据表）")
+    backup = None
+    if current is not None and db.is_sqlite:
+        backup = backup_sqlite(db.path, db.backup_dir / timestamped_name(db.path.stem, f"before-upgrade-{current}"))
+    with db.engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+    return str(backup) if backup else None

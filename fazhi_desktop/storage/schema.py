@@ -1,0 +1,153 @@
+"""Database tables, derived from the ledger declarations.
+
+Each ledger becomes one table whose columns are its declared fields plus the columns every record carries (UUID, unit,
+report year, audit stamps, soft-delete flag). A ledger field therefore lives in exactly one place — its declaration —
+plus an Alembic migration.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+from fazhi_desktop.domain.fields import Field, FieldType
+from fazhi_desktop.domain.ledgers import LEDGERS, REPORT_TEXT_FIELDS, UNIT_FIELDS
+
+# Named constraints from the very first revision, so SQLite batch migrations can find them later.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Money(TypeDecorator):
+    """Money as integer fen: exact on every backend, no float rounding, no Decimal warnings on SQLite."""
+
+    impl = sa.BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else int((Decimal(value) * 100).to_integral_value())
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else (Decimal(value) / 100).quantize(Decimal("0.01"))
+
+
+def column_type(f: Field) -> sa.types.TypeEngine:
+    match f.type:
+        case FieldType.LONGTEXT | FieldType.MULTICHOICE:
+            return sa.Text()
+        case FieldType.DATE:
+            return sa.Date()
+        case FieldType.INT | FieldType.YEAR:
+            return sa.Integer()
+        case FieldType.MONEY:
+            return Money()
+        case FieldType.BOOL:
+            return sa.Boolean()
+        case FieldType.TEXTLIST | FieldType.TEXTMAP:
+            return sa.JSON()
+        case FieldType.IDCARD:
+            return sa.String(18)
+        case _:
+            return sa.String(200)
+
+
+def field_columns(fields: tuple[Field, ...]) -> list[sa.Column]:
+    return [sa.Column(f.key, column_type(f), nullable=True, comment=f.label) for f in fields]
+
+
+def _stamps() -> list[sa.Column]:
+    return [
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by", sa.String(64), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_by", sa.String(64), nullable=False),
+    ]
+
+
+units = sa.Table(
+    "units",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    *field_columns(UNIT_FIELDS),
+    sa.Column("local_choices", sa.JSON(), nullable=True, comment="用户添加的可选值"),
+    sa.Column("settings", sa.JSON(), nullable=True, comment="单位的其他设置"),
+    *_stamps(),
+    sa.UniqueConstraint("name"),
+)
+
+report_texts = sa.Table(
+    "report_texts",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("unit_id", sa.String(36), sa.ForeignKey("units.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("year", sa.Integer(), nullable=False),
+    *field_columns(REPORT_TEXT_FIELDS),
+    *_stamps(),
+    sa.UniqueConstraint("unit_id", "year"),
+)
+
+RECORD_COLUMNS = ("id", "unit_id", "year", "created_at", "created_by", "updated_at", "updated_by", "deleted", "deleted_at")
+
+
+def _ledger_table(ledger) -> sa.Table:
+    # Rosters declare their 年度 as the field ``year``; every other ledger gets ``year`` derived from its main date.
+    year = [] if ledger.has("year") else [sa.Column("year", sa.Integer(), nullable=True, comment="所属年度")]
+    table = sa.Table(
+        ledger.key,
+        metadata,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("unit_id", sa.String(36), sa.ForeignKey("units.id", ondelete="CASCADE"), nullable=False),
+        *year,
+        *field_columns(ledger.fields),
+        *_stamps(),
+        sa.Column("deleted", sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column("deleted_at", sa.DateTime(), nullable=True),
+        comment=ledger.name,
+    )
+    # Statistics and lists always filter by unit, year and the deleted flag.
+    sa.Index(f"ix_{ledger.key}_unit_year", table.c.unit_id, table.c.deleted, table.c.year)
+    return table
+
+
+ledger_tables: dict[str, sa.Table] = {ledger.key: _ledger_table(ledger) for ledger in LEDGERS}
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(), nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("unit_id", sa.String(36), nullable=True),
+    sa.Column("ledger", sa.String(40), nullable=False),
+    sa.Column("record_id", sa.String(36), nullable=False, index=True),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("changes", sa.Text(), nullable=False, comment="JSON: 字段 → [旧值, 新值]"),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
+attachments = sa.Table(
+    "attachments",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("unit_id", sa.String(36), sa.ForeignKey("units.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("ledger", sa.String(40), nullable=False),
+    sa.Column("record_id", sa.String(36), nullable=False, index=True),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("size", sa.BigInteger(), nullable=False),
+    sa.Column("added_at", sa.DateTime(), nullable=False),
+    sa.Column("added_by", sa.String(64), nullable=False),
+)
+
+
+def ledger_table(key: str) -> sa.Table:
+    return ledger_tables[key]
