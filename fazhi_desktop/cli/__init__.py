@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -18,10 +19,8 @@ EXIT_OK, EXIT_USER, EXIT_USAGE = 0, 1, 2
 def _force_utf8() -> None:
     # Windows consoles may default to a legacy code page; Chinese output must not crash the program.
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="replace")  # type: ignore[attr-defined]
-        except (AttributeError, ValueError):
-            pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from fazhi_desktop.domain.fields import (
     Field,
-    FieldType as T,
     Ledger,
     NotBefore,
     PatternWarning,
     RequiredWhen,
     RequireTrueWhen,
+)
+from fazhi_desktop.domain.fields import (
+    FieldType as T,
 )
 
 # Appended to every ledger: the spec gives every record a 备注.

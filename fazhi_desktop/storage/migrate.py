@@ -50,7 +50,7 @@ def upgrade_to_head(db) -> str | None:
             f"该数据库由更新版本的程序创建（结构版本 {current}），本程序无法打开。请升级程序后再使用。"
         )
     if current is None:
-        tables = sa.inspect(db.engine).get_table_names()
+        tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
         if tables:
             raise UserError("该数据库不是本程序创建的，无法打开（其中已有其他数据表）")
     backup = None

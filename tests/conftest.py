@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from fazhi_desktop.services.records import RecordService  # noqa: E402
+from fazhi_desktop.services.units import create_unit  # noqa: E402
+from fazhi_desktop.storage.database import open_database  # noqa: E402
+
+VILLAGES = ["东村", "西村", "南村"]
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    """Every test gets its own per-user data folder (logs, backups), never the real one."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("FAZHI_DATA_DIR", str(folder))
+    monkeypatch.delenv("FAZHI_DB_URL", raising=False)
+    return folder
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(tmp_path / "test.sqlite3")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def unit(db):
+    with db.engine.begin() as conn:
+        return create_unit(conn, {"name": "测试镇", "county": "测试县", "addressee": "县法治办",
+                                  "issuers": ["中共测试镇委员会"], "villages": VILLAGES}, "测试员")
+
+
+@pytest.fixture
+def svc(db, unit):
+    return RecordService(db.engine, unit, "测试员")
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory):
+    """One demo database shared by read-only tests."""
+    from fazhi_desktop.services.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    database = open_database(path)
+    load_demo(database.engine)
+    yield database
+    database.dispose()

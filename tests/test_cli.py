@@ -1,0 +1,128 @@
+"""The command line through its real entry point: exit codes, Chinese messages, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def run(*args, env_extra=None, cwd=None):
+    env = dict(os.environ, **(env_extra or {}))
+    proc = subprocess.run([sys.executable, "-m", "fazhi_desktop", *args], capture_output=True, text=True,
+                          encoding="utf-8", env=env, cwd=cwd, timeout=120)
+    assert "Traceback" not in proc.stdout + proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "demo.sqlite3"
+    proc = run("--db", str(path), "demo")
+    assert proc.returncode == 0, proc.stderr
+    assert "肖咀镇" in proc.stdout
+    return path
+
+
+def test_demo_then_stats_json_has_every_seed_value(demo_file):
+    proc = run("--db", str(demo_file), "stats", "--year", "2023", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    s = json.loads(proc.stdout)
+    assert (s["org.special_meetings"], s["org.documents"], s["study.center_group"], s["study.joint"]) == (4, 5, 6, 3)
+    assert (s["publicity.ten_entries"], s["publicity.meetings"], s["publicity.campaigns"]) == (17, 3, 12)
+    assert (s["publicity.banners"], s["talent.law_leaders"], s["counsel.count"], s["rectification.total"]) == (6, 43, 1, 6)
+    assert s["law_report.village_secretaries"] == 6
+    assert 3500 <= s["publicity.materials"] < 3600 and 680 <= s["talent.legal_understanders"] < 690
+
+
+def test_stats_table_is_chinese(demo_file):
+    proc = run("--db", str(demo_file), "stats", "--year", "2023")
+    assert proc.returncode == 0
+    assert "法律十进活动：17场次" in proc.stdout
+    assert "上年" in proc.stdout
+
+
+def test_demo_twice_is_refused(demo_file):
+    proc = run("--db", str(demo_file), "demo")
+    assert proc.returncode == 1
+    assert "空数据库" in proc.stderr
+
+
+def test_bad_year_is_usage_error(demo_file):
+    proc = run("--db", str(demo_file), "stats", "--year", "abc")
+    assert proc.returncode == 2
+    assert "年份" in proc.stderr
+
+
+@pytest.mark.parametrize("args", [["bogus"], ["stats"], ["stats", "--year", "2023", "--format", "csv"], ["--nope"]])
+def test_usage_errors_exit_2(args, tmp_path):
+    proc = run("--db", str(tmp_path / "x.sqlite3"), *args)
+    assert proc.returncode == 2
+    assert "参数错误" in proc.stderr
+
+
+def test_missing_folder_exits_1(tmp_path):
+    proc = run("--db", str(tmp_path / "no" / "such" / "x.sqlite3"), "stats", "--year", "2023")
+    assert proc.returncode == 1
+    assert "文件夹不存在" in proc.stderr
+
+
+def test_directory_as_database_exits_1(tmp_path):
+    proc = run("--db", str(tmp_path), "stats", "--year", "2023")
+    assert proc.returncode == 1
+    assert "文件夹" in proc.stderr
+
+
+def test_bad_url_exits_1(tmp_path):
+    proc = run("--db-url", "nosuchdb://x/y", "stats", "--year", "2023")
+    assert proc.returncode == 1
+    assert "错误" in proc.stderr
+
+
+def test_env_url_is_used(tmp_path, demo_file):
+    proc = run("stats", "--year", "2023", "--format", "json", env_extra={"FAZHI_DB_URL": f"sqlite:///{demo_file}"})
+    assert proc.returncode == 0 and json.loads(proc.stdout)["publicity.ten_entries"] == 17
+
+
+def test_no_unit_yet_exits_1(tmp_path):
+    proc = run("--db", str(tmp_path / "empty.sqlite3"), "stats", "--year", "2023")
+    assert proc.returncode == 1
+    assert "init" in proc.stderr
+
+
+def test_init_creates_unit_and_validates(tmp_path):
+    path = str(tmp_path / "init.sqlite3")
+    proc = run("--db", path, "init", "--unit", "测试镇", "--county", "某县", "--addressee", "县法治办",
+               "--issuer", "中共测试镇委员会,测试镇人民政府", "--villages", "东村,西村、南村")
+    assert proc.returncode == 0, proc.stderr
+    assert "村(社区) 3 个" in proc.stdout
+    again = run("--db", path, "init", "--unit", "测试镇", "--county", "某县", "--addressee", "县法治办",
+                "--issuer", "x", "--villages", "东村")
+    assert again.returncode == 1 and "已经存在" in again.stderr
+    dup = run("--db", str(tmp_path / "dup.sqlite3"), "init", "--unit", "乙镇", "--county", "某县",
+              "--addressee", "县法治办", "--issuer", "x", "--villages", "东村,东村")
+    assert dup.returncode == 1 and "重复" in dup.stderr
+    two = run("--db", path, "init", "--unit", "第二镇", "--county", "某县", "--addressee", "县法治办",
+              "--issuer", "x", "--villages", "甲村")
+    assert two.returncode == 0
+    ambiguous = run("--db", path, "stats", "--year", "2023")
+    assert ambiguous.returncode == 1 and "--unit" in ambiguous.stderr
+    assert run("--db", path, "--unit", "第二镇", "stats", "--year", "2023").returncode == 0
+
+
+def test_unexpected_error_is_logged_not_shown(tmp_path, monkeypatch, capsys, data_dir):
+    from fazhi_desktop import cli
+    from fazhi_desktop.cli import commands
+
+    def boom(args):
+        raise RuntimeError("internal detail")
+
+    monkeypatch.setattr(commands, "stats", boom)
+    code = cli.main(["--db", str(tmp_path / "x.sqlite3"), "stats", "--year", "2023"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "internal detail" not in err and "日志" in err
+    assert "RuntimeError: internal detail" in (data_dir / "logs" / "fazhi.log").read_text(encoding="utf-8")

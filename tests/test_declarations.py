@@ -1,0 +1,81 @@
+"""The ledger declarations are the one source of truth: tables and migrations must agree with them."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from fazhi_desktop.domain.fields import FieldType
+from fazhi_desktop.domain.ledgers import LEDGERS, REPORT_TEXT_FIELDS, UNIT_FIELDS
+from fazhi_desktop.storage.schema import RECORD_COLUMNS, ledger_tables, metadata, report_texts, units
+
+PACKAGE = Path(__file__).resolve().parents[1] / "fazhi_desktop"
+
+
+def test_spec_ledger_keys_are_all_declared():
+    assert {lg.key for lg in LEDGERS} == {
+        "meeting", "document", "leading_group", "facility", "study", "law_report", "publicity", "legal_talent",
+        "counsel", "counsel_service", "enforcement", "dispute", "rectification", "legal_service", "review_litigation",
+    }
+
+
+def test_every_declared_field_has_a_column_and_every_column_a_declaration():
+    for ledger in LEDGERS:
+        table = ledger_tables[ledger.key]
+        declared = {f.key for f in ledger.fields}
+        columns = set(table.c.keys())
+        assert declared <= columns, ledger.key
+        assert columns - declared <= set(RECORD_COLUMNS), (ledger.key, columns - declared - set(RECORD_COLUMNS))
+        for f in ledger.fields:
+            assert table.c[f.key].comment == f.label
+    assert {f.key for f in UNIT_FIELDS} <= set(units.c.keys())
+    assert {f.key for f in REPORT_TEXT_FIELDS} <= set(report_texts.c.keys())
+
+
+def test_labels_unique_and_choices_declared():
+    for ledger in LEDGERS:
+        labels = [f.label for f in ledger.fields]
+        assert len(labels) == len(set(labels)), ledger.key
+        for f in ledger.fields:
+            if f.type in (FieldType.CHOICE, FieldType.MULTICHOICE):
+                assert f.choices, f"{ledger.key}.{f.key} has no choices"
+                assert all("|" not in c for c in f.choices)
+
+
+def test_migrations_produce_exactly_the_declared_schema(db):
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == [], f"the migrations and the declarations differ; write a migration: {diff}"
+
+
+def test_indexes_for_statistics_exist(db):
+    inspector = sa.inspect(db.engine)
+    for ledger in LEDGERS:
+        cols = [ix["column_names"] for ix in inspector.get_indexes(ledger.key)]
+        assert ["unit_id", "deleted", "year"] in cols, ledger.key
+
+
+def test_no_module_outside_gui_imports_qt():
+    """Domain, storage, services and reports stay Qt-free; only the CLI may reach into the GUI package."""
+    qt_users, gui_users = [], []
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE).parts
+        if parts[0] == "gui":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            else:
+                continue
+            if any(n.split(".")[0] in ("PySide6", "shiboken6") for n in names):
+                qt_users.append("/".join(parts))
+            if any(n.startswith("fazhi_desktop.gui") for n in names) and parts[0] != "cli":
+                gui_users.append("/".join(parts))
+    assert qt_users == []
+    assert gui_users == []

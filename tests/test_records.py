@@ -1,0 +1,79 @@
+"""Record lifecycle and the change log."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from fazhi_desktop.services import audit
+from fazhi_desktop.storage.schema import audit_log
+
+MEETING = {"date": "2023-04-01", "kind": "法治建设专题会议", "title": "专题会", "attendees": 20}
+
+
+def test_update_logs_old_and_new(svc, db):
+    rid = svc.create("meeting", MEETING).id
+    svc.update("meeting", rid, {"attendees": 25, "title": "专题会议"})
+    with db.engine.connect() as conn:
+        entries = audit.history(conn, rid)
+    assert [e["action"] for e in entries] == ["create", "update"]
+    assert entries[1]["changes"] == {"attendees": [20, 25], "title": ["专题会", "专题会议"]}
+    assert entries[1]["actor"] == "测试员"
+
+
+def test_update_moves_year_with_date(svc):
+    rid = svc.create("meeting", MEETING).id
+    svc.update("meeting", rid, {"date": "2024-01-03"})
+    assert svc.get("meeting", rid)["year"] == 2024
+
+
+def test_soft_delete_restore_purge(svc):
+    rid = svc.create("meeting", MEETING).id
+    svc.delete("meeting", rid)
+    assert svc.count("meeting") == 0 and svc.count("meeting", deleted=True) == 1
+    svc.restore("meeting", rid)
+    assert svc.count("meeting") == 1
+    svc.delete("meeting", rid)
+    svc.purge("meeting", rid)
+    assert svc.count("meeting", deleted=True) == 0
+
+
+def test_purge_requires_recycle_bin(svc):
+    import pytest
+
+    from fazhi_desktop.domain.errors import ValidationError
+
+    rid = svc.create("meeting", MEETING).id
+    with pytest.raises(ValidationError):
+        svc.purge("meeting", rid)
+    assert svc.count("meeting") == 1
+
+
+def test_failed_update_writes_nothing(svc, db):
+    import pytest
+
+    from fazhi_desktop.domain.errors import ValidationError
+
+    rid = svc.create("meeting", MEETING).id
+    with pytest.raises(ValidationError):
+        svc.update("meeting", rid, {"attendees": -1})
+    assert svc.get("meeting", rid)["attendees"] == 20
+    with db.engine.connect() as conn:
+        assert len(audit.history(conn, rid)) == 1
+
+
+def test_audit_chain_detects_tampering(svc, db):
+    rid = svc.create("meeting", MEETING).id
+    svc.update("meeting", rid, {"attendees": 30})
+    with db.engine.begin() as conn:
+        assert audit.verify(conn) is None
+        last = conn.execute(sa.select(sa.func.max(audit_log.c.id))).scalar()
+        conn.execute(sa.update(audit_log).where(audit_log.c.id == last).values(actor="他人"))
+        assert audit.verify(conn) == last
+
+
+def test_pragmas(db):
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
