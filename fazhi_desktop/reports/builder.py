@@ -1,0 +1,115 @@
+"""Build the report's document model: template + the year's indicators + the clerk's draft (report_text)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from jinja2 import ChoiceLoader, DictLoader, PackageLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from fazhi_desktop.domain.errors import UserError
+from fazhi_desktop.domain.ledgers import FLEXIBLE_METHODS
+from fazhi_desktop.reports import markup, numbers
+from fazhi_desktop.reports.model import Document
+from fazhi_desktop.services import report_facts, reports_text, stats
+from fazhi_desktop.services.units import Unit
+
+TEMPLATES = {"三段式": "sanduan.j2", "督察规定五项": "ducha.j2"}
+DEFAULT_TEMPLATE = "三段式"
+# The sections a clerk may rewrite, in the order the report tab shows them.
+SECTION_LABELS = {
+    "opening": "开头", "org": "组织领导", "study": "学法普法", "enforcement": "规范执法", "disputes": "矛盾纠纷化解",
+    "rectification": "三项制度与整改", "problems": "存在的问题", "first_duty": "第一责任人履职情况",
+    "plans": "工作打算", "other": "其他需要报告的情况",
+}
+_PARTY = {"镇": "镇党委、政府", "乡": "乡党委、政府", "民族乡": "乡党委、政府", "街道": "街道党工委、办事处"}
+_GOVERNMENT = {"街道": "街道办事处"}
+
+
+class Ordinal:
+    """``一是``, ``二是``… in the order a template asks, so an omitted part never leaves a gap."""
+
+    def __init__(self, suffix: str):
+        self.suffix, self.n = suffix, 0
+
+    def __call__(self) -> str:
+        self.n += 1
+        return numbers.chinese(self.n) + self.suffix
+
+
+def _books(items: Iterable[str]) -> list[str]:
+    """Titles of documents and laws go in 《》; campaigns such as 扫黑除恶 do not."""
+    out = []
+    for item in items:
+        bare = item.strip("《》")
+        out.append(f"《{bare}》" if re.search(r"(法|法典|方案|计划|规则|细则|要点|制度|清单|办法|规定|意见)$", bare) else bare)
+    return out
+
+
+def _normalise(text: str) -> str:
+    """Template text: blank lines separate paragraphs, single line breaks are only for readability."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n".join("".join(line.strip() for line in p.splitlines()) for p in paragraphs if p.strip())
+
+
+def _environment(unit: Unit, sections: Mapping[str, str], generated: dict[str, str]) -> SandboxedEnvironment:
+    # Units may keep their own wording of a template in their settings; the shipped ones are the fallback.
+    custom = {TEMPLATES.get(k, k): v for k, v in (unit.settings.get("templates") or {}).items()}
+    env = SandboxedEnvironment(loader=ChoiceLoader([DictLoader(custom), PackageLoader("fazhi_desktop.reports")]),
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False)
+
+    def section(text: str, key: str) -> str:
+        generated[key] = _normalise(text)
+        own = (sections.get(key) or "").strip()
+        return "\n".join(line.strip() for line in own.splitlines() if line.strip()) if own else generated[key]
+
+    env.filters.update(
+        section=section,
+        # Consecutive titles in 《》 take no 、 between them (GB/T 15834).
+        enum=lambda items: "、".join(items).replace("》、《", "》《"),
+        books=_books,
+        nonzero=lambda breakdown: [k for k, v in breakdown.items() if v],
+        counted=lambda breakdown: [f"{k}{v}件" for k, v in breakdown.items() if v],
+        approx=numbers.approx,
+        pct=numbers.percent,
+        cn=numbers.chinese,
+        cn_date=numbers.cn_date,
+        ym=lambda d: f"{d.year}年{d.month}月",
+        without=lambda text, prefix: text.removeprefix(prefix or "") or text,
+    )
+    env.globals["ordinal"] = Ordinal
+    return env
+
+
+def build_document(conn: sa.Connection, unit: Unit, year: int, template: str | None = None) -> Document:
+    """The report for ``unit`` and ``year`` as a document model (no layout yet)."""
+    draft = reports_text.load_report_text(conn, unit, year) or {}
+    name = template or draft.get("template") or DEFAULT_TEMPLATE
+    if name not in TEMPLATES and name not in (unit.settings.get("templates") or {}):
+        raise UserError(f"没有名为「{name}」的报告模板，可选：{'、'.join(TEMPLATES)}")
+    doc_date = draft.get("doc_date")
+    ref_date = doc_date or dt.date(year, 12, 31)
+    s = stats.compute(conn, unit, year, ref_date)
+    facts = report_facts.gather(conn, unit, year, ref_date)
+    generated: dict[str, str] = {}
+    env = _environment(unit, draft.get("sections") or {}, generated)
+    context: dict[str, Any] = {
+        "unit": unit, "year": year, "s": s, "facts": facts, "doc_date": ref_date,
+        "rt": {"basis": draft.get("basis"), "problems": draft.get("problems") or [], "plans": draft.get("plans") or []},
+        "party_committee": _PARTY.get(unit.kind, "党委、政府"),
+        "government": unit.name + _GOVERNMENT.get(unit.kind, "人民政府"),
+        "flexible_methods": [m for m in FLEXIBLE_METHODS if s["enforcement.by_method"].get(m)],
+    }
+    body = env.get_template(TEMPLATES.get(name, name)).render(context)
+    return Document(
+        title=f"关于上报{unit.name}{year}年法治政府建设工作的报告",
+        addressee=unit.addressee,
+        paragraphs=markup.parse(body),
+        issuers=list(draft.get("issuers") or unit.issuers),
+        date=doc_date,
+        sections=generated,
+    )
