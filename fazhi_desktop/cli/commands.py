@@ -75,3 +75,17 @@ def stats(args: argparse.Namespace) -> int:
         delta_text = "" if delta is None or ind.kind == "rate" else f"（上年 {previous[ind.key]}，增减 {delta:+d}）"
         print(f"  {ind.category:<6} {ind.label}：{_plain(value)}{unit_text}{delta_text}")
     return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    from fazhi_desktop.reports.render import write_report
+
+    db = _open(args)
+    with db.engine.connect() as conn:
+        unit = get_unit(conn, args.unit)
+    result = write_report(db.engine, unit, args.year, args.out, args.format, args.template)
+    pages = f"，共 {result.pages} 页" if result.pages else ""
+    print(f"已生成{unit.name}{args.year}年度报告：{result.path}{pages}")
+    for warning in result.warnings:
+        print(f"提示：{warning}", file=sys.stderr)
+    return 0

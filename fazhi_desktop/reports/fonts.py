@@ -51,7 +51,7 @@ def bundled_dir() -> Path:
 
 def system_font_dirs() -> list[Path]:
     dirs: list[Path] = []
-    windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot")
+    windir = os.environ.get("WINDIR") or os.environ.get("SYSTEMROOT")
     if windir:
         dirs.append(Path(windir) / "Fonts")
     local = os.environ.get("LOCALAPPDATA")
@@ -114,3 +114,65 @@ def resolve(user_choices: Mapping[str, str] | None = None, *, search_system: boo
 
 def fallback_path() -> Path:
     return bundled_dir() / FALLBACK_FILE
+
+
+class FontSet:
+    """The fonts of one rendering: a registered reportlab font per role, plus the fallback for rare characters.
+
+    ``font_for`` answers per character, so a name with 喆 or 堃 is drawn from the fallback font instead of vanishing;
+    every such character is remembered for the warning shown to the user.
+    """
+
+    def __init__(self, choices: Mapping[str, FontChoice] | None = None, *, search_system: bool = True):
+        from reportlab.pdfbase import pdfmetrics
+
+        self._metrics = pdfmetrics
+        self.choices = dict(choices or resolve(search_system=search_system))
+        self.names = {role: _register(c.path, c.subfont) for role, c in self.choices.items()}
+        self.fallback = _register(fallback_path(), 0)
+        self.fallback_chars: set[str] = set()
+        self.missing_chars: set[str] = set()
+        self._cmaps = {name: _cmap(name) for name in {*self.names.values(), self.fallback}}
+
+    def font_for(self, role: str, ch: str) -> str:
+        name = self.names[role]
+        if ch in " \n" or ord(ch) in self._cmaps[name]:
+            return name
+        if ord(ch) in self._cmaps[self.fallback]:
+            self.fallback_chars.add(ch)
+            return self.fallback
+        self.missing_chars.add(ch)
+        return name
+
+    def width(self, ch: str, font: str, size: float) -> float:
+        return self._metrics.stringWidth(ch, font, size)
+
+    def warnings(self) -> list[str]:
+        out = []
+        if self.fallback_chars:
+            out.append(f"以下字符所选字体中没有，已改用备用字体显示：{''.join(sorted(self.fallback_chars))}")
+        if self.missing_chars:
+            out.append(f"以下字符在所有可用字体中都没有，打印时可能显示为空白或方框，请更换字体或改写：{''.join(sorted(self.missing_chars))}")
+        return out
+
+
+_registered: dict[tuple[str, int], str] = {}
+
+
+def _register(path: Path, subfont: int) -> str:
+    """Register a TrueType font once per process under a stable name derived from its file."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    key = (str(path), subfont)
+    if key not in _registered:
+        name = f"F{len(_registered)}-{path.stem}"[:60]
+        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=subfont))
+        _registered[key] = name
+    return _registered[key]
+
+
+def _cmap(name: str) -> set[int]:
+    from reportlab.pdfbase import pdfmetrics
+
+    return set(pdfmetrics.getFont(name).face.charToGlyph)

@@ -1,0 +1,249 @@
+"""Lay the document model out on the GB/T 9704 grid: line breaking (避头尾), pagination, signature, page numbers.
+
+The layout is computed once, as positioned glyphs, so the PDF renderer only draws and the tests can check positions.
+Body text sits on a 22 × 28 grid: a full-width character advances exactly one grid cell; half-width characters
+(digits, Latin) keep their own width, and a line that ends early because of a break rule is justified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fazhi_desktop.reports import page as P
+from fazhi_desktop.reports.fonts import FontSet
+from fazhi_desktop.reports.model import BODY, H1, H2, H3, H4, Document, Paragraph
+from fazhi_desktop.reports.numbers import cn_date
+
+# Chinese line-breaking rules (report.md): none of these may start a line…
+NO_START = set("，。、；：？！）》」』】”’%…" "·—〕,.;:?!)]}")
+# …and none of these may end one.
+NO_END = set("（《「『【“‘" "〔([{")
+# Pairs that are one mark and must not be split (破折号 ——, 省略号 ……).
+UNSPLITTABLE = {"—", "…"}
+
+LEVEL_ROLE = {BODY: "fangsong", H1: "heiti", H2: "kaiti", H3: "fangsong", H4: "fangsong"}
+
+
+@dataclass
+class Glyph:
+    ch: str
+    font: str  # registered reportlab font name
+    size: float
+    advance: float
+    x: float = 0.0  # left edge, from the page's left edge
+
+
+@dataclass
+class Line:
+    glyphs: list[Glyph]
+    slot: int  # 0..21 on its page
+    kind: str = "body"  # title | addressee | body | heading | signature | date
+
+    @property
+    def text(self) -> str:
+        return "".join(g.ch for g in self.glyphs)
+
+
+@dataclass
+class Page:
+    lines: list[Line] = field(default_factory=list)
+    number: int = 1
+
+    @property
+    def number_glyphs(self) -> list[Glyph]:
+        return self._number
+
+    _number: list[Glyph] = field(default_factory=list)
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in ".-_/")
+
+
+def break_allowed(prev: str, nxt: str) -> bool:
+    if nxt in NO_START or prev in NO_END:
+        return False
+    if prev == nxt and prev in UNSPLITTABLE:
+        return False
+    return not (_is_word(prev) and _is_word(nxt))
+
+
+def break_lines(glyphs: list[Glyph], first_width: float, width: float) -> list[tuple[int, int, float]]:
+    """Greedy line breaking with push-out for the 避头尾 rules: (start, end, available width) per line."""
+    lines: list[tuple[int, int, float]] = []
+    start, avail, n = 0, first_width, len(glyphs)
+    while start < n:
+        used, end = 0.0, start
+        while end < n and used + glyphs[end].advance <= avail + 0.01:
+            used += glyphs[end].advance
+            end += 1
+        if end == start:  # a single glyph wider than the line: place it anyway
+            end = start + 1
+        if end < n:
+            cut = end
+            while cut > start + 1 and not break_allowed(glyphs[cut - 1].ch, glyphs[cut].ch):
+                cut -= 1
+            end = cut if cut > start + 1 or break_allowed(glyphs[start].ch, glyphs[start + 1].ch) else end
+        lines.append((start, end, avail))
+        start, avail = end, width
+    return lines
+
+
+def place(glyphs: list[Glyph], x0: float, avail: float, justify: bool) -> None:
+    natural = sum(g.advance for g in glyphs)
+    extra = (avail - natural) / (len(glyphs) - 1) if justify and len(glyphs) > 1 and natural < avail else 0.0
+    x = x0
+    for g in glyphs:
+        g.x = x
+        x += g.advance + extra
+
+
+class Layout:
+    def __init__(self, fonts: FontSet, h3_bold: bool = False):
+        self.fonts = fonts
+        self.h3_bold = h3_bold
+
+    # -- glyphs ------------------------------------------------------------------------------------------------------
+    def glyphs(self, text: str, role: str, size: float, grid: bool) -> list[Glyph]:
+        out = []
+        for ch in text:
+            font = self.fonts.font_for(role, ch)
+            width = self.fonts.width(ch, font, size)
+            # Full-width characters snap to the character grid, as Word's document grid does.
+            advance = P.CHAR_PITCH * size / P.BODY_SIZE if grid and width >= 0.9 * size else width
+            out.append(Glyph(ch, font, size, advance))
+        return out
+
+    def paragraph_glyphs(self, para: Paragraph) -> list[Glyph]:
+        out: list[Glyph] = []
+        for span in para.spans:
+            role = LEVEL_ROLE[span.level]
+            if span.level == H3 and self.h3_bold:
+                role = "heiti"  # bold is never faked: a bold 仿宋 is not available, 黑体 stands in
+            out += self.glyphs(span.text, role, P.BODY_SIZE, grid=True)
+        return out
+
+    # -- lines -------------------------------------------------------------------------------------------------------
+    def title_lines(self, title: str) -> list[list[Glyph]]:
+        glyphs = self.glyphs(title, "xiaobiaosong", P.TITLE_SIZE, grid=False)
+        total = sum(g.advance for g in glyphs)
+        if total <= P.TEXT_W:
+            return [glyphs]
+        # Two balanced lines, broken where a word ends (after 的/关于/年/和/与/及 or before 报告), never mid-word.
+        best, best_score = None, None
+        for i in range(1, len(glyphs)):
+            left = sum(g.advance for g in glyphs[:i])
+            if left > P.TEXT_W or total - left > P.TEXT_W or not break_allowed(glyphs[i - 1].ch, glyphs[i].ch):
+                continue
+            word_end = title[i - 1] in "的于年和与及" or title[i:].startswith(("报告", "的报告", "工作"))
+            score = abs(2 * left - total) - (P.TITLE_SIZE * 3 if word_end else 0)
+            if best_score is None or score < best_score:
+                best, best_score = i, score
+        if best is None:
+            return [glyphs[s:e] for s, e, _ in break_lines(glyphs, P.TEXT_W, P.TEXT_W)]
+        return [glyphs[:best], glyphs[best:]]
+
+    def body_lines(self, para: Paragraph, indent: bool = True) -> list[list[Glyph]]:
+        glyphs = self.paragraph_glyphs(para)
+        first = P.TEXT_W - (P.INDENT_CHARS * P.CHAR_PITCH if indent else 0)
+        breaks = break_lines(glyphs, first, P.TEXT_W)
+        lines = []
+        for i, (s, e, avail) in enumerate(breaks):
+            line = glyphs[s:e]
+            x0 = P.LEFT + (P.TEXT_W - avail)
+            place(line, x0, avail, justify=i < len(breaks) - 1)
+            lines.append(line)
+        return lines
+
+    # -- pages -------------------------------------------------------------------------------------------------------
+    def run(self, doc: Document) -> list[Page]:
+        pages: list[Page] = [Page(number=1)]
+
+        def slot_free() -> int:
+            return P.LINES_PER_PAGE - (pages[-1].lines[-1].slot + 1 if pages[-1].lines else 0)
+
+        def add(glyphs: list[Glyph], kind: str) -> None:
+            if slot_free() <= 0:
+                pages.append(Page(number=len(pages) + 1))
+            slot = pages[-1].lines[-1].slot + 1 if pages[-1].lines else 0
+            pages[-1].lines.append(Line(glyphs, slot, kind))
+
+        def skip(n: int) -> None:
+            for _ in range(n):
+                add([], "blank")
+
+        for glyphs in self.title_lines(doc.title):
+            width = sum(g.advance for g in glyphs)
+            place(glyphs, P.LEFT + (P.TEXT_W - width) / 2, width, justify=False)
+            add(glyphs, "title")
+        skip(1)
+        if doc.addressee:
+            for glyphs in self.body_lines(Paragraph([_span(doc.addressee + "：")]), indent=False):
+                add(glyphs, "addressee")
+
+        paragraphs = doc.paragraphs
+        for i, para in enumerate(paragraphs):
+            lines = self.body_lines(para)
+            kind = "heading" if para.is_heading_only else "body"
+            free = slot_free()
+            if 0 < free < P.LINES_PER_PAGE:
+                # A heading never ends a page: a heading line goes with the next paragraph's first line, and a
+                # run-in heading that fills its whole first line goes with the text that follows it.
+                alone = para.keep_with_next and i + 1 < len(paragraphs) and len(lines) + 1 > free
+                run_in = _has_run_in(para) and free == 1 and len(lines) > 1 and \
+                    len(para.spans[0].text) >= len(lines[0])
+                if alone or run_in:
+                    pages.append(Page(number=len(pages) + 1))
+            for glyphs in lines:
+                add(glyphs, kind)
+
+        self._signature(doc, pages, add, skip, slot_free)
+        for pg in pages:
+            pg._number = self._page_number(pg.number)
+        return pages
+
+    def _signature(self, doc, pages, add, skip, slot_free) -> None:
+        issuers = [i for i in doc.issuers if i]
+        if not issuers and not doc.date:
+            return
+        need = P.SEAL_GAP_LINES + len(issuers) + (1 if doc.date else 0)
+        if need > slot_free():
+            # The signature may not stand on a page without body text: carry the last body line over with it.
+            last = pages[-1].lines.pop() if pages[-1].lines else None
+            pages.append(Page(number=len(pages) + 1))
+            if last:
+                last.slot = 0
+                pages[-1].lines.append(last)
+        skip(P.SEAL_GAP_LINES)
+        date_text = cn_date(doc.date) if doc.date else ""
+        date_glyphs = self.glyphs(date_text, "fangsong", P.BODY_SIZE, grid=True)
+        date_w = sum(g.advance for g in date_glyphs)
+        date_right = P.LEFT + P.TEXT_W - P.DATE_RIGHT_INDENT_CHARS * P.CHAR_PITCH
+        centre = date_right - date_w / 2 if date_text else date_right - P.CHAR_PITCH * 4
+        for name in issuers:
+            glyphs = self.glyphs(name, "fangsong", P.BODY_SIZE, grid=True)
+            width = sum(g.advance for g in glyphs)
+            x0 = min(centre - width / 2, P.LEFT + P.TEXT_W - width)  # a long name stays inside the text area
+            place(glyphs, x0, width, justify=False)
+            add(glyphs, "signature")
+        if date_text:
+            place(date_glyphs, date_right - date_w, date_w, justify=False)
+            add(date_glyphs, "date")
+
+    def _page_number(self, n: int) -> list[Glyph]:
+        glyphs = self.glyphs(f"— {n} —", "songti", P.PAGE_NUMBER_SIZE, grid=False)
+        width = sum(g.advance for g in glyphs)
+        edge = P.PAGE_NUMBER_SIZE  # 空一字 from the text area's edge
+        x0 = P.LEFT + P.TEXT_W - edge - width if n % 2 else P.LEFT + edge
+        place(glyphs, x0, width, justify=False)
+        return glyphs
+
+
+def _span(text: str):
+    from fazhi_desktop.reports.model import Span
+
+    return Span(text, BODY)
+
+
+def _has_run_in(para: Paragraph) -> bool:
+    return len(para.spans) > 1 and para.spans[0].level != BODY

@@ -1,0 +1,23 @@
+"""GB/T 9704-2012 page geometry, in PostScript points (1 mm = 72/25.4 pt)."""
+
+from __future__ import annotations
+
+MM = 72 / 25.4
+
+PAGE_W, PAGE_H = 210 * MM, 297 * MM
+TOP, BOTTOM, LEFT, RIGHT = 37 * MM, 35 * MM, 28 * MM, 26 * MM
+TEXT_W, TEXT_H = PAGE_W - LEFT - RIGHT, PAGE_H - TOP - BOTTOM  # 156 × 225 mm
+
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+# Word's document grid for this layout is 579 twips: the same pitch makes PDF and DOCX break pages alike.
+LINE_PITCH = 579 / 20  # 28.95 pt
+CHAR_PITCH = TEXT_W / CHARS_PER_LINE  # ≈ 15.79 pt
+
+BODY_SIZE = 16  # 3号
+TITLE_SIZE = 22  # 2号
+PAGE_NUMBER_SIZE = 14  # 4号
+PAGE_NUMBER_GAP = 7 * MM  # the 一字线 stand 7 mm below the text area
+INDENT_CHARS = 2
+DATE_RIGHT_INDENT_CHARS = 4
+SEAL_GAP_LINES = 2  # blank lines between the body and the signature: room for the seal's upper half
