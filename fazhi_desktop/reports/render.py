@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.reports.builder import build_document
-from fazhi_desktop.reports.fonts import FontChoice, FontSet, resolve
+from fazhi_desktop.reports.fonts import ROLE_LABELS, FontChoice, FontSet, resolve
 from fazhi_desktop.reports.pdf import RenderResult
 from fazhi_desktop.services.units import Unit
 
@@ -18,10 +18,10 @@ FORMATS = ("pdf", "docx")
 
 def fonts_for(unit: Unit) -> FontSet:
     """Fonts chosen in the unit's settings first, then the PC's official fonts, then the bundled ones."""
-    chosen = (unit.settings.get("fonts") or {})
+    chosen = unit.settings.get("fonts") or {}
     for role, path in chosen.items():
         if path and not Path(path).is_file():
-            raise UserError(f"设置中选择的字体文件不存在：{path}")
+            raise UserError(f"设置中为「{ROLE_LABELS.get(role, role)}」选择的字体文件不存在：{path}")
     choices: dict[str, FontChoice] = resolve(chosen)
     return FontSet(choices)
 
