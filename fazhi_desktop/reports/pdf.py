@@ -45,7 +45,9 @@ def render_pdf(doc: Document, path: str | os.PathLike, fonts: FontSet | None = N
     fonts = fonts or FontSet()
     pages = layout_document(doc, fonts, h3_bold)
     with atomic_target(path) as tmp:
-        c = canvas.Canvas(str(tmp), pagesize=(P.PAGE_W, P.PAGE_H), pageCompression=1)
+        # The initial font must be an embedded one, or reportlab references a non-embedded Helvetica.
+        c = canvas.Canvas(str(tmp), pagesize=(P.PAGE_W, P.PAGE_H), pageCompression=1,
+                          initialFontName=fonts.names["fangsong"], initialFontSize=P.BODY_SIZE)
         c.setTitle(doc.title)
         c.setAuthor(author or "、".join(doc.issuers))
         c.setCreator("fazhi_desktop 法治建设台账")

@@ -1,0 +1,46 @@
+"""Helpers for reading generated PDFs back: lines of glyphs grouped by position."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pdfplumber
+
+MM = 72 / 25.4
+PAGE_W, PAGE_H = 210 * MM, 297 * MM
+TOP, BOTTOM, LEFT, RIGHT = 37 * MM, 35 * MM, 28 * MM, 26 * MM
+TEXT_BOTTOM = PAGE_H - BOTTOM
+PITCH = 28.95
+CHAR = (PAGE_W - LEFT - RIGHT) / 28
+
+
+def page_lines(page) -> list[list[dict]]:
+    """Text-area lines of one page (page number excluded), top to bottom, each left to right."""
+    rows: dict[float, list[dict]] = defaultdict(list)
+    for ch in page.chars:
+        centre = (ch["top"] + ch["bottom"]) / 2
+        if centre > TEXT_BOTTOM:
+            continue
+        rows[round(centre, 0)].append(ch)
+    return [sorted(rows[k], key=lambda c: c["x0"]) for k in sorted(rows)]
+
+
+def slot(line: list[dict]) -> float:
+    centre = (line[0]["top"] + line[0]["bottom"]) / 2
+    return (centre - TOP - PITCH / 2) / PITCH
+
+
+def text(line: list[dict]) -> str:
+    return "".join(c["text"] for c in line)
+
+
+def page_number_chars(page) -> list[dict]:
+    return sorted((c for c in page.chars if (c["top"] + c["bottom"]) / 2 > TEXT_BOTTOM), key=lambda c: c["x0"])
+
+
+def open_pdf(path):
+    return pdfplumber.open(str(path))
+
+
+def is_full_width(ch: dict) -> bool:
+    return ch["x1"] - ch["x0"] >= 0.9 * ch["size"]

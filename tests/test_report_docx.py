@@ -1,0 +1,137 @@
+"""The annual report as DOCX: same content, the official page layout, styles Word and WPS can edit."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from docx import Document as open_docx
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from fazhi_desktop.reports.render import write_report
+from fazhi_desktop.services.units import get_unit
+
+
+@pytest.fixture(scope="module")
+def demo_docx(demo_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("docx") / "report.docx"
+    with demo_db.engine.connect() as conn:
+        unit = get_unit(conn)
+    write_report(demo_db.engine, unit, 2023, path)
+    return path
+
+
+def _all_text(doc) -> str:
+    return "".join(p.text.replace("\n", "") for p in doc.paragraphs)
+
+
+def test_content(demo_docx):
+    doc = open_docx(demo_docx)
+    t = _all_text(doc)
+    for fragment in ("关于上报肖咀镇2023年法治政府建设工作的报告", "县法治办：", "中共肖咀镇委员会", "2024年3月20日",
+                     "法治建设专题会议4次", "制度文件5份", "集体学法6次", "共同学法3次", "6名村党组织书记",
+                     "活动17场次", "普法宣传会议3场次", "法律宣传活动12场次", "宣传资料3500多份", "悬挂横幅6条",
+                     "学法带头人43名", "法律明白人680余人", "县金桥律师事务所", "2024年1月", "寨子村", "铁赵村"):
+        assert fragment in t, fragment
+
+
+def test_page_setup_and_grid(demo_docx):
+    doc = open_docx(demo_docx)
+    section = doc.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(0.1) and abs(section.page_height - Mm(297)) < Mm(0.1)
+    for got, mm in ((section.top_margin, 37), (section.bottom_margin, 35), (section.left_margin, 28),
+                    (section.right_margin, 26)):
+        assert abs(got - Mm(mm)) < Mm(0.1)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:linePitch")) == "579"
+    # 28 characters of 16 pt in 156 mm: char pitch = 16 pt + charSpace/4096.
+    pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
+    assert 156 / 25.4 * 72 / pitch == pytest.approx(28, abs=0.01)
+
+
+def test_odd_even_footers_with_page_field(demo_docx):
+    doc = open_docx(demo_docx)
+    assert doc.settings.element.find(qn("w:evenAndOddHeaders")) is not None
+    section = doc.sections[0]
+    for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
+        xml = footer._element.xml
+        assert "PAGE" in "".join(t.text for t in footer._element.iter(qn("w:instrText")))
+        assert "— " in xml and " —" in xml
+        assert f'w:val="{align}"' in xml
+
+
+def test_styles_with_east_asian_fonts(demo_docx):
+    doc = open_docx(demo_docx)
+
+    def east_asia(style):
+        return style.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+
+    assert east_asia(doc.styles["Normal"]) == "仿宋_GB2312"
+    assert east_asia(doc.styles["一级标题"]) == "黑体"
+    assert east_asia(doc.styles["二级标题字符"]) == "楷体_GB2312"
+    assert east_asia(doc.styles["公文标题"]) == "方正小标宋简体"
+    assert doc.styles["公文标题"].font.size.pt == 22 and doc.styles["Normal"].font.size.pt == 16
+    headings = [p for p in doc.paragraphs if p.style.name == "一级标题"]
+    assert [p.text for p in headings] == ["一、工作开展情况", "二、当前存在的主要问题", "三、未来的工作打算"]
+    assert all(p.style.paragraph_format.keep_with_next for p in headings)
+    runs = [r for p in doc.paragraphs for r in p.runs if r.style is not None and r.style.name == "二级标题字符"]
+    assert runs[0].text == "（一）加强组织领导，夯实法治建设基础。"
+
+
+def test_signature_block(demo_docx):
+    doc = open_docx(demo_docx)
+    paras = doc.paragraphs
+    date = paras[-1]
+    name = paras[-2]
+    assert date.text == "2024年3月20日" and name.text == "中共肖咀镇委员会"
+    assert date.alignment == 2 and name.alignment == 2  # right
+    ind = date._p.pPr.find(qn("w:ind"))
+    assert ind.get(qn("w:rightChars")) == "400"
+    assert [p.text for p in paras[-4:-2]] == ["", ""]
+
+
+def test_package_is_well_formed(demo_docx):
+    with zipfile.ZipFile(demo_docx) as z:
+        assert z.testzip() is None
+        assert "word/footer1.xml" in z.namelist() or any(n.startswith("word/footer") for n in z.namelist())
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_it(demo_docx, tmp_path):
+    out = tmp_path / "lo"
+    proc = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                           "--convert-to", "pdf", "--outdir", str(out), str(demo_docx)],
+                          capture_output=True, text=True, timeout=180)
+    pdf = out / "report.pdf"
+    assert pdf.exists(), proc.stdout + proc.stderr
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        text = "".join(p.extract_text() or "" for p in doc.pages)
+    assert "肖咀镇" in text.replace(" ", "")
+
+
+def test_cli_report_commands(tmp_path):
+    import os
+    import sys
+
+    db = tmp_path / "demo.sqlite3"
+    env = dict(os.environ)
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "fazhi_desktop", "--db", str(db), *args], capture_output=True,
+                              text=True, encoding="utf-8", env=env, timeout=180)
+
+    assert run("demo").returncode == 0
+    pdf = run("report", "--year", "2023", "--out", str(tmp_path / "r.pdf"))
+    assert pdf.returncode == 0, pdf.stderr
+    assert "共" in pdf.stdout and (tmp_path / "r.pdf").read_bytes()[:5] == b"%PDF-"
+    docx = run("report", "--year", "2023", "--format", "docx", "--out", str(tmp_path / "r.docx"))
+    assert docx.returncode == 0, docx.stderr
+    assert "法治建设专题会议4次" in _all_text(open_docx(tmp_path / "r.docx"))
+    bad = run("report", "--year", "2023", "--out", str(tmp_path / "nofolder" / "r.pdf"))
+    assert bad.returncode == 1 and "文件夹不存在" in bad.stderr and "Traceback" not in bad.stderr
