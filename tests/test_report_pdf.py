@@ -142,7 +142,7 @@ def test_full_lines_fill_the_width_with_28_cells(demo_pdf):
     with open_pdf(demo_pdf) as pdf:
         for page in pdf.pages:
             lines = page_lines(page)
-            for line, nxt in zip(lines, lines[1:], strict=False):
+            for line in lines[:-1]:  # a paragraph's last line is never full-justified
                 if line[0]["size"] != 16 or line[-1]["x1"] < PAGE_W - RIGHT - TOL:
                     continue
                 full += 1
