@@ -53,6 +53,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("law_report.total", "学法述法", "述法合计", "人"),
     Indicator("publicity.ten_entries", "普法宣传", "法律十进活动", "场次"),
     Indicator("publicity.ten_entries.by_target", "普法宣传", "法律十进(分对象)", "场次", "breakdown"),
+    Indicator("publicity.by_kind", "普法宣传", "普法宣传(分活动类型)", "场次", "breakdown"),
     Indicator("publicity.meetings", "普法宣传", "普法宣传会议", "场次"),
     Indicator("publicity.campaigns", "普法宣传", "法律宣传活动", "场次"),
     Indicator("publicity.audience", "普法宣传", "受众", "人次"),
@@ -191,6 +192,7 @@ def _publicity(q: _Year) -> dict[str, Any]:
     return {
         "publicity.ten_entries": out["ten"],
         "publicity.ten_entries.by_target": q.breakdown(p, "publicity", "target", [*where, p.c.kind == TEN_ENTRIES]),
+        "publicity.by_kind": q.breakdown(p, "publicity", "kind", where),
         "publicity.meetings": out["meetings"],
         "publicity.campaigns": out["total"] - out["ten"] - out["meetings"],
         "publicity.audience": out["audience"],

@@ -110,3 +110,13 @@ def add_local_choice(conn: sa.Connection, unit: Unit, ledger_key: str, field_key
     audit.append(conn, actor, [audit.Change(unit.id, "unit", unit.id, "update",
                                             {"local_choices": (unit.local_choices, local)})])
     return get_unit(conn, unit_id=unit.id)
+
+
+def update_settings(conn: sa.Connection, unit: Unit, changes: Mapping[str, Any], actor: str) -> Unit:
+    """Merge ``changes`` into the unit's settings (fonts, backup folder, report switches…)."""
+    merged = {**unit.settings, **changes}
+    if merged != unit.settings:
+        conn.execute(sa.update(units).where(units.c.id == unit.id).values(settings=merged))
+        audit.append(conn, actor, [audit.Change(unit.id, "unit", unit.id, "update",
+                                                {"settings": (unit.settings, merged)})])
+    return get_unit(conn, unit_id=unit.id)

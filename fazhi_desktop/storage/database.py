@@ -79,6 +79,12 @@ def check_sqlite_location(path: Path) -> None:
         raise UserError(f"无法在只读文件夹中创建数据库：{path.parent}")
 
 
+def pinyin_collate(a: str, b: str) -> int:
+    """GB18030 byte order: the 3755 common (level-1) hanzi of GB2312 are ordered by pinyin."""
+    ka, kb = a.encode("gb18030", "replace"), b.encode("gb18030", "replace")
+    return (ka > kb) - (ka < kb)
+
+
 def _on_sqlite_connect(dbapi_conn, _record) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide where transactions start (see the "begin" hook below), so that
     # DDL in migrations is transactional and reads inside a transaction see one snapshot.
@@ -87,6 +93,7 @@ def _on_sqlite_connect(dbapi_conn, _record) -> None:
     for pragma in SQLITE_PRAGMAS:
         cur.execute(pragma)
     cur.close()
+    dbapi_conn.create_collation("pinyin", pinyin_collate)
 
 
 def _on_sqlite_begin(conn) -> None:

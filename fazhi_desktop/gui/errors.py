@@ -1,0 +1,47 @@
+"""One place that shows errors: user errors as plain messages, bugs as a friendly dialog with copyable details."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from fazhi_desktop.domain.errors import UserError
+from fazhi_desktop.logs import setup_logging
+
+log = logging.getLogger(__name__)
+
+
+def show_user_error(parent: QWidget | None, message: str, title: str = "无法完成操作") -> None:
+    QMessageBox.warning(parent, title, message)
+
+
+def show_exception(parent: QWidget | None, exc: BaseException, details: str | None = None) -> None:
+    if isinstance(exc, UserError):
+        show_user_error(parent, str(exc))
+        return
+    details = details or "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    log.error("unexpected error: %s", details)
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("程序出错")
+    log_file = setup_logging()
+    box.setText("程序遇到意外错误，刚才的操作没有完成。已经保存的数据不受影响。")
+    box.setInformativeText(f"错误详情已写入日志：{log_file}\n如需技术支持，请点“显示详细信息”并复制发给维护人员。")
+    box.setDetailedText(details)
+    box.exec()
+
+
+def install_excepthook() -> None:
+    """Uncaught exceptions in slots end up here instead of killing the program or printing a traceback."""
+
+    def hook(exc_type, exc, tb):
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        show_exception(QApplication.activeWindow(), exc, details)
+
+    sys.excepthook = hook

@@ -1,0 +1,33 @@
+"""Opening, printing and showing files through the operating system."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+
+
+def open_file(path: Path) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def open_folder(path: Path) -> bool:
+    if sys.platform == "win32":
+        subprocess.Popen(["explorer", "/select,", str(path)])  # noqa: S603,S607 - selects the file in Explorer
+        return True
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+
+def print_file(path: Path) -> bool:
+    """Print through the system: Windows' print verb opens the default viewer's print dialog; elsewhere the viewer."""
+    if sys.platform == "win32":
+        try:
+            os.startfile(str(path), "print")  # type: ignore[attr-defined]
+            return True
+        except OSError:
+            pass
+    return open_file(path)

@@ -1,0 +1,203 @@
+"""Record forms generated from the ledger declarations: one widget per field, chosen by its type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fazhi_desktop.domain.errors import Problem
+from fazhi_desktop.domain.fields import Field, FieldType
+from fazhi_desktop.domain.idcard import idcard_problem
+from fazhi_desktop.domain.validation import choices_for
+from fazhi_desktop.gui.widgets import (
+    ChoiceCombo,
+    EnterMovesFocus,
+    MultiChoiceButton,
+    NullableDateEdit,
+    OptionalMoneyBox,
+    OptionalSpinBox,
+)
+from fazhi_desktop.services.units import Unit
+
+ERROR_STYLE = "color: #c0392b;"
+
+
+class FieldEditor:
+    """A field's widget plus how to read and write it."""
+
+    def __init__(self, f: Field, widget: QWidget, get: Callable[[], Any], set_: Callable[[Any], None]):
+        self.field, self.widget, self.get, self.set = f, widget, get, set_
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+
+class RecordForm(QWidget):
+    """Edits one record of a ledger (or any tuple of declared fields). Emits ``edited`` on every user change."""
+
+    edited = Signal()
+
+    def __init__(self, fields: tuple[Field, ...], unit: Unit, ledger_key: str = "",
+                 add_choice: Callable[[str, str], bool] | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.fields = fields
+        self.ledger_key = ledger_key
+        self._unit = unit
+        self._add_choice = add_choice
+        self._enter = EnterMovesFocus(self)
+        self._loading = False
+        self.dirty = False
+        self.editors: dict[str, FieldEditor] = {}
+        layout = QFormLayout(self)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for f in fields:
+            editor = self._make(f)
+            self.editors[f.key] = editor
+            box = QWidget()
+            inner = QVBoxLayout(box)
+            inner.setContentsMargins(0, 0, 0, 0)
+            inner.setSpacing(2)
+            inner.addWidget(editor.widget)
+            inner.addWidget(editor.error)
+            label = QLabel(f"{f.label}{' *' if f.required else ''}：")
+            label.setBuddy(editor.widget)
+            if f.help:
+                label.setToolTip(f.help)
+                editor.widget.setToolTip(f.help)
+            layout.addRow(label, box)
+
+    # -- building ----------------------------------------------------------------------------------------------------
+    def _changed(self, *_args) -> None:
+        if not self._loading:
+            self.dirty = True
+            self.edited.emit()
+
+    def _make(self, f: Field) -> FieldEditor:
+        t = f.type
+        if t is FieldType.LONGTEXT:
+            w = QPlainTextEdit()
+            w.setTabChangesFocus(True)
+            w.setFixedHeight(64)
+            w.textChanged.connect(self._changed)
+            return FieldEditor(f, w, lambda: w.toPlainText(), lambda v: w.setPlainText(v or ""))
+        if t is FieldType.DATE:
+            w = NullableDateEdit()
+            w.edit.installEventFilter(self._enter)
+            w.changed.connect(self._changed)
+            return FieldEditor(f, w, w.raw, w.set_value)
+        if t in (FieldType.INT, FieldType.YEAR):
+            w = OptionalSpinBox(minimum=1949 if t is FieldType.YEAR else 0, maximum=2100 if t is FieldType.YEAR
+                                else 2_000_000_000)
+            w.installEventFilter(self._enter)
+            w.valueChanged.connect(self._changed)
+            return FieldEditor(f, w, w.number, w.set_number)
+        if t is FieldType.MONEY:
+            w = OptionalMoneyBox()
+            w.installEventFilter(self._enter)
+            w.valueChanged.connect(self._changed)
+            return FieldEditor(f, w, w.money, w.set_money)
+        if t is FieldType.BOOL:
+            w = QCheckBox("是")
+            w.toggled.connect(self._changed)
+            return FieldEditor(f, w, w.isChecked, lambda v: w.setChecked(bool(v)))
+        if t in (FieldType.CHOICE, FieldType.VILLAGE):
+            choices = self._unit.villages if t is FieldType.VILLAGE else choices_for(f, self._unit.local_choices,
+                                                                                   self.ledger_key)
+            adder = None
+            if t is FieldType.CHOICE and self._add_choice:
+                adder = lambda value, key=f.key: self._add_choice(key, value)  # noqa: E731
+            w = ChoiceCombo(choices, add_choice=adder, label=f.label)
+            w.installEventFilter(self._enter)
+            w.currentIndexChanged.connect(self._changed)
+            return FieldEditor(f, w, w.value, w.set_value)
+        if t is FieldType.MULTICHOICE:
+            w = MultiChoiceButton(choices_for(f, self._unit.local_choices, self.ledger_key))
+            w.changed.connect(self._changed)
+            return FieldEditor(f, w, w.values, w.set_values)
+        if t is FieldType.TEXTLIST:
+            w = QPlainTextEdit()
+            w.setTabChangesFocus(True)
+            w.setFixedHeight(80)
+            w.setPlaceholderText("每行一项")
+            w.textChanged.connect(self._changed)
+            return FieldEditor(f, w, lambda: [s for s in w.toPlainText().splitlines() if s.strip()],
+                               lambda v: w.setPlainText("\n".join(v or [])))
+        w = QLineEdit()
+        w.installEventFilter(self._enter)
+        w.textEdited.connect(self._changed)
+        if t is FieldType.IDCARD:
+            w.setMaxLength(18)
+            w.setPlaceholderText("18位身份证号，导出时自动隐藏中间位")
+            w.textEdited.connect(lambda text, w=w: self._check_id(w, text))
+        return FieldEditor(f, w, w.text, lambda v: w.setText("" if v is None else str(v)))
+
+    def _check_id(self, widget: QLineEdit, text: str) -> None:
+        editor = next(e for e in self.editors.values() if e.widget is widget)
+        problem = idcard_problem(text.strip().upper()) if len(text.strip()) == 18 else None
+        self._show(editor, problem)
+
+    # -- values ------------------------------------------------------------------------------------------------------
+    def set_values(self, values: Mapping[str, Any] | None) -> None:
+        self._loading = True
+        try:
+            for key, editor in self.editors.items():
+                value = (values or {}).get(key, editor.field.default if values is None else None)
+                editor.set(value)
+            self.clear_problems()
+        finally:
+            self._loading = False
+        self.dirty = False
+
+    def values(self) -> dict[str, Any]:
+        return {key: editor.get() for key, editor in self.editors.items()}
+
+    def refresh_choices(self, unit: Unit) -> None:
+        self._unit = unit
+        for editor in self.editors.values():
+            f = editor.field
+            if isinstance(editor.widget, ChoiceCombo):
+                choices = unit.villages if f.type is FieldType.VILLAGE else choices_for(f, unit.local_choices,
+                                                                                      self.ledger_key)
+                self._loading = True
+                editor.widget.set_choices(choices)
+                self._loading = False
+
+    # -- problems ----------------------------------------------------------------------------------------------------
+    def _show(self, editor: FieldEditor, message: str | None) -> None:
+        editor.error.setText(message or "")
+        editor.error.setVisible(bool(message))
+
+    def clear_problems(self) -> None:
+        for editor in self.editors.values():
+            self._show(editor, None)
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        """Each message beside its field; the first bad field gets the focus."""
+        self.clear_problems()
+        first = None
+        for p in problems:
+            editor = self.editors.get(p.field)
+            if editor is None:
+                continue
+            text = (editor.error.text() + "\n" if not editor.error.isHidden() else "") + p.message
+            self._show(editor, text)
+            first = first or editor
+        if first:
+            first.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def problem_text(self, key: str) -> str:
+        editor = self.editors[key]
+        return "" if editor.error.isHidden() else editor.error.text()

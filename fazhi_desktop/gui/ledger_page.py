@@ -1,0 +1,446 @@
+"""One ledger's page: a list that pages from SQL, search and filters, and a generated form beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fazhi_desktop.domain.errors import UserError, ValidationError
+from fazhi_desktop.domain.fields import FieldType, Ledger
+from fazhi_desktop.domain.validation import choices_for
+from fazhi_desktop.gui import dialogs
+from fazhi_desktop.gui.errors import show_exception, show_user_error
+from fazhi_desktop.gui.form import RecordForm
+from fazhi_desktop.gui.session import Session
+from fazhi_desktop.gui.table_model import IdRole, LedgerTableModel
+from fazhi_desktop.services import attachments, audit
+from fazhi_desktop.services.units import add_local_choice
+
+ACTION_NAMES = {"create": "新建", "update": "修改", "delete": "删除（移入回收站）", "restore": "从回收站恢复",
+                "purge": "彻底删除", "attach": "添加佐证材料", "detach": "移除佐证材料"}
+FILTER_ALL = "全部"
+
+
+class LedgerPage(QWidget):
+    def __init__(self, session: Session, ledger: Ledger, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.ledger = ledger
+        self.current_id: str | None = None
+        self.model = LedgerTableModel(session.engine, session.unit, ledger, self)
+        self._build()
+        self._filter_timer = QTimer(self, singleShot=True, interval=250)
+        self._filter_timer.timeout.connect(self.apply_filters)
+        session.year_changed.connect(lambda _y: self.reload())
+        session.unit_changed.connect(self._unit_changed)
+        self.reload()
+        self.new_record()
+
+    # -- layout ------------------------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.new_button = QPushButton("新增(&N)")
+        self.new_button.setToolTip("新增一条记录（Ctrl+N）")
+        self.delete_button = QPushButton("删除")
+        self.delete_button.setToolTip("移入回收站（Delete）")
+        self.restore_button = QPushButton("恢复")
+        self.purge_button = QPushButton("彻底删除")
+        self.recycle_toggle = QToolButton()
+        self.recycle_toggle.setText("回收站")
+        self.recycle_toggle.setCheckable(True)
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("搜索…")
+        self.search_edit.setClearButtonEnabled(True)
+        self.filters: dict[str, QComboBox] = {}
+        bar = QHBoxLayout()
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.delete_button)
+        bar.addWidget(self.restore_button)
+        bar.addWidget(self.purge_button)
+        bar.addWidget(self.search_edit, 1)
+        for f in self.ledger.fields:
+            if f.type in (FieldType.CHOICE, FieldType.VILLAGE):
+                combo = QComboBox()
+                combo.setToolTip(f"按「{f.label}」筛选")
+                self.filters[f.key] = combo
+                bar.addWidget(QLabel(f.label))
+                bar.addWidget(combo)
+        self._fill_filters()
+        bar.addWidget(self.recycle_toggle)
+
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)  # edit in the form, not in cells
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # newest first until clicked
+        self.view.setSortingEnabled(True)
+        self.view.horizontalHeader().setSortIndicatorShown(True)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setDefaultSectionSize(110)
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        self.view.setAlternatingRowColors(True)
+
+        self.form = RecordForm(self.ledger.fields, self.session.unit, self.ledger.key, add_choice=self._add_choice)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        self.title_label = QLabel()
+        self.title_label.setStyleSheet("font-weight: bold;")
+        self.notice_label = QLabel()
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setStyleSheet("color: #9a6700;")
+        self.save_button = QPushButton("保存(&S)")
+        self.save_button.setToolTip("保存（Ctrl+S）")
+        self.cancel_button = QPushButton("撤销修改")
+        self.cancel_button.setToolTip("放弃未保存的修改（Esc）")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.notice_label, 1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+
+        self.history = QPlainTextEdit()
+        self.history.setReadOnly(True)
+        self.attachment_list = QListWidget()
+        self.attachment_list.setViewMode(QListWidget.ViewMode.IconMode)
+        self.attachment_list.setIconSize(QSize(72, 72))
+        self.attachment_list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.add_attachment_button = QPushButton("添加…")
+        self.open_attachment_button = QPushButton("打开")
+        self.remove_attachment_button = QPushButton("移除")
+        att_buttons = QHBoxLayout()
+        for b in (self.add_attachment_button, self.open_attachment_button, self.remove_attachment_button):
+            att_buttons.addWidget(b)
+        att_buttons.addStretch(1)
+        att = QWidget()
+        att_layout = QVBoxLayout(att)
+        att_layout.addWidget(self.attachment_list)
+        att_layout.addLayout(att_buttons)
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(self.history, "历史")
+        self.side_tabs.addTab(att, "佐证材料")
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.title_label)
+        right_layout.addWidget(scroll, 3)
+        right_layout.addLayout(buttons)
+        right_layout.addWidget(self.side_tabs, 1)
+        splitter = QSplitter()
+        splitter.addWidget(self.view)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+
+        self.new_button.clicked.connect(self.new_record)
+        self.delete_button.clicked.connect(self.delete_current)
+        self.restore_button.clicked.connect(self.restore_current)
+        self.purge_button.clicked.connect(self.purge_current)
+        self.recycle_toggle.toggled.connect(self.show_recycle_bin)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.revert)
+        self.search_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+        for combo in self.filters.values():
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.add_attachment_button.clicked.connect(self.add_attachment)
+        self.open_attachment_button.clicked.connect(self.open_attachment)
+        self.remove_attachment_button.clicked.connect(self.remove_attachment)
+        self.attachment_list.itemDoubleClicked.connect(lambda _i: self.open_attachment())
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+N"), self, self.new_record, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.form, self.revert,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.view, self.delete_current,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        self._update_buttons()
+
+    def _fill_filters(self) -> None:
+        unit = self.session.unit
+        for key, combo in self.filters.items():
+            f = self.ledger.field(key)
+            values = unit.villages if f.type is FieldType.VILLAGE else choices_for(f, unit.local_choices, self.ledger.key)
+            current = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(FILTER_ALL)
+            combo.addItems(list(values))
+            combo.setCurrentIndex(max(0, combo.findText(current)))
+            combo.blockSignals(False)
+
+    def _unit_changed(self) -> None:
+        self.model.unit = self.session.unit
+        self.form.refresh_choices(self.session.unit)
+        self._fill_filters()
+
+    def _add_choice(self, field_key: str, value: str) -> bool:
+        try:
+            with self.session.engine.begin() as conn:
+                add_local_choice(conn, self.session.unit, self.ledger.key, field_key, value, self.session.actor)
+        except UserError as exc:
+            show_user_error(self, str(exc))
+            return False
+        self.session.reload_unit()
+        return True
+
+    # -- list --------------------------------------------------------------------------------------------------------
+    @property
+    def in_recycle_bin(self) -> bool:
+        return self.recycle_toggle.isChecked()
+
+    def reload(self) -> None:
+        self.model.set_query(year=self.session.year)
+        self._reselect()
+
+    def apply_filters(self) -> None:
+        filters = {k: (c.currentText() if c.currentIndex() > 0 else None) for k, c in self.filters.items()}
+        self.model.set_query(search=self.search_edit.text(), filters=filters)
+        self._reselect()
+
+    def _reselect(self) -> None:
+        if self.current_id:
+            row = self.model.row_of(self.current_id)
+            if row is not None:
+                self.view.selectionModel().blockSignals(True)
+                self.view.selectRow(row)
+                self.view.selectionModel().blockSignals(False)
+
+    def show_recycle_bin(self, on: bool) -> None:
+        if on and not self.maybe_leave():
+            self.recycle_toggle.blockSignals(True)
+            self.recycle_toggle.setChecked(False)
+            self.recycle_toggle.blockSignals(False)
+            return
+        self.model.set_query(deleted=on)
+        self.current_id = None
+        self.form.set_values(None)
+        self.form.setEnabled(not on)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        bin_mode = self.in_recycle_bin
+        has = self.current_id is not None
+        self.new_button.setEnabled(not bin_mode)
+        self.delete_button.setVisible(not bin_mode)
+        self.delete_button.setEnabled(has)
+        self.restore_button.setVisible(bin_mode)
+        self.purge_button.setVisible(bin_mode)
+        self.restore_button.setEnabled(bin_mode and has)
+        self.purge_button.setEnabled(bin_mode and has)
+        self.save_button.setEnabled(not bin_mode)
+        for b in (self.add_attachment_button, self.remove_attachment_button):
+            b.setEnabled(has and not bin_mode)
+        name = "回收站中的记录" if bin_mode else ("修改记录" if has else "新增记录")
+        self.title_label.setText(f"{self.ledger.name} — {name}")
+
+    # -- record switching --------------------------------------------------------------------------------------------
+    def maybe_leave(self) -> bool:
+        """Called before anything replaces the form's content. False means: stay (the user chose 取消)."""
+        if not self.form.dirty:
+            return True
+        answer = dialogs.ask_unsaved(self, f"{self.ledger.name}中的当前记录")
+        if answer == dialogs.SAVE:
+            return self.save()
+        if answer == dialogs.DISCARD:
+            self.form.dirty = False
+            return True
+        return False
+
+    def _row_changed(self, current, previous) -> None:
+        record_id = current.data(IdRole) if current.isValid() else None
+        if record_id == self.current_id:
+            return
+        if not self.maybe_leave():
+            self.view.selectionModel().blockSignals(True)
+            if previous.isValid():
+                self.view.selectionModel().setCurrentIndex(
+                    previous, self.view.selectionModel().SelectionFlag.ClearAndSelect
+                    | self.view.selectionModel().SelectionFlag.Rows)
+            else:
+                self.view.clearSelection()
+            self.view.selectionModel().blockSignals(False)
+            return
+        self.load(record_id)
+
+    def load(self, record_id: str | None) -> None:
+        self.current_id = record_id
+        if record_id is None:
+            self.form.set_values(self._defaults())
+        else:
+            self.form.set_values(self.session.records().get(self.ledger.key, record_id))
+        self.notice_label.clear()
+        self._update_buttons()
+        self._load_history()
+        self._load_attachments()
+
+    def _defaults(self) -> dict[str, Any]:
+        values = {f.key: f.default for f in self.ledger.fields}
+        if self.ledger.year_field.type is FieldType.YEAR:
+            values[self.ledger.year_from] = self.session.year
+        return values
+
+    def new_record(self) -> None:
+        if not self.maybe_leave():
+            return
+        self.view.selectionModel().blockSignals(True)
+        self.view.clearSelection()
+        self.view.selectionModel().blockSignals(False)
+        self.load(None)
+        first = next(iter(self.form.editors.values()))
+        first.widget.setFocus()
+
+    def revert(self) -> None:
+        self.load(self.current_id)
+
+    # -- writes ------------------------------------------------------------------------------------------------------
+    def save(self) -> bool:
+        if self.in_recycle_bin:
+            return False
+        svc = self.session.records()
+        values = self.form.values()
+        try:
+            if self.current_id is None:
+                result = svc.create(self.ledger.key, values)
+            else:
+                result = svc.update(self.ledger.key, self.current_id, values)
+        except ValidationError as exc:
+            self.form.show_problems(exc.problems)
+            self.notice_label.setText(f"有 {len(exc.problems)} 处需要修改，未保存。")
+            return False
+        except Exception as exc:  # noqa: BLE001 - shown, logged, form kept as typed
+            show_exception(self, exc)
+            return False
+        self.form.dirty = False
+        self.current_id = result.id
+        self.model.reload()
+        self._reselect()
+        self.load(result.id)
+        self.notice_label.setText("；".join(f"{w.label}：{w.message}" for w in result.warnings) or "已保存。")
+        self.session.data_changed.emit(self.ledger.key)
+        return True
+
+    def _selected_id(self) -> str | None:
+        return self.current_id
+
+    def delete_current(self) -> None:
+        if self.in_recycle_bin or not self.current_id:
+            return
+        if not dialogs.confirm(self, "删除记录", "把这条记录移入回收站吗？移入后不再参与统计，可以在回收站中恢复。"):
+            return
+        self.session.records().delete(self.ledger.key, self.current_id)
+        self.form.dirty = False
+        self.current_id = None
+        self.model.reload()
+        self.load(None)
+        self.session.data_changed.emit(self.ledger.key)
+
+    def restore_current(self) -> None:
+        if self.in_recycle_bin and self.current_id:
+            self.session.records().restore(self.ledger.key, self.current_id)
+            self.current_id = None
+            self.model.reload()
+            self.load(None)
+            self.form.setEnabled(False)
+            self.session.data_changed.emit(self.ledger.key)
+
+    def purge_current(self) -> None:
+        if not (self.in_recycle_bin and self.current_id):
+            return
+        if not dialogs.confirm(self, "彻底删除", "彻底删除后无法恢复（修改历史仍会保留）。确定吗？"):
+            return
+        self.session.records().purge(self.ledger.key, self.current_id)
+        self.current_id = None
+        self.model.reload()
+        self.load(None)
+        self.form.setEnabled(False)
+
+    # -- history and attachments -------------------------------------------------------------------------------------
+    def _load_history(self) -> None:
+        if not self.current_id:
+            self.history.setPlainText("")
+            return
+        labels = {f.key: f.label for f in self.ledger.fields}
+        with self.session.engine.connect() as conn:
+            entries = audit.history(conn, self.current_id)
+        lines = []
+        for e in entries:
+            lines.append(f"{e['at']:%Y-%m-%d %H:%M}  {e['actor']}  {ACTION_NAMES.get(e['action'], e['action'])}")
+            if e["action"] == "update":
+                for key, (old, new) in e["changes"].items():
+                    lines.append(f"    {labels.get(key, key)}：{old if old not in (None, '') else '（空）'} → "
+                                 f"{new if new not in (None, '') else '（空）'}")
+        self.history.setPlainText("\n".join(lines))
+
+    def _load_attachments(self) -> None:
+        self.attachment_list.clear()
+        if not self.current_id:
+            return
+        with self.session.engine.connect() as conn:
+            items = attachments.list_for(conn, self.current_id)
+        for a in items:
+            item = QListWidgetItem(a["name"])
+            item.setData(Qt.ItemDataRole.UserRole, a)
+            if a["is_image"]:
+                pix = QPixmap(str(a["path"]))
+                if not pix.isNull():
+                    item.setIcon(QIcon(pix.scaled(72, 72, Qt.AspectRatioMode.KeepAspectRatio,
+                                                  Qt.TransformationMode.SmoothTransformation)))
+            self.attachment_list.addItem(item)
+
+    def add_attachment(self, paths: list[str] | None = None) -> None:
+        if not self.current_id:
+            return
+        if not paths:
+            paths, _ = QFileDialog.getOpenFileNames(self, "选择佐证材料（照片、扫描件、PDF 等）")
+        try:
+            for p in paths:
+                attachments.add(self.session.engine, self.session.unit.id, self.ledger.key, self.current_id, p,
+                                self.session.actor)
+        except UserError as exc:
+            show_user_error(self, str(exc))
+        self._load_attachments()
+        self._load_history()
+
+    def _selected_attachment(self) -> dict | None:
+        item = self.attachment_list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def open_attachment(self) -> None:
+        a = self._selected_attachment()
+        if a and Path(a["path"]).exists():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(a["path"])))
+        elif a:
+            show_user_error(self, f"佐证材料文件已丢失：{a['name']}")
+
+    def remove_attachment(self) -> None:
+        a = self._selected_attachment()
+        if a and dialogs.confirm(self, "移除佐证材料", f"移除「{a['name']}」吗？"):
+            attachments.remove(self.session.engine, a["id"], self.session.actor)
+            self._load_attachments()
+            self._load_history()

@@ -1,0 +1,155 @@
+"""The main window: the shell from ui/main_window.ui, tabs grouped as a township office thinks of its work."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDialog, QMainWindow, QTabWidget, QWidget
+
+from fazhi_desktop import APP_NAME, __version__
+from fazhi_desktop.domain.ledgers import LEDGERS
+from fazhi_desktop.gui.generated.ui_about_dialog import Ui_AboutDialog
+from fazhi_desktop.gui.generated.ui_main_window import Ui_MainWindow
+from fazhi_desktop.gui.ledger_page import LedgerPage
+from fazhi_desktop.gui.overview import OverviewTab
+from fazhi_desktop.gui.report_tab import ReportTab
+from fazhi_desktop.gui.session import Session
+from fazhi_desktop.gui.settings_dialog import SettingsDialog
+from fazhi_desktop.services.listing import years_in_use
+from fazhi_desktop.storage import paths
+
+# Tab order as a township office thinks of its work; each group lists its ledgers' ``group`` name.
+GROUP_ORDER = ("组织领导", "学法述法", "普法宣传", "法治人才", "法律顾问", "行政执法", "矛盾纠纷", "整改台账",
+               "公共法律服务", "复议应诉")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session, settings: QSettings | None = None):
+        super().__init__()
+        self.session = session
+        self.settings = settings or QSettings("fazhi_desktop", "fazhi_desktop")
+        self.ui = Ui_MainWindow()
+        self.ui.setupUi(self)
+        self.pages: dict[str, LedgerPage] = {}
+        self._fill_years()
+        self.overview = OverviewTab(session)
+        self.ui.tabs.addTab(self.overview, "概览")
+        for group in GROUP_ORDER:
+            ledgers = [lg for lg in LEDGERS if lg.group == group]
+            if len(ledgers) == 1:
+                page = LedgerPage(session, ledgers[0])
+                self.pages[ledgers[0].key] = page
+                self.ui.tabs.addTab(page, group)
+                continue
+            inner = QTabWidget()
+            inner.setDocumentMode(True)
+            for lg in ledgers:
+                page = LedgerPage(session, lg)
+                self.pages[lg.key] = page
+                inner.addTab(page, lg.name)
+            inner.currentChanged.connect(lambda i, w=inner: self._tab_changed(w, i))
+            inner.setProperty("previous", 0)
+            self.ui.tabs.addTab(inner, group)
+        self.report_tab = ReportTab(session)
+        self.ui.tabs.addTab(self.report_tab, "年度报告")
+        self.ui.tabs.setProperty("previous", 0)
+        self.ui.tabs.currentChanged.connect(lambda i: self._tab_changed(self.ui.tabs, i))
+        self.ui.yearCombo.currentIndexChanged.connect(self._year_selected)
+        self.ui.actionQuit.triggered.connect(self.close)
+        self.ui.actionSettings.triggered.connect(self.open_settings)
+        self.ui.actionAbout.triggered.connect(self.open_about)
+        for action in (self.ui.actionImport, self.ui.actionExport, self.ui.actionTemplate, self.ui.actionBackup):
+            action.setVisible(False)  # wired up by the Excel and backup features
+        session.unit_changed.connect(self._update_title)
+        self._update_title()
+        self._restore_state()
+
+    # -- window state ------------------------------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("main/geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(geometry)
+        tab = self.settings.value("main/tab", 0)
+        with contextlib.suppress(TypeError, ValueError):
+            self.ui.tabs.setCurrentIndex(int(tab))
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{APP_NAME} — {self.session.unit.name}")
+        self.ui.unitLabel.setText(f"{self.session.unit.county} {self.session.unit.name}")
+
+    def _fill_years(self) -> None:
+        with self.session.engine.connect() as conn:
+            years = set(years_in_use(conn, self.session.unit))
+        this_year = dt.date.today().year
+        years |= {this_year, this_year - 1, self.session.year}
+        self.ui.yearCombo.blockSignals(True)
+        self.ui.yearCombo.clear()
+        for y in sorted(years, reverse=True):
+            self.ui.yearCombo.addItem(f"{y}年", y)
+        self.ui.yearCombo.setCurrentIndex(self.ui.yearCombo.findData(self.session.year))
+        self.ui.yearCombo.blockSignals(False)
+
+    # -- guarding unsaved edits --------------------------------------------------------------------------------------
+    def _editors(self, widget: QWidget | None) -> list:
+        if isinstance(widget, LedgerPage | ReportTab):
+            return [widget]
+        if isinstance(widget, QTabWidget):
+            return self._editors(widget.currentWidget())
+        return []
+
+    def _tab_changed(self, tabs: QTabWidget, index: int) -> None:
+        previous = tabs.property("previous")
+        if previous is not None and previous != index:
+            for editor in self._editors(tabs.widget(int(previous))):
+                if not editor.maybe_leave():
+                    tabs.blockSignals(True)
+                    tabs.setCurrentIndex(int(previous))
+                    tabs.blockSignals(False)
+                    return
+        tabs.setProperty("previous", index)
+
+    def all_editors(self) -> list:
+        return [*self.pages.values(), self.report_tab]
+
+    def _year_selected(self, index: int) -> None:
+        year = self.ui.yearCombo.itemData(index)
+        if year == self.session.year:
+            return
+        if not all(e.maybe_leave() for e in self.all_editors()):
+            self.ui.yearCombo.blockSignals(True)
+            self.ui.yearCombo.setCurrentIndex(self.ui.yearCombo.findData(self.session.year))
+            self.ui.yearCombo.blockSignals(False)
+            return
+        self.session.set_year(year)
+
+    def select_year(self, year: int) -> None:
+        index = self.ui.yearCombo.findData(year)
+        if index < 0:
+            self.ui.yearCombo.addItem(f"{year}年", year)
+            index = self.ui.yearCombo.count() - 1
+        self.ui.yearCombo.setCurrentIndex(index)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not all(e.maybe_leave() for e in self.all_editors()):
+            event.ignore()
+            return
+        self.settings.setValue("main/geometry", self.saveGeometry())
+        self.settings.setValue("main/tab", self.ui.tabs.currentIndex())
+        event.accept()
+
+    # -- dialogs -----------------------------------------------------------------------------------------------------
+    def open_settings(self) -> None:
+        SettingsDialog(self.session, self).exec()
+
+    def open_about(self) -> None:
+        dialog = QDialog(self)
+        ui = Ui_AboutDialog()
+        ui.setupUi(dialog)
+        ui.versionLabel.setText(f"版本 {__version__}")
+        db = self.session.db.path or "服务器数据库"
+        ui.pathsLabel.setText(f"数据库：{db}\n数据文件夹：{paths.data_dir()}")
+        ui.buttonBox.rejected.connect(dialog.reject)
+        dialog.exec()

@@ -1,0 +1,89 @@
+"""概览: the year's key indicators beside last year's, and a few charts."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from fazhi_desktop.gui.charts import BarChart
+from fazhi_desktop.gui.errors import show_exception
+from fazhi_desktop.gui.session import Session
+from fazhi_desktop.gui.workers import Operation
+from fazhi_desktop.reports.numbers import percent
+from fazhi_desktop.services import stats
+
+COLUMNS = ("类别", "指标", "本年", "上年", "增减")
+
+
+def _text(value, kind: str, unit: str) -> str:
+    if kind == "rate":
+        return percent(value)
+    return f"{value}{unit}"
+
+
+class OverviewTab(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.charts = {
+            "disputes.by_category": BarChart("矛盾纠纷（分类别）"),
+            "disputes.by_risk": BarChart("矛盾纠纷（红/黄/绿）"),
+            "publicity.by_kind": BarChart("普法宣传（分活动类型）"),
+            "publicity.ten_entries.by_target": BarChart("法律十进（分对象）"),
+        }
+        grid = QGridLayout()
+        for i, chart in enumerate(self.charts.values()):
+            grid.addWidget(chart, i // 2, i % 2)
+        charts = QWidget()
+        charts.setLayout(grid)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.table, 3)
+        layout.addWidget(charts, 2)
+        self.current: dict = {}
+        self.previous: dict = {}
+        self._op: Operation | None = None
+        session.year_changed.connect(lambda _y: self.refresh())
+        session.data_changed.connect(lambda _k: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        engine, unit, year = self.session.engine, self.session.unit, self.session.year
+
+        def work():
+            with engine.connect() as conn:
+                return stats.compute_with_previous(conn, unit, year)
+
+        self._op = Operation(self, "正在统计…", work)
+        self._op.done.connect(self._show)
+        self._op.error.connect(lambda exc, details: show_exception(self, exc, details))
+        self._op.start()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._op and self._op.running)
+
+    def _show(self, result) -> None:
+        self.current, self.previous = result
+        rows = [i for i in stats.INDICATORS if i.kind != "breakdown"]
+        self.table.setRowCount(len(rows))
+        for r, ind in enumerate(rows):
+            now, before = self.current[ind.key], self.previous[ind.key]
+            delta = stats.change(now, before)
+            cells = [ind.category, ind.label, _text(now, ind.kind, ind.unit), _text(before, ind.kind, ind.unit),
+                     "" if delta is None or ind.kind == "rate" else f"{delta:+d}"]
+            for c, value in enumerate(cells):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+        for key, chart in self.charts.items():
+            chart.set_data(self.current[key])

@@ -1,0 +1,259 @@
+"""年度报告: the clerk's draft section by section beside the generated text, and the buttons that write files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fazhi_desktop.domain.errors import ValidationError
+from fazhi_desktop.domain.ledgers import REPORT_TEXT_FIELDS
+from fazhi_desktop.gui import dialogs, files
+from fazhi_desktop.gui.errors import show_exception
+from fazhi_desktop.gui.form import RecordForm
+from fazhi_desktop.gui.session import Session
+from fazhi_desktop.gui.workers import Operation
+from fazhi_desktop.reports.builder import SECTION_LABELS, TEMPLATES, build_document
+from fazhi_desktop.services import reports_text
+
+DRAFT_FIELDS = tuple(f for f in REPORT_TEXT_FIELDS if f.key not in ("sections", "template"))
+
+
+class ReportTab(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.sections: dict[str, str] = {}
+        self.generated: dict[str, str] = {}
+        self.last_output: Path | None = None
+        self._op: Operation | None = None
+        self._build()
+        session.year_changed.connect(lambda _y: self.load())
+        session.data_changed.connect(lambda _k: self.refresh_generated())
+        self.load()
+
+    def _build(self) -> None:
+        self.template_combo = QComboBox()
+        self.template_combo.addItems(list(TEMPLATES))
+        self.form = RecordForm(DRAFT_FIELDS, self.session.unit)
+        self.section_list = QListWidget()
+        self.own_edit = QPlainTextEdit()
+        self.own_edit.setPlaceholderText("留空则使用右侧自动生成的文字。每行一段。")
+        self.generated_view = QPlainTextEdit()
+        self.generated_view.setReadOnly(True)
+        self.adopt_button = QPushButton("以生成文字为底稿修改")
+        self.save_button = QPushButton("保存文稿")
+        self.pdf_button = QPushButton("生成 PDF…")
+        self.docx_button = QPushButton("生成 Word…")
+        self.tables_button = QPushButton("生成统计表…")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        top = QFormLayout()
+        top.addRow("报告模板：", self.template_combo)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.form)
+        left_layout.addWidget(QLabel("各部分文稿："))
+        left_layout.addWidget(self.section_list, 1)
+        own = QWidget()
+        own_layout = QVBoxLayout(own)
+        own_layout.addWidget(QLabel("我的文稿（打印时使用）"))
+        own_layout.addWidget(self.own_edit)
+        own_layout.addWidget(self.adopt_button)
+        gen = QWidget()
+        gen_layout = QVBoxLayout(gen)
+        gen_layout.addWidget(QLabel("根据台账自动生成"))
+        gen_layout.addWidget(self.generated_view)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(own)
+        splitter.addWidget(gen)
+        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(2, 2)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        for b in (self.save_button, self.pdf_button, self.docx_button, self.tables_button):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+
+        self.section_list.currentRowChanged.connect(self._show_section)
+        self.own_edit.textChanged.connect(self._own_edited)
+        self.adopt_button.clicked.connect(self._adopt)
+        self.save_button.clicked.connect(self.save)
+        self.template_combo.currentIndexChanged.connect(lambda _i: self._template_changed())
+        self.pdf_button.clicked.connect(lambda: self.generate("pdf"))
+        self.docx_button.clicked.connect(lambda: self.generate("docx"))
+        self.tables_button.clicked.connect(lambda: self.generate("xlsx"))
+        self._dirty_sections = False
+
+    # -- draft -------------------------------------------------------------------------------------------------------
+    @property
+    def dirty(self) -> bool:
+        return self.form.dirty or self._dirty_sections
+
+    def load(self) -> None:
+        with self.session.engine.connect() as conn:
+            draft = reports_text.load_report_text(conn, self.session.unit, self.session.year) or {}
+        values = {f.key: draft.get(f.key) for f in DRAFT_FIELDS}
+        if not draft:
+            values["issuers"] = list(self.session.unit.issuers)
+        self.form.set_values(values)
+        self.sections = dict(draft.get("sections") or {})
+        self.template_combo.blockSignals(True)
+        self.template_combo.setCurrentText(draft.get("template") or "三段式")
+        self.template_combo.blockSignals(False)
+        self._dirty_sections = False
+        self.refresh_generated()
+
+    def _template_changed(self) -> None:
+        self._dirty_sections = True
+        self.refresh_generated()
+
+    def refresh_generated(self) -> None:
+        engine, unit, year, template = (self.session.engine, self.session.unit, self.session.year,
+                                        self.template_combo.currentText())
+
+        def work():
+            with engine.connect() as conn:
+                return build_document(conn, unit, year, template).sections
+
+        self._op = Operation(self, "正在生成文稿…", work)
+        self._op.done.connect(self._got_sections)
+        self._op.error.connect(lambda exc, details: show_exception(self, exc, details))
+        self._op.start()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._op and self._op.running)
+
+    def _got_sections(self, generated: dict[str, str]) -> None:
+        self.generated = generated
+        current = self._current_key()
+        self.section_list.blockSignals(True)
+        self.section_list.clear()
+        for key in generated:
+            self.section_list.addItem(SECTION_LABELS.get(key, key))
+            self.section_list.item(self.section_list.count() - 1).setData(Qt.ItemDataRole.UserRole, key)
+        self.section_list.blockSignals(False)
+        keys = list(generated)
+        self.section_list.setCurrentRow(keys.index(current) if current in keys else 0)
+
+    def _current_key(self) -> str | None:
+        item = self.section_list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _show_section(self, _row: int) -> None:
+        key = self._current_key()
+        self.own_edit.blockSignals(True)
+        self.own_edit.setPlainText(self.sections.get(key, "") if key else "")
+        self.own_edit.blockSignals(False)
+        self.generated_view.setPlainText(self.generated.get(key, "") if key else "")
+
+    def _own_edited(self) -> None:
+        key = self._current_key()
+        if key:
+            self.sections[key] = self.own_edit.toPlainText()
+            self._dirty_sections = True
+
+    def _adopt(self) -> None:
+        self.own_edit.setPlainText(self.generated_view.toPlainText())
+
+    def save(self) -> bool:
+        values = self.form.values() | {"template": self.template_combo.currentText(),
+                                       "sections": {k: v for k, v in self.sections.items() if v.strip()}}
+        if not values.get("doc_date"):
+            values["doc_date"] = dt.date.today()
+        try:
+            with self.session.engine.begin() as conn:
+                reports_text.save_report_text(conn, self.session.unit, self.session.year, values, self.session.actor)
+        except ValidationError as exc:
+            self.form.show_problems(exc.problems)
+            self.status.setText("文稿有需要修改的地方，未保存。")
+            return False
+        self.form.dirty = False
+        self._dirty_sections = False
+        self.status.setText("文稿已保存。")
+        self.load()
+        return True
+
+    def maybe_leave(self) -> bool:
+        if not self.dirty:
+            return True
+        answer = dialogs.ask_unsaved(self, "年度报告文稿")
+        if answer == dialogs.SAVE:
+            return self.save()
+        if answer == dialogs.DISCARD:
+            self.load()
+            return True
+        return False
+
+    # -- output ------------------------------------------------------------------------------------------------------
+    def generate(self, fmt: str, out: str | None = None) -> None:
+        if self.dirty and not self.save():
+            return
+        unit, year = self.session.unit, self.session.year
+        names = {"pdf": ("PDF 文件 (*.pdf)", f"{unit.name}{year}年法治政府建设工作报告.pdf"),
+                 "docx": ("Word 文档 (*.docx)", f"{unit.name}{year}年法治政府建设工作报告.docx"),
+                 "xlsx": ("Excel 工作簿 (*.xlsx)", f"{unit.name}{year}年法治建设统计表.xlsx")}
+        pattern, default = names[fmt]
+        if out is None:
+            out, _ = QFileDialog.getSaveFileName(self, "保存到", str(Path.home() / default), pattern)
+            if not out:
+                return
+        engine, template = self.session.engine, self.template_combo.currentText()
+
+        def work():
+            if fmt == "xlsx":
+                from fazhi_desktop.reports.xlsx import write_statistics_workbook
+
+                return write_statistics_workbook(engine, unit, year, out), []
+            from fazhi_desktop.reports.render import write_report
+
+            result = write_report(engine, unit, year, out, fmt, template)
+            return result.path, result.warnings
+
+        self._op = Operation(self, "正在生成，请稍候…", work)
+        self._op.done.connect(self._generated)
+        self._op.error.connect(lambda exc, details: show_exception(self, exc, details))
+        self._op.start()
+
+    def _generated(self, result) -> None:
+        path, warnings = result
+        self.last_output = Path(path)
+        self.status.setText(f"已生成：{path}" + ("；" + "；".join(warnings) if warnings else ""))
+        box = QMessageBox(self)
+        box.setWindowTitle("已生成")
+        box.setText(f"已保存到：\n{path}")
+        if warnings:
+            box.setInformativeText("\n".join(warnings))
+        open_b = box.addButton("打开", QMessageBox.ButtonRole.AcceptRole)
+        print_b = box.addButton("打印", QMessageBox.ButtonRole.ActionRole)
+        folder_b = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is open_b:
+            files.open_file(self.last_output)
+        elif clicked is print_b:
+            files.print_file(self.last_output)
+        elif clicked is folder_b:
+            files.open_folder(self.last_output)

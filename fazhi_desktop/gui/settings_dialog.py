@@ -1,0 +1,80 @@
+"""设置: unit details (generated form), report fonts per role, backups. The layout comes from ui/settings_dialog.ui."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLineEdit, QToolButton, QWidget
+
+from fazhi_desktop.domain.errors import UserError, ValidationError
+from fazhi_desktop.domain.ledgers import UNIT_FIELDS
+from fazhi_desktop.gui.errors import show_user_error
+from fazhi_desktop.gui.form import RecordForm
+from fazhi_desktop.gui.generated.ui_settings_dialog import Ui_SettingsDialog
+from fazhi_desktop.gui.session import Session
+from fazhi_desktop.reports.fonts import ROLE_LABELS, ROLES
+from fazhi_desktop.services.units import update_settings, update_unit
+from fazhi_desktop.storage import paths
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.ui = Ui_SettingsDialog()
+        self.ui.setupUi(self)
+        unit = session.unit
+        self.unit_form = RecordForm(UNIT_FIELDS, unit)
+        self.unit_form.set_values({f.key: getattr(unit, f.key) for f in UNIT_FIELDS})
+        self.ui.unitLayout.addWidget(self.unit_form)
+        self.font_edits: dict[str, QLineEdit] = {}
+        chosen = unit.settings.get("fonts") or {}
+        for role in ROLES:
+            edit = QLineEdit(chosen.get(role, ""))
+            edit.setPlaceholderText("自动（本机公文字体或程序自带字体）")
+            button = QToolButton()
+            button.setText("…")
+            button.clicked.connect(lambda _c=False, e=edit: self._pick_font(e))
+            row = QHBoxLayout()
+            row.addWidget(edit, 1)
+            row.addWidget(button)
+            self.ui.fontForm.addRow(f"{ROLE_LABELS[role]}：", row)
+            self.font_edits[role] = edit
+        self.ui.h3BoldCheck.setChecked(bool(unit.settings.get("h3_bold")))
+        self.ui.backupDirEdit.setText(unit.settings.get("backup_dir") or str(paths.default_backup_dir()))
+        self.ui.keepSpin.setValue(int(unit.settings.get("backup_keep") or 30))
+        self.ui.backupDirButton.clicked.connect(self._pick_backup_dir)
+        self.ui.buttonBox.accepted.connect(self.accept)
+        self.ui.buttonBox.rejected.connect(self.reject)
+
+    def _pick_font(self, edit: QLineEdit) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择字体文件", "", "TrueType 字体 (*.ttf *.ttc)")
+        if path:
+            edit.setText(path)
+
+    def _pick_backup_dir(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "选择备份文件夹", self.ui.backupDirEdit.text())
+        if path:
+            self.ui.backupDirEdit.setText(path)
+
+    def accept(self) -> None:
+        fonts = {role: e.text().strip() for role, e in self.font_edits.items() if e.text().strip()}
+        for role, path in fonts.items():
+            if not Path(path).is_file():
+                show_user_error(self, f"「{ROLE_LABELS[role]}」的字体文件不存在：{path}")
+                return
+        try:
+            with self.session.engine.begin() as conn:
+                unit = update_unit(conn, self.session.unit, self.unit_form.values(), self.session.actor)
+                update_settings(conn, unit, {"fonts": fonts, "h3_bold": self.ui.h3BoldCheck.isChecked(),
+                                             "backup_dir": self.ui.backupDirEdit.text().strip(),
+                                             "backup_keep": self.ui.keepSpin.value()}, self.session.actor)
+        except ValidationError as exc:
+            self.ui.tabs.setCurrentWidget(self.ui.unitPage)
+            self.unit_form.show_problems(exc.problems)
+            return
+        except UserError as exc:
+            show_user_error(self, str(exc))
+            return
+        self.session.reload_unit()
+        super().accept()

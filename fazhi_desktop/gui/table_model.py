@@ -1,0 +1,120 @@
+"""A table model that pages rows from SQL on demand: the view asks for rows, the model fetches their page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+from fazhi_desktop.domain.fields import Field, FieldType, Ledger
+from fazhi_desktop.domain.idcard import mask_idcard
+from fazhi_desktop.services import listing
+from fazhi_desktop.services.units import Unit
+
+PAGE_SIZE = 200
+CACHED_PAGES = 20
+RecordRole = Qt.ItemDataRole.UserRole + 1
+IdRole = Qt.ItemDataRole.UserRole + 2
+
+
+def display(f: Field, value: Any) -> str:
+    if value is None or value == [] or value == "":
+        return ""
+    if f.type is FieldType.BOOL:
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if f.type is FieldType.MULTICHOICE:
+        return "、".join(value)
+    if f.type is FieldType.IDCARD:
+        return mask_idcard(value) or ""
+    if f.type is FieldType.LONGTEXT:
+        return " ".join(str(value).split())[:60]
+    return str(value)
+
+
+class LedgerTableModel(QAbstractTableModel):
+    def __init__(self, engine, unit: Unit, ledger: Ledger, parent=None):
+        super().__init__(parent)
+        self.engine = engine
+        self.unit = unit
+        self.ledger = ledger
+        self.columns: list[Field] = list(ledger.fields)
+        self.query = listing.ListQuery(ledger.key)
+        self._count = 0
+        self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
+
+    # -- query -------------------------------------------------------------------------------------------------------
+    def set_query(self, **changes: Any) -> None:
+        for key, value in changes.items():
+            setattr(self.query, key, value)
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._pages.clear()
+        with self.engine.connect() as conn:
+            self._count = listing.count(conn, self.unit, self.query)
+        self.endResetModel()
+
+    def _row(self, row: int) -> dict[str, Any]:
+        page_no = row // PAGE_SIZE
+        page = self._pages.get(page_no)
+        if page is None:
+            with self.engine.connect() as conn:
+                page = listing.page(conn, self.unit, self.query, page_no * PAGE_SIZE, PAGE_SIZE)
+            self._pages[page_no] = page
+            if len(self._pages) > CACHED_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        offset = row - page_no * PAGE_SIZE
+        return page[offset] if offset < len(page) else {}
+
+    def record_at(self, row: int) -> dict[str, Any]:
+        return self._row(row)
+
+    def row_of(self, record_id: str) -> int | None:
+        """Row of a record among the loaded pages (a just-saved record is near the top in default order)."""
+        for page_no, rows in self._pages.items():
+            for i, r in enumerate(rows):
+                if r.get("id") == record_id:
+                    return page_no * PAGE_SIZE + i
+        return None
+
+    # -- Qt API ------------------------------------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            if orientation == Qt.Orientation.Horizontal:
+                return self.columns[section].label
+            return str(section + 1)
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        f = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display(f, self._row(index.row()).get(f.key))
+        if role == Qt.ItemDataRole.TextAlignmentRole and f.type in (FieldType.INT, FieldType.MONEY, FieldType.YEAR):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == IdRole:
+            return self._row(index.row()).get("id")
+        if role == RecordRole:
+            return self._row(index.row())
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting happens in SQL (numbers and dates by value, names in pinyin order)."""
+        self.set_query(sort_key=self.columns[column].key, descending=order == Qt.SortOrder.DescendingOrder)

@@ -1,0 +1,86 @@
+"""Paged, sorted and filtered record lists for the GUI — all done in SQL, so a list stays fast at any size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from fazhi_desktop.domain.fields import FieldType
+from fazhi_desktop.domain.ledgers import ledger as get_ledger
+from fazhi_desktop.services.records import from_storage
+from fazhi_desktop.services.units import Unit
+from fazhi_desktop.storage.schema import ledger_table
+
+SEARCHABLE = (FieldType.TEXT, FieldType.LONGTEXT, FieldType.CHOICE, FieldType.MULTICHOICE, FieldType.VILLAGE,
+              FieldType.PHONE)
+TEXT_SORT = (FieldType.TEXT, FieldType.LONGTEXT, FieldType.CHOICE, FieldType.VILLAGE, FieldType.MULTICHOICE)
+
+
+@dataclass
+class ListQuery:
+    ledger_key: str
+    year: int | None = None
+    deleted: bool = False
+    search: str = ""
+    filters: dict[str, Any] = field(default_factory=dict)  # field key → exact value
+    sort_key: str | None = None
+    descending: bool = False
+
+
+def _where(unit: Unit, q: ListQuery) -> list[Any]:
+    ledger = get_ledger(q.ledger_key)
+    t = ledger_table(q.ledger_key)
+    where: list[Any] = [t.c.unit_id == unit.id, t.c.deleted.is_(sa.true() if q.deleted else sa.false())]
+    if q.year is not None:
+        if ledger.in_force and ledger.year_field.type is FieldType.YEAR:
+            where.append(t.c.year <= q.year)  # rosters: everyone registered by that year
+        elif ledger.in_force:
+            where.append(sa.or_(t.c.year.is_(None), t.c.year <= q.year))
+        else:
+            where.append(t.c.year == q.year)
+    text = q.search.strip()
+    if text:
+        pattern = f"%{text.replace('%', '').replace('_', '')}%"
+        where.append(sa.or_(*(t.c[f.key].like(pattern) for f in ledger.fields if f.type in SEARCHABLE)))
+    for key, value in q.filters.items():
+        if value is None or value == "":
+            continue
+        f = ledger.field(key)
+        if f.type is FieldType.MULTICHOICE:
+            where.append(t.c[key].like(f"%|{value}|%"))
+        else:
+            where.append(t.c[key] == value)
+    return where
+
+
+def count(conn: sa.Connection, unit: Unit, q: ListQuery) -> int:
+    t = ledger_table(q.ledger_key)
+    return conn.execute(sa.select(sa.func.count()).select_from(t).where(*_where(unit, q))).scalar_one()
+
+
+def page(conn: sa.Connection, unit: Unit, q: ListQuery, offset: int, limit: int) -> list[dict[str, Any]]:
+    ledger = get_ledger(q.ledger_key)
+    t = ledger_table(q.ledger_key)
+    if q.sort_key:
+        col = t.c[q.sort_key]
+        f = ledger.field(q.sort_key) if ledger.has(q.sort_key) else None
+        if f is not None and f.type in TEXT_SORT and conn.dialect.name == "sqlite":
+            col = col.collate("pinyin")  # names and places in pinyin order, not by code point
+        order = [col.desc() if q.descending else col.asc(), t.c.id]
+    else:
+        order = [t.c[ledger.year_from].desc(), t.c.created_at.desc(), t.c.id]
+    rows = conn.execute(sa.select(t).where(*_where(unit, q)).order_by(*order).offset(offset).limit(limit)).mappings()
+    return [from_storage(ledger, r) for r in rows]
+
+
+def years_in_use(conn: sa.Connection, unit: Unit) -> list[int]:
+    """Every report year that holds a record, newest first."""
+    from fazhi_desktop.domain.ledgers import LEDGERS
+
+    selects = [sa.select(ledger_table(lg.key).c.year.label("y")).where(ledger_table(lg.key).c.unit_id == unit.id)
+               for lg in LEDGERS]
+    union = sa.union(*selects).subquery()
+    rows = conn.execute(sa.select(union.c.y).where(union.c.y.is_not(None)).distinct().order_by(union.c.y.desc()))
+    return [r[0] for r in rows]

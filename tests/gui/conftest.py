@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from fazhi_desktop.gui.app import make_app
+
+
+@pytest.fixture(scope="session")
+def qapp():
+    """pytest-qt's application, with Qt's Chinese translation installed as the real program does."""
+    return make_app()
+
+
+@pytest.fixture
+def window(qtbot, db, unit, tmp_path):
+    from fazhi_desktop.gui.main_window import MainWindow
+    from fazhi_desktop.gui.session import Session
+
+    settings = QSettings(str(tmp_path / "gui.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(Session(db, unit, "测试员", 2023), settings)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitUntil(lambda: not win.overview.busy and not win.report_tab.busy, timeout=10000)
+    yield win
+    # Closed here, not by qtbot: a test that left an edit unsaved must not open a real (modal) prompt.
+    for editor in win.all_editors():
+        editor.form.dirty = False
+        if hasattr(editor, "_dirty_sections"):
+            editor._dirty_sections = False
+    win.close()
+    win.deleteLater()
+
+
+@pytest.fixture
+def answer(monkeypatch):
+    """Pre-answer QMessageBox.question; records every question asked."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+    reply = {"value": QMessageBox.StandardButton.Yes}
+
+    def question(parent, title, text, *args, **kwargs):
+        asked.append(text)
+        return reply["value"]
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+
+    class Answer:
+        questions = asked
+
+        def __call__(self, button):
+            reply["value"] = button
+
+    return Answer()

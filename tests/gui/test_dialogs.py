@@ -1,0 +1,126 @@
+"""Report tab, first-run wizard, settings, attachments — driven through the real widgets."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pdfplumber
+from PySide6.QtWidgets import QMessageBox
+
+from fazhi_desktop.services.units import get_unit, list_units
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_report_tab_writes_a_pdf_through_the_worker(window, svc, qtbot, tmp_path, monkeypatch):
+    svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)
+    tab = window.report_tab
+    window.ui.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: not tab.busy, timeout=5000)
+    tab.form.editors["basis"].widget.setText("县法治办（2023）16号")
+    tab.form.dirty = True
+    out = tmp_path / "报告.pdf"
+    tab.generate("pdf", str(out))
+    assert tab.busy  # the work runs on the pool, not on the UI thread
+    qtbot.waitUntil(lambda: not tab.busy and tab.last_output == out, timeout=20000)
+    with pdfplumber.open(out) as pdf:
+        text = "".join((p.extract_text() or "").replace("\n", "") for p in pdf.pages)
+    assert "关于上报测试镇2023年法治政府建设工作的报告" in text
+    assert "法治建设专题会议1次" in text and "县法治办（2023）16号" in text
+    assert shown and str(out) in shown[0]
+
+
+def test_report_tab_sections_show_generated_text_and_keep_own_text(window, db, unit, qtbot):
+    from fazhi_desktop.services import reports_text
+
+    tab = window.report_tab
+    qtbot.waitUntil(lambda: not tab.busy and tab.section_list.count() > 0, timeout=5000)
+    labels = [tab.section_list.item(i).text() for i in range(tab.section_list.count())]
+    assert labels[:2] == ["开头", "组织领导"]
+    tab.section_list.setCurrentRow(1)
+    assert "暂无" in tab.generated_view.toPlainText()
+    tab.own_edit.setPlainText("本单位自己写的组织领导部分。")
+    assert tab.dirty and tab.save()
+    with db.engine.connect() as conn:
+        draft = reports_text.load_report_text(conn, unit, 2023)
+    assert draft["sections"] == {"org": "本单位自己写的组织领导部分。"}
+
+
+def test_first_run_wizard_creates_the_unit(qtbot, db):
+    from fazhi_desktop.gui.wizard import FirstRunWizard
+
+    wizard = FirstRunWizard(db.engine, "测试员")
+    qtbot.addWidget(wizard)
+    form = wizard.page.form
+    form.editors["name"].widget.setText("新镇")
+    form.editors["county"].widget.setText("某县")
+    form.editors["issuers"].widget.setPlainText("中共新镇委员会")
+    assert not wizard.page.validatePage()  # no villages yet
+    assert "必填" in form.problem_text("villages")
+    form.editors["villages"].widget.setPlainText("甲村\n乙村")
+    assert wizard.page.validatePage()
+    with db.engine.connect() as conn:
+        unit = get_unit(conn, "新镇")
+    assert unit.villages == ["甲村", "乙村"] and unit.addressee == "县法治办"
+
+
+def test_settings_dialog_updates_unit_and_fonts(window, qtbot, tmp_path, db):
+    from fazhi_desktop.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    dialog.unit_form.editors["villages"].widget.setPlainText("东村\n西村\n南村\n北村")
+    dialog.font_edits["fangsong"].setText(str(tmp_path / "missing.ttf"))
+    shown = []
+    from fazhi_desktop.gui import settings_dialog
+
+    settings_dialog.show_user_error = lambda parent, msg: shown.append(msg)
+    dialog.accept()
+    assert shown and "missing.ttf" in shown[0]
+    dialog.font_edits["fangsong"].setText("")
+    dialog.ui.h3BoldCheck.setChecked(True)
+    dialog.accept()
+    with db.engine.connect() as conn:
+        unit = list_units(conn)[0]
+    assert unit.villages[-1] == "北村" and unit.settings["h3_bold"] is True
+    assert "北村" in [window.pages["dispute"].filters["village"].itemText(i)
+                     for i in range(window.pages["dispute"].filters["village"].count())]
+
+
+def test_attachments_are_stored_by_hash_and_listed(window, svc, tmp_path, data_dir):
+    from PySide6.QtGui import QColor, QImage
+
+    rid = svc.create("meeting", {"date": "2023-03-01", "kind": "其他", "title": "带照片的会"}).id
+    page = window.pages["meeting"]
+    page.reload()
+    page.load(rid)
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(QColor("red"))
+    photo = tmp_path / "现场照片.png"
+    image.save(str(photo))
+    page.add_attachment([str(photo)])
+    assert page.attachment_list.count() == 1
+    item = page.attachment_list.item(0)
+    assert item.text() == "现场照片.png" and not item.icon().isNull()
+    stored = list((data_dir / "attachments").rglob("*"))
+    assert any(p.is_file() and p.read_bytes() == photo.read_bytes() for p in stored)
+    assert "添加佐证材料" in page.history.toPlainText()
+
+
+def test_id_numbers_are_masked_in_lists(window, svc):
+    svc.create("legal_talent", {"year": 2023, "name": "张三", "village": "东村", "category": "法律明白人",
+                                "id_number": "11010519491231002X"})
+    page = window.pages["legal_talent"]
+    page.reload()
+    col = [f.key for f in page.ledger.fields].index("id_number")
+    assert page.model.data(page.model.index(0, col)) == "1101**********002X"
+
+
+def test_generated_ui_modules_are_up_to_date():
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "build_ui.py"), "--check"], capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -1,0 +1,195 @@
+"""Driving the real main window (offscreen): forms, validation, unsaved prompts, recycle bin, lists, overview."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QTabWidget
+
+from fazhi_desktop.domain.ledgers import LEDGERS
+
+
+def page_of(window, key):
+    page = window.pages[key]
+    tabs = window.ui.tabs
+    for i in range(tabs.count()):
+        w = tabs.widget(i)
+        if w is page:
+            tabs.setCurrentIndex(i)
+        elif isinstance(w, QTabWidget) and w.indexOf(page) >= 0:
+            tabs.setCurrentIndex(i)
+            w.setCurrentWidget(page)
+    return page
+
+
+def fill(page, **values):
+    for key, value in values.items():
+        editor = page.form.editors[key]
+        w = editor.widget
+        if hasattr(w, "edit"):  # nullable date
+            w.edit.setText(value)
+            w.changed.emit()
+        elif hasattr(w, "set_values"):
+            w.set_values(value)
+        elif hasattr(w, "set_number"):
+            w.set_number(value)
+        elif hasattr(w, "set_value"):
+            w.set_value(value)
+        elif hasattr(w, "setPlainText"):
+            w.setPlainText(value)
+        else:
+            w.setText(value)  # keyClicks cannot type Chinese
+            w.textEdited.emit(value)
+    page.form.dirty = True
+
+
+def test_title_and_every_ledger_has_a_page(window):
+    assert window.windowTitle() == "法治建设台账 — 测试镇"
+    assert set(window.pages) == {lg.key for lg in LEDGERS}
+    for key, page in window.pages.items():
+        assert set(page.form.editors) == {f.key for f in page.ledger.fields}, key
+        assert page.model.columnCount() == len(page.ledger.fields)
+
+
+def test_create_records_in_three_ledgers(window, svc):
+    meeting = page_of(window, "meeting")
+    fill(meeting, date="2023-03-01", kind="法治建设专题会议", title="研究年度法治工作", attendees=25)
+    assert meeting.save()
+    dispute = page_of(window, "dispute")
+    fill(dispute, date="2023年4月2日", source="群众来访", village="东村", category="土地纠纷", parties="张三与李四",
+         summary="地界争议", risk="黄", status="调处中")
+    assert dispute.save()
+    publicity = page_of(window, "publicity")
+    fill(publicity, date="2023/5/6", kind="法律十进", target="进学校", place="东村小学", topics=["宪法", "民法典"],
+         materials=120)
+    assert publicity.save()
+    assert (svc.count("meeting"), svc.count("dispute"), svc.count("publicity")) == (1, 1, 1)
+    assert publicity.model.rowCount() == 1
+    assert meeting.model.data(meeting.model.index(0, 2)) == "研究年度法治工作"
+    assert "已保存" in publicity.notice_label.text()
+    assert "新建" in publicity.history.toPlainText()
+
+
+def test_validation_error_is_shown_at_the_field_and_nothing_is_saved(window, svc, qtbot):
+    page = page_of(window, "publicity")
+    fill(page, date="2023-02-30", kind="法律十进", place="东村")
+    assert not page.save()
+    assert "不存在" in page.form.problem_text("date")
+    assert "必须填写" in page.form.problem_text("target")
+    assert page.form.problem_text("place") == ""
+    assert svc.count("publicity") == 0
+    assert "未保存" in page.notice_label.text()
+
+
+def test_unsaved_prompt_cancel_keeps_the_edit(window, svc, answer):
+    page = page_of(window, "meeting")
+    fill(page, date="2023-03-01", kind="其他", title="第一条")
+    assert page.save()
+    first_id = page.current_id
+    fill(page, title="改了但没保存")
+    answer(QMessageBox.StandardButton.Cancel)
+    page.new_record()
+    assert answer.questions == ["会议台账中的当前记录有修改尚未保存，要保存吗？"]
+    assert page.current_id == first_id
+    assert page.form.values()["title"] == "改了但没保存"
+    # Switching tabs asks too, and Cancel stays on the page.
+    index = window.ui.tabs.currentIndex()
+    window.ui.tabs.setCurrentIndex(0)
+    assert window.ui.tabs.currentIndex() == index
+    # Discard lets go and the stored record is unchanged.
+    answer(QMessageBox.StandardButton.Discard)
+    page.new_record()
+    assert page.current_id is None
+    assert svc.get("meeting", first_id)["title"] == "第一条"
+
+
+def test_close_with_unsaved_edit_asks(window, answer):
+    page = page_of(window, "meeting")
+    fill(page, title="未保存")
+    answer(QMessageBox.StandardButton.Cancel)
+    assert not window.close()
+    answer(QMessageBox.StandardButton.Discard)
+    assert window.close()
+
+
+def test_delete_recycle_bin_restore(window, svc, answer):
+    page = page_of(window, "meeting")
+    fill(page, date="2023-03-01", kind="其他", title="要删除的会议")
+    assert page.save()
+    rid = page.current_id
+    answer(QMessageBox.StandardButton.Yes)
+    page.delete_current()
+    assert svc.count("meeting") == 0 and page.model.rowCount() == 0
+    page.recycle_toggle.setChecked(True)
+    assert page.model.rowCount() == 1
+    page.view.selectRow(0)
+    assert page.current_id == rid and page.restore_button.isEnabled()
+    page.restore_current()
+    assert svc.count("meeting") == 1
+    page.recycle_toggle.setChecked(False)
+    assert page.model.rowCount() == 1
+
+
+def test_sort_and_filter_in_sql(window, svc, qtbot):
+    for name, village, n in [("王五", "东村", 5), ("李四", "西村", 30), ("张三", "东村", 100), ("阿二", "南村", 7)]:
+        svc.create("dispute", {"date": "2023-05-01", "source": "排查发现", "village": village, "category": "其他",
+                               "parties": name, "summary": "事", "risk": "绿", "status": "调处中"})
+        svc.create("meeting", {"date": "2023-05-01", "kind": "其他", "title": name, "attendees": n})
+    meetings = page_of(window, "meeting")
+    meetings.reload()
+    col = [f.key for f in meetings.ledger.fields].index("attendees")
+    meetings.view.sortByColumn(col, Qt.SortOrder.AscendingOrder)
+    assert [meetings.model.data(meetings.model.index(r, col)) for r in range(4)] == ["5", "7", "30", "100"]
+    disputes = page_of(window, "dispute")
+    disputes.reload()
+    name_col = [f.key for f in disputes.ledger.fields].index("parties")
+    disputes.view.sortByColumn(name_col, Qt.SortOrder.AscendingOrder)
+    # Pinyin order: 阿(a) 李(li) 王(wang) 张(zhang) — not code-point order.
+    assert [disputes.model.data(disputes.model.index(r, name_col)) for r in range(4)] == ["阿二", "李四", "王五", "张三"]
+    disputes.filters["village"].setCurrentText("东村")
+    assert disputes.model.rowCount() == 2
+    disputes.search_edit.setText("张")
+    qtbot.waitUntil(lambda: disputes.model.rowCount() == 1, timeout=3000)
+
+
+def test_year_switch_changes_overview(window, svc, qtbot):
+    svc.create("meeting", {"date": "2023-05-01", "kind": "法治建设专题会议", "title": "会"})
+    svc.create("meeting", {"date": "2022-05-01", "kind": "法治建设专题会议", "title": "会"})
+    svc.create("meeting", {"date": "2022-06-01", "kind": "法治建设专题会议", "title": "会"})
+    window.overview.refresh()
+    qtbot.waitUntil(lambda: not window.overview.busy, timeout=5000)
+    assert window.overview.current["org.special_meetings"] == 1
+    window.select_year(2022)
+    qtbot.waitUntil(lambda: not window.overview.busy and window.overview.current["org.special_meetings"] == 2,
+                    timeout=5000)
+    table = window.overview.table
+    row = next(r for r in range(table.rowCount()) if table.item(r, 1).text() == "法治建设专题会议")
+    assert table.item(r := row, 2).text() == "2次" and table.item(r, 3).text() == "0次"
+    assert window.pages["meeting"].model.rowCount() == 2
+
+
+def test_enter_moves_to_the_next_field(window, qtbot):
+    page = page_of(window, "meeting")
+    title = page.form.editors["title"].widget
+    title.setFocus()
+    qtbot.waitUntil(title.hasFocus, timeout=2000)
+    qtbot.keyClick(title, Qt.Key.Key_Return)
+    assert not title.hasFocus()
+
+
+def test_qt_buttons_are_chinese(qapp):
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Yes | QDialogButtonBox.StandardButton.No
+                           | QDialogButtonBox.StandardButton.Cancel)
+    texts = [b.text().replace("(&Y)", "").replace("(&N)", "").replace("&", "") for b in box.buttons()]
+    assert set(texts) == {"是", "否", "取消"}
+
+
+@pytest.mark.parametrize("key", ["meeting", "legal_talent", "counsel"])
+def test_new_record_defaults(window, key):
+    page = page_of(window, key)
+    page.new_record()
+    values = page.form.values()
+    if page.ledger.year_field.type.value == "year":
+        assert values[page.ledger.year_from] == 2023
+    else:
+        assert values[page.ledger.year_from] == ""

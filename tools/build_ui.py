@@ -1,0 +1,45 @@
+"""Compile ui/*.ui (Qt Designer) into fazhi_desktop/gui/generated/ui_*.py with pyside6-uic.
+
+Run after editing a .ui file; the generated modules are committed so that source checkouts and frozen builds need no
+runtime .ui loading. ``--check`` exits 1 when a generated module is out of date (used by the tests).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+UI_DIR = ROOT / "ui"
+OUT_DIR = ROOT / "fazhi_desktop" / "gui" / "generated"
+HEADER = "# Generated from ui/{name} by tools/build_ui.py — edit the .ui file, not this one.\n"
+
+
+def compile_ui(path: Path) -> str:
+    out = subprocess.run(["pyside6-uic", "--no-autoconnection", str(path)], capture_output=True, text=True,
+                         check=True, encoding="utf-8").stdout
+    # Drop uic's banner: it names the uic version and would make every Qt upgrade a diff.
+    body = out.split("from PySide6", 1)
+    text = "from PySide6" + body[1] if len(body) == 2 else out
+    return HEADER.format(name=path.name) + text
+
+
+def main(check: bool = False) -> int:
+    stale = []
+    for ui in sorted(UI_DIR.glob("*.ui")):
+        target = OUT_DIR / f"ui_{ui.stem}.py"
+        text = compile_ui(ui)
+        if check:
+            if not target.exists() or target.read_text(encoding="utf-8") != text:
+                stale.append(target.name)
+        else:
+            target.write_text(text, encoding="utf-8")
+    if stale:
+        print("out of date:", ", ".join(stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(check="--check" in sys.argv))
