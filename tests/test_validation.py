@@ -140,3 +140,14 @@ def test_idcard_helpers():
     assert "18位" in idcard_problem("123")
     assert "出生日期" in idcard_problem("110105194913310021")
     assert mask_idcard("620102199001011234") == "6201**********1234"
+
+
+def test_empty_collections_stay_their_own_type():
+    """An empty 各部分文稿 (a mapping) once came back as a list and failed the next save."""
+    from fazhi_desktop.domain.ledgers import REPORT_TEXT_FIELDS
+    from fazhi_desktop.domain.validation import validate_fields
+
+    clean, problems = validate_fields(REPORT_TEXT_FIELDS, {"sections": {}, "problems": [], "doc_date": "2024-03-20"})
+    assert problems == [] and clean["sections"] == {} and clean["problems"] == []
+    again, problems = validate_fields(REPORT_TEXT_FIELDS, clean)
+    assert problems == [] and again == clean

@@ -89,3 +89,62 @@ def report(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(f"提示：{warning}", file=sys.stderr)
     return 0
+
+
+def tables(args: argparse.Namespace) -> int:
+    from fazhi_desktop.reports.xlsx import write_statistics_workbook
+
+    db = _open(args)
+    with db.engine.connect() as conn:
+        unit = get_unit(conn, args.unit)
+    path = write_statistics_workbook(db.engine, unit, args.year, args.out)
+    print(f"已生成{unit.name}{args.year}年统计表：{path}")
+    return 0
+
+
+def template(args: argparse.Namespace) -> int:
+    from fazhi_desktop.services.excel_io import write_template
+    from fazhi_desktop.services.units import list_units
+
+    db = _open(args)
+    with db.engine.connect() as conn:
+        units = list_units(conn)
+        unit = get_unit(conn, args.unit) if (args.unit or len(units) == 1) else None
+    path = write_template(args.out, unit)
+    print(f"已生成导入模板：{path}")
+    return 0
+
+
+def import_(args: argparse.Namespace) -> int:
+    from fazhi_desktop.domain.errors import ValidationError
+    from fazhi_desktop.services.excel_io import run_import
+
+    db = _open(args)
+    try:
+        report = run_import(db.engine, args.file, dry_run=args.dry_run, actor=default_actor(), unit_name=args.unit)
+    except ValidationError as exc:
+        print(f"检查发现 {len(exc.problems)} 处错误，没有导入任何数据：", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    for line in report.summary():
+        print(line)
+    for warning in report.warnings:
+        print(f"提示：{warning}", file=sys.stderr)
+    if report.dry_run:
+        print(f"检查通过：可新增 {report.created} 条、更新 {report.updated} 条（--dry-run，未导入）。")
+    else:
+        made = f"，并创建了单位「{report.unit.name}」" if report.unit_created else ""
+        print(f"导入完成：新增 {report.created} 条、更新 {report.updated} 条{made}。")
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    from fazhi_desktop.services.excel_io import export_workbook
+
+    db = _open(args)
+    with db.engine.connect() as conn:
+        unit = get_unit(conn, args.unit)
+    counts = export_workbook(db.engine, unit, args.file, args.year, full_ids=args.full_ids)
+    print(f"已导出 {sum(counts.values())} 条记录到：{args.file}")
+    return 0

@@ -74,4 +74,24 @@ def build_parser() -> ChineseParser:
     s.add_argument("--format", choices=("pdf", "docx"), help="输出格式（默认按文件扩展名，否则 pdf）")
     s.add_argument("--template", metavar="模板", help="报告模板：三段式（默认）或 督察规定五项")
     s.set_defaults(handler=commands.report)
+
+    s = sub.add_parser("tables", help="生成统计表（Excel 工作簿）")
+    s.add_argument("--year", type=year, required=True, metavar="年份")
+    s.add_argument("--out", required=True, metavar="文件.xlsx")
+    s.set_defaults(handler=commands.tables)
+
+    s = sub.add_parser("template", help="生成空白的台账导入模板（Excel）")
+    s.add_argument("--out", required=True, metavar="文件.xlsx")
+    s.set_defaults(handler=commands.template)
+
+    s = sub.add_parser("import", help="从 Excel 工作簿导入台账（先检查全部内容，有错误则一条也不导入）")
+    s.add_argument("file", metavar="文件.xlsx")
+    s.add_argument("--dry-run", action="store_true", help="只检查，不导入")
+    s.set_defaults(handler=commands.import_)
+
+    s = sub.add_parser("export", help="把台账导出为可再导入的 Excel 工作簿")
+    s.add_argument("file", metavar="文件.xlsx")
+    s.add_argument("--year", type=year, metavar="年份", help="只导出某一年度")
+    s.add_argument("--full-ids", action="store_true", help="身份证号不隐藏（仅在本单位电脑之间转移数据时使用）")
+    s.set_defaults(handler=commands.export)
     return p

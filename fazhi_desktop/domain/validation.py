@@ -60,7 +60,7 @@ def validate_fields(
         if _empty(value):
             if f.required:
                 problems.append(Problem(f.key, f.label, "为必填项，不能为空"))
-            clean[f.key] = None if f.type not in (FieldType.TEXTLIST, FieldType.TEXTMAP) else value or type(value or [])()
+            clean[f.key] = {FieldType.TEXTLIST: [], FieldType.TEXTMAP: {}}.get(f.type)
             continue
         message = _check_value(f, value, village_set, choices_for(f, local_choices, ledger_key))
         if message:

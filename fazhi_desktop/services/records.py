@@ -78,7 +78,7 @@ class RecordService:
         ledger = get_ledger(ledger_key)
         clean, warnings = self._checked(ledger, values)
         with self.engine.begin() as conn:
-            rid = self._insert(conn, ledger, [(record_id, clean)])[0]
+            rid = self.insert_clean(conn, ledger, [(record_id, clean)])[0]
         return SaveResult(rid, warnings)
 
     def bulk_create(self, ledger_key: str, rows: Sequence[Mapping[str, Any]], conn: sa.Connection | None = None) -> list[str]:
@@ -92,11 +92,13 @@ class RecordService:
         if problems:
             raise ValidationError(problems)
         if conn is not None:
-            return self._insert(conn, ledger, cleaned)
+            return self.insert_clean(conn, ledger, cleaned)
         with self.engine.begin() as own:
-            return self._insert(own, ledger, cleaned)
+            return self.insert_clean(own, ledger, cleaned)
 
-    def _insert(self, conn: sa.Connection, ledger: Ledger, items: Iterable[tuple[str | None, dict[str, Any]]]) -> list[str]:
+    def insert_clean(self, conn: sa.Connection, ledger: Ledger,
+                     items: Iterable[tuple[str | None, dict[str, Any]]]) -> list[str]:
+        """Insert already validated records in the caller's transaction."""
         now = _now()
         rows, changes = [], []
         for rid, clean in items:
@@ -113,18 +115,23 @@ class RecordService:
 
     def update(self, ledger_key: str, record_id: str, values: Mapping[str, Any]) -> SaveResult:
         ledger = get_ledger(ledger_key)
-        table = ledger_table(ledger_key)
         with self.engine.begin() as conn:
             current = self._fetch(conn, ledger, record_id)
             merged = {f.key: current[f.key] for f in ledger.fields} | dict(values)
             clean, warnings = self._checked(ledger, merged)
-            old = {f.key: current[f.key] for f in ledger.fields}
-            diff = {k: (old[k], v) for k, v in clean.items() if old[k] != v}
-            if diff:
-                conn.execute(sa.update(table).where(table.c.id == record_id).values(
-                    **to_storage(ledger, clean), updated_at=_now(), updated_by=self.actor))
-                audit.append(conn, self.actor, [audit.Change(self.unit.id, ledger_key, record_id, "update", diff)])
+            self.update_clean(conn, ledger, record_id, clean, current)
         return SaveResult(record_id, warnings)
+
+    def update_clean(self, conn: sa.Connection, ledger: Ledger, record_id: str, clean: Mapping[str, Any],
+                     current: Mapping[str, Any] | None = None) -> None:
+        """Write validated values over a stored record in the caller's transaction; log only what changed."""
+        current = current or self._fetch(conn, ledger, record_id)
+        diff = {k: (current[k], v) for k, v in clean.items() if current[k] != v}
+        if diff:
+            table = ledger_table(ledger.key)
+            conn.execute(sa.update(table).where(table.c.id == record_id).values(
+                **to_storage(ledger, clean), updated_at=_now(), updated_by=self.actor))
+            audit.append(conn, self.actor, [audit.Change(self.unit.id, ledger.key, record_id, "update", diff)])
 
     def _set_deleted(self, ledger_key: str, record_id: str, deleted: bool) -> None:
         ledger = get_ledger(ledger_key)

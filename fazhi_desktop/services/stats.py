@@ -295,3 +295,21 @@ def change(current: Any, previous: Any) -> Any:
     if isinstance(current, bool) or not isinstance(current, int | float) or not isinstance(previous, int | float):
         return None
     return current - previous
+
+
+def cross_table(conn: sa.Connection, unit: Unit, year: int, ledger_key: str, row_field: str, col_field: str,
+                where_extra: tuple[Any, ...] = ()) -> dict[str, dict[str, int]]:
+    """Counts by two choice fields (e.g. 纠纷类别 × 风险等级), every declared value present, zeros included."""
+    t = ledger_table(ledger_key)
+    lg = ledger(ledger_key)
+    rows = choices_for(lg.field(row_field), unit.local_choices, ledger_key)
+    cols = choices_for(lg.field(col_field), unit.local_choices, ledger_key)
+    table = {r: dict.fromkeys(cols, 0) for r in rows}
+    query = (sa.select(t.c[row_field], t.c[col_field], sa.func.count())
+             .where(t.c.unit_id == unit.id, t.c.deleted.is_(sa.false()), t.c.year == year, *where_extra)
+             .group_by(t.c[row_field], t.c[col_field]))
+    for r, c, n in conn.execute(query):
+        if r is None or c is None:
+            continue
+        table.setdefault(r, dict.fromkeys(cols, 0))[c] = table.get(r, {}).get(c, 0) + n
+    return table

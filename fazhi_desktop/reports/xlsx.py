@@ -1,0 +1,132 @@
+"""The statistics workbook (统计表): 统计总表, cross tables, and one print-ready sheet per ledger."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+
+from fazhi_desktop.domain.fields import Field, FieldType, Ledger
+from fazhi_desktop.domain.idcard import mask_idcard
+from fazhi_desktop.domain.ledgers import LEDGERS, TEN_ENTRIES
+from fazhi_desktop.reports.output import atomic_target
+from fazhi_desktop.reports.sheets import BORDER, HEADER_FILL, HEADER_FONT, titled_table
+from fazhi_desktop.services import listing, stats
+from fazhi_desktop.services.units import Unit
+from fazhi_desktop.storage.schema import ledger_table
+
+SUMMARY_HEADERS = ("序号", "类别", "指标", "单位", "本年", "上年", "增减")
+MAX_ROWS_PER_SHEET = 1_000_000
+
+
+def filler_line(unit: Unit) -> str:
+    person = unit.contact or "　　　　"
+    return f"填报单位：{unit.name}（盖章）　　　　填报人：{person}　　　　填报日期：　　　　年　　月　　日"
+
+
+def cell_value(f: Field, value: Any, *, full_id: bool = False) -> Any:
+    """A ledger value as an Excel cell: real dates and numbers, 是/否, 、-joined lists, masked ID numbers."""
+    if value is None or value == []:
+        return None
+    if f.type is FieldType.BOOL:
+        return "是" if value else "否"
+    if f.type is FieldType.MULTICHOICE:
+        return "、".join(value)
+    if f.type is FieldType.IDCARD:
+        return value if full_id else mask_idcard(value)
+    if f.type is FieldType.MONEY:
+        return float(value) if isinstance(value, Decimal) else value
+    return value
+
+
+def _summary_rows(current: dict, previous: dict) -> list[list[Any]]:
+    rows, n = [], 0
+    for ind in stats.INDICATORS:
+        now, before = current[ind.key], previous[ind.key]
+        if ind.kind == "breakdown":
+            for sub in dict.fromkeys([*now, *before]):
+                a, b = now.get(sub, 0), before.get(sub, 0)
+                if a or b:
+                    n += 1
+                    rows.append([n, ind.category, f"{ind.label}—{sub}", ind.unit, a, b, a - b])
+            continue
+        n += 1
+        if ind.kind == "rate":
+            rows.append([n, ind.category, ind.label, ind.unit, now, before,
+                         None if now is None or before is None else now - before])
+        else:
+            rows.append([n, ind.category, ind.label, ind.unit, now, before, now - before])
+    return rows
+
+
+def _ledger_rows(conn: sa.Connection, unit: Unit, ledger: Ledger, year: int) -> list[list[Any]]:
+    query = listing.ListQuery(ledger.key, year=year, sort_key=ledger.year_from)
+    records = listing.page(conn, unit, query, 0, MAX_ROWS_PER_SHEET)
+    return [[i, *(cell_value(f, r.get(f.key)) for f in ledger.fields)] for i, r in enumerate(records, start=1)]
+
+
+def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLike) -> Path:
+    with engine.connect() as conn:
+        current, previous = stats.compute_with_previous(conn, unit, year)
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "统计总表"
+        rate_rows = {i for i, r in enumerate(_summary_rows(current, previous), start=4) if r[3] == "%"}
+        titled_table(ws, f"{unit.name}{year}年法治建设统计总表", filler_line(unit), SUMMARY_HEADERS,
+                     _summary_rows(current, previous))
+        for r in rate_rows:
+            for c in (5, 6, 7):
+                ws.cell(r, c).number_format = "0.0%"
+                if ws.cell(r, c).value is None:
+                    ws.cell(r, c).value = "—"
+
+        _cross_sheet(wb, "矛盾纠纷交叉表", f"{unit.name}{year}年矛盾纠纷分类统计表", unit, [
+            ("纠纷类别 × 风险等级", stats.cross_table(conn, unit, year, "dispute", "category", "risk")),
+            ("纠纷类别 × 状态", stats.cross_table(conn, unit, year, "dispute", "category", "status")),
+        ])
+        p = ledger_table("publicity")
+        by_target = stats.cross_table(conn, unit, year, "publicity", "kind", "target", (p.c.kind == TEN_ENTRIES,))
+        kinds = stats.cross_table(conn, unit, year, "publicity", "kind", "kind")
+        _cross_sheet(wb, "普法宣传交叉表", f"{unit.name}{year}年普法宣传活动分类统计表", unit, [
+            ("活动类型 × 进入对象（法律十进）", by_target),
+            ("活动类型", {k: {"场次": v[k]} for k, v in kinds.items()}),
+        ])
+        for ledger in LEDGERS:
+            sheet = wb.create_sheet(ledger.name[:31])
+            headers = ["序号", *(f.label for f in ledger.fields)]
+            formats = {i + 2: "yyyy-mm-dd" for i, f in enumerate(ledger.fields) if f.type is FieldType.DATE}
+            formats |= {i + 2: "#,##0.00" for i, f in enumerate(ledger.fields) if f.type is FieldType.MONEY}
+            titled_table(sheet, f"{unit.name}{year}年{ledger.name}", filler_line(unit), headers,
+                         _ledger_rows(conn, unit, ledger, year), formats)
+    with atomic_target(out) as tmp:
+        wb.save(tmp)
+    return Path(out)
+
+
+def _cross_sheet(wb: Workbook, name: str, title: str, unit: Unit, tables: list[tuple[str, dict]]) -> None:
+    """Several two-way tables one under another, each with its own header row and a 合计 row and column."""
+    ws = wb.create_sheet(name)
+    rows: list[list[Any]] = []
+    emphasised: list[int] = []  # sub-headers and totals, as indexes into rows
+    for caption, table in tables:
+        cols = list(next(iter(table.values()), {}).keys())
+        if rows:
+            rows.append([])
+            emphasised.append(len(rows))
+        rows.append([caption, *cols, "合计"])
+        totals = dict.fromkeys(cols, 0)
+        for row_name, counts in table.items():
+            rows.append([row_name, *(counts[c] for c in cols), sum(counts.values())])
+            for c in cols:
+                totals[c] += counts[c]
+        emphasised.append(len(rows))
+        rows.append(["合计", *(totals[c] for c in cols), sum(totals.values())])
+    titled_table(ws, title, filler_line(unit), rows[0], rows[1:])
+    for i in emphasised:
+        for c in range(1, len(rows[i]) + 1):
+            cell = ws.cell(3 + i, c)
+            cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
