@@ -55,6 +55,8 @@ class LedgerPage(QWidget):
         self._filter_timer = QTimer(self, singleShot=True, interval=250)
         self._filter_timer.timeout.connect(self.apply_filters)
         session.year_changed.connect(lambda _y: self.reload())
+        # "" = many ledgers changed at once (an import): every list reloads; single saves reload their own page.
+        session.data_changed.connect(lambda key: self.reload() if key == "" else None)
         session.unit_changed.connect(self._unit_changed)
         self.reload()
         self.new_record()

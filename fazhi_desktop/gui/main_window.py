@@ -61,8 +61,10 @@ class MainWindow(QMainWindow):
         self.ui.actionQuit.triggered.connect(self.close)
         self.ui.actionSettings.triggered.connect(self.open_settings)
         self.ui.actionAbout.triggered.connect(self.open_about)
-        for action in (self.ui.actionImport, self.ui.actionExport, self.ui.actionTemplate, self.ui.actionBackup):
-            action.setVisible(False)  # wired up by the Excel and backup features
+        self.ui.actionImport.triggered.connect(self.open_import)
+        self.ui.actionExport.triggered.connect(self.export_ledgers)
+        self.ui.actionTemplate.triggered.connect(self.save_template)
+        self.ui.actionBackup.setVisible(False)  # wired up by the backup feature
         session.unit_changed.connect(self._update_title)
         self._update_title()
         self._restore_state()
@@ -141,6 +143,41 @@ class MainWindow(QMainWindow):
         event.accept()
 
     # -- dialogs -----------------------------------------------------------------------------------------------------
+    def open_import(self) -> None:
+        from fazhi_desktop.gui.import_dialog import ImportDialog
+
+        if all(e.maybe_leave() for e in self.all_editors()):
+            ImportDialog(self.session, self).exec()
+            self._fill_years()
+
+    def _save_in_background(self, title: str, default_name: str, job) -> None:
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from fazhi_desktop.gui.errors import show_exception
+        from fazhi_desktop.gui.workers import Operation
+
+        out, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / default_name), "Excel 工作簿 (*.xlsx)")
+        if not out:
+            return
+        self._op = Operation(self, "正在生成，请稍候…", lambda: job(out))
+        self._op.done.connect(lambda _r: self.statusBar().showMessage(f"已保存：{out}", 10000))
+        self._op.error.connect(lambda exc, details: show_exception(self, exc, details))
+        self._op.start()
+
+    def export_ledgers(self) -> None:
+        from fazhi_desktop.services.excel_io import export_workbook
+
+        engine, unit = self.session.engine, self.session.unit
+        self._save_in_background("导出台账", f"{unit.name}台账导出.xlsx", lambda out: export_workbook(engine, unit, out))
+
+    def save_template(self) -> None:
+        from fazhi_desktop.services.excel_io import write_template
+
+        unit = self.session.unit
+        self._save_in_background("保存导入模板", "台账导入模板.xlsx", lambda out: write_template(out, unit))
+
     def open_settings(self) -> None:
         SettingsDialog(self.session, self).exec()
 

@@ -436,6 +436,8 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
             raw = {key: _cell(rows[r][c]) if c < len(rows[r]) else None for c, key in mapping.items()}
             if all(v is None for v in raw.values()):
                 continue
+            if all(_norm_header(rows[r][c]) == _norm_header(rows[header_row][c]) for c in mapping if c < len(rows[r])):
+                continue  # the lower half of a header merged over two rows
             excel_row = r + 1
             record_id = raw.pop("id", None)
             if record_id == EXAMPLE_MARK:

@@ -124,3 +124,38 @@ def test_generated_ui_modules_are_up_to_date():
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "build_ui.py"), "--check"], capture_output=True,
                           text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_import_dialog_previews_problems_then_imports(window, svc, qtbot, tmp_path):
+    from openpyxl import Workbook
+
+    from fazhi_desktop.gui.import_dialog import ImportDialog
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "会议台账"
+    ws.append(["记录编号", "日期*", "会议类型*", "会议名称/议题*"])
+    ws.append([None, "2023-02-30", "其他", "坏日期"])
+    ws.append([None, "2023-03-01", "法治建设专题会议", "好会议"])
+    bad = tmp_path / "bad.xlsx"
+    wb.save(bad)
+    dialog = ImportDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    dialog.path_edit.setText(str(bad))
+    dialog.check()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+    assert dialog.problem_table.rowCount() == 1
+    assert [dialog.problem_table.item(0, c).text() for c in range(3)] == ["会议台账", "2", "日期"]
+    assert not dialog.import_button.isEnabled() and svc.count("meeting") == 0
+    ws["B2"] = "2023-02-28"
+    good = tmp_path / "good.xlsx"
+    wb.save(good)
+    dialog.path_edit.setText(str(good))
+    dialog.check()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+    assert dialog.import_button.isEnabled() and dialog.preview.rowCount() == 2
+    assert dialog.preview.item(0, 0).text() == "新增"
+    dialog.do_import()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+    assert svc.count("meeting") == 2
+    assert window.pages["meeting"].model.rowCount() == 2  # the window heard about the new data

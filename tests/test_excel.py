@@ -1,0 +1,339 @@
+"""Statistics workbook, import template, all-or-nothing import, export round trip — files read back with openpyxl."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from fazhi_desktop.domain.errors import UserError, ValidationError
+from fazhi_desktop.domain.ledgers import LEDGERS
+from fazhi_desktop.reports.xlsx import write_statistics_workbook
+from fazhi_desktop.services import stats
+from fazhi_desktop.services.excel_io import ID_HEADER, export_workbook, run_import, write_template
+from fazhi_desktop.services.units import get_unit
+from fazhi_desktop.storage.database import open_database
+
+
+def cli(*args):
+    proc = subprocess.run([sys.executable, "-m", "fazhi_desktop", *args], capture_output=True, text=True,
+                          encoding="utf-8", env=dict(os.environ), timeout=180)
+    assert "Traceback" not in proc.stdout + proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def workbook(demo_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("xlsx") / "统计表.xlsx"
+    with demo_db.engine.connect() as conn:
+        unit = get_unit(conn)
+    write_statistics_workbook(demo_db.engine, unit, 2023, path)
+    return path
+
+
+def test_summary_sheet_equals_stats(workbook, demo_db):
+    with demo_db.engine.connect() as conn:
+        current, previous = stats.compute_with_previous(conn, get_unit(conn), 2023)
+    ws = load_workbook(workbook)["统计总表"]
+    assert ws["A1"].value == "肖咀镇2023年法治建设统计总表"
+    assert [c.value for c in ws[3]] == ["序号", "类别", "指标", "单位", "本年", "上年", "增减"]
+    rows = {r[2]: r for r in ws.iter_rows(min_row=4, values_only=True)}
+    for ind in stats.INDICATORS:
+        if ind.kind == "breakdown":
+            for sub, n in current[ind.key].items():
+                if n:
+                    assert rows[f"{ind.label}—{sub}"][4] == n
+            continue
+        row = rows[ind.label]
+        if current[ind.key] is None:
+            assert row[4] == "—"
+        else:
+            assert row[4] == pytest.approx(current[ind.key]) and row[5] == pytest.approx(previous[ind.key] or 0)
+    assert rows["法律十进活动"][4:7] == (17, 10, 7)
+    assert not any(isinstance(c.value, str) and c.value.startswith("=") for row in ws.iter_rows() for c in row)
+
+
+def test_cross_tables(workbook, demo_db):
+    wb = load_workbook(workbook)
+    ws = wb["矛盾纠纷交叉表"]
+    rows = [r for r in ws.iter_rows(min_row=3, values_only=True)]
+    assert rows[0][0] == "纠纷类别 × 风险等级" and rows[0][1:4] == ("红", "黄", "绿")
+    land = next(r for r in rows if r[0] == "土地纠纷")
+    assert sum(land[1:4]) == land[4] == 7
+    total = next(r for r in rows if r[0] == "合计")
+    assert total[4] == 24
+    pub = wb["普法宣传交叉表"]
+    ten = next(r for r in pub.iter_rows(min_row=4, values_only=True) if r[0] == "法律十进")
+    assert ten[-1] == 17
+
+
+def test_ledger_sheets_are_print_ready(workbook):
+    wb = load_workbook(workbook)
+    for ledger in LEDGERS:
+        assert ledger.name[:31] in wb.sheetnames
+    ws = wb["矛盾纠纷排查调处台账"]
+    assert ws["A1"].value == "肖咀镇2023年矛盾纠纷排查调处台账"
+    assert any(str(r) == "A1:Q1" or str(r).startswith("A1:") for r in ws.merged_cells.ranges)
+    assert "填报单位：肖咀镇" in ws["A2"].value and "填报人" in ws["A2"].value and "填报日期" in ws["A2"].value
+    assert all(c.font.b for c in ws[3] if c.value)
+    assert ws.cell(4, 2).border.left.style == "thin"
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == "$3:$3"
+    assert "&P" in ws.oddFooter.center.text
+    assert ws.column_dimensions["F"].width >= 10  # 当事人: two names in Chinese
+    assert isinstance(ws.cell(4, 2).value, dt.datetime)  # real dates, not text
+    assert ws.max_row - 3 == 24
+
+
+def test_ids_are_masked(workbook):
+    ws = load_workbook(workbook)["法治人才名册"]
+    header = [c.value for c in ws[3]]
+    col = header.index("身份证号") + 1
+    ids = [ws.cell(r, col).value for r in range(4, ws.max_row + 1) if ws.cell(r, col).value]
+    assert ids and all(len(v) == 18 and v[4:14] == "*" * 10 for v in ids)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_converts_the_workbook(workbook, tmp_path):
+    proc = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                           "pdf", "--outdir", str(tmp_path), str(workbook)], capture_output=True, text=True, timeout=180)
+    assert (tmp_path / "统计表.pdf").exists(), proc.stdout + proc.stderr
+
+
+# -- template and import -------------------------------------------------------------------------------------------
+def test_template(tmp_path, unit):
+    path = tmp_path / "模板.xlsx"
+    write_template(path, unit)
+    wb = load_workbook(path)
+    assert "填写说明" in wb.sheetnames and "单位设置" in wb.sheetnames
+    ws = wb["普法宣传活动台账"]
+    headers = [c.value for c in ws[1]]
+    assert headers[0] == ID_HEADER and "日期*" in headers and "进入对象" in headers
+    assert ws["A2"].value.startswith("示例")
+    validations = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    kind_col = chr(ord("A") + headers.index("活动类型*"))
+    assert f"{kind_col}2" in validations
+    lists = wb["可选值"]
+    assert lists.sheet_state == "hidden"
+    ref = validations[f"{kind_col}2"].split("!")[1].replace("$", "")
+    first, last = ref.split(":")
+    values = [c.value for row in lists[first:last] for c in row]
+    assert values[0] == "法律十进" and "其他" in values
+    dispute = wb["矛盾纠纷排查调处台账"]
+    village_col = [c.value for c in dispute[1]].index("所在村*") + 1
+    assert any(str(dv.sqref).startswith(chr(ord("A") + village_col - 1)) for dv in dispute.data_validations.dataValidation)
+    # The example rows are ignored: a blank template imports nothing and raises nothing.
+    report = run_import(open_database(tmp_path / "x.sqlite3").engine, path, dry_run=True)
+    assert report.created == 0
+
+
+def _book(tmp_path, sheet: str, header: list[str], rows: list[list], name="in.xlsx", unit_sheet=False):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    if unit_sheet:
+        u = wb.create_sheet("单位设置")
+        for row in [("单位名称*", "新镇"), ("所属县(区)*", "某县"), ("主送机关*", "县法治办"), ("落款机关*", "中共新镇委员会"),
+                    ("村(社区)名单*", "东村、西村")]:
+            u.append(row)
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+PUB_HEADER = [ID_HEADER, "日期*", "活动类型*", "进入对象", "地点/村*", "宣传主题(法律法规)", "发放资料(份)"]
+
+
+def test_import_good_rows_and_dates_as_text(db, unit, svc, tmp_path):
+    path = _book(tmp_path, "普法宣传活动台账", PUB_HEADER, [
+        [None, dt.datetime(2023, 5, 4), "法律十进", "进学校", "东村小学", "宪法、民法典", 100],
+        [None, "2023/5/4", "集日宣传", None, "集市", "禁毒法", "20"],
+        [None, "2023年5月4日", "宪法宣传周", None, "镇政府", None, None],
+        [None, "2023.5.4", "线上宣传", None, "微信群", None, 0],
+        [None, "2023-05-04", "主题宣传日", None, "西村", None, None],
+    ])
+    report = run_import(db.engine, path, actor="测试员")
+    assert report.created == 5 and not report.dry_run
+    assert svc.count("publicity", 2023) == 5
+    with db.engine.connect() as conn:
+        s = stats.compute(conn, unit, 2023)
+    assert s["publicity.ten_entries"] == 1 and s["publicity.materials"] == 120
+
+
+BAD_CASES = [
+    ("impossible date", [None, "2023-02-30", "集日宣传", None, "集市"], "日期", "不存在"),
+    ("negative number", [None, "2023-03-01", "集日宣传", None, "集市", None, -5], "发放资料(份)", "负数"),
+    ("unknown choice", [None, "2023-03-01", "赶集", None, "集市"], "活动类型", "不是可选值"),
+    ("missing required", [None, "2023-03-01", "集日宣传", None, None], "地点/村", "必填"),
+    ("conditional required", [None, "2023-03-01", "法律十进", None, "东村"], "进入对象", "必须填写"),
+    ("text in number", [None, "2023-03-01", "集日宣传", None, "集市", None, "很多"], "发放资料(份)", "整数"),
+]
+
+
+@pytest.mark.parametrize(("case", "row", "field", "reason"), BAD_CASES, ids=[c[0] for c in BAD_CASES])
+def test_bad_row_is_reported_and_nothing_is_written(db, unit, svc, tmp_path, case, row, field, reason):
+    good = [None, "2023-03-02", "集日宣传", None, "集市"]
+    path = _book(tmp_path, "普法宣传活动台账", PUB_HEADER, [good, row, good])
+    with pytest.raises(ValidationError) as err:
+        run_import(db.engine, path)
+    problem = err.value.problems[0]
+    assert (problem.sheet, problem.row, problem.label) == ("普法宣传活动台账", 3, field)
+    assert reason in problem.message
+    assert svc.count("publicity") == 0
+
+
+def test_unknown_village_and_all_problems_at_once(db, unit, svc, tmp_path):
+    header = [ID_HEADER, "排查日期*", "来源*", "所在村*", "纠纷类别*", "当事人*", "简要情况*", "风险等级*", "状态*"]
+    path = _book(tmp_path, "矛盾纠纷排查调处台账", header, [
+        [None, "2023-03-01", "排查发现", "北村", "土地纠纷", "甲", "事", "红", "调处中"],
+        [None, "2023-03-01", "排查发现", "东村", "土地纠纷", "乙", "事", "紫", "调处中"],
+    ])
+    with pytest.raises(ValidationError) as err:
+        run_import(db.engine, path)
+    found = {(p.row, p.label) for p in err.value.problems}
+    assert found == {(2, "所在村"), (3, "风险等级")}
+    assert "工作表「矛盾纠纷排查调处台账」 第2行 「所在村」" in str(err.value)
+    assert svc.count("dispute") == 0
+
+
+@pytest.mark.parametrize("kind", ["random", "xls", "empty_zip", "unrelated"])
+def test_unusable_files_exit_1(tmp_path, kind, db, unit):
+    path = tmp_path / ("f.xls" if kind == "xls" else "f.xlsx")
+    if kind == "random":
+        path.write_bytes(os.urandom(4096))
+    elif kind == "xls":
+        path.write_bytes(b"\xd0\xcf\x11\xe0" + os.urandom(1000))
+    elif kind == "empty_zip":
+        with zipfile.ZipFile(path, "w"):
+            pass
+    else:
+        wb = Workbook()
+        wb.active.title = "工资表"
+        wb.active.append(["姓名", "工资"])
+        wb.save(path)
+    proc = cli("--db", str(db.path), "import", str(path))
+    assert proc.returncode == 1
+    expected = {"random": "不是有效的 Excel", "xls": ".xls", "empty_zip": "不是有效的 Excel",
+                "unrelated": "没有可导入的台账工作表"}[kind]
+    assert expected in proc.stderr
+
+
+def test_cli_import_lists_every_bad_row(tmp_path, db, unit, svc):
+    path = _book(tmp_path, "普法宣传活动台账", PUB_HEADER, [
+        [None, "2023-02-30", "集日宣传", None, "集市"], [None, "2023-03-01", "法律十进", None, "东村"]])
+    proc = cli("--db", str(db.path), "import", str(path))
+    assert proc.returncode == 1
+    assert "2 处错误" in proc.stderr and "第2行" in proc.stderr and "第3行" in proc.stderr
+    assert svc.count("publicity") == 0
+
+
+def test_wps_style_file_with_merged_title_and_header(db, unit, svc, tmp_path):
+    """A title row merged across the sheet, a header cell merged over two rows, a stale A1:A1 dimension."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "会议台账"
+    ws.append(["测试镇2023年会议台账"])
+    ws.merge_cells("A1:E1")
+    ws.append(["日期*", "会议类型*", "会议名称/议题*", "参会人数", "备注"])
+    ws.append([None, None, None, None, None])
+    ws.merge_cells("A2:A3")
+    ws.merge_cells("B2:B3")
+    ws.merge_cells("C2:C3")
+    ws.merge_cells("D2:D3")
+    ws.merge_cells("E2:E3")
+    ws.append(["2023年6月1日", "法治建设专题会议", "专题会", 20, None])
+    ws.append(["2023-07-01", "其他", "学习会", "15", "会前学法"])
+    path = tmp_path / "wps.xlsx"
+    wb.save(path)
+    patched = tmp_path / "wps2.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(patched, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = data.replace(b'<dimension ref="A1:E5"/>', b'<dimension ref="A1:A1"/>')
+            dst.writestr(item, data)
+    report = run_import(db.engine, patched)
+    assert report.created == 2
+    assert svc.count("meeting", 2023) == 2
+
+
+def test_export_import_round_trip_and_idempotence(demo_db, tmp_path):
+    out = tmp_path / "导出.xlsx"
+    with demo_db.engine.connect() as conn:
+        unit = get_unit(conn)
+        expected = stats.compute(conn, unit, 2023)
+    export_workbook(demo_db.engine, unit, out)
+    fresh = open_database(tmp_path / "fresh.sqlite3")
+    report = run_import(fresh.engine, out, actor="测试员")
+    assert report.unit_created and report.created > 900
+    with fresh.engine.connect() as conn:
+        assert stats.compute(conn, get_unit(conn), 2023) == expected
+    again = run_import(fresh.engine, out)
+    assert again.created == 0 and again.updated == 0
+    with fresh.engine.connect() as conn:
+        assert stats.compute(conn, get_unit(conn), 2023) == expected
+
+
+def test_changed_row_updates_the_record(db, unit, svc, tmp_path):
+    rid = svc.create("meeting", {"date": "2023-04-01", "kind": "其他", "title": "原名称"}).id
+    out = tmp_path / "e.xlsx"
+    export_workbook(db.engine, unit, out)
+    wb = load_workbook(out)
+    ws = wb["会议台账"]
+    title_col = [c.value for c in ws[1]].index("会议名称/议题*") + 1
+    ws.cell(2, title_col).value = "新名称"
+    wb.save(out)
+    report = run_import(db.engine, out)
+    assert (report.created, report.updated) == (0, 1)
+    assert svc.get("meeting", rid)["title"] == "新名称"
+    assert svc.count("meeting") == 1
+
+
+def test_full_ids_round_trip_and_masked_ids_are_kept(db, unit, svc, tmp_path):
+    rid = svc.create("legal_talent", {"year": 2023, "name": "张三", "village": "东村", "category": "法律明白人",
+                                      "id_number": "11010519491231002X"}).id
+    masked = tmp_path / "masked.xlsx"
+    export_workbook(db.engine, unit, masked)
+    run_import(db.engine, masked)  # the masked number matches the stored one: kept, not wiped
+    assert svc.get("legal_talent", rid)["id_number"] == "11010519491231002X"
+    full = tmp_path / "full.xlsx"
+    proc = cli("--db", str(db.path), "export", str(full), "--full-ids")
+    assert proc.returncode == 0
+    ws = load_workbook(full)["法治人才名册"]
+    assert "11010519491231002X" in [c.value for c in ws[2]]
+
+
+def test_import_into_empty_database_needs_unit_sheet(tmp_path):
+    empty = open_database(tmp_path / "e.sqlite3")
+    path = _book(tmp_path, "会议台账", [ID_HEADER, "日期*", "会议类型*", "会议名称/议题*"],
+                 [[None, "2023-01-05", "其他", "会"]])
+    with pytest.raises(UserError, match="单位设置"):
+        run_import(empty.engine, path)
+    path = _book(tmp_path, "会议台账", [ID_HEADER, "日期*", "会议类型*", "会议名称/议题*"],
+                 [[None, "2023-01-05", "其他", "会"]], name="u.xlsx", unit_sheet=True)
+    report = run_import(empty.engine, path)
+    assert report.unit_created and report.unit.villages == ["东村", "西村"]
+
+
+def test_cli_dry_run_writes_nothing(db, unit, svc, tmp_path):
+    path = _book(tmp_path, "会议台账", [ID_HEADER, "日期*", "会议类型*", "会议名称/议题*"],
+                 [[None, "2023-01-05", "其他", "会"]])
+    proc = cli("--db", str(db.path), "import", str(path), "--dry-run")
+    assert proc.returncode == 0 and "未导入" in proc.stdout
+    assert svc.count("meeting") == 0
+    proc = cli("--db", str(db.path), "tables", "--year", "2023", "--out", str(tmp_path / "t.xlsx"))
+    assert proc.returncode == 0 and load_workbook(tmp_path / "t.xlsx")["统计总表"]["A1"].value.startswith("测试镇")
+    proc = cli("--db", str(db.path), "template", "--out", str(tmp_path / "m.xlsx"))
+    assert proc.returncode == 0
