@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from fazhi_desktop.reports import numbers
 from fazhi_desktop.services import demo as demo_data
@@ -117,11 +118,18 @@ def template(args: argparse.Namespace) -> int:
 
 def import_(args: argparse.Namespace) -> int:
     from fazhi_desktop.domain.errors import ValidationError
+    from fazhi_desktop.services import safety
     from fazhi_desktop.services.excel_io import run_import
 
     db = _open(args)
+
+    def before_write() -> None:
+        if db.is_sqlite:
+            safety.backup_now(db, "before-import")
+
     try:
-        report = run_import(db.engine, args.file, dry_run=args.dry_run, actor=default_actor(), unit_name=args.unit)
+        report = run_import(db.engine, args.file, dry_run=args.dry_run, actor=default_actor(), unit_name=args.unit,
+                            before_write=before_write)
     except ValidationError as exc:
         print(f"检查发现 {len(exc.problems)} 处错误，没有导入任何数据：", file=sys.stderr)
         for problem in exc.problems:
@@ -147,4 +155,88 @@ def export(args: argparse.Namespace) -> int:
         unit = get_unit(conn, args.unit)
     counts = export_workbook(db.engine, unit, args.file, args.year, full_ids=args.full_ids)
     print(f"已导出 {sum(counts.values())} 条记录到：{args.file}")
+    return 0
+
+
+def _sqlite(args: argparse.Namespace) -> Path:
+    from fazhi_desktop.domain.errors import UserError
+    from fazhi_desktop.storage.database import resolve_url
+
+    url = resolve_url(args.db, args.db_url)
+    if not url.startswith("sqlite:///"):
+        raise UserError("备份、恢复和检查只适用于本机 SQLite 数据库；服务器数据库请用数据库自身的工具")
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def backup(args: argparse.Namespace) -> int:
+    from fazhi_desktop.services import safety
+    from fazhi_desktop.storage import backups
+
+    db = _open(args)
+    path = backups.copy_to(db.path, Path(args.out)) if args.out else safety.backup_now(db, "manual")
+    db.dispose()
+    print(f"已备份到：{path}（已校验）")
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    from fazhi_desktop.services import safety
+    from fazhi_desktop.storage import backups
+    from fazhi_desktop.storage.database import open_database
+
+    path = _sqlite(args)
+    folder = None
+    if path.exists():
+        try:
+            db = open_database(path)
+            folder, _keep = safety.policy(db.engine)
+            db.dispose()
+        except Exception:  # noqa: BLE001 - a damaged database is exactly what restore is for
+            folder = None
+    safety_copy = backups.restore(path, Path(args.file), folder)
+    open_database(path).dispose()  # an older backup is upgraded to the current schema here
+    if safety_copy:
+        print(f"恢复前的数据已另存为：{safety_copy}")
+    print(f"已从备份恢复：{args.file}")
+    return 0
+
+
+def check(args: argparse.Namespace) -> int:
+    from fazhi_desktop.domain.errors import UserError
+    from fazhi_desktop.storage import backups
+
+    path = _sqlite(args)
+    if not path.exists():
+        raise UserError(f"数据库文件不存在：{path}")
+    problem = backups.integrity_problem(path)
+    if problem:
+        raise UserError(f"数据库有问题：{path}（{problem}）。请用 restore 从备份恢复。")
+    db = _open(args)
+    with db.engine.connect() as conn:
+        from fazhi_desktop.services import audit as audit_log
+
+        broken = audit_log.verify(conn)
+    db.dispose()
+    print(f"数据库完好：{path}（记录 {backups.count_records(path)} 条）")
+    if broken is not None:
+        print(f"提示：修改记录第 {broken} 条之后的内容与校验值不符，可能被改动过。", file=sys.stderr)
+    return 0
+
+
+def audit(args: argparse.Namespace) -> int:
+    from fazhi_desktop.domain.errors import UserError
+    from fazhi_desktop.services import audit as audit_log
+
+    db = _open(args)
+    with db.engine.connect() as conn:
+        if args.action == "verify":
+            broken = audit_log.verify(conn)
+            if broken is not None:
+                raise UserError(f"修改记录校验失败：第 {broken} 条被改动或删除过（其后的记录无法证明未被篡改）")
+            print("修改记录校验通过，没有发现改动。")
+            return 0
+        entries = audit_log.history(conn, args.record) if args.record else audit_log.recent(conn, 200)
+    for e in entries:
+        changes = "；".join(f"{k}：{o} → {n}" for k, (o, n) in e["changes"].items())
+        print(f"{e['at']:%Y-%m-%d %H:%M:%S}  {e['actor']}  {e['ledger']}  {e['record_id']}  {e['action']}  {changes}")
     return 0

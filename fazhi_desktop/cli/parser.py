@@ -94,4 +94,20 @@ def build_parser() -> ChineseParser:
     s.add_argument("--year", type=year, metavar="年份", help="只导出某一年度")
     s.add_argument("--full-ids", action="store_true", help="身份证号不隐藏（仅在本单位电脑之间转移数据时使用）")
     s.set_defaults(handler=commands.export)
+
+    s = sub.add_parser("backup", help="备份数据库（默认放入备份文件夹并自动轮换；--out 可备份到U盘等位置）")
+    s.add_argument("--out", metavar="文件或文件夹", help="把备份写到这里（不参与轮换）")
+    s.set_defaults(handler=commands.backup)
+
+    s = sub.add_parser("restore", help="用备份文件恢复数据库（会先把当前数据另存一份）")
+    s.add_argument("file", metavar="备份文件")
+    s.set_defaults(handler=commands.restore)
+
+    s = sub.add_parser("check", help="检查数据库是否完好")
+    s.set_defaults(handler=commands.check)
+
+    s = sub.add_parser("audit", help="修改记录：verify 检查是否被篡改，log 显示修改历史")
+    s.add_argument("action", choices=("verify", "log"))
+    s.add_argument("--record", metavar="UUID", help="只显示这条记录的历史")
+    s.set_defaults(handler=commands.audit)
     return p

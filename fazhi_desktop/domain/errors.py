@@ -59,3 +59,9 @@ class DatabaseTooNewError(UserError):
 
 class DatabaseLockedError(UserError):
     pass
+
+
+class DatabaseCorruptError(UserError):
+    def __init__(self, message: str, path):
+        super().__init__(message)
+        self.path = path

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fazhi_desktop import APP_NAME
-from fazhi_desktop.domain.errors import NotFoundError, UserError
+from fazhi_desktop.domain.errors import DatabaseCorruptError, NotFoundError, UserError
 from fazhi_desktop.gui.errors import install_excepthook
 from fazhi_desktop.logs import setup_logging
+from fazhi_desktop.services import safety
 from fazhi_desktop.services.records import default_actor
 from fazhi_desktop.services.units import get_unit
+from fazhi_desktop.storage import backups
 from fazhi_desktop.storage.database import open_database
 from fazhi_desktop.storage.lock import InstanceLock
 
@@ -44,9 +47,21 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         db = open_database(args.db, args.db_url)
         lock = InstanceLock(db.path).acquire() if db.path else None
+    except DatabaseCorruptError as exc:
+        db = offer_restore(exc)
+        if db is None:
+            return 1
+        lock = InstanceLock(db.path).acquire()
     except UserError as exc:
         QMessageBox.critical(None, "无法打开数据库", str(exc))
         return 1
+    warning = backups.location_warning(db.path) if db.path else None
+    if warning:
+        QMessageBox.warning(None, "数据库位置提醒", warning)
+    try:
+        safety.daily(db)
+    except UserError as exc:
+        QMessageBox.warning(None, "自动备份未完成", str(exc))
     actor = default_actor()
     try:
         with db.engine.connect() as conn:
@@ -71,6 +86,27 @@ def run_gui(args: argparse.Namespace) -> int:
         lock.release()
     db.dispose()
     return code
+
+
+def offer_restore(exc: DatabaseCorruptError):
+    """The database cannot be read: offer the newest backup that passes its integrity check."""
+    path = Path(exc.path)
+    good = next((b for b in backups.list_backups(path) if backups.integrity_problem(b.path) is None), None)
+    if good is None:
+        QMessageBox.critical(None, "数据库已损坏", f"{exc}\n备份文件夹中没有可用的备份。")
+        return None
+    answer = QMessageBox.question(
+        None, "数据库已损坏",
+        f"{exc}\n\n是否用最近的完好备份恢复？\n备份时间：{good.created:%Y-%m-%d %H:%M}，记录 {good.records} 条。\n"
+        "损坏的文件会另存一份，不会删除。")
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    try:
+        backups.restore(path, good.path)
+        return open_database(path)
+    except UserError as err:
+        QMessageBox.critical(None, "恢复失败", str(err))
+        return None
 
 
 def _latest_year(db, unit) -> int | None:

@@ -25,6 +25,7 @@ from fazhi_desktop.gui.errors import show_exception
 from fazhi_desktop.gui.session import Session
 from fazhi_desktop.gui.table_model import display
 from fazhi_desktop.gui.workers import Operation
+from fazhi_desktop.services import safety
 from fazhi_desktop.services.excel_io import ImportReport, plan_import, run_import
 
 PREVIEW_ROWS = 100
@@ -149,7 +150,12 @@ class ImportDialog(QDialog):
             return
         path, engine, actor, unit_name = (self.path_edit.text().strip(), self.session.engine, self.session.actor,
                                           self.session.unit.name)
-        before = getattr(self.session, "backup_before", None)
+        db = self.session.db
+
+        def before() -> None:  # a verified backup before the database changes
+            if db.is_sqlite:
+                safety.backup_now(db, "before-import")
+
         self.import_button.setEnabled(False)
         self._run("正在导入…", lambda: run_import(engine, path, actor=actor, unit_name=unit_name,
                                                   before_write=before), self._imported)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QThreadPool
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QMainWindow, QTabWidget, QWidget
 
@@ -18,8 +19,11 @@ from fazhi_desktop.gui.overview import OverviewTab
 from fazhi_desktop.gui.report_tab import ReportTab
 from fazhi_desktop.gui.session import Session
 from fazhi_desktop.gui.settings_dialog import SettingsDialog
+from fazhi_desktop.services import safety
 from fazhi_desktop.services.listing import years_in_use
 from fazhi_desktop.storage import paths
+
+log = logging.getLogger(__name__)
 
 # Tab order as a township office thinks of its work; each group lists its ledgers' ``group`` name.
 GROUP_ORDER = ("组织领导", "学法述法", "普法宣传", "法治人才", "法律顾问", "行政执法", "矛盾纠纷", "整改台账",
@@ -27,8 +31,9 @@ GROUP_ORDER = ("组织领导", "学法述法", "普法宣传", "法治人才", "
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session, settings: QSettings | None = None):
+    def __init__(self, session: Session, settings: QSettings | None = None, backup_on_exit: bool = True):
         super().__init__()
+        self.backup_on_exit = backup_on_exit
         self.session = session
         self.settings = settings or QSettings("fazhi_desktop", "fazhi_desktop")
         self.ui = Ui_MainWindow()
@@ -64,7 +69,8 @@ class MainWindow(QMainWindow):
         self.ui.actionImport.triggered.connect(self.open_import)
         self.ui.actionExport.triggered.connect(self.export_ledgers)
         self.ui.actionTemplate.triggered.connect(self.save_template)
-        self.ui.actionBackup.setVisible(False)  # wired up by the backup feature
+        self.ui.actionBackup.triggered.connect(self.open_backups)
+        self.ui.actionBackup.setVisible(session.db.is_sqlite)
         session.unit_changed.connect(self._update_title)
         self._update_title()
         self._restore_state()
@@ -138,11 +144,24 @@ class MainWindow(QMainWindow):
         if not all(e.maybe_leave() for e in self.all_editors()):
             event.ignore()
             return
+        # Background jobs report to widgets of this window: let them finish before it goes away.
+        QThreadPool.globalInstance().waitForDone(10000)
+        if self.backup_on_exit and self.session.db.is_sqlite:
+            try:
+                safety.backup_now(self.session.db, "exit")
+            except Exception as exc:  # noqa: BLE001 - a failed backup must not keep the window open
+                log.warning("backup on exit failed: %s", exc)
         self.settings.setValue("main/geometry", self.saveGeometry())
         self.settings.setValue("main/tab", self.ui.tabs.currentIndex())
         event.accept()
 
     # -- dialogs -----------------------------------------------------------------------------------------------------
+    def open_backups(self) -> None:
+        from fazhi_desktop.gui.backup_dialog import BackupDialog
+
+        if all(e.maybe_leave() for e in self.all_editors()):
+            BackupDialog(self.session, self).exec()
+
     def open_import(self) -> None:
         from fazhi_desktop.gui.import_dialog import ImportDialog
 

@@ -74,3 +74,8 @@ def history(conn: sa.Connection, record_id: str) -> list[dict[str, Any]]:
         sa.select(audit_log).where(audit_log.c.record_id == record_id).order_by(audit_log.c.id)
     ).mappings()
     return [{**row, "changes": json.loads(row["changes"])} for row in rows]
+
+
+def recent(conn: sa.Connection, limit: int = 200) -> list[dict[str, Any]]:
+    rows = conn.execute(sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)).mappings()
+    return [{**row, "changes": json.loads(row["changes"])} for row in rows][::-1]

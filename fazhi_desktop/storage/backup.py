@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sqlite3
 from pathlib import Path
@@ -34,7 +33,3 @@ def backup_sqlite(source: Path, target: Path) -> Path:
         os.fsync(fh.fileno())
     os.replace(tmp, target)
     return target
-
-
-def timestamped_name(stem: str, reason: str) -> str:
-    return f"{stem}-{reason}-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.sqlite3"

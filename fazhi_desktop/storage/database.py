@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
-from fazhi_desktop.domain.errors import UserError
+from fazhi_desktop.domain.errors import DatabaseCorruptError, UserError
 from fazhi_desktop.storage import paths
 
 SQLITE_PRAGMAS = (
@@ -134,7 +134,7 @@ def open_database(db_path: str | os.PathLike | None = None, db_url: str | None =
         if path.exists() and path.stat().st_size:
             problem = quick_check(path)
             if problem:
-                raise UserError(f"数据库文件已损坏，无法打开：{path}（{problem}）。请从备份恢复。")
+                raise DatabaseCorruptError(f"数据库文件已损坏，无法打开：{path}（{problem}）。请从备份恢复。", path)
     try:
         engine = make_engine(url)
         with engine.connect():

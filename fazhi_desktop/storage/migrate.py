@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from fazhi_desktop.domain.errors import DatabaseTooNewError, UserError
-from fazhi_desktop.storage.backup import backup_sqlite, timestamped_name
+from fazhi_desktop.storage.backups import make_backup
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -55,7 +55,7 @@ def upgrade_to_head(db) -> str | None:
             raise UserError("该数据库不是本程序创建的，无法打开（其中已有其他数据表）")
     backup = None
     if current is not None and db.is_sqlite:
-        backup = backup_sqlite(db.path, db.backup_dir / timestamped_name(db.path.stem, f"before-upgrade-{current}"))
+        backup = make_backup(db.path, f"before-upgrade-{current}", db.backup_dir)
     with db.engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
     return str(backup) if backup else None

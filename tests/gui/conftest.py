@@ -18,7 +18,7 @@ def window(qtbot, db, unit, tmp_path):
     from fazhi_desktop.gui.session import Session
 
     settings = QSettings(str(tmp_path / "gui.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Session(db, unit, "测试员", 2023), settings)
+    win = MainWindow(Session(db, unit, "测试员", 2023), settings, backup_on_exit=False)
     win.resize(1366, 768)
     win.show()
     qtbot.waitUntil(lambda: not win.overview.busy and not win.report_tab.busy, timeout=10000)
@@ -28,7 +28,7 @@ def window(qtbot, db, unit, tmp_path):
         editor.form.dirty = False
         if hasattr(editor, "_dirty_sections"):
             editor._dirty_sections = False
-    win.close()
+    win.close()  # waits for background jobs
     win.deleteLater()
 
 
