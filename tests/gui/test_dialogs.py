@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pdfplumber
+import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from fazhi_desktop.services.units import get_unit, list_units
@@ -159,3 +160,58 @@ def test_import_dialog_previews_problems_then_imports(window, svc, qtbot, tmp_pa
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
     assert svc.count("meeting") == 2
     assert window.pages["meeting"].model.rowCount() == 2  # the window heard about the new data
+
+
+def test_backup_dialog_lists_and_restores(window, svc, qtbot, answer, tmp_path):
+    from fazhi_desktop.gui.backup_dialog import BackupDialog
+
+    svc.create("meeting", {"date": "2023-03-01", "kind": "其他", "title": "备份前"})
+    dialog = BackupDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    dialog.backup_now()
+    qtbot.waitUntil(lambda: not dialog.busy and dialog.table.rowCount() == 1, timeout=10000)
+    assert dialog.table.item(0, 1).text() == "手动" and dialog.table.item(0, 3).text() == "1"
+    svc.create("meeting", {"date": "2023-03-02", "kind": "其他", "title": "备份后"})
+    window.pages["meeting"].reload()
+    assert window.pages["meeting"].model.rowCount() == 2
+    dialog.table.selectRow(0)
+    answer(QMessageBox.StandardButton.Yes)
+    dialog.restore_selected()
+    assert "替换现在的数据" in answer.questions[-1]
+    assert svc.count("meeting") == 1
+    assert window.pages["meeting"].model.rowCount() == 1
+    assert "另存为" in dialog.info.text()
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    dialog.copy_to_usb(str(usb))
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+    assert len(list(usb.glob("*.sqlite3"))) == 1
+
+
+def test_corrupted_database_offers_the_newest_good_backup(tmp_path, monkeypatch, data_dir, qapp):
+    from fazhi_desktop.domain.errors import DatabaseCorruptError
+    from fazhi_desktop.gui import app as gui_app
+    from fazhi_desktop.services import safety
+    from fazhi_desktop.services.demo import load_demo
+    from fazhi_desktop.storage.database import open_database
+
+    path = tmp_path / "c.sqlite3"
+    db = open_database(path)
+    load_demo(db.engine)
+    safety.backup_now(db)
+    db.dispose()
+    data = bytearray(path.read_bytes())
+    for i in range(8192, 8192 * 4):
+        data[i] = 0x55
+    path.write_bytes(bytes(data))
+    with pytest.raises(DatabaseCorruptError) as err:
+        open_database(path)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes))
+    restored = gui_app.offer_restore(err.value)
+    assert restored is not None and "是否用最近的完好备份恢复" in asked[0]
+    with restored.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM meeting").scalar() == 11
+    restored.dispose()
+    assert list((data_dir / "backups").glob("c-safety-damaged-*.sqlite3"))
