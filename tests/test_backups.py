@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from clikit import run_cli
 
 from fazhi_desktop.domain.errors import DatabaseLockedError, UserError
 from fazhi_desktop.services import safety
@@ -21,11 +22,7 @@ from fazhi_desktop.storage.lock import InstanceLock
 MEETING = {"date": "2023-04-01", "kind": "其他", "title": "会"}
 
 
-def cli(*args):
-    proc = subprocess.run([sys.executable, "-m", "fazhi_desktop", *args], capture_output=True, text=True,
-                          encoding="utf-8", env=dict(os.environ), timeout=120)
-    assert "Traceback" not in proc.stdout + proc.stderr
-    return proc
+cli = run_cli
 
 
 def test_backup_is_consistent_and_verified_while_the_database_is_open(db, svc, data_dir):

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
+from clikit import run_cli
 
 
-def run(*args, env_extra=None, cwd=None):
-    env = dict(os.environ, **(env_extra or {}))
-    proc = subprocess.run([sys.executable, "-m", "fazhi_desktop", *args], capture_output=True, text=True,
-                          encoding="utf-8", env=env, cwd=cwd, timeout=120)
-    assert "Traceback" not in proc.stdout + proc.stderr
-    return proc
+def run(*args, env_extra=None):
+    return run_cli(*args, env=env_extra)
 
 
 @pytest.fixture(scope="module")

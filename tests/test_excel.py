@@ -6,10 +6,10 @@ import datetime as dt
 import os
 import shutil
 import subprocess
-import sys
 import zipfile
 
 import pytest
+from clikit import run_cli
 from openpyxl import Workbook, load_workbook
 
 from fazhi_desktop.domain.errors import UserError, ValidationError
@@ -20,12 +20,7 @@ from fazhi_desktop.services.excel_io import ID_HEADER, export_workbook, run_impo
 from fazhi_desktop.services.units import get_unit
 from fazhi_desktop.storage.database import open_database
 
-
-def cli(*args):
-    proc = subprocess.run([sys.executable, "-m", "fazhi_desktop", *args], capture_output=True, text=True,
-                          encoding="utf-8", env=dict(os.environ), timeout=180)
-    assert "Traceback" not in proc.stdout + proc.stderr
-    return proc
+cli = run_cli
 
 
 @pytest.fixture(scope="module")

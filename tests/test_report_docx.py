@@ -116,15 +116,12 @@ def test_libreoffice_opens_it(demo_docx, tmp_path):
 
 
 def test_cli_report_commands(tmp_path):
-    import os
-    import sys
+    from clikit import run_cli
 
     db = tmp_path / "demo.sqlite3"
-    env = dict(os.environ)
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "fazhi_desktop", "--db", str(db), *args], capture_output=True,
-                              text=True, encoding="utf-8", env=env, timeout=180)
+        return run_cli("--db", str(db), *args)
 
     assert run("demo").returncode == 0
     pdf = run("report", "--year", "2023", "--out", str(tmp_path / "r.pdf"))

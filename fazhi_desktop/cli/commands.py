@@ -19,6 +19,12 @@ def _open(args: argparse.Namespace) -> Database:
     return open_database(args.db, args.db_url)
 
 
+def _open_unit(args: argparse.Namespace):
+    db = _open(args)
+    with db.engine.connect() as conn:
+        return db, get_unit(conn, args.unit)
+
+
 def gui(args: argparse.Namespace) -> int:
     from fazhi_desktop.gui.app import run_gui
 
@@ -56,9 +62,8 @@ def _plain(value) -> str:
 
 
 def stats(args: argparse.Namespace) -> int:
-    db = _open(args)
+    db, unit = _open_unit(args)
     with db.engine.connect() as conn:
-        unit = get_unit(conn, args.unit)
         current, previous = stats_service.compute_with_previous(conn, unit, args.year)
     if args.format == "json":
         json.dump(current, sys.stdout, ensure_ascii=False, indent=2)
@@ -81,9 +86,7 @@ def stats(args: argparse.Namespace) -> int:
 def report(args: argparse.Namespace) -> int:
     from fazhi_desktop.reports.render import write_report
 
-    db = _open(args)
-    with db.engine.connect() as conn:
-        unit = get_unit(conn, args.unit)
+    db, unit = _open_unit(args)
     result = write_report(db.engine, unit, args.year, args.out, args.format, args.template)
     pages = f"，共 {result.pages} 页" if result.pages else ""
     print(f"已生成{unit.name}{args.year}年度报告：{result.path}{pages}")
@@ -95,9 +98,7 @@ def report(args: argparse.Namespace) -> int:
 def tables(args: argparse.Namespace) -> int:
     from fazhi_desktop.reports.xlsx import write_statistics_workbook
 
-    db = _open(args)
-    with db.engine.connect() as conn:
-        unit = get_unit(conn, args.unit)
+    db, unit = _open_unit(args)
     path = write_statistics_workbook(db.engine, unit, args.year, args.out)
     print(f"已生成{unit.name}{args.year}年统计表：{path}")
     return 0
@@ -150,9 +151,7 @@ def import_(args: argparse.Namespace) -> int:
 def export(args: argparse.Namespace) -> int:
     from fazhi_desktop.services.excel_io import export_workbook
 
-    db = _open(args)
-    with db.engine.connect() as conn:
-        unit = get_unit(conn, args.unit)
+    db, unit = _open_unit(args)
     counts = export_workbook(db.engine, unit, args.file, args.year, full_ids=args.full_ids)
     print(f"已导出 {sum(counts.values())} 条记录到：{args.file}")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -81,6 +82,10 @@ def run_gui(args: argparse.Namespace) -> int:
 
     window = MainWindow(Session(db, unit, actor, _latest_year(db, unit)))
     window.show()
+    if os.environ.get("FAZHI_QUIT_AFTER_SHOW"):  # start-up benchmark: leave as soon as the window is on screen
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, app.quit)
     code = app.exec()
     if lock:
         lock.release()

@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fazhi_desktop.gui import dialogs, files
-from fazhi_desktop.gui.errors import show_exception
+from fazhi_desktop.gui import dialogs, files, workers
 from fazhi_desktop.gui.session import Session
 from fazhi_desktop.gui.workers import Operation
 from fazhi_desktop.services import safety
@@ -80,10 +79,7 @@ class BackupDialog(QDialog):
         self.restore_button.setEnabled(bool(self.items))
 
     def _run(self, label: str, fn, done) -> None:
-        self._op = Operation(self, label, fn)
-        self._op.done.connect(done)
-        self._op.error.connect(lambda exc, details: show_exception(self, exc, details))
-        self._op.start()
+        self._op = workers.run(self, label, fn, done)
 
     @property
     def busy(self) -> bool:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from fazhi_desktop.domain.errors import ValidationError
+from fazhi_desktop.gui import workers
 from fazhi_desktop.gui.errors import show_exception
 from fazhi_desktop.gui.session import Session
 from fazhi_desktop.gui.table_model import display
@@ -87,10 +88,7 @@ class ImportDialog(QDialog):
             self.check()
 
     def _run(self, label: str, fn, done) -> None:
-        self._op = Operation(self, label, fn)
-        self._op.done.connect(done)
-        self._op.error.connect(self._failed)
-        self._op.start()
+        self._op = workers.run(self, label, fn, done, self._failed)
 
     def check(self) -> None:
         path, engine, unit_name = self.path_edit.text().strip(), self.session.engine, self.session.unit.name

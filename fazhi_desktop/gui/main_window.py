@@ -174,16 +174,13 @@ class MainWindow(QMainWindow):
 
         from PySide6.QtWidgets import QFileDialog
 
-        from fazhi_desktop.gui.errors import show_exception
-        from fazhi_desktop.gui.workers import Operation
+        from fazhi_desktop.gui import workers
 
         out, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / default_name), "Excel 工作簿 (*.xlsx)")
         if not out:
             return
-        self._op = Operation(self, "正在生成，请稍候…", lambda: job(out))
-        self._op.done.connect(lambda _r: self.statusBar().showMessage(f"已保存：{out}", 10000))
-        self._op.error.connect(lambda exc, details: show_exception(self, exc, details))
-        self._op.start()
+        self._op = workers.run(self, "正在生成，请稍候…", lambda: job(out),
+                               lambda _r: self.statusBar().showMessage(f"已保存：{out}", 10000))
 
     def export_ledgers(self) -> None:
         from fazhi_desktop.services.excel_io import export_workbook

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fazhi_desktop.gui import workers
 from fazhi_desktop.gui.charts import BarChart
-from fazhi_desktop.gui.errors import show_exception
 from fazhi_desktop.gui.session import Session
 from fazhi_desktop.gui.workers import Operation
 from fazhi_desktop.reports.numbers import percent
@@ -65,10 +65,7 @@ class OverviewTab(QWidget):
             with engine.connect() as conn:
                 return stats.compute_with_previous(conn, unit, year)
 
-        self._op = Operation(self, "正在统计…", work)
-        self._op.done.connect(self._show)
-        self._op.error.connect(lambda exc, details: show_exception(self, exc, details))
-        self._op.start()
+        self._op = workers.run(self, "正在统计…", work, self._show)
 
     @property
     def busy(self) -> bool:

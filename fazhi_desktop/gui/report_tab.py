@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 
 from fazhi_desktop.domain.errors import ValidationError
 from fazhi_desktop.domain.ledgers import REPORT_TEXT_FIELDS
-from fazhi_desktop.gui import dialogs, files
-from fazhi_desktop.gui.errors import show_exception
+from fazhi_desktop.gui import dialogs, files, workers
 from fazhi_desktop.gui.form import RecordForm
 from fazhi_desktop.gui.session import Session
 from fazhi_desktop.gui.workers import Operation
@@ -136,10 +135,7 @@ class ReportTab(QWidget):
             with engine.connect() as conn:
                 return build_document(conn, unit, year, template).sections
 
-        self._op = Operation(self, "正在生成文稿…", work)
-        self._op.done.connect(self._got_sections)
-        self._op.error.connect(lambda exc, details: show_exception(self, exc, details))
-        self._op.start()
+        self._op = workers.run(self, "正在生成文稿…", work, self._got_sections)
 
     @property
     def busy(self) -> bool:
@@ -231,10 +227,7 @@ class ReportTab(QWidget):
             result = write_report(engine, unit, year, out, fmt, template)
             return result.path, result.warnings
 
-        self._op = Operation(self, "正在生成，请稍候…", work)
-        self._op.done.connect(self._generated)
-        self._op.error.connect(lambda exc, details: show_exception(self, exc, details))
-        self._op.start()
+        self._op = workers.run(self, "正在生成，请稍候…", work, self._generated)
 
     def _generated(self, result) -> None:
         path, warnings = result

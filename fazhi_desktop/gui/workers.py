@@ -76,3 +76,14 @@ class Operation(QObject):
     def _fail(self, exc: BaseException, details: str) -> None:
         self._close()
         self.error.emit(exc, details)
+
+
+def run(parent: QWidget, label: str, fn: Callable[[], Any], on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException, str], None] | None = None) -> Operation:
+    """Start ``fn`` in the background; ``on_done`` gets its result, errors go to the one error presenter."""
+    from fazhi_desktop.gui.errors import show_exception
+
+    op = Operation(parent, label, fn)
+    op.done.connect(on_done)
+    op.error.connect(on_error or (lambda exc, details: show_exception(parent, exc, details)))
+    return op.start()

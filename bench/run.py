@@ -1,0 +1,263 @@
+"""Benchmarks (not part of the test run). Prints one JSON object.
+
+    python -m bench.run                      # 10k and 100k records
+    python -m bench.run --sizes 10000,1000000
+
+Measures: statistics vs hand-written raw SQL, list paging/sorting, report rendering (PDF, DOCX), validated import of
+10k rows, the statistics workbook vs plain openpyxl writing the same cells, GUI start-up vs a bare 8-tab window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def timed(fn, repeat: int = 3) -> float:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return round(statistics.median(runs), 4)
+
+
+def synthetic(engine, unit, n: int, years=(2019, 2020, 2021, 2022, 2023)) -> None:
+    """n records spread over disputes, publicity and meetings (Core executemany; no change log, it is synthetic)."""
+    import sqlalchemy as sa
+
+    from fazhi_desktop.domain.ledgers import ledger
+    from fazhi_desktop.services.records import to_storage
+    from fazhi_desktop.storage.schema import ledger_table
+
+    rng = random.Random(7)
+    now = dt.datetime.now().replace(microsecond=0)
+    stamp = {"unit_id": unit.id, "created_at": now, "created_by": "bench", "updated_at": now, "updated_by": "bench",
+             "deleted": False}
+    makers = {
+        "dispute": lambda d: {"date": d, "source": "排查发现", "village": rng.choice(unit.villages),
+                              "category": rng.choice(ledger("dispute").field("category").choices),
+                              "parties": f"当事人{rng.randint(1, 99999)}", "summary": "纠纷", "risk": rng.choice("红黄绿"),
+                              "status": rng.choice(("调处中", "调解成功")), "closed_on": d},
+        "publicity": lambda d: {"date": d, "kind": rng.choice(ledger("publicity").field("kind").choices[1:]),
+                                "place": "村", "topics": ["宪法", "民法典"], "materials": rng.randint(0, 300)},
+        "meeting": lambda d: {"date": d, "kind": "法治建设专题会议", "title": "会议", "issues_resolved": 2},
+    }
+    per = n // len(makers)
+    with engine.begin() as conn:
+        for key, make in makers.items():
+            lg = ledger(key)
+            batch = []
+            for _ in range(per):
+                d = dt.date(rng.choice(years), rng.randint(1, 12), rng.randint(1, 28))
+                batch.append(dict(to_storage(lg, make(d)), id=str(uuid.UUID(int=rng.getrandbits(128))), **stamp))
+                if len(batch) == 20000:
+                    conn.execute(sa.insert(ledger_table(key)), batch)
+                    batch = []
+            if batch:
+                conn.execute(sa.insert(ledger_table(key)), batch)
+
+
+def bench_size(n: int, work: Path) -> dict:
+    import sqlalchemy as sa
+
+    from fazhi_desktop.services import listing, stats
+    from fazhi_desktop.services.units import create_unit
+    from fazhi_desktop.storage.database import open_database
+
+    db = open_database(work / f"bench-{n}.sqlite3")
+    with db.engine.begin() as conn:
+        unit = create_unit(conn, {"name": "基准镇", "county": "县", "addressee": "县法治办", "issuers": ["党委"],
+                                  "villages": [f"{i}村" for i in range(12)]}, "bench")
+    start = time.perf_counter()
+    synthetic(db.engine, unit, n)
+    load = time.perf_counter() - start
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    out: dict = {"records": n, "load_s": round(load, 2)}
+
+    def ours():
+        with db.engine.connect() as conn:
+            stats.compute(conn, unit, 2023)
+
+    raw_sql = [
+        "SELECT count(*), sum(status IN ('调解成功','调解不成','已移交')), sum(status='调解成功') FROM dispute "
+        "WHERE unit_id=? AND deleted=0 AND year=?",
+        "SELECT category, count(*) FROM dispute WHERE unit_id=? AND deleted=0 AND year=? GROUP BY category",
+        "SELECT risk, count(*) FROM dispute WHERE unit_id=? AND deleted=0 AND year=? GROUP BY risk",
+        "SELECT status, count(*) FROM dispute WHERE unit_id=? AND deleted=0 AND year=? GROUP BY status",
+        "SELECT count(*), sum(kind='法律十进'), sum(materials) FROM publicity WHERE unit_id=? AND deleted=0 AND year=?",
+        "SELECT kind, count(*) FROM publicity WHERE unit_id=? AND deleted=0 AND year=? GROUP BY kind",
+        "SELECT count(*), sum(issues_resolved) FROM meeting WHERE unit_id=? AND deleted=0 AND year=?",
+    ]
+
+    def raw():
+        con = sqlite3.connect(db.path)
+        for q in raw_sql:
+            con.execute(q, (unit.id, 2023)).fetchall()
+        con.close()
+
+    out["stats_s"] = timed(ours)
+    out["raw_sql_same_tables_s"] = timed(raw)
+    q = listing.ListQuery("dispute", year=2023)
+
+    def first_page():
+        with db.engine.connect() as conn:
+            listing.count(conn, unit, q)
+            listing.page(conn, unit, q, 0, 200)
+
+    def sorted_by_name():
+        q2 = listing.ListQuery("dispute", year=2023, sort_key="parties")
+        with db.engine.connect() as conn:
+            listing.page(conn, unit, q2, 0, 200)
+
+    def deep_page():
+        with db.engine.connect() as conn:
+            listing.page(conn, unit, q, max(0, n // 15 - 200), 200)
+
+    out["list_first_page_s"] = timed(first_page)
+    out["list_sort_pinyin_s"] = timed(sorted_by_name, repeat=1)
+    out["list_deep_page_s"] = timed(deep_page)
+    with db.engine.connect() as conn:
+        out["db_mb"] = round(db.path.stat().st_size / 1e6, 1)
+        out["year_rows_dispute"] = conn.execute(sa.text(
+            "SELECT count(*) FROM dispute WHERE year=2023")).scalar()
+    db.dispose()
+    return out
+
+
+def bench_documents(work: Path) -> dict:
+    from openpyxl import Workbook
+
+    from fazhi_desktop.reports.builder import build_document
+    from fazhi_desktop.reports.docx import render_docx
+    from fazhi_desktop.reports.pdf import render_pdf
+    from fazhi_desktop.reports.render import fonts_for
+    from fazhi_desktop.reports.xlsx import write_statistics_workbook
+    from fazhi_desktop.services.demo import load_demo
+    from fazhi_desktop.storage.database import open_database
+
+    db = open_database(work / "demo.sqlite3")
+    unit = load_demo(db.engine)
+    fonts = fonts_for(unit)  # font loading is once per process; measured separately
+    start = time.perf_counter()
+    fonts_for(unit)
+    out = {"fonts_resolve_s": round(time.perf_counter() - start, 3)}
+
+    def doc():
+        with db.engine.connect() as conn:
+            return build_document(conn, unit, 2023)
+
+    document = doc()
+    out["report_build_s"] = timed(doc)
+    out["report_pdf_s"] = timed(lambda: render_pdf(doc(), work / "r.pdf", fonts))
+    out["report_docx_s"] = timed(lambda: render_docx(doc(), work / "r.docx"))
+    out["report_pages"] = render_pdf(document, work / "r.pdf", fonts).pages
+    out["tables_xlsx_s"] = timed(lambda: write_statistics_workbook(db.engine, unit, 2023, work / "t.xlsx"))
+
+    from openpyxl import load_workbook
+
+    cells = [[[c.value for c in row] for row in ws.iter_rows()] for ws in load_workbook(work / "t.xlsx").worksheets]
+
+    def plain():
+        wb = Workbook()
+        for sheet in cells:
+            ws = wb.create_sheet()
+            for row in sheet:
+                ws.append(row)
+        wb.save(work / "plain.xlsx")
+
+    out["plain_openpyxl_same_cells_s"] = timed(plain)
+    out["tables_vs_plain_ratio"] = round(out["tables_xlsx_s"] / out["plain_openpyxl_same_cells_s"], 2)
+    db.dispose()
+    return out
+
+
+def bench_import(work: Path, rows: int = 10_000) -> dict:
+    from openpyxl import Workbook
+
+    from fazhi_desktop.services.excel_io import run_import
+    from fazhi_desktop.services.units import create_unit
+    from fazhi_desktop.storage.database import open_database
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "矛盾纠纷排查调处台账"
+    ws.append(["记录编号", "排查日期*", "来源*", "所在村*", "纠纷类别*", "当事人*", "简要情况*", "风险等级*", "状态*"])
+    for i in range(rows):
+        ws.append([None, f"2023/{i % 12 + 1}/{i % 28 + 1}", "排查发现", "东村", "土地纠纷", f"甲{i}与乙{i}", "地界争议",
+                   "绿", "调处中"])
+    book = work / "import.xlsx"
+    wb.save(book)
+    db = open_database(work / "import.sqlite3")
+    with db.engine.begin() as conn:
+        create_unit(conn, {"name": "导入镇", "county": "县", "addressee": "县法治办", "issuers": ["党委"],
+                           "villages": ["东村"]}, "bench")
+    start = time.perf_counter()
+    report = run_import(db.engine, book)
+    out = {"import_rows": report.created, "import_validated_s": round(time.perf_counter() - start, 2)}
+    db.dispose()
+    return out
+
+
+BARE = """
+import os, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
+app = QApplication(sys.argv)
+w = QMainWindow(); tabs = QTabWidget()
+for i in range(8):
+    tabs.addTab(QWidget(), f"tab {i}")
+w.setCentralWidget(tabs); w.show()
+QTimer.singleShot(0, app.quit)
+app.exec()
+"""
+
+
+def bench_gui(work: Path) -> dict:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FAZHI_QUIT_AFTER_SHOW="1", FAZHI_DATA_DIR=str(work / "d"))
+    db = work / "gui.sqlite3"
+    subprocess.run([sys.executable, "-m", "fazhi_desktop", "--db", str(db), "demo"], env=env, check=True,
+                   capture_output=True)
+
+    def run(args):
+        start = time.perf_counter()
+        subprocess.run(args, env=env, check=True, capture_output=True)
+        return time.perf_counter() - start
+
+    bare = statistics.median(run([sys.executable, "-c", BARE]) for _ in range(3))
+    ours = statistics.median(run([sys.executable, "-m", "fazhi_desktop", "--db", str(db)]) for _ in range(3))
+    return {"bare_8_tab_window_s": round(bare, 2), "app_window_s": round(ours, 2), "ratio": round(ours / bare, 2)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--skip-gui", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="fazhi-bench-"))
+    os.environ["FAZHI_DATA_DIR"] = str(work / "data")
+    result: dict = {"sizes": [bench_size(int(n), work) for n in args.sizes.split(",")]}
+    result["documents"] = bench_documents(work)
+    result["import"] = bench_import(work)
+    if not args.skip_gui:
+        result["gui_startup"] = bench_gui(work)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
