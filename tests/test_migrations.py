@@ -57,13 +57,16 @@ def test_upgrade_from_older_revision_takes_a_backup_first(tmp_path, data_dir, mo
     open_database(path).dispose()
     _stamp(path, "0000_older")
     # Pretend 0000_older is a known ancestor whose upgrade recreates the schema.
-    real_walk = migrate.ScriptDirectory.walk_revisions
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    real_walk = ScriptDirectory.walk_revisions
 
     class Older:
         revision = "0000_older"
 
-    monkeypatch.setattr(migrate.ScriptDirectory, "walk_revisions", lambda self: [*real_walk(self), Older()])
-    monkeypatch.setattr(migrate.command, "upgrade", lambda cfg, rev: cfg.attributes["connection"].exec_driver_sql(
+    monkeypatch.setattr(ScriptDirectory, "walk_revisions", lambda self: [*real_walk(self), Older()])
+    monkeypatch.setattr(command, "upgrade", lambda cfg, rev: cfg.attributes["connection"].exec_driver_sql(
         f"UPDATE alembic_version SET version_num = '{migrate.head_revision()}'"))
     open_database(path).dispose()
     backups = list((data_dir / "backups").glob("*before-upgrade-0000_older*.sqlite3"))
@@ -106,3 +109,7 @@ def test_corrupted_database_is_reported(tmp_path):
         (tmp_path / f"db.sqlite3{suffix}").unlink(missing_ok=True)
     with pytest.raises(UserError, match="损坏"):
         open_database(path)
+
+
+def test_head_constant_matches_alembic():
+    assert migrate.head_revision() == migrate.HEAD

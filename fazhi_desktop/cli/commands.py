@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from fazhi_desktop.reports import numbers
-from fazhi_desktop.services import demo as demo_data
 from fazhi_desktop.services import stats as stats_service
 from fazhi_desktop.services.records import default_actor
 from fazhi_desktop.services.units import create_unit, get_unit
@@ -47,6 +46,8 @@ def init(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
+    from fazhi_desktop.services import demo as demo_data
+
     db = _open(args)
     unit = demo_data.load_demo(db.engine)
     print(f"已载入示例单位「{unit.name}」的 2022、2023 年台账。可运行：fazhi-desktop stats --year 2023")

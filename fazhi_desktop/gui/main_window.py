@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+from collections.abc import Mapping
 
 from PySide6.QtCore import QByteArray, QSettings, QThreadPool
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from fazhi_desktop import APP_NAME, __version__
 from fazhi_desktop.domain.ledgers import LEDGERS
@@ -30,6 +31,44 @@ GROUP_ORDER = ("组织领导", "学法述法", "普法宣传", "法治人才", "
                "公共法律服务", "复议应诉")
 
 
+class LazyLedgerPage(QWidget):
+    """A tab's place for a ledger page, built the first time it is shown: start-up does not pay for 15 forms."""
+
+    def __init__(self, session: Session, ledger, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session, self.ledger = session, ledger
+        self.created: LedgerPage | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    @property
+    def page(self) -> LedgerPage:
+        if self.created is None:
+            self.created = LedgerPage(self.session, self.ledger)
+            self.layout().addWidget(self.created)
+        return self.created
+
+    def showEvent(self, event) -> None:
+        _ = self.page
+        super().showEvent(event)
+
+
+class Pages(Mapping):
+    """``window.pages[key]``: the ledger's page, built on first use."""
+
+    def __init__(self, holders: dict[str, LazyLedgerPage]):
+        self._holders = holders
+
+    def __getitem__(self, key: str) -> LedgerPage:
+        return self._holders[key].page
+
+    def __iter__(self):
+        return iter(self._holders)
+
+    def __len__(self) -> int:
+        return len(self._holders)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, session: Session, settings: QSettings | None = None, backup_on_exit: bool = True):
         super().__init__()
@@ -38,23 +77,22 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("fazhi_desktop", "fazhi_desktop")
         self.ui = Ui_MainWindow()
         self.ui.setupUi(self)
-        self.pages: dict[str, LedgerPage] = {}
+        self.holders: dict[str, LazyLedgerPage] = {}
+        self.pages = Pages(self.holders)
         self._fill_years()
         self.overview = OverviewTab(session)
         self.ui.tabs.addTab(self.overview, "概览")
         for group in GROUP_ORDER:
             ledgers = [lg for lg in LEDGERS if lg.group == group]
             if len(ledgers) == 1:
-                page = LedgerPage(session, ledgers[0])
-                self.pages[ledgers[0].key] = page
-                self.ui.tabs.addTab(page, group)
+                holder = self.holders[ledgers[0].key] = LazyLedgerPage(session, ledgers[0])
+                self.ui.tabs.addTab(holder, group)
                 continue
             inner = QTabWidget()
             inner.setDocumentMode(True)
             for lg in ledgers:
-                page = LedgerPage(session, lg)
-                self.pages[lg.key] = page
-                inner.addTab(page, lg.name)
+                holder = self.holders[lg.key] = LazyLedgerPage(session, lg)
+                inner.addTab(holder, lg.name)
             inner.currentChanged.connect(lambda i, w=inner: self._tab_changed(w, i))
             inner.setProperty("previous", 0)
             self.ui.tabs.addTab(inner, group)
@@ -102,6 +140,8 @@ class MainWindow(QMainWindow):
 
     # -- guarding unsaved edits --------------------------------------------------------------------------------------
     def _editors(self, widget: QWidget | None) -> list:
+        if isinstance(widget, LazyLedgerPage):
+            return [widget.created] if widget.created else []
         if isinstance(widget, LedgerPage | ReportTab):
             return [widget]
         if isinstance(widget, QTabWidget):
@@ -120,7 +160,19 @@ class MainWindow(QMainWindow):
         tabs.setProperty("previous", index)
 
     def all_editors(self) -> list:
-        return [*self.pages.values(), self.report_tab]
+        return [*(h.created for h in self.holders.values() if h.created), self.report_tab]
+
+    def select_ledger(self, key: str) -> LedgerPage:
+        """Bring a ledger's tab to the front (asking about unsaved edits as a click would) and return its page."""
+        holder = self.holders[key]
+        for i in range(self.ui.tabs.count()):
+            tab = self.ui.tabs.widget(i)
+            if tab is holder:
+                self.ui.tabs.setCurrentIndex(i)
+            elif isinstance(tab, QTabWidget) and tab.indexOf(holder) >= 0:
+                self.ui.tabs.setCurrentIndex(i)
+                tab.setCurrentWidget(holder)
+        return holder.page
 
     def _year_selected(self, index: int) -> None:
         year = self.ui.yearCombo.itemData(index)

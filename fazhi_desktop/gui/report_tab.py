@@ -42,9 +42,20 @@ class ReportTab(QWidget):
         self.last_output: Path | None = None
         self._op: Operation | None = None
         self._build()
+        self._stale = True  # generated text is built when the tab is first shown, not at start-up
         session.year_changed.connect(lambda _y: self.load())
-        session.data_changed.connect(lambda _k: self.refresh_generated())
+        session.data_changed.connect(lambda _k: self._mark_stale())
         self.load()
+
+    def _mark_stale(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh_generated()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh_generated()
 
     def _build(self) -> None:
         self.template_combo = QComboBox()
@@ -121,13 +132,14 @@ class ReportTab(QWidget):
         self.template_combo.setCurrentText(draft.get("template") or "三段式")
         self.template_combo.blockSignals(False)
         self._dirty_sections = False
-        self.refresh_generated()
+        self._mark_stale()
 
     def _template_changed(self) -> None:
         self._dirty_sections = True
         self.refresh_generated()
 
     def refresh_generated(self) -> None:
+        self._stale = False
         engine, unit, year, template = (self.session.engine, self.session.unit, self.session.year,
                                         self.template_combo.currentText())
 

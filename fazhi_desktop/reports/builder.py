@@ -8,8 +8,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from jinja2 import ChoiceLoader, DictLoader, PackageLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
 
 from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.domain.ledgers import FLEXIBLE_METHODS
@@ -56,7 +54,10 @@ def _normalise(text: str) -> str:
     return "\n".join("".join(line.strip() for line in p.splitlines()) for p in paragraphs if p.strip())
 
 
-def _environment(unit: Unit, sections: Mapping[str, str], generated: dict[str, str]) -> SandboxedEnvironment:
+def _environment(unit: Unit, sections: Mapping[str, str], generated: dict[str, str]):
+    from jinja2 import ChoiceLoader, DictLoader, PackageLoader, StrictUndefined  # imported on first use: start-up
+    from jinja2.sandbox import SandboxedEnvironment
+
     # Units may keep their own wording of a template in their settings; the shipped ones are the fallback.
     custom = {TEMPLATES.get(k, k): v for k, v in (unit.settings.get("templates") or {}).items()}
     env = SandboxedEnvironment(loader=ChoiceLoader([DictLoader(custom), PackageLoader("fazhi_desktop.reports")]),

@@ -39,6 +39,8 @@ def test_report_tab_sections_show_generated_text_and_keep_own_text(window, db, u
     from fazhi_desktop.services import reports_text
 
     tab = window.report_tab
+    assert tab.section_list.count() == 0  # nothing generated until the tab is opened
+    window.ui.tabs.setCurrentWidget(tab)
     qtbot.waitUntil(lambda: not tab.busy and tab.section_list.count() > 0, timeout=5000)
     labels = [tab.section_list.item(i).text() for i in range(tab.section_list.count())]
     assert labels[:2] == ["开头", "组织领导"]

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from fazhi_desktop.domain.ledgers import LEDGERS
 
 
 def page_of(window, key):
-    page = window.pages[key]
-    tabs = window.ui.tabs
-    for i in range(tabs.count()):
-        w = tabs.widget(i)
-        if w is page:
-            tabs.setCurrentIndex(i)
-        elif isinstance(w, QTabWidget) and w.indexOf(page) >= 0:
-            tabs.setCurrentIndex(i)
-            w.setCurrentWidget(page)
-    return page
+    return window.select_ledger(key)
 
 
 def fill(page, **values):
@@ -46,6 +37,7 @@ def fill(page, **values):
 def test_title_and_every_ledger_has_a_page(window):
     assert window.windowTitle() == "法治建设台账 — 测试镇"
     assert set(window.pages) == {lg.key for lg in LEDGERS}
+    assert not any(h.created for h in window.holders.values() if not h.isVisible())  # built on demand
     for key, page in window.pages.items():
         assert set(page.form.editors) == {f.key for f in page.ledger.fields}, key
         assert page.model.columnCount() == len(page.ledger.fields)
