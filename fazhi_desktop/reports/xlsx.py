@@ -14,7 +14,7 @@ from fazhi_desktop.domain.fields import Field, FieldType, Ledger
 from fazhi_desktop.domain.idcard import mask_idcard
 from fazhi_desktop.domain.ledgers import LEDGERS, TEN_ENTRIES
 from fazhi_desktop.reports.output import atomic_target
-from fazhi_desktop.reports.sheets import BORDER, HEADER_FILL, HEADER_FONT, titled_table
+from fazhi_desktop.reports.sheets import HEADER_STYLE, titled_table
 from fazhi_desktop.services import listing, stats
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import ledger_table
@@ -128,5 +128,4 @@ def _cross_sheet(wb: Workbook, name: str, title: str, unit: Unit, tables: list[t
     titled_table(ws, title, filler_line(unit), rows[0], rows[1:])
     for i in emphasised:
         for c in range(1, len(rows[i]) + 1):
-            cell = ws.cell(3 + i, c)
-            cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
+            ws.cell(3 + i, c).style = HEADER_STYLE
