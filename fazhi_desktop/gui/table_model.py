@@ -116,5 +116,8 @@ class LedgerTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sorting happens in SQL (numbers and dates by value, names in pinyin order)."""
+        """Sorting happens in SQL (numbers and dates by value, names in pinyin order). Column -1: newest first."""
+        if column < 0:
+            self.set_query(sort_key=None, descending=False)
+            return
         self.set_query(sort_key=self.columns[column].key, descending=order == Qt.SortOrder.DescendingOrder)

@@ -185,3 +185,12 @@ def test_new_record_defaults(window, key):
         assert values[page.ledger.year_from] == 2023
     else:
         assert values[page.ledger.year_from] == ""
+
+
+def test_lists_open_newest_first(window, svc):
+    """Qt asks the model to sort by column -1 when no header was clicked: that once meant the last column (备注)."""
+    for day in ("2023-03-05", "2023-11-20", "2023-07-01"):
+        svc.create("meeting", {"date": day, "kind": "其他", "title": day})
+    page = page_of(window, "meeting")
+    page.reload()
+    assert [page.model.data(page.model.index(r, 0)) for r in range(3)] == ["2023-11-20", "2023-07-01", "2023-03-05"]
