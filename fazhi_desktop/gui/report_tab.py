@@ -71,6 +71,7 @@ class ReportTab(QWidget):
         self.pdf_button = QPushButton("生成 PDF…")
         self.docx_button = QPushButton("生成 Word…")
         self.tables_button = QPushButton("生成统计表…")
+        self.preview_button = QPushButton("预览")
         self.status = QLabel()
         self.status.setWordWrap(True)
 
@@ -99,7 +100,7 @@ class ReportTab(QWidget):
         splitter.setStretchFactor(2, 2)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
-        for b in (self.save_button, self.pdf_button, self.docx_button, self.tables_button):
+        for b in (self.save_button, self.preview_button, self.pdf_button, self.docx_button, self.tables_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
@@ -113,6 +114,7 @@ class ReportTab(QWidget):
         self.pdf_button.clicked.connect(lambda: self.generate("pdf"))
         self.docx_button.clicked.connect(lambda: self.generate("docx"))
         self.tables_button.clicked.connect(lambda: self.generate("xlsx"))
+        self.preview_button.clicked.connect(self.preview)
         self._dirty_sections = False
 
     # -- draft -------------------------------------------------------------------------------------------------------
@@ -240,6 +242,33 @@ class ReportTab(QWidget):
             return result.path, result.warnings
 
         self._op = workers.run(self, "正在生成，请稍候…", work, self._generated)
+
+    def preview(self) -> None:
+        """Render the report to a temporary PDF and show its pages, as they will print."""
+        if self.dirty and not self.save():
+            return
+        import tempfile
+
+        from fazhi_desktop.gui.preview import render_pages
+        from fazhi_desktop.reports.render import write_report
+
+        engine, unit, year, template = (self.session.engine, self.session.unit, self.session.year,
+                                        self.template_combo.currentText())
+        folder = Path(tempfile.mkdtemp(prefix="fazhi-preview-"))
+
+        def work():
+            result = write_report(engine, unit, year, folder / "预览.pdf", "pdf", template)
+            return render_pages(result.path), result.warnings
+
+        self._op = workers.run(self, "正在生成预览…", work, self._show_preview)
+
+    def _show_preview(self, result) -> None:
+        from fazhi_desktop.gui.preview import PreviewDialog
+
+        images, warnings = result
+        self.status.setText("；".join(warnings))
+        self.preview_dialog = PreviewDialog(images, f"{self.session.unit.name}{self.session.year}年报告", self)
+        self.preview_dialog.open()
 
     def _generated(self, result) -> None:
         path, warnings = result

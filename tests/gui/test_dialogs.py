@@ -217,3 +217,21 @@ def test_corrupted_database_offers_the_newest_good_backup(tmp_path, monkeypatch,
         assert conn.exec_driver_sql("SELECT count(*) FROM meeting").scalar() == 11
     restored.dispose()
     assert list((data_dir / "backups").glob("c-safety-damaged-*.sqlite3"))
+
+
+def test_report_preview_shows_the_pages(window, svc, qtbot):
+    svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
+    tab = window.report_tab
+    window.ui.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: not tab.busy, timeout=5000)
+    tab.preview()
+    qtbot.waitUntil(lambda: not tab.busy and hasattr(tab, "preview_dialog"), timeout=20000)
+    dialog = tab.preview_dialog
+    assert dialog.labels
+    pixmap = dialog.labels[0].pixmap()
+    assert abs(pixmap.height() / pixmap.width() - 297 / 210) < 0.01  # A4 portrait
+    image = pixmap.toImage()
+    dark = sum(1 for x in range(0, image.width(), 4) for y in range(0, image.height() // 4, 4)
+               if image.pixelColor(x, y).lightness() < 128)
+    assert dark > 50  # the title and the first lines are there, not a blank page
+    dialog.close()
