@@ -14,7 +14,6 @@ from fazhi_desktop import APP_NAME
 from fazhi_desktop.domain.errors import DatabaseCorruptError, NotFoundError, UserError
 from fazhi_desktop.gui.errors import install_excepthook
 from fazhi_desktop.logs import setup_logging
-from fazhi_desktop.services import safety
 from fazhi_desktop.services.records import default_actor
 from fazhi_desktop.services.units import get_unit
 from fazhi_desktop.storage import backups
@@ -59,10 +58,6 @@ def run_gui(args: argparse.Namespace) -> int:
     warning = backups.location_warning(db.path) if db.path else None
     if warning:
         QMessageBox.warning(None, "数据库位置提醒", warning)
-    try:
-        safety.daily(db)
-    except UserError as exc:
-        QMessageBox.warning(None, "自动备份未完成", str(exc))
     actor = default_actor()
     try:
         with db.engine.connect() as conn:
@@ -82,6 +77,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     window = MainWindow(Session(db, unit, actor, _latest_year(db, unit)))
     window.show()
+    window.start_daily_backup()  # in the background, once the window is up
     if os.environ.get("FAZHI_QUIT_AFTER_SHOW"):  # start-up benchmark: report when the window is up, then leave
         import time
 

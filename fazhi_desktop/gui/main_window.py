@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QTabWidget, QVBoxLayout, QWi
 
 from fazhi_desktop import APP_NAME, __version__
 from fazhi_desktop.domain.ledgers import LEDGERS
-from fazhi_desktop.gui.generated.ui_about_dialog import Ui_AboutDialog
 from fazhi_desktop.gui.generated.ui_main_window import Ui_MainWindow
 from fazhi_desktop.gui.ledger_page import LedgerPage
 from fazhi_desktop.gui.overview import OverviewTab
@@ -208,6 +207,13 @@ class MainWindow(QMainWindow):
         event.accept()
 
     # -- dialogs -----------------------------------------------------------------------------------------------------
+    def start_daily_backup(self) -> None:
+        from fazhi_desktop.gui import workers
+
+        db = self.session.db
+        self._daily = workers.run(self, "正在自动备份…", lambda: safety.daily(db),
+                                  lambda path: path and self.statusBar().showMessage(f"已自动备份：{path}", 8000))
+
     def open_backups(self) -> None:
         from fazhi_desktop.gui.backup_dialog import BackupDialog
 
@@ -250,6 +256,8 @@ class MainWindow(QMainWindow):
         SettingsDialog(self.session, self).exec()
 
     def open_about(self) -> None:
+        from fazhi_desktop.gui.generated.ui_about_dialog import Ui_AboutDialog
+
         dialog = QDialog(self)
         ui = Ui_AboutDialog()
         ui.setupUi(dialog)

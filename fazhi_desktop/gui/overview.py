@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -56,7 +57,8 @@ class OverviewTab(QWidget):
         self._op: Operation | None = None
         session.year_changed.connect(lambda _y: self.refresh())
         session.data_changed.connect(lambda _k: self.refresh())
-        self.refresh()
+        # The first count starts once the window is on screen, so it does not compete with start-up.
+        QTimer.singleShot(0, self.refresh)
 
     def refresh(self) -> None:
         engine, unit, year = self.session.engine, self.session.unit, self.session.year
