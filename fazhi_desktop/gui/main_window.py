@@ -18,7 +18,6 @@ from fazhi_desktop.gui.ledger_page import LedgerPage
 from fazhi_desktop.gui.overview import OverviewTab
 from fazhi_desktop.gui.report_tab import ReportTab
 from fazhi_desktop.gui.session import Session
-from fazhi_desktop.gui.settings_dialog import SettingsDialog
 from fazhi_desktop.services import safety
 from fazhi_desktop.services.listing import years_in_use
 from fazhi_desktop.storage import paths
@@ -253,6 +252,8 @@ class MainWindow(QMainWindow):
         self._save_in_background("保存导入模板", "台账导入模板.xlsx", lambda out: write_template(out, unit))
 
     def open_settings(self) -> None:
+        from fazhi_desktop.gui.settings_dialog import SettingsDialog
+
         SettingsDialog(self.session, self).exec()
 
     def open_about(self) -> None:
