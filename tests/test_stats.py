@@ -195,3 +195,13 @@ def test_other_units_never_count(db, unit, svc):
                                    "villages": ["东村"]}, "测试员")
     RecordService(db.engine, other).create("meeting", {"date": "2023-04-01", "kind": "法治建设专题会议", "title": "会"})
     assert _stats(db, unit)["org.special_meetings"] == 0
+
+
+def test_indicator_filters_only_use_declared_choices():
+    import sqlalchemy as sa
+
+    from fazhi_desktop.storage.schema import ledger_table
+
+    with pytest.raises(AssertionError, match="no choice"):
+        stats.is_(ledger_table("dispute"), "status", "已调解")  # not a declared 状态
+    assert isinstance(stats.is_(ledger_table("dispute"), "status", "调解成功"), sa.ColumnElement)

@@ -92,6 +92,15 @@ INDICATORS: tuple[Indicator, ...] = (
 INDICATOR_BY_KEY = {i.key: i for i in INDICATORS}
 
 
+def is_(t: sa.Table, key: str, *values: str) -> Any:
+    """``column = value`` (or IN) for declared choice values only: a renamed choice fails loudly, not as a silent 0."""
+    declared = ledger(t.name).field(key).choices
+    unknown = [v for v in values if v not in declared]
+    if unknown:
+        raise AssertionError(f"{t.name}.{key} has no choice {unknown}; update the indicator with the declaration")
+    return t.c[key] == values[0] if len(values) == 1 else t.c[key].in_(values)
+
+
 def _count(cond: Any = None) -> Any:
     if cond is None:
         return sa.func.count()
@@ -146,7 +155,7 @@ def reference_date(conn: sa.Connection, unit: Unit, year: int) -> dt.date:
 
 def _organisation(q: _Year) -> dict[str, Any]:
     m = q.table("meeting")
-    out = q.row(m, q.of_year(m), special=_count(m.c.kind == "法治建设专题会议"), total=_count(),
+    out = q.row(m, q.of_year(m), special=_count(is_(m, "kind", "法治建设专题会议")), total=_count(),
                 issues=_sum(m.c.issues_resolved))
     d = q.table("document")
     lg = q.table("leading_group")
@@ -166,12 +175,12 @@ def _organisation(q: _Year) -> dict[str, Any]:
 
 def _study(q: _Year) -> dict[str, Any]:
     s = q.table("study")
-    out = q.row(s, q.of_year(s), center=_count(s.c.form == "党委理论学习中心组学法"),
-                joint=_count(s.c.form == "干部群众共同学法"), pre=_count(s.c.form == "会前学法"), total=_count(),
+    out = q.row(s, q.of_year(s), center=_count(is_(s, "form", "党委理论学习中心组学法")),
+                joint=_count(is_(s, "form", "干部群众共同学法")), pre=_count(is_(s, "form", "会前学法")), total=_count(),
                 people=_sum(s.c.participants))
     r = q.table("law_report")
-    rep = q.row(r, q.of_year(r), leaders=_count(r.c.identity.in_(("党政主要负责人", "班子成员"))),
-                secretaries=_count(r.c.identity == "村党组织书记"), total=_count())
+    rep = q.row(r, q.of_year(r), leaders=_count(is_(r, "identity", "党政主要负责人", "班子成员")),
+                secretaries=_count(is_(r, "identity", "村党组织书记")), total=_count())
     return {
         "study.center_group": out["center"], "study.joint": out["joint"], "study.pre_meeting": out["pre"],
         "study.total": out["total"], "study.participants": out["people"],
@@ -185,13 +194,13 @@ def _publicity(q: _Year) -> dict[str, Any]:
     where = q.of_year(p)
     topics = choices_for(ledger("publicity").field("topics"), q.unit.local_choices, "publicity")
     law_cols = {f"law{i}": _count(p.c.topics.like(f"%{MULTI_SEP}{law}{MULTI_SEP}%")) for i, law in enumerate(topics)}
-    out = q.row(p, where, ten=_count(p.c.kind == TEN_ENTRIES), meetings=_count(p.c.kind == "普法宣传会议"),
+    out = q.row(p, where, ten=_count(is_(p, "kind", TEN_ENTRIES)), meetings=_count(is_(p, "kind", "普法宣传会议")),
                 total=_count(), audience=_sum(p.c.audience), materials=_sum(p.c.materials),
                 banners=_sum(p.c.banners), boards=_sum(p.c.boards), **law_cols)
     by_law = {law: out[f"law{i}"] for i, law in enumerate(topics) if out[f"law{i}"]}
     return {
         "publicity.ten_entries": out["ten"],
-        "publicity.ten_entries.by_target": q.breakdown(p, "publicity", "target", [*where, p.c.kind == TEN_ENTRIES]),
+        "publicity.ten_entries.by_target": q.breakdown(p, "publicity", "target", [*where, is_(p, "kind", TEN_ENTRIES)]),
         "publicity.by_kind": q.breakdown(p, "publicity", "kind", where),
         "publicity.meetings": out["meetings"],
         "publicity.campaigns": out["total"] - out["ten"] - out["meetings"],
@@ -207,13 +216,13 @@ def _publicity(q: _Year) -> dict[str, Any]:
 def _talent_and_counsel(q: _Year) -> dict[str, Any]:
     t = q.table("legal_talent")
     in_force = [*q.live(t), t.c.year <= q.year, sa.or_(t.c.left_year.is_(None), t.c.left_year > q.year)]
-    tal = q.row(t, in_force, leaders=_count(t.c.category == "学法带头人"),
-                understanders=_count(t.c.category == "法律明白人"))
+    tal = q.row(t, in_force, leaders=_count(is_(t, "category", "学法带头人")),
+                understanders=_count(is_(t, "category", "法律明白人")))
     c = q.table("counsel")
     counsel = q.row(c, [*q.live(c), c.c.signed_on <= q.ref_date,
                         sa.or_(c.c.service_to.is_(None), c.c.service_to >= q.ref_date)], n=_count())
     s = q.table("counsel_service")
-    is_review = s.c.kind.in_(REVIEW_KINDS)
+    is_review = is_(s, "kind", *REVIEW_KINDS)
     rev = q.row(s, q.of_year(s), reviews=_count(is_review), adopted=_count(sa.and_(is_review, s.c.adopted.is_(sa.true()))))
     return {
         "talent.law_leaders": tal["leaders"], "talent.legal_understanders": tal["understanders"],
@@ -226,8 +235,8 @@ def _enforcement(q: _Year) -> dict[str, Any]:
     e = q.table("enforcement")
     where = q.of_year(e)
     true = sa.true()
-    out = q.row(e, where, cases=_count(), flexible=_count(e.c.method.in_(FLEXIBLE_METHODS)),
-                penalties=_count(e.c.method == "行政处罚"), recorded=_count(e.c.recorded.is_(true)),
+    out = q.row(e, where, cases=_count(), flexible=_count(is_(e, "method", *FLEXIBLE_METHODS)),
+                penalties=_count(is_(e, "method", "行政处罚")), recorded=_count(e.c.recorded.is_(true)),
                 publicized=_count(e.c.publicized.is_(true)), major=_count(e.c.major.is_(true)),
                 reviewed=_count(sa.and_(e.c.major.is_(true), e.c.legal_review.is_(true))))
     return {
@@ -243,8 +252,8 @@ def _enforcement(q: _Year) -> dict[str, Any]:
 def _disputes(q: _Year) -> dict[str, Any]:
     d = q.table("dispute")
     where = q.of_year(d)
-    out = q.row(d, where, found=_count(), handled=_count(d.c.status.in_(CLOSED_DISPUTE_STATES)),
-                resolved=_count(d.c.status == "调解成功"))
+    out = q.row(d, where, found=_count(), handled=_count(is_(d, "status", *CLOSED_DISPUTE_STATES)),
+                resolved=_count(is_(d, "status", "调解成功")))
     return {
         "disputes.found": out["found"], "disputes.handled": out["handled"], "disputes.resolved": out["resolved"],
         "disputes.handled_rate": rate(out["handled"], out["found"]),
@@ -257,16 +266,16 @@ def _disputes(q: _Year) -> dict[str, Any]:
 
 def _rest(q: _Year) -> dict[str, Any]:
     r = q.table("rectification")
-    rect = q.row(r, q.of_year(r), total=_count(), closed=_count(r.c.status == "已销号"),
-                 overdue=_count(sa.and_(r.c.status == "整改中", r.c.deadline < q.ref_date)))
+    rect = q.row(r, q.of_year(r), total=_count(), closed=_count(is_(r, "status", "已销号")),
+                 overdue=_count(sa.and_(is_(r, "status", "整改中"), r.c.deadline < q.ref_date)))
     ls = q.table("legal_service")
     rl = q.table("review_litigation")
-    rev = q.row(rl, q.of_year(rl), cases=_count(), lawsuits=_count(rl.c.kind == "行政诉讼"),
-                appeared=_count(sa.and_(rl.c.kind == "行政诉讼", rl.c.head_appeared.is_(sa.true()))))
+    rev = q.row(rl, q.of_year(rl), cases=_count(), lawsuits=_count(is_(rl, "kind", "行政诉讼")),
+                appeared=_count(sa.and_(is_(rl, "kind", "行政诉讼"), rl.c.head_appeared.is_(sa.true()))))
     return {
         "rectification.total": rect["total"], "rectification.closed": rect["closed"],
         "rectification.overdue": rect["overdue"],
-        "legal_service.consultations": q.row(ls, [*q.of_year(ls), ls.c.kind == "法律咨询"], n=_count())["n"],
+        "legal_service.consultations": q.row(ls, [*q.of_year(ls), is_(ls, "kind", "法律咨询")], n=_count())["n"],
         "review.cases": rev["cases"],
         "review.head_appearance_rate": rate(rev["appeared"], rev["lawsuits"]),
     }
