@@ -6,6 +6,7 @@ package). Returns None when no PostgreSQL binaries are installed.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -63,10 +64,8 @@ class PgServer:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/fazhi"
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self._run("pg_ctl", "-D", str(self.root / "data"), "-m", "immediate", "stop")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
 
 
