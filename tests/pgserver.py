@@ -69,12 +69,15 @@ class PgServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_server() -> PgServer | None:
-    bindir = _bin_dir()
-    if bindir is None:
-        return None
+def available() -> bool:
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        return None
+        return False
+    return _bin_dir() is not None
+
+
+def new_server() -> PgServer:
+    bindir = _bin_dir()
+    assert bindir is not None
     return PgServer(bindir)

@@ -6,21 +6,22 @@ Runs against a throwaway server on 127.0.0.1 when PostgreSQL and psycopg are ins
 from __future__ import annotations
 
 import pytest
-from pgserver import start_server
+from pgserver import available, new_server
 
 from fazhi_desktop.services import stats
 from fazhi_desktop.services.units import get_unit
 from fazhi_desktop.storage.database import open_database
 
-server = start_server()
-pytestmark = pytest.mark.skipif(server is None, reason="PostgreSQL or psycopg is not installed")
+pytestmark = pytest.mark.skipif(not available(), reason="PostgreSQL or psycopg is not installed")
 
 
 @pytest.fixture(scope="module")
 def pg_url():
-    url = server.start()
-    yield url
-    server.stop()
+    server = new_server()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
 
 
 def test_demo_stats_report_and_excel_on_postgresql(pg_url, demo_db, tmp_path):
