@@ -23,6 +23,17 @@ def _force_utf8() -> None:
             stream.reconfigure(errors="replace")  # type: ignore[attr-defined]
 
 
+def _handler(name: str):
+    """Command modules are imported on demand: the GUI starts without loading what only the commands need."""
+    if name == "gui":
+        from fazhi_desktop.gui.app import run_gui
+
+        return run_gui
+    from fazhi_desktop.cli import commands
+
+    return getattr(commands, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _force_utf8()
     parser = build_parser()
@@ -35,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     log_file = setup_logging()
     try:
-        return int(args.handler(args) or EXIT_OK)
+        return int(_handler(args.handler)(args) or EXIT_OK)
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USER

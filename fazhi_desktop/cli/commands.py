@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fazhi_desktop.reports import numbers
 from fazhi_desktop.services import stats as stats_service
-from fazhi_desktop.services.records import default_actor
+from fazhi_desktop.services.actor import default_actor
 from fazhi_desktop.services.units import create_unit, get_unit
 from fazhi_desktop.storage.database import Database, open_database
 
@@ -22,12 +22,6 @@ def _open_unit(args: argparse.Namespace):
     db = _open(args)
     with db.engine.connect() as conn:
         return db, get_unit(conn, args.unit)
-
-
-def gui(args: argparse.Namespace) -> int:
-    from fazhi_desktop.gui.app import run_gui
-
-    return run_gui(args)
 
 
 def _split(text: str) -> list[str]:

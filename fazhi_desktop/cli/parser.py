@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from fazhi_desktop import __version__
-from fazhi_desktop.cli import commands
 
 # argparse's own words, in Chinese (it looks them up through its module-level ``_``).
 _ZH = {
@@ -48,7 +47,7 @@ def build_parser() -> ChineseParser:
     g.add_argument("--db", metavar="文件", help="SQLite 数据库文件（默认在用户数据文件夹中）")
     g.add_argument("--db-url", metavar="地址", help="SQLAlchemy 数据库地址，例如 postgresql+psycopg://…")
     p.add_argument("--unit", metavar="单位", help="数据库中有多个单位时，指定要操作的单位名称")
-    p.set_defaults(handler=commands.gui, command=None)
+    p.set_defaults(handler="gui", command=None)
     sub = p.add_subparsers(dest="command", metavar="子命令", parser_class=ChineseParser)
 
     s = sub.add_parser("init", help="创建单位（与图形界面首次运行向导相同）")
@@ -58,56 +57,56 @@ def build_parser() -> ChineseParser:
     s.add_argument("--addressee", required=True, metavar="文字", help="主送机关，例如 县法治办")
     s.add_argument("--issuer", required=True, metavar="文字", help="落款机关，两个机关用逗号分隔")
     s.add_argument("--villages", required=True, metavar="A,B,C", help="村(社区)名单，用逗号分隔")
-    s.set_defaults(handler=commands.init)
+    s.set_defaults(handler="init")
 
     s = sub.add_parser("demo", help="载入示例单位肖咀镇及其2023年台账")
-    s.set_defaults(handler=commands.demo)
+    s.set_defaults(handler="demo")
 
     s = sub.add_parser("stats", help="显示统计指标")
     s.add_argument("--year", type=year, required=True, metavar="年份")
     s.add_argument("--format", choices=("json", "table"), default="table", help="输出格式（默认 table）")
-    s.set_defaults(handler=commands.stats)
+    s.set_defaults(handler="stats")
 
     s = sub.add_parser("report", help="生成年度法治政府建设自查报告（PDF 或 Word）")
     s.add_argument("--year", type=year, required=True, metavar="年份")
     s.add_argument("--out", required=True, metavar="文件", help="输出文件，例如 报告.pdf 或 报告.docx")
     s.add_argument("--format", choices=("pdf", "docx"), help="输出格式（默认按文件扩展名，否则 pdf）")
     s.add_argument("--template", metavar="模板", help="报告模板：三段式（默认）或 督察规定五项")
-    s.set_defaults(handler=commands.report)
+    s.set_defaults(handler="report")
 
     s = sub.add_parser("tables", help="生成统计表（Excel 工作簿）")
     s.add_argument("--year", type=year, required=True, metavar="年份")
     s.add_argument("--out", required=True, metavar="文件.xlsx")
-    s.set_defaults(handler=commands.tables)
+    s.set_defaults(handler="tables")
 
     s = sub.add_parser("template", help="生成空白的台账导入模板（Excel）")
     s.add_argument("--out", required=True, metavar="文件.xlsx")
-    s.set_defaults(handler=commands.template)
+    s.set_defaults(handler="template")
 
     s = sub.add_parser("import", help="从 Excel 工作簿导入台账（先检查全部内容，有错误则一条也不导入）")
     s.add_argument("file", metavar="文件.xlsx")
     s.add_argument("--dry-run", action="store_true", help="只检查，不导入")
-    s.set_defaults(handler=commands.import_)
+    s.set_defaults(handler="import_")
 
     s = sub.add_parser("export", help="把台账导出为可再导入的 Excel 工作簿")
     s.add_argument("file", metavar="文件.xlsx")
     s.add_argument("--year", type=year, metavar="年份", help="只导出某一年度")
     s.add_argument("--full-ids", action="store_true", help="身份证号不隐藏（仅在本单位电脑之间转移数据时使用）")
-    s.set_defaults(handler=commands.export)
+    s.set_defaults(handler="export")
 
     s = sub.add_parser("backup", help="备份数据库（默认放入备份文件夹并自动轮换；--out 可备份到U盘等位置）")
     s.add_argument("--out", metavar="文件或文件夹", help="把备份写到这里（不参与轮换）")
-    s.set_defaults(handler=commands.backup)
+    s.set_defaults(handler="backup")
 
     s = sub.add_parser("restore", help="用备份文件恢复数据库（会先把当前数据另存一份）")
     s.add_argument("file", metavar="备份文件")
-    s.set_defaults(handler=commands.restore)
+    s.set_defaults(handler="restore")
 
     s = sub.add_parser("check", help="检查数据库是否完好")
-    s.set_defaults(handler=commands.check)
+    s.set_defaults(handler="check")
 
     s = sub.add_parser("audit", help="修改记录：verify 检查是否被篡改，log 显示修改历史")
     s.add_argument("action", choices=("verify", "log"))
     s.add_argument("--record", metavar="UUID", help="只显示这条记录的历史")
-    s.set_defaults(handler=commands.audit)
+    s.set_defaults(handler="audit")
     return p

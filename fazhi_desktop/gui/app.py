@@ -1,23 +1,25 @@
-"""GUI start-up: Qt's Chinese translations, error handling, database, instance lock, first-run wizard, window."""
+"""GUI start-up: Qt's Chinese translations, error handling, database, instance lock, first-run wizard, window.
+
+When the database file already names its unit, the window goes on screen first (titled with the unit, read with the
+standard sqlite3 module) and the database layer — SQLAlchemy, migrations, the tabs' contents — loads right after.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fazhi_desktop import APP_NAME
 from fazhi_desktop.domain.errors import DatabaseCorruptError, NotFoundError, UserError
 from fazhi_desktop.gui.errors import install_excepthook
 from fazhi_desktop.logs import setup_logging
-from fazhi_desktop.services.records import default_actor
-from fazhi_desktop.services.units import get_unit
-from fazhi_desktop.storage import backups
-from fazhi_desktop.storage.database import open_database
+from fazhi_desktop.storage import backups, locate
 from fazhi_desktop.storage.lock import InstanceLock
 
 
@@ -40,63 +42,132 @@ def make_app() -> QApplication:
     return app
 
 
+class Startup:
+    """Opening the database and finding the unit, with every failure shown as a message (never a traceback)."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.db = None
+        self.lock: InstanceLock | None = None
+
+    def open(self) -> bool:
+        from fazhi_desktop.storage.database import open_database
+
+        try:
+            self.db = open_database(self.args.db, self.args.db_url)
+        except DatabaseCorruptError as exc:
+            self.db = offer_restore(exc)
+            if self.db is None:
+                return False
+        except UserError as exc:
+            QMessageBox.critical(None, "无法打开数据库", str(exc))
+            return False
+        try:
+            self.lock = InstanceLock(self.db.path).acquire() if self.db.path else None
+        except UserError as exc:
+            QMessageBox.critical(None, "无法打开数据库", str(exc))
+            return False
+        warning = backups.location_warning(self.db.path) if self.db.path else None
+        if warning:
+            QMessageBox.warning(None, "数据库位置提醒", warning)
+        return True
+
+    def unit(self, actor: str):
+        from fazhi_desktop.services.units import get_unit
+
+        try:
+            with self.db.engine.connect() as conn:
+                return get_unit(conn, self.args.unit)
+        except NotFoundError:
+            from fazhi_desktop.gui.wizard import FirstRunWizard
+
+            wizard = FirstRunWizard(self.db.engine, actor)
+            return wizard.unit if wizard.exec() else None
+        except UserError as exc:
+            QMessageBox.critical(None, "无法打开", str(exc))
+            return None
+
+    def session(self, unit, actor: str):
+        from fazhi_desktop.gui.session import Session
+
+        return Session(self.db, unit, actor, _latest_year(self.db, unit))
+
+    def close(self) -> None:
+        if self.lock:
+            self.lock.release()
+        if self.db is not None:
+            self.db.dispose()
+
+
 def run_gui(args: argparse.Namespace) -> int:
     setup_logging()
     app = make_app()
     install_excepthook()
-    try:
-        db = open_database(args.db, args.db_url)
-        lock = InstanceLock(db.path).acquire() if db.path else None
-    except DatabaseCorruptError as exc:
-        db = offer_restore(exc)
-        if db is None:
-            return 1
-        lock = InstanceLock(db.path).acquire()
-    except UserError as exc:
-        QMessageBox.critical(None, "无法打开数据库", str(exc))
-        return 1
-    warning = backups.location_warning(db.path) if db.path else None
-    if warning:
-        QMessageBox.warning(None, "数据库位置提醒", warning)
-    actor = default_actor()
-    try:
-        with db.engine.connect() as conn:
-            unit = get_unit(conn, args.unit)
-    except NotFoundError:
-        from fazhi_desktop.gui.wizard import FirstRunWizard
-
-        wizard = FirstRunWizard(db.engine, actor)
-        if not wizard.exec() or wizard.unit is None:
-            return 0
-        unit = wizard.unit
-    except UserError as exc:
-        QMessageBox.critical(None, "无法打开", str(exc))
-        return 1
     from fazhi_desktop.gui.main_window import MainWindow
-    from fazhi_desktop.gui.session import Session
 
-    window = MainWindow(Session(db, unit, actor, _latest_year(db, unit)))
-    window.show()
-    window.start_daily_backup()  # in the background, once the window is up
-    if os.environ.get("FAZHI_QUIT_AFTER_SHOW"):  # start-up benchmark: report when the window is up, then leave
-        import time
+    actor = _actor()
+    start = Startup(args)
+    _url, path = locate.target(args.db, args.db_url)
+    names = locate.unit_names(path) if path else []
+    hint = args.unit if args.unit in names else (names[0] if len(names) == 1 and not args.unit else None)
+    if hint:
+        window = MainWindow(None, title_hint=hint)
+        window.show()
+        app.processEvents()  # paint the window now; the database layer loads after
+        _benchmark_hook(app, window)
 
-        from PySide6.QtCore import QTimer
+        def finish() -> None:
+            unit = start.unit(actor) if start.open() else None
+            if unit is None:
+                window.close()
+                app.exit(1)
+                return
+            window.attach(start.session(unit, actor))
+            window.start_daily_backup()
 
-        def shown() -> None:
-            print(f"shown {time.time():.4f}", flush=True)
-            app.quit()
-
-        QTimer.singleShot(0, shown)
+        QTimer.singleShot(0, finish)
+    else:
+        unit = start.unit(actor) if start.open() else None
+        if unit is None:
+            start.close()
+            return 1 if start.db is None else 0
+        window = MainWindow(start.session(unit, actor))
+        window.show()
+        app.processEvents()
+        _benchmark_hook(app, window)
+        window.start_daily_backup()
     code = app.exec()
-    if lock:
-        lock.release()
-    db.dispose()
+    start.close()
     return code
+
+
+def _actor() -> str:
+    from fazhi_desktop.services.actor import default_actor
+
+    return default_actor()
+
+
+def _benchmark_hook(app: QApplication, window) -> None:
+    """Start-up benchmark (bench/run.py): report when the window is up and when its content is, then leave."""
+    if not os.environ.get("FAZHI_QUIT_AFTER_SHOW"):
+        return
+    import time
+
+    def poll() -> None:
+        if window.session is None:
+            QTimer.singleShot(5, poll)
+            return
+        print(f"ready {time.time():.4f}", flush=True)
+        app.quit()
+
+    print(f"shown {time.time():.4f}", flush=True)
+    QTimer.singleShot(0, poll)
 
 
 def offer_restore(exc: DatabaseCorruptError):
     """The database cannot be read: offer the newest backup that passes its integrity check."""
+    from fazhi_desktop.storage.database import open_database
+
     path = Path(exc.path)
     good = next((b for b in backups.list_backups(path) if backups.integrity_problem(b.path) is None), None)
     if good is None:
@@ -118,8 +189,6 @@ def offer_restore(exc: DatabaseCorruptError):
 
 def _latest_year(db, unit) -> int | None:
     """Open on the newest year that holds data (a demo database opens on 2023, not on an empty current year)."""
-    import datetime as dt
-
     from fazhi_desktop.services.listing import years_in_use
 
     with db.engine.connect() as conn:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QThreadPool
 from PySide6.QtGui import QCloseEvent
@@ -14,13 +15,13 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QTabWidget, QVBoxLayout, QWi
 from fazhi_desktop import APP_NAME, __version__
 from fazhi_desktop.domain.ledgers import LEDGERS
 from fazhi_desktop.gui.generated.ui_main_window import Ui_MainWindow
-from fazhi_desktop.gui.ledger_page import LedgerPage
-from fazhi_desktop.gui.overview import OverviewTab
-from fazhi_desktop.gui.report_tab import ReportTab
-from fazhi_desktop.gui.session import Session
-from fazhi_desktop.services import safety
-from fazhi_desktop.services.listing import years_in_use
 from fazhi_desktop.storage import paths
+
+if TYPE_CHECKING:
+    from fazhi_desktop.gui.ledger_page import LedgerPage
+    from fazhi_desktop.gui.overview import OverviewTab
+    from fazhi_desktop.gui.report_tab import ReportTab
+    from fazhi_desktop.gui.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -29,20 +30,44 @@ GROUP_ORDER = ("组织领导", "学法述法", "普法宣传", "法治人才", "
                "公共法律服务", "复议应诉")
 
 
-class LazyLedgerPage(QWidget):
-    """A tab's place for a ledger page, built the first time it is shown: start-up does not pay for 15 forms."""
+def _ledger_page(ledger):
+    def build(session):
+        from fazhi_desktop.gui.ledger_page import LedgerPage
 
-    def __init__(self, session: Session, ledger, parent: QWidget | None = None):
+        return LedgerPage(session, ledger)
+
+    return build
+
+
+def _overview(session):
+    from fazhi_desktop.gui.overview import OverviewTab
+
+    return OverviewTab(session)
+
+
+def _report(session):
+    from fazhi_desktop.gui.report_tab import ReportTab
+
+    return ReportTab(session)
+
+
+class LazyTab(QWidget):
+    """A tab's place for its page, built the first time it is shown — and only once the database is open.
+
+    Start-up therefore pays neither for 15 ledger forms nor for the modules behind them.
+    """
+
+    def __init__(self, window: MainWindow, build: Callable[[Session], QWidget], parent: QWidget | None = None):
         super().__init__(parent)
-        self.session, self.ledger = session, ledger
-        self.created: LedgerPage | None = None
+        self._window, self._build = window, build
+        self.created: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
     @property
-    def page(self) -> LedgerPage:
-        if self.created is None:
-            self.created = LedgerPage(self.session, self.ledger)
+    def page(self):
+        if self.created is None and self._window.session is not None:
+            self.created = self._build(self._window.session)
             self.layout().addWidget(self.created)
         return self.created
 
@@ -54,7 +79,7 @@ class LazyLedgerPage(QWidget):
 class Pages(Mapping):
     """``window.pages[key]``: the ledger's page, built on first use."""
 
-    def __init__(self, holders: dict[str, LazyLedgerPage]):
+    def __init__(self, holders: dict[str, LazyTab]):
         self._holders = holders
 
     def __getitem__(self, key: str) -> LedgerPage:
@@ -68,48 +93,78 @@ class Pages(Mapping):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session, settings: QSettings | None = None, backup_on_exit: bool = True):
+    """Built without a database session it is a shell that can be on screen at once; ``attach`` brings it to life."""
+
+    def __init__(self, session: Session | None, settings: QSettings | None = None, backup_on_exit: bool = True,
+                 title_hint: str | None = None):
         super().__init__()
         self.backup_on_exit = backup_on_exit
-        self.session = session
+        self.session: Session | None = None
         self.settings = settings or QSettings("fazhi_desktop", "fazhi_desktop")
         self.ui = Ui_MainWindow()
         self.ui.setupUi(self)
-        self.holders: dict[str, LazyLedgerPage] = {}
+        self.holders: dict[str, LazyTab] = {}
         self.pages = Pages(self.holders)
-        self._fill_years()
-        self.overview = OverviewTab(session)
-        self.ui.tabs.addTab(self.overview, "概览")
+        self._overview_tab = LazyTab(self, _overview)
+        self.ui.tabs.addTab(self._overview_tab, "概览")
         for group in GROUP_ORDER:
             ledgers = [lg for lg in LEDGERS if lg.group == group]
             if len(ledgers) == 1:
-                holder = self.holders[ledgers[0].key] = LazyLedgerPage(session, ledgers[0])
+                holder = self.holders[ledgers[0].key] = LazyTab(self, _ledger_page(ledgers[0]))
                 self.ui.tabs.addTab(holder, group)
                 continue
             inner = QTabWidget()
             inner.setDocumentMode(True)
             for lg in ledgers:
-                holder = self.holders[lg.key] = LazyLedgerPage(session, lg)
+                holder = self.holders[lg.key] = LazyTab(self, _ledger_page(lg))
                 inner.addTab(holder, lg.name)
             inner.currentChanged.connect(lambda i, w=inner: self._tab_changed(w, i))
             inner.setProperty("previous", 0)
             self.ui.tabs.addTab(inner, group)
-        self.report_tab = ReportTab(session)
-        self.ui.tabs.addTab(self.report_tab, "年度报告")
+        self._report_tab = LazyTab(self, _report)
+        self.ui.tabs.addTab(self._report_tab, "年度报告")
         self.ui.tabs.setProperty("previous", 0)
         self.ui.tabs.currentChanged.connect(lambda i: self._tab_changed(self.ui.tabs, i))
-        self.ui.yearCombo.currentIndexChanged.connect(self._year_selected)
         self.ui.actionQuit.triggered.connect(self.close)
-        self.ui.actionSettings.triggered.connect(self.open_settings)
         self.ui.actionAbout.triggered.connect(self.open_about)
-        self.ui.actionImport.triggered.connect(self.open_import)
-        self.ui.actionExport.triggered.connect(self.export_ledgers)
-        self.ui.actionTemplate.triggered.connect(self.save_template)
-        self.ui.actionBackup.triggered.connect(self.open_backups)
+        self._session_actions = {
+            self.ui.actionSettings: self.open_settings, self.ui.actionImport: self.open_import,
+            self.ui.actionExport: self.export_ledgers, self.ui.actionTemplate: self.save_template,
+            self.ui.actionBackup: self.open_backups,
+        }
+        for action, slot in self._session_actions.items():
+            action.triggered.connect(slot)
+            action.setEnabled(False)
+        self.setWindowTitle(f"{APP_NAME} — {title_hint}" if title_hint else APP_NAME)
+        self._restore_state()
+        if session is not None:
+            self.attach(session)
+
+    def attach(self, session: Session) -> None:
+        """The database is open: fill the year list and build the visible tab."""
+        self.session = session
+        self._fill_years()
+        self.ui.yearCombo.currentIndexChanged.connect(self._year_selected)
+        for action in self._session_actions:
+            action.setEnabled(True)
         self.ui.actionBackup.setVisible(session.db.is_sqlite)
         session.unit_changed.connect(self._update_title)
         self._update_title()
-        self._restore_state()
+        for holder in (self._overview_tab, self._report_tab, *self.holders.values()):
+            if holder.isVisible():
+                _ = holder.page
+
+    @property
+    def overview(self) -> OverviewTab:
+        return self._overview_tab.page
+
+    @property
+    def report_tab(self) -> ReportTab:
+        return self._report_tab.page
+
+    def show_report_tab(self) -> ReportTab:
+        self.ui.tabs.setCurrentWidget(self._report_tab)
+        return self.report_tab
 
     # -- window state ------------------------------------------------------------------------------------------------
     def _restore_state(self) -> None:
@@ -125,6 +180,8 @@ class MainWindow(QMainWindow):
         self.ui.unitLabel.setText(f"{self.session.unit.county} {self.session.unit.name}")
 
     def _fill_years(self) -> None:
+        from fazhi_desktop.services.listing import years_in_use
+
         with self.session.engine.connect() as conn:
             years = set(years_in_use(conn, self.session.unit))
         this_year = dt.date.today().year
@@ -138,10 +195,8 @@ class MainWindow(QMainWindow):
 
     # -- guarding unsaved edits --------------------------------------------------------------------------------------
     def _editors(self, widget: QWidget | None) -> list:
-        if isinstance(widget, LazyLedgerPage):
-            return [widget.created] if widget.created else []
-        if isinstance(widget, LedgerPage | ReportTab):
-            return [widget]
+        if isinstance(widget, LazyTab):
+            return [widget.created] if hasattr(widget.created, "maybe_leave") else []
         if isinstance(widget, QTabWidget):
             return self._editors(widget.currentWidget())
         return []
@@ -158,7 +213,8 @@ class MainWindow(QMainWindow):
         tabs.setProperty("previous", index)
 
     def all_editors(self) -> list:
-        return [*(h.created for h in self.holders.values() if h.created), self.report_tab]
+        holders = [*self.holders.values(), self._report_tab]
+        return [h.created for h in holders if h.created is not None]
 
     def select_ledger(self, key: str) -> LedgerPage:
         """Bring a ledger's tab to the front (asking about unsaved edits as a click would) and return its page."""
@@ -191,12 +247,17 @@ class MainWindow(QMainWindow):
         self.ui.yearCombo.setCurrentIndex(index)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.session is None:  # closed before the database was open
+            event.accept()
+            return
         if not all(e.maybe_leave() for e in self.all_editors()):
             event.ignore()
             return
         # Background jobs report to widgets of this window: let them finish before it goes away.
         QThreadPool.globalInstance().waitForDone(10000)
         if self.backup_on_exit and self.session.db.is_sqlite:
+            from fazhi_desktop.services import safety
+
             try:
                 safety.backup_now(self.session.db, "exit")
             except Exception as exc:  # noqa: BLE001 - a failed backup must not keep the window open
@@ -208,6 +269,7 @@ class MainWindow(QMainWindow):
     # -- dialogs -----------------------------------------------------------------------------------------------------
     def start_daily_backup(self) -> None:
         from fazhi_desktop.gui import workers
+        from fazhi_desktop.services import safety
 
         db = self.session.db
         self._daily = workers.run(self, "正在自动备份…", lambda: safety.daily(db),

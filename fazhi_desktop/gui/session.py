@@ -7,7 +7,8 @@ import datetime as dt
 import sqlalchemy as sa
 from PySide6.QtCore import QObject, Signal
 
-from fazhi_desktop.services.records import RecordService, default_actor
+from fazhi_desktop.services.actor import default_actor
+from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import Unit, get_unit
 from fazhi_desktop.storage.database import Database
 

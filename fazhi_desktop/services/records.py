@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,15 +15,9 @@ from fazhi_desktop.domain.fields import FieldType, Ledger, load_multi, store_mul
 from fazhi_desktop.domain.ledgers import ledger as get_ledger
 from fazhi_desktop.domain.validation import report_year, validate_record
 from fazhi_desktop.services import audit
+from fazhi_desktop.services.actor import default_actor
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import ledger_table
-
-
-def default_actor() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name on some locked-down PCs
-        return "本机用户"
 
 
 @dataclass

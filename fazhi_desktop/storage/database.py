@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from fazhi_desktop.domain.errors import DatabaseCorruptError, UserError
-from fazhi_desktop.storage import paths
+from fazhi_desktop.storage import locate, paths
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -41,14 +41,7 @@ class Database:
 
 def resolve_url(db_path: str | os.PathLike | None = None, db_url: str | None = None) -> str:
     """``--db`` wins over ``--db-url``, which wins over ``FAZHI_DB_URL``; default is the per-user SQLite file."""
-    if db_path:
-        return "sqlite:///" + str(Path(db_path).expanduser().absolute())
-    url = db_url or os.environ.get("FAZHI_DB_URL")
-    if url:
-        return url
-    path = paths.default_db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return "sqlite:///" + str(path)
+    return locate.target(db_path, db_url)[0]
 
 
 def _sqlite_path(url: str) -> Path | None:

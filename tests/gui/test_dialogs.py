@@ -19,8 +19,7 @@ def test_report_tab_writes_a_pdf_through_the_worker(window, svc, qtbot, tmp_path
     svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
     shown = []
     monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)
-    tab = window.report_tab
-    window.ui.tabs.setCurrentWidget(tab)
+    tab = window.show_report_tab()
     qtbot.waitUntil(lambda: not tab.busy, timeout=5000)
     tab.form.editors["basis"].widget.setText("县法治办（2023）16号")
     tab.form.dirty = True
@@ -38,9 +37,8 @@ def test_report_tab_writes_a_pdf_through_the_worker(window, svc, qtbot, tmp_path
 def test_report_tab_sections_show_generated_text_and_keep_own_text(window, db, unit, qtbot):
     from fazhi_desktop.services import reports_text
 
-    tab = window.report_tab
-    assert tab.section_list.count() == 0  # nothing generated until the tab is opened
-    window.ui.tabs.setCurrentWidget(tab)
+    assert window._report_tab.created is None  # nothing built until the tab is opened
+    tab = window.show_report_tab()
     qtbot.waitUntil(lambda: not tab.busy and tab.section_list.count() > 0, timeout=5000)
     labels = [tab.section_list.item(i).text() for i in range(tab.section_list.count())]
     assert labels[:2] == ["开头", "组织领导"]
@@ -221,8 +219,7 @@ def test_corrupted_database_offers_the_newest_good_backup(tmp_path, monkeypatch,
 
 def test_report_preview_shows_the_pages(window, svc, qtbot):
     svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
-    tab = window.report_tab
-    window.ui.tabs.setCurrentWidget(tab)
+    tab = window.show_report_tab()
     qtbot.waitUntil(lambda: not tab.busy, timeout=5000)
     tab.preview()
     qtbot.waitUntil(lambda: not tab.busy and hasattr(tab, "preview_dialog"), timeout=20000)
