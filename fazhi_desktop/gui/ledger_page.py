@@ -175,13 +175,23 @@ class LedgerPage(QWidget):
         self.open_attachment_button.clicked.connect(self.open_attachment)
         self.remove_attachment_button.clicked.connect(self.remove_attachment)
         self.attachment_list.itemDoubleClicked.connect(lambda _i: self.open_attachment())
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence("Ctrl+N"), self, self.new_record, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.form, self.revert,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.view, self.delete_current,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        within = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        self._shortcut(QKeySequence.StandardKey.Save, self, self.save, within)
+        self._shortcut(QKeySequence("Ctrl+N"), self, self.new_record, within)
+        self._shortcut(QKeySequence(Qt.Key.Key_Escape), self.form, self.revert, within)
+        # Delete only from the list: in a text field the key must keep deleting characters.
+        self._shortcut(QKeySequence(Qt.Key.Key_Delete), self.view, self.delete_current,
+                       Qt.ShortcutContext.WidgetShortcut)
         self._update_buttons()
+
+    @staticmethod
+    def _shortcut(keys: QKeySequence, parent: QWidget, slot, context: Qt.ShortcutContext) -> QShortcut:
+        # The context is set explicitly: QShortcut's constructor does not take it as a keyword, and a window-wide
+        # Ctrl+S on fifteen pages would be ambiguous and fire on none of them.
+        shortcut = QShortcut(keys, parent)
+        shortcut.setContext(context)
+        shortcut.activated.connect(slot)
+        return shortcut
 
     def _fill_filters(self) -> None:
         unit = self.session.unit

@@ -69,6 +69,7 @@ class LazyTab(QWidget):
         if self.created is None and self._window.session is not None:
             self.created = self._build(self._window.session)
             self.layout().addWidget(self.created)
+            self.created.show()  # now, not at the next event-loop pass as layouts do for late children
         return self.created
 
     def showEvent(self, event) -> None:

@@ -194,3 +194,50 @@ def test_lists_open_newest_first(window, svc):
     page = page_of(window, "meeting")
     page.reload()
     assert [page.model.data(page.model.index(r, 0)) for r in range(3)] == ["2023-11-20", "2023-07-01", "2023-03-05"]
+
+
+def test_ctrl_s_saves_and_esc_reverts(window, svc, qtbot):
+    """Shortcuts are scoped to their page: with several pages built, Ctrl+S once was ambiguous and did nothing."""
+    page_of(window, "dispute")
+    page = page_of(window, "meeting")
+    window.activateWindow()  # shortcuts belong to the active window
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    fill(page, date="2023-03-01", kind="其他", title="键盘保存")
+    title = page.form.editors["title"].widget
+    title.setFocus()
+    qtbot.keyClick(title, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert svc.count("meeting") == 1 and not page.form.dirty
+    title.setText("改了又撤销")
+    title.textEdited.emit("改了又撤销")
+    qtbot.keyClick(title, Qt.Key.Key_Escape)
+    assert page.form.values()["title"] == "键盘保存" and not page.form.dirty
+
+
+def test_unexpected_error_dialog_has_copyable_details(qapp, monkeypatch, data_dir):
+    import sys
+
+    from fazhi_desktop.gui.errors import install_excepthook
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append((self.text(), self.detailedText())) or 0)
+    install_excepthook()
+    try:
+        raise RuntimeError("内部细节")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())
+    from fazhi_desktop.logs import setup_logging
+
+    text, details = shown[0]
+    assert "意外错误" in text and "RuntimeError: 内部细节" in details
+    assert "RuntimeError: 内部细节" in setup_logging().read_text(encoding="utf-8")  # the process's one log file
+
+
+def test_delete_key_in_a_text_field_does_not_delete_the_record(window, svc, answer, qtbot):
+    page = page_of(window, "meeting")
+    fill(page, date="2023-03-01", kind="其他", title="不要删")
+    assert page.save()
+    window.activateWindow()
+    title = page.form.editors["title"].widget
+    title.setFocus()
+    qtbot.keyClick(title, Qt.Key.Key_Delete)
+    assert answer.questions == [] and svc.count("meeting") == 1
