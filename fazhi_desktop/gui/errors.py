@@ -23,11 +23,11 @@ def show_exception(parent: QWidget | None, exc: BaseException, details: str | No
         show_user_error(parent, str(exc))
         return
     details = details or "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    log_file = setup_logging()  # before logging: the first error of a session must reach the file too
     log.error("unexpected error: %s", details)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle("程序出错")
-    log_file = setup_logging()
     box.setText("程序遇到意外错误，刚才的操作没有完成。已经保存的数据不受影响。")
     box.setInformativeText(f"错误详情已写入日志：{log_file}\n如需技术支持，请点“显示详细信息”并复制发给维护人员。")
     box.setDetailedText(details)
