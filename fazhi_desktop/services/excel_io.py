@@ -328,7 +328,7 @@ def open_workbook(path: str | os.PathLike):
 
 def _cell(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        return value.date() if value.time() == dt.time() else value.date()
+        return value.date()  # Excel keeps dates as datetimes; a ledger date has no time of day
     if isinstance(value, str):
         value = value.strip()
         return value or None
