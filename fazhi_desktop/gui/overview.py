@@ -55,12 +55,25 @@ class OverviewTab(QWidget):
         self.current: dict = {}
         self.previous: dict = {}
         self._op: Operation | None = None
-        session.year_changed.connect(lambda _y: self.refresh())
-        session.data_changed.connect(lambda _k: self.refresh())
-        # The first count starts once the window is on screen, so it does not compete with start-up.
-        QTimer.singleShot(0, self.refresh)
+        # Counting runs when the tab is on screen (and once after start-up): a save on another tab only marks the
+        # figures stale, so a clerk entering records does not queue a statistics run per record.
+        self._stale = True
+        session.year_changed.connect(lambda _y: self._mark_stale())
+        session.data_changed.connect(lambda _k: self._mark_stale())
+        QTimer.singleShot(0, self._mark_stale)
+
+    def _mark_stale(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def refresh(self) -> None:
+        self._stale = False
         engine, unit, year = self.session.engine, self.session.unit, self.session.year
 
         def work():

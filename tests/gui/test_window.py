@@ -241,3 +241,19 @@ def test_delete_key_in_a_text_field_does_not_delete_the_record(window, svc, answ
     title.setFocus()
     qtbot.keyClick(title, Qt.Key.Key_Delete)
     assert answer.questions == [] and svc.count("meeting") == 1
+
+
+def test_overview_recounts_when_shown_not_on_every_save(window, svc, qtbot):
+    overview = window.overview
+    page = page_of(window, "meeting")  # the overview is now hidden
+    calls = []
+    original = overview.refresh
+    overview.refresh = lambda: (calls.append(1), original())
+    for title in ("甲", "乙"):
+        fill(page, date="2023-03-01", kind="法治建设专题会议", title=title)
+        assert page.save()
+        page.new_record()
+    assert calls == []
+    window.ui.tabs.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: not overview.busy and overview.current.get("org.special_meetings") == 2, timeout=5000)
+    assert len(calls) == 1
