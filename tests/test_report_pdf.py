@@ -312,3 +312,16 @@ def test_clerk_section_text_replaces_the_generated_one(db, unit, tmp_path):
     assert "（一）加强组织领导，夯实法治建设基础。镇党委把法治建设列入全年重点工作。第二段文字。" in t
     assert "一是问题甲。二是问题乙。" in t
     assert "2024年2月1日" in t
+
+
+def test_font_chosen_in_settings_is_used(db, unit, tmp_path):
+    from fazhi_desktop.reports.fonts import bundled_dir
+    from fazhi_desktop.services.units import update_settings
+
+    with db.engine.begin() as conn:
+        unit = update_settings(conn, unit, {"fonts": {"heiti": str(bundled_dir() / "FandolKai-Regular.ttf")}}, "测试员")
+    path = tmp_path / "chosen.pdf"
+    write_report(db.engine, unit, 2023, path)
+    with open_pdf(path) as pdf:
+        heading = [c for c in pdf.pages[0].chars if c["text"] == "一" and c["size"] == 16]
+    assert heading and all("FandolKai" in c["fontname"] for c in heading[:1])

@@ -257,3 +257,21 @@ def test_overview_recounts_when_shown_not_on_every_save(window, svc, qtbot):
     window.ui.tabs.setCurrentIndex(0)
     qtbot.waitUntil(lambda: not overview.busy and overview.current.get("org.special_meetings") == 2, timeout=5000)
     assert len(calls) == 1
+
+
+def test_window_size_and_last_tab_are_remembered(db, unit, tmp_path, qtbot):
+    from PySide6.QtCore import QSettings
+
+    from fazhi_desktop.gui.main_window import MainWindow
+    from fazhi_desktop.gui.session import Session
+
+    settings = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(Session(db, unit, "测试员", 2023), settings, backup_on_exit=False)
+    first.resize(700, 500)  # inside the offscreen platform's 800×600 screen
+    first.show()
+    first.ui.tabs.setCurrentIndex(7)
+    assert first.close()
+    second = MainWindow(Session(db, unit, "测试员", 2023), settings, backup_on_exit=False)
+    qtbot.addWidget(second)
+    assert second.ui.tabs.currentIndex() == 7
+    assert (second.width(), second.height()) == (700, 500)
