@@ -15,7 +15,13 @@ from fazhi_desktop.storage.database import Database, open_database
 
 
 def _open(args: argparse.Namespace) -> Database:
-    return open_database(args.db, args.db_url)
+    from fazhi_desktop.storage.backups import location_warning
+
+    db = open_database(args.db, args.db_url)
+    warning = location_warning(db.path) if db.path else None
+    if warning:
+        print(f"提示：{warning}", file=sys.stderr)
+    return db
 
 
 def _open_unit(args: argparse.Namespace):
