@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from fazhi_desktop.reports import page as P
 from fazhi_desktop.reports.fonts import FontSet
-from fazhi_desktop.reports.model import BODY, H1, H2, H3, H4, Document, Paragraph
+from fazhi_desktop.reports.model import BODY, H1, H2, H3, H4, Document, Paragraph, Span
 from fazhi_desktop.reports.numbers import cn_date
 
 # Chinese line-breaking rules (report.md): none of these may start a line…
@@ -48,12 +48,7 @@ class Line:
 class Page:
     lines: list[Line] = field(default_factory=list)
     number: int = 1
-
-    @property
-    def number_glyphs(self) -> list[Glyph]:
-        return self._number
-
-    _number: list[Glyph] = field(default_factory=list)
+    number_glyphs: list[Glyph] = field(default_factory=list)  # the — n — page number
 
 
 def _is_word(ch: str) -> bool:
@@ -178,7 +173,7 @@ class Layout:
             add(glyphs, "title")
         skip(1)
         if doc.addressee:
-            for glyphs in self.body_lines(Paragraph([_span(doc.addressee + "：")]), indent=False):
+            for glyphs in self.body_lines(Paragraph([Span(doc.addressee + "：")]), indent=False):
                 add(glyphs, "addressee")
 
         paragraphs = doc.paragraphs
@@ -199,7 +194,7 @@ class Layout:
 
         self._signature(doc, pages, add, skip, slot_free)
         for pg in pages:
-            pg._number = self._page_number(pg.number)
+            pg.number_glyphs = self._page_number(pg.number)
         return pages
 
     def _signature(self, doc, pages, add, skip, slot_free) -> None:
@@ -237,12 +232,6 @@ class Layout:
         x0 = P.LEFT + P.TEXT_W - edge - width if n % 2 else P.LEFT + edge
         place(glyphs, x0, width, justify=False)
         return glyphs
-
-
-def _span(text: str):
-    from fazhi_desktop.reports.model import Span
-
-    return Span(text, BODY)
 
 
 def _has_run_in(para: Paragraph) -> bool:
