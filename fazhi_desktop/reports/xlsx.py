@@ -75,9 +75,9 @@ def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str
         wb = Workbook()
         ws = wb.active
         ws.title = "统计总表"
-        rate_rows = {i for i, r in enumerate(_summary_rows(current, previous), start=4) if r[3] == "%"}
-        titled_table(ws, f"{unit.name}{year}年法治建设统计总表", filler_line(unit), SUMMARY_HEADERS,
-                     _summary_rows(current, previous))
+        summary = _summary_rows(current, previous)
+        rate_rows = {i for i, r in enumerate(summary, start=4) if r[3] == "%"}
+        titled_table(ws, f"{unit.name}{year}年法治建设统计总表", filler_line(unit), SUMMARY_HEADERS, summary)
         for r in rate_rows:
             for c in (5, 6, 7):
                 ws.cell(r, c).number_format = "0.0%"
@@ -90,10 +90,9 @@ def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str
         ])
         p = ledger_table("publicity")
         by_target = stats.cross_table(conn, unit, year, "publicity", "kind", "target", (p.c.kind == TEN_ENTRIES,))
-        kinds = stats.cross_table(conn, unit, year, "publicity", "kind", "kind")
         _cross_sheet(wb, "普法宣传交叉表", f"{unit.name}{year}年普法宣传活动分类统计表", unit, [
             ("活动类型 × 进入对象（法律十进）", by_target),
-            ("活动类型", {k: {"场次": v[k]} for k, v in kinds.items()}),
+            ("活动类型", {k: {"场次": n} for k, n in current["publicity.by_kind"].items()}),
         ])
         for ledger in LEDGERS:
             sheet = wb.create_sheet(ledger.name[:31])
