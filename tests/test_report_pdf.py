@@ -325,3 +325,32 @@ def test_font_chosen_in_settings_is_used(db, unit, tmp_path):
     with open_pdf(path) as pdf:
         heading = [c for c in pdf.pages[0].chars if c["text"] == "一" and c["size"] == 16]
     assert heading and all("FandolKai" in c["fontname"] for c in heading[:1])
+
+
+def test_unit_wording_of_a_template_is_used_and_checked(db, unit, tmp_path):
+    from fazhi_desktop.domain.errors import UserError
+    from fazhi_desktop.reports.builder import check_template, template_source
+    from fazhi_desktop.services.units import update_settings
+
+    source = template_source(unit, "三段式").replace("加强组织领导，夯实法治建设基础", "强化组织保障，筑牢法治根基")
+    with db.engine.connect() as conn:
+        with pytest.raises(UserError, match="模板有错误"):
+            check_template(conn, unit, 2023, "三段式", source + "{% if %}")
+        with pytest.raises(UserError, match="模板有错误"):
+            check_template(conn, unit, 2023, "三段式", source + "{{ no_such_figure }}")
+        check_template(conn, unit, 2023, "三段式", source)
+    with db.engine.begin() as conn:
+        unit = update_settings(conn, unit, {"templates": {"三段式": source}}, "测试员")
+    path = tmp_path / "own-template.pdf"
+    write_report(db.engine, unit, 2023, path)
+    with open_pdf(path) as pdf:
+        text = "".join((p.extract_text() or "").replace("\n", "") for p in pdf.pages)
+    assert "（一）强化组织保障，筑牢法治根基。" in text and "夯实法治建设基础" not in text
+
+
+def test_templates_cannot_reach_python_internals(db, unit):
+    from fazhi_desktop.domain.errors import UserError
+    from fazhi_desktop.reports.builder import check_template
+
+    with db.engine.connect() as conn, pytest.raises(UserError):
+        check_template(conn, unit, 2023, "三段式", "{{ unit.__class__.__mro__[1].__subclasses__() }}")

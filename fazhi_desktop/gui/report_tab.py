@@ -60,6 +60,7 @@ class ReportTab(QWidget):
     def _build(self) -> None:
         self.template_combo = QComboBox()
         self.template_combo.addItems(list(TEMPLATES))
+        self.edit_template_button = QPushButton("编辑模板…")
         self.form = RecordForm(DRAFT_FIELDS, self.session.unit)
         self.section_list = QListWidget()
         self.own_edit = QPlainTextEdit()
@@ -76,7 +77,10 @@ class ReportTab(QWidget):
         self.status.setWordWrap(True)
 
         top = QFormLayout()
-        top.addRow("报告模板：", self.template_combo)
+        template_row = QHBoxLayout()
+        template_row.addWidget(self.template_combo, 1)
+        template_row.addWidget(self.edit_template_button)
+        top.addRow("报告模板：", template_row)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addLayout(top)
@@ -115,6 +119,7 @@ class ReportTab(QWidget):
         self.docx_button.clicked.connect(lambda: self.generate("docx"))
         self.tables_button.clicked.connect(lambda: self.generate("xlsx"))
         self.preview_button.clicked.connect(self.preview)
+        self.edit_template_button.clicked.connect(self.edit_template)
         self._dirty_sections = False
 
     # -- draft -------------------------------------------------------------------------------------------------------
@@ -242,6 +247,11 @@ class ReportTab(QWidget):
             return result.path, result.warnings
 
         self._op = workers.run(self, "正在生成，请稍候…", work, self._generated)
+
+    def edit_template(self) -> None:
+        from fazhi_desktop.gui.template_dialog import TemplateDialog
+
+        TemplateDialog(self.session, self.template_combo.currentText(), self).exec()
 
     def preview(self) -> None:
         """Render the report to a temporary PDF and show its pages, as they will print."""

@@ -59,7 +59,7 @@ def _environment(unit: Unit, sections: Mapping[str, str], generated: dict[str, s
     from jinja2.sandbox import SandboxedEnvironment
 
     # Units may keep their own wording of a template in their settings; the shipped ones are the fallback.
-    custom = {TEMPLATES.get(k, k): v for k, v in (unit.settings.get("templates") or {}).items()}
+    custom = {TEMPLATES.get(k, k): v for k, v in (unit.settings.get("templates") or {}).items()}  # by 模板 name
     env = SandboxedEnvironment(loader=ChoiceLoader([DictLoader(custom), PackageLoader("fazhi_desktop.reports")]),
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False)
 
@@ -114,3 +114,28 @@ def build_document(conn: sa.Connection, unit: Unit, year: int, template: str | N
         date=doc_date,
         sections=generated,
     )
+
+
+def template_source(unit: Unit, name: str) -> str:
+    """The wording a unit uses for a template: its own saved version, else the shipped one."""
+    custom = unit.settings.get("templates") or {}
+    if name in custom:
+        return custom[name]
+    from importlib.resources import files
+
+    return files("fazhi_desktop.reports").joinpath("templates", TEMPLATES[name]).read_text(encoding="utf-8")
+
+
+def check_template(conn: sa.Connection, unit: Unit, year: int, name: str, source: str) -> Document:
+    """Render ``source`` as template ``name`` on real data; a mistake becomes a Chinese message, not a crash."""
+    from dataclasses import replace
+
+    from jinja2 import TemplateError
+
+    trial = replace(unit, settings={**unit.settings, "templates": {**(unit.settings.get("templates") or {}),
+                                                                   name: source}})
+    try:
+        return build_document(conn, trial, year, name)
+    except TemplateError as exc:
+        line = f"第 {exc.lineno} 行：" if getattr(exc, "lineno", None) else ""
+        raise UserError(f"模板有错误，未保存。{line}{exc.message or exc}") from exc

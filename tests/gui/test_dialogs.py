@@ -232,3 +232,22 @@ def test_report_preview_shows_the_pages(window, svc, qtbot):
                if image.pixelColor(x, y).lightness() < 128)
     assert dark > 50  # the title and the first lines are there, not a blank page
     dialog.close()
+
+
+def test_template_dialog_saves_checked_wording(window, qtbot, monkeypatch):
+    from fazhi_desktop.gui import template_dialog
+    from fazhi_desktop.gui.template_dialog import TemplateDialog
+
+    errors = []
+    monkeypatch.setattr(template_dialog, "show_user_error", lambda parent, msg: errors.append(msg))
+    dialog = TemplateDialog(window.session, "三段式", window)
+    qtbot.addWidget(dialog)
+    original = dialog.editor.toPlainText()
+    dialog.editor.setPlainText(original + "\n{% for %}")
+    assert not dialog.save() and "模板有错误" in errors[0]
+    assert "templates" not in window.session.unit.settings
+    dialog.editor.setPlainText(original.replace("三、未来的工作打算", "三、下一步工作打算"))
+    assert dialog.save()
+    assert "三、下一步工作打算" in window.session.unit.settings["templates"]["三段式"]
+    dialog.restore_default()
+    assert window.session.unit.settings["templates"] == {}
