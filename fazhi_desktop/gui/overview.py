@@ -21,6 +21,7 @@ from fazhi_desktop.reports.numbers import percent
 from fazhi_desktop.services import stats
 
 COLUMNS = ("类别", "指标", "本年", "上年", "增减")
+CHARTS = ("disputes.by_category", "disputes.by_risk", "publicity.by_kind", "publicity.ten_entries.by_target")
 
 
 def _text(value, kind: str, unit: str) -> str:
@@ -38,12 +39,7 @@ class OverviewTab(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.charts = {
-            "disputes.by_category": BarChart("矛盾纠纷（分类别）"),
-            "disputes.by_risk": BarChart("矛盾纠纷（红/黄/绿）"),
-            "publicity.by_kind": BarChart("普法宣传（分活动类型）"),
-            "publicity.ten_entries.by_target": BarChart("法律十进（分对象）"),
-        }
+        self.charts = {key: BarChart(stats.INDICATOR_BY_KEY[key].label) for key in CHARTS}
         grid = QGridLayout()
         for i, chart in enumerate(self.charts.values()):
             grid.addWidget(chart, i // 2, i % 2)
