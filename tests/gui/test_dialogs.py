@@ -110,6 +110,19 @@ def test_attachments_are_stored_by_hash_and_listed(window, svc, tmp_path, data_d
     stored = list((data_dir / "attachments").rglob("*"))
     assert any(p.is_file() and p.read_bytes() == photo.read_bytes() for p in stored)
     assert "添加佐证材料" in page.history.toPlainText()
+    # Removing it (after the confirmation) drops the file too, since no other record uses it.
+    from fazhi_desktop.gui import dialogs
+
+    page.attachment_list.setCurrentRow(0)
+    original_confirm = dialogs.confirm
+    dialogs.confirm = lambda *a: True
+    try:
+        page.remove_attachment()
+    finally:
+        dialogs.confirm = original_confirm
+    assert page.attachment_list.count() == 0
+    assert not any(p.is_file() for p in (data_dir / "attachments").rglob("*"))
+    assert "移除佐证材料" in page.history.toPlainText()
 
 
 def test_id_numbers_are_masked_in_lists(window, svc):
