@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from fazhi_desktop.gui import workers
 from fazhi_desktop.gui.charts import BarChart
+from fazhi_desktop.gui.freshness import RefreshWhenVisible
 from fazhi_desktop.gui.session import Session
 from fazhi_desktop.gui.workers import Operation
 from fazhi_desktop.reports.numbers import percent
@@ -30,7 +31,7 @@ def _text(value, kind: str, unit: str) -> str:
     return f"{value}{unit}"
 
 
-class OverviewTab(QWidget):
+class OverviewTab(RefreshWhenVisible, QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
@@ -51,25 +52,11 @@ class OverviewTab(QWidget):
         self.current: dict = {}
         self.previous: dict = {}
         self._op: Operation | None = None
-        # Counting runs when the tab is on screen (and once after start-up): a save on another tab only marks the
-        # figures stale, so a clerk entering records does not queue a statistics run per record.
-        self._stale = True
-        session.year_changed.connect(lambda _y: self._mark_stale())
-        session.data_changed.connect(lambda _k: self._mark_stale())
-        QTimer.singleShot(0, self._mark_stale)
+        session.year_changed.connect(lambda _y: self.mark_stale())
+        session.data_changed.connect(lambda _k: self.mark_stale())
+        QTimer.singleShot(0, self.mark_stale)  # the first count starts once the window is on screen
 
-    def _mark_stale(self) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
-
-    def refresh(self) -> None:
-        self._stale = False
+    def refresh_content(self) -> None:
         engine, unit, year = self.session.engine, self.session.unit, self.session.year
 
         def work():

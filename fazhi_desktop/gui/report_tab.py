@@ -25,6 +25,7 @@ from fazhi_desktop.domain.errors import ValidationError
 from fazhi_desktop.domain.ledgers import REPORT_TEXT_FIELDS
 from fazhi_desktop.gui import dialogs, files, workers
 from fazhi_desktop.gui.form import RecordForm
+from fazhi_desktop.gui.freshness import RefreshWhenVisible
 from fazhi_desktop.gui.session import Session
 from fazhi_desktop.gui.workers import Operation
 from fazhi_desktop.reports.builder import SECTION_LABELS, TEMPLATES, build_document
@@ -33,7 +34,7 @@ from fazhi_desktop.services import reports_text
 DRAFT_FIELDS = tuple(f for f in REPORT_TEXT_FIELDS if f.key not in ("sections", "template"))
 
 
-class ReportTab(QWidget):
+class ReportTab(RefreshWhenVisible, QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
@@ -42,20 +43,9 @@ class ReportTab(QWidget):
         self.last_output: Path | None = None
         self._op: Operation | None = None
         self._build()
-        self._stale = True  # generated text is built when the tab is first shown, not at start-up
         session.year_changed.connect(lambda _y: self.load())
-        session.data_changed.connect(lambda _k: self._mark_stale())
+        session.data_changed.connect(lambda _k: self.mark_stale())
         self.load()
-
-    def _mark_stale(self) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.refresh_generated()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh_generated()
 
     def _build(self) -> None:
         self.template_combo = QComboBox()
@@ -139,14 +129,14 @@ class ReportTab(QWidget):
         self.template_combo.setCurrentText(draft.get("template") or "三段式")
         self.template_combo.blockSignals(False)
         self._dirty_sections = False
-        self._mark_stale()
+        self.mark_stale()
 
     def _template_changed(self) -> None:
         self._dirty_sections = True
-        self.refresh_generated()
+        self.refresh()
 
-    def refresh_generated(self) -> None:
-        self._stale = False
+    def refresh_content(self) -> None:
+        """Regenerate the template's text beside the clerk's draft (built when the tab is first shown)."""
         engine, unit, year, template = (self.session.engine, self.session.unit, self.session.year,
                                         self.template_combo.currentText())
 
