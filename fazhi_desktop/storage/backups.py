@@ -1,7 +1,7 @@
 """Rotating, verified backups of a SQLite database, restore with a safety copy, integrity checks.
 
 Backups use SQLite's online backup API (never a file copy of a live WAL database), go to a temporary name, are
-verified with ``integrity_check`` and only then renamed into place (see ``backup.backup_sqlite``).
+verified with ``integrity_check`` and only then renamed into place (``backup_sqlite``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from pathlib import Path
 
 from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.storage import paths
-from fazhi_desktop.storage.backup import backup_sqlite
 
 DEFAULT_KEEP = 30
 # Reasons that rotate; "safety" copies (taken before a restore) and copies written elsewhere never do.
@@ -46,6 +45,32 @@ def default_folder() -> Path:
 
 def _stamp(now: dt.datetime | None = None) -> str:
     return f"{now or dt.datetime.now():%Y%m%d-%H%M%S-%f}"
+
+
+def backup_sqlite(source: Path, target: Path) -> Path:
+    """Copy a live (WAL) database consistently; never a plain file copy, which can lose the WAL's contents."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    tmp.unlink(missing_ok=True)
+    src = sqlite3.connect(str(source))
+    try:
+        dst = sqlite3.connect(str(tmp))
+        try:
+            src.backup(dst)
+            ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            # The copy should not need the WAL: a single self-contained file is what people carry to a USB stick.
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    if ok != "ok":
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"备份校验未通过：{ok}")
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+    return target
 
 
 def make_backup(db_path: Path, reason: str, folder: Path | None = None, keep: int | None = DEFAULT_KEEP) -> Path:
@@ -134,17 +159,17 @@ def daily_backup_if_due(db_path: Path, folder: Path | None = None, keep: int = D
     return make_backup(db_path, "daily", folder, keep)
 
 
-def integrity_problem(path: Path) -> str | None:
-    """Full ``integrity_check`` plus ``foreign_key_check``; None when the file is sound."""
+def integrity_problem(path: Path, quick: bool = False) -> str | None:
+    """None when the file is sound, else SQLite's first complaints. ``quick`` is the start-up check
+    (``quick_check``); the full one adds ``integrity_check`` and ``foreign_key_check``."""
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            rows = [r[0] for r in con.execute("PRAGMA integrity_check")]
+            rows = [r[0] for r in con.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check")]
             if rows != ["ok"]:
-                return "；".join(rows[:5])
-            bad = con.execute("PRAGMA foreign_key_check").fetchall()
-            if bad:
-                return f"{len(bad)} 条记录引用了不存在的单位"
+                return "；".join(rows[:5]) or "unknown"
+            if not quick and con.execute("PRAGMA foreign_key_check").fetchall():
+                return "有记录引用了不存在的单位"
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from fazhi_desktop.domain.errors import DatabaseCorruptError, UserError
 from fazhi_desktop.storage import locate, paths
+from fazhi_desktop.storage.backups import integrity_problem
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -103,19 +103,6 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def quick_check(path: Path) -> str | None:
-    """Return None when SQLite's quick_check passes, else its first complaint."""
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            row = con.execute("PRAGMA quick_check").fetchone()
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        return str(exc)
-    return None if row and row[0] == "ok" else (row[0] if row else "unknown")
-
-
 def open_database(db_path: str | os.PathLike | None = None, db_url: str | None = None, *, migrate: bool = True) -> Database:
     """Open (and create or upgrade) the database; every failure is a ``UserError`` with a Chinese message."""
     from fazhi_desktop.storage import migrate as migrations
@@ -125,7 +112,7 @@ def open_database(db_path: str | os.PathLike | None = None, db_url: str | None =
     if path is not None:
         check_sqlite_location(path)
         if path.exists() and path.stat().st_size:
-            problem = quick_check(path)
+            problem = integrity_problem(path, quick=True)
             if problem:
                 raise DatabaseCorruptError(f"数据库文件已损坏，无法打开：{path}（{problem}）。请从备份恢复。", path)
     try:
