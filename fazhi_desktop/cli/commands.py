@@ -160,12 +160,12 @@ def export(args: argparse.Namespace) -> int:
 
 def _sqlite(args: argparse.Namespace) -> Path:
     from fazhi_desktop.domain.errors import UserError
-    from fazhi_desktop.storage.database import resolve_url
+    from fazhi_desktop.storage.locate import target
 
-    url = resolve_url(args.db, args.db_url)
-    if not url.startswith("sqlite:///"):
+    _url, path = target(args.db, args.db_url)
+    if path is None:
         raise UserError("备份、恢复和检查只适用于本机 SQLite 数据库；服务器数据库请用数据库自身的工具")
-    return Path(url.removeprefix("sqlite:///"))
+    return path
 
 
 def backup(args: argparse.Namespace) -> int:

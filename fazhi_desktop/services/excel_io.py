@@ -295,6 +295,7 @@ class ImportReport:
     unit_created: bool = False
     dry_run: bool = True
     drafts: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    unit_values: dict[str, Any] | None = None  # the 单位设置 sheet, used when the database has no unit yet
 
     @property
     def created(self) -> int:
@@ -368,7 +369,7 @@ def _ledger_for_sheet(title: str) -> Ledger | None:
     return next((lg for lg in LEDGERS if name in (lg.name[:31], lg.name, lg.key)), None)
 
 
-def _read_unit_sheet(wb, problems: list[Problem]) -> dict[str, Any] | None:
+def _read_unit_sheet(wb) -> dict[str, Any] | None:
     if UNIT_SHEET not in wb.sheetnames:
         return None
     by_label = {_norm_header(f.label): f for f in UNIT_FIELDS}
@@ -393,7 +394,7 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
     warnings: list[str] = []
     with engine.connect() as conn:
         units = list_units(conn)
-    unit_values = _read_unit_sheet(wb, problems)
+    unit_values = _read_unit_sheet(wb)
     if unit_name:
         unit = next((u for u in units if u.name == unit_name), None)
         if unit is None:
@@ -481,7 +482,8 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
         raise UserError("工作簿中没有可导入的台账工作表（工作表名称应为台账名称，如「会议台账」「矛盾纠纷排查调处台账」）")
     if problems:
         raise ValidationError(problems)
-    return ImportReport(plans, warnings, unit if unit.id else None, unit_created=not unit.id, drafts=drafts)
+    return ImportReport(plans, warnings, unit if unit.id else None, unit_created=not unit.id, drafts=drafts,
+                        unit_values=unit_values)
 
 
 def _masked_match(masked: str, full: str) -> bool:
@@ -520,8 +522,7 @@ def run_import(engine: sa.Engine, path: str | os.PathLike, *, dry_run: bool = Fa
     with engine.begin() as conn:
         unit = report.unit
         if unit is None:
-            wb_unit = _read_unit_sheet(open_workbook(path), [])
-            unit = create_unit(conn, wb_unit or {}, actor or "导入")
+            unit = create_unit(conn, report.unit_values or {}, actor or "导入")
             report.unit = unit
         svc = RecordService(engine, unit, actor)
         for plan in report.plans:

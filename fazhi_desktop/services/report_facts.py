@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from fazhi_desktop.domain.ledgers import TEN_ENTRIES, ledger
+from fazhi_desktop.services.stats import is_
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import ledger_table
 
@@ -56,7 +57,7 @@ def gather(conn: sa.Connection, unit: Unit, year: int, ref_date: dt.date) -> Rep
 
     s = ledger_table("study")
     occasions = conn.execute(sa.select(s.c.occasion).where(*_live(s, unit), s.c.year == year,
-                                                           s.c.form == "干部群众共同学法", s.c.occasion.is_not(None))
+                                                           is_(s, "form", "干部群众共同学法"), s.c.occasion.is_not(None))
                              .order_by(s.c.date)).scalars()
     facts.joint_occasions = list(dict.fromkeys(o for occ in occasions for o in occ.split("、")))
 
@@ -69,7 +70,7 @@ def gather(conn: sa.Connection, unit: Unit, year: int, ref_date: dt.date) -> Rep
 
     p = ledger_table("publicity")
     kinds = conn.execute(sa.select(p.c.kind, sa.func.count()).where(
-        *_live(p, unit), p.c.year == year, p.c.kind.not_in((TEN_ENTRIES, "普法宣传会议"))).group_by(p.c.kind)
+        *_live(p, unit), p.c.year == year, sa.not_(is_(p, "kind", TEN_ENTRIES, "普法宣传会议"))).group_by(p.c.kind)
         .order_by(sa.func.count().desc(), p.c.kind))
     facts.campaign_kinds = [k for k, _n in kinds]
 
@@ -88,6 +89,6 @@ def gather(conn: sa.Connection, unit: Unit, year: int, ref_date: dt.date) -> Rep
 
     m = ledger_table("meeting")
     facts.special_meeting_hosts = list(dict.fromkeys(conn.execute(
-        sa.select(m.c.host).where(*_live(m, unit), m.c.year == year, m.c.kind == "法治建设专题会议",
+        sa.select(m.c.host).where(*_live(m, unit), m.c.year == year, is_(m, "kind", "法治建设专题会议"),
                                   m.c.host.is_not(None)).order_by(m.c.date)).scalars()))
     return facts

@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fazhi_desktop.domain.errors import NotFoundError, UserError, ValidationError
+from fazhi_desktop.domain.errors import NotFoundError, Problem, UserError, ValidationError
 from fazhi_desktop.domain.ledgers import UNIT_FIELDS
 from fazhi_desktop.domain.validation import validate_fields
 from fazhi_desktop.services import audit
@@ -42,8 +42,6 @@ def _validated(values: Mapping[str, Any]) -> dict[str, Any]:
     clean, problems = validate_fields(UNIT_FIELDS, values)
     villages = clean.get("villages") or []
     if len(set(villages)) != len(villages):
-        from fazhi_desktop.domain.errors import Problem
-
         problems.append(Problem("villages", "村(社区)名单", "村名有重复"))
     if any(not p.warning for p in problems):
         raise ValidationError(problems)
