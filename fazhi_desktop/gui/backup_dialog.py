@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -109,11 +110,20 @@ class BackupDialog(QDialog):
         self.restore_from(chosen.path)
 
     def restore_from(self, backup: Path) -> None:
-        db = self.session.db
-        db.engine.dispose()  # no connection may stay open on the file being replaced
-        safety_copy = backups.restore(db.path, backup, self.folder)
-        db.engine.dispose()
-        upgrade_to_head(db)
+        """Copy the backup into place on a worker (a large file takes a while); then every tab reloads."""
+        QThreadPool.globalInstance().waitForDone(10000)  # nothing else may be using the database meanwhile
+        db, folder = self.session.db, self.folder
+
+        def work():
+            db.engine.dispose()  # no connection may stay open on the file being replaced
+            safety_copy = backups.restore(db.path, backup, folder)
+            db.engine.dispose()
+            upgrade_to_head(db)
+            return safety_copy
+
+        self._run("正在恢复…", work, self._restored)
+
+    def _restored(self, safety_copy: Path | None) -> None:
         self.session.reload_unit()
         self.session.data_changed.emit("")
         self.refresh()

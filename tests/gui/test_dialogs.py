@@ -191,6 +191,7 @@ def test_backup_dialog_lists_and_restores(window, svc, qtbot, answer, tmp_path):
     answer(QMessageBox.StandardButton.Yes)
     dialog.restore_selected()
     assert "替换现在的数据" in answer.questions[-1]
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)  # restored on a worker thread
     assert svc.count("meeting") == 1
     assert window.pages["meeting"].model.rowCount() == 1
     assert "另存为" in dialog.info.text()
