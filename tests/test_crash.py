@@ -15,7 +15,6 @@ import time
 import pytest
 from openpyxl import Workbook
 
-from fazhi_desktop.storage import backups
 from fazhi_desktop.storage.database import open_database
 
 ROWS = 2000
@@ -68,7 +67,9 @@ def _rounds(setup, rounds: int, seed: int) -> dict:
             os.kill(proc.pid, signal.SIGKILL)
             result["kills"] += 1
         proc.wait()
-        problem = backups.integrity_problem(db_path)
+        check = subprocess.run([sys.executable, "-m", "fazhi_desktop", "--db", str(db_path), "check"], env=env,
+                               capture_output=True, text=True)
+        problem = None if check.returncode == 0 else check.stderr.strip()
         after = _count(db_path)
         if after == before + ROWS:
             result["completed"] += 1
