@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import zipfile
 
+import pdfplumber
 import pytest
 from clikit import run_cli
 from openpyxl import Workbook, load_workbook
@@ -77,7 +78,7 @@ def test_ledger_sheets_are_print_ready(workbook):
     assert any(str(r) == "A1:Q1" or str(r).startswith("A1:") for r in ws.merged_cells.ranges)
     assert "填报单位：肖咀镇" in ws["A2"].value and "填报人" in ws["A2"].value and "填报日期" in ws["A2"].value
     assert all(c.font.b for c in ws[3] if c.value)
-    assert ws.cell(4, 2).border.left.style == "thin"
+    assert _grid_range(ws) == f"A3:{ws.cell(3, ws.max_column).column_letter}{ws.max_row}"
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
@@ -87,6 +88,48 @@ def test_ledger_sheets_are_print_ready(workbook):
     assert ws.column_dimensions["F"].width >= 10  # 当事人: two names in Chinese
     assert isinstance(ws.cell(4, 2).value, dt.datetime)  # real dates, not text
     assert ws.max_row - 3 == 24
+
+
+def _grid_range(ws) -> str:
+    """The range ruled by the sheet's always-true conditional format with thin borders on all four sides."""
+    for cf in ws.conditional_formatting:
+        for rule in cf.rules:
+            sides = [getattr(rule.dxf.border, s) for s in ("left", "right", "top", "bottom")] if rule.dxf else []
+            if rule.formula == ["TRUE"] and sides and all(side is not None and side.style == "thin" for side in sides):
+                return str(cf.sqref)
+    return ""
+
+
+def test_every_table_is_ruled(workbook):
+    for ws in load_workbook(workbook).worksheets:
+        assert _grid_range(ws) == f"A3:{ws.cell(3, ws.max_column).column_letter}{ws.max_row}", ws.title
+
+
+def test_long_text_rows_wrap(demo_db, tmp_path):
+    """A summary too long for its capped column wraps (the whole row, centred vertically) instead of being cut off."""
+    with demo_db.engine.connect() as conn:
+        unit = get_unit(conn)
+    long_text = "经排查发现" + "双方因宅基地边界问题多次发生口角，" * 6
+    path = tmp_path / "t.xlsx"
+    from fazhi_desktop.services.records import RecordService
+    engine = open_database(tmp_path / "w.sqlite3").engine
+    with engine.begin() as conn:
+        from fazhi_desktop.services.units import create_unit
+        unit = create_unit(conn, {"name": "测试镇", "county": "县", "addressee": "县法治办", "issuers": ["党委"],
+                                  "villages": ["东村"]}, "test")
+    svc = RecordService(engine, unit, "test")
+    base = {"date": dt.date(2023, 3, 1), "source": "排查发现", "village": "东村", "category": "土地纠纷",
+            "parties": "甲与乙", "risk": "绿", "status": "调处中"}
+    svc.create("dispute", {**base, "summary": "地界争议"})
+    svc.create("dispute", {**base, "date": dt.date(2023, 3, 2), "summary": long_text})
+    write_statistics_workbook(engine, unit, 2023, path)
+    ws = load_workbook(path)["矛盾纠纷排查调处台账"]
+    short_row, long_row = ws[4], ws[5]
+    assert long_text in [c.value for c in long_row]
+    assert all(c.alignment.wrap_text and c.alignment.vertical == "center" for c in long_row)
+    assert not any(c.alignment.wrap_text for c in short_row)
+    assert isinstance(long_row[1].value, dt.datetime) and long_row[1].number_format == "yyyy-mm-dd"
+    assert short_row[1].number_format == "yyyy-mm-dd"
 
 
 def test_ids_are_masked(workbook):
@@ -102,6 +145,14 @@ def test_libreoffice_converts_the_workbook(workbook, tmp_path):
     proc = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
                            "pdf", "--outdir", str(tmp_path), str(workbook)], capture_output=True, text=True, timeout=180)
     assert (tmp_path / "统计表.pdf").exists(), proc.stdout + proc.stderr
+    # The grid prints: on the dispute ledger's page every table row has its rule and every column its own.
+    ws = load_workbook(workbook)["矛盾纠纷排查调处台账"]
+    pdf = pdfplumber.open(tmp_path / "统计表.pdf")
+    page = next(p for p in pdf.pages if (p.extract_text() or "").startswith("肖咀镇2023年矛盾纠纷排查调处台账"))
+    across = {round(line["top"]) for line in page.lines if abs(line["top"] - line["bottom"]) < 0.5}
+    down = {round(line["x0"]) for line in page.lines if abs(line["x0"] - line["x1"]) < 0.5}
+    assert len(across) >= ws.max_row - 2 + 1 and len(down) >= ws.max_column + 1
+    assert "土地纠纷" in page.extract_text()
 
 
 # -- template and import -------------------------------------------------------------------------------------------

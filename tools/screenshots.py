@@ -58,10 +58,7 @@ def main() -> int:
             app.processEvents()
             time.sleep(0.02)
         screen = QApplication.primaryScreen()
-        if os.environ.get("QT_QPA_PLATFORM") == "xcb":
-            picture = screen.grabWindow(0, 0, 0, 1366, 768)
-        else:
-            picture = window.grab()
+        picture = screen.grabWindow(0, 0, 0, 1366, 768) if os.environ.get("QT_QPA_PLATFORM") == "xcb" else window.grab()
         picture.save(str(DOCS / "main-window.png"))
         window.close()
 

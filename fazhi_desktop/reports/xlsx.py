@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,16 @@ from typing import Any
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from fazhi_desktop.domain.fields import Field, FieldType, Ledger
+from fazhi_desktop.domain.fields import Field, FieldType, Ledger, load_multi
 from fazhi_desktop.domain.idcard import mask_idcard
 from fazhi_desktop.domain.ledgers import LEDGERS, TEN_ENTRIES
 from fazhi_desktop.reports.output import atomic_target
-from fazhi_desktop.reports.sheets import HEADER_STYLE, titled_table
+from fazhi_desktop.reports.sheets import (
+    HEADER_STYLE,
+    MONEY_STYLE,
+    PERCENT_STYLE,
+    write_titled_table,
+)
 from fazhi_desktop.services import listing, stats
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import ledger_table
@@ -43,6 +49,17 @@ def cell_value(f: Field, value: Any, *, full_id: bool = False) -> Any:
     return value
 
 
+# Field types whose stored value is already the cell value (text, numbers, dates): no call per cell.
+_AS_STORED = {FieldType.TEXT, FieldType.LONGTEXT, FieldType.CHOICE, FieldType.VILLAGE, FieldType.PHONE,
+              FieldType.DATE, FieldType.INT, FieldType.YEAR}
+
+
+def _stored_cell(f: Field) -> Callable[[Any], Any]:
+    if f.type is FieldType.MULTICHOICE:
+        return lambda stored: cell_value(f, load_multi(stored))
+    return lambda stored: cell_value(f, stored)
+
+
 def _summary_rows(current: dict, previous: dict) -> list[list[Any]]:
     rows, n = [], 0
     for ind in stats.INDICATORS:
@@ -65,24 +82,32 @@ def _summary_rows(current: dict, previous: dict) -> list[list[Any]]:
 
 def _ledger_rows(conn: sa.Connection, unit: Unit, ledger: Ledger, year: int) -> list[list[Any]]:
     query = listing.ListQuery(ledger.key, year=year, sort_key=ledger.year_from)
-    records = listing.page(conn, unit, query, 0, MAX_ROWS_PER_SHEET)
-    return [[i, *(cell_value(f, r.get(f.key)) for f in ledger.fields)] for i, r in enumerate(records, start=1)]
+    converters = [(i, _stored_cell(f)) for i, f in enumerate(ledger.fields, start=1) if f.type not in _AS_STORED]
+    rows = []
+    for n, stored in enumerate(listing.field_rows(conn, unit, query), start=1):
+        row = [n, *stored]
+        for i, convert in converters:
+            if row[i] is not None:
+                row[i] = convert(row[i])
+        rows.append(row)
+    return rows
 
 
 def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLike) -> Path:
+    wb = Workbook(write_only=True)
     with engine.connect() as conn:
         current, previous = stats.compute_with_previous(conn, unit, year)
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "统计总表"
         summary = _summary_rows(current, previous)
-        rate_rows = {i for i, r in enumerate(summary, start=4) if r[3] == "%"}
-        titled_table(ws, f"{unit.name}{year}年法治建设统计总表", filler_line(unit), SUMMARY_HEADERS, summary)
-        for r in rate_rows:
-            for c in (5, 6, 7):
-                ws.cell(r, c).number_format = "0.0%"
-                if ws.cell(r, c).value is None:
-                    ws.cell(r, c).value = "—"
+        rates: dict[tuple[int, int], str] = {}
+        for i, row in enumerate(summary):
+            if row[3] == "%":
+                for c in (5, 6, 7):
+                    if row[c - 1] is None:
+                        row[c - 1] = "—"
+                    else:
+                        rates[(i, c)] = PERCENT_STYLE
+        write_titled_table(wb.create_sheet("统计总表"), f"{unit.name}{year}年法治建设统计总表", filler_line(unit),
+                           SUMMARY_HEADERS, summary, cell_styles=rates)
 
         _cross_sheet(wb, "矛盾纠纷交叉表", f"{unit.name}{year}年矛盾纠纷分类统计表", unit, [
             ("纠纷类别 × 风险等级", stats.cross_table(conn, unit, year, "dispute", "category", "risk")),
@@ -95,12 +120,10 @@ def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str
             ("活动类型", {k: {"场次": n} for k, n in current["publicity.by_kind"].items()}),
         ])
         for ledger in LEDGERS:
-            sheet = wb.create_sheet(ledger.name[:31])
             headers = ["序号", *(f.label for f in ledger.fields)]
-            formats = {i + 2: "yyyy-mm-dd" for i, f in enumerate(ledger.fields) if f.type is FieldType.DATE}
-            formats |= {i + 2: "#,##0.00" for i, f in enumerate(ledger.fields) if f.type is FieldType.MONEY}
-            titled_table(sheet, f"{unit.name}{year}年{ledger.name}", filler_line(unit), headers,
-                         _ledger_rows(conn, unit, ledger, year), formats)
+            formats = {i: MONEY_STYLE for i, f in enumerate(ledger.fields, start=2) if f.type is FieldType.MONEY}
+            write_titled_table(wb.create_sheet(ledger.name[:31]), f"{unit.name}{year}年{ledger.name}",
+                               filler_line(unit), headers, _ledger_rows(conn, unit, ledger, year), formats)
     with atomic_target(out) as tmp:
         wb.save(tmp)
     return Path(out)
@@ -108,7 +131,6 @@ def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str
 
 def _cross_sheet(wb: Workbook, name: str, title: str, unit: Unit, tables: list[tuple[str, dict]]) -> None:
     """Several two-way tables one under another, each with its own header row and a 合计 row and column."""
-    ws = wb.create_sheet(name)
     rows: list[list[Any]] = []
     emphasised: list[int] = []  # sub-headers and totals, as indexes into rows
     for caption, table in tables:
@@ -124,7 +146,6 @@ def _cross_sheet(wb: Workbook, name: str, title: str, unit: Unit, tables: list[t
                 totals[c] += counts[c]
         emphasised.append(len(rows))
         rows.append(["合计", *(totals[c] for c in cols), sum(totals.values())])
-    titled_table(ws, title, filler_line(unit), rows[0], rows[1:])
-    for i in emphasised:
-        for c in range(1, len(rows[i]) + 1):
-            ws.cell(3 + i, c).style = HEADER_STYLE
+    body = rows[1:]
+    bold = {(i - 1, c): HEADER_STYLE for i in emphasised for c in range(1, len(rows[i]) + 1)}
+    write_titled_table(wb.create_sheet(name), title, filler_line(unit), rows[0], body, cell_styles=bold)

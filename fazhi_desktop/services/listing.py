@@ -60,7 +60,7 @@ def count(conn: sa.Connection, unit: Unit, q: ListQuery) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(t).where(*_where(unit, q))).scalar_one()
 
 
-def page(conn: sa.Connection, unit: Unit, q: ListQuery, offset: int, limit: int) -> list[dict[str, Any]]:
+def _ordered(conn: sa.Connection, q: ListQuery, statement: sa.Select) -> sa.Select:
     ledger = get_ledger(q.ledger_key)
     t = ledger_table(q.ledger_key)
     if q.sort_key:
@@ -68,11 +68,23 @@ def page(conn: sa.Connection, unit: Unit, q: ListQuery, offset: int, limit: int)
         f = ledger.field(q.sort_key) if ledger.has(q.sort_key) else None
         if f is not None and f.type in TEXT_SORT and conn.dialect.name == "sqlite":
             col = col.collate("pinyin")  # names and places in pinyin order, not by code point
-        order = [col.desc() if q.descending else col.asc(), t.c.id]
-    else:
-        order = [t.c[ledger.year_from].desc(), t.c.created_at.desc(), t.c.id]
-    rows = conn.execute(sa.select(t).where(*_where(unit, q)).order_by(*order).offset(offset).limit(limit)).mappings()
-    return [from_storage(ledger, r) for r in rows]
+        return statement.order_by(col.desc() if q.descending else col.asc(), t.c.id)
+    return statement.order_by(t.c[ledger.year_from].desc(), t.c.created_at.desc(), t.c.id)
+
+
+def page(conn: sa.Connection, unit: Unit, q: ListQuery, offset: int, limit: int) -> list[dict[str, Any]]:
+    ledger = get_ledger(q.ledger_key)
+    t = ledger_table(q.ledger_key)
+    statement = _ordered(conn, q, sa.select(t).where(*_where(unit, q))).offset(offset).limit(limit)
+    return [from_storage(ledger, r) for r in conn.execute(statement).mappings()]
+
+
+def field_rows(conn: sa.Connection, unit: Unit, q: ListQuery) -> list[tuple[Any, ...]]:
+    """Every matching record as a tuple of its declared fields' stored values, in declaration order (for sheets:
+    no per-record dict; multi-choice values stay in their stored |a|b| form)."""
+    t = ledger_table(q.ledger_key)
+    columns = [t.c[f.key] for f in get_ledger(q.ledger_key).fields]
+    return [tuple(r) for r in conn.execute(_ordered(conn, q, sa.select(*columns).where(*_where(unit, q))))]
 
 
 def years_in_use(conn: sa.Connection, unit: Unit) -> list[int]:
