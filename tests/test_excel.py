@@ -18,7 +18,8 @@ from fazhi_desktop.domain.ledgers import LEDGERS
 from fazhi_desktop.reports.xlsx import write_statistics_workbook
 from fazhi_desktop.services import stats
 from fazhi_desktop.services.excel_io import ID_HEADER, export_workbook, run_import, write_template
-from fazhi_desktop.services.units import get_unit
+from fazhi_desktop.services.records import RecordService
+from fazhi_desktop.services.units import create_unit, get_unit
 from fazhi_desktop.storage.database import open_database
 
 cli = run_cli
@@ -105,16 +106,13 @@ def test_every_table_is_ruled(workbook):
         assert _grid_range(ws) == f"A3:{ws.cell(3, ws.max_column).column_letter}{ws.max_row}", ws.title
 
 
-def test_long_text_rows_wrap(demo_db, tmp_path):
-    """A summary too long for its capped column wraps (the whole row, centred vertically) instead of being cut off."""
-    with demo_db.engine.connect() as conn:
-        unit = get_unit(conn)
+def test_long_text_rows_wrap(tmp_path):
+    """A summary too long for its capped column wraps (the whole row, centred vertically) instead of being cut off;
+    so does text of several lines."""
     long_text = "经排查发现" + "双方因宅基地边界问题多次发生口角，" * 6
     path = tmp_path / "t.xlsx"
-    from fazhi_desktop.services.records import RecordService
     engine = open_database(tmp_path / "w.sqlite3").engine
     with engine.begin() as conn:
-        from fazhi_desktop.services.units import create_unit
         unit = create_unit(conn, {"name": "测试镇", "county": "县", "addressee": "县法治办", "issuers": ["党委"],
                                   "villages": ["东村"]}, "test")
     svc = RecordService(engine, unit, "test")
@@ -122,9 +120,11 @@ def test_long_text_rows_wrap(demo_db, tmp_path):
             "parties": "甲与乙", "risk": "绿", "status": "调处中"}
     svc.create("dispute", {**base, "summary": "地界争议"})
     svc.create("dispute", {**base, "date": dt.date(2023, 3, 2), "summary": long_text})
+    svc.create("dispute", {**base, "date": dt.date(2023, 3, 3), "summary": "地界争议", "parties": "甲\n乙"})
     write_statistics_workbook(engine, unit, 2023, path)
     ws = load_workbook(path)["矛盾纠纷排查调处台账"]
-    short_row, long_row = ws[4], ws[5]
+    short_row, long_row, two_lines = ws[4], ws[5], ws[6]
+    assert "甲\n乙" in [c.value for c in two_lines] and all(c.alignment.wrap_text for c in two_lines)
     assert long_text in [c.value for c in long_row]
     assert all(c.alignment.wrap_text and c.alignment.vertical == "center" for c in long_row)
     assert not any(c.alignment.wrap_text for c in short_row)

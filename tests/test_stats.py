@@ -205,3 +205,25 @@ def test_indicator_filters_only_use_declared_choices():
     with pytest.raises(AssertionError, match="no choice"):
         stats.is_(ledger_table("dispute"), "status", "已调解")  # not a declared 状态
     assert isinstance(stats.is_(ledger_table("dispute"), "status", "调解成功"), sa.ColumnElement)
+
+
+def test_statements_are_reused_across_units_years_and_local_topics(db, unit, svc):
+    """Statements are built once with bound parameters: a second unit, another year and a unit's own publicity topic
+    must each get their own figures, not the first caller's."""
+    from fazhi_desktop.services.records import RecordService
+    from fazhi_desktop.services.units import add_local_choice, create_unit
+
+    svc.create("publicity", {"date": "2023-03-03", "place": "东村", "kind": "集日宣传", "topics": ["宪法"]})
+    svc.create("publicity", {"date": "2022-03-03", "place": "东村", "kind": "集日宣传", "topics": ["民法典"]})
+    with db.engine.begin() as conn:
+        other = create_unit(conn, {"name": "邻镇", "county": "测试县", "addressee": "县法治办", "issuers": ["邻镇党委"],
+                                   "villages": ["西村"]}, "测试员")
+        other = add_local_choice(conn, other, "publicity", "topics", "本地规约", "测试员")
+    RecordService(db.engine, other).create(
+        "publicity", {"date": "2023-05-05", "place": "西村", "kind": "集日宣传", "topics": ["本地规约", "宪法"]})
+    first = _stats(db, unit)
+    assert first["publicity.laws.by_law"] == {"宪法": 1} and first["publicity.campaigns"] == 1
+    assert _stats(db, unit, 2022)["publicity.laws.by_law"] == {"民法典": 1}
+    theirs = _stats(db, other)
+    assert theirs["publicity.laws.by_law"] == {"宪法": 1, "本地规约": 1} and theirs["publicity.laws"] == 2
+    assert _stats(db, unit) == first

@@ -1,9 +1,9 @@
 """Shared openpyxl styling: print-ready ledger sheets (title, header, borders, widths, A4 landscape, page numbers).
 
 The statistics workbook is written in openpyxl's write-only (streaming) mode, so a year of 60 000 disputes never sits
-in memory as Cell objects. Body cells carry no cell style of their own unless they need one (a date or money format, a
-percentage, text too long for its column): in openpyxl every styled cell costs a style lookup on write, which doubled
-the time of the whole workbook. The table's grid is one conditional format over its range instead — Excel, WPS and
+in memory as Cell objects. Body cells carry no cell style of their own unless they need one (money or percentage
+format, a row that must wrap; openpyxl formats dates itself): in openpyxl every styled cell costs a style lookup on
+write, which doubled the time of the whole workbook. The table's grid is one conditional format over its range instead — Excel, WPS and
 LibreOffice draw and print it like cell borders, and it grows with rows a clerk inserts inside the table.
 """
 
@@ -26,7 +26,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FONT = Font(name="宋体", bold=True, size=11)
-BODY_FONT = Font(name="宋体", size=10.5)
 TITLE_FONT = Font(name="宋体", bold=True, size=16)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WRAP = Alignment(wrap_text=True, vertical="center")
@@ -157,7 +156,7 @@ def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[
     cell_styles = cell_styles or {}
     for r, values in enumerate(rows):
         out = list(values)
-        if capped and any(_too_wide(out[i], width) for i, width in capped if i < len(out)):
+        if _needs_wrap(out, capped):
             for c, value in enumerate(out, start=1):
                 if isinstance(value, dt.date):
                     out[c - 1] = _styled(ws, value, WRAP_DATE_STYLE)
@@ -171,8 +170,13 @@ def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[
         ws.append(out)
 
 
-def _too_wide(value: Any, width: float) -> bool:
-    return isinstance(value, str) and (len(value) * 2.1 > width and text_width(value) > width or "\n" in value)
+def _needs_wrap(row: list[Any], capped: list[tuple[int, float]]) -> bool:
+    """Text wider than its capped column, or of several lines (Excel shows line breaks only in wrapped cells)."""
+    for i, width in capped:
+        value = row[i] if i < len(row) else None
+        if isinstance(value, str) and len(value) * 2.1 > width and text_width(value) > width:
+            return True
+    return any(isinstance(v, str) and "\n" in v for v in row)
 
 
 def _styled(ws: Any, value: Any, style: str) -> WriteOnlyCell:
