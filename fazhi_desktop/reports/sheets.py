@@ -74,7 +74,7 @@ def column_widths(rows: Sequence[Sequence[Any]]) -> dict[int, float]:
                 break
             best = max(best, text_width(text))
         if texts:
-            widths[col] = min(MAX_WIDTH, max(6, best + 2))
+            widths[col] = round(min(MAX_WIDTH, max(6, best + 2)), 1)
     return widths
 
 
@@ -98,8 +98,7 @@ def print_setup(ws: Any, header_rows: str, landscape: bool = True) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.print_title_rows = header_rows
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.evenFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"  # odd serves every page unless differentOddEven is set
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.print_options.horizontalCentered = True
@@ -158,6 +157,8 @@ def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[
         out = list(values)
         if _needs_wrap(out, capped):
             for c, value in enumerate(out, start=1):
+                if value is None:
+                    continue  # nothing to align; the grid is the conditional format's
                 if isinstance(value, dt.date):
                     out[c - 1] = _styled(ws, value, WRAP_DATE_STYLE)
                 else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,12 +80,12 @@ def page(conn: sa.Connection, unit: Unit, q: ListQuery, offset: int, limit: int)
     return [from_storage(ledger, r) for r in conn.execute(statement).mappings()]
 
 
-def field_rows(conn: sa.Connection, unit: Unit, q: ListQuery) -> list[tuple[Any, ...]]:
-    """Every matching record as a tuple of its declared fields' stored values, in declaration order (for sheets:
+def field_rows(conn: sa.Connection, unit: Unit, q: ListQuery) -> Sequence[Sequence[Any]]:
+    """Every matching record as a row of its declared fields' stored values, in declaration order (for sheets:
     no per-record dict; multi-choice values stay in their stored |a|b| form)."""
     t = ledger_table(q.ledger_key)
     columns = [t.c[f.key] for f in get_ledger(q.ledger_key).fields]
-    return [tuple(r) for r in conn.execute(_ordered(conn, q, sa.select(*columns).where(*_where(unit, q))))]
+    return conn.execute(_ordered(conn, q, sa.select(*columns).where(*_where(unit, q)))).all()
 
 
 def years_in_use(conn: sa.Connection, unit: Unit) -> list[int]:
