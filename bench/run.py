@@ -198,7 +198,21 @@ def bench_tables(engine, unit, year: int, work: Path, repeat: int = 5) -> dict:
         baseline.append(timed(plain, 1))
     ours_s, baseline_s = statistics.median(ours), statistics.median(baseline)
     return {"tables_cells": sum(len(r) for sheet in cells for r in sheet), "tables_xlsx_s": ours_s,
-            "plain_openpyxl_same_cells_s": baseline_s, "tables_vs_plain_ratio": round(ours_s / baseline_s, 2)}
+            "plain_openpyxl_same_cells_s": baseline_s, "tables_vs_plain_ratio": round(ours_s / baseline_s, 2),
+            "tables_peak_mb": peak_mb(lambda: write_statistics_workbook(engine, unit, year, work / "t.xlsx")),
+            "plain_openpyxl_peak_mb": peak_mb(plain)}
+
+
+def peak_mb(fn) -> float:
+    """Peak memory Python allocates while fn runs (tracemalloc: slower, so never in a timed run)."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        fn()
+        return round(tracemalloc.get_traced_memory()[1] / 1e6, 1)
+    finally:
+        tracemalloc.stop()
 
 
 def bench_import(work: Path, rows: int = 10_000) -> dict:
