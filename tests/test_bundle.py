@@ -45,6 +45,10 @@ def test_frozen_program_runs_every_document_path(frozen, tmp_path):
         proc = run(command, "--year", "2023", "--out", str(tmp_path / out))
         assert proc.returncode == 0, proc.stderr
         assert (tmp_path / out).stat().st_size > 5000
+    # The import reader (calamine, a compiled extension) is bundled: an export reads back through the frozen program.
+    assert run("export", str(tmp_path / "e.xlsx"), "--year", "2023").returncode == 0
+    dry = run("import", str(tmp_path / "e.xlsx"), "--dry-run")
+    assert dry.returncode == 0 and "矛盾纠纷排查调处台账" in dry.stdout, dry.stdout + dry.stderr
     gui = subprocess.run([str(frozen), "--db", db], capture_output=True, text=True, timeout=120,
                          env=dict(env, FAZHI_QUIT_AFTER_SHOW="1"))
     assert gui.returncode == 0 and "ready " in gui.stdout, gui.stderr

@@ -333,6 +333,31 @@ def test_export_import_round_trip_and_idempotence(demo_db, tmp_path):
         assert stats.compute(conn, get_unit(conn), 2023) == expected
 
 
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_export_saved_again_by_libreoffice_round_trips(demo_db, tmp_path):
+    """Office programs rewrite a workbook their own way (shared strings, their styles, dates as serial numbers with a
+    date format): the clerk's export, opened and saved in an office program, still imports to the same figures."""
+    out = tmp_path / "导出.xlsx"
+    with demo_db.engine.connect() as conn:
+        unit = get_unit(conn)
+        expected = stats.compute(conn, unit, 2023), stats.compute(conn, unit, 2022)
+    export_workbook(demo_db.engine, unit, out, full_ids=True)
+    proc = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                           "xlsx", "--outdir", str(tmp_path / "lo"), str(out)], capture_output=True, text=True,
+                          timeout=180)
+    saved = tmp_path / "lo" / "导出.xlsx"
+    assert saved.exists(), proc.stdout + proc.stderr
+    with zipfile.ZipFile(saved) as z:
+        assert "xl/sharedStrings.xml" in z.namelist()  # really rewritten, not copied
+    fresh = open_database(tmp_path / "fresh.sqlite3")
+    report = run_import(fresh.engine, saved)
+    assert report.unit_created and report.created > 900
+    with fresh.engine.connect() as conn:
+        got = get_unit(conn)
+        assert (stats.compute(conn, got, 2023), stats.compute(conn, got, 2022)) == expected
+    assert run_import(fresh.engine, saved).created == 0
+
+
 def test_changed_row_updates_the_record(db, unit, svc, tmp_path):
     rid = svc.create("meeting", {"date": "2023-04-01", "kind": "其他", "title": "原名称"}).id
     out = tmp_path / "e.xlsx"

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from fazhi_desktop.domain.errors import Problem, UserError, ValidationError
 from fazhi_desktop.domain.fields import Field, FieldType, Ledger
@@ -181,10 +181,8 @@ def _draft_sheet(wb: Workbook, drafts: list[dict[str, Any]]) -> None:
     fit_columns(ws, 1)
 
 
-def _read_drafts(wb, problems: list[Problem]) -> list[tuple[int, dict[str, Any]]]:
-    if DRAFT_SHEET not in wb.sheetnames:
-        return []
-    rows = _grid(wb[DRAFT_SHEET])
+def _read_drafts(book: Book, problems: list[Problem]) -> list[tuple[int, dict[str, Any]]]:
+    rows = book.grids.get(DRAFT_SHEET)
     if not rows:
         return []
     by_label = {_norm_header(f.label): f for f in REPORT_TEXT_FIELDS}
@@ -313,7 +311,44 @@ class ImportReport:
         return lines
 
 
-def open_workbook(path: str | os.PathLike):
+class Book:
+    """A workbook read for import: its worksheets' values, each as a grid whose row 0 is Excel's row 1 (so problems
+    name the row the clerk sees), empty cells as None, merged ranges filled from their top-left cell.
+
+    Read with calamine (Rust): twenty times faster than openpyxl on a workbook saved by Excel, WPS or LibreOffice,
+    whose shared strings openpyxl parses object by object. The file is read at once and closed."""
+
+    def __init__(self, path: Path):
+        with CalamineWorkbook.from_path(str(path)) as wb:
+            names = [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+            self.grids = {name: _sheet_grid(wb.get_sheet_by_name(name)) for name in names}
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return list(self.grids)
+
+
+def _sheet_grid(sheet: Any) -> list[list[Any]]:
+    rows = [[_value(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+    for (top, left), (bottom, right) in sheet.merged_cell_ranges or []:
+        value = rows[top][left] if top < len(rows) and left < len(rows[top]) else None
+        for r in range(top, min(bottom + 1, len(rows))):
+            for c in range(left, min(right + 1, len(rows[r]))):
+                rows[r][c] = value
+    return rows
+
+
+def _value(value: Any) -> Any:
+    """Values as openpyxl gave them: '' is an empty cell; a whole number is an int (Excel stores every number as
+    a float, and 13812345678.0 is a phone number typed as a number)."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def open_workbook(path: str | os.PathLike) -> Book:
     p = Path(path)
     if not p.is_file():
         raise UserError(f"找不到文件：{p}")
@@ -322,9 +357,11 @@ def open_workbook(path: str | os.PathLike):
     if not zipfile.is_zipfile(p):
         raise UserError(f"「{p.name}」不是有效的 Excel 工作簿（.xlsx），无法读取")
     try:
-        return load_workbook(p, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UserError(f"「{p.name}」不是有效的 Excel 工作簿，或文件已损坏（{type(exc).__name__}）") from exc
+        return Book(p)
+    except PasswordError as exc:
+        raise UserError(f"「{p.name}」设置了打开密码，请在 Excel 或 WPS 中取消密码后再导入") from exc
+    except (CalamineError, OSError, ValueError) as exc:
+        raise UserError(f"「{p.name}」不是有效的 Excel 工作簿，或文件已损坏（{exc}）") from exc
 
 
 def _cell(value: Any) -> Any:
@@ -334,20 +371,6 @@ def _cell(value: Any) -> Any:
         value = value.strip()
         return value or None
     return value
-
-
-def _grid(ws) -> list[list[Any]]:
-    """Sheet values with merged ranges filled from their top-left cell (only the top-left holds the value)."""
-    if hasattr(ws, "reset_dimensions"):
-        ws.reset_dimensions()
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    for rng in getattr(ws, "merged_cells", None).ranges if getattr(ws, "merged_cells", None) else []:
-        top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else None
-        for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
-            for c in range(rng.min_col - 1, rng.max_col):
-                if c < len(rows[r]):
-                    rows[r][c] = top
-    return rows
 
 
 def _header(rows: list[list[Any]], ledger: Ledger) -> tuple[int, dict[int, str]] | None:
@@ -369,12 +392,12 @@ def _ledger_for_sheet(title: str) -> Ledger | None:
     return next((lg for lg in LEDGERS if name in (lg.name[:31], lg.name, lg.key)), None)
 
 
-def _read_unit_sheet(wb) -> dict[str, Any] | None:
-    if UNIT_SHEET not in wb.sheetnames:
+def _read_unit_sheet(book: Book) -> dict[str, Any] | None:
+    if UNIT_SHEET not in book.grids:
         return None
     by_label = {_norm_header(f.label): f for f in UNIT_FIELDS}
     values: dict[str, Any] = {}
-    for row in _grid(wb[UNIT_SHEET]):
+    for row in book.grids[UNIT_SHEET]:
         if len(row) < 2:
             continue
         f = by_label.get(_norm_header(row[0]))
@@ -389,12 +412,12 @@ def _read_unit_sheet(wb) -> dict[str, Any] | None:
 
 def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | None = None) -> ImportReport:
     """Read and validate everything; raise ValidationError listing every bad cell, or return what would change."""
-    wb = open_workbook(path)
+    book = open_workbook(path)
     problems: list[Problem] = []
     warnings: list[str] = []
     with engine.connect() as conn:
         units = list_units(conn)
-    unit_values = _read_unit_sheet(wb)
+    unit_values = _read_unit_sheet(book)
     if unit_name:
         unit = next((u for u in units if u.name == unit_name), None)
         if unit is None:
@@ -416,21 +439,20 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
     svc = RecordService(engine, unit)
     plans: list[SheetPlan] = []
     seen_ids: set[str] = set()
-    for ws in wb.worksheets:
-        ledger = _ledger_for_sheet(ws.title)
+    for title, rows in book.grids.items():
+        ledger = _ledger_for_sheet(title)
         if ledger is None:
             continue
-        rows = _grid(ws)
         found_header = _header(rows, ledger)
         if found_header is None:
             if any(any(v is not None for v in r) for r in rows):
-                problems.append(Problem("", "", "找不到表头行（表头应为台账字段名称，如「日期」）", sheet=ws.title))
+                problems.append(Problem("", "", "找不到表头行（表头应为台账字段名称，如「日期」）", sheet=title))
             continue
         header_row, mapping = found_header
         missing = [f for f in ledger.fields if f.required and f.key not in mapping.values()]
         for f in missing:
-            problems.append(Problem(f.key, f.label, "缺少这一必填列", sheet=ws.title, row=header_row + 1))
-        plan = SheetPlan(ledger, ws.title)
+            problems.append(Problem(f.key, f.label, "缺少这一必填列", sheet=title, row=header_row + 1))
+        plan = SheetPlan(ledger, title)
         masked = 0
         existing = _existing(engine, unit, ledger, rows, mapping)
         for r in range(header_row + 1, len(rows)):
@@ -447,10 +469,10 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
                 record_id = str(record_id)
                 if not _UUID.match(record_id):
                     problems.append(Problem("id", ID_HEADER, f"「{record_id}」不是本程序生成的记录编号；新增记录请留空",
-                                            sheet=ws.title, row=excel_row))
+                                            sheet=title, row=excel_row))
                     continue
                 if record_id in seen_ids:
-                    problems.append(Problem("id", ID_HEADER, "与前面的行记录编号重复", sheet=ws.title, row=excel_row))
+                    problems.append(Problem("id", ID_HEADER, "与前面的行记录编号重复", sheet=title, row=excel_row))
                     continue
                 seen_ids.add(record_id)
             current = existing.get(record_id) if record_id else None
@@ -464,9 +486,9 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
                         masked += 1
             values = ({k: current[k] for k in (f.key for f in ledger.fields)} if current else {}) | raw
             clean, found = svc.validate(ledger, values)
-            problems += [Problem(p.field, p.label, p.message, sheet=ws.title, row=excel_row)
+            problems += [Problem(p.field, p.label, p.message, sheet=title, row=excel_row)
                          for p in found if not p.warning]
-            warnings += [str(Problem(p.field, p.label, p.message, True, excel_row, ws.title)) for p in found if p.warning]
+            warnings += [str(Problem(p.field, p.label, p.message, True, excel_row, title)) for p in found if p.warning]
             if current is None:
                 plan.creates.append((record_id, clean))
             elif all(current[k] == v for k, v in clean.items()):
@@ -474,10 +496,10 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
             else:
                 plan.updates.append((record_id, clean))
         if masked:
-            warnings.append(f"工作表「{ws.title}」有 {masked} 行的身份证号是隐藏后的号码（如 6201**********1234），未导入；"
+            warnings.append(f"工作表「{title}」有 {masked} 行的身份证号是隐藏后的号码（如 6201**********1234），未导入；"
                             "在本单位电脑之间转移数据时，导出请加 --full-ids")
         plans.append(plan)
-    drafts = _read_drafts(wb, problems)
+    drafts = _read_drafts(book, problems)
     if not plans and not problems:
         raise UserError("工作簿中没有可导入的台账工作表（工作表名称应为台账名称，如「会议台账」「矛盾纠纷排查调处台账」）")
     if problems:
