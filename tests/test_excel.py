@@ -255,13 +255,15 @@ def test_unknown_village_and_all_problems_at_once(db, unit, svc, tmp_path):
     assert svc.count("dispute") == 0
 
 
-@pytest.mark.parametrize("kind", ["random", "xls", "empty_zip", "unrelated"])
+@pytest.mark.parametrize("kind", ["random", "xls", "ole_as_xlsx", "empty_zip", "unrelated"])
 def test_unusable_files_exit_1(tmp_path, kind, db, unit):
     path = tmp_path / ("f.xls" if kind == "xls" else "f.xlsx")
     if kind == "random":
         path.write_bytes(os.urandom(4096))
     elif kind == "xls":
         path.write_bytes(b"\xd0\xcf\x11\xe0" + os.urandom(1000))
+    elif kind == "ole_as_xlsx":  # what Excel saves for an .xlsx with an opening password, or a renamed .xls
+        path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + os.urandom(4088))
     elif kind == "empty_zip":
         with zipfile.ZipFile(path, "w"):
             pass
@@ -272,7 +274,7 @@ def test_unusable_files_exit_1(tmp_path, kind, db, unit):
         wb.save(path)
     proc = cli("--db", str(db.path), "import", str(path))
     assert proc.returncode == 1
-    expected = {"random": "不是有效的 Excel", "xls": ".xls", "empty_zip": "不是有效的 Excel",
+    expected = {"random": "不是有效的 Excel", "xls": ".xls", "ole_as_xlsx": "打开密码", "empty_zip": "不是有效的 Excel",
                 "unrelated": "没有可导入的台账工作表"}[kind]
     assert expected in proc.stderr
 

@@ -22,7 +22,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
-from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from fazhi_desktop.domain.errors import Problem, UserError, ValidationError
 from fazhi_desktop.domain.fields import Field, FieldType, Ledger
@@ -42,6 +42,7 @@ UNIT_SHEET = "单位设置"
 DRAFT_SHEET = "年度报告文稿"
 HELP_SHEET = "填写说明"
 LISTS_SHEET = "可选值"
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # Compound File: .xls, or an encrypted .xlsx
 MAX_DATA_ROWS = 5000  # rows that get drop-down lists in a blank template
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
@@ -354,12 +355,15 @@ def open_workbook(path: str | os.PathLike) -> Book:
         raise UserError(f"找不到文件：{p}")
     if p.suffix.lower() == ".xls":
         raise UserError(f"「{p.name}」是旧版 .xls 格式，请在 Excel 或 WPS 中“另存为” .xlsx 后再导入")
+    with p.open("rb") as f:
+        magic = f.read(8)
+    if magic == OLE_MAGIC:  # an .xlsx with an opening password is such a container too, as is a renamed .xls
+        raise UserError(f"「{p.name}」是设置了打开密码的工作簿或旧版 .xls 文件：请在 Excel 或 WPS 中取消密码、"
+                        "“另存为” .xlsx 后再导入")
     if not zipfile.is_zipfile(p):
         raise UserError(f"「{p.name}」不是有效的 Excel 工作簿（.xlsx），无法读取")
     try:
         return Book(p)
-    except PasswordError as exc:
-        raise UserError(f"「{p.name}」设置了打开密码，请在 Excel 或 WPS 中取消密码后再导入") from exc
     except (CalamineError, OSError, ValueError) as exc:
         raise UserError(f"「{p.name}」不是有效的 Excel 工作簿，或文件已损坏（{exc}）") from exc
 
