@@ -411,3 +411,20 @@ def test_cli_dry_run_writes_nothing(db, unit, svc, tmp_path):
     assert proc.returncode == 0 and load_workbook(tmp_path / "t.xlsx")["统计总表"]["A1"].value.startswith("测试镇")
     proc = cli("--db", str(db.path), "template", "--out", str(tmp_path / "m.xlsx"))
     assert proc.returncode == 0
+
+
+def test_unreadable_file_says_so(tmp_path, monkeypatch):
+    """On Windows a workbook held open by another program can refuse to be read: a message, not a traceback."""
+    from pathlib import Path
+
+    from fazhi_desktop.services.excel_io import open_workbook
+
+    path = tmp_path / "台账.xlsx"
+    Workbook().save(path)
+
+    def locked(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", locked)
+    with pytest.raises(UserError, match="正在其他程序中打开"):
+        open_workbook(path)

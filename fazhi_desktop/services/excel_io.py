@@ -355,8 +355,11 @@ def open_workbook(path: str | os.PathLike) -> Book:
         raise UserError(f"找不到文件：{p}")
     if p.suffix.lower() == ".xls":
         raise UserError(f"「{p.name}」是旧版 .xls 格式，请在 Excel 或 WPS 中“另存为” .xlsx 后再导入")
-    with p.open("rb") as f:
-        magic = f.read(8)
+    try:
+        with p.open("rb") as f:
+            magic = f.read(8)
+    except OSError as exc:
+        raise UserError(f"无法读取「{p.name}」（{exc.strerror or exc}）；如果它正在其他程序中打开，请先关闭") from exc
     if magic == OLE_MAGIC:  # an .xlsx with an opening password is such a container too, as is a renamed .xls
         raise UserError(f"「{p.name}」是设置了打开密码的工作簿或旧版 .xls 文件：请在 Excel 或 WPS 中取消密码、"
                         "“另存为” .xlsx 后再导入")
