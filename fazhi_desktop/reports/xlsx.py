@@ -23,7 +23,6 @@ from fazhi_desktop.reports.sheets import (
 )
 from fazhi_desktop.services import listing, stats
 from fazhi_desktop.services.units import Unit
-from fazhi_desktop.storage.schema import ledger_table
 
 SUMMARY_HEADERS = ("序号", "类别", "指标", "单位", "本年", "上年", "增减")
 MAX_ROWS_PER_SHEET = 1_000_000
@@ -113,8 +112,7 @@ def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str
             ("纠纷类别 × 风险等级", stats.cross_table(conn, unit, year, "dispute", "category", "risk")),
             ("纠纷类别 × 状态", stats.cross_table(conn, unit, year, "dispute", "category", "status")),
         ])
-        p = ledger_table("publicity")
-        by_target = stats.cross_table(conn, unit, year, "publicity", "kind", "target", (p.c.kind == TEN_ENTRIES,))
+        by_target = stats.cross_table(conn, unit, year, "publicity", "kind", "target", ("kind", TEN_ENTRIES))
         _cross_sheet(wb, "普法宣传交叉表", f"{unit.name}{year}年普法宣传活动分类统计表", unit, [
             ("活动类型 × 进入对象（法律十进）", by_target),
             ("活动类型", {k: {"场次": n} for k, n in current["publicity.by_kind"].items()}),

@@ -121,6 +121,13 @@ UNIT_ID, YEAR, REF_DATE = sa.bindparam("unit_id"), sa.bindparam("year"), sa.bind
 _STATEMENTS: dict[tuple[Any, ...], sa.Select] = {}
 
 
+def _statement(key: tuple[Any, ...], build: Callable[[], sa.Select]) -> sa.Select:
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS[key] = build()
+    return statement
+
+
 def live(t: sa.Table) -> list[Any]:
     return [t.c.unit_id == UNIT_ID, t.c.deleted.is_(sa.false())]
 
@@ -140,15 +147,9 @@ class _Year:
         self.conn, self.unit, self.year, self.ref_date = conn, unit, year, ref_date
         self.params = {"unit_id": unit.id, "year": year, "ref_date": ref_date}
 
-    def _statement(self, key: tuple[Any, ...], build: Callable[[], sa.Select]) -> sa.Select:
-        statement = _STATEMENTS.get(key)
-        if statement is None:
-            statement = _STATEMENTS[key] = build()
-        return statement
-
     def row(self, key: tuple[Any, ...], build: Callable[[], sa.Select]) -> dict[str, int]:
         """One row of totals; ``build`` makes the statement (a ``totals(...)``) the first time ``key`` is asked."""
-        result = self.conn.execute(self._statement(key, build), self.params).mappings().one()
+        result = self.conn.execute(_statement(key, build), self.params).mappings().one()
         return {k: int(v or 0) for k, v in result.items()}
 
     def breakdown(self, ledger_key: str, column: str, where: Callable[[sa.Table], list[Any]],
@@ -163,7 +164,7 @@ class _Year:
 
         f = ledger(ledger_key).field(column)
         result = dict.fromkeys(choices_for(f, self.unit.local_choices, ledger_key), 0)
-        statement = self._statement(("by", ledger_key, column, where.__name__, extra), build)
+        statement = _statement(("by", ledger_key, column, where.__name__, extra), build)
         for value, n in self.conn.execute(statement, self.params):
             result[value] = result.get(value, 0) + n
         return result
@@ -339,17 +340,22 @@ def change(current: Any, previous: Any) -> Any:
 
 
 def cross_table(conn: sa.Connection, unit: Unit, year: int, ledger_key: str, row_field: str, col_field: str,
-                where_extra: tuple[Any, ...] = ()) -> dict[str, dict[str, int]]:
-    """Counts by two choice fields (e.g. 纠纷类别 × 风险等级), every declared value present, zeros included."""
-    t = ledger_table(ledger_key)
+                only: tuple[str, str] | None = None) -> dict[str, dict[str, int]]:
+    """Counts by two choice fields (e.g. 纠纷类别 × 风险等级), every declared value present, zeros included.
+    ``only`` keeps the records with one choice value, e.g. ("kind", "法律十进")."""
     lg = ledger(ledger_key)
     rows = choices_for(lg.field(row_field), unit.local_choices, ledger_key)
     cols = choices_for(lg.field(col_field), unit.local_choices, ledger_key)
     table = {r: dict.fromkeys(cols, 0) for r in rows}
-    query = (sa.select(t.c[row_field], t.c[col_field], sa.func.count())
-             .where(t.c.unit_id == unit.id, t.c.deleted.is_(sa.false()), t.c.year == year, *where_extra)
-             .group_by(t.c[row_field], t.c[col_field]))
-    for r, c, n in conn.execute(query):
+
+    def build() -> sa.Select:
+        t = ledger_table(ledger_key)
+        return (sa.select(t.c[row_field], t.c[col_field], sa.func.count())
+                .where(*of_year(t), *([is_(t, *only)] if only else []))
+                .group_by(t.c[row_field], t.c[col_field]))
+
+    statement = _statement(("cross", ledger_key, row_field, col_field, only), build)
+    for r, c, n in conn.execute(statement, {"unit_id": unit.id, "year": year}):
         if r is None or c is None:
             continue
         table.setdefault(r, dict.fromkeys(cols, 0))[c] = table.get(r, {}).get(c, 0) + n
