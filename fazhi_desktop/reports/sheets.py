@@ -153,9 +153,10 @@ def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[
     ws.append([_styled(ws, h, HEADER_STYLE) for h in headers])
     column_styles = column_styles or {}
     cell_styles = cell_styles or {}
+    wrapped = _rows_to_wrap(rows, capped)
     for r, values in enumerate(rows):
         out = list(values)
-        if _needs_wrap(out, capped):
+        if r in wrapped:
             for c, value in enumerate(out, start=1):
                 if value is None:
                     continue  # nothing to align; the grid is the conditional format's
@@ -171,13 +172,15 @@ def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[
         ws.append(out)
 
 
-def _needs_wrap(row: list[Any], capped: list[tuple[int, float]]) -> bool:
-    """Text wider than its capped column, or of several lines (Excel shows line breaks only in wrapped cells)."""
+def _rows_to_wrap(rows: Sequence[Sequence[Any]], capped: list[tuple[int, float]]) -> set[int]:
+    """Rows with text wider than its capped column, or of several lines (Excel shows line breaks only in wrapped
+    cells). Whole-table comprehensions: a per-row check cost more than the rest of the row's writing."""
+    found = {r for r, row in enumerate(rows) for v in row if type(v) is str and "\n" in v}
     for i, width in capped:
-        value = row[i] if i < len(row) else None
-        if isinstance(value, str) and len(value) * 2.1 > width and text_width(value) > width:
-            return True
-    return any(isinstance(v, str) and "\n" in v for v in row)
+        limit = width / 2.1  # fewer characters than this fit whatever they are
+        found |= {r for r, row in enumerate(rows) if i < len(row) and type(row[i]) is str and len(row[i]) > limit
+                  and text_width(row[i]) > width}
+    return found
 
 
 def _styled(ws: Any, value: Any, style: str) -> WriteOnlyCell:
