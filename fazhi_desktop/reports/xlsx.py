@@ -25,7 +25,6 @@ from fazhi_desktop.services import listing, stats
 from fazhi_desktop.services.units import Unit
 
 SUMMARY_HEADERS = ("序号", "类别", "指标", "单位", "本年", "上年", "增减")
-MAX_ROWS_PER_SHEET = 1_000_000
 
 
 def filler_line(unit: Unit) -> str:

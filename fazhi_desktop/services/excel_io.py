@@ -324,10 +324,6 @@ class Book:
             names = [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
             self.grids = {name: _sheet_grid(wb.get_sheet_by_name(name)) for name in names}
 
-    @property
-    def sheetnames(self) -> list[str]:
-        return list(self.grids)
-
 
 def _sheet_grid(sheet: Any) -> list[list[Any]]:
     rows = [[_value(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
