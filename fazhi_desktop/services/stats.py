@@ -155,7 +155,7 @@ class _Year:
     def breakdown(self, ledger_key: str, column: str, where: Callable[[sa.Table], list[Any]],
                   extra: tuple[str, ...] = ()) -> dict[str, int]:
         """Counts per value of a choice column; every declared (and locally added) value appears, zeros included.
-        ``extra`` names a choice the rows must have besides (field, value), e.g. ("kind", "法律十进")."""
+        ``extra`` = (field, value) keeps only the rows with that choice, e.g. ("kind", "法律十进")."""
         def build() -> sa.Select:
             t = ledger_table(ledger_key)
             col = t.c[column]
