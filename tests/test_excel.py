@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -16,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.domain.ledgers import LEDGERS
 from fazhi_desktop.reports.xlsx import write_statistics_workbook
-from fazhi_desktop.services import stats
+from fazhi_desktop.services import listing, stats
 from fazhi_desktop.services.excel_io import ID_HEADER, export_workbook, run_import, write_template
 from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import create_unit, get_unit
@@ -217,6 +218,34 @@ def test_import_good_rows_and_dates_as_text(db, unit, svc, tmp_path):
     with db.engine.connect() as conn:
         s = stats.compute(conn, unit, 2023)
     assert s["publicity.ten_entries"] == 1 and s["publicity.materials"] == 120
+
+
+def test_dates_in_chinese_builtin_formats_are_dates(db, unit, svc, tmp_path):
+    """Chinese Excel and WPS show dates as 2023年5月4日 with built-in formats (ids 31, 57) that they do not spell out in
+    the file. The openpyxl reader took those cells for the number 45050 and rejected every date."""
+    path = _book(tmp_path, "普法宣传活动台账", PUB_HEADER, [
+        [None, dt.datetime(2023, 5, 4), "集日宣传", None, "集市"],
+        [None, dt.datetime(2023, 6, 1), "集日宣传", None, "东村"],
+    ])
+    patched = tmp_path / "wps-dates.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(patched, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename).decode()
+            if item.filename == "xl/styles.xml":  # two more cell formats: 年月日 (31) and 年月 (57) built-ins
+                data = re.sub(r'<cellXfs count="(\d+)">', lambda m: f'<cellXfs count="{int(m.group(1)) + 2}">', data)
+                data = data.replace("</cellXfs>", '<xf numFmtId="31" fontId="0" fillId="0" borderId="0" xfId="0" '
+                                    'applyNumberFormat="1"/><xf numFmtId="57" fontId="0" fillId="0" borderId="0" '
+                                    'xfId="0" applyNumberFormat="1"/></cellXfs>')
+            if item.filename == "xl/worksheets/sheet1.xml":  # the dates as Excel stores them: serial numbers
+                count = int(re.search(r'<cellXfs count="(\d+)">', src.read("xl/styles.xml").decode()).group(1))
+                data = re.sub(r'<c r="B2"[^>]*>.*?</c>', f'<c r="B2" s="{count}"><v>45050</v></c>', data)
+                data = re.sub(r'<c r="B3"[^>]*>.*?</c>', f'<c r="B3" s="{count + 1}"><v>45078</v></c>', data)
+            dst.writestr(item, data)
+    report = run_import(db.engine, patched)
+    assert report.created == 2
+    with db.engine.connect() as conn:
+        records = listing.page(conn, unit, listing.ListQuery("publicity"), 0, 10)
+    assert sorted(r["date"] for r in records) == [dt.date(2023, 5, 4), dt.date(2023, 6, 1)]
 
 
 BAD_CASES = [
