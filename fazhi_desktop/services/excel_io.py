@@ -317,12 +317,17 @@ class Book:
     name the row the clerk sees), empty cells as None, merged ranges filled from their top-left cell.
 
     Read with calamine (Rust): twenty times faster than openpyxl on a workbook saved by Excel, WPS or LibreOffice,
-    whose shared strings openpyxl parses object by object. The file is read at once and closed."""
+    whose shared strings openpyxl parses object by object. The file is read at once and closed; only the sheets an
+    import uses (ledgers, 单位设置, 年度报告文稿) are read, so a clerk's other large sheets cost nothing."""
 
     def __init__(self, path: Path):
         with CalamineWorkbook.from_path(str(path)) as wb:
-            names = [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+            names = [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet and _imported(m.name)]
             self.grids = {name: _sheet_grid(wb.get_sheet_by_name(name)) for name in names}
+
+
+def _imported(sheet_name: str) -> bool:
+    return sheet_name in (UNIT_SHEET, DRAFT_SHEET) or _ledger_for_sheet(sheet_name) is not None
 
 
 def _sheet_grid(sheet: Any) -> list[list[Any]]:
