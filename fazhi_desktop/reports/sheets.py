@@ -3,8 +3,9 @@
 The statistics workbook is written in openpyxl's write-only (streaming) mode, so a year of 60 000 disputes never sits
 in memory as Cell objects. Body cells carry no cell style of their own unless they need one (money or percentage
 format, a row that must wrap; openpyxl formats dates itself): in openpyxl every styled cell costs a style lookup on
-write, which doubled the time of the whole workbook. The table's grid is one conditional format over its range instead — Excel, WPS and
-LibreOffice draw and print it like cell borders, and it grows with rows a clerk inserts inside the table.
+write, which doubled the time of the whole workbook. The table's grid is one conditional format over its range
+instead — Excel, WPS and LibreOffice draw and print it like cell borders, and it grows with rows a clerk inserts
+inside the table.
 """
 
 from __future__ import annotations

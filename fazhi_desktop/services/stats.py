@@ -144,7 +144,7 @@ class _Year:
     """Runs the indicators' statements for one unit and year."""
 
     def __init__(self, conn: sa.Connection, unit: Unit, year: int, ref_date: dt.date):
-        self.conn, self.unit, self.year, self.ref_date = conn, unit, year, ref_date
+        self.conn, self.unit = conn, unit
         self.params = {"unit_id": unit.id, "year": year, "ref_date": ref_date}
 
     def row(self, key: tuple[Any, ...], build: Callable[[], sa.Select]) -> dict[str, int]:
