@@ -22,7 +22,7 @@ def setup_logging() -> Path | None:
     if _handler is not None and _path == target:
         return _path
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        paths.private_dir(target.parent)
         handler = logging.handlers.RotatingFileHandler(target, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         return None

@@ -62,7 +62,7 @@ def test_restore_takes_a_safety_copy_first(db, svc, tmp_path):
     for _ in range(3):
         svc.create("meeting", MEETING)
     db.dispose()
-    safety_copy = backups.restore(db.path, snapshot)
+    safety_copy = backups.restore(db.path, snapshot).safety
     assert backups.count_records(safety_copy) == 4
     reopened = open_database(db.path)
     with reopened.engine.connect() as conn:
@@ -88,7 +88,7 @@ def test_cli_backup_restore_check(tmp_path, data_dir):
     assert len(list(usb.glob("*.sqlite3"))) == 1
     check = cli("--db", str(db), "check")
     assert check.returncode == 0 and "数据库完好" in check.stdout
-    backup_file = next((data_dir / "backups").glob("d-manual-*.sqlite3"))
+    backup_file = next((data_dir / "backups").glob("d-*-manual-*.sqlite3"))
     restored = cli("--db", str(db), "restore", str(backup_file))
     assert restored.returncode == 0 and "另存为" in restored.stdout
     assert cli("--db", str(db), "audit", "verify").returncode == 0
@@ -149,7 +149,7 @@ def test_one_instance_per_database_file(tmp_path):
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(DatabaseLockedError, match="已被另一个程序窗口打开"):
+        with pytest.raises(DatabaseLockedError, match="请先关闭程序窗口"):
             InstanceLock(db).acquire()
     finally:
         holder.kill()  # like a crash: the OS drops the lock, nothing stale remains
@@ -178,4 +178,4 @@ def test_old_schema_databases_upgrade_with_their_data(tmp_path, data_dir):
         assert (s["org.special_meetings"], s["publicity.ten_entries"], s["talent.law_leaders"]) == (4, 17, 43)
         db.dispose()
         if revision != migrate.head_revision():
-            assert list((data_dir / "backups").glob(f"{path.stem}-before-upgrade-{revision}-*.sqlite3"))
+            assert list((data_dir / "backups").glob(f"{path.stem}-*-before-upgrade-{revision}-*.sqlite3"))

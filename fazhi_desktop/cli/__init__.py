@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from fazhi_desktop.cli.parser import UsageError, build_parser
 from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.logs import setup_logging
+from fazhi_desktop.storage import paths
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,17 @@ def _handler(name: str):
     return getattr(commands, name)
 
 
+def _log_unraisable(unraisable) -> None:
+    # Errors Python can only report on the console (a writer's generator collected after a failed save, say) go to
+    # the log: no traceback ever reaches the user.
+    log.warning("ignored error in %r: %s", unraisable.object, unraisable.exc_value,
+                exc_info=(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _force_utf8()
+    paths.restrict_new_files()
+    sys.unraisablehook = _log_unraisable
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -45,6 +55,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0)
     log_file = setup_logging()
+    try:
+        return _run(args, log_file)
+    finally:
+        _release_locks()
+
+
+def _release_locks() -> None:
+    commands = sys.modules.get("fazhi_desktop.cli.commands")
+    if commands is not None:
+        commands.release_locks()
+
+
+def _run(args, log_file) -> int:
     try:
         return int(_handler(args.handler)(args) or EXIT_OK)
     except UserError as exc:

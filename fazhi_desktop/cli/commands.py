@@ -13,14 +13,42 @@ from fazhi_desktop.services.actor import default_actor
 from fazhi_desktop.services.units import create_unit, get_unit
 from fazhi_desktop.storage.database import Database, open_database
 
+# Locks taken by commands that write; main() releases them when the command ends.
+HELD_LOCKS: list = []
 
-def _open(args: argparse.Namespace) -> Database:
+
+def _lock(path: Path | None) -> None:
+    """Commands that write hold the same lock as the GUI window: with the window open they stop (exit 1)."""
+    from fazhi_desktop.storage.lock import InstanceLock
+
+    if path is not None and path.exists() or path is not None and path.parent.is_dir():
+        HELD_LOCKS.append(InstanceLock(path).acquire())
+
+
+def release_locks() -> None:
+    while HELD_LOCKS:
+        HELD_LOCKS.pop().release()
+
+
+def _open(args: argparse.Namespace, *, write: bool = False, must_exist: bool = False) -> Database:
+    """Commands that only read need an existing database and open one on a read-only medium read-only; commands
+    that write take the lock first (before any migration writes)."""
     from fazhi_desktop.storage.backups import location_warning
+    from fazhi_desktop.storage.locate import target
 
-    db = open_database(args.db, args.db_url)
+    if write:
+        _url, path = target(args.db, args.db_url)
+        if must_exist and path is not None and not path.exists():
+            open_database(args.db, args.db_url, must_exist=True)  # raises: names the path
+        _lock(path)
+        db = open_database(args.db, args.db_url, must_exist=must_exist)
+    else:
+        db = open_database(args.db, args.db_url, must_exist=True, read_only=None)
     warning = location_warning(db.path) if db.path else None
     if warning:
         print(f"提示：{warning}", file=sys.stderr)
+    if db.read_only:
+        print(f"提示：数据库位于只读位置，只能查看、统计和生成报告：{db.path}", file=sys.stderr)
     return db
 
 
@@ -35,7 +63,7 @@ def _split(text: str) -> list[str]:
 
 
 def init(args: argparse.Namespace) -> int:
-    db = _open(args)
+    db = _open(args, write=True)
     with db.engine.begin() as conn:
         unit = create_unit(conn, {
             "name": args.unit_name, "kind": args.kind, "county": args.county, "addressee": args.addressee,
@@ -48,7 +76,7 @@ def init(args: argparse.Namespace) -> int:
 def demo(args: argparse.Namespace) -> int:
     from fazhi_desktop.services import demo as demo_data
 
-    db = _open(args)
+    db = _open(args, write=True)
     unit = demo_data.load_demo(db.engine)
     print(f"已载入示例单位「{unit.name}」的 2022、2023 年台账。可运行：fazhi-desktop stats --year 2023")
     return 0
@@ -108,11 +136,15 @@ def tables(args: argparse.Namespace) -> int:
 def template(args: argparse.Namespace) -> int:
     from fazhi_desktop.services.excel_io import write_template
     from fazhi_desktop.services.units import list_units
+    from fazhi_desktop.storage.locate import target
 
-    db = _open(args)
-    with db.engine.connect() as conn:
-        units = list_units(conn)
-        unit = get_unit(conn, args.unit) if (args.unit or len(units) == 1) else None
+    _url, db_path = target(args.db, args.db_url)
+    unit = None
+    if db_path is None or db_path.exists() or args.unit:  # a blank template needs no database
+        db = _open(args)
+        with db.engine.connect() as conn:
+            units = list_units(conn)
+            unit = get_unit(conn, args.unit) if (args.unit or len(units) == 1) else None
     path = write_template(args.out, unit)
     print(f"已生成导入模板：{path}")
     return 0
@@ -123,7 +155,7 @@ def import_(args: argparse.Namespace) -> int:
     from fazhi_desktop.services import safety
     from fazhi_desktop.services.excel_io import run_import
 
-    db = _open(args)
+    db = _open(args, write=not args.dry_run)
 
     def before_write() -> None:
         if db.is_sqlite:
@@ -172,8 +204,13 @@ def backup(args: argparse.Namespace) -> int:
     from fazhi_desktop.services import safety
     from fazhi_desktop.storage import backups
 
-    db = _open(args)
-    path = backups.copy_to(db.path, Path(args.out)) if args.out else safety.backup_now(db, "manual")
+    if args.out:  # a copy elsewhere rotates nothing: it may run beside an open window
+        db = _open(args)
+        path = backups.copy_to(db.path, Path(args.out))
+    else:
+        _sqlite(args)
+        db = _open(args, write=True, must_exist=True)
+        path = safety.backup_now(db, "manual")
     db.dispose()
     print(f"已备份到：{path}（已校验）")
     return 0
@@ -181,23 +218,20 @@ def backup(args: argparse.Namespace) -> int:
 
 def restore(args: argparse.Namespace) -> int:
     from fazhi_desktop.services import safety
-    from fazhi_desktop.storage import backups
-    from fazhi_desktop.storage.database import open_database
 
     path = _sqlite(args)
-    folder = None
-    if path.exists():
-        try:
-            db = open_database(path)
-            folder, _keep = safety.policy(db.engine)
-            db.dispose()
-        except Exception:  # noqa: BLE001 - a damaged database is exactly what restore is for
-            folder = None
-    safety_copy = backups.restore(path, Path(args.file), folder)
-    open_database(path).dispose()  # an older backup is upgraded to the current schema here
-    if safety_copy:
-        print(f"恢复前的数据已另存为：{safety_copy}")
-    print(f"已从备份恢复：{args.file}")
+    _lock(path)
+    result = safety.restore(path, Path(args.file), default_actor(), allow_other_unit=args.other_unit)
+    open_database(path).dispose()  # proves the restored file opens
+    if result.safety:
+        print(f"恢复前的数据已另存为：{result.safety}")
+    else:
+        print("恢复前没有数据（数据库文件不存在或为空），无需另存。")
+    units = "、".join(result.summary.units) or "无单位"
+    print(f"已从备份恢复：{args.file}（{units}，记录 {result.summary.records} 条）")
+    if result.missing:
+        print(f"提示：备份中有 {len(result.missing)} 个佐证材料文件找不到，未能恢复：{'、'.join(result.missing[:10])}",
+              file=sys.stderr)
     return 0
 
 
@@ -207,17 +241,22 @@ def check(args: argparse.Namespace) -> int:
 
     path = _sqlite(args)
     if not path.exists():
-        raise UserError(f"数据库文件不存在：{path}")
+        raise UserError(f"数据库文件不存在：{path}\n请检查 --db 参数是否写错。")
+    problem = backups.access_problem(path)
+    if problem:
+        raise UserError(f"无法打开数据库文件：{path}（{problem}）。\n这不是数据损坏：请检查文件权限、U盘或光盘等存储介质，"
+                        "不要从备份恢复。")
     problem = backups.integrity_problem(path)
     if problem:
-        raise UserError(f"数据库有问题：{path}（{problem}）。请用 restore 从备份恢复。")
+        raise UserError(f"数据库已损坏：{path}（{problem}）。\n请用 fazhi-desktop restore <备份文件> 从备份恢复。")
     db = _open(args)
     with db.engine.connect() as conn:
         from fazhi_desktop.services import audit as audit_log
 
         broken = audit_log.verify(conn)
     db.dispose()
-    print(f"数据库完好：{path}（记录 {backups.count_records(path)} 条）")
+    where = "（位于只读位置，只能查看）" if db.read_only else ""
+    print(f"数据库完好：{path}{where}（记录 {backups.count_records(path)} 条）")
     if broken is not None:
         print(f"提示：修改记录第 {broken} 条之后的内容与校验值不符，可能被改动过。", file=sys.stderr)
     return 0

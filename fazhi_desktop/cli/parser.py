@@ -100,6 +100,7 @@ def build_parser() -> ChineseParser:
 
     s = sub.add_parser("restore", help="用备份文件恢复数据库（会先把当前数据另存一份）")
     s.add_argument("file", metavar="备份文件")
+    s.add_argument("--other-unit", action="store_true", help="确认用其他单位的备份替换当前数据（默认拒绝）")
     s.set_defaults(handler="restore")
 
     s = sub.add_parser("check", help="检查数据库是否完好")

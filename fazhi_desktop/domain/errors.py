@@ -6,7 +6,9 @@ plain dialog. Anything else is a bug: logged with its traceback, shown as a frie
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class FazhiError(Exception):
@@ -65,3 +67,15 @@ class DatabaseCorruptError(UserError):
     def __init__(self, message: str, path):
         super().__init__(message)
         self.path = path
+
+
+def write_error(exc: BaseException, where: Path | str) -> UserError:
+    """A Chinese message for a failed write: disk full and read-only places said plainly."""
+    code = getattr(exc, "errno", None)
+    # The OS's words, never the path (a folder named "full" is not a full disk); SQLite says it in its message.
+    text = (getattr(exc, "strerror", None) or ("" if code else str(exc))).lower()
+    if code in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or "full" in text:
+        return UserError(f"磁盘空间不足，无法写入：{where}\n请清理磁盘或换一个位置后重试（原有的数据和备份没有改动）。")
+    if code in (errno.EROFS, errno.EACCES, errno.EPERM) or "readonly" in text or "unable to open" in text:
+        return UserError(f"无法写入：{where}\n该位置是只读的或没有写入权限，请换一个位置。")
+    return UserError(f"无法写入：{where}（{getattr(exc, 'strerror', None) or exc}）")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import sys
 from pathlib import Path
@@ -21,6 +22,8 @@ from fazhi_desktop.gui.errors import install_excepthook
 from fazhi_desktop.logs import setup_logging
 from fazhi_desktop.storage import backups, locate
 from fazhi_desktop.storage.lock import InstanceLock
+
+log = logging.getLogger(__name__)
 
 
 def install_chinese(app: QApplication) -> QTranslator | None:
@@ -51,22 +54,25 @@ class Startup:
         self.lock: InstanceLock | None = None
 
     def open(self) -> bool:
-        from fazhi_desktop.storage.database import open_database
+        """Lock first (a command that writes must not run beside the window, and migrations write), then open; a
+        database on a read-only medium opens read-only, after saying so."""
+        from fazhi_desktop.storage.database import open_database, writable_location
 
+        _url, path = locate.target(self.args.db, self.args.db_url)
         try:
-            self.db = open_database(self.args.db, self.args.db_url)
+            if path is not None and path.parent.is_dir() and writable_location(path):
+                self.lock = InstanceLock(path).acquire()
+            self.db = open_database(self.args.db, self.args.db_url, read_only=None)
         except DatabaseCorruptError as exc:
-            self.db = offer_restore(exc)
+            self.db = offer_restore(exc, _actor())
             if self.db is None:
                 return False
         except UserError as exc:
             QMessageBox.critical(None, "无法打开数据库", str(exc))
             return False
-        try:
-            self.lock = InstanceLock(self.db.path).acquire() if self.db.path else None
-        except UserError as exc:
-            QMessageBox.critical(None, "无法打开数据库", str(exc))
-            return False
+        if self.db.read_only:
+            QMessageBox.information(None, "只读方式打开", f"数据库位于只读位置（如光盘、写保护的U盘）：{self.db.path}\n"
+                                    "可以查看台账、统计和生成报告，但不能修改。要修改，请先把它复制到本机硬盘。")
         warning = backups.location_warning(self.db.path) if self.db.path else None
         if warning:
             QMessageBox.warning(None, "数据库位置提醒", warning)
@@ -164,23 +170,26 @@ def _benchmark_hook(app: QApplication, window) -> None:
     QTimer.singleShot(0, poll)
 
 
-def offer_restore(exc: DatabaseCorruptError):
-    """The database cannot be read: offer the newest backup that passes its integrity check."""
+def offer_restore(exc: DatabaseCorruptError, actor: str):
+    """The database cannot be read: offer the newest of its own backups (by identity) that passes its check."""
+    from fazhi_desktop.services import safety
     from fazhi_desktop.storage.database import open_database
 
     path = Path(exc.path)
-    good = next((b for b in backups.list_backups(path) if backups.integrity_problem(b.path) is None), None)
+    folder = safety.policy_for_file(path)
+    good = next((b for b in backups.list_backups(path, folder) if backups.integrity_problem(b.path) is None), None)
     if good is None:
-        QMessageBox.critical(None, "数据库已损坏", f"{exc}\n备份文件夹中没有可用的备份。")
+        QMessageBox.critical(None, "数据库已损坏", f"{exc}\n备份文件夹中没有这个数据库可用的备份。")
         return None
     answer = QMessageBox.question(
         None, "数据库已损坏",
-        f"{exc}\n\n是否用最近的完好备份恢复？\n备份时间：{good.created:%Y-%m-%d %H:%M}，记录 {good.records} 条。\n"
-        "损坏的文件会另存一份，不会删除。")
+        f"{exc}\n\n是否用最近的完好备份恢复？\n单位：{good.unit_text}\n备份时间：{good.created:%Y-%m-%d %H:%M}，"
+        f"记录 {good.records} 条。\n损坏的文件会另存到备份文件夹（{good.path.parent}），不会删除。")
     if answer != QMessageBox.StandardButton.Yes:
         return None
     try:
-        backups.restore(path, good.path)
+        result = safety.restore(path, good.path, actor, folder=folder)
+        log.info("restored %s from %s; the damaged file was kept as %s", path, good.path, result.safety)
         return open_database(path)
     except UserError as err:
         QMessageBox.critical(None, "恢复失败", str(err))

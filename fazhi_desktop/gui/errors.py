@@ -18,9 +18,20 @@ def show_user_error(parent: QWidget | None, message: str, title: str = "无法�
     QMessageBox.warning(parent, title, message)
 
 
+def _read_only_write(exc: BaseException) -> bool:
+    """A write refused because the database was opened read-only (a read-only medium): the user's situation, not a
+    bug."""
+    text = str(exc).lower()
+    return "readonly database" in text or "query_only" in text or "read-only" in text
+
+
 def show_exception(parent: QWidget | None, exc: BaseException, details: str | None = None) -> None:
     if isinstance(exc, UserError):
         show_user_error(parent, str(exc))
+        return
+    if _read_only_write(exc):
+        show_user_error(parent, "数据库是以只读方式打开的（位于光盘、写保护的U盘等只读位置），不能修改。\n"
+                        "要修改，请先把数据库文件复制到本机硬盘，再用程序打开那份。")
         return
     details = details or "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     log_file = setup_logging()  # before logging: the first error of a session must reach the file too
@@ -36,6 +47,11 @@ def show_exception(parent: QWidget | None, exc: BaseException, details: str | No
 
 def install_excepthook() -> None:
     """Uncaught exceptions in slots end up here instead of killing the program or printing a traceback."""
+
+    def unraisable(u) -> None:
+        log.warning("ignored error in %r", u.object, exc_info=(u.exc_type, u.exc_value, u.exc_traceback))
+
+    sys.unraisablehook = unraisable
 
     def hook(exc_type, exc, tb):
         if issubclass(exc_type, KeyboardInterrupt):

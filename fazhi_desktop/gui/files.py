@@ -31,3 +31,15 @@ def print_file(path: Path) -> bool:
         except OSError:
             pass
     return open_file(path)
+
+
+def default_folder() -> str:
+    """Where file dialogs start: 文档, else 桌面, else the home folder (never the program's own folder)."""
+    from PySide6.QtCore import QStandardPaths
+
+    for where in (QStandardPaths.StandardLocation.DocumentsLocation, QStandardPaths.StandardLocation.DesktopLocation,
+                  QStandardPaths.StandardLocation.HomeLocation):
+        folder = QStandardPaths.writableLocation(where)
+        if folder and Path(folder).is_dir():
+            return folder
+    return ""

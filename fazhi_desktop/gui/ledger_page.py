@@ -40,7 +40,8 @@ from fazhi_desktop.services import attachments, audit
 from fazhi_desktop.services.units import add_local_choice
 
 ACTION_NAMES = {"create": "新建", "update": "修改", "delete": "删除（移入回收站）", "restore": "从回收站恢复",
-                "purge": "彻底删除", "attach": "添加佐证材料", "detach": "移除佐证材料"}
+                "purge": "彻底删除", "attach": "添加佐证材料", "detach": "移除佐证材料",
+                "restore-backup": "从备份恢复"}
 FILTER_ALL = "全部"
 
 

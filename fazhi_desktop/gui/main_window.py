@@ -177,7 +177,8 @@ class MainWindow(QMainWindow):
             self.ui.tabs.setCurrentIndex(int(tab))
 
     def _update_title(self) -> None:
-        self.setWindowTitle(f"{APP_NAME} — {self.session.unit.name}")
+        suffix = "（只读）" if self.session.db.read_only else ""
+        self.setWindowTitle(f"{APP_NAME} — {self.session.unit.name}{suffix}")
         self.ui.unitLabel.setText(f"{self.session.unit.county} {self.session.unit.name}")
 
     def _fill_years(self) -> None:
@@ -256,7 +257,7 @@ class MainWindow(QMainWindow):
             return
         # Background jobs report to widgets of this window: let them finish before it goes away.
         QThreadPool.globalInstance().waitForDone(10000)
-        if self.backup_on_exit and self.session.db.is_sqlite:
+        if self.backup_on_exit and self.session.db.is_sqlite and not self.session.db.read_only:
             from fazhi_desktop.services import safety
 
             try:

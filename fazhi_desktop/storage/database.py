@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from fazhi_desktop.domain.errors import DatabaseCorruptError, UserError
-from fazhi_desktop.storage import locate, paths
-from fazhi_desktop.storage.backups import integrity_problem
+from fazhi_desktop.storage import identity, locate, paths
+from fazhi_desktop.storage.backups import SQLITE_MAGIC, access_problem, integrity_problem
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -26,6 +26,7 @@ SQLITE_PRAGMAS = (
 class Database:
     engine: Engine
     path: Path | None  # the SQLite file, or None for a server database
+    read_only: bool = False  # a SQLite file on a read-only medium or folder: viewing, statistics and reports only
 
     @property
     def is_sqlite(self) -> bool:
@@ -53,25 +54,38 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def check_sqlite_location(path: Path) -> None:
-    """Refuse paths we cannot use, with a message that names them."""
+def writable_location(path: Path) -> bool:
+    """Can the program write this database (its file, and its folder for the journal files)?"""
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def check_sqlite_location(path: Path, *, must_exist: bool = False, read_only: bool | None = False) -> bool:
+    """Refuse paths we cannot use, with a message that names them. Returns whether to open read-only:
+    ``read_only=None`` opens a database on a read-only medium read-only instead of refusing it."""
     if path.is_dir():
         raise UserError(f"「{path}」是一个文件夹，不是数据库文件")
     if not path.parent.is_dir():
         raise UserError(f"数据库所在的文件夹不存在：{path.parent}")
-    if path.exists():
-        if not os.access(path, os.R_OK):
-            raise UserError(f"没有读取数据库文件的权限：{path}")
-        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
-            raise UserError(f"数据库文件位于只读位置，无法保存数据：{path}")
-        if path.stat().st_size:
-            with open(path, "rb") as fh:
-                if fh.read(16) != b"SQLite format 3\x00":
-                    raise UserError(f"「{path}」不是本程序的数据库文件（也可能已经损坏）")
-    elif not os.access(path.parent, os.W_OK):
-        raise UserError(f"无法在只读文件夹中创建数据库：{path.parent}")
-
-
+    if not path.exists():
+        if must_exist or read_only:
+            raise UserError(f"数据库文件不存在：{path}\n请检查 --db 参数是否写错；新建数据库请用 init 或 demo 命令。")
+        if not os.access(path.parent, os.W_OK):
+            raise UserError(f"无法在只读文件夹中创建数据库：{path.parent}")
+        return False
+    problem = access_problem(path)
+    if problem:
+        raise UserError(f"无法打开数据库文件：{path}（{problem}）。这不是文件损坏，请检查文件权限或存储介质。")
+    if path.stat().st_size:
+        with open(path, "rb") as fh:
+            if fh.read(16) != SQLITE_MAGIC:
+                raise UserError(f"「{path}」不是本程序的数据库文件（也可能已经损坏）")
+    if read_only:
+        return True
+    if not writable_location(path):
+        if read_only is None and path.stat().st_size:
+            return True
+        raise UserError(f"数据库文件位于只读位置，无法保存数据：{path}")
+    return False
 def pinyin_collate(a: str, b: str) -> int:
     """GB18030 byte order: the 3755 common (level-1) hanzi of GB2312 are ordered by pinyin."""
     ka, kb = a.encode("gb18030", "replace"), b.encode("gb18030", "replace")
@@ -93,30 +107,55 @@ def _on_sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(url: str) -> Engine:
+def _on_sqlite_connect_read_only(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None
+    dbapi_conn.execute("PRAGMA query_only=ON")
+    dbapi_conn.execute("PRAGMA busy_timeout=5000")
+    dbapi_conn.create_collation("pinyin", pinyin_collate)
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
     path = _sqlite_path(url)
     if path is None:
         return sa.create_engine(url, pool_pre_ping=True)
-    engine = sa.create_engine(url)
-    sa.event.listen(engine, "connect", _on_sqlite_connect)
+    if read_only:
+        # The read-only URI (and `immutable` on a medium where SQLite cannot create its -shm file) needs the
+        # connection made by hand; SQLAlchemy's URL has no place for it.
+        import sqlite3
+
+        uri = identity.ro_uri(path)
+        engine = sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True,
+                                                                                check_same_thread=False))
+        sa.event.listen(engine, "connect", _on_sqlite_connect_read_only)
+    else:
+        engine = sa.create_engine(url)
+        sa.event.listen(engine, "connect", _on_sqlite_connect)
     sa.event.listen(engine, "begin", _on_sqlite_begin)
     return engine
 
 
-def open_database(db_path: str | os.PathLike | None = None, db_url: str | None = None, *, migrate: bool = True) -> Database:
-    """Open (and create or upgrade) the database; every failure is a ``UserError`` with a Chinese message."""
+def open_database(db_path: str | os.PathLike | None = None, db_url: str | None = None, *, migrate: bool = True,
+                  must_exist: bool = False, read_only: bool | None = False) -> Database:
+    """Open (and create or upgrade) the database; every failure is a ``UserError`` with a Chinese message.
+
+    ``must_exist``: commands that only read never create a database from a mistyped path.
+    ``read_only``: False needs a writable database; None opens one on a read-only medium read-only (viewing,
+    statistics, reports); True always opens read-only.
+    """
     from fazhi_desktop.storage import migrate as migrations
 
     url = resolve_url(db_path, db_url)
     path = _sqlite_path(url)
+    ro = created = False
     if path is not None:
-        check_sqlite_location(path)
+        ro = check_sqlite_location(path, must_exist=must_exist, read_only=read_only)
+        created = not path.exists()
         if path.exists() and path.stat().st_size:
             problem = integrity_problem(path, quick=True)
             if problem:
                 raise DatabaseCorruptError(f"数据库文件已损坏，无法打开：{path}（{problem}）。请从备份恢复。", path)
     try:
-        engine = make_engine(url)
+        engine = make_engine(url, read_only=ro)
         with engine.connect():
             pass
     except sa.exc.ArgumentError as exc:
@@ -125,7 +164,18 @@ def open_database(db_path: str | os.PathLike | None = None, db_url: str | None =
         raise UserError(f"缺少连接该数据库所需的驱动程序：{make_url(url).drivername}") from exc
     except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:
         raise UserError(f"无法打开数据库：{exc.orig}") from exc
-    db = Database(engine=engine, path=path)
-    if migrate:
+    if created:
+        paths.private_file(path)
+    db = Database(engine=engine, path=path, read_only=ro)
+    if ro:
+        if migrations.stored_revision(engine) != migrations.HEAD:
+            engine.dispose()
+            raise UserError(f"数据库位于只读位置，且需要升级到新版本的结构才能打开：{path}\n请先把它复制到本机硬盘上。")
+    elif migrate:
         migrations.upgrade_to_head(db)
+    if path is not None:
+        with engine.connect() as conn:
+            database_id = identity.read_id(conn)
+        if database_id:
+            identity.remember(path, database_id)
     return db

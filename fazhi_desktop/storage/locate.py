@@ -21,7 +21,7 @@ def target(db_path: str | os.PathLike | None = None, db_url: str | None = None) 
     if url:
         return url, (Path(url[len(SQLITE_PREFIX):]) if url.startswith(SQLITE_PREFIX) else None)
     path = paths.default_db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    paths.private_dir(path.parent)
     return SQLITE_PREFIX + str(path), path
 
 

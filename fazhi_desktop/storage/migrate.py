@@ -12,10 +12,10 @@ from fazhi_desktop.storage.backups import make_backup
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest revision, spelled out so that opening an up-to-date database does not import Alembic (≈0.15 s of
 # start-up). A test checks it against Alembic's own view of the head.
-HEAD = "0001"
+HEAD = "0002"
 
 
-def _stored_revision(engine: sa.Engine) -> str | None:
+def stored_revision(engine: sa.Engine) -> str | None:
     with engine.connect() as conn:
         if not sa.inspect(conn).has_table("alembic_version"):
             return None
@@ -50,9 +50,17 @@ def current_revision(engine: sa.Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade_to_head(db) -> str | None:
-    """Bring the schema to head. Returns the path of the safety backup taken first, if one was needed."""
-    if _stored_revision(db.engine) == HEAD:
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in script_directory().walk_revisions()}
+
+
+def upgrade_to_head(db, *, take_backup: bool = True, database_id: str | None = None) -> str | None:
+    """Bring the schema to head. Returns the path of the safety backup taken first, if one was needed.
+
+    A database from before identities gets one here (``database_id`` or a new one); it is chosen before the upgrade
+    so that the before-upgrade backup already belongs to the database it backs up.
+    """
+    if stored_revision(db.engine) == HEAD:
         return None
     from alembic import command
 
@@ -69,9 +77,15 @@ def upgrade_to_head(db) -> str | None:
         tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
         if tables:
             raise UserError("该数据库不是本程序创建的，无法打开（其中已有其他数据表）")
+    from fazhi_desktop.storage import identity
+
+    with db.engine.connect() as conn:
+        database_id = identity.read_id(conn) or database_id or identity.new_id()
     backup = None
-    if current is not None and db.is_sqlite:
-        backup = make_backup(db.path, f"before-upgrade-{current}", db.backup_dir)
+    if current is not None and db.is_sqlite and take_backup:
+        backup = make_backup(db.path, f"before-upgrade-{current}", db.backup_dir, database_id=database_id)
     with db.engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "head")
+        cfg = alembic_config(conn)
+        cfg.attributes["database_id"] = database_id
+        command.upgrade(cfg, "head")
     return str(backup) if backup else None

@@ -1,7 +1,12 @@
-"""Where the program keeps its files: a per-user data folder, never next to the executable."""
+"""Where the program keeps its files: a per-user data folder, never next to the executable.
+
+The data holds personal information (names, ID numbers of parties to disputes), so on Linux every folder the program
+creates is 0700 and every file 0600 (``private_dir``, and the process umask set at start-up).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -9,6 +14,7 @@ import platformdirs
 
 APP_DIR_NAME = "fazhi_desktop"
 DB_FILE_NAME = "fazhi.sqlite3"
+PRIVATE_UMASK = 0o077
 
 
 def data_dir() -> Path:
@@ -28,3 +34,55 @@ def log_dir() -> Path:
 
 def default_backup_dir() -> Path:
     return data_dir() / "backups"
+
+
+def attachment_store(database_id: str) -> Path:
+    """佐证材料 of one database (keyed on its identity: two databases never share or delete each other's files)."""
+    return data_dir() / "attachments" / database_id
+
+
+def attachment_file(store: Path, sha256: str, name: str) -> Path:
+    """Where one attached file lives: content-addressed, keeping the original extension so the system opens it."""
+    return store / sha256[:2] / (sha256 + Path(name).suffix.lower()[:16])
+
+
+def stored_attachment(store: Path, sha256: str, name: str) -> Path | None:
+    """The attached file on disk, also where versions before database identities kept it (shared, no extension)."""
+    for candidate in (attachment_file(store, sha256, name), data_dir() / "attachments" / sha256[:2] / sha256):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def private_dir(path: Path) -> Path:
+    """Create a folder (and its parents) readable by its owner only; folders that exist are left as they are,
+    except the program's own data folder and what it creates there, which are tightened."""
+    inside = os.name != "nt" and _inside_data_dir(path)
+    if inside and Path(path).absolute() != data_dir().absolute():
+        private_dir(data_dir())
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if inside:
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o700)
+    return path
+
+
+def _inside_data_dir(path: Path) -> bool:
+    try:
+        Path(path).absolute().relative_to(data_dir().absolute())
+        return True
+    except ValueError:
+        return False
+
+
+def private_file(path: Path) -> None:
+    """Owner-only permissions for a file the program created (no-op on Windows, where ACLs of the user folder apply)."""
+    if os.name != "nt":
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o600)
+
+
+def restrict_new_files() -> None:
+    """Files and folders the process creates from now on (SQLite's -wal/-shm, logs, outputs) are owner-only."""
+    if os.name != "nt":
+        os.umask(PRIVATE_UMASK)

@@ -134,6 +134,15 @@ audit_log = sa.Table(
     sa.Column("hash", sa.String(64), nullable=False),
 )
 
+# Facts about the database itself: its identity (a UUID, so backups and attachments follow the database, not the
+# name of its file).
+database_info = sa.Table(
+    "database_info",
+    metadata,
+    sa.Column("key", sa.String(40), primary_key=True),
+    sa.Column("value", sa.Text(), nullable=False),
+)
+
 attachments = sa.Table(
     "attachments",
     metadata,

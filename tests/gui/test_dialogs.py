@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from fazhi_desktop.services.units import get_unit, list_units
+from fazhi_desktop.storage import backups
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -183,7 +184,8 @@ def test_backup_dialog_lists_and_restores(window, svc, qtbot, answer, tmp_path):
     qtbot.addWidget(dialog)
     dialog.backup_now()
     qtbot.waitUntil(lambda: not dialog.busy and dialog.table.rowCount() == 1, timeout=10000)
-    assert dialog.table.item(0, 1).text() == "手动" and dialog.table.item(0, 3).text() == "1"
+    assert dialog.table.item(0, 1).text() == "手动" and dialog.table.item(0, 4).text() == "1"
+    assert dialog.table.item(0, 2).text() == "测试镇"  # whose data it is
     svc.create("meeting", {"date": "2023-03-02", "kind": "其他", "title": "备份后"})
     window.pages["meeting"].reload()
     assert window.pages["meeting"].model.rowCount() == 2
@@ -195,11 +197,32 @@ def test_backup_dialog_lists_and_restores(window, svc, qtbot, answer, tmp_path):
     assert svc.count("meeting") == 1
     assert window.pages["meeting"].model.rowCount() == 1
     assert "另存为" in dialog.info.text()
+    restored = dialog.items[dialog.table.currentRow()]
+    assert restored.reason == "manual" and restored.records == 1  # the selection stays on the backup just used
+
+
+def test_backup_to_usb_button_asks_for_a_folder(window, svc, qtbot, monkeypatch, tmp_path):
+    """The button's clicked(bool) once arrived as the target folder (False): an internal error, no folder picker."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog
+
+    from fazhi_desktop.gui.backup_dialog import BackupDialog
+
+    svc.create("meeting", {"date": "2023-03-01", "kind": "其他", "title": "备份"})
     usb = tmp_path / "usb"
     usb.mkdir()
-    dialog.copy_to_usb(str(usb))
-    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
-    assert len(list(usb.glob("*.sqlite3"))) == 1
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        staticmethod(lambda *a, **k: asked.append(a[1]) or str(usb)))
+    dialog = BackupDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.usb_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy and "已备份到" in dialog.info.text(), timeout=10000)
+    assert asked == ["选择U盘或其他文件夹"]
+    copies = list(usb.glob("*.sqlite3"))
+    assert len(copies) == 1 and backups.count_records(copies[0]) == 1
+    qtbot.mouseClick(dialog.usb_button, Qt.MouseButton.LeftButton)  # a second copy the same second: a new name
+    qtbot.waitUntil(lambda: not dialog.busy and len(list(usb.glob("*.sqlite3"))) == 2, timeout=10000)
 
 
 def test_corrupted_database_offers_the_newest_good_backup(tmp_path, monkeypatch, data_dir, qapp):
@@ -223,12 +246,12 @@ def test_corrupted_database_offers_the_newest_good_backup(tmp_path, monkeypatch,
     asked = []
     monkeypatch.setattr(QMessageBox, "question",
                         staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes))
-    restored = gui_app.offer_restore(err.value)
+    restored = gui_app.offer_restore(err.value, "测试员")
     assert restored is not None and "是否用最近的完好备份恢复" in asked[0]
     with restored.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM meeting").scalar() == 11
     restored.dispose()
-    assert list((data_dir / "backups").glob("c-safety-damaged-*.sqlite3"))
+    assert list((data_dir / "backups").glob("c-*-safety-damaged-*.sqlite3"))
 
 
 def test_report_preview_shows_the_pages(window, svc, qtbot):
