@@ -40,17 +40,23 @@ def read_only(folder: Path) -> str:
     return f"mount --bind {q} {q} && mount -o remount,ro,bind {q}"
 
 
-def run(*args: str, steps: list[str], data_dir: Path, no_dac_override: bool = False,
+AFTER = "--- after ---"
+
+
+def run(*args: str, steps: list[str], data_dir: Path, after: str = "", no_dac_override: bool = False,
         timeout: int = 180) -> subprocess.CompletedProcess:
-    """Run the command line after ``steps`` in a private mount namespace. ``no_dac_override``: as root without the
-    capability to bypass file permissions (so a 0000 file is as unreadable as for a clerk)."""
+    """Run the command line after ``steps`` in a private mount namespace, then the shell command ``after`` inside
+    the same namespace (its output is ``proc.after``: the mounts vanish with the namespace).
+    ``no_dac_override``: as root without the capability to bypass file permissions (a 0000 file is as unreadable as
+    for a clerk). The return code is the program's."""
     cmd = [sys.executable, "-m", "fazhi_desktop", *args]
     if no_dac_override:
         cmd = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", *cmd]
-    script = " && ".join([*steps, "exec " + shlex.join(cmd)])
+    script = " && ".join(steps) + f" && {{ {shlex.join(cmd)}; rc=$?; echo {shlex.quote(AFTER)}; {after or 'true'}; exit $rc; }}"
     env = dict(os.environ, FAZHI_DATA_DIR=str(data_dir))
     proc = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script], capture_output=True,
                           text=True, encoding="utf-8", env=env, timeout=timeout)
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
     assert "Exception ignored" not in proc.stderr, proc.stderr
+    proc.stdout, _, proc.after = proc.stdout.partition(AFTER + "\n")  # what the program printed; what ``after`` did
     return proc

@@ -371,38 +371,42 @@ def test_clock_set_back_never_deletes_the_backup_just_written(tmp_path, data_dir
 def test_disk_full_and_read_only_targets_give_a_message_and_leave_nothing(demo, tmp_path, data_dir):
     full = tmp_path / "full"
     full.mkdir()
+    listing = f"ls -A {full}"
     proc = sandbox.run("--db", str(demo), "backup", "--out", str(full), steps=[sandbox.tmpfs(full, 64)],
-                       data_dir=data_dir)
+                       after=listing, data_dir=data_dir)
     assert proc.returncode == 1 and "磁盘空间不足" in proc.stderr, proc.stderr
+    assert proc.after.split() == []  # no .part file on the full disk
     proc = sandbox.run("--db", str(demo), "tables", "--year", "2023", "--out", str(full / "统计表.xlsx"),
-                       steps=[sandbox.tmpfs(full, 16)], data_dir=data_dir)
+                       steps=[sandbox.tmpfs(full, 16)], after=listing, data_dir=data_dir)
     assert proc.returncode == 1 and "磁盘空间不足" in proc.stderr and len(proc.stderr.splitlines()) <= 3, proc.stderr
+    assert proc.after.split() == []
     locked = tmp_path / "locked"
     locked.mkdir()
     for args in (["tables", "--year", "2023", "--out", str(locked / "t.xlsx")],
                  ["report", "--year", "2023", "--out", str(locked / "r.pdf")],
-                 ["export", str(locked / "e.xlsx")]):
+                 ["export", str(locked / "e.xlsx")],
+                 ["backup", "--out", str(locked)]):
         proc = sandbox.run("--db", str(demo), *args, steps=[sandbox.read_only(locked)], data_dir=data_dir)
         assert proc.returncode == 1 and "只读" in proc.stderr and len(proc.stderr.splitlines()) <= 3, proc.stderr
-    assert list(full.iterdir()) == [] and list(locked.iterdir()) == []
+    assert list(locked.iterdir()) == []
 
 
 @sandbox.needs_sandbox
 def test_full_backup_folder_keeps_the_old_backups(demo, tmp_path, data_dir):
     folder = data_dir / "backups"
-    first = cli("--db", str(demo), "backup", data_dir=data_dir)
-    assert first.returncode == 0
-    old = {p.name: digest(p) for p in folder.glob("*.sqlite3")}
+    assert cli("--db", str(demo), "backup", data_dir=data_dir).returncode == 0
+    old = sorted(f"{digest(p)}  {p}" for p in folder.glob("*.sqlite3"))
     staged = tmp_path / "staged"
     shutil.copytree(folder, staged)
-    # the backup folder becomes a nearly full disk holding the old backups
+    # the backup folder becomes a nearly full disk that holds the old backups
     size_kb = sum(p.stat().st_size for p in staged.rglob("*") if p.is_file()) // 1024 + 48
     steps = [sandbox.tmpfs(folder, size_kb), f"cp -a {staged}/. {folder}/"]
-    script_check = f"ls {folder}"
-    proc = sandbox.run("--db", str(demo), "backup", steps=steps, data_dir=data_dir)
+    proc = sandbox.run("--db", str(demo), "backup", steps=steps, data_dir=data_dir,
+                       after=f"sha256sum {folder}/*.sqlite3; ls -A {folder}")
     assert proc.returncode == 1 and "磁盘空间不足" in proc.stderr, proc.stderr
-    assert script_check  # the tmpfs is gone with the namespace; what it held was a copy of:
-    assert {p.name: digest(p) for p in folder.glob("*.sqlite3")} == old
+    after = proc.after.strip().splitlines()
+    assert sorted(line for line in after if "  " in line) == old  # the old backup, byte for byte
+    assert not [name for name in after if name.endswith(".part")]
 
 
 # 8. Cannot open vs damaged; read-only media -------------------------------------------------------------------------
