@@ -75,6 +75,11 @@ def _run(args, log_file) -> int:
         return EXIT_USER
     except BrokenPipeError:  # output piped into `head` and the like
         return EXIT_OK
+    except OSError as exc:  # a path the system refuses (too long, unreadable medium…): the user's to fix
+        log.warning("file error in command %s: %s", getattr(args, "command", None), exc)
+        name = str(exc.filename or "")[:80]
+        print(f"错误：无法访问文件{('「' + name + '」') if name else ''}（{exc.strerror or exc}）", file=sys.stderr)
+        return EXIT_USER
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return EXIT_USER

@@ -13,6 +13,7 @@ from fazhi_desktop.services.actor import default_actor
 from fazhi_desktop.services.units import create_unit, get_unit
 from fazhi_desktop.storage.database import Database, open_database
 
+MAX_PROBLEMS_SHOWN = 200  # a workbook with 100,000 bad rows must not print 100,000 lines
 # Locks taken by commands that write; main() releases them when the command ends.
 HELD_LOCKS: list = []
 
@@ -166,8 +167,10 @@ def import_(args: argparse.Namespace) -> int:
                             before_write=before_write)
     except ValidationError as exc:
         print(f"检查发现 {len(exc.problems)} 处错误，没有导入任何数据：", file=sys.stderr)
-        for problem in exc.problems:
+        for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
             print(f"  {problem}", file=sys.stderr)
+        if len(exc.problems) > MAX_PROBLEMS_SHOWN:
+            print(f"  另有 {len(exc.problems) - MAX_PROBLEMS_SHOWN} 处问题（改正以上问题后再检查即可看到）", file=sys.stderr)
         return 1
     for line in report.summary():
         print(line)

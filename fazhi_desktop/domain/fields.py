@@ -70,14 +70,44 @@ class CoercionError(ValueError):
     """Raised with a Chinese reason when a raw value cannot become the field's type."""
 
 
+# Characters no record should hold: control characters (other than tab and line breaks), Unicode non-characters and
+# lone surrogates. They break the outputs (XML, DOCX) or the database, so validation refuses them everywhere.
+_BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                            + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17))
+                            + "]")
+
+
+def bad_character(text: str) -> str | None:
+    """A Chinese reason when ``text`` holds a character no output can carry, else None."""
+    m = _BAD_CHARACTER.search(text)
+    if m is None:
+        return None
+    kind = "控制字符" if ord(m[0]) < 0x80 else "无法保存的特殊字符"
+    return f"含有不可见的{kind}（第 {m.start() + 1} 个字符，U+{ord(m[0]):04X}），请删除后重试"
+
+
+def _checked_text(text: str) -> str:
+    problem = bad_character(text)
+    if problem:
+        raise CoercionError(problem)
+    return text
+
+
+def _in_range(value: dt.date, shown: str) -> dt.date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise CoercionError(f"日期「{shown}」的年份不合理（应在 {MIN_YEAR}—{MAX_YEAR} 年之间）")
+    return value
+
+
 def parse_date(raw: Any) -> dt.date | None:
+    """One rule for typed text and for real date cells: the same year range applies to both."""
     if raw is None:
         return None
     if isinstance(raw, dt.datetime):
-        return raw.date()
+        return _in_range(raw.date(), f"{raw:%Y-%m-%d}")
     if isinstance(raw, dt.date):
-        return raw
-    text = str(raw).strip()
+        return _in_range(raw, f"{raw:%Y-%m-%d}")
+    text = _checked_text(str(raw).strip())
     if not text:
         return None
     text = text.split(" ")[0] if re.match(r"^\d{4}-\d{1,2}-\d{1,2} \d", text) else text
@@ -89,9 +119,7 @@ def parse_date(raw: Any) -> dt.date | None:
                 value = dt.date(y, mo, d)
             except ValueError:
                 raise CoercionError(f"日期「{text}」不存在") from None
-            if not MIN_YEAR <= value.year <= MAX_YEAR:
-                raise CoercionError(f"日期「{text}」的年份不合理")
-            return value
+            return _in_range(value, text)
     raise CoercionError(f"无法识别的日期「{text}」，请写成 2023-05-04 或 2023年5月4日")
 
 
@@ -107,7 +135,9 @@ def _parse_int(raw: Any, lo: int = 0, hi: int = MAX_INT) -> int | None:
     if isinstance(raw, str):
         text = raw.strip().replace(",", "").replace("，", "")
         if re.fullmatch(r"-?\d+(\.0+)?", text) is None:
-            raise CoercionError(f"应为整数，现为「{raw.strip()}」")
+            raise CoercionError(f"应为整数，现为「{raw.strip()[:40]}」")
+        if len(text.split(".")[0].lstrip("-0")) > 15:  # before int(): Python refuses 4300+ digits with a ValueError
+            raise CoercionError(f"数值过大（不能超过{hi}）")
         raw = int(float(text)) if "." in text else int(text)
     if not isinstance(raw, int):
         raise CoercionError(f"应为整数，现为「{raw}」")
@@ -125,6 +155,8 @@ def _parse_money(raw: Any) -> Decimal | None:
         raise CoercionError("应填写金额")
     try:
         text = str(raw).strip().replace(",", "").replace("，", "").removesuffix("元")
+        if len(text) > 40:
+            raise CoercionError("金额过大或格式不正确")
         value = Decimal(text)
     except InvalidOperation:
         raise CoercionError(f"应为金额数字，现为「{raw}」") from None
@@ -176,22 +208,22 @@ def coerce(f: Field, raw: Any) -> Any:
     if t is FieldType.BOOL:
         return _parse_bool(raw)
     if t is FieldType.MULTICHOICE:
-        values = list(dict.fromkeys(_split_multi(raw)))
+        values = list(dict.fromkeys(_checked_text(v) for v in _split_multi(raw)))
         return values or None
     if t is FieldType.TEXTLIST:
         items = raw if isinstance(raw, list | tuple) else str(raw or "").splitlines()
-        return [str(s).strip() for s in items if str(s).strip()]
+        return [_checked_text(str(s).strip()) for s in items if str(s).strip()]
     if t is FieldType.TEXTMAP:
         if raw is None:
             return {}
         if not isinstance(raw, dict):
             raise CoercionError("格式不正确")
-        return {str(k): str(v) for k, v in raw.items()}
+        return {_checked_text(str(k)): _checked_text(str(v)) for k, v in raw.items()}
     if raw is None:
         return None
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)  # Excel gives 13800001111.0 for a phone typed as a number
-    text = str(raw).replace("\r\n", "\n").strip()
+    text = _checked_text(str(raw).replace("\r\n", "\n").strip())
     if t is FieldType.IDCARD:
         text = text.upper().replace(" ", "")
     return text or None

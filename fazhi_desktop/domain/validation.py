@@ -16,6 +16,7 @@ from fazhi_desktop.domain.fields import (
     PatternWarning,
     RequiredWhen,
     RequireTrueWhen,
+    bad_character,
     coerce,
     phone_problem,
 )
@@ -23,7 +24,6 @@ from fazhi_desktop.domain.idcard import idcard_problem
 
 MAX_TEXT = 200
 MAX_LONGTEXT = 20000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def choices_for(f: Field, local_choices: Mapping[str, Iterable[str]] | None, ledger_key: str = "") -> tuple[str, ...]:
@@ -73,8 +73,9 @@ def validate_fields(
 def _check_value(f: Field, value: Any, villages: set[str], choices: tuple[str, ...]) -> str | None:
     t = f.type
     if isinstance(value, str):
-        if _CONTROL.search(value):
-            return "含有不可见的控制字符，请删除后重新输入"
+        problem = bad_character(value)
+        if problem:
+            return problem
         limit = f.max_length or (MAX_LONGTEXT if t is FieldType.LONGTEXT else MAX_TEXT)
         if len(value) > limit:
             return f"内容过长（最多{limit}字，现为{len(value)}字）"
@@ -93,8 +94,8 @@ def _check_value(f: Field, value: Any, villages: set[str], choices: tuple[str, .
         return phone_problem(value)
     if t is FieldType.TEXTLIST:
         for item in value:
-            if len(item) > MAX_TEXT or _CONTROL.search(item):
-                return f"「{item[:20]}」过长或含有控制字符"
+            if len(item) > MAX_TEXT or bad_character(item):
+                return f"「{item[:20]}」过长或含有控制字符等特殊字符"
     return None
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fazhi_desktop.domain.errors import ValidationError
+from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.gui import workers
 from fazhi_desktop.gui.errors import show_exception
 from fazhi_desktop.gui.session import Session
@@ -30,6 +30,7 @@ from fazhi_desktop.services import safety
 from fazhi_desktop.services.excel_io import ImportReport, plan_import, run_import
 
 PREVIEW_ROWS = 100
+MAX_PROBLEMS_SHOWN = 1000
 
 
 class ImportDialog(QDialog):
@@ -102,13 +103,17 @@ class ImportDialog(QDialog):
         self.preview.clear()
         if isinstance(exc, ValidationError):
             self.problems = exc.problems
-            self.summary.setText(f"发现 {len(exc.problems)} 处问题，请在工作簿中改正后重新检查。")
-            self.problem_table.setRowCount(len(exc.problems))
-            for r, p in enumerate(exc.problems):
+            shown = exc.problems[:MAX_PROBLEMS_SHOWN]
+            more = len(exc.problems) - len(shown)
+            self.summary.setText(f"发现 {len(exc.problems)} 处问题，请在工作簿中改正后重新检查。"
+                                 + (f"下表列出前 {len(shown)} 处，另有 {more} 处问题。" if more else ""))
+            self.problem_table.setRowCount(len(shown))
+            for r, p in enumerate(shown):
                 for c, value in enumerate((p.sheet or "", "" if p.row is None else str(p.row), p.label, p.message)):
                     self.problem_table.setItem(r, c, QTableWidgetItem(value))
             return
-        self.summary.setText(str(exc) if not details else "检查失败。")
+        self.problem_table.setRowCount(0)
+        self.summary.setText(str(exc) if isinstance(exc, UserError) else "检查失败。")
         show_exception(self, exc, details if not hasattr(exc, "problems") else None)
 
     def _checked(self, report: ImportReport) -> None:

@@ -6,7 +6,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from fazhi_desktop.domain.errors import UserError
-from fazhi_desktop.gui.errors import show_user_error
+from fazhi_desktop.gui import workers
+from fazhi_desktop.gui.errors import show_exception, show_user_error
 from fazhi_desktop.gui.session import Session
 from fazhi_desktop.reports.builder import check_template, template_source
 from fazhi_desktop.services.units import update_settings
@@ -32,6 +33,7 @@ class TemplateDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self.restore_default)
+        self._op: workers.Operation | None = None
 
     def _store(self, templates: dict) -> None:
         with self.session.engine.begin() as conn:
@@ -39,17 +41,37 @@ class TemplateDialog(QDialog):
         self.session.reload_unit()
         self.session.data_changed.emit("report_text")
 
-    def save(self) -> bool:
+    @property
+    def busy(self) -> bool:
+        return bool(self._op and self._op.running)
+
+    def save(self) -> None:
+        """Trial-render on a worker (a runaway template is stopped by the render limits, never freezes the
+        window); saved only when every trial passes."""
+        if self.busy:
+            return
         source = self.editor.toPlainText()
-        try:
-            with self.session.engine.connect() as conn:
-                check_template(conn, self.session.unit, self.session.year, self.name, source)
-        except UserError as exc:
-            show_user_error(self, str(exc))
-            return False
+        engine, unit, year, name = self.session.engine, self.session.unit, self.session.year, self.name
+
+        def work() -> str:
+            with engine.connect() as conn:
+                check_template(conn, unit, year, name, source)
+            return source
+
+        self.buttons.setEnabled(False)
+        self._op = workers.run(self, "正在用本年度和往年的数据试生成…", work, self._checked, self._failed)
+
+    def _checked(self, source: str) -> None:
+        self.buttons.setEnabled(True)
         self._store({**(self.session.unit.settings.get("templates") or {}), self.name: source})
         self.accept()
-        return True
+
+    def _failed(self, exc: BaseException, details: str) -> None:
+        self.buttons.setEnabled(True)
+        if isinstance(exc, UserError):
+            show_user_error(self, str(exc))
+        else:
+            show_exception(self, exc, details)
 
     def restore_default(self) -> None:
         templates = dict(self.session.unit.settings.get("templates") or {})

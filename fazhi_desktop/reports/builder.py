@@ -17,6 +17,8 @@ from fazhi_desktop.services import report_facts, reports_text, stats
 from fazhi_desktop.services.units import Unit
 
 TEMPLATES = {"三段式": "sanduan.j2", "督察规定五项": "ducha.j2"}
+TRIAL_SECONDS = 2.0  # each trial render when a template is saved
+DEADLINE_S = 5.0  # a real render takes ≈10 ms
 DEFAULT_TEMPLATE = "三段式"
 # The sections a clerk may rewrite, in the order the report tab shows them.
 SECTION_LABELS = {
@@ -56,12 +58,13 @@ def _normalise(text: str) -> str:
 
 def _environment(unit: Unit, sections: Mapping[str, str], generated: dict[str, str]):
     from jinja2 import ChoiceLoader, DictLoader, PackageLoader, StrictUndefined  # imported on first use: start-up
-    from jinja2.sandbox import SandboxedEnvironment
+
+    from fazhi_desktop.reports.template_sandbox import LimitedEnvironment
 
     # Units may keep their own wording of a template in their settings; the shipped ones are the fallback.
     custom = {TEMPLATES.get(k, k): v for k, v in (unit.settings.get("templates") or {}).items()}  # by 模板 name
-    env = SandboxedEnvironment(loader=ChoiceLoader([DictLoader(custom), PackageLoader("fazhi_desktop.reports")]),
-                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False)
+    env = LimitedEnvironment(loader=ChoiceLoader([DictLoader(custom), PackageLoader("fazhi_desktop.reports")]),
+                             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False)
 
     def section(text: str, key: str) -> str:
         generated[key] = _normalise(text)
@@ -82,11 +85,31 @@ def _environment(unit: Unit, sections: Mapping[str, str], generated: dict[str, s
         ym=lambda d: f"{d.year}年{d.month}月",
         without=lambda text, prefix: text.removeprefix(prefix or "") or text,
     )
+    env.wrap_filters()
     env.globals["ordinal"] = Ordinal
     return env
 
 
-def build_document(conn: sa.Connection, unit: Unit, year: int, template: str | None = None) -> Document:
+def template_error(exc: Exception) -> UserError:
+    """Jinja2's English messages, said in Chinese with the line the clerk can find."""
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.sandbox import SecurityError
+
+    line = f"第 {exc.lineno} 行：" if getattr(exc, "lineno", None) else ""
+    if isinstance(exc, UndefinedError):
+        what = re.search(r"'([^']+)'", str(exc))
+        detail = f"用到了不存在的名称「{what[1] if what else exc}」"
+    elif isinstance(exc, SecurityError):
+        detail = "有不允许的操作（模板只能读取数据，不能修改）"
+    elif isinstance(exc, TemplateSyntaxError):
+        detail = f"写法有误（{exc.message}）"
+    else:
+        detail = str(getattr(exc, "message", None) or exc)
+    return UserError(f"报告模板有错误：{line}{detail}")
+
+
+def build_document(conn: sa.Connection, unit: Unit, year: int, template: str | None = None, *,
+                   seconds: float | None = None) -> Document:
     """The report for ``unit`` and ``year`` as a document model (no layout yet)."""
     draft = reports_text.load_report_text(conn, unit, year) or {}
     name = template or draft.get("template") or DEFAULT_TEMPLATE
@@ -105,7 +128,14 @@ def build_document(conn: sa.Connection, unit: Unit, year: int, template: str | N
         "government": unit.name + _GOVERNMENT.get(unit.kind, "人民政府"),
         "flexible_methods": [m for m in FLEXIBLE_METHODS if s["enforcement.by_method"].get(m)],
     }
-    body = env.get_template(TEMPLATES.get(name, name)).render(context)
+    from jinja2 import TemplateError
+
+    try:
+        body = env.render_limited(TEMPLATES.get(name, name), context, seconds or DEADLINE_S)
+    except TemplateError as exc:
+        raise template_error(exc) from exc
+    except (TypeError, ValueError, ZeroDivisionError, KeyError, AttributeError) as exc:
+        raise UserError(f"报告模板有错误：{exc}") from exc
     return Document(
         title=f"关于上报{unit.name}{year}年法治政府建设工作的报告",
         addressee=unit.addressee,
@@ -127,15 +157,23 @@ def template_source(unit: Unit, name: str) -> str:
 
 
 def check_template(conn: sa.Connection, unit: Unit, year: int, name: str, source: str) -> Document:
-    """Render ``source`` as template ``name`` on real data; a mistake becomes a Chinese message, not a crash."""
+    """Render ``source`` as template ``name`` on real data — the year shown, the one before and a year without
+    records, so a branch taken only in other years is tried too; a mistake or a runaway becomes a Chinese message."""
     from dataclasses import replace
 
-    from jinja2 import TemplateError
+    from fazhi_desktop.domain.fields import bad_character
+    from fazhi_desktop.services.listing import years_in_use
 
+    problem = bad_character(source)
+    if problem:
+        raise UserError(f"模板未保存。模板{problem}")
     trial = replace(unit, settings={**unit.settings, "templates": {**(unit.settings.get("templates") or {}),
                                                                    name: source}})
+    empty_year = min([*years_in_use(conn, unit), year]) - 1
     try:
-        return build_document(conn, trial, year, name)
-    except TemplateError as exc:
-        line = f"第 {exc.lineno} 行：" if getattr(exc, "lineno", None) else ""
-        raise UserError(f"模板有错误，未保存。{line}{exc.message or exc}") from exc
+        document = build_document(conn, trial, year, name, seconds=TRIAL_SECONDS)
+        for other in (year - 1, empty_year):
+            build_document(conn, trial, other, name, seconds=TRIAL_SECONDS)
+    except UserError as exc:
+        raise UserError(f"模板未保存。{exc}") from exc
+    return document

@@ -155,6 +155,8 @@ def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[
     column_styles = column_styles or {}
     cell_styles = cell_styles or {}
     wrapped = _rows_to_wrap(rows, capped)
+    # Text that starts with "=" is a record's content, never a formula (the county opens these files).
+    formula_like = {r for r, row in enumerate(rows) for v in row if type(v) is str and v[:1] == "="}
     for r, values in enumerate(rows):
         out = list(values)
         if r in wrapped:
@@ -170,6 +172,8 @@ def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[
                 style = cell_styles.get((r, c)) or (column_styles.get(c) if value is not None else None)
                 if style is not None:
                     out[c - 1] = _styled(ws, value, style)
+        if r in formula_like:
+            out = [_as_text(ws, v) if type(v) is str and v[:1] == "=" else v for v in out]
         ws.append(out)
 
 
@@ -185,6 +189,13 @@ def _rows_to_wrap(rows: Sequence[Sequence[Any]], capped: list[tuple[int, float]]
 
 
 def _styled(ws: Any, value: Any, style: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value)
+    cell = _as_text(ws, value) if type(value) is str and value[:1] == "=" else WriteOnlyCell(ws, value)
     cell.style = style
+    return cell
+
+
+def _as_text(ws: Any, value: str) -> WriteOnlyCell:
+    """A cell that holds ``value`` as text even when it starts with "=" (openpyxl would write a formula)."""
+    cell = WriteOnlyCell(ws, value)
+    cell.data_type = "s"
     return cell

@@ -31,7 +31,7 @@ from fazhi_desktop.domain.validation import choices_for, validate_fields
 from fazhi_desktop.reports.output import atomic_target
 from fazhi_desktop.reports.sheets import BORDER, HEADER_FILL, HEADER_FONT, fit_columns
 from fazhi_desktop.reports.xlsx import cell_value
-from fazhi_desktop.services import listing, reports_text
+from fazhi_desktop.services import listing, reports_text, workbook_guard
 from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import Unit, create_unit, list_units
 from fazhi_desktop.storage.schema import ledger_table, report_texts
@@ -237,6 +237,15 @@ def _help_sheet(wb: Workbook) -> None:
     ws.column_dimensions["A"].width = 110
 
 
+def _text_only(wb: Workbook) -> None:
+    """No cell of ours is a formula: text a clerk typed that starts with "=" stays text (and reads back as such)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
 def write_template(path: str | os.PathLike, unit: Unit | None) -> Path:
     wb = Workbook()
     _help_sheet(wb)
@@ -245,6 +254,7 @@ def write_template(path: str | os.PathLike, unit: Unit | None) -> Path:
     for ledger in LEDGERS:
         _ledger_sheet(wb, ledger, unit, ranges, [], example=True)
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames))
+    _text_only(wb)
     with atomic_target(path) as tmp:
         wb.save(tmp)
     return Path(path)
@@ -271,6 +281,7 @@ def export_workbook(engine: sa.Engine, unit: Unit, path: str | os.PathLike, year
             report_texts.c.year)).mappings().all()
         _draft_sheet(wb, [dict(d) for d in drafts if year is None or d["year"] == year])
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames))
+    _text_only(wb)
     with atomic_target(path) as tmp:
         wb.save(tmp)
     return counts
@@ -352,7 +363,11 @@ def _value(value: Any) -> Any:
 
 def open_workbook(path: str | os.PathLike) -> Book:
     p = Path(path)
-    if not p.is_file():
+    try:
+        found = p.is_file()
+    except OSError as exc:  # a name too long for the file system, say
+        raise UserError(f"无法读取「{p.name[:60]}」（{exc.strerror or exc}）") from exc
+    if not found:
         raise UserError(f"找不到文件：{p}")
     if p.suffix.lower() == ".xls":
         raise UserError(f"「{p.name}」是旧版 .xls 格式，请在 Excel 或 WPS 中“另存为” .xlsx 后再导入")
@@ -366,6 +381,7 @@ def open_workbook(path: str | os.PathLike) -> Book:
                         "“另存为” .xlsx 后再导入")
     if not zipfile.is_zipfile(p):
         raise UserError(f"「{p.name}」不是有效的 Excel 工作簿（.xlsx），无法读取")
+    workbook_guard.inspect(p, _imported)  # before the reader: sizes, last cells, merged ranges
     try:
         return Book(p)
     except (CalamineError, OSError, ValueError) as exc:
@@ -447,10 +463,16 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
     svc = RecordService(engine, unit)
     plans: list[SheetPlan] = []
     seen_ids: set[str] = set()
+    sheet_of: dict[str, str] = {}
     for title, rows in book.grids.items():
         ledger = _ledger_for_sheet(title)
         if ledger is None:
             continue
+        if ledger.key in sheet_of:
+            problems.append(Problem("", "", f"工作表「{sheet_of[ledger.key]}」和「{title}」都是{ledger.name}，"
+                                            "请把它们合并成一个工作表后再导入", sheet=title))
+            continue
+        sheet_of[ledger.key] = title
         found_header = _header(rows, ledger)
         if found_header is None:
             if any(any(v is not None for v in r) for r in rows):
@@ -474,7 +496,7 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
             if record_id == EXAMPLE_MARK:
                 continue
             if record_id is not None:
-                record_id = str(record_id)
+                record_id = str(record_id).strip().lower()  # Excel's UPPER() or a clerk's typing: same record
                 if not _UUID.match(record_id):
                     problems.append(Problem("id", ID_HEADER, f"「{record_id}」不是本程序生成的记录编号；新增记录请留空",
                                             sheet=title, row=excel_row))
@@ -525,7 +547,8 @@ def _existing(engine: sa.Engine, unit: Unit, ledger: Ledger, rows, mapping) -> d
     id_col = next((c for c, k in mapping.items() if k == "id"), None)
     if id_col is None or not unit.id:
         return {}
-    ids = [str(r[id_col]) for r in rows if id_col < len(r) and r[id_col] and _UUID.match(str(r[id_col]))]
+    ids = [str(r[id_col]).strip().lower() for r in rows
+           if id_col < len(r) and r[id_col] and _UUID.match(str(r[id_col]).strip())]
     t = ledger_table(ledger.key)
     found: dict[str, dict[str, Any]] = {}
     from fazhi_desktop.services.records import from_storage

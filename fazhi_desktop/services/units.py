@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from fazhi_desktop.domain.errors import NotFoundError, Problem, UserError, ValidationError
+from fazhi_desktop.domain.fields import bad_character
 from fazhi_desktop.domain.ledgers import UNIT_FIELDS
 from fazhi_desktop.domain.validation import validate_fields
 from fazhi_desktop.services import audit
@@ -99,6 +100,9 @@ def add_local_choice(conn: sa.Connection, unit: Unit, ledger_key: str, field_key
     value = value.strip()
     if not value or "|" in value:
         raise UserError("可选值不能为空，也不能包含「|」")
+    problem = bad_character(value)
+    if problem:
+        raise UserError(f"可选值{problem}")
     key = f"{ledger_key}.{field_key}"
     local = {k: list(v) for k, v in unit.local_choices.items()}
     if value in local.get(key, []):
@@ -112,9 +116,24 @@ def add_local_choice(conn: sa.Connection, unit: Unit, ledger_key: str, field_key
 
 def update_settings(conn: sa.Connection, unit: Unit, changes: Mapping[str, Any], actor: str) -> Unit:
     """Merge ``changes`` into the unit's settings (fonts, backup folder, report switches…)."""
+    for text in _strings(changes):
+        problem = bad_character(text)
+        if problem:
+            raise UserError(f"设置内容{problem}")
     merged = {**unit.settings, **changes}
     if merged != unit.settings:
         conn.execute(sa.update(units).where(units.c.id == unit.id).values(settings=merged))
         audit.append(conn, actor, [audit.Change(unit.id, "unit", unit.id, "update",
                                                 {"settings": (unit.settings, merged)})])
     return get_unit(conn, unit_id=unit.id)
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string inside a settings value (keys too): settings are free-form JSON."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []

@@ -145,7 +145,11 @@ def open_database(db_path: str | os.PathLike | None = None, db_url: str | None =
     from fazhi_desktop.storage import migrate as migrations
 
     url = resolve_url(db_path, db_url)
-    path = _sqlite_path(url)
+    try:
+        path = _sqlite_path(url)
+    except sa.exc.ArgumentError as exc:
+        raise UserError(f"数据库地址格式不正确：{url[:100]}\n应为 sqlite:///文件路径 或 postgresql+psycopg://用户@主机/库名") \
+            from exc
     ro = created = False
     if path is not None:
         ro = check_sqlite_location(path, must_exist=must_exist, read_only=read_only)
@@ -160,8 +164,9 @@ def open_database(db_path: str | os.PathLike | None = None, db_url: str | None =
             pass
     except sa.exc.ArgumentError as exc:
         raise UserError(f"数据库地址格式不正确：{exc}") from exc
-    except sa.exc.NoSuchModuleError as exc:
-        raise UserError(f"缺少连接该数据库所需的驱动程序：{make_url(url).drivername}") from exc
+    except (sa.exc.NoSuchModuleError, ImportError) as exc:
+        raise UserError(f"不支持这种数据库，或缺少连接它所需的驱动程序：{make_url(url).drivername}"
+                        "（本程序支持 SQLite 和 PostgreSQL）") from exc
     except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:
         raise UserError(f"无法打开数据库：{exc.orig}") from exc
     if created:
