@@ -20,7 +20,7 @@ from fazhi_desktop.services import attachments, safety
 from fazhi_desktop.services.demo import load_demo
 from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import create_unit, get_unit
-from fazhi_desktop.storage import backups, identity
+from fazhi_desktop.storage import backups, identity, migrate
 from fazhi_desktop.storage.database import open_database
 from fazhi_desktop.storage.lock import InstanceLock
 
@@ -225,7 +225,7 @@ def test_restore_of_an_older_schema_upgrades_keeps_identity_and_is_logged(tmp_pa
     assert "恢复前的数据已另存为" in proc.stdout
     db = open_database(path)
     with db.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == migrate.HEAD
         assert identity.read_id(conn) == own_id  # the backup set stays this database's
         entry = conn.exec_driver_sql("SELECT action, changes FROM audit_log ORDER BY id DESC LIMIT 1").one()
     db.dispose()

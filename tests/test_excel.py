@@ -250,11 +250,11 @@ def test_dates_in_chinese_builtin_formats_are_dates(db, unit, svc, tmp_path):
 
 BAD_CASES = [
     ("impossible date", [None, "2023-02-30", "集日宣传", None, "集市"], "日期", "不存在"),
-    ("negative number", [None, "2023-03-01", "集日宣传", None, "集市", None, -5], "发放资料(份)", "负数"),
+    ("negative number", [None, "2023-03-01", "集日宣传", None, "集市", None, -5], "发放资料（份）", "负数"),
     ("unknown choice", [None, "2023-03-01", "赶集", None, "集市"], "活动类型", "不是可选值"),
     ("missing required", [None, "2023-03-01", "集日宣传", None, None], "地点/村", "必填"),
     ("conditional required", [None, "2023-03-01", "法律十进", None, "东村"], "进入对象", "必须填写"),
-    ("text in number", [None, "2023-03-01", "集日宣传", None, "集市", None, "很多"], "发放资料(份)", "整数"),
+    ("text in number", [None, "2023-03-01", "集日宣传", None, "集市", None, "很多"], "发放资料（份）", "整数"),
 ]
 
 

@@ -113,3 +113,21 @@ def test_corrupted_database_is_reported(tmp_path):
 
 def test_head_constant_matches_alembic():
     assert migrate.head_revision() == migrate.HEAD
+
+
+def test_0003_writes_the_stored_choice_with_full_width_brackets(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(Path(__file__).parent / "data" / "schema_0001.sqlite3", path)
+    con = sqlite3.connect(path)
+    before = con.execute("SELECT count(*) FROM enforcement WHERE method = '不予处罚(免罚清单)'").fetchone()[0]
+    con.close()
+    assert before > 0
+    open_database(path).dispose()
+    con = sqlite3.connect(path)
+    counts = [con.execute("SELECT count(*) FROM enforcement WHERE method = ?", (m,)).fetchone()[0]
+              for m in ("不予处罚(免罚清单)", "不予处罚（免罚清单）")]
+    con.close()
+    assert counts == [0, before]

@@ -85,13 +85,17 @@ def test_states_every_seed_fact(demo_text, demo_stats):
     assert "4次" in demo_text and "17场次" in demo_text and "43名" in demo_text
 
 
-def test_disputes_by_category_and_colour_in_plans(demo_text, demo_stats):
+def test_disputes_by_category_and_colour_once_under_part_one(demo_text, demo_stats):
+    """The year's figures belong to 一、工作开展情况 and are stated once; 打算 keeps only what comes next."""
+    demo_text = re.sub(r"— \d+ —", "", demo_text)  # a page break may fall inside a sentence
+    part_one = demo_text[demo_text.index("一、工作开展情况"):demo_text.index("二、当前存在的主要问题")]
     plans = demo_text[demo_text.index("三、未来的工作打算"):]
     for cat, n in demo_stats["disputes.by_category"].items():
         if n:
-            assert f"{cat}{n}件" in plans
+            assert f"{cat}{n}件" in part_one and demo_text.count(f"{cat}{n}件") == 1
     for colour, name in (("红", "红色"), ("黄", "黄色"), ("绿", "绿色")):
-        assert f"{name}{demo_stats['disputes.by_risk'][colour]}件" in plans
+        assert f"{name}{demo_stats['disputes.by_risk'][colour]}件" in part_one
+    assert "矛盾纠纷" in plans and "分类定级" in plans and "调处率" not in plans
 
 
 def test_page_size_and_fonts_embedded(demo_pdf):
@@ -272,13 +276,17 @@ def test_heading_never_ends_a_page(tmp_path, fonts):
 
 
 def test_empty_year_report_invents_no_numbers(db, unit, tmp_path):
+    """Nothing recorded: no invented figure, no placeholder or ledger jargon, no claim of progress, and still a
+    成文日期 under the issuer."""
     path = tmp_path / "empty.pdf"
     write_report(db.engine, unit, 2023, path)
     with open_pdf(path) as pdf:
         body = "".join((p.extract_text() or "") for p in pdf.pages)
-    body = body.replace("2023", "")
-    assert "暂无" in body
-    numbers_in_text = re.findall(r"\d+", body.split("— 1 —")[0])
+    flat = body.replace("\n", "")
+    for phrase in ("暂无", "台账", "本部分由", "填报人", "取得了新的进展", "亲自部署", "（一）"):
+        assert phrase not in flat, phrase
+    assert re.search(r"中共测试镇委员会\d{4}年\d{1,2}月\d{1,2}日", flat)
+    numbers_in_text = re.findall(r"\d+", body.replace("2023", "").split("— 1 —")[0].split("中共测试镇委员会")[0])
     assert numbers_in_text == [], numbers_in_text
 
 
@@ -327,11 +335,12 @@ def test_font_chosen_in_settings_is_used(db, unit, tmp_path):
     assert heading and all("FandolKai" in c["fontname"] for c in heading[:1])
 
 
-def test_unit_wording_of_a_template_is_used_and_checked(db, unit, tmp_path):
+def test_unit_wording_of_a_template_is_used_and_checked(db, unit, svc, tmp_path):
     from fazhi_desktop.domain.errors import UserError
     from fazhi_desktop.reports.builder import check_template, template_source
     from fazhi_desktop.services.units import update_settings
 
+    svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
     source = template_source(unit, "三段式").replace("加强组织领导，夯实法治建设基础", "强化组织保障，筑牢法治根基")
     with db.engine.connect() as conn:
         with pytest.raises(UserError, match="模板有错误"):

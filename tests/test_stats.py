@@ -126,7 +126,7 @@ def test_counsel_reviews_and_adoption(svc, db, unit):
 
 def test_enforcement_rates(svc, db, unit):
     cases = [("行政指导", True, True, False, False), ("行政处罚", True, False, True, True),
-             ("行政处罚", False, True, True, False), ("不予处罚(免罚清单)", False, False, False, False)]
+             ("行政处罚", False, True, True, False), ("不予处罚（免罚清单）", False, False, False, False)]
     for method, recorded, publicized, major, review in cases:
         svc.create("enforcement", {"date": "2023-05-01", "domain": "安全生产", "party": "某", "facts": "事",
                                    "method": method, "recorded": recorded, "publicized": publicized, "major": major,

@@ -60,7 +60,7 @@ def test_unknown_choice(svc):
 
 def test_unknown_multichoice_value(svc):
     _fails(svc, "publicity", {"date": "2023-03-01", "kind": "集日宣传", "place": "集市", "topics": "宪法、刑法大全"},
-           "宣传主题(法律法规)", "刑法大全")
+           "宣传主题（法律法规）", "刑法大全")
 
 
 def test_negative_number(svc):
@@ -91,7 +91,7 @@ def test_id_checksum(svc):
 
 
 def test_village_not_in_unit(svc):
-    _fails(svc, "dispute", _dispute(village="北村"), "所在村", "不在本单位的村(社区)名单中")
+    _fails(svc, "dispute", _dispute(village="北村"), "所在村", "不在本单位的村（社区）名单中")
 
 
 def test_date_order(svc):

@@ -109,7 +109,7 @@ STUDY = _ledger(
         Field("form", "学法形式", T.CHOICE, required=True,
               choices=("党委理论学习中心组学法", "会前学法", "干部群众共同学法", "法治专题培训", "法律知识考试", "旁听庭审", "其他")),
         Field("occasion", "依托会议", T.TEXT, help="例如 镇村组三级干部会、护林防火会、安全生产会、产业培训会"),
-        Field("content", "学习内容(法律法规)", T.LONGTEXT, required=True),
+        Field("content", "学习内容（法律法规）", T.LONGTEXT, required=True),
         Field("speaker", "主讲人", T.TEXT),
         Field("participants", "参加人数", T.INT),
         Field("hours", "学时", T.INT),
@@ -150,15 +150,15 @@ PUBLICITY = _ledger(
         Field("target", "进入对象", T.CHOICE,
               choices=("进机关", "进乡村", "进社区", "进学校", "进企业", "进单位", "进宗教场所", "进网络", "进家庭", "进军营")),
         Field("place", "地点/村", T.TEXT, required=True),
-        Field("topics", "宣传主题(法律法规)", T.MULTICHOICE,
+        Field("topics", "宣传主题（法律法规）", T.MULTICHOICE,
               choices=("宪法", "民法典", "反有组织犯罪法", "社区矫正法", "反电信网络诈骗法", "禁毒法", "道路交通安全法",
                        "食品安全法", "药品管理法", "扫黑除恶", "安全生产法", "森林法", "其他")),
         Field("organizer", "组织单位", T.TEXT),
         Field("audience", "受众人次", T.INT),
-        Field("materials", "发放资料(份)", T.INT),
-        Field("banners", "悬挂横幅(条)", T.INT),
-        Field("boards", "展板海报(块)", T.INT),
-        Field("consultations", "现场咨询(人次)", T.INT),
+        Field("materials", "发放资料（份）", T.INT),
+        Field("banners", "悬挂横幅（条）", T.INT),
+        Field("boards", "展板海报（块）", T.INT),
+        Field("consultations", "现场咨询（人次）", T.INT),
     ),
     rules=(RequiredWhen("target", "kind", (TEN_ENTRIES,)),),
 )
@@ -223,7 +223,7 @@ COUNSEL_SERVICE = _ledger(
     ),
 )
 
-FLEXIBLE_METHODS = ("行政指导", "行政告诫", "行政建议", "责令改正", "不予处罚(免罚清单)")
+FLEXIBLE_METHODS = ("行政指导", "行政告诫", "行政建议", "责令改正", "不予处罚（免罚清单）")
 ENFORCEMENT = _ledger(
     key="enforcement",
     name="行政执法台账",
@@ -365,10 +365,10 @@ def ledger(key: str) -> Ledger:
 UNIT_FIELDS: tuple[Field, ...] = (
     Field("name", "单位名称", T.TEXT, required=True),
     Field("kind", "单位类型", T.CHOICE, choices=("镇", "乡", "民族乡", "街道"), default="镇"),
-    Field("county", "所属县(区)", T.TEXT, required=True),
+    Field("county", "所属县（区）", T.TEXT, required=True),
     Field("addressee", "主送机关", T.TEXT, required=True, default="县法治办"),
     Field("issuers", "落款机关", T.TEXTLIST, required=True, help="可填两个机关，用顿号分隔"),
-    Field("villages", "村(社区)名单", T.TEXTLIST, required=True, help="按顺序填写，用顿号分隔"),
+    Field("villages", "村（社区）名单", T.TEXTLIST, required=True, help="按顺序填写，用顿号分隔"),
     Field("contact", "联系人", T.TEXT),
     Field("phone", "联系电话", T.PHONE),
 )

@@ -62,12 +62,28 @@ def validate_fields(
                 problems.append(Problem(f.key, f.label, "为必填项，不能为空"))
             clean[f.key] = {FieldType.TEXTLIST: [], FieldType.TEXTMAP: {}}.get(f.type)
             continue
-        message = _check_value(f, value, village_set, choices_for(f, local_choices, ledger_key))
+        choices = choices_for(f, local_choices, ledger_key)
+        if f.type is FieldType.CHOICE and value not in choices:
+            value = _known_spelling(value, choices)
+        elif f.type is FieldType.MULTICHOICE:
+            value = [_known_spelling(v, choices) for v in value]
+        message = _check_value(f, value, village_set, choices)
         if message:
             problems.append(Problem(f.key, f.label, message))
             continue
         clean[f.key] = value
     return clean, problems
+
+
+_FULL_WIDTH = str.maketrans("()", "（）")
+
+
+def _known_spelling(value: str, choices: tuple[str, ...]) -> str:
+    """A choice typed with half-width brackets is the same choice (不予处罚(免罚清单) → 不予处罚（免罚清单）)."""
+    if value in choices:
+        return value
+    full = value.translate(_FULL_WIDTH)
+    return full if full in choices else value
 
 
 def _check_value(f: Field, value: Any, villages: set[str], choices: tuple[str, ...]) -> str | None:
@@ -87,7 +103,7 @@ def _check_value(f: Field, value: Any, villages: set[str], choices: tuple[str, .
             return f"「{'、'.join(bad)}」不是可选值，可选：{'、'.join(choices)}"
     if t is FieldType.VILLAGE and value not in villages:
         listed = "、".join(sorted(villages)) or "（尚未设置村名单）"
-        return f"「{value}」不在本单位的村(社区)名单中：{listed}"
+        return f"「{value}」不在本单位的村（社区）名单中：{listed}"
     if t is FieldType.IDCARD:
         return idcard_problem(value)
     if t is FieldType.PHONE:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.domain.ledgers import FLEXIBLE_METHODS
-from fazhi_desktop.reports import markup, numbers
+from fazhi_desktop.reports import markup, numbers, wording
 from fazhi_desktop.reports.model import Document
 from fazhi_desktop.services import report_facts, reports_text, stats
 from fazhi_desktop.services.units import Unit
@@ -84,9 +84,11 @@ def _environment(unit: Unit, sections: Mapping[str, str], generated: dict[str, s
         cn_date=numbers.cn_date,
         ym=lambda d: f"{d.year}年{d.month}月",
         without=lambda text, prefix: text.removeprefix(prefix or "") or text,
+        grouped=wording.grouped_facilities,
     )
     env.wrap_filters()
     env.globals["ordinal"] = Ordinal
+    env.globals["own"] = lambda key: bool((sections.get(key) or "").strip())  # the clerk wrote this part
     return env
 
 
@@ -127,6 +129,8 @@ def build_document(conn: sa.Connection, unit: Unit, year: int, template: str | N
         "party_committee": _PARTY.get(unit.kind, "党委、政府"),
         "government": unit.name + _GOVERNMENT.get(unit.kind, "人民政府"),
         "flexible_methods": [m for m in FLEXIBLE_METHODS if s["enforcement.by_method"].get(m)],
+        "active": wording.has_activity(s),
+        "auto_problems": wording.derived_problems(s, facts.counsels),
     }
     from jinja2 import TemplateError
 
@@ -141,7 +145,9 @@ def build_document(conn: sa.Connection, unit: Unit, year: int, template: str | N
         addressee=unit.addressee,
         paragraphs=markup.parse(body),
         issuers=list(draft.get("issuers") or unit.issuers),
-        date=doc_date,
+        # A document always carries its date (GB/T 9704); until the clerk sets 成文日期 it is the day it is made,
+        # and the readiness check says so.
+        date=doc_date or dt.date.today(),
         sections=generated,
     )
 

@@ -189,7 +189,17 @@ class Layout:
                     len(para.spans[0].text) >= len(lines[0])
                 if alone or run_in:
                     pages.append(Page(number=len(pages) + 1))
-            for glyphs in lines:
+                    free = P.LINES_PER_PAGE
+            # Widows and orphans: a paragraph that breaks across pages leaves at least two lines on each side.
+            break_after = None
+            if kind == "body" and len(lines) > free > 0 and free < P.LINES_PER_PAGE:
+                if free == 1 or len(lines) <= 3:
+                    pages.append(Page(number=len(pages) + 1))  # orphan: the whole paragraph moves on
+                elif len(lines) - free == 1:
+                    break_after = free - 1  # widow: one more line goes over with the last
+            for n, glyphs in enumerate(lines):
+                if break_after is not None and n == break_after:
+                    pages.append(Page(number=len(pages) + 1))
                 add(glyphs, kind)
 
         self._signature(doc, pages, add, skip, slot_free)
@@ -203,12 +213,15 @@ class Layout:
             return
         need = P.SEAL_GAP_LINES + len(issuers) + (1 if doc.date else 0)
         if need > slot_free():
-            # The signature may not stand on a page without body text: carry the last body line over with it.
-            last = pages[-1].lines.pop() if pages[-1].lines else None
+            # The signature may not stand on a page without body text: carry the last body line over with it —
+            # and a heading that would then end the page goes too (a heading never ends a page).
+            carried = [pages[-1].lines.pop()] if pages[-1].lines else []
+            while pages[-1].lines and pages[-1].lines[-1].kind == "heading":
+                carried.insert(0, pages[-1].lines.pop())
             pages.append(Page(number=len(pages) + 1))
-            if last:
-                last.slot = 0
-                pages[-1].lines.append(last)
+            for slot, line in enumerate(carried):
+                line.slot = slot
+                pages[-1].lines.append(line)
         skip(P.SEAL_GAP_LINES)
         date_text = cn_date(doc.date) if doc.date else ""
         date_glyphs = self.glyphs(date_text, "fangsong", P.BODY_SIZE, grid=True)

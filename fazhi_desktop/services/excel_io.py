@@ -51,8 +51,13 @@ def header_label(f: Field) -> str:
     return f"{f.label}*" if f.required else f.label
 
 
+_FULL_WIDTH = str.maketrans("()", "（）")
+
+
 def _norm_header(value: Any) -> str:
-    return re.sub(r"[\s*＊]", "", str(value or ""))
+    """Headers compare without spaces and required marks, and with brackets of either width (templates made before
+    labels used full-width brackets still import)."""
+    return re.sub(r"[\s*＊]", "", str(value or "")).translate(_FULL_WIDTH)
 
 
 # -- writing -------------------------------------------------------------------------------------------------------

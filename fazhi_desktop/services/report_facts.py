@@ -31,6 +31,8 @@ class ReportFacts:
     rectification_sources: list[str] = field(default_factory=list)
     rectification_batches: list[str] = field(default_factory=list)
     special_meeting_hosts: list[str] = field(default_factory=list)
+    review_handlers: list[str] = field(default_factory=list)  # who did the year's 合法性审查 (司法所, the counsel…)
+    review_cases: str = ""  # 行政复议1件，维持 — said precisely, by kind and result
 
 
 def _live(t: sa.Table, unit: Unit) -> list[Any]:
@@ -87,8 +89,33 @@ def gather(conn: sa.Connection, unit: Unit, year: int, ref_date: dt.date) -> Rep
         if batch and batch not in facts.rectification_batches:
             facts.rectification_batches.append(batch)
 
+    cs = ledger_table("counsel_service")
+    counsel_names = set(conn.execute(sa.select(c.c.name).where(*_live(c, unit))).scalars())
+    facts.review_handlers = list(dict.fromkeys("法律顾问" if h in counsel_names else (h or "") for h in conn.execute(
+        sa.select(cs.c.handler).where(*_live(cs, unit), cs.c.year == year, cs.c.kind.like("%合法性审查%"))
+        .order_by(cs.c.date)).scalars()))
+
+    rl = ledger_table("review_litigation")
+    outcomes: dict[str, Counter] = {}
+    for kind, result in conn.execute(sa.select(rl.c.kind, rl.c.result).where(*_live(rl, unit), rl.c.year == year)
+                                     .order_by(rl.c.date)):
+        outcomes.setdefault(kind or "行政复议", Counter())[result or "审理中"] += 1
+    facts.review_cases = review_summary(outcomes)
+
     m = ledger_table("meeting")
     facts.special_meeting_hosts = list(dict.fromkeys(conn.execute(
         sa.select(m.c.host).where(*_live(m, unit), m.c.year == year, is_(m, "kind", "法治建设专题会议"),
                                   m.c.host.is_not(None)).order_by(m.c.date)).scalars()))
     return facts
+
+
+def review_summary(outcomes: dict[str, Counter]) -> str:
+    """行政复议1件，维持 / 行政复议2件（维持1件、撤销1件）、行政诉讼1件，审理中 — kinds and results as they are."""
+    parts = []
+    for kind, results in outcomes.items():
+        n = sum(results.values())
+        if len(results) == 1:
+            parts.append(f"{kind}{n}件，{next(iter(results))}")
+        else:
+            parts.append(f"{kind}{n}件（{'、'.join(f'{r}{c}件' for r, c in results.items())}）")
+    return "；".join(parts)

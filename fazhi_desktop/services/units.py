@@ -43,7 +43,7 @@ def _validated(values: Mapping[str, Any]) -> dict[str, Any]:
     clean, problems = validate_fields(UNIT_FIELDS, values)
     villages = clean.get("villages") or []
     if len(set(villages)) != len(villages):
-        problems.append(Problem("villages", "村(社区)名单", "村名有重复"))
+        problems.append(Problem("villages", "村（社区）名单", "村名有重复"))
     if any(not p.warning for p in problems):
         raise ValidationError(problems)
     return clean
