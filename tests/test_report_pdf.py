@@ -363,3 +363,38 @@ def test_templates_cannot_reach_python_internals(db, unit):
 
     with db.engine.connect() as conn, pytest.raises(UserError):
         check_template(conn, unit, 2023, "三段式", "{{ unit.__class__.__mro__[1].__subclasses__() }}")
+
+
+def _laid_out(engine, unit, year: int, template: str):
+    from fazhi_desktop.reports.builder import build_document
+    from fazhi_desktop.reports.layout import Layout
+    from fazhi_desktop.reports.render import fonts_for
+
+    with engine.connect() as conn:
+        doc = build_document(conn, unit, year, template)
+    return doc, Layout(fonts_for(unit)).run(doc)
+
+
+@pytest.mark.parametrize("template", ["三段式", "督察规定五项"])
+@pytest.mark.parametrize("year", [2023, 2022, 2021])  # full, thinner, empty
+def test_no_heading_ends_a_page_no_line_alone_and_every_text_once(demo_db, template, year):
+    with demo_db.engine.connect() as conn:
+        unit = get_unit(conn)
+    doc, pages = _laid_out(demo_db.engine, unit, year, template)
+    for page in pages[:-1] if len(pages) > 1 else []:
+        body = [ln for ln in page.lines if ln.kind in ("body", "heading")]
+        assert body[-1].kind != "heading", (page.number, body[-1].text)
+        assert not body[-1].text.startswith(("一、", "二、", "三、", "四、", "五、")) or body[-1].kind == "body"
+    by_para: dict[int, list[int]] = {}
+    for page in pages:
+        for ln in page.lines:
+            if ln.para is not None and ln.kind == "body":
+                by_para.setdefault(ln.para, []).append(page.number)
+    for para, page_numbers in by_para.items():
+        parts = [page_numbers.count(n) for n in dict.fromkeys(page_numbers)]
+        if len(parts) > 1:
+            assert min(parts) >= 2, (para, parts, doc.paragraphs[para].text[:30])
+    texts = [p.text for p in doc.paragraphs if len(p.text) > 20]
+    assert len(texts) == len(set(texts)), "a paragraph is printed twice"
+    last_page = [ln for ln in pages[-1].lines if ln.kind in ("body", "heading")]
+    assert last_page and last_page[-1].kind == "body"  # the 落款 never stands alone

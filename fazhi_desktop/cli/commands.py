@@ -114,9 +114,27 @@ def stats(args: argparse.Namespace) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
+    from fazhi_desktop.domain.errors import UserError
     from fazhi_desktop.reports.render import write_report
+    from fazhi_desktop.services import readiness
 
+    if not args.check and not args.out:
+        raise UserError("请用 --out 指定输出文件，例如 --out 报告.pdf（只做体检请加 --check）")
     db, unit = _open_unit(args)
+    with db.engine.connect() as conn:
+        findings = readiness.check(conn, unit, args.year)
+    if args.check:
+        if not findings:
+            print(f"报告体检通过：{unit.name}{args.year}年度报告没有需要处理的事项。")
+        else:
+            print(f"报告体检：{unit.name}{args.year}年度报告提交前有 {len(findings)} 项需要处理：")
+            for n, finding in enumerate(findings, start=1):
+                print(f"  {n}. {finding}")
+        return 1 if findings and args.strict else 0
+    for finding in findings:
+        print(f"提示：{finding}", file=sys.stderr)
+    if findings and args.strict:
+        raise UserError(f"报告体检发现 {len(findings)} 项需要处理（见上），--strict 时不生成报告。")
     result = write_report(db.engine, unit, args.year, args.out, args.format, args.template)
     pages = f"，共 {result.pages} 页" if result.pages else ""
     print(f"已生成{unit.name}{args.year}年度报告：{result.path}{pages}")

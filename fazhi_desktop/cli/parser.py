@@ -67,9 +67,11 @@ def build_parser() -> ChineseParser:
     s.add_argument("--format", choices=("json", "table"), default="table", help="输出格式（默认 table）")
     s.set_defaults(handler="stats")
 
-    s = sub.add_parser("report", help="生成年度法治政府建设自查报告（PDF 或 Word）")
+    s = sub.add_parser("report", help="生成年度法治政府建设自查报告（PDF 或 Word）；生成前先做“报告体检”")
     s.add_argument("--year", type=year, required=True, metavar="年份")
-    s.add_argument("--out", required=True, metavar="文件", help="输出文件，例如 报告.pdf 或 报告.docx")
+    s.add_argument("--out", metavar="文件", help="输出文件，例如 报告.pdf 或 报告.docx（--check 时不需要）")
+    s.add_argument("--check", action="store_true", help="只做报告体检：列出提交前需要处理的事项，不生成报告")
+    s.add_argument("--strict", action="store_true", help="体检发现问题时不生成报告，以 1 退出")
     s.add_argument("--format", choices=("pdf", "docx"), help="输出格式（默认按文件扩展名，否则 pdf）")
     s.add_argument("--template", metavar="模板", help="报告模板：三段式（默认）或 督察规定五项")
     s.set_defaults(handler="report")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -29,7 +30,7 @@ from fazhi_desktop.gui.freshness import RefreshWhenVisible
 from fazhi_desktop.gui.session import Session
 from fazhi_desktop.gui.workers import Operation
 from fazhi_desktop.reports.builder import SECTION_LABELS, TEMPLATES, build_document
-from fazhi_desktop.services import reports_text
+from fazhi_desktop.services import readiness, reports_text
 
 DRAFT_FIELDS = tuple(f for f in REPORT_TEXT_FIELDS if f.key not in ("sections", "template"))
 
@@ -41,6 +42,7 @@ class ReportTab(RefreshWhenVisible, QWidget):
         self.sections: dict[str, str] = {}
         self.generated: dict[str, str] = {}
         self.last_output: Path | None = None
+        self.findings: list = []
         self._op: Operation | None = None
         self._build()
         session.year_changed.connect(lambda _y: self.load())
@@ -65,6 +67,8 @@ class ReportTab(RefreshWhenVisible, QWidget):
         self.preview_button = QPushButton("预览")
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.check_list = QListWidget()  # 报告体检: double-click an item to go where it is fixed
+        self.check_list.setToolTip("双击一项，转到需要修改的地方")
 
         top = QFormLayout()
         template_row = QHBoxLayout()
@@ -77,6 +81,9 @@ class ReportTab(RefreshWhenVisible, QWidget):
         left_layout.addWidget(self.form)
         left_layout.addWidget(QLabel("各部分文稿："))
         left_layout.addWidget(self.section_list, 1)
+        self.check_label = QLabel("报告体检：")
+        left_layout.addWidget(self.check_label)
+        left_layout.addWidget(self.check_list, 1)
         own = QWidget()
         own_layout = QVBoxLayout(own)
         own_layout.addWidget(QLabel("我的文稿（打印时使用）"))
@@ -101,6 +108,7 @@ class ReportTab(RefreshWhenVisible, QWidget):
         layout.addLayout(buttons)
 
         self.section_list.currentRowChanged.connect(self._show_section)
+        self.check_list.itemActivated.connect(self._go_to_finding)
         self.own_edit.textChanged.connect(self._own_edited)
         self.adopt_button.clicked.connect(self._adopt)
         self.save_button.clicked.connect(self.save)
@@ -142,9 +150,41 @@ class ReportTab(RefreshWhenVisible, QWidget):
 
         def work():
             with engine.connect() as conn:
-                return build_document(conn, unit, year, template).sections
+                return build_document(conn, unit, year, template).sections, readiness.check(conn, unit, year)
 
-        self._op = workers.run(self, "正在生成文稿…", work, self._got_sections)
+        self._op = workers.run(self, "正在生成文稿…", work, self._got_content)
+
+    def _got_content(self, result) -> None:
+        sections, findings = result
+        self._got_sections(sections)
+        self.findings = findings
+        self.check_list.clear()
+        for finding in findings:
+            item = QListWidgetItem(finding.message)
+            item.setToolTip(finding.message)
+            self.check_list.addItem(item)
+        self.check_label.setText(f"报告体检：{len(findings)} 项需要处理（双击转到修改的地方）" if findings
+                                 else "报告体检：没有需要处理的事项。")
+
+    def _go_to_finding(self, item: QListWidgetItem) -> None:
+        """Jump to where a finding is fixed: a field of this page, or the record (and field) in its ledger."""
+        finding = self.findings[self.check_list.row(item)]
+        if finding.ledger is None:
+            editor = self.form.editors.get(finding.field or "")
+            if editor is not None:
+                editor.widget.setFocus()
+            return
+        window = self.window()
+        if not hasattr(window, "select_ledger"):
+            return
+        page = window.select_ledger(finding.ledger)
+        if finding.record_id and page.maybe_leave():
+            page.current_id = finding.record_id
+            page.reload()
+            page.load(finding.record_id)
+            editor = page.form.editors.get(finding.field or "")
+            if editor is not None:
+                editor.widget.setFocus()
 
     @property
     def busy(self) -> bool:

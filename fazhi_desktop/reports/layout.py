@@ -38,6 +38,7 @@ class Line:
     glyphs: list[Glyph]
     slot: int  # 0..21 on its page
     kind: str = "body"  # title | addressee | body | heading | signature | date
+    para: int | None = None  # index of the paragraph the line belongs to (body and headings)
 
     @property
     def text(self) -> str:
@@ -157,11 +158,11 @@ class Layout:
         def slot_free() -> int:
             return P.LINES_PER_PAGE - (pages[-1].lines[-1].slot + 1 if pages[-1].lines else 0)
 
-        def add(glyphs: list[Glyph], kind: str) -> None:
+        def add(glyphs: list[Glyph], kind: str, para: int | None = None) -> None:
             if slot_free() <= 0:
                 pages.append(Page(number=len(pages) + 1))
             slot = pages[-1].lines[-1].slot + 1 if pages[-1].lines else 0
-            pages[-1].lines.append(Line(glyphs, slot, kind))
+            pages[-1].lines.append(Line(glyphs, slot, kind, para))
 
         def skip(n: int) -> None:
             for _ in range(n):
@@ -200,7 +201,7 @@ class Layout:
             for n, glyphs in enumerate(lines):
                 if break_after is not None and n == break_after:
                     pages.append(Page(number=len(pages) + 1))
-                add(glyphs, kind)
+                add(glyphs, kind, i)
 
         self._signature(doc, pages, add, skip, slot_free)
         for pg in pages:
@@ -213,9 +214,16 @@ class Layout:
             return
         need = P.SEAL_GAP_LINES + len(issuers) + (1 if doc.date else 0)
         if need > slot_free():
-            # The signature may not stand on a page without body text: carry the last body line over with it —
-            # and a heading that would then end the page goes too (a heading never ends a page).
-            carried = [pages[-1].lines.pop()] if pages[-1].lines else []
+            # The signature may not stand on a page without body text: carry body text over with it — two lines of
+            # the last paragraph, or all of it when fewer than four of its lines are here (no line stands alone on
+            # either page) — and a heading that would then end the page goes too (a heading never ends a page).
+            page_lines = pages[-1].lines
+            last_para = page_lines[-1].para if page_lines else None
+            tail = 0
+            while tail < len(page_lines) and last_para is not None and page_lines[-1 - tail].para == last_para:
+                tail += 1
+            take = tail if tail <= 3 else 2
+            carried = [page_lines.pop() for _ in range(max(take, 1 if page_lines else 0))][::-1]
             while pages[-1].lines and pages[-1].lines[-1].kind == "heading":
                 carried.insert(0, pages[-1].lines.pop())
             pages.append(Page(number=len(pages) + 1))

@@ -1,0 +1,113 @@
+"""年度报告体检: what to fix before the report is printed and sent — each finding says what to do and where.
+
+Used by the report tab (a list whose items jump to the place to fix) and by ``report --check`` / ``report``
+(printed as warnings; ``--strict`` refuses to write while any remain).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from fazhi_desktop.domain.ledgers import LEDGERS, ledger
+from fazhi_desktop.services import listing, reports_text
+from fazhi_desktop.services.records import RecordService
+from fazhi_desktop.services.units import Unit
+from fazhi_desktop.storage.schema import ledger_table
+
+# The ledgers the report's sentences draw on, in the order they appear in it.
+# (法律顾问台账 is judged by whether a contract covers the year, below.)
+REPORT_LEDGERS = ("meeting", "document", "leading_group", "facility", "study", "law_report", "publicity",
+                  "legal_talent", "counsel_service", "enforcement", "legal_service", "review_litigation",
+                  "dispute", "rectification")
+MAX_RECORD_FINDINGS = 50  # per kind: a list a clerk can work through
+
+
+@dataclass(frozen=True)
+class Finding:
+    message: str  # what is wrong and what to do, in Chinese
+    ledger: str | None = None  # where to fix it: a ledger key, or None for the 年度报告 page
+    record_id: str | None = None
+    field: str | None = None  # a field of the record, or of the 年度报告 page
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def check(conn: sa.Connection, unit: Unit, year: int) -> list[Finding]:
+    draft = reports_text.load_report_text(conn, unit, year) or {}
+    out: list[Finding] = []
+    doc_date = draft.get("doc_date")
+    if not doc_date:
+        out.append(Finding("未填写成文日期：请在“年度报告”页填写（打印在落款下方）。在此之前报告使用生成当天的日期。",
+                           field="doc_date"))
+    if not draft.get("problems"):
+        out.append(Finding("“存在问题”未填写：报告将使用根据台账数字归纳的问题，请在“年度报告”页核对或改写。",
+                           field="problems"))
+    if not draft.get("plans"):
+        out.append(Finding("“工作打算”未填写：报告只有一条通用的打算，请在“年度报告”页填写下一年度的打算。",
+                           field="plans"))
+    for key in REPORT_LEDGERS:
+        lg = ledger(key)
+        if not listing.count(conn, unit, listing.ListQuery(key, year=year)):
+            out.append(Finding(f"{lg.name}{year}年没有记录：报告中相应内容将略去。如确有工作，请先补录。", ledger=key))
+    ref = doc_date or dt.date(year + 1, 1, 1)
+    out += _overdue(conn, unit, year, ref)
+    out += _counsel(conn, unit, year)
+    out += _record_warnings(conn, unit, year)
+    return out
+
+
+def _overdue(conn: sa.Connection, unit: Unit, year: int, ref: dt.date) -> list[Finding]:
+    t = ledger_table("rectification")
+    rows = conn.execute(sa.select(t.c.id, t.c.problem, t.c.deadline).where(
+        t.c.unit_id == unit.id, t.c.deleted.is_(sa.false()), t.c.year == year, t.c.status == "整改中",
+        t.c.deadline < ref).order_by(t.c.deadline).limit(MAX_RECORD_FINDINGS)).all()
+    return [Finding(f"整改问题「{(problem or '')[:30]}」已超过整改时限（{deadline:%Y-%m-%d}）仍未销号：请更新整改进展，"
+                    "或在报告中说明原因。", ledger="rectification", record_id=rid, field="status")
+            for rid, problem, deadline in rows]
+
+
+def _counsel(conn: sa.Connection, unit: Unit, year: int) -> list[Finding]:
+    t = ledger_table("counsel")
+    rows = conn.execute(sa.select(t.c.id, t.c.name, t.c.service_from, t.c.service_to, t.c.signed_on).where(
+        t.c.unit_id == unit.id, t.c.deleted.is_(sa.false())).order_by(t.c.signed_on)).all()
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    covering = [r for r in rows if (r.service_from or r.signed_on or first) <= last
+                and (r.service_to is None or r.service_to >= first)]
+    if not rows:
+        return [Finding("没有录入法律顾问合同：报告将写“尚未聘请法律顾问”。如已聘请，请在法律顾问台账中补录。", ledger="counsel")]
+    if covering:
+        return []
+    newest = rows[-1]
+    span = f"{newest.service_from or newest.signed_on:%Y-%m-%d}至{newest.service_to:%Y-%m-%d}" if newest.service_to \
+        else f"自{newest.service_from or newest.signed_on:%Y-%m-%d}起"
+    return [Finding(f"法律顾问合同（{newest.name}，{span}）没有覆盖{year}年：报告会照实写签约时间；"
+                    "如有该年度的合同，请补录。", ledger="counsel", record_id=newest.id, field="service_from")]
+
+
+def _record_warnings(conn: sa.Connection, unit: Unit, year: int) -> list[Finding]:
+    """Records that pass validation but carry a warning (重大执法决定 without 法制审核, say)."""
+    svc = RecordService(conn.engine, unit)
+    out: list[Finding] = []
+    for lg in LEDGERS:
+        for record in listing.page(conn, unit, listing.ListQuery(lg.key, year=year), 0, 100_000):
+            _clean, problems = svc.validate(lg, record)
+            for p in problems:
+                if p.warning:
+                    out.append(Finding(f"{lg.name}中{_label(record, lg)}：{p.message}（「{p.label}」），请核对并补正这条记录。",
+                                       ledger=lg.key,
+                                       record_id=record["id"], field=p.field or None))
+            if len(out) >= MAX_RECORD_FINDINGS:
+                return out
+    return out
+
+
+def _label(record: dict, lg) -> str:
+    for key in ("title", "name", "problem", "summary", "case_no"):
+        if record.get(key):
+            return f"「{str(record[key])[:20]}」"
+    date = record.get(lg.year_from)
+    return f"{date}的记录" if date else "一条记录"
