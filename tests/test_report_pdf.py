@@ -398,3 +398,56 @@ def test_no_heading_ends_a_page_no_line_alone_and_every_text_once(demo_db, templ
     assert len(texts) == len(set(texts)), "a paragraph is printed twice"
     last_page = [ln for ln in pages[-1].lines if ln.kind in ("body", "heading")]
     assert last_page and last_page[-1].kind == "body"  # the 落款 never stands alone
+
+
+def test_joint_issuers_stand_side_by_side_in_pdf_and_docx(tmp_path):
+    import datetime as dt
+
+    import docx as python_docx
+
+    from fazhi_desktop.reports.docx import render_docx
+    from fazhi_desktop.reports.model import Document, Paragraph, Span
+    from fazhi_desktop.reports.pdf import render_pdf
+
+    doc = Document("关于测试的报告", "县法治办", [Paragraph([Span("正文。" * 20)])],
+                   ["中共肖咀镇委员会", "肖咀镇人民政府"], dt.date(2024, 3, 20))
+    render_pdf(doc, tmp_path / "j.pdf")
+    with open_pdf(tmp_path / "j.pdf") as pdf:
+        words = pdf.pages[-1].extract_words()
+    left = next(w for w in words if w["text"].startswith("中共肖咀镇委员会"))
+    right = next(w for w in words if "肖咀镇人民政府" in w["text"])
+    date = next(w for w in words if w["text"].startswith("2024年"))
+    assert abs(left["top"] - right["top"]) < 2 and left["x1"] < right["x0"]  # one line, in order
+    assert date["top"] > right["top"] and abs((right["x0"] + right["x1"]) / 2 - (date["x0"] + date["x1"]) / 2) < 20
+    render_docx(doc, tmp_path / "j.docx")
+    paras = [p for p in python_docx.Document(tmp_path / "j.docx").paragraphs if "肖咀镇人民政府" in p.text]
+    assert len(paras) == 1 and paras[0].text == "\t中共肖咀镇委员会\t肖咀镇人民政府"
+    assert len(paras[0].paragraph_format.tab_stops) == 2
+
+
+@pytest.mark.parametrize(("name", "kind", "phrase"), [("东风乡", "乡", "乡党委、政府"), ("城关街道", "街道", "街道党工委"),
+                                                      ("某某镇", "镇", "镇党委、政府")])
+def test_unit_kind_follows_the_name_when_not_given(tmp_path, name, kind, phrase):
+    from clikit import run_cli
+
+    db = tmp_path / "k.sqlite3"
+    made = run_cli("--db", str(db), "init", "--unit", name, "--county", "某县", "--addressee", "县法治办",
+                   "--issuer", f"中共{name}委员会", "--villages", "东村")
+    assert made.returncode == 0, made.stderr
+    from fazhi_desktop.services.units import get_unit
+    from fazhi_desktop.storage.database import open_database
+
+    database = open_database(db)
+    with database.engine.begin() as conn:
+        unit = get_unit(conn)
+        from fazhi_desktop.services.records import RecordService
+
+        RecordService(database.engine, unit, "测试员").create(
+            "meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
+    database.dispose()
+    assert unit.kind == kind
+    out = tmp_path / "k.pdf"
+    assert run_cli("--db", str(db), "report", "--year", "2023", "--out", str(out)).returncode == 0
+    with open_pdf(out) as pdf:
+        text = "".join((p.extract_text() or "").replace("\n", "") for p in pdf.pages)
+    assert phrase in text

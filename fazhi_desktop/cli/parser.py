@@ -52,7 +52,7 @@ def build_parser() -> ChineseParser:
 
     s = sub.add_parser("init", help="创建单位（与图形界面首次运行向导相同）")
     s.add_argument("--unit", dest="unit_name", required=True, metavar="名称", help="单位名称，例如 肖咀镇")
-    s.add_argument("--kind", default="镇", metavar="类型", help="单位类型：镇、乡、民族乡、街道（默认 镇）")
+    s.add_argument("--kind", metavar="类型", help="单位类型：镇、乡、民族乡、街道（默认按单位名称判断，如 某某乡 为乡）")
     s.add_argument("--county", required=True, metavar="名称", help="所属县（区）")
     s.add_argument("--addressee", required=True, metavar="文字", help="主送机关，例如 县法治办")
     s.add_argument("--issuer", required=True, metavar="文字", help="落款机关，两个机关用逗号分隔")

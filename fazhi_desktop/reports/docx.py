@@ -14,7 +14,7 @@ from pathlib import Path
 from docx import Document as new_docx
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -200,6 +200,25 @@ def _width_in_chars(text: str) -> float:
     return sum(1 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
 
 
+LEFT_ISSUER_CENTRE = P.CHARS_PER_LINE * 0.3  # where the first of two joint issuers is centred, in characters
+
+
+def _issuer_rows(issuers: list[str], date_chars: float) -> list[list[str]]:
+    """Two joint issuers to a line when they fit with two characters between them, as the PDF places them."""
+    right_centre = P.CHARS_PER_LINE - P.DATE_RIGHT_INDENT_CHARS - date_chars / 2
+    rows: list[list[str]] = []
+    i = 0
+    while i < len(issuers):
+        if i + 1 < len(issuers) and LEFT_ISSUER_CENTRE + _width_in_chars(issuers[i]) / 2 + 2 <= \
+                right_centre - _width_in_chars(issuers[i + 1]) / 2:
+            rows.append(issuers[i:i + 2])
+            i += 2
+        else:
+            rows.append([issuers[i]])
+            i += 1
+    return rows
+
+
 def render_docx(doc: Document, path: str | os.PathLike, *, title_break: int | None = None,
                 h3_bold: bool = False) -> Path:
     out = new_docx()
@@ -229,7 +248,14 @@ def render_docx(doc: Document, path: str | os.PathLike, *, title_break: int | No
         out.add_paragraph()
     date_text = cn_date(doc.date) if doc.date else ""
     date_chars = _width_in_chars(date_text) if date_text else 6.5
-    for name in doc.issuers:
+    for row in _issuer_rows([i for i in doc.issuers if i], date_chars):
+        if len(row) == 2:  # joint issuers side by side (GB/T 9704 联合行文), centred on two tab stops
+            p = out.add_paragraph("\t" + row[0] + "\t" + row[1])
+            _set_ind_chars(p._p.get_or_add_pPr(), first=0)
+            for centre in (LEFT_ISSUER_CENTRE, P.CHARS_PER_LINE - P.DATE_RIGHT_INDENT_CHARS - date_chars / 2):
+                p.paragraph_format.tab_stops.add_tab_stop(Pt(centre * P.CHAR_PITCH), WD_TAB_ALIGNMENT.CENTER)
+            continue
+        name = row[0]
         p = out.add_paragraph(name)
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         right = max(0.0, P.DATE_RIGHT_INDENT_CHARS + (date_chars - _width_in_chars(name)) / 2)

@@ -212,7 +212,13 @@ class Layout:
         issuers = [i for i in doc.issuers if i]
         if not issuers and not doc.date:
             return
-        need = P.SEAL_GAP_LINES + len(issuers) + (1 if doc.date else 0)
+        date_text = cn_date(doc.date) if doc.date else ""
+        date_glyphs = self.glyphs(date_text, "fangsong", P.BODY_SIZE, grid=True)
+        date_w = sum(g.advance for g in date_glyphs)
+        date_right = P.LEFT + P.TEXT_W - P.DATE_RIGHT_INDENT_CHARS * P.CHAR_PITCH
+        centre = date_right - date_w / 2 if date_text else date_right - P.CHAR_PITCH * 4
+        rows = self._issuer_rows(issuers, centre)
+        need = P.SEAL_GAP_LINES + len(rows) + (1 if doc.date else 0)
         if need > slot_free():
             # The signature may not stand on a page without body text: carry body text over with it — two lines of
             # the last paragraph, or all of it when fewer than four of its lines are here (no line stands alone on
@@ -231,20 +237,35 @@ class Layout:
                 line.slot = slot
                 pages[-1].lines.append(line)
         skip(P.SEAL_GAP_LINES)
-        date_text = cn_date(doc.date) if doc.date else ""
-        date_glyphs = self.glyphs(date_text, "fangsong", P.BODY_SIZE, grid=True)
-        date_w = sum(g.advance for g in date_glyphs)
-        date_right = P.LEFT + P.TEXT_W - P.DATE_RIGHT_INDENT_CHARS * P.CHAR_PITCH
-        centre = date_right - date_w / 2 if date_text else date_right - P.CHAR_PITCH * 4
-        for name in issuers:
-            glyphs = self.glyphs(name, "fangsong", P.BODY_SIZE, grid=True)
-            width = sum(g.advance for g in glyphs)
-            x0 = min(centre - width / 2, P.LEFT + P.TEXT_W - width)  # a long name stays inside the text area
-            place(glyphs, x0, width, justify=False)
-            add(glyphs, "signature")
+        for row in rows:
+            add([g for glyphs in row for g in glyphs], "signature")
         if date_text:
             place(date_glyphs, date_right - date_w, date_w, justify=False)
             add(date_glyphs, "date")
+
+    def _issuer_rows(self, issuers: list[str], centre: float) -> list[list[list[Glyph]]]:
+        """Issuer names placed on their lines. Joint issuers stand side by side, two to a line, in their order
+        (GB/T 9704 联合行文), the right one centred over the date; names too long to share a line are stacked."""
+        named = [self.glyphs(name, "fangsong", P.BODY_SIZE, grid=True) for name in issuers]
+        widths = [sum(g.advance for g in glyphs) for glyphs in named]
+        left_centre = P.LEFT + P.TEXT_W * 0.3
+        rows: list[list[list[Glyph]]] = []
+        i = 0
+        while i < len(named):
+            pair = i + 1 < len(named) and (left_centre + widths[i] / 2 + 2 * P.CHAR_PITCH
+                                            <= centre - widths[i + 1] / 2)
+            if pair:
+                place(named[i], max(P.LEFT, left_centre - widths[i] / 2), widths[i], justify=False)
+                place(named[i + 1], min(centre - widths[i + 1] / 2, P.LEFT + P.TEXT_W - widths[i + 1]),
+                      widths[i + 1], justify=False)
+                rows.append([named[i], named[i + 1]])
+                i += 2
+            else:
+                x0 = min(centre - widths[i] / 2, P.LEFT + P.TEXT_W - widths[i])  # a long name stays inside
+                place(named[i], x0, widths[i], justify=False)
+                rows.append([named[i]])
+                i += 1
+        return rows
 
     def _page_number(self, n: int) -> list[Glyph]:
         glyphs = self.glyphs(f"— {n} —", "songti", P.PAGE_NUMBER_SIZE, grid=False)

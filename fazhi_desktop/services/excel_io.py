@@ -33,7 +33,7 @@ from fazhi_desktop.reports.sheets import BORDER, HEADER_FILL, HEADER_FONT, fit_c
 from fazhi_desktop.reports.xlsx import cell_value
 from fazhi_desktop.services import listing, reports_text, workbook_guard
 from fazhi_desktop.services.records import RecordService
-from fazhi_desktop.services.units import Unit, create_unit, list_units
+from fazhi_desktop.services.units import Unit, create_unit, kind_from_name, list_units
 from fazhi_desktop.storage.schema import ledger_table, report_texts
 
 ID_HEADER = "记录编号"
@@ -463,7 +463,8 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
             raise UserError("数据库中还没有单位，工作簿中也没有「单位设置」工作表，无法确定导入到哪个单位")
         clean, found = validate_fields(UNIT_FIELDS, unit_values)
         problems += [Problem(p.field, p.label, p.message, sheet=UNIT_SHEET) for p in found if not p.warning]
-        unit = Unit("", clean.get("name") or "", clean.get("kind") or "镇", clean.get("county") or "",
+        kind = clean.get("kind") if "kind" in unit_values else None
+        unit = Unit("", clean.get("name") or "", kind or kind_from_name(clean.get("name")) or "镇", clean.get("county") or "",
                     clean.get("addressee") or "", clean.get("issuers") or [], clean.get("villages") or [])
     svc = RecordService(engine, unit)
     plans: list[SheetPlan] = []

@@ -39,7 +39,18 @@ class Unit:
                    local_choices=dict(row["local_choices"] or {}), settings=dict(row["settings"] or {}))
 
 
+def kind_from_name(name: str | None) -> str | None:
+    """乡/镇/街道 as the name says it (某某民族乡, 某某街道办事处…); None when the name does not tell."""
+    text = (name or "").strip()
+    for suffix, kind in (("民族乡", "民族乡"), ("街道办事处", "街道"), ("街道", "街道"), ("乡", "乡"), ("镇", "镇")):
+        if text.endswith(suffix):
+            return kind
+    return None
+
+
 def _validated(values: Mapping[str, Any]) -> dict[str, Any]:
+    if not values.get("kind"):  # not given: the name decides (a 乡 is not written up as a 镇)
+        values = {**values, "kind": kind_from_name(values.get("name")) or "镇"}
     clean, problems = validate_fields(UNIT_FIELDS, values)
     villages = clean.get("villages") or []
     if len(set(villages)) != len(villages):
