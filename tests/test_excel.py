@@ -13,6 +13,7 @@ import pdfplumber
 import pytest
 from clikit import run_cli
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.domain.ledgers import LEDGERS
@@ -80,11 +81,8 @@ def test_ledger_sheets_are_print_ready(workbook):
     assert any(str(r) == "A1:Q1" or str(r).startswith("A1:") for r in ws.merged_cells.ranges)
     assert "填报单位：肖咀镇" in ws["A2"].value and "填报人" in ws["A2"].value and "填报日期" in ws["A2"].value
     assert all(c.font.b for c in ws[3] if c.value)
-    assert _grid_range(ws) == f"A3:{ws.cell(3, ws.max_column).column_letter}{ws.max_row}"
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9  # A4
-    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == "$3:$3"
     assert "&P" in ws.oddFooter.center.text
     assert ws.column_dimensions["F"].width >= 10  # 当事人: two names in Chinese
@@ -92,19 +90,53 @@ def test_ledger_sheets_are_print_ready(workbook):
     assert ws.max_row - 3 == 24
 
 
-def _grid_range(ws) -> str:
-    """The range ruled by the sheet's always-true conditional format with thin borders on all four sides."""
-    for cf in ws.conditional_formatting:
-        for rule in cf.rules:
-            sides = [getattr(rule.dxf.border, s) for s in ("left", "right", "top", "bottom")] if rule.dxf else []
-            if rule.formula == ["TRUE"] and sides and all(side is not None and side.style == "thin" for side in sides):
-                return str(cf.sqref)
-    return ""
+def _bordered(cell) -> bool:
+    return all(getattr(cell.border, side).style == "thin" for side in ("left", "right", "top", "bottom"))
 
 
-def test_every_table_is_ruled(workbook):
+def test_every_table_cell_has_real_borders_and_the_body_font(workbook):
+    """Real cell borders (they survive paste-values and rows added below), not a conditional format; 宋体 body."""
     for ws in load_workbook(workbook).worksheets:
-        assert _grid_range(ws) == f"A3:{ws.cell(3, ws.max_column).column_letter}{ws.max_row}", ws.title
+        assert not list(ws.conditional_formatting), ws.title
+        for row in ws.iter_rows(min_row=3):
+            if all(c.value is None for c in row):
+                continue
+            filled = max(i for i, c in enumerate(row) if c.value is not None or c.has_style and _bordered(c))
+            for c in row[: filled + 1]:
+                assert _bordered(c), (ws.title, c.coordinate)
+                assert c.font.name == "宋体", (ws.title, c.coordinate)
+            for c in row[filled + 1:]:
+                assert not _bordered(c), (ws.title, c.coordinate)  # nothing ruled beside a table
+
+
+def printed_body_size(ws) -> float:
+    """The body text's printed size in points, from the column widths and the print scale."""
+    widths = [ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ws.max_column + 1)]
+    total_pt = sum((7 * w + 5) * 0.75 for w in widths)
+    printable = (297 / 25.4 - ws.page_margins.left - ws.page_margins.right) * 72
+    if ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage:
+        scale = min(1.0, printable / total_pt)
+    else:
+        scale = (ws.page_setup.scale or 100) / 100
+    return 11 * scale
+
+
+def test_every_sheet_prints_readably_on_a4_landscape(workbook):
+    for ws in load_workbook(workbook).worksheets:
+        assert printed_body_size(ws) >= 9, (ws.title, printed_body_size(ws))
+        assert ws.page_margins.footer < ws.page_margins.bottom and ws.page_margins.footer >= 0.2
+        if not ws.sheet_properties.pageSetUpPr.fitToPage:  # several pages across: key columns repeat
+            assert ws.print_title_cols == "$A:$B", ws.title
+
+
+def test_cross_tables_show_what_happened_once(workbook):
+    pub = load_workbook(workbook)["普法宣传交叉表"]
+    rows = [r for r in pub.iter_rows(min_row=3, values_only=True)]
+    kinds = rows[rows.index(next(r for r in rows if r[0] == "活动类型")):]
+    assert kinds[0][:3] == ("活动类型", "场次", None)  # one column is its own total: no 合计 column
+    for r in rows:
+        if r[0] not in (None, "合计") and isinstance(r[1], int):
+            assert any(isinstance(v, int) and v for v in r[1:]), r  # no all-zero rows
 
 
 def test_long_text_rows_wrap(tmp_path):
@@ -147,14 +179,18 @@ def test_libreoffice_converts_the_workbook(workbook, tmp_path):
     proc = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
                            "pdf", "--outdir", str(tmp_path), str(workbook)], capture_output=True, text=True, timeout=180)
     assert (tmp_path / "统计表.pdf").exists(), proc.stdout + proc.stderr
-    # The grid prints: on the dispute ledger's page every table row has its rule and every column its own.
+    # The grid prints: on the dispute ledger's pages every table row has its rule and every column its own.
     ws = load_workbook(workbook)["矛盾纠纷排查调处台账"]
     pdf = pdfplumber.open(tmp_path / "统计表.pdf")
-    page = next(p for p in pdf.pages if (p.extract_text() or "").startswith("肖咀镇2023年矛盾纠纷排查调处台账"))
-    across = {round(line["top"]) for line in page.lines if abs(line["top"] - line["bottom"]) < 0.5}
-    down = {round(line["x0"]) for line in page.lines if abs(line["x0"] - line["x1"]) < 0.5}
-    assert len(across) >= ws.max_row - 2 + 1 and len(down) >= ws.max_column + 1
-    assert "土地纠纷" in page.extract_text()
+    sheet_pages = [p for p in pdf.pages if "排查日期" in (p.extract_text() or "")]  # the header repeats per page
+    for page in sheet_pages:
+        down = {round(line["x0"]) for line in page.lines if abs(line["x0"] - line["x1"]) < 0.5}
+        assert len(down) >= ws.max_column + 1
+    across = sum(len({round(ln["top"]) for ln in p.lines if abs(ln["top"] - ln["bottom"]) < 0.5}) for p in sheet_pages)
+    assert across >= ws.max_row - 2 + len(sheet_pages)
+    assert any("土地纠纷" in w["text"] for p in sheet_pages for w in p.extract_words())
+    # one page wide: every page of the ledger holds its first and its last column
+    assert all("回访日期" in (p.extract_text() or "") for p in sheet_pages)
 
 
 # -- template and import -------------------------------------------------------------------------------------------

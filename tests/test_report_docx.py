@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import unicodedata
 import zipfile
 
 import pytest
@@ -46,11 +48,46 @@ def test_page_setup_and_grid(demo_docx):
                     (section.right_margin, 26)):
         assert abs(got - Mm(mm)) < Mm(0.1)
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    # A line grid every suite honours; characters are placed by the Normal style's spacing, not a char grid.
+    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:charSpace")) is None
     assert grid.get(qn("w:linePitch")) == "579"
-    # 28 characters of 16 pt in 156 mm: char pitch = 16 pt + charSpace/4096.
-    pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
-    assert 156 / 25.4 * 72 / pitch == pytest.approx(28, abs=0.01)
+    normal = doc.styles["Normal"].element
+    spacing = normal.rPr.find(qn("w:spacing"))
+    pitch = 16 + int(spacing.get(qn("w:val"))) / 20  # −0.25 pt: 28 characters of 15.75 pt fit, a 29th does not
+    line = 156 / 25.4 * 72
+    assert 28 * pitch <= line < 29 * pitch
+    para = normal.pPr.find(qn("w:spacing"))
+    assert (para.get(qn("w:lineRule")), para.get(qn("w:line"))) == ("exact", "579")
+    assert normal.pPr.find(qn("w:jc")).get(qn("w:val")) == "both"
+
+
+def test_file_details_styles_and_font_alternates(demo_docx):
+    doc = open_docx(demo_docx)
+    props = doc.core_properties
+    assert props.author == "肖咀镇" and props.created and props.modified
+    with zipfile.ZipFile(demo_docx) as z:
+        assert not any(b"python-docx" in z.read(n) for n in z.namelist() if n.startswith("docProps/"))
+        fonts = z.read("word/fontTable.xml").decode("utf-8")
+    assert 'w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in fonts
+    assert 'w:name="楷体_GB2312"><w:altName w:val="楷体"/>' in fonts
+    names = {st.name for st in doc.styles}
+    assert not names & {"Heading 1", "Title", "List Bullet", "Quote", "Intense Quote", "Caption"}
+    assert len(names) <= 16, names
+    page_number = doc.styles["页码"]
+    assert page_number.base_style is None
+    ind = page_number.element.pPr.find(qn("w:ind"))
+    assert ind.get(qn("w:firstLine")) == "0"
+    for section in doc.sections:
+        for footer in (section.footer, section.even_page_footer):
+            pf = footer.paragraphs[0].paragraph_format
+            assert (pf.space_before or 0) == 0 and (pf.space_after or 0) == 0
+
+
+def test_signature_keeps_with_the_last_body_paragraph(demo_docx):
+    paras = open_docx(demo_docx).paragraphs
+    last_body = max(i for i, p in enumerate(paras) if p.text and p.text[0] in "一二三四五" and "要" in p.text[:3])
+    for p in paras[last_body:-1]:  # the last text, the blank lines and the issuers keep with the next
+        assert p.paragraph_format.keep_with_next, p.text
 
 
 def test_odd_even_footers_with_page_field(demo_docx):
@@ -113,6 +150,48 @@ def test_libreoffice_opens_it(demo_docx, tmp_path):
     with pdfplumber.open(pdf) as doc:
         text = "".join(p.extract_text() or "" for p in doc.pages)
     assert "肖咀镇" in text.replace(" ", "")
+
+
+FONTCONFIG = """<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>
+<include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{fonts}</dir><cachedir>{cache}</cachedir>
+{aliases}</fontconfig>"""
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_lays_it_out_on_the_same_grid_as_the_pdf(demo_db, tmp_path):
+    """With the fonts the PDF uses (the office's GB2312 names mapped to them), LibreOffice puts 22 lines of 28
+    characters on each page and breaks pages exactly where the PDF does."""
+    import pdfplumber
+
+    from fazhi_desktop.reports.fonts import DOCX_NAMES, bundled_dir
+
+    with demo_db.engine.connect() as conn:
+        unit = get_unit(conn)
+    write_report(demo_db.engine, unit, 2023, tmp_path / "r.docx")
+    write_report(demo_db.engine, unit, 2023, tmp_path / "r.pdf")
+    families = {"fangsong": "FandolFang", "kaiti": "FandolKai", "heiti": "FandolHei", "songti": "FandolSong",
+                "xiaobiaosong": "FandolSong"}
+    aliases = "".join(f'<alias binding="same"><family>{DOCX_NAMES[r]}</family><prefer><family>{f}</family>'
+                      "</prefer></alias>" for r, f in families.items())
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(FONTCONFIG.format(fonts=bundled_dir(), cache=tmp_path / "fc", aliases=aliases), encoding="utf-8")
+    proc = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path / "lo"), str(tmp_path / "r.docx")],
+                          capture_output=True, text=True, timeout=180, env=dict(os.environ, FONTCONFIG_FILE=str(conf)))
+    assert (tmp_path / "lo" / "r.pdf").exists(), proc.stdout + proc.stderr
+
+    def pages(path):
+        with pdfplumber.open(path) as pdf:
+            return [[ln.replace(" ", "") for ln in (p.extract_text() or "").splitlines()] for p in pdf.pages]
+
+    office, ours = pages(tmp_path / "lo" / "r.pdf"), pages(tmp_path / "r.pdf")
+    assert [len(p) for p in office] == [len(p) for p in ours]  # same page breaks, same lines per page
+    body = [ln for p in office[1:] for ln in p[:-1]]  # pages after the title, without the page number
+    assert max(len(p) - 1 for p in office[1:-1]) == 22
+    cells = [sum(1 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in ln) for ln in body]
+    full = [c for c in cells if c >= 26.5]  # lines that run to the margin (digits and Latin take half a cell)
+    assert len(full) > len(cells) / 2 and max(cells) <= 28.5, max(cells)
+    assert sum(c >= 27.5 for c in full) >= len(full) * 0.7  # 28 characters to a line
 
 
 def test_cli_report_commands(tmp_path):

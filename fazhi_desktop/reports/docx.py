@@ -14,10 +14,10 @@ from pathlib import Path
 from docx import Document as new_docx
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 
 from fazhi_desktop.reports import page as P
 from fazhi_desktop.reports.fonts import DOCX_NAMES
@@ -25,9 +25,13 @@ from fazhi_desktop.reports.model import BODY, H1, H2, H3, H4, Document
 from fazhi_desktop.reports.numbers import cn_date
 from fazhi_desktop.reports.output import atomic_target
 
-LINE_PITCH_TWIPS = 579
-# Extra character pitch relative to the 16 pt default, in 1/4096 pt: 28 characters fill the 156 mm line.
-CHAR_SPACE = round((P.CHAR_PITCH - P.BODY_SIZE) * 4096)
+LINE_PITCH_TWIPS = 579  # 22 lines in the 225 mm text area
+# A "lines" grid plus −0.25 pt character spacing gives 28 characters of 15.75 pt on the 156 mm line in Word, WPS and
+# LibreOffice alike (LibreOffice spreads characters under a linesAndChars grid with a negative charSpace).
+CHAR_SPACING_TWENTIETHS = -5
+# Windows offices without the GB2312 fonts find these instead (font table alternates).
+ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "华文中宋"}
+KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
 PARAGRAPH_STYLES = {H1: ("一级标题", "heiti"), H2: ("二级标题", "kaiti"), H3: ("三级标题", "fangsong"),
                     H4: ("四级标题", "fangsong")}
 RUN_STYLES = {H1: "一级标题字符", H2: "二级标题字符", H3: "三级标题字符", H4: "四级标题字符"}
@@ -91,6 +95,17 @@ def _setup_styles(doc, h3_bold: bool) -> None:
     pf.first_line_indent = None
     pf.space_before = pf.space_after = Pt(0)
     pf.widow_control = True
+    pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Twips(LINE_PITCH_TWIPS)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CHAR_SPACING_TWENTIETHS))
+    normal.element.get_or_add_rPr().append(spacing)
+    # No extra space between Chinese and Latin/digits (the PDF sets none): the same characters fit on a line.
+    for tag in ("w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN"):  # and no hanging punctuation
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), "0")
+        normal.element.get_or_add_pPr().append(el)
     _set_ind_chars(normal.element.get_or_add_pPr(), first=P.INDENT_CHARS * 100)
     for level, (name, role) in PARAGRAPH_STYLES.items():
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -108,7 +123,12 @@ def _setup_styles(doc, h3_bold: bool) -> None:
     # 22 pt title glyphs would each take two 28-per-line cells: the title keeps its own spacing, off the grid.
     _no_snap(title.element.get_or_add_pPr())
     footer = doc.styles.add_style("页码", WD_STYLE_TYPE.PARAGRAPH)
+    footer.base_style = None  # nothing to inherit: no first-line indent, no grid spacing
     _style_font(footer, "songti", P.PAGE_NUMBER_SIZE)
+    fpf = footer.paragraph_format
+    fpf.space_before = fpf.space_after = Pt(0)
+    fpf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    _set_ind_chars(footer.element.get_or_add_pPr(), first=0)
 
 
 def _no_snap(ppr) -> None:
@@ -148,13 +168,20 @@ def _setup_page(doc) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect_pr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
-    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+    if qn("w:charSpace") in grid.attrib:
+        del grid.attrib[qn("w:charSpace")]
     settings = doc.settings.element
     if settings.find(qn("w:evenAndOddHeaders")) is None:
         settings.append(OxmlElement("w:evenAndOddHeaders"))
     doc.settings.odd_and_even_pages_header_footer = True
+    # Punctuation keeps its full cell (no compression), as in the PDF's grid.
+    control = settings.find(qn("w:characterSpacingControl"))
+    if control is None:
+        control = OxmlElement("w:characterSpacingControl")
+        settings.append(control)
+    control.set(qn("w:val"), "doNotCompress")
     _page_number_footer(doc, section.footer, odd=True)
     _page_number_footer(doc, section.even_page_footer, odd=False)
 
@@ -219,8 +246,80 @@ def _issuer_rows(issuers: list[str], date_chars: float) -> list[list[str]]:
     return rows
 
 
+def _properties(out, doc: Document, author: str | None) -> None:
+    """The file's own details: the unit as author, today's dates, nothing about the tool that wrote it."""
+    import datetime as dt
+
+    props = out.core_properties
+    now = dt.datetime.now().replace(microsecond=0)
+    props.title = doc.title
+    props.author = props.last_modified_by = author or "、".join(doc.issuers)
+    props.created = props.modified = now
+    props.comments = props.keywords = props.subject = props.category = ""
+    props.revision = 1
+
+
+def _drop_unused_styles(out) -> None:
+    """Only the styles the report uses (and Word's required defaults): no list of unused English styles."""
+    styles = out.styles.element
+    used: set[str] = set()
+    parts = [out.element, *(s.footer._element for s in out.sections), *(s.even_page_footer._element
+                                                                        for s in out.sections)]
+    for part in parts:
+        used |= {el.get(qn("w:val")) for el in part.iter(qn("w:pStyle"), qn("w:rStyle"), qn("w:tblStyle"))}
+    by_id = {st.get(qn("w:styleId")): st for st in styles.findall(qn("w:style"))}
+    keep = set(KEEP_STYLES) | used
+    changed = True
+    while changed:  # what the kept styles are based on, link to or hand over to
+        changed = False
+        for sid in list(keep):
+            st = by_id.get(sid)
+            if st is None:
+                continue
+            for tag in ("w:basedOn", "w:next", "w:link"):
+                el = st.find(qn(tag))
+                if el is not None and el.get(qn("w:val")) not in keep:
+                    keep.add(el.get(qn("w:val")))
+                    changed = True
+    for sid, st in by_id.items():
+        if sid not in keep:
+            styles.remove(st)
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        styles.remove(latent)
+    for part in out.part.package.iter_parts():
+        if str(part.partname) == "/word/stylesWithEffects.xml":
+            out.part.drop_rel(next(r for r, rel in out.part.rels.items() if rel.target_part is part))
+            break
+
+
+def _font_alternates(out) -> None:
+    """fontTable.xml names each Chinese font with an alternate a plain Windows has (仿宋 for 仿宋_GB2312…)."""
+    from lxml import etree
+
+    for part in out.part.package.iter_parts():
+        if str(part.partname) != "/word/fontTable.xml":
+            continue
+        root = etree.fromstring(part.blob)
+        w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+        for name in [*DOCX_NAMES.values(), "黑体", "宋体"]:
+            font = next((f for f in root.findall(f"{{{w}}}font") if f.get(f"{{{w}}}name") == name), None)
+            if font is None:
+                font = etree.SubElement(root, f"{{{w}}}font")
+                font.set(f"{{{w}}}name", name)
+                charset = etree.SubElement(font, f"{{{w}}}charset")
+                charset.set(f"{{{w}}}val", "86")  # GB2312
+                family = etree.SubElement(font, f"{{{w}}}family")
+                family.set(f"{{{w}}}val", "modern" if "宋" in name or "仿" in name else "auto")
+            if name in ALT_NAMES and font.find(f"{{{w}}}altName") is None:
+                alt = etree.Element(f"{{{w}}}altName")
+                alt.set(f"{{{w}}}val", ALT_NAMES[name])
+                font.insert(0, alt)
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def render_docx(doc: Document, path: str | os.PathLike, *, title_break: int | None = None,
-                h3_bold: bool = False) -> Path:
+                h3_bold: bool = False, author: str | None = None) -> Path:
     out = new_docx()
     _setup_styles(out, h3_bold)
     _setup_page(out)
@@ -244,8 +343,10 @@ def render_docx(doc: Document, path: str | os.PathLike, *, title_break: int | No
             run = p.add_run(span.text)
             if span.level != BODY:
                 run.style = out.styles[RUN_STYLES[span.level]]
+    if out.paragraphs:
+        out.paragraphs[-1].paragraph_format.keep_with_next = True  # the 落款 never stands alone on a page
     for _ in range(P.SEAL_GAP_LINES):
-        out.add_paragraph()
+        out.add_paragraph().paragraph_format.keep_with_next = True
     date_text = cn_date(doc.date) if doc.date else ""
     date_chars = _width_in_chars(date_text) if date_text else 6.5
     for row in _issuer_rows([i for i in doc.issuers if i], date_chars):
@@ -254,19 +355,21 @@ def render_docx(doc: Document, path: str | os.PathLike, *, title_break: int | No
             _set_ind_chars(p._p.get_or_add_pPr(), first=0)
             for centre in (LEFT_ISSUER_CENTRE, P.CHARS_PER_LINE - P.DATE_RIGHT_INDENT_CHARS - date_chars / 2):
                 p.paragraph_format.tab_stops.add_tab_stop(Pt(centre * P.CHAR_PITCH), WD_TAB_ALIGNMENT.CENTER)
+            p.paragraph_format.keep_with_next = bool(date_text)
             continue
         name = row[0]
         p = out.add_paragraph(name)
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         right = max(0.0, P.DATE_RIGHT_INDENT_CHARS + (date_chars - _width_in_chars(name)) / 2)
         _set_ind_chars(p._p.get_or_add_pPr(), first=0, right=round(right * 100))
+        p.paragraph_format.keep_with_next = bool(date_text)
     if date_text:
         p = out.add_paragraph(date_text)
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _set_ind_chars(p._p.get_or_add_pPr(), first=0, right=P.DATE_RIGHT_INDENT_CHARS * 100)
-    props = out.core_properties
-    props.title = doc.title
-    props.author = "、".join(doc.issuers)
+    _properties(out, doc, author)
+    _drop_unused_styles(out)
+    _font_alternates(out)
     with atomic_target(path) as tmp:
         out.save(str(tmp))
     return Path(path)

@@ -49,5 +49,5 @@ def write_report(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLik
 
     title_lines = Layout(fonts).title_lines(doc.title)
     title_break = len(title_lines[0]) if len(title_lines) > 1 else None
-    render_docx(doc, out, title_break=title_break, h3_bold=h3_bold)
+    render_docx(doc, out, title_break=title_break, h3_bold=h3_bold, author=unit.name)
     return RenderResult(Path(out), 0, fonts.warnings())

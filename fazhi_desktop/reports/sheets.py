@@ -1,11 +1,14 @@
 """Shared openpyxl styling: print-ready ledger sheets (title, header, borders, widths, A4 landscape, page numbers).
 
 The statistics workbook is written in openpyxl's write-only (streaming) mode, so a year of 60 000 disputes never sits
-in memory as Cell objects. Body cells carry no cell style of their own unless they need one (money or percentage
-format, a row that must wrap; openpyxl formats dates itself): in openpyxl every styled cell costs a style lookup on
-write, which doubled the time of the whole workbook. The table's grid is one conditional format over its range
-instead — Excel, WPS and LibreOffice draw and print it like cell borders, and it grows with rows a clerk inserts
-inside the table.
+in memory as Cell objects. Every cell of a table has real thin borders and the 宋体 body font (they survive copying,
+paste-values and rows added below). Setting a named style cell by cell costs a lookup each; instead each sheet
+resolves its few styles once to openpyxl's style arrays and every cell shares the one it needs (write-only cells are
+serialised at once and never changed, so sharing is safe).
+
+Printing: A4 landscape, fit to one page wide as long as the body prints at 9 pt or more; a wider ledger first narrows
+its long-text columns (the text wraps), and if it still does not fit prints at ≥ 9 pt over several pages across with
+its first columns repeated on each.
 """
 
 from __future__ import annotations
@@ -17,21 +20,25 @@ from itertools import zip_longest
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.formatting.rule import Rule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+BODY_SIZE = 11
+MIN_PRINTED_SIZE = 9  # pt: the smallest body text a table may print at
+BODY_FONT = Font(name="宋体", size=BODY_SIZE)
 HEADER_FONT = Font(name="宋体", bold=True, size=11)
 TITLE_FONT = Font(name="宋体", bold=True, size=16)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 MAX_WIDTH = 48
+MIN_TEXT_WIDTH = 10  # a text column is not narrowed below this (five characters a line) to fit the page
+# A4 landscape less the margins, in points; a column of width w (Excel units) prints ≈ (7w + 5) px = 0.75 × that pt.
+PRINTABLE_PT = (297 / 25.4 - 2 * 0.4) * 72
 WIDTH_SAMPLE_ROWS = 300  # enough rows to size a column; a 700-name roster need not be measured name by name
 
 # Named styles of the statistics workbook (a named style on a cell is one lookup; separate font, border and alignment
@@ -39,8 +46,10 @@ WIDTH_SAMPLE_ROWS = 300  # enough rows to size a column; a 700-name roster need 
 TITLE_STYLE = "台账标题"
 FILLER_STYLE = "台账填报栏"
 HEADER_STYLE = "台账表头"
+BODY_STYLE = "台账正文"
+DATE_STYLE = "台账日期"
 WRAP_STYLE = "台账长文本"
-WRAP_DATE_STYLE = "台账日期"
+WRAP_DATE_STYLE = "台账日期换行"
 MONEY_STYLE = "台账金额"
 PERCENT_STYLE = "统计百分比"
 
@@ -91,90 +100,145 @@ def fit_columns(ws: Worksheet, first_row: int) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
-def print_setup(ws: Any, header_rows: str, landscape: bool = True) -> None:
-    """A4, fit to one page wide (as many pages tall as needed), header repeated, 第 n 页 in the footer."""
+def printed_width_pt(widths: dict[int, float]) -> float:
+    return sum((7 * w + 5) * 0.75 for w in widths.values())
+
+
+def print_setup(ws: Any, header_rows: str, landscape: bool = True, widths: dict[int, float] | None = None) -> None:
+    """A4, fit to one page wide while the body still prints at 9 pt or more, else several pages across at ≥ 9 pt
+    with the first columns repeated; header rows repeated, 第 n 页 in the footer, inside the margins."""
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # without this Excel ignores fitToWidth
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    fit = PRINTABLE_PT / printed_width_pt(widths) if widths else 1.0
+    if fit * BODY_SIZE >= MIN_PRINTED_SIZE:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True  # without this Excel ignores fitToWidth
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    else:
+        ws.page_setup.scale = round(100 * MIN_PRINTED_SIZE / BODY_SIZE) + 1
+        ws.print_title_cols = "A:B"  # 序号 and the first field on every page across
     ws.print_title_rows = header_rows
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"  # odd serves every page unless differentOddEven is set
-    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.25  # the footer line sits inside the bottom margin
     ws.print_options.horizontalCentered = True
+
+
+def fit_to_page(widths: dict[int, float], wrap_candidates: set[int]) -> dict[int, float]:
+    """Narrow the widest long-text columns (their text wraps) until the table prints one page wide at ≥ 9 pt, or
+    they reach MIN_TEXT_WIDTH."""
+    need = PRINTABLE_PT * BODY_SIZE / MIN_PRINTED_SIZE
+    widths = dict(widths)
+    while printed_width_pt(widths) > need:
+        candidates = [c for c in wrap_candidates if widths.get(c, 0) > MIN_TEXT_WIDTH]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda c: widths[c])
+        widths[widest] = max(MIN_TEXT_WIDTH, widths[widest] - 2)
+    return widths
 
 
 def add_table_styles(wb: Workbook) -> None:
     """Register the statistics workbook's named styles (once per workbook)."""
     if HEADER_STYLE in wb.named_styles:
         return
+    middle = Alignment(vertical="center")
     for style in (
         NamedStyle(TITLE_STYLE, font=TITLE_FONT, alignment=CENTER),
-        NamedStyle(FILLER_STYLE, alignment=Alignment(horizontal="left", vertical="center")),
+        NamedStyle(FILLER_STYLE, font=BODY_FONT, alignment=Alignment(horizontal="left", vertical="center")),
         NamedStyle(HEADER_STYLE, font=HEADER_FONT, border=BORDER, alignment=CENTER, fill=HEADER_FILL),
-        NamedStyle(WRAP_STYLE, alignment=WRAP),
-        NamedStyle(WRAP_DATE_STYLE, number_format=DATE_FORMAT, alignment=WRAP),
-        NamedStyle(MONEY_STYLE, number_format=MONEY_FORMAT, alignment=Alignment(vertical="center")),
-        NamedStyle(PERCENT_STYLE, number_format="0.0%"),
+        NamedStyle(BODY_STYLE, font=BODY_FONT, border=BORDER, alignment=middle),
+        NamedStyle(DATE_STYLE, font=BODY_FONT, border=BORDER, alignment=middle, number_format=DATE_FORMAT),
+        NamedStyle(WRAP_STYLE, font=BODY_FONT, border=BORDER, alignment=WRAP),
+        NamedStyle(WRAP_DATE_STYLE, font=BODY_FONT, border=BORDER, alignment=WRAP, number_format=DATE_FORMAT),
+        NamedStyle(MONEY_STYLE, font=BODY_FONT, border=BORDER, alignment=middle, number_format=MONEY_FORMAT),
+        NamedStyle(PERCENT_STYLE, font=BODY_FONT, border=BORDER, alignment=middle, number_format="0.0%"),
     ):
         wb.add_named_style(style)
 
 
-GRID = DifferentialStyle(border=BORDER)
+def _style_arrays(ws: Any) -> dict[str, Any]:
+    """Each named style resolved once to the style array a cell carries."""
+    out = {}
+    for name in (TITLE_STYLE, FILLER_STYLE, HEADER_STYLE, BODY_STYLE, DATE_STYLE, WRAP_STYLE, WRAP_DATE_STYLE,
+                 MONEY_STYLE, PERCENT_STYLE):
+        probe = WriteOnlyCell(ws, None)
+        probe.style = name
+        out[name] = probe._style
+    return out
 
 
 def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
                        column_styles: dict[int, str] | None = None,
                        cell_styles: dict[tuple[int, int], str] | None = None) -> None:
     """Stream a print-ready table into a write-only sheet: row 1 merged title, row 2 填报 line, row 3 bold header,
-    then the data with a ruled grid.
+    then the data, every cell bordered and in 宋体.
 
-    column_styles: 1-based column → named style for its non-empty cells (money). Dates need none: openpyxl gives a
-    ``date`` value the yyyy-mm-dd format itself.
+    column_styles: 1-based column → named style for its non-empty cells (money). Dates get the date style.
     cell_styles: (0-based row of ``rows``, 1-based column) → named style, overriding the column's (totals, rates).
-    A row holding text too long for its column is wrapped and centred vertically as a whole.
+    A row holding text too long for its column is wrapped and centred vertically as a whole. A row shorter than the
+    table (the sub-tables of a cross sheet) is bordered only as far as it goes; an empty row is a gap.
     """
     add_table_styles(ws.parent)
+    styles = _style_arrays(ws)
     ncol = max(1, len(headers), *map(len, rows))  # stacked tables (交叉表) may be wider than the first header
-    widths = column_widths([headers, *rows[:WIDTH_SAMPLE_ROWS]])
+    # Values size the columns; a header wraps onto two lines rather than widen a column of 是/否 to its length.
+    widths = column_widths(rows[:WIDTH_SAMPLE_ROWS])
+    for col, header in enumerate(headers, start=1):
+        widths[col] = max(widths.get(col, 6), round(text_width(header) / 2 + 2.5, 1), 6)
+    long_text = {c for c, w in widths.items() if w > MIN_TEXT_WIDTH and any(
+        type(row[c - 1]) is str for row in rows[:WIDTH_SAMPLE_ROWS] if c - 1 < len(row))}
+    widths = fit_to_page(widths, long_text)
     for col, width in widths.items():  # write-only sheets need their columns before the first row
         ws.column_dimensions[get_column_letter(col)].width = width
-    capped = [(col - 1, width - 2) for col, width in widths.items() if width >= MAX_WIDTH]
+    capped = [(col - 1, width - 2) for col, width in widths.items() if col in long_text or width >= MAX_WIDTH]
     last_col = get_column_letter(ncol)
     ws.merged_cells.add(f"A1:{last_col}1")
     ws.merged_cells.add(f"A2:{last_col}2")
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = "A4"
-    print_setup(ws, "3:3")
-    ws.conditional_formatting.add(f"A3:{last_col}{3 + len(rows)}", Rule(type="expression", formula=["TRUE"], dxf=GRID))
+    print_setup(ws, "3:3", widths=widths)
 
-    ws.append([_styled(ws, title, TITLE_STYLE)])
-    ws.append([_styled(ws, filler_line, FILLER_STYLE)])
-    ws.append([_styled(ws, h, HEADER_STYLE) for h in headers])
+    def cell(value: Any, style: str) -> WriteOnlyCell:
+        c = WriteOnlyCell(ws, value)
+        if type(value) is str and value[:1] == "=":
+            c.data_type = "s"  # a record's text, never a formula (the county opens these files)
+        c._style = styles[style]  # shared, never modified: see the module's docstring
+        return c
+
+    ws.append([cell(title, TITLE_STYLE)])
+    ws.append([cell(filler_line, FILLER_STYLE)])
+    ws.append([cell(h, HEADER_STYLE) for h in headers])
     column_styles = column_styles or {}
     cell_styles = cell_styles or {}
     wrapped = _rows_to_wrap(rows, capped)
-    # Text that starts with "=" is a record's content, never a formula (the county opens these files).
-    formula_like = {r for r, row in enumerate(rows) for v in row if type(v) is str and v[:1] == "="}
+    plain = [column_styles.get(c, BODY_STYLE) for c in range(1, ncol + 1)]
+    wrap = [WRAP_STYLE if s == BODY_STYLE else s for s in plain]
+    ws.row_dimensions[3].height = _row_height(headers, widths)  # headers wrap rather than widen their column
+    for r in wrapped:  # a wrapped row gets the height of its tallest cell: neither Excel nor WPS grows it on opening
+        ws.row_dimensions[4 + r].height = _row_height(rows[r], widths)
     for r, values in enumerate(rows):
-        out = list(values)
-        if r in wrapped:
-            for c, value in enumerate(out, start=1):
-                if value is None:
-                    continue  # nothing to align; the grid is the conditional format's
-                if isinstance(value, dt.date):
-                    out[c - 1] = _styled(ws, value, WRAP_DATE_STYLE)
-                else:
-                    out[c - 1] = _styled(ws, value, cell_styles.get((r, c)) or column_styles.get(c) or WRAP_STYLE)
-        elif column_styles or cell_styles:
-            for c, value in enumerate(out, start=1):
-                style = cell_styles.get((r, c)) or (column_styles.get(c) if value is not None else None)
-                if style is not None:
-                    out[c - 1] = _styled(ws, value, style)
-        if r in formula_like:
-            out = [_as_text(ws, v) if type(v) is str and v[:1] == "=" else v for v in out]
+        base, dated, empty = (wrap, WRAP_DATE_STYLE, WRAP_STYLE) if r in wrapped else (plain, DATE_STYLE, BODY_STYLE)
+        out = []
+        for c, value in enumerate(values, start=1):
+            style = cell_styles.get((r, c)) if cell_styles else None
+            if style is None:
+                style = empty if value is None else (dated if isinstance(value, dt.date) else base[c - 1])
+            out.append(cell(value, style))
         ws.append(out)
+
+
+LINE_HEIGHT_PT = 14.5  # one line of 11 pt 宋体
+
+
+def _row_height(row: Sequence[Any], widths: dict[int, float]) -> float:
+    lines = 1
+    for c, value in enumerate(row, start=1):
+        if type(value) is str:
+            usable = max(widths.get(c, 8.43) - 1.5, 1.0)
+            lines = max(lines, sum(max(1, -(-text_width(part) // usable)) for part in value.splitlines() or [""]))
+    return min(409.0, round(lines * LINE_HEIGHT_PT + 3, 1))
 
 
 def _rows_to_wrap(rows: Sequence[Sequence[Any]], capped: list[tuple[int, float]]) -> set[int]:
@@ -186,16 +250,3 @@ def _rows_to_wrap(rows: Sequence[Sequence[Any]], capped: list[tuple[int, float]]
         found |= {r for r, row in enumerate(rows) if i < len(row) and type(row[i]) is str and len(row[i]) > limit
                   and text_width(row[i]) > width}
     return found
-
-
-def _styled(ws: Any, value: Any, style: str) -> WriteOnlyCell:
-    cell = _as_text(ws, value) if type(value) is str and value[:1] == "=" else WriteOnlyCell(ws, value)
-    cell.style = style
-    return cell
-
-
-def _as_text(ws: Any, value: str) -> WriteOnlyCell:
-    """A cell that holds ``value`` as text even when it starts with "=" (openpyxl would write a formula)."""
-    cell = WriteOnlyCell(ws, value)
-    cell.data_type = "s"
-    return cell

@@ -127,22 +127,27 @@ def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str
 
 
 def _cross_sheet(wb: Workbook, name: str, title: str, unit: Unit, tables: list[tuple[str, dict]]) -> None:
-    """Several two-way tables one under another, each with its own header row and a 合计 row and column."""
+    """Several two-way tables one under another, each with its own header row and a 合计 row (and a 合计 column when
+    it has more than one column: one column is its own total). Rows with nothing in them are left out, so a clerk
+    sees what happened, not every choice the ledger offers."""
     rows: list[list[Any]] = []
     emphasised: list[int] = []  # sub-headers and totals, as indexes into rows
     for caption, table in tables:
         cols = list(next(iter(table.values()), {}).keys())
+        with_total = len(cols) > 1
         if rows:
             rows.append([])
             emphasised.append(len(rows))
-        rows.append([caption, *cols, "合计"])
+        rows.append([caption, *cols, *(["合计"] if with_total else [])])
         totals = dict.fromkeys(cols, 0)
         for row_name, counts in table.items():
-            rows.append([row_name, *(counts[c] for c in cols), sum(counts.values())])
+            if not any(counts.values()):
+                continue
+            rows.append([row_name, *(counts[c] for c in cols), *([sum(counts.values())] if with_total else [])])
             for c in cols:
                 totals[c] += counts[c]
         emphasised.append(len(rows))
-        rows.append(["合计", *(totals[c] for c in cols), sum(totals.values())])
+        rows.append(["合计", *(totals[c] for c in cols), *([sum(totals.values())] if with_total else [])])
     body = rows[1:]
     bold = {(i - 1, c): HEADER_STYLE for i in emphasised for c in range(1, len(rows[i]) + 1)}
     write_titled_table(wb.create_sheet(name), title, filler_line(unit), rows[0], body, cell_styles=bold)

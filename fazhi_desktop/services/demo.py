@@ -271,7 +271,8 @@ _RECTIFY = [
 def _rectification(year: int) -> Iterator[dict[str, Any]]:
     for i, (problem, measures, dept) in enumerate(_RECTIFY):
         closed = i in (0, 3)
-        yield {"source": "司法部反馈问题", "batch": "合水县整改方案", "assigned_on": dt.date(year, 9, 15),
+        yield {"source": "司法部反馈问题",
+               "batch": "司法部全面推行行政执法三项制度行政规范性文件合法性审核机制落实情况专项监督反馈问题合水县整改方案", "assigned_on": dt.date(year, 9, 15),
                "problem": problem, "measures": measures, "department": dept, "person": "分管领导",
                "deadline": dt.date(year, 12, 31) if i in (0, 1, 3) else dt.date(year + 1, 6, 30),
                "status": "已销号" if closed else "整改中", "closed_on": dt.date(year, 12, 20) if closed else None}
