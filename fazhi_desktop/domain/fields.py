@@ -292,6 +292,7 @@ class Ledger:
     rules: tuple[Rule, ...] = ()
     group: str = ""
     in_force: bool = False  # rosters/facilities: counted in every year from year_from on
+    activity: bool = True  # its records are work done in their year (a contract signed ahead, a roster, are not)
     _by_key: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

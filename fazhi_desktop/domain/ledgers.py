@@ -189,6 +189,7 @@ COUNSEL = _ledger(
     key="counsel",
     name="法律顾问台账",
     group="法律顾问",
+    activity=False,
     year_from="signed_on",
     title_field="name",
     fields=(

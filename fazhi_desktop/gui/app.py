@@ -197,9 +197,11 @@ def offer_restore(exc: DatabaseCorruptError, actor: str):
 
 
 def _latest_year(db, unit) -> int | None:
-    """Open on the newest year that holds data (a demo database opens on 2023, not on an empty current year)."""
+    """Open on the newest year that holds the unit's work (the demo opens on 2023: neither on an empty current year
+    nor on the year of a counsel contract signed ahead)."""
     from fazhi_desktop.services.listing import years_in_use
 
     with db.engine.connect() as conn:
-        years = [y for y in years_in_use(conn, unit) if y <= dt.date.today().year]
+        years = [y for y in years_in_use(conn, unit, activity_only=True) if y <= dt.date.today().year]
+        years = years or [y for y in years_in_use(conn, unit) if y <= dt.date.today().year]
     return years[0] if years else None

@@ -179,7 +179,7 @@ class LedgerPage(QWidget):
         within = Qt.ShortcutContext.WidgetWithChildrenShortcut
         self._shortcut(QKeySequence.StandardKey.Save, self, self.save, within)
         self._shortcut(QKeySequence("Ctrl+N"), self, self.new_record, within)
-        self._shortcut(QKeySequence(Qt.Key.Key_Escape), self.form, self.revert, within)
+        self._shortcut(QKeySequence(Qt.Key.Key_Escape), self.form, self.ask_revert, within)
         # Delete only from the list: in a text field the key must keep deleting characters.
         self._shortcut(QKeySequence(Qt.Key.Key_Delete), self.view, self.delete_current,
                        Qt.ShortcutContext.WidgetShortcut)
@@ -330,6 +330,12 @@ class LedgerPage(QWidget):
 
     def revert(self) -> None:
         self.load(self.current_id)
+
+    def ask_revert(self) -> None:
+        """Esc: throwing away a whole form of typing needs a yes, as switching tabs does."""
+        if self.form.dirty and not dialogs.confirm(self, "放弃修改", "当前记录有修改尚未保存，确定要放弃这些修改吗？"):
+            return
+        self.revert()
 
     # -- writes ------------------------------------------------------------------------------------------------------
     def save(self) -> bool:

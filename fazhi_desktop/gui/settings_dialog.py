@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
 
 from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.domain.ledgers import UNIT_FIELDS
@@ -13,7 +23,7 @@ from fazhi_desktop.gui.form import RecordForm
 from fazhi_desktop.gui.generated.ui_settings_dialog import Ui_SettingsDialog
 from fazhi_desktop.gui.session import Session
 from fazhi_desktop.reports.fonts import ROLE_LABELS, ROLES
-from fazhi_desktop.services.units import update_settings, update_unit
+from fazhi_desktop.services.units import rename_village, update_settings, update_unit
 from fazhi_desktop.storage import paths
 
 
@@ -27,6 +37,10 @@ class SettingsDialog(QDialog):
         self.unit_form = RecordForm(UNIT_FIELDS, unit)
         self.unit_form.set_values({f.key: getattr(unit, f.key) for f in UNIT_FIELDS})
         self.ui.unitLayout.addWidget(self.unit_form)
+        self.rename_button = QPushButton("村名改名…")
+        self.rename_button.setToolTip("村（社区）改名：名单和所有记录中的村名一并改过来，并记入修改记录")
+        self.ui.unitLayout.addWidget(self.rename_button)
+        self.rename_button.clicked.connect(lambda: self.rename_village())
         self.font_edits: dict[str, QLineEdit] = {}
         chosen = unit.settings.get("fonts") or {}
         for role in ROLES:
@@ -46,6 +60,30 @@ class SettingsDialog(QDialog):
         self.ui.backupDirButton.clicked.connect(self._pick_backup_dir)
         self.ui.buttonBox.accepted.connect(self.accept)
         self.ui.buttonBox.rejected.connect(self.reject)
+
+    def rename_village(self, old: str | None = None, new: str | None = None) -> None:
+        villages = list(self.session.unit.villages)
+        if not villages:
+            return
+        if old is None:
+            old, ok = QInputDialog.getItem(self, "村名改名", "要改名的村（社区）：", villages, 0, False)
+            if not ok:
+                return
+        if new is None:
+            new, ok = QInputDialog.getText(self, "村名改名", f"「{old}」的新名称：", text=old)
+            if not ok:
+                return
+        try:
+            with self.session.engine.begin() as conn:
+                unit, changed = rename_village(conn, self.session.unit, old, new, self.session.actor)
+        except UserError as exc:
+            show_user_error(self, str(exc))
+            return
+        self.session.reload_unit()
+        self.session.data_changed.emit("")
+        self.unit_form.editors["villages"].set(unit.villages)
+        QMessageBox.information(self, "村名改名", f"已把「{old}」改为「{unit.villages[villages.index(old)]}」，"
+                                f"{changed} 条记录一并改过来（已记入修改记录）。")
 
     def _pick_font(self, edit: QLineEdit) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择字体文件", "", "TrueType 字体 (*.ttf *.ttc)")

@@ -88,12 +88,15 @@ def field_rows(conn: sa.Connection, unit: Unit, q: ListQuery) -> Sequence[Sequen
     return conn.execute(_ordered(conn, q, sa.select(*columns).where(*_where(unit, q)))).all()
 
 
-def years_in_use(conn: sa.Connection, unit: Unit) -> list[int]:
-    """Every report year that holds a record, newest first."""
+def years_in_use(conn: sa.Connection, unit: Unit, *, activity_only: bool = False) -> list[int]:
+    """Every report year that holds a record, newest first. ``activity_only``: only years with work done in them
+    (not a roster's or a contract's year — a counsel contract signed ahead for next year is no sign of activity)."""
     from fazhi_desktop.domain.ledgers import LEDGERS
 
-    selects = [sa.select(ledger_table(lg.key).c.year.label("y")).where(ledger_table(lg.key).c.unit_id == unit.id)
-               for lg in LEDGERS]
+    chosen = [lg for lg in LEDGERS if not activity_only or (lg.activity and not lg.in_force)]
+    selects = [sa.select(ledger_table(lg.key).c.year.label("y")).where(ledger_table(lg.key).c.unit_id == unit.id,
+                                                                       ledger_table(lg.key).c.deleted.is_(sa.false()))
+               for lg in chosen]
     union = sa.union(*selects).subquery()
     rows = conn.execute(sa.select(union.c.y).where(union.c.y.is_not(None)).distinct().order_by(union.c.y.desc()))
     return [r[0] for r in rows]

@@ -73,8 +73,36 @@ def create_unit(conn: sa.Connection, values: Mapping[str, Any], actor: str) -> U
     return Unit.from_row(row)
 
 
+def _village_columns() -> list[tuple[str, str]]:
+    """(ledger key, field key) of every field that names one of the unit's villages."""
+    from fazhi_desktop.domain.fields import FieldType
+    from fazhi_desktop.domain.ledgers import LEDGERS
+
+    return [(lg.key, f.key) for lg in LEDGERS for f in lg.fields if f.type is FieldType.VILLAGE]
+
+
+def village_usage(conn: sa.Connection, unit: Unit, village: str) -> int:
+    """Records (the recycle bin's too) that name ``village``."""
+    from fazhi_desktop.storage.schema import ledger_table
+
+    total = 0
+    for ledger_key, field_key in _village_columns():
+        t = ledger_table(ledger_key)
+        total += conn.execute(sa.select(sa.func.count()).where(t.c.unit_id == unit.id,
+                                                                t.c[field_key] == village)).scalar_one()
+    return total
+
+
 def update_unit(conn: sa.Connection, unit: Unit, values: Mapping[str, Any], actor: str) -> Unit:
     current = {f.key: getattr(unit, f.key) for f in UNIT_FIELDS}
+    if "villages" in values:
+        # A village that records name cannot leave the list: every edit of those records would then fail.
+        kept = set(coerce_villages(values["villages"]))
+        used = [(v, n) for v in unit.villages if v not in kept and (n := village_usage(conn, unit, v))]
+        if used:
+            label = next(f.label for f in UNIT_FIELDS if f.key == "villages")
+            raise ValidationError([Problem("villages", label, "、".join(
+                f"「{v}」还有 {n} 条记录在用" for v, n in used) + "，不能删除；村名有变动时请用“村名改名”，记录会一并改过来")])
     clean = _validated({**current, **values})
     changes = {k: (current[k], v) for k, v in clean.items() if current[k] != v}
     if changes:
@@ -82,6 +110,47 @@ def update_unit(conn: sa.Connection, unit: Unit, values: Mapping[str, Any], acto
         conn.execute(sa.update(units).where(units.c.id == unit.id).values(**clean, updated_at=now, updated_by=actor))
         audit.append(conn, actor, [audit.Change(unit.id, "unit", unit.id, "update", changes)])
     return get_unit(conn, unit_id=unit.id)
+
+
+def coerce_villages(raw: Any) -> list[str]:
+    from fazhi_desktop.domain.fields import coerce
+
+    field = next(f for f in UNIT_FIELDS if f.key == "villages")
+    try:
+        return coerce(field, raw) or []
+    except Exception:  # noqa: BLE001 - the full validation below reports it properly
+        return []
+
+
+def rename_village(conn: sa.Connection, unit: Unit, old: str, new: str, actor: str) -> tuple[Unit, int]:
+    """Rename a village in the unit's list and in every record that names it; each changed record is logged.
+    Returns the unit and the number of records changed."""
+    from fazhi_desktop.storage.schema import ledger_table
+
+    new = (new or "").strip()
+    if old not in unit.villages:
+        raise UserError(f"村（社区）名单中没有「{old}」")
+    if not new or new == old:
+        raise UserError("请填写新的村名")
+    if new in unit.villages:
+        raise UserError(f"村（社区）名单中已经有「{new}」；如要合并两个村，请先逐条修改记录")
+    problem = bad_character(new)
+    if problem:
+        raise UserError(f"新村名{problem}")
+    villages = [new if v == old else v for v in unit.villages]
+    now = dt.datetime.now().replace(microsecond=0)
+    conn.execute(sa.update(units).where(units.c.id == unit.id).values(villages=villages, updated_at=now,
+                                                                       updated_by=actor))
+    changes = [audit.Change(unit.id, "unit", unit.id, "update", {"villages": (unit.villages, villages)})]
+    for ledger_key, field_key in _village_columns():
+        t = ledger_table(ledger_key)
+        ids = conn.execute(sa.select(t.c.id).where(t.c.unit_id == unit.id, t.c[field_key] == old)).scalars().all()
+        if ids:
+            conn.execute(sa.update(t).where(t.c.id.in_(ids)).values({field_key: new, "updated_at": now,
+                                                                      "updated_by": actor}))
+            changes += [audit.Change(unit.id, ledger_key, rid, "update", {field_key: (old, new)}) for rid in ids]
+    audit.append(conn, actor, changes)
+    return get_unit(conn, unit_id=unit.id), len(changes) - 1
 
 
 def list_units(conn: sa.Connection) -> list[Unit]:

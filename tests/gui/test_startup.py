@@ -31,3 +31,21 @@ def test_window_shows_before_the_database_layer_loads(tmp_path):
     ready = float(next(x for x in lines if x.startswith("ready ")).split()[1])
     assert ready >= shown
     assert "Traceback" not in proc.stderr
+
+
+def test_window_opens_on_the_latest_year_with_work_not_on_a_contract_year(demo_db):
+    """The demo holds a counsel contract signed for 2024: the window still opens on the last year with work in it —
+    judged by the figures, whatever year that is."""
+    import datetime as dt
+
+    from fazhi_desktop.gui.app import _latest_year
+    from fazhi_desktop.reports.wording import has_activity
+    from fazhi_desktop.services import stats
+    from fazhi_desktop.services.units import get_unit
+
+    with demo_db.engine.connect() as conn:
+        unit = get_unit(conn)
+        opened = _latest_year(demo_db, unit)
+        assert has_activity(stats.compute(conn, unit, opened))
+        for later in range(opened + 1, dt.date.today().year + 1):
+            assert not has_activity(stats.compute(conn, unit, later)), later

@@ -196,7 +196,7 @@ def test_lists_open_newest_first(window, svc):
     assert [page.model.data(page.model.index(r, 0)) for r in range(3)] == ["2023-11-20", "2023-07-01", "2023-03-05"]
 
 
-def test_ctrl_s_saves_and_esc_reverts(window, svc, qtbot):
+def test_ctrl_s_saves_and_esc_reverts(window, svc, qtbot, answer):
     """Shortcuts are scoped to their page: with several pages built, Ctrl+S once was ambiguous and did nothing."""
     page_of(window, "dispute")
     page = page_of(window, "meeting")
@@ -209,6 +209,11 @@ def test_ctrl_s_saves_and_esc_reverts(window, svc, qtbot):
     assert svc.count("meeting") == 1 and not page.form.dirty
     title.setText("改了又撤销")
     title.textEdited.emit("改了又撤销")
+    answer(QMessageBox.StandardButton.No)  # Esc asks first; "no" keeps the typing
+    qtbot.keyClick(title, Qt.Key.Key_Escape)
+    assert "放弃这些修改" in answer.questions[-1]
+    assert page.form.values()["title"] == "改了又撤销" and page.form.dirty
+    answer(QMessageBox.StandardButton.Yes)
     qtbot.keyClick(title, Qt.Key.Key_Escape)
     assert page.form.values()["title"] == "键盘保存" and not page.form.dirty
 
