@@ -76,6 +76,7 @@ class LedgerPage(QWidget):
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("搜索…")
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(180)  # stays usable when a small screen squeezes the tool bar
         self.filters: dict[str, QComboBox] = {}
         bar = QHBoxLayout()
         bar.addWidget(self.new_button)

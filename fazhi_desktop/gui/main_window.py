@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QThreadPool
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QDialog, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from fazhi_desktop import APP_NAME, __version__
@@ -172,9 +172,28 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("main/geometry")
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(geometry)
+        self.fit_to_screen()
         tab = self.settings.value("main/tab", 0)
         with contextlib.suppress(TypeError, ValueError):
             self.ui.tabs.setCurrentIndex(int(tab))
+
+    def fit_to_screen(self) -> None:
+        """Never larger than the screen's usable area (a 1366×768 laptop at 125% has 1093×590 of it), nor partly
+        off it — whether the size came from the design or from a bigger monitor last time."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
+        width = min(self.width(), avail.width() - extra_w)
+        height = min(self.height(), avail.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        x = min(max(frame.x(), avail.x()), avail.x() + avail.width() - width - extra_w)
+        y = min(max(frame.y(), avail.y()), avail.y() + avail.height() - height - extra_h)
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
 
     def _update_title(self) -> None:
         suffix = "（只读）" if self.session.db.read_only else ""

@@ -280,3 +280,29 @@ def test_window_size_and_last_tab_are_remembered(db, unit, tmp_path, qtbot):
     qtbot.addWidget(second)
     assert second.ui.tabs.currentIndex() == 7
     assert (second.width(), second.height()) == (700, 500)
+
+
+def test_window_never_larger_than_the_screen(db, unit, tmp_path, qtbot):
+    """The design's 1100×680 on a smaller usable area (a 1366×768 laptop at 125%; the test screen is smaller still)
+    is clamped to it, and so is a size saved on a big monitor."""
+    from PySide6.QtCore import QSettings
+
+    from fazhi_desktop.gui.main_window import MainWindow
+    from fazhi_desktop.gui.session import Session
+
+    for name, saved in (("fresh.ini", None), ("big.ini", (-200, -100, 4000, 3000))):
+        settings = QSettings(str(tmp_path / name), QSettings.Format.IniFormat)
+        if saved:
+            first = MainWindow(Session(db, unit, "测试员", 2023), settings, backup_on_exit=False)
+            qtbot.addWidget(first)
+            first.setGeometry(*saved)
+            settings.setValue("main/geometry", first.saveGeometry())
+        window = MainWindow(Session(db, unit, "测试员", 2023), settings, backup_on_exit=False)
+        qtbot.addWidget(window)
+        avail = window.screen().availableGeometry()
+        assert avail.width() < 1100 or avail.height() < 680  # the test means something only on a small screen
+        frame = window.frameGeometry()
+        assert frame.width() <= avail.width() and frame.height() <= avail.height(), (name, frame, avail)
+        assert frame.x() >= avail.x() and frame.y() >= avail.y(), (name, frame, avail)
+    page = window.select_ledger("dispute")
+    assert page.search_edit.minimumWidth() >= 180
