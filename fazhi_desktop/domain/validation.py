@@ -71,11 +71,14 @@ def validate_fields(
         if message:
             problems.append(Problem(f.key, f.label, message))
             continue
+        if f.type is FieldType.INT and value > PLAUSIBLE_INT:
+            problems.append(Problem(f.key, f.label, f"数值{value}异常大，请核对是否多输了位数", warning=True))
         clean[f.key] = value
     return clean, problems
 
 
 _FULL_WIDTH = str.maketrans("()", "（）")
+PLAUSIBLE_INT = 1_000_000  # no count a township keeps (people, copies, 人次) comes near this
 
 
 def _known_spelling(value: str, choices: tuple[str, ...]) -> str:

@@ -23,10 +23,10 @@ from fazhi_desktop.domain.validation import choices_for
 from fazhi_desktop.gui.widgets import (
     ChoiceCombo,
     EnterMovesFocus,
+    IntegerEdit,
     MultiChoiceButton,
     NullableDateEdit,
     OptionalMoneyBox,
-    OptionalSpinBox,
 )
 from fazhi_desktop.services.units import Unit
 
@@ -99,10 +99,9 @@ class RecordForm(QWidget):
             w.changed.connect(self._changed)
             return FieldEditor(f, w, w.raw, w.set_value)
         if t in (FieldType.INT, FieldType.YEAR):
-            w = OptionalSpinBox(minimum=1949 if t is FieldType.YEAR else 0, maximum=2100 if t is FieldType.YEAR
-                                else 2_000_000_000)
+            w = IntegerEdit()
             w.installEventFilter(self._enter)
-            w.valueChanged.connect(self._changed)
+            w.changed.connect(self._changed)
             return FieldEditor(f, w, w.number, w.set_number)
         if t is FieldType.MONEY:
             w = OptionalMoneyBox()

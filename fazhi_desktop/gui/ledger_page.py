@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -339,11 +340,40 @@ class LedgerPage(QWidget):
         self.revert()
 
     # -- writes ------------------------------------------------------------------------------------------------------
+    def _year_value(self, values: dict[str, Any]) -> dt.date | int | None:
+        """The record's date (or 年度) as typed, when it can be read; validation reports it otherwise."""
+        from fazhi_desktop.domain.fields import CoercionError, coerce
+
+        try:
+            return coerce(self.ledger.field(self.ledger.year_from), values.get(self.ledger.year_from))
+        except CoercionError:
+            return None
+
+    def _record_year(self, values: dict[str, Any]) -> int | None:
+        value = self._year_value(values)
+        return value.year if isinstance(value, dt.date) else value if isinstance(value, int) else None
+
+    def _date_is_plausible(self, values: dict[str, Any]) -> bool:
+        """A date after today or more than a year from the year shown is often a typo (2099, 2203…): ask first."""
+        value = self._year_value(values)
+        year = self._record_year(values)
+        if year is None:
+            return True
+        if isinstance(value, dt.date) and value > dt.date.today():
+            why = f"{self.ledger.field(self.ledger.year_from).label}是{value:%Y-%m-%d}，晚于今天"
+        elif abs(year - self.session.year) > 1:
+            why = f"这条记录属于{year}年，与当前年度{self.session.year}年相差较远"
+        else:
+            return True
+        return dialogs.confirm(self, "请核对日期", f"{why}。确定没有写错吗？")
+
     def save(self) -> bool:
         if self.in_recycle_bin:
             return False
         svc = self.session.records()
         values = self.form.values()
+        if not self._date_is_plausible(values):
+            return False
         try:
             if self.current_id is None:
                 result = svc.create(self.ledger.key, values)
@@ -363,6 +393,19 @@ class LedgerPage(QWidget):
         self.load(result.id)
         self.notice_label.setText("；".join(f"{w.label}：{w.message}" for w in result.warnings) or "已保存。")
         self.session.data_changed.emit(self.ledger.key)
+        year = self._record_year(self.session.records().get(self.ledger.key, result.id))
+        if year is not None and year != self.session.year and not self.ledger.in_force:
+            # Saved into another year: it would vanish from this list. Offer to follow it.
+            if dialogs.confirm(self, "记录在其他年度", f"这条记录属于{year}年，当前显示的是{self.session.year}年，"
+                               f"所以不会出现在当前列表中。\n切换到{year}年查看吗？"):
+                window = self.window()
+                if hasattr(window, "select_year"):
+                    window.select_year(year)
+                self.current_id = result.id
+                self.reload()
+                self.load(result.id)
+            else:
+                self.notice_label.setText(f"已保存到{year}年（当前显示{self.session.year}年）。")
         return True
 
     def _selected_id(self) -> str | None:

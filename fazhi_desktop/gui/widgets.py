@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLineEdit,
     QMenu,
-    QSpinBox,
     QToolButton,
     QWidget,
 )
@@ -82,22 +81,26 @@ class NullableDateEdit(QWidget):
         self.edit.setText(value.isoformat() if value else "")
 
 
-class OptionalSpinBox(QSpinBox):
-    """A non-negative integer that may be left empty (shown as 未填写, read back as None)."""
+class IntegerEdit(QLineEdit):
+    """A whole number that may be left empty. It keeps what was typed: "1.5" is not turned into 15 and 99999999999
+    is not cut to the box's maximum — validation names the problem instead."""
 
-    def __init__(self, parent: QWidget | None = None, maximum: int = 2_000_000_000, minimum: int = 0):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._floor = minimum
-        self.setRange(minimum - 1, maximum)
-        self.setSpecialValueText(EMPTY_TEXT)  # shown only at the bottom of the range: the empty state
-        self.setValue(minimum - 1)
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.setPlaceholderText(EMPTY_TEXT)
+        self.textEdited.connect(lambda _t: self.changed.emit())
 
-    def number(self) -> int | None:
-        return None if self.value() < self._floor else self.value()
+    def number(self) -> int | str | None:
+        text = self.text().strip().replace(",", "").replace("，", "")
+        if not text:
+            return None
+        return int(text) if text.isdigit() and len(text) <= 15 else self.text().strip()
 
     def set_number(self, value: int | None) -> None:
-        self.setValue(self._floor - 1 if value is None else value)
+        self.setText("" if value is None else str(value))
 
 
 class OptionalMoneyBox(QDoubleSpinBox):

@@ -306,3 +306,32 @@ def test_window_never_larger_than_the_screen(db, unit, tmp_path, qtbot):
         assert frame.x() >= avail.x() and frame.y() >= avail.y(), (name, frame, avail)
     page = window.select_ledger("dispute")
     assert page.search_edit.minimumWidth() >= 180
+
+
+def test_a_record_saved_into_another_year_does_not_vanish(window, svc, qtbot, answer):
+    page = page_of(window, "meeting")
+    fill(page, date="2099-03-01", kind="其他", title="手误")
+    answer(QMessageBox.StandardButton.No)  # "2099 is later than today — sure?" no: nothing saved
+    assert not page.save() and svc.count("meeting") == 0 and "晚于今天" in answer.questions[-1]
+    fill(page, date="2022-03-01", kind="其他", title="上一年的会")
+    answer(QMessageBox.StandardButton.Yes)  # sure; then "switch to 2022 to see it?" yes
+    assert page.save()
+    assert "属于2022年" in answer.questions[-1] and window.session.year == 2022
+    saved = page.current_id
+    qtbot.waitUntil(lambda: page.model.row_of(saved) is not None, timeout=5000)  # the list shows it
+    assert page.form.values()["title"] == "上一年的会"
+
+
+def test_whole_numbers_are_kept_as_typed_and_checked(window, svc, qtbot):
+    page = page_of(window, "meeting")
+    fill(page, date="2023-03-01", kind="其他", title="人数")
+    attendees = page.form.editors["attendees"].widget
+    for typed, message in (("1.5", "整数"), ("99999999999", "数值过大")):
+        attendees.setText(typed)
+        attendees.textEdited.emit(typed)
+        assert not page.save(), typed
+        assert message in page.form.editors["attendees"].error.text(), typed
+    attendees.setText("2000000")
+    attendees.textEdited.emit("2000000")
+    assert page.save() and "请核对" in page.notice_label.text()
+    assert svc.get("meeting", page.current_id)["attendees"] == 2000000
