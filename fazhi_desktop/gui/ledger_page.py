@@ -143,8 +143,14 @@ class LedgerPage(QWidget):
         att_layout = QVBoxLayout(att)
         att_layout.addWidget(self.attachment_list)
         att_layout.addLayout(att_buttons)
+        self.undo_button = QPushButton("恢复最近一次修改前的内容")
+        self.undo_button.setToolTip("把最近一次修改过的字段填回修改前的值（保存后生效，也会记入历史）")
+        history_page = QWidget()
+        history_layout = QVBoxLayout(history_page)
+        history_layout.addWidget(self.history)
+        history_layout.addWidget(self.undo_button)
         self.side_tabs = QTabWidget()
-        self.side_tabs.addTab(self.history, "历史")
+        self.side_tabs.addTab(history_page, "历史")
         self.side_tabs.addTab(att, "佐证材料")
 
         right = QWidget()
@@ -170,6 +176,7 @@ class LedgerPage(QWidget):
         self.recycle_toggle.toggled.connect(self.show_recycle_bin)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.revert)
+        self.undo_button.clicked.connect(lambda: self.undo_last_change())
         self.search_edit.textChanged.connect(lambda _t: self._filter_timer.start())
         for combo in self.filters.values():
             combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
@@ -445,12 +452,16 @@ class LedgerPage(QWidget):
 
     # -- history and attachments -------------------------------------------------------------------------------------
     def _load_history(self) -> None:
+        self._history: list[dict[str, Any]] = []
+        self.undo_button.setEnabled(False)
         if not self.current_id:
             self.history.setPlainText("")
             return
         labels = {f.key: f.label for f in self.ledger.fields}
         with self.session.engine.connect() as conn:
             entries = audit.history(conn, self.current_id)
+        self._history = entries
+        self.undo_button.setEnabled(any(e["action"] == "update" for e in entries) and not self.in_recycle_bin)
         lines = []
         for e in entries:
             lines.append(f"{e['at']:%Y-%m-%d %H:%M}  {e['actor']}  {ACTION_NAMES.get(e['action'], e['action'])}")
@@ -459,6 +470,29 @@ class LedgerPage(QWidget):
                     lines.append(f"    {labels.get(key, key)}：{old if old not in (None, '') else '（空）'} → "
                                  f"{new if new not in (None, '') else '（空）'}")
         self.history.setPlainText("\n".join(lines))
+
+    def undo_last_change(self) -> None:
+        """Put the values from before the record's last edit back into the form, for the clerk to check and save."""
+        from fazhi_desktop.domain.fields import CoercionError, coerce
+
+        last = next((e for e in reversed(getattr(self, "_history", [])) if e["action"] == "update"), None)
+        if last is None:
+            return
+        restored = []
+        for key, (old, _new) in last["changes"].items():
+            editor = self.form.editors.get(key)
+            if editor is None:
+                continue
+            try:
+                editor.set(coerce(editor.field, old))
+            except CoercionError:
+                continue
+            restored.append(editor.field.label)
+        if restored:
+            self.form.dirty = True
+            self.form.edited.emit()
+            self.notice_label.setText(f"已把「{'、'.join(restored)}」填回{last['at']:%m月%d日 %H:%M}修改前的内容，"
+                                      "核对后请保存。")
 
     def _load_attachments(self) -> None:
         self.attachment_list.clear()

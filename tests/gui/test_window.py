@@ -335,3 +335,18 @@ def test_whole_numbers_are_kept_as_typed_and_checked(window, svc, qtbot):
     attendees.textEdited.emit("2000000")
     assert page.save() and "请核对" in page.notice_label.text()
     assert svc.get("meeting", page.current_id)["attendees"] == 2000000
+
+
+def test_history_puts_back_the_values_from_before_the_last_change(window, svc, qtbot):
+    record = svc.create("meeting", {"date": "2023-03-01", "kind": "其他", "title": "原来的名称", "attendees": 12}).id
+    svc.update("meeting", record, {"date": "2023-03-01", "kind": "其他", "title": "改错的名称", "attendees": 120})
+    page = page_of(window, "meeting")
+    page.reload()
+    page.load(record)
+    assert page.undo_button.isEnabled()
+    page.undo_button.click()
+    values = page.form.values()
+    assert values["title"] == "原来的名称" and values["attendees"] == 12 and page.form.dirty
+    assert "核对后请保存" in page.notice_label.text()
+    assert page.save()
+    assert svc.get("meeting", record)["title"] == "原来的名称"
