@@ -60,6 +60,7 @@ class Field:
     default: Any = None
     help: str = ""
     max_length: int | None = None
+    extendable: bool = True  # a unit may add its own choices (not to a fixed scale such as 风险等级 or 状态)
 
     @property
     def is_choice(self) -> bool:

@@ -27,7 +27,10 @@ MAX_LONGTEXT = 20000
 
 
 def choices_for(f: Field, local_choices: Mapping[str, Iterable[str]] | None, ledger_key: str = "") -> tuple[str, ...]:
-    """Declared choices plus the unit's locally added values (settings key ``ledger.field``)."""
+    """Declared choices plus the unit's locally added values (settings key ``ledger.field``), where the field may
+    be extended (a fixed scale such as 风险等级 may not)."""
+    if not f.extendable:
+        return f.choices
     extra = tuple((local_choices or {}).get(f"{ledger_key}.{f.key}", ()))
     return f.choices + tuple(v for v in extra if v not in f.choices)
 

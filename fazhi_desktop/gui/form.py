@@ -116,7 +116,7 @@ class RecordForm(QWidget):
             choices = self._unit.villages if t is FieldType.VILLAGE else choices_for(f, self._unit.local_choices,
                                                                                    self.ledger_key)
             adder = None
-            if t is FieldType.CHOICE and self._add_choice:
+            if t is FieldType.CHOICE and self._add_choice and f.extendable:
                 adder = lambda value, key=f.key: self._add_choice(key, value)  # noqa: E731
             w = ChoiceCombo(choices, add_choice=adder, label=f.label)
             w.installEventFilter(self._enter)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from fazhi_desktop.domain.errors import UserError, ValidationError
-from fazhi_desktop.gui import workers
+from fazhi_desktop.gui import files, workers
 from fazhi_desktop.gui.errors import show_exception
 from fazhi_desktop.gui.session import Session
 from fazhi_desktop.gui.table_model import display
@@ -83,7 +81,7 @@ class ImportDialog(QDialog):
         return bool(self._op and self._op.running)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择工作簿", str(Path.home()), "Excel 工作簿 (*.xlsx);;所有文件 (*)")
+        path, _ = QFileDialog.getOpenFileName(self, "选择工作簿", files.default_folder(), "Excel 工作簿 (*.xlsx);;所有文件 (*)")
         if path:
             self.path_edit.setText(path)
             self.check()

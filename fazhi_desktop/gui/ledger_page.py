@@ -42,7 +42,7 @@ from fazhi_desktop.services.units import add_local_choice
 
 ACTION_NAMES = {"create": "新建", "update": "修改", "delete": "删除（移入回收站）", "restore": "从回收站恢复",
                 "purge": "彻底删除", "attach": "添加佐证材料", "detach": "移除佐证材料",
-                "restore-backup": "从备份恢复"}
+                "restore-backup": "从备份恢复", "import": "从 Excel 导入"}
 FILTER_ALL = "全部"
 
 
@@ -189,6 +189,7 @@ class LedgerPage(QWidget):
         self._shortcut(QKeySequence.StandardKey.Save, self, self.save, within)
         self._shortcut(QKeySequence("Ctrl+N"), self, self.new_record, within)
         self._shortcut(QKeySequence(Qt.Key.Key_Escape), self.form, self.ask_revert, within)
+        self._shortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.focus_search, within)
         # Delete only from the list: in a text field the key must keep deleting characters.
         self._shortcut(QKeySequence(Qt.Key.Key_Delete), self.view, self.delete_current,
                        Qt.ShortcutContext.WidgetShortcut)
@@ -339,6 +340,10 @@ class LedgerPage(QWidget):
 
     def revert(self) -> None:
         self.load(self.current_id)
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
 
     def ask_revert(self) -> None:
         """Esc: throwing away a whole form of typing needs a yes, as switching tabs does."""

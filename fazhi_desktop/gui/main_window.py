@@ -314,9 +314,10 @@ class MainWindow(QMainWindow):
 
         from PySide6.QtWidgets import QFileDialog
 
-        from fazhi_desktop.gui import workers
+        from fazhi_desktop.gui import files, workers
 
-        out, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / default_name), "Excel 工作簿 (*.xlsx)")
+        out, _ = QFileDialog.getSaveFileName(self, title, str(Path(files.default_folder()) / default_name),
+                                             "Excel 工作簿 (*.xlsx)")
         if not out:
             return
         self._op = workers.run(self, "正在生成，请稍候…", lambda: job(out),

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from fazhi_desktop.domain.errors import ValidationError
 from fazhi_desktop.domain.ledgers import REPORT_TEXT_FIELDS
 from fazhi_desktop.gui import dialogs, files, workers
+from fazhi_desktop.gui.errors import show_user_error
 from fazhi_desktop.gui.form import RecordForm
 from fazhi_desktop.gui.freshness import RefreshWhenVisible
 from fazhi_desktop.gui.session import Session
@@ -261,7 +262,7 @@ class ReportTab(RefreshWhenVisible, QWidget):
                  "xlsx": ("Excel 工作簿 (*.xlsx)", f"{unit.name}{year}年法治建设统计表.xlsx")}
         pattern, default = names[fmt]
         if out is None:
-            out, _ = QFileDialog.getSaveFileName(self, "保存到", str(Path.home() / default), pattern)
+            out, _ = QFileDialog.getSaveFileName(self, "保存到", str(Path(files.default_folder()) / default), pattern)
             if not out:
                 return
         engine, template = self.session.engine, self.template_combo.currentText()
@@ -328,6 +329,8 @@ class ReportTab(RefreshWhenVisible, QWidget):
         if clicked is open_b:
             files.open_file(self.last_output)
         elif clicked is print_b:
-            files.print_file(self.last_output)
+            if not files.print_file(self.last_output):
+                show_user_error(self, f"没有找到可以打开并打印这个文件的程序：{self.last_output}\n"
+                                "请安装 PDF 阅读器或 WPS，或把文件复制到有打印机的电脑上打印（选择“实际大小/100%”）。")
         elif clicked is folder_b:
             files.open_folder(self.last_output)

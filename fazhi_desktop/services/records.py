@@ -90,15 +90,16 @@ class RecordService:
             return self.insert_clean(own, ledger, cleaned)
 
     def insert_clean(self, conn: sa.Connection, ledger: Ledger,
-                     items: Iterable[tuple[str | None, dict[str, Any]]]) -> list[str]:
-        """Insert already validated records in the caller's transaction."""
+                     items: Iterable[tuple[str | None, dict[str, Any]]], action: str = "create") -> list[str]:
+        """Insert already validated records in the caller's transaction (``action`` names it in the history:
+        create, or import)."""
         now = _now()
         rows, changes = [], []
         for rid, clean in items:
             rid = rid or str(uuid.uuid4())
             rows.append(dict(to_storage(ledger, clean), id=rid, unit_id=self.unit.id, created_at=now,
                              created_by=self.actor, updated_at=now, updated_by=self.actor, deleted=False))
-            changes.append(audit.Change(self.unit.id, ledger.key, rid, "create",
+            changes.append(audit.Change(self.unit.id, ledger.key, rid, action,
                                         {k: (None, v) for k, v in clean.items() if v not in (None, [], "")}))
         if rows:
             # Core executemany: an order of magnitude faster than ORM add_all for imports.

@@ -183,6 +183,11 @@ def add_local_choice(conn: sa.Connection, unit: Unit, ledger_key: str, field_key
     problem = bad_character(value)
     if problem:
         raise UserError(f"可选值{problem}")
+    from fazhi_desktop.domain.ledgers import ledger as get_ledger
+
+    declared = get_ledger(ledger_key).field(field_key)
+    if not declared.extendable:
+        raise UserError(f"「{declared.label}」只能从规定的选项中选择：{'、'.join(declared.choices)}")
     key = f"{ledger_key}.{field_key}"
     local = {k: list(v) for k, v in unit.local_choices.items()}
     if value in local.get(key, []):

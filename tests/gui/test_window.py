@@ -350,3 +350,42 @@ def test_history_puts_back_the_values_from_before_the_last_change(window, svc, q
     assert "核对后请保存" in page.notice_label.text()
     assert page.save()
     assert svc.get("meeting", record)["title"] == "原来的名称"
+
+
+def test_fixed_scales_offer_no_custom_values_and_ctrl_f_finds(window, db, unit, qtbot):
+    from fazhi_desktop.domain.errors import UserError
+    from fazhi_desktop.gui.widgets import ADD_CHOICE
+    from fazhi_desktop.services.units import add_local_choice
+
+    page = page_of(window, "dispute")
+    items = lambda key: [page.form.editors[key].widget.itemText(i)  # noqa: E731
+                         for i in range(page.form.editors[key].widget.count())]
+    assert ADD_CHOICE not in items("risk") and ADD_CHOICE not in items("status")
+    assert ADD_CHOICE in items("category")  # a unit may add its own kinds of dispute
+    with db.engine.begin() as conn, pytest.raises(UserError, match="只能从规定的选项中选择"):
+        add_local_choice(conn, unit, "dispute", "risk", "橙", "测试员")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    page.form.editors["parties"].widget.setFocus()
+    qtbot.keyClick(page.form.editors["parties"].widget, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.search_edit.hasFocus()
+
+
+def test_history_says_a_record_came_from_an_import(window, db, unit, tmp_path):
+    from openpyxl import Workbook
+
+    from fazhi_desktop.services.excel_io import run_import
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "会议台账"
+    ws.append(["日期", "会议类型", "会议名称/议题"])
+    ws.append(["2023-03-01", "其他", "导入的会"])
+    wb.save(tmp_path / "m.xlsx")
+    run_import(db.engine, tmp_path / "m.xlsx", actor="测试员")
+    page = page_of(window, "meeting")
+    page.reload()
+    from fazhi_desktop.gui.table_model import IdRole
+
+    page.load(page.model.data(page.model.index(0, 0), IdRole))
+    assert "从 Excel 导入" in page.history.toPlainText()
