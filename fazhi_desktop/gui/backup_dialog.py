@@ -3,6 +3,7 @@ restore from a listed backup or from a file (another unit's data only after a se
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QThreadPool
@@ -69,6 +70,8 @@ class BackupDialog(QDialog):
         self.folder_button.clicked.connect(lambda: files.open_file(self.folder))
         self.close_button.clicked.connect(self.reject)
         self._op: Operation | None = None
+        self._list_op: Operation | None = None
+        self.items: list = []
         self.refresh()
 
     @property
@@ -76,9 +79,19 @@ class BackupDialog(QDialog):
         return self.session.db.path
 
     def refresh(self, select: Path | None = None) -> None:
-        self.items = backups.list_backups(self.db_path, self.folder)
+        """List the backups on a worker: each is opened to count its records, which takes a while on a USB drive."""
         self.info.setText(f"数据库：{self.db_path}\n备份文件夹：{self.folder}（自动保留最近 {self.keep} 份；"
                           "每天第一次打开和每次退出时自动备份，导入和升级前也会先备份）")
+        path, folder = self.db_path, self.folder
+        self._list_op = workers.run(self, "正在读取备份…", lambda: backups.list_backups(path, folder),
+                                    lambda items: self._fill(items, select))
+
+    @property
+    def listing(self) -> bool:
+        return bool(self._list_op and self._list_op.running)
+
+    def _fill(self, items: list, select: Path | None) -> None:
+        self.items = items
         self.table.setRowCount(len(self.items))
         for r, b in enumerate(self.items):
             cells = [f"{b.created:%Y-%m-%d %H:%M:%S}", b.reason_label, b.unit_text, size_text(b.size),
@@ -139,10 +152,15 @@ class BackupDialog(QDialog):
 
     def restore_from(self, backup: Path, allow_other_unit: bool = False) -> None:
         """Copy the backup into place on a worker (a large file takes a while); then every tab reloads."""
-        QThreadPool.globalInstance().waitForDone(10000)  # nothing else may be using the database meanwhile
         db, folder, actor = self.session.db, self.folder, self.session.actor
 
         def work():
+            # Other background work must finish with the database first: waited for here, on the worker, so the
+            # window stays responsive (this job is one of the pool's active threads itself).
+            pool = QThreadPool.globalInstance()
+            deadline = time.monotonic() + 30
+            while pool.activeThreadCount() > 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
             db.engine.dispose()  # no connection may stay open on the file being replaced
             result = safety.restore(db.path, backup, actor, allow_other_unit=allow_other_unit, folder=folder)
             db.engine.dispose()

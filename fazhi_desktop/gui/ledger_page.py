@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.domain.fields import FieldType, Ledger
 from fazhi_desktop.domain.validation import choices_for
-from fazhi_desktop.gui import dialogs
+from fazhi_desktop.gui import dialogs, files, workers
 from fazhi_desktop.gui.errors import show_exception, show_user_error
 from fazhi_desktop.gui.form import RecordForm
 from fazhi_desktop.gui.session import Session
@@ -516,18 +516,36 @@ class LedgerPage(QWidget):
             self.attachment_list.addItem(item)
 
     def add_attachment(self, paths: list[str] | None = None) -> None:
+        """Hash and copy on a worker (a 200 MB scan takes seconds); the list refreshes when it is done."""
         if not self.current_id:
             return
         if not paths:
-            paths, _ = QFileDialog.getOpenFileNames(self, "选择佐证材料（照片、扫描件、PDF 等）")
-        try:
-            for p in paths:
-                attachments.add(self.session.engine, self.session.unit.id, self.ledger.key, self.current_id, p,
-                                self.session.actor)
-        except UserError as exc:
-            show_user_error(self, str(exc))
-        self._load_attachments()
-        self._load_history()
+            paths, _ = QFileDialog.getOpenFileNames(self, "选择佐证材料（照片、扫描件、PDF 等）", files.default_folder())
+        if not paths:
+            return
+        engine, unit_id, key, record, actor = (self.session.engine, self.session.unit.id, self.ledger.key,
+                                              self.current_id, self.session.actor)
+
+        def work() -> int:
+            for path in paths:
+                attachments.add(engine, unit_id, key, record, path, actor)
+            return len(paths)
+
+        def done(_n: int) -> None:
+            if self.current_id == record:
+                self._load_attachments()
+                self._load_history()
+
+        def failed(exc: BaseException, details: str) -> None:
+            done(0)
+            show_exception(self, exc, details)
+
+        self._attach_op = workers.run(self, "正在添加佐证材料…", work, done, failed)
+
+    @property
+    def attaching(self) -> bool:
+        op = getattr(self, "_attach_op", None)
+        return bool(op and op.running)
 
     def _selected_attachment(self) -> dict | None:
         item = self.attachment_list.currentItem()

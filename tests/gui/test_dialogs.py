@@ -93,7 +93,7 @@ def test_settings_dialog_updates_unit_and_fonts(window, qtbot, tmp_path, db):
                      for i in range(window.pages["dispute"].filters["village"].count())]
 
 
-def test_attachments_are_stored_by_hash_and_listed(window, svc, tmp_path, data_dir):
+def test_attachments_are_stored_by_hash_and_listed(window, svc, tmp_path, data_dir, qtbot):
     from PySide6.QtGui import QColor, QImage
 
     rid = svc.create("meeting", {"date": "2023-03-01", "kind": "其他", "title": "带照片的会"}).id
@@ -105,7 +105,8 @@ def test_attachments_are_stored_by_hash_and_listed(window, svc, tmp_path, data_d
     photo = tmp_path / "现场照片.png"
     image.save(str(photo))
     page.add_attachment([str(photo)])
-    assert page.attachment_list.count() == 1
+    assert page.attaching  # hashed and copied on a worker: the window stays responsive
+    qtbot.waitUntil(lambda: not page.attaching and page.attachment_list.count() == 1, timeout=10000)
     item = page.attachment_list.item(0)
     assert item.text() == "现场照片.png" and not item.icon().isNull()
     stored = list((data_dir / "attachments").rglob("*"))
@@ -183,7 +184,7 @@ def test_backup_dialog_lists_and_restores(window, svc, qtbot, answer, tmp_path):
     dialog = BackupDialog(window.session, window)
     qtbot.addWidget(dialog)
     dialog.backup_now()
-    qtbot.waitUntil(lambda: not dialog.busy and dialog.table.rowCount() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: not dialog.busy and not dialog.listing and dialog.table.rowCount() == 1, timeout=10000)
     assert dialog.table.item(0, 1).text() == "手动" and dialog.table.item(0, 4).text() == "1"
     assert dialog.table.item(0, 2).text() == "测试镇"  # whose data it is
     svc.create("meeting", {"date": "2023-03-02", "kind": "其他", "title": "备份后"})
@@ -197,6 +198,7 @@ def test_backup_dialog_lists_and_restores(window, svc, qtbot, answer, tmp_path):
     assert svc.count("meeting") == 1
     assert window.pages["meeting"].model.rowCount() == 1
     assert "另存为" in dialog.info.text()
+    qtbot.waitUntil(lambda: not dialog.listing, timeout=10000)  # the list is read on a worker
     restored = dialog.items[dialog.table.currentRow()]
     assert restored.reason == "manual" and restored.records == 1  # the selection stays on the backup just used
 
