@@ -79,3 +79,14 @@ def test_no_module_outside_gui_imports_qt():
                 gui_users.append("/".join(parts))
     assert qt_users == []
     assert gui_users == []
+
+
+def test_labels_use_full_width_brackets():
+    """GB/T 15834: Chinese text takes full-width brackets — every label, choice and indicator a user sees."""
+    from fazhi_desktop.domain.ledgers import LEDGERS, REPORT_TEXT_FIELDS, UNIT_FIELDS
+    from fazhi_desktop.services.stats import INDICATORS
+
+    texts = [lg.name for lg in LEDGERS] + [f.label for lg in LEDGERS for f in lg.fields]
+    texts += [c for lg in LEDGERS for f in lg.fields for c in f.choices]
+    texts += [f.label for f in (*UNIT_FIELDS, *REPORT_TEXT_FIELDS)] + [i.label for i in INDICATORS]
+    assert [t for t in texts if "(" in t or ")" in t] == []
