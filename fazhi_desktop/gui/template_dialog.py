@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont
+import re
+
+from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from fazhi_desktop.domain.errors import UserError
@@ -10,6 +12,7 @@ from fazhi_desktop.gui import workers
 from fazhi_desktop.gui.errors import show_exception, show_user_error
 from fazhi_desktop.gui.session import Session
 from fazhi_desktop.reports.builder import check_template, template_source
+from fazhi_desktop.reports.placeholders import from_placeholders, to_placeholders, unknown_placeholders
 from fazhi_desktop.services.units import update_settings
 
 
@@ -19,10 +22,11 @@ class TemplateDialog(QDialog):
         self.session, self.name = session, name
         self.setWindowTitle(f"编辑报告模板 — {name}")
         self.resize(900, 640)
-        hint = QLabel("改动文字即可；{{ … }} 中是由台账统计出的数字，{% … %} 是条件和循环，请保留。"
-                      "以“# ”开头的行是一级标题，“## ”开头的是二级标题。保存前会用本年度数据试生成一次。")
+        hint = QLabel("改动文字即可。{法治建设专题会议} 这样的花括号是由台账统计出的数字（名称见“统计”页的指标），"
+                      "{% … %} 是条件和循环，请保留。以“# ”开头的行是一级标题，“## ”开头的是二级标题。"
+                      "保存前会用本年度、上一年度和没有数据的年度各试生成一次；有错时光标停在出错的行。")
         hint.setWordWrap(True)
-        self.editor = QPlainTextEdit(template_source(session.unit, name))
+        self.editor = QPlainTextEdit(to_placeholders(template_source(session.unit, name)))
         self.editor.setFont(QFont("monospace"))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
                                         | QDialogButtonBox.StandardButton.RestoreDefaults)
@@ -50,7 +54,13 @@ class TemplateDialog(QDialog):
         window); saved only when every trial passes."""
         if self.busy:
             return
-        source = self.editor.toPlainText()
+        text = self.editor.toPlainText()
+        unknown = unknown_placeholders(text)
+        if unknown:
+            self._failed(UserError(f"模板未保存。{self._line_of('{' + unknown[0] + '}')}没有名为「{unknown[0]}」的统计数字；"
+                                   "请核对名称（与“统计”页的指标名称相同）。"), "")
+            return
+        source = from_placeholders(text)
         engine, unit, year, name = self.session.engine, self.session.unit, self.session.year, self.name
 
         def work() -> str:
@@ -66,9 +76,23 @@ class TemplateDialog(QDialog):
         self._store({**(self.session.unit.settings.get("templates") or {}), self.name: source})
         self.accept()
 
+    def _line_of(self, fragment: str) -> str:
+        for n, line in enumerate(self.editor.toPlainText().splitlines(), start=1):
+            if fragment in line:
+                return f"第 {n} 行："
+        return ""
+
     def _failed(self, exc: BaseException, details: str) -> None:
         self.buttons.setEnabled(True)
         if isinstance(exc, UserError):
+            m = re.search(r"第 (\d+) 行", str(exc))
+            if m:  # the cursor goes to the line the message names
+                block = self.editor.document().findBlockByLineNumber(int(m[1]) - 1)
+                if block.isValid():
+                    cursor = QTextCursor(block)
+                    cursor.select(QTextCursor.SelectionType.LineUnderCursor)
+                    self.editor.setTextCursor(cursor)
+                    self.editor.setFocus()
             show_user_error(self, str(exc))
         else:
             show_exception(self, exc, details)
@@ -77,4 +101,4 @@ class TemplateDialog(QDialog):
         templates = dict(self.session.unit.settings.get("templates") or {})
         templates.pop(self.name, None)
         self._store(templates)
-        self.editor.setPlainText(template_source(self.session.unit, self.name))
+        self.editor.setPlainText(to_placeholders(template_source(self.session.unit, self.name)))

@@ -301,3 +301,26 @@ def test_template_dialog_saves_checked_wording(window, qtbot, monkeypatch):
     assert "三、下一步工作打算" in window.session.unit.settings["templates"]["三段式"]
     dialog.restore_default()
     assert window.session.unit.settings["templates"] == {}
+
+
+def test_template_editor_shows_named_figures_and_points_at_the_wrong_line(window, qtbot, monkeypatch):
+    from fazhi_desktop.gui import template_dialog
+    from fazhi_desktop.gui.template_dialog import TemplateDialog
+
+    errors = []
+    monkeypatch.setattr(template_dialog, "show_user_error", lambda parent, msg: errors.append(msg))
+    dialog = TemplateDialog(window.session, "督察规定五项", window)
+    qtbot.addWidget(dialog)
+    shown = dialog.editor.toPlainText()
+    assert "{法治建设专题会议}" in shown and '{{ s["org.special_meetings"] }}' not in shown
+    lines = shown.splitlines()
+    lines.insert(3, "全年共召开{专题会议次数}次。")  # a name that is no figure
+    dialog.editor.setPlainText("\n".join(lines))
+    dialog.save()
+    assert errors and "第 4 行" in errors[-1] and "专题会议次数" in errors[-1]
+    assert dialog.editor.textCursor().block().blockNumber() == 3  # the cursor is on the line to fix
+    dialog.editor.setPlainText(shown.replace("认真履行推进法治建设第一责任人职责", "切实履行推进法治建设第一责任人职责"))
+    dialog.save()
+    qtbot.waitUntil(lambda: "templates" in window.session.unit.settings, timeout=10000)
+    saved = window.session.unit.settings["templates"]["督察规定五项"]
+    assert '{{ s["org.special_meetings"] }}' in saved and "{法治建设专题会议}" not in saved and "切实履行" in saved
