@@ -36,6 +36,7 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.report: ImportReport | None = None
+        self.imported = False
         self.problems = []
         self._op: Operation | None = None
         self.setWindowTitle("从 Excel 导入台账")
@@ -162,7 +163,12 @@ class ImportDialog(QDialog):
                                                   before_write=before), self._imported)
 
     def _imported(self, report: ImportReport) -> None:
-        self.summary.setText(f"导入完成：新增 {report.created} 条、更新 {report.updated} 条。")
+        """The result stays on screen until the clerk closes the dialog (it used to close before it could be read)."""
+        self.report = None
+        self.summary.setText(f"导入完成：新增 {report.created} 条、更新 {report.updated} 条。导入前的数据已自动备份。"
+                             "可在各台账的“历史”中看到这些记录来自 Excel 导入。")
+        self.import_button.setEnabled(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText("完成")
+        self.imported = True
         self.session.reload_unit()
         self.session.data_changed.emit("")
-        self.accept()

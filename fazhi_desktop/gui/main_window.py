@@ -9,8 +9,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QThreadPool
-from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QDialog, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from fazhi_desktop import APP_NAME, __version__
 from fazhi_desktop.domain.ledgers import LEDGERS
@@ -93,6 +93,12 @@ class Pages(Mapping):
         return len(self._holders)
 
 
+# Keys a clerk can work with (the ledger pages bind them; the 帮助 menu lists them).
+SHORTCUTS = (("Ctrl+S", "保存当前记录"), ("Esc", "撤销未保存的修改（会先询问）"), ("Ctrl+F", "搜索当前台账"),
+             ("Enter", "到下一个输入框"), ("Delete", "在列表中删除所选记录（移入回收站，会先询问）"),
+             ("Alt+带下划线的字母", "打开菜单、按按钮"))
+
+
 class MainWindow(QMainWindow):
     """Built without a database session it is a shell that can be on screen at once; ``attach`` brings it to life."""
 
@@ -128,6 +134,9 @@ class MainWindow(QMainWindow):
         self.ui.tabs.currentChanged.connect(lambda i: self._tab_changed(self.ui.tabs, i))
         self.ui.actionQuit.triggered.connect(self.close)
         self.ui.actionAbout.triggered.connect(self.open_about)
+        self.shortcuts_action = QAction("快捷键(&K)…", self)
+        self.ui.menuHelp.insertAction(self.ui.actionAbout, self.shortcuts_action)
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self._session_actions = {
             self.ui.actionSettings: self.open_settings, self.ui.actionImport: self.open_import,
             self.ui.actionExport: self.export_ledgers, self.ui.actionTemplate: self.save_template,
@@ -339,6 +348,9 @@ class MainWindow(QMainWindow):
         from fazhi_desktop.gui.settings_dialog import SettingsDialog
 
         SettingsDialog(self.session, self).exec()
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "快捷键", "\n".join(f"{keys}\t{what}" for keys, what in SHORTCUTS))
 
     def open_about(self) -> None:
         from fazhi_desktop.gui.generated.ui_about_dialog import Ui_AboutDialog

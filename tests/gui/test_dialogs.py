@@ -171,9 +171,13 @@ def test_import_dialog_previews_problems_then_imports(window, svc, qtbot, tmp_pa
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
     assert dialog.import_button.isEnabled() and dialog.preview.rowCount() == 2
     assert dialog.preview.item(0, 0).text() == "新增"
+    dialog.show()
     dialog.do_import()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
     assert svc.count("meeting") == 2
+    # the result stays on screen until the clerk closes the dialog
+    assert dialog.isVisible() and dialog.imported and "导入完成：新增 2 条" in dialog.summary.text()
+    assert not dialog.import_button.isEnabled()
     assert window.pages["meeting"].model.rowCount() == 2  # the window heard about the new data
 
 

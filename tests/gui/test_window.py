@@ -389,3 +389,10 @@ def test_history_says_a_record_came_from_an_import(window, db, unit, tmp_path):
 
     page.load(page.model.data(page.model.index(0, 0), IdRole))
     assert "从 Excel 导入" in page.history.toPlainText()
+
+
+def test_help_lists_the_shortcuts(window, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: shown.append(a[2])))
+    window.shortcuts_action.trigger()
+    assert shown and all(keys in shown[0] for keys in ("Ctrl+S", "Ctrl+F", "Esc", "Delete"))
