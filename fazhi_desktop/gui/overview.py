@@ -61,9 +61,18 @@ class OverviewTab(RefreshWhenVisible, QWidget):
 
         def work():
             with engine.connect() as conn:
-                return stats.compute_with_previous(conn, unit, year)
+                return year, stats.compute_with_previous(conn, unit, year)
 
-        self._op = workers.run(self, "正在统计…", work, self._show)
+        self._op = workers.run(self, "正在统计…", work, self._arrived)
+
+    def _arrived(self, result) -> None:
+        """Figures counted for a year the clerk has since left are dropped: the newer count paints instead."""
+        year, figures = result
+        if year != self.session.year:
+            self.mark_stale()
+            return
+        self.shown_year = year
+        self._show(figures)
 
     @property
     def busy(self) -> bool:

@@ -396,3 +396,21 @@ def test_help_lists_the_shortcuts(window, monkeypatch):
     monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: shown.append(a[2])))
     window.shortcuts_action.trigger()
     assert shown and all(keys in shown[0] for keys in ("Ctrl+S", "Ctrl+F", "Esc", "Delete"))
+
+
+def test_figures_of_a_year_left_behind_are_never_painted(window, svc, qtbot, db, unit):
+    from fazhi_desktop.services import stats
+
+    svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
+    overview = window.overview
+    window.ui.tabs.setCurrentWidget(window.ui.tabs.widget(0))
+    window.show()
+    window.select_year(2022)
+    qtbot.waitUntil(lambda: getattr(overview, "shown_year", None) == 2022 and not overview.busy, timeout=10000)
+    painted = [overview.table.item(r, 2).text() for r in range(overview.table.rowCount())]
+    with db.engine.connect() as conn:
+        late = (2023, stats.compute_with_previous(conn, unit, 2023))  # a count started before the switch
+    overview._arrived(late)
+    qtbot.waitUntil(lambda: not overview.busy, timeout=10000)
+    assert overview.shown_year == 2022
+    assert [overview.table.item(r, 2).text() for r in range(overview.table.rowCount())] == painted
