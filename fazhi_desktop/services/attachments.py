@@ -42,16 +42,11 @@ def path_for(conn: sa.Connection, sha256: str, name: str) -> Path:
 
 
 def _copy_in(source: Path, target: Path) -> None:
-    paths.private_dir(target.parent)
-    tmp = target.with_name(target.name + ".part")
     try:
-        shutil.copyfile(source, tmp)
-        paths.private_file(tmp)
-        os.replace(tmp, target)
+        with paths.private_output(target) as tmp:
+            shutil.copyfile(source, tmp)
     except OSError as exc:
         raise write_error(exc, target) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _digest(path: Path) -> str:

@@ -17,11 +17,9 @@ from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import ledger_table
 
-# The ledgers the report's sentences draw on, in the order they appear in it.
-# (法律顾问台账 is judged by whether a contract covers the year, below.)
-REPORT_LEDGERS = ("meeting", "document", "leading_group", "facility", "study", "law_report", "publicity",
-                  "legal_talent", "counsel_service", "enforcement", "legal_service", "review_litigation",
-                  "dispute", "rectification")
+# The ledgers the report's sentences draw on: all of them, in declaration order (法律顾问台账, whose records are
+# contracts rather than the year's work, is judged by whether a contract covers the year, below).
+REPORT_LEDGERS = tuple(lg.key for lg in LEDGERS if lg.activity)
 MAX_RECORD_FINDINGS = 50  # per kind: a list a clerk can work through
 
 
@@ -106,8 +104,8 @@ def _record_warnings(conn: sa.Connection, unit: Unit, year: int) -> list[Finding
 
 
 def _label(record: dict, lg) -> str:
-    for key in ("title", "name", "problem", "summary", "case_no"):
-        if record.get(key):
-            return f"「{str(record[key])[:20]}」"
+    title = record.get(lg.title_field)
+    if title:
+        return f"「{str(title)[:20]}」"
     date = record.get(lg.year_from)
     return f"{date}的记录" if date else "一条记录"

@@ -174,15 +174,8 @@ def _stash_attachments(backup: Path, folder: Path, store: Path) -> None:
         source = paths.stored_attachment(store, sha, name)
         if dest.exists() or source is None:
             continue
-        paths.private_dir(dest.parent)
-        tmp = dest.with_name(dest.name + ".part")
-        try:
+        with paths.private_output(dest) as tmp:
             shutil.copyfile(source, tmp)
-            paths.private_file(tmp)
-            os.replace(tmp, dest)
-        finally:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
 
 
 def backup_name(db_path: Path, database_id: str | None, reason: str) -> str:
@@ -431,9 +424,7 @@ def _unpack_attachments(restored: Path, sources: dict[str, Path | None], store: 
             target = paths.attachment_file(store, sha, names.get(sha, ""))
             if target.exists() or source == target:
                 continue
-            paths.private_dir(target.parent)
-            tmp = target.with_name(target.name + ".part")
-            try:
+            with paths.private_output(target) as tmp:
                 if source is None:
                     rowid = con.execute(f"SELECT rowid FROM {EMBED_TABLE} WHERE sha256 = ?", (sha,)).fetchone()[0]
                     with con.blobopen(EMBED_TABLE, "data", rowid, readonly=True) as blob, open(tmp, "wb") as out:
@@ -441,11 +432,6 @@ def _unpack_attachments(restored: Path, sources: dict[str, Path | None], store: 
                             out.write(chunk)
                 else:
                     shutil.copyfile(source, tmp)
-                paths.private_file(tmp)
-                os.replace(tmp, target)
-            finally:
-                with contextlib.suppress(OSError):
-                    tmp.unlink(missing_ok=True)
         if con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (EMBED_TABLE,)).fetchone():
             con.execute(f"DROP TABLE {EMBED_TABLE}")
             con.commit()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import platformdirs
@@ -80,6 +81,21 @@ def private_file(path: Path) -> None:
     if os.name != "nt":
         with contextlib.suppress(OSError):
             os.chmod(path, 0o600)
+
+
+@contextlib.contextmanager
+def private_output(target: Path) -> Iterator[Path]:
+    """Write ``target`` through a temporary name beside it: owner-only, renamed into place only when the writing
+    succeeded; the temporary file never stays behind."""
+    private_dir(target.parent)
+    tmp = target.with_name(target.name + ".part")
+    try:
+        yield tmp
+        private_file(tmp)
+        os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def restrict_new_files() -> None:
