@@ -69,3 +69,12 @@ def test_cli_check_and_strict(tmp_path):
     assert warned.returncode == 0 and out.exists() and "提示：未填写成文日期" in warned.stderr
     refused = run_cli("--db", str(db), "report", "--year", "2023", "--out", str(tmp_path / "s.pdf"), "--strict")
     assert refused.returncode == 1 and not (tmp_path / "s.pdf").exists() and "--strict" in refused.stderr
+
+
+def test_a_document_number_in_the_wrong_form_is_listed(db, unit, svc):
+    doc = svc.create("document", {"date": "2023-02-01", "title": "依法治镇实施方案", "doc_no": "镇发[2023]1号",
+                                  "kind": "实施方案"}).id
+    with db.engine.connect() as conn:
+        findings = readiness.check(conn, unit, 2023)
+    found = next(f for f in findings if f.record_id == doc)
+    assert (found.ledger, found.field) == ("document", "doc_no") and "依法治镇实施方案" in found.message

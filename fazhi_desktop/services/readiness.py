@@ -87,19 +87,33 @@ def _counsel(conn: sa.Connection, unit: Unit, year: int) -> list[Finding]:
 
 
 def _record_warnings(conn: sa.Connection, unit: Unit, year: int) -> list[Finding]:
-    """Records that pass validation but carry a warning (重大执法决定 without 法制审核, say)."""
-    svc = RecordService(conn.engine, unit)
+    """Records that pass validation but carry a warning of a ledger rule (重大执法决定 without 法制审核, say).
+    Only ledgers that declare such rules are read, and a 必须/应当 rule is asked of the database directly, so the
+    check stays quick however many records a year holds."""
+    from fazhi_desktop.domain.fields import PatternWarning, RequireTrueWhen
+
     out: list[Finding] = []
     for lg in LEDGERS:
-        for record in listing.page(conn, unit, listing.ListQuery(lg.key, year=year), 0, 100_000):
-            _clean, problems = svc.validate(lg, record)
-            for p in problems:
-                if p.warning:
-                    out.append(Finding(f"{lg.name}中{_label(record, lg)}：{p.message}（「{p.label}」），请核对并补正这条记录。",
-                                       ledger=lg.key,
-                                       record_id=record["id"], field=p.field or None))
-            if len(out) >= MAX_RECORD_FINDINGS:
-                return out
+        t = ledger_table(lg.key)
+        live = [t.c.unit_id == unit.id, t.c.deleted.is_(sa.false()), t.c.year == year]
+        for rule in lg.rules:
+            if isinstance(rule, RequireTrueWhen) and rule.warning:
+                rows = conn.execute(sa.select(t).where(*live, t.c[rule.when].is_(sa.true()), sa.or_(
+                    t.c[rule.target].is_(None), t.c[rule.target].is_(sa.false()))).limit(MAX_RECORD_FINDINGS))
+                label = lg.field(rule.target).label
+                out += [Finding(f"{lg.name}中{_label(dict(r), lg)}：{rule.message}（「{label}」），请核对并补正这条记录。",
+                                ledger=lg.key, record_id=r.id, field=rule.target) for r in rows.mappings()]
+            elif isinstance(rule, PatternWarning):
+                svc = RecordService(conn.engine, unit)
+                query = listing.ListQuery(lg.key, year=year)
+                for record in listing.page(conn, unit, query, 0, MAX_RECORD_FINDINGS * 20):
+                    for p in svc.validate(lg, record)[1]:
+                        if p.warning and p.field == rule.target:
+                            out.append(Finding(f"{lg.name}中{_label(record, lg)}：{p.message}（「{p.label}」），"
+                                               "请核对并补正这条记录。", ledger=lg.key, record_id=record["id"],
+                                               field=p.field))
+        if len(out) >= MAX_RECORD_FINDINGS:
+            return out[:MAX_RECORD_FINDINGS]
     return out
 
 
