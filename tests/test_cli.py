@@ -39,10 +39,15 @@ def test_stats_table_is_chinese(demo_file):
     assert "上年" in proc.stdout
 
 
-def test_demo_twice_is_refused(demo_file):
+def test_demo_twice_is_harmless_and_other_data_is_refused(demo_file, tmp_path):
+    """The README's demo line works when run again; a database holding another unit is never filled with it."""
     proc = run("--db", str(demo_file), "demo")
-    assert proc.returncode == 1
-    assert "空数据库" in proc.stderr
+    assert proc.returncode == 0 and "已经载入过" in proc.stdout
+    other = tmp_path / "other.sqlite3"
+    assert run("--db", str(other), "init", "--unit", "甲镇", "--county", "某县", "--addressee", "县法治办",
+               "--issuer", "甲镇", "--villages", "东村").returncode == 0
+    proc = run("--db", str(other), "demo")
+    assert proc.returncode == 1 and "空数据库" in proc.stderr
 
 
 def test_bad_year_is_usage_error(demo_file):

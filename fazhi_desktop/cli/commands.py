@@ -76,8 +76,14 @@ def init(args: argparse.Namespace) -> int:
 
 def demo(args: argparse.Namespace) -> int:
     from fazhi_desktop.services import demo as demo_data
+    from fazhi_desktop.services.units import list_units
 
     db = _open(args, write=True)
+    with db.engine.connect() as conn:
+        units = list_units(conn)
+    if [u.name for u in units] == [demo_data.DEMO_UNIT["name"]]:  # run twice: the demo is there, nothing to do
+        print(f"示例单位「{units[0].name}」已经载入过，无需重复载入。")
+        return 0
     unit = demo_data.load_demo(db.engine)
     print(f"已载入示例单位「{unit.name}」的 2022、2023 年台账。可运行：fazhi-desktop stats --year 2023")
     return 0
