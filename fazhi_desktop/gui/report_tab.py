@@ -299,16 +299,17 @@ class ReportTab(RefreshWhenVisible, QWidget):
 
         def work():
             result = write_report(engine, unit, year, folder / "预览.pdf", "pdf", template)
-            return render_pages(result.path), result.warnings
+            return render_pages(result.path), result.warnings, result.path
 
         self._op = workers.run(self, "正在生成预览…", work, self._show_preview)
 
     def _show_preview(self, result) -> None:
         from fazhi_desktop.gui.preview import PreviewDialog
 
-        images, warnings = result
+        images, warnings, pdf = result
         self.status.setText("；".join(warnings))
-        self.preview_dialog = PreviewDialog(images, f"{self.session.unit.name}{self.session.year}年报告", self)
+        self.preview_dialog = PreviewDialog(images, f"{self.session.unit.name}{self.session.year}年报告", self,
+                                            pdf=Path(pdf))
         self.preview_dialog.open()
 
     def _generated(self, result) -> None:

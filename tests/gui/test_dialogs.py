@@ -260,7 +260,7 @@ def test_corrupted_database_offers_the_newest_good_backup(tmp_path, monkeypatch,
     assert list((data_dir / "backups").glob("c-*-safety-damaged-*.sqlite3"))
 
 
-def test_report_preview_shows_the_pages(window, svc, qtbot):
+def test_report_preview_shows_the_pages(window, svc, qtbot, monkeypatch):
     svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
     tab = window.show_report_tab()
     qtbot.waitUntil(lambda: not tab.busy, timeout=5000)
@@ -274,6 +274,20 @@ def test_report_preview_shows_the_pages(window, svc, qtbot):
     dark = sum(1 for x in range(0, image.width(), 4) for y in range(0, image.height() // 4, 4)
                if image.pixelColor(x, y).lightness() < 128)
     assert dark > 50  # the title and the first lines are there, not a blank page
+    width = pixmap.width()
+    dialog.zoom_in.click()
+    assert dialog.labels[0].pixmap().width() > width and dialog.zoom_label.text() == "125%"
+    dialog.zoom_out.click()
+    dialog.zoom_out.click()
+    assert dialog.labels[0].pixmap().width() < width and dialog.zoom_label.text() == "75%"
+    from fazhi_desktop.gui import errors as gui_errors
+    from fazhi_desktop.gui import files
+
+    printed, told = [], []
+    monkeypatch.setattr(files, "print_file", lambda path: printed.append(path) or False)  # no viewer here
+    monkeypatch.setattr(gui_errors, "show_user_error", lambda parent, msg: told.append(msg))
+    dialog.print_button.click()
+    assert printed and printed[0].suffix == ".pdf" and told and "没有找到可以打开并打印" in told[0]
     dialog.close()
 
 
