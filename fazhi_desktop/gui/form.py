@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -83,7 +83,18 @@ class RecordForm(QWidget):
     def _changed(self, *_args) -> None:
         if not self._loading:
             self.dirty = True
+            editor = self._editor_of(self.sender())
+            if editor is not None and editor.field.type is not FieldType.IDCARD and not editor.error.isHidden():
+                self._show(editor, None)  # the clerk is fixing it: the message goes (ID numbers check as typed)
             self.edited.emit()
+
+    def _editor_of(self, widget: QObject | None) -> FieldEditor | None:
+        while widget is not None:
+            for editor in self.editors.values():
+                if editor.widget is widget:
+                    return editor
+            widget = widget.parent()
+        return None
 
     def _make(self, f: Field) -> FieldEditor:
         t = f.type

@@ -414,3 +414,14 @@ def test_figures_of_a_year_left_behind_are_never_painted(window, svc, qtbot, db,
     qtbot.waitUntil(lambda: not overview.busy, timeout=10000)
     assert overview.shown_year == 2022
     assert [overview.table.item(r, 2).text() for r in range(overview.table.rowCount())] == painted
+
+
+def test_a_field_message_goes_once_the_field_is_fixed(window, svc, qtbot):
+    page = page_of(window, "meeting")
+    fill(page, date="2023-03-01", kind="其他")
+    assert not page.save()  # 会议名称 is required
+    title = page.form.editors["title"]
+    assert "必填" in page.form.problem_text("title")
+    title.widget.setText("补上名称")
+    title.widget.textEdited.emit("补上名称")
+    assert page.form.problem_text("title") == ""
