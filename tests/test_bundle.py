@@ -1,7 +1,8 @@
 """The one-folder PyInstaller build: built from build_installer.spec and run, headless, on the demo data.
 
 Frozen builds lose files that a source checkout has (migrations, templates, fonts, python-docx's XML parts), so this
-runs the real thing. It takes about a minute.
+runs the real thing. It takes about a minute, so it is not in the README's test run; `.ci/run` runs it as its own step
+(`python -m pytest -m bundle`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 pytest.importorskip("PyInstaller")
+pytestmark = pytest.mark.bundle  # a minute of building: `python -m pytest -m bundle`, a step of its own in .ci/run
 
 
 @pytest.fixture(scope="module")
