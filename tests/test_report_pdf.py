@@ -451,3 +451,15 @@ def test_unit_kind_follows_the_name_when_not_given(tmp_path, name, kind, phrase)
     with open_pdf(out) as pdf:
         text = "".join((p.extract_text() or "").replace("\n", "") for p in pdf.pages)
     assert phrase in text
+
+
+def test_reviews_are_attributed_to_everyone_the_count_includes(db, unit, svc):
+    """The handlers named are those of the reviews the indicator counts (合同审查 included), no fewer."""
+    from fazhi_desktop.reports.builder import build_document
+
+    svc.create("counsel_service", {"date": "2023-04-01", "kind": "合同审查", "title": "租赁合同", "handler": "经管站"})
+    svc.create("counsel_service", {"date": "2023-05-01", "kind": "规范性文件合法性审查", "title": "村规民约",
+                                   "handler": "司法所"})
+    with db.engine.connect() as conn:
+        text = build_document(conn, unit, 2023).plain_text()
+    assert "由经管站、司法所开展合法性审查2件" in text

@@ -78,6 +78,14 @@ _BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-
                             + "]")
 
 
+_FULL_WIDTH = str.maketrans("()", "（）")
+
+
+def full_width_brackets(text: str) -> str:
+    """Half-width brackets typed in Chinese text, as GB/T 15834 writes them (labels and choices use these)."""
+    return text.translate(_FULL_WIDTH)
+
+
 def bad_character(text: str) -> str | None:
     """A Chinese reason when ``text`` holds a character no output can carry, else None."""
     m = _BAD_CHARACTER.search(text)

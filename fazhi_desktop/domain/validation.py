@@ -18,6 +18,7 @@ from fazhi_desktop.domain.fields import (
     RequireTrueWhen,
     bad_character,
     coerce,
+    full_width_brackets,
     phone_problem,
 )
 from fazhi_desktop.domain.idcard import idcard_problem
@@ -80,7 +81,6 @@ def validate_fields(
     return clean, problems
 
 
-_FULL_WIDTH = str.maketrans("()", "（）")
 PLAUSIBLE_INT = 1_000_000  # no count a township keeps (people, copies, 人次) comes near this
 
 
@@ -88,7 +88,7 @@ def _known_spelling(value: str, choices: tuple[str, ...]) -> str:
     """A choice typed with half-width brackets is the same choice (不予处罚(免罚清单) → 不予处罚（免罚清单）)."""
     if value in choices:
         return value
-    full = value.translate(_FULL_WIDTH)
+    full = full_width_brackets(value)
     return full if full in choices else value
 
 

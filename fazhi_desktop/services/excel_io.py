@@ -25,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from fazhi_desktop.domain.errors import Problem, UserError, ValidationError
-from fazhi_desktop.domain.fields import Field, FieldType, Ledger
+from fazhi_desktop.domain.fields import Field, FieldType, Ledger, full_width_brackets
 from fazhi_desktop.domain.ledgers import LEDGERS, REPORT_TEXT_FIELDS, UNIT_FIELDS
 from fazhi_desktop.domain.validation import choices_for, validate_fields
 from fazhi_desktop.reports.output import atomic_target
@@ -51,13 +51,10 @@ def header_label(f: Field) -> str:
     return f"{f.label}*" if f.required else f.label
 
 
-_FULL_WIDTH = str.maketrans("()", "（）")
-
-
 def _norm_header(value: Any) -> str:
     """Headers compare without spaces and required marks, and with brackets of either width (templates made before
     labels used full-width brackets still import)."""
-    return re.sub(r"[\s*＊]", "", str(value or "")).translate(_FULL_WIDTH)
+    return full_width_brackets(re.sub(r"[\s*＊]", "", str(value or "")))
 
 
 # -- writing -------------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fazhi_desktop.domain.ledgers import TEN_ENTRIES, ledger
+from fazhi_desktop.domain.ledgers import REVIEW_KINDS, TEN_ENTRIES, ledger
 from fazhi_desktop.services.stats import is_
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import ledger_table
@@ -92,7 +92,7 @@ def gather(conn: sa.Connection, unit: Unit, year: int, ref_date: dt.date) -> Rep
     cs = ledger_table("counsel_service")
     counsel_names = set(conn.execute(sa.select(c.c.name).where(*_live(c, unit))).scalars())
     facts.review_handlers = list(dict.fromkeys("法律顾问" if h in counsel_names else (h or "") for h in conn.execute(
-        sa.select(cs.c.handler).where(*_live(cs, unit), cs.c.year == year, cs.c.kind.like("%合法性审查%"))
+        sa.select(cs.c.handler).where(*_live(cs, unit), cs.c.year == year, is_(cs, "kind", *REVIEW_KINDS))
         .order_by(cs.c.date)).scalars()))
 
     rl = ledger_table("review_litigation")

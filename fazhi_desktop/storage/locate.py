@@ -6,7 +6,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from fazhi_desktop.storage import paths
+from fazhi_desktop.storage import identity, paths
 
 SQLITE_PREFIX = "sqlite:///"
 
@@ -30,7 +30,7 @@ def unit_names(path: Path) -> list[str]:
     if not path.is_file():
         return []
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = identity.connect_ro(path)
         try:
             return [r[0] for r in con.execute("SELECT name FROM units ORDER BY name")]
         finally:
