@@ -227,25 +227,6 @@ def _width_in_chars(text: str) -> float:
     return sum(1 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
 
 
-LEFT_ISSUER_CENTRE = P.CHARS_PER_LINE * 0.3  # where the first of two joint issuers is centred, in characters
-
-
-def _issuer_rows(issuers: list[str], date_chars: float) -> list[list[str]]:
-    """Two joint issuers to a line when they fit with two characters between them, as the PDF places them."""
-    right_centre = P.CHARS_PER_LINE - P.DATE_RIGHT_INDENT_CHARS - date_chars / 2
-    rows: list[list[str]] = []
-    i = 0
-    while i < len(issuers):
-        if i + 1 < len(issuers) and LEFT_ISSUER_CENTRE + _width_in_chars(issuers[i]) / 2 + 2 <= \
-                right_centre - _width_in_chars(issuers[i + 1]) / 2:
-            rows.append(issuers[i:i + 2])
-            i += 2
-        else:
-            rows.append([issuers[i]])
-            i += 1
-    return rows
-
-
 def _properties(out, doc: Document, author: str | None) -> None:
     """The file's own details: the unit as author, today's dates, nothing about the tool that wrote it."""
     import datetime as dt
@@ -349,11 +330,14 @@ def render_docx(doc: Document, path: str | os.PathLike, *, title_break: int | No
         out.add_paragraph().paragraph_format.keep_with_next = True
     date_text = cn_date(doc.date) if doc.date else ""
     date_chars = _width_in_chars(date_text) if date_text else 6.5
-    for row in _issuer_rows([i for i in doc.issuers if i], date_chars):
+    issuers = [i for i in doc.issuers if i]
+    right_centre = P.CHARS_PER_LINE - P.DATE_RIGHT_INDENT_CHARS - date_chars / 2
+    for indexes in P.issuer_rows([_width_in_chars(name) for name in issuers], right_centre):
+        row = [issuers[i] for i in indexes]
         if len(row) == 2:  # joint issuers side by side (GB/T 9704 联合行文), centred on two tab stops
             p = out.add_paragraph("\t" + row[0] + "\t" + row[1])
             _set_ind_chars(p._p.get_or_add_pPr(), first=0)
-            for centre in (LEFT_ISSUER_CENTRE, P.CHARS_PER_LINE - P.DATE_RIGHT_INDENT_CHARS - date_chars / 2):
+            for centre in (P.JOINT_LEFT_CENTRE, right_centre):
                 p.paragraph_format.tab_stops.add_tab_stop(Pt(centre * P.CHAR_PITCH), WD_TAB_ALIGNMENT.CENTER)
             p.paragraph_format.keep_with_next = bool(date_text)
             continue

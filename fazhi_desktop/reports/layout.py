@@ -244,27 +244,20 @@ class Layout:
             add(date_glyphs, "date")
 
     def _issuer_rows(self, issuers: list[str], centre: float) -> list[list[list[Glyph]]]:
-        """Issuer names placed on their lines. Joint issuers stand side by side, two to a line, in their order
-        (GB/T 9704 联合行文), the right one centred over the date; names too long to share a line are stacked."""
+        """Issuer names placed on their lines (``page.issuer_rows`` decides which share one); the right one of a
+        pair, and a name alone, is centred over the date and kept inside the text area."""
         named = [self.glyphs(name, "fangsong", P.BODY_SIZE, grid=True) for name in issuers]
         widths = [sum(g.advance for g in glyphs) for glyphs in named]
-        left_centre = P.LEFT + P.TEXT_W * 0.3
+        left_centre = P.LEFT + P.JOINT_LEFT_CENTRE * P.CHAR_PITCH
         rows: list[list[list[Glyph]]] = []
-        i = 0
-        while i < len(named):
-            pair = i + 1 < len(named) and (left_centre + widths[i] / 2 + 2 * P.CHAR_PITCH
-                                            <= centre - widths[i + 1] / 2)
-            if pair:
-                place(named[i], max(P.LEFT, left_centre - widths[i] / 2), widths[i], justify=False)
-                place(named[i + 1], min(centre - widths[i + 1] / 2, P.LEFT + P.TEXT_W - widths[i + 1]),
-                      widths[i + 1], justify=False)
-                rows.append([named[i], named[i + 1]])
-                i += 2
-            else:
-                x0 = min(centre - widths[i] / 2, P.LEFT + P.TEXT_W - widths[i])  # a long name stays inside
-                place(named[i], x0, widths[i], justify=False)
-                rows.append([named[i]])
-                i += 1
+        for row in P.issuer_rows([w / P.CHAR_PITCH for w in widths], (centre - P.LEFT) / P.CHAR_PITCH):
+            if len(row) == 2:
+                first, second = row
+                place(named[first], max(P.LEFT, left_centre - widths[first] / 2), widths[first], justify=False)
+            second = row[-1]
+            x0 = min(centre - widths[second] / 2, P.LEFT + P.TEXT_W - widths[second])
+            place(named[second], x0, widths[second], justify=False)
+            rows.append([named[i] for i in row])
         return rows
 
     def _page_number(self, n: int) -> list[Glyph]:

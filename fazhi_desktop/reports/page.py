@@ -21,3 +21,22 @@ PAGE_NUMBER_GAP = 7 * MM  # the 一字线 stand 7 mm below the text area
 INDENT_CHARS = 2
 DATE_RIGHT_INDENT_CHARS = 4
 SEAL_GAP_LINES = 2  # blank lines between the body and the signature: room for the seal's upper half
+
+
+JOINT_LEFT_CENTRE = CHARS_PER_LINE * 0.3  # where the first of two joint issuers is centred, in characters
+
+
+def issuer_rows(widths: list[float], right_centre: float) -> list[list[int]]:
+    """Joint issuers two to a line, in their order (GB/T 9704 联合行文), when they fit with two characters between
+    them; else one to a line. Widths and the right name's centre (over the date) in characters from the left edge.
+    Returns the issuers' indexes line by line; the PDF and the DOCX both place them by it."""
+    rows: list[list[int]] = []
+    i = 0
+    while i < len(widths):
+        if i + 1 < len(widths) and JOINT_LEFT_CENTRE + widths[i] / 2 + 2 <= right_centre - widths[i + 1] / 2:
+            rows.append([i, i + 1])
+            i += 2
+        else:
+            rows.append([i])
+            i += 1
+    return rows
