@@ -1,6 +1,6 @@
 """Convert a CFF-outline OpenType font (e.g. Fandol) to TrueType outlines, which reportlab can embed.
 
-Developer tool, run once when the bundled fonts change; the results are committed under resources/fonts/.
+Developer tool, run once when the bundled fonts change; the results are committed under fazhi_desktop/fonts/.
 Usage: python tools/otf2ttf.py SOURCE.otf TARGET.ttf [--family NAME]
 """
 

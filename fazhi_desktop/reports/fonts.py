@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -32,21 +32,17 @@ OFFICIAL_FILES: dict[str, tuple[str, ...]] = {
 DOCX_NAMES = {"xiaobiaosong": "方正小标宋简体", "fangsong": "仿宋_GB2312", "heiti": "黑体", "kaiti": "楷体_GB2312",
               "songti": "宋体"}
 
-BUNDLED_DIR_CANDIDATES = (
-    Path(__file__).resolve().parents[2] / "resources" / "fonts",  # source checkout
-    Path(getattr(sys, "_MEIPASS", "")) / "resources" / "fonts",  # frozen bundle
-    Path(sys.prefix) / "share" / "fazhi_desktop" / "fonts",  # wheel install (data-files)
-)
 BUNDLED_FILES = {"xiaobiaosong": "FandolSong-Bold.ttf", "fangsong": "FandolFang-Regular.ttf",
                  "heiti": "FandolHei-Regular.ttf", "kaiti": "FandolKai-Regular.ttf", "songti": "FandolSong-Regular.ttf"}
 FALLBACK_FILE = "DroidSansFallbackFull.ttf"
 
 
 def bundled_dir() -> Path:
-    for folder in BUNDLED_DIR_CANDIDATES:
-        if (folder / BUNDLED_FILES["fangsong"]).is_file():
-            return folder
-    raise FileNotFoundError("bundled fonts not found")
+    """The open fonts shipped inside the package (package data), wherever and however it is installed."""
+    folder = Path(str(files("fazhi_desktop") / "fonts"))
+    if not (folder / BUNDLED_FILES["fangsong"]).is_file():
+        raise FileNotFoundError(f"bundled fonts not found in {folder}")
+    return folder
 
 
 def system_font_dirs() -> list[Path]:
