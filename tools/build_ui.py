@@ -1,4 +1,5 @@
-"""Compile ui/*.ui (Qt Designer) into fazhi_desktop/gui/generated/ui_*.py with pyside6-uic.
+"""Compile ui/*.ui (Qt Designer) into fazhi_desktop/gui/generated/ui_*.py with pyside6-uic, and ui/*.ts (Qt
+translations) into fazhi_desktop/gui/generated/*.qm with pyside6-lrelease.
 
 Run after editing a .ui file; the generated modules are committed so that source checkouts and frozen builds need no
 runtime .ui loading. ``--check`` exits 1 when a generated module is out of date (used by the tests).
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,16 +27,23 @@ def compile_ui(path: Path) -> str:
     return HEADER.format(name=path.name) + text
 
 
+def compile_ts(path: Path) -> bytes:
+    with tempfile.TemporaryDirectory() as work:
+        out = Path(work) / "out.qm"
+        subprocess.run(["pyside6-lrelease", "-silent", str(path), "-qm", str(out)], check=True)
+        return out.read_bytes()
+
+
 def main(check: bool = False) -> int:
     stale = []
-    for ui in sorted(UI_DIR.glob("*.ui")):
-        target = OUT_DIR / f"ui_{ui.stem}.py"
-        text = compile_ui(ui)
+    outputs = [(OUT_DIR / f"ui_{ui.stem}.py", compile_ui(ui).encode("utf-8")) for ui in sorted(UI_DIR.glob("*.ui"))]
+    outputs += [(OUT_DIR / f"{ts.stem}.qm", compile_ts(ts)) for ts in sorted(UI_DIR.glob("*.ts"))]
+    for target, data in outputs:
         if check:
-            if not target.exists() or target.read_text(encoding="utf-8") != text:
+            if not target.exists() or target.read_bytes() != data:
                 stale.append(target.name)
         else:
-            target.write_text(text, encoding="utf-8")
+            target.write_bytes(data)
     if stale:
         print("out of date:", ", ".join(stale))
         return 1

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fazhi_desktop import APP_NAME
@@ -26,21 +27,29 @@ from fazhi_desktop.storage.lock import InstanceLock
 log = logging.getLogger(__name__)
 
 
-def install_chinese(app: QApplication) -> QTranslator | None:
-    """Qt's own dialogs and buttons (确定/取消/是/否…) in Chinese, from the qtbase translation PySide6 ships."""
+def install_chinese(app: QApplication) -> list[QTranslator]:
+    """Qt's own dialogs and buttons (确定/取消/是/否…, the file dialog) in Chinese, from the qtbase translation PySide6
+    ships plus the few texts it lacks."""
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    installed: list[QTranslator] = []
     translator = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if translator.load("qtbase_zh_CN", folder):
         app.installTranslator(translator)
-        return translator
-    return None
+        installed.append(translator)
+    # Installed last, so Qt asks it first (ui/qt_missing_zh_CN.ts lists the texts).
+    extra = QTranslator(app)
+    if extra.load(str(Path(__file__).with_name("generated") / "qt_missing_zh_CN.qm")):
+        app.installTranslator(extra)
+        installed.append(extra)
+    return installed
 
 
 def make_app() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("fazhi_desktop")
+    app.setWindowIcon(QIcon(str(Path(__file__).with_name("fazhi-desktop.png"))))
     install_chinese(app)
     return app
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -85,15 +86,29 @@ class LedgerPage(QWidget):
         bar.addWidget(self.restore_button)
         bar.addWidget(self.purge_button)
         bar.addWidget(self.search_edit, 1)
+        filter_row = QWidget()
+        filter_bar = QHBoxLayout(filter_row)
+        filter_bar.setContentsMargins(0, 0, 0, 0)
         for f in self.ledger.fields:
             if f.type in (FieldType.CHOICE, FieldType.VILLAGE):
                 combo = QComboBox()
                 combo.setToolTip(f"按「{f.label}」筛选")
                 self.filters[f.key] = combo
-                bar.addWidget(QLabel(f.label))
-                bar.addWidget(combo)
+                filter_bar.addWidget(QLabel(f.label))
+                filter_bar.addWidget(combo)
+        filter_bar.addStretch(1)
         self._fill_filters()
         bar.addWidget(self.recycle_toggle)
+        # Six filters beside the buttons made the dispute page wider than a 1366×768 screen at 125%: they get a row
+        # of their own that scrolls sideways when even that is too narrow.
+        self.filter_area = QScrollArea()
+        self.filter_area.setWidget(filter_row)
+        self.filter_area.setWidgetResizable(True)
+        self.filter_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.filter_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.filter_area.setFixedHeight(filter_row.sizeHint().height()
+                                        + self.filter_area.horizontalScrollBar().sizeHint().height())
+        self.filter_area.setVisible(bool(self.filters))
 
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -167,6 +182,7 @@ class LedgerPage(QWidget):
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.filter_area)
         layout.addWidget(splitter, 1)
 
         self.new_button.clicked.connect(self.new_record)

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QAction, QTextDocument
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTextBrowser,
+    QToolButton,
+    QTreeView,
+)
 
 from fazhi_desktop.domain.ledgers import LEDGERS
 
@@ -176,6 +188,22 @@ def test_qt_buttons_are_chinese(qapp):
     assert set(texts) == {"是", "否", "取消"}
 
 
+@pytest.mark.parametrize("mode", [QFileDialog.AcceptMode.AcceptOpen, QFileDialog.AcceptMode.AcceptSave])
+def test_qt_file_dialog_is_chinese(qapp, mode):
+    """Linux desktops without a native dialog get Qt's own: every label, button and header text in Chinese."""
+    dialog = QFileDialog(None, "保存到")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setAcceptMode(mode)
+    dialog.setNameFilter("Excel 工作簿 (*.xlsx)")
+    texts = [w.text() for w in dialog.findChildren(QLabel) + dialog.findChildren(QPushButton)]
+    texts += [w.toolTip() for w in dialog.findChildren(QToolButton)]
+    texts += [a.text() for a in dialog.findChildren(QAction)]
+    model = dialog.findChild(QTreeView).model()
+    texts += [str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(model.columnCount())]
+    english = [t for t in texts if re.search("[A-Za-z]{2,}", t.replace("&", ""))]
+    assert not english and "查找范围(&L)：" in texts
+
+
 @pytest.mark.parametrize("key", ["meeting", "legal_talent", "counsel"])
 def test_new_record_defaults(window, key):
     page = page_of(window, key)
@@ -306,6 +334,9 @@ def test_window_never_larger_than_the_screen(db, unit, tmp_path, qtbot):
         assert frame.x() >= avail.x() and frame.y() >= avail.y(), (name, frame, avail)
     page = window.select_ledger("dispute")
     assert page.search_edit.minimumWidth() >= 180
+    # The widest page (six filters) fits a 1366×768 screen at 125% (1093 logical pixels less the frame).
+    assert page.minimumSizeHint().width() <= 1060, page.minimumSizeHint()
+    assert window.minimumSizeHint().width() <= 1080, window.minimumSizeHint()
 
 
 def test_a_record_saved_into_another_year_does_not_vanish(window, svc, qtbot, answer):
@@ -425,3 +456,15 @@ def test_a_field_message_goes_once_the_field_is_fixed(window, svc, qtbot):
     title.widget.setText("补上名称")
     title.widget.textEdited.emit("补上名称")
     assert page.form.problem_text("title") == ""
+
+
+def test_help_shows_the_user_manual_with_its_pictures(window, qtbot):
+    window.manual_action.trigger()
+    dialog = window.manual_dialog
+    qtbot.addWidget(dialog)
+    browser = dialog.findChild(QTextBrowser)
+    text = browser.toPlainText()
+    assert "换电脑" in text and "实际大小" in text and "备份与恢复" in text
+    html = browser.toHtml()
+    picture = re.search(r'src="(screenshots/[^"]+)"', html).group(1)
+    assert not browser.document().resource(QTextDocument.ResourceType.ImageResource, QUrl(picture)).isNull()
