@@ -1,6 +1,8 @@
-"""Regenerate the README pictures: the main window on the demo data, and the demo report's first page.
+"""Regenerate the pictures of the README and the user manual from the real window on the demo data.
 
-Runs the real window on a virtual X screen (Xvfb) when one can be started, else Qt's offscreen platform.
+A 1366×768 screen at 100% and at 125% scaling (QT_SCALE_FACTOR, each scale in its own process): the overview, the
+dispute ledger with a record open, and the report tab; plus the demo report's first page. Runs the window on a
+virtual X screen (Xvfb) when one can be started, else Qt's offscreen platform.
 Usage: python tools/screenshots.py
 """
 
@@ -30,13 +32,42 @@ def start_display() -> subprocess.Popen | None:
     return proc
 
 
+SHOTS = DOCS / "screenshots"
+SCALES = (100, 125)
+
+
+def settle(app, seconds: float) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def shoot_window(window, app, name: str, scale: int) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    settle(app, 1.5)
+    if os.environ.get("QT_QPA_PLATFORM") == "xcb":
+        picture = QApplication.primaryScreen().grabWindow(0)  # the whole (scaled) screen
+    else:
+        picture = window.grab()
+    SHOTS.mkdir(exist_ok=True)
+    picture.save(str(SHOTS / f"{name}-{scale}.png"))
+
+
 def main() -> int:
+    if len(sys.argv) == 1:  # one process per scale: Qt reads the scale factor once, at start-up
+        for scale in SCALES:
+            env = dict(os.environ, QT_SCALE_FACTOR=str(scale / 100))
+            subprocess.run([sys.executable, __file__, str(scale)], env=env, check=True)
+        print(f"wrote {SHOTS}/*.png")
+        return 0
+    scale = int(sys.argv[1])
     work = Path(tempfile.mkdtemp(prefix="fazhi-shots-"))
     os.environ["FAZHI_DATA_DIR"] = str(work / "data")
     xvfb = start_display()
     try:
         from PySide6.QtCore import QSettings
-        from PySide6.QtWidgets import QApplication
 
         from fazhi_desktop.gui.app import make_app
         from fazhi_desktop.gui.main_window import MainWindow
@@ -50,17 +81,25 @@ def main() -> int:
         app = make_app()
         window = MainWindow(Session(db, unit, "示例", 2023), QSettings(str(work / "gui.ini"),
                                                                         QSettings.Format.IniFormat))
-        window.resize(1366, 768)
+        window.resize(int(1366 * 100 / scale), int((768 - 40) * 100 / scale))  # a taskbar's height left free
         window.move(0, 0)
         window.show()
-        deadline = time.time() + 3
-        while time.time() < deadline:
-            app.processEvents()
-            time.sleep(0.02)
-        screen = QApplication.primaryScreen()
-        picture = screen.grabWindow(0, 0, 0, 1366, 768) if os.environ.get("QT_QPA_PLATFORM") == "xcb" else window.grab()
-        picture.save(str(DOCS / "main-window.png"))
+        shoot_window(window, app, "overview", scale)
+        if scale == 100:
+            window.grab().save(str(DOCS / "main-window.png"))
+        window.pages["dispute"]  # build the page, then show its tab
+        for index in range(window.ui.tabs.count()):
+            if window.ui.tabs.tabText(index) == "矛盾纠纷":
+                window.ui.tabs.setCurrentIndex(index)
+        settle(app, 0.5)
+        page = window.pages["dispute"]
+        page.view.selectRow(0)
+        shoot_window(window, app, "ledger", scale)
+        window.show_report_tab()
+        shoot_window(window, app, "report", scale)
         window.close()
+        if scale != 100:
+            return 0
 
         pdf = work / "report.pdf"
         write_report(db.engine, unit, 2023, pdf)

@@ -43,3 +43,13 @@ def default_folder() -> str:
         if folder and Path(folder).is_dir():
             return folder
     return ""
+
+
+def manual_path() -> Path | None:
+    """docs/用户手册.md: beside the package in a source checkout, in the bundle's data folder when frozen."""
+    bases = [Path(getattr(sys, "_MEIPASS", "")), Path(__file__).resolve().parents[2]]
+    for base in bases:
+        path = base / "docs" / "用户手册.md"
+        if str(base) and path.is_file():
+            return path
+    return None

@@ -96,7 +96,7 @@ class Pages(Mapping):
 # Keys a clerk can work with (the ledger pages bind them; the 帮助 menu lists them).
 SHORTCUTS = (("Ctrl+S", "保存当前记录"), ("Esc", "撤销未保存的修改（会先询问）"), ("Ctrl+F", "搜索当前台账"),
              ("Enter", "到下一个输入框"), ("Delete", "在列表中删除所选记录（移入回收站，会先询问）"),
-             ("Alt+带下划线的字母", "打开菜单、按按钮"))
+             ("Alt+带下划线的字母", "打开菜单、按按钮"), ("F1", "用户手册"))
 
 
 class MainWindow(QMainWindow):
@@ -134,6 +134,10 @@ class MainWindow(QMainWindow):
         self.ui.tabs.currentChanged.connect(lambda i: self._tab_changed(self.ui.tabs, i))
         self.ui.actionQuit.triggered.connect(self.close)
         self.ui.actionAbout.triggered.connect(self.open_about)
+        self.manual_action = QAction("用户手册(&M)", self)
+        self.manual_action.setShortcut("F1")
+        self.ui.menuHelp.insertAction(self.ui.actionAbout, self.manual_action)
+        self.manual_action.triggered.connect(self.show_manual)
         self.shortcuts_action = QAction("快捷键(&K)…", self)
         self.ui.menuHelp.insertAction(self.ui.actionAbout, self.shortcuts_action)
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
@@ -348,6 +352,31 @@ class MainWindow(QMainWindow):
         from fazhi_desktop.gui.settings_dialog import SettingsDialog
 
         SettingsDialog(self.session, self).exec()
+
+    def show_manual(self) -> None:
+        from PySide6.QtWidgets import QDialogButtonBox, QTextBrowser, QVBoxLayout
+
+        from fazhi_desktop.gui import files
+
+        path = files.manual_path()
+        if path is None:
+            QMessageBox.information(self, "用户手册", "本安装没有附带用户手册，请查看程序文件夹中的 docs/用户手册.md。")
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle("用户手册")
+        browser = QTextBrowser(dialog)
+        browser.setOpenExternalLinks(True)
+        browser.setSearchPaths([str(path.parent)])  # the screenshots beside it
+        browser.setMarkdown(path.read_text(encoding="utf-8"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(browser)
+        layout.addWidget(buttons)
+        screen = self.screen().availableGeometry()
+        dialog.resize(min(900, screen.width() - 40), min(700, screen.height() - 60))
+        self.manual_dialog = dialog  # kept for tests; shown modeless so the clerk can follow it while working
+        dialog.show()
 
     def show_shortcuts(self) -> None:
         QMessageBox.information(self, "快捷键", "\n".join(f"{keys}\t{what}" for keys, what in SHORTCUTS))
