@@ -9,9 +9,11 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -78,6 +80,15 @@ class RecordForm(QWidget):
                 label.setToolTip(f.help)
                 editor.widget.setToolTip(f.help)
             layout.addRow(label, box)
+
+    def in_scroll_area(self) -> QScrollArea:
+        """The form inside a scroll area: messages under fields make it taller than its place, and a squeezed form
+        lets a message lie over its own text box (seen in the first-run wizard)."""
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self)
+        return scroll
 
     # -- building ----------------------------------------------------------------------------------------------------
     def _changed(self, *_args) -> None:

@@ -124,9 +124,7 @@ class LedgerPage(QWidget):
         self.view.setAlternatingRowColors(True)
 
         self.form = RecordForm(self.ledger.fields, self.session.unit, self.ledger.key, add_choice=self._add_choice)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
+        scroll = self.form.in_scroll_area()
         self.title_label = QLabel()
         self.title_label.setStyleSheet("font-weight: bold;")
         self.notice_label = QLabel()
@@ -402,11 +400,11 @@ class LedgerPage(QWidget):
         values = self.form.values()
         if not self._date_is_plausible(values):
             return False
+        key, record_id = self.ledger.key, self.current_id
         try:
-            if self.current_id is None:
-                result = svc.create(self.ledger.key, values)
-            else:
-                result = svc.update(self.ledger.key, self.current_id, values)
+            # On a worker thread: a slow disk (or a server database) must not freeze the window.
+            result = workers.call(self, "正在保存…", (lambda: svc.create(key, values)) if record_id is None
+                                  else (lambda: svc.update(key, record_id, values)))
         except ValidationError as exc:
             self.form.show_problems(exc.problems)
             self.notice_label.setText(f"有 {len(exc.problems)} 处需要修改，未保存。")
@@ -444,7 +442,12 @@ class LedgerPage(QWidget):
             return
         if not dialogs.confirm(self, "删除记录", "把这条记录移入回收站吗？移入后不再参与统计，可以在回收站中恢复。"):
             return
-        self.session.records().delete(self.ledger.key, self.current_id)
+        svc, key, record_id = self.session.records(), self.ledger.key, self.current_id
+        try:
+            workers.call(self, "正在删除…", lambda: svc.delete(key, record_id))
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the one presenter
+            show_exception(self, exc)
+            return
         self.form.dirty = False
         self.current_id = None
         self.model.reload()
@@ -453,7 +456,12 @@ class LedgerPage(QWidget):
 
     def restore_current(self) -> None:
         if self.in_recycle_bin and self.current_id:
-            self.session.records().restore(self.ledger.key, self.current_id)
+            svc, key, record_id = self.session.records(), self.ledger.key, self.current_id
+            try:
+                workers.call(self, "正在恢复…", lambda: svc.restore(key, record_id))
+            except Exception as exc:  # noqa: BLE001
+                show_exception(self, exc)
+                return
             self.current_id = None
             self.model.reload()
             self.load(None)
@@ -465,7 +473,12 @@ class LedgerPage(QWidget):
             return
         if not dialogs.confirm(self, "彻底删除", "彻底删除后无法恢复（修改历史仍会保留）。确定吗？"):
             return
-        self.session.records().purge(self.ledger.key, self.current_id)
+        svc, key, record_id = self.session.records(), self.ledger.key, self.current_id
+        try:
+            workers.call(self, "正在删除…", lambda: svc.purge(key, record_id))
+        except Exception as exc:  # noqa: BLE001
+            show_exception(self, exc)
+            return
         self.current_id = None
         self.model.reload()
         self.load(None)
@@ -479,8 +492,17 @@ class LedgerPage(QWidget):
             self.history.setPlainText("")
             return
         labels = {f.key: f.label for f in self.ledger.fields}
-        with self.session.engine.connect() as conn:
-            entries = audit.history(conn, self.current_id)
+        engine, record_id = self.session.engine, self.current_id
+
+        def read() -> list[dict[str, Any]]:
+            with engine.connect() as conn:
+                return audit.history(conn, record_id)
+
+        try:
+            entries = workers.call(self.side_tabs, "正在读取修改历史…", read)
+        except Exception as exc:  # noqa: BLE001
+            show_exception(self, exc)
+            return
         self._history = entries
         self.undo_button.setEnabled(any(e["action"] == "update" for e in entries) and not self.in_recycle_bin)
         lines = []

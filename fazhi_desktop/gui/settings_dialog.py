@@ -36,7 +36,7 @@ class SettingsDialog(QDialog):
         unit = session.unit
         self.unit_form = RecordForm(UNIT_FIELDS, unit)
         self.unit_form.set_values({f.key: getattr(unit, f.key) for f in UNIT_FIELDS})
-        self.ui.unitLayout.addWidget(self.unit_form)
+        self.ui.unitLayout.addWidget(self.unit_form.in_scroll_area())
         self.rename_button = QPushButton("村名改名…")
         self.rename_button.setToolTip("村（社区）改名：名单和所有记录中的村名一并改过来，并记入修改记录")
         self.ui.unitLayout.addWidget(self.rename_button)

@@ -24,8 +24,10 @@ class _UnitPage(QWizardPage):
         self.form.set_values({f.key: f.default for f in UNIT_FIELDS})
         self.message = QLabel()
         self.message.setStyleSheet("color: #c0392b;")
+        self.message.setWordWrap(True)
+        self.form.edited.connect(self.message.clear)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
+        layout.addWidget(self.form.in_scroll_area(), 1)
         layout.addWidget(self.message)
 
     def validatePage(self) -> bool:

@@ -87,3 +87,35 @@ def run(parent: QWidget, label: str, fn: Callable[[], Any], on_done: Callable[[A
     op.done.connect(on_done)
     op.error.connect(on_error or (lambda exc, details: show_exception(parent, exc, details)))
     return op.start()
+
+
+def call(parent: QWidget, label: str, fn: Callable[[], Any]) -> Any:
+    """Run ``fn`` on a worker thread and return its result (or raise its exception) here, keeping the window painted
+    and responsive meanwhile: a short local event loop instead of blocking the UI thread.
+
+    For quick database work whose caller needs the answer before going on (save, delete, history). ``parent`` is
+    disabled while the job runs, so no click can start a second write or change the record under it; after
+    ``PROGRESS_DELAY_MS`` the progress dialog says what is happening.
+    """
+    from PySide6.QtCore import QEventLoop
+
+    outcome: dict[str, Any] = {}
+    loop = QEventLoop()
+    op = Operation(parent, label, fn)
+    op.done.connect(lambda result: (outcome.__setitem__("result", result), loop.quit()))
+    op.error.connect(lambda exc, _details: (outcome.__setitem__("error", exc), loop.quit()))
+    was_enabled = parent.isEnabled()
+    focus = parent.focusWidget()
+    parent.setEnabled(False)
+    try:
+        op.start()
+        if op.running:
+            loop.exec()
+    finally:
+        parent.setEnabled(was_enabled)
+        if focus is not None and focus.isVisible():
+            focus.setFocus()
+        op.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")

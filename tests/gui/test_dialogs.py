@@ -342,3 +342,39 @@ def test_template_editor_shows_named_figures_and_points_at_the_wrong_line(window
     qtbot.waitUntil(lambda: "templates" in window.session.unit.settings, timeout=10000)
     saved = window.session.unit.settings["templates"]["督察规定五项"]
     assert '{{ s["org.special_meetings"] }}' in saved and "{法治建设专题会议}" not in saved and "切实履行" in saved
+
+
+def test_wizard_messages_never_squeeze_or_cover_fields(qtbot, db):
+    """Every field wrong at once, on a small screen: each field keeps its full height, no message lies over another
+    field, and a message goes once its field is corrected."""
+    from PySide6.QtCore import QRect
+
+    from fazhi_desktop.gui.wizard import FirstRunWizard
+
+    wizard = FirstRunWizard(db.engine, "测试员")
+    qtbot.addWidget(wizard)
+    wizard.resize(640, 480)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    form = wizard.page.form
+    for editor in form.editors.values():
+        if hasattr(editor.widget, "setPlainText"):
+            editor.widget.setPlainText("")
+        elif hasattr(editor.widget, "setText"):
+            editor.widget.setText("")
+    assert not wizard.page.validatePage()
+    qtbot.wait(50)
+    shown = [e for e in form.editors.values() if not e.error.isHidden()]
+    assert len(shown) >= 3
+
+    def area(widget) -> QRect:
+        return QRect(widget.mapTo(form, widget.rect().topLeft()), widget.size())
+
+    for editor in form.editors.values():
+        assert editor.widget.height() >= editor.widget.minimumSizeHint().height(), editor.field.label
+        for other in shown:  # its own message included: it once lay over the lower half of 落款机关's box
+            assert not area(other.error).intersects(area(editor.widget)), (other.field.label, editor.field.label)
+    name = form.editors["name"]
+    name.widget.setText("新镇")
+    name.widget.textEdited.emit("新镇")
+    assert name.error.isHidden()

@@ -468,3 +468,44 @@ def test_help_shows_the_user_manual_with_its_pictures(window, qtbot):
     html = browser.toHtml()
     picture = re.search(r'src="(screenshots/[^"]+)"', html).group(1)
     assert not browser.document().resource(QTextDocument.ResourceType.ImageResource, QUrl(picture)).isNull()
+
+
+def test_saving_deleting_and_history_run_off_the_ui_thread(window, svc, qtbot, monkeypatch, answer):
+    """A slow disk must not freeze the window: the write and the history read happen on a worker thread while the
+    UI thread keeps processing events (a timer keeps ticking), and the page takes no clicks meanwhile."""
+    import threading
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from fazhi_desktop.services import audit
+    from fazhi_desktop.services.records import RecordService
+
+    page = page_of(window, "meeting")
+    seen: dict[str, tuple[bool, bool]] = {}
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(page.isEnabled()))
+    timer.start(20)
+
+    def slow(name, original):
+        def wrapper(*args, **kwargs):
+            seen[name] = (threading.current_thread() is threading.main_thread(), False)
+            time.sleep(0.3)
+            return original(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(RecordService, "create", slow("create", RecordService.create))
+    monkeypatch.setattr(RecordService, "delete", slow("delete", RecordService.delete))
+    monkeypatch.setattr(audit, "history", slow("history", audit.history))
+    fill(page, date="2023-03-01", kind="其他", title="慢盘上的会")
+    assert page.save() and svc.count("meeting") == 1
+    assert "新建" in page.history.toPlainText()  # the history, read after the save, shows it
+    answer(QMessageBox.StandardButton.Yes)
+    page.delete_current()
+    timer.stop()
+    assert svc.count("meeting") == 0
+    assert set(seen) == {"create", "delete", "history"}
+    assert not any(on_main for on_main, _ in seen.values())
+    assert sum(1 for enabled in ticks if not enabled) >= 10  # the event loop ran during the work; the page was off
+    assert page.isEnabled()
