@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import pdfplumber
@@ -44,3 +45,10 @@ def open_pdf(path):
 
 def is_full_width(ch: dict) -> bool:
     return ch["x1"] - ch["x0"] >= 0.9 * ch["size"]
+
+
+def pdf_text(pdf) -> str:
+    """All pages' text without line breaks. The report sets a small gap between Chinese and digits (as office suites
+    do), which text extraction reads as a space; spaces beside a Chinese character are dropped again."""
+    joined = "".join((p.extract_text() or "").replace("\n", "") for p in pdf.pages)
+    return re.sub(r"(?<=[^\x00-\x7f]) +| +(?=[^\x00-\x7f])", "", joined)

@@ -101,11 +101,8 @@ def _setup_styles(doc, h3_bold: bool) -> None:
     spacing = OxmlElement("w:spacing")
     spacing.set(qn("w:val"), str(CHAR_SPACING_TWENTIETHS))
     normal.element.get_or_add_rPr().append(spacing)
-    # No extra space between Chinese and Latin/digits (the PDF sets none): the same characters fit on a line.
-    for tag in ("w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN"):  # and no hanging punctuation
-        el = OxmlElement(tag)
-        el.set(qn("w:val"), "0")
-        normal.element.get_or_add_pPr().append(el)
+    # Hanging punctuation and the quarter-em between Chinese and digits/Latin stay at the office suites' defaults
+    # (on): the PDF layout does the same (layout.HANGING, layout.AUTOSPACE), so lines break alike.
     _set_ind_chars(normal.element.get_or_add_pPr(), first=P.INDENT_CHARS * 100)
     for level, (name, role) in PARAGRAPH_STYLES.items():
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)

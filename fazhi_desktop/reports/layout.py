@@ -7,6 +7,7 @@ Body text sits on a 22 × 28 grid: a full-width character advances exactly one g
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from fazhi_desktop.reports import page as P
@@ -20,6 +21,12 @@ NO_START = set("，。、；：？！）》」』】”’%…" "·—〕,.;:?!)
 NO_END = set("（《「『【“‘" "〔([{")
 # Pairs that are one mark and must not be split (破折号 ——, 省略号 ……).
 UNSPLITTABLE = {"—", "…"}
+# A full line followed by one of these lets it hang past the right margin rather than pushing the line's last
+# character down: the default of Word/WPS (允许标点溢出边界) and LibreOffice, so the DOCX breaks where the PDF does.
+HANGING = set("，。、．")
+# Office suites also put a small gap between Chinese characters and digits or Latin letters by default (Word/WPS
+# 自动调整中文与数字的间距). 3 pt at 3号 is what LibreOffice draws for the DOCX (measured; about a fifth of an em).
+AUTOSPACE = 3.0
 
 LEVEL_ROLE = {BODY: "fangsong", H1: "heiti", H2: "kaiti", H3: "fangsong", H4: "fangsong"}
 
@@ -56,6 +63,18 @@ def _is_word(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in ".-_/")
 
 
+def _is_han(ch: str) -> bool:
+    return unicodedata.category(ch) == "Lo" and unicodedata.east_asian_width(ch) == "W"
+
+
+def autospace(glyphs: list[Glyph]) -> None:
+    """The quarter-em gap between a Chinese character and a digit or Latin letter, as the left glyph's advance."""
+    for left, right in zip(glyphs, glyphs[1:], strict=False):
+        a, b = left.ch, right.ch
+        if (_is_han(a) and b.isascii() and b.isalnum()) or (a.isascii() and a.isalnum() and _is_han(b)):
+            left.advance += AUTOSPACE
+
+
 def break_allowed(prev: str, nxt: str) -> bool:
     if nxt in NO_START or prev in NO_END:
         return False
@@ -75,6 +94,8 @@ def break_lines(glyphs: list[Glyph], first_width: float, width: float) -> list[t
             end += 1
         if end == start:  # a single glyph wider than the line: place it anyway
             end = start + 1
+        if end < n and glyphs[end].ch in HANGING:
+            end += 1  # hangs in the margin
         if end < n:
             cut = end
             while cut > start + 1 and not break_allowed(glyphs[cut - 1].ch, glyphs[cut].ch):
@@ -117,6 +138,7 @@ class Layout:
             if span.level == H3 and self.h3_bold:
                 role = "heiti"  # bold is never faked: a bold 仿宋 is not available, 黑体 stands in
             out += self.glyphs(span.text, role, P.BODY_SIZE, grid=True)
+        autospace(out)
         return out
 
     # -- lines -------------------------------------------------------------------------------------------------------
@@ -147,7 +169,11 @@ class Layout:
         for i, (s, e, avail) in enumerate(breaks):
             line = glyphs[s:e]
             x0 = P.LEFT + (P.TEXT_W - avail)
-            place(line, x0, avail, justify=i < len(breaks) - 1)
+            if line[-1].ch in HANGING and sum(g.advance for g in line) > avail + 0.01:
+                place(line[:-1], x0, avail, justify=True)
+                line[-1].x = x0 + avail  # past the margin
+            else:
+                place(line, x0, avail, justify=i < len(breaks) - 1)
             lines.append(line)
         return lines
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from PySide6.QtWidgets import QMessageBox
+from reportkit import pdf_text
 
 from fazhi_desktop.services.units import get_unit, list_units
 from fazhi_desktop.storage import backups
@@ -29,7 +30,7 @@ def test_report_tab_writes_a_pdf_through_the_worker(window, svc, qtbot, tmp_path
     assert tab.busy  # the work runs on the pool, not on the UI thread
     qtbot.waitUntil(lambda: not tab.busy and tab.last_output == out, timeout=20000)
     with pdfplumber.open(out) as pdf:
-        text = "".join((p.extract_text() or "").replace("\n", "") for p in pdf.pages)
+        text = pdf_text(pdf)
     assert "关于上报测试镇2023年法治政府建设工作的报告" in text
     assert "法治建设专题会议1次" in text and "县法治办（2023）16号" in text
     assert shown and str(out) in shown[0]
