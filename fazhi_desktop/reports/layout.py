@@ -38,6 +38,7 @@ class Glyph:
     size: float
     advance: float
     x: float = 0.0  # left edge, from the page's left edge
+    gap: float = 0.0  # part of the advance that is the Chinese/digit gap after it: not needed at a line's end
 
 
 @dataclass
@@ -73,6 +74,7 @@ def autospace(glyphs: list[Glyph]) -> None:
         a, b = left.ch, right.ch
         if (_is_han(a) and b.isascii() and b.isalnum()) or (a.isascii() and a.isalnum() and _is_han(b)):
             left.advance += AUTOSPACE
+            left.gap = AUTOSPACE
 
 
 def break_allowed(prev: str, nxt: str) -> bool:
@@ -89,7 +91,7 @@ def break_lines(glyphs: list[Glyph], first_width: float, width: float) -> list[t
     start, avail, n = 0, first_width, len(glyphs)
     while start < n:
         used, end = 0.0, start
-        while end < n and used + glyphs[end].advance <= avail + 0.01:
+        while end < n and used + glyphs[end].advance - glyphs[end].gap <= avail + 0.01:
             used += glyphs[end].advance
             end += 1
         if end == start:  # a single glyph wider than the line: place it anyway
@@ -106,8 +108,12 @@ def break_lines(glyphs: list[Glyph], first_width: float, width: float) -> list[t
     return lines
 
 
+def natural_width(glyphs: list[Glyph]) -> float:
+    return sum(g.advance for g in glyphs) - (glyphs[-1].gap if glyphs else 0.0)
+
+
 def place(glyphs: list[Glyph], x0: float, avail: float, justify: bool) -> None:
-    natural = sum(g.advance for g in glyphs)
+    natural = natural_width(glyphs)
     extra = (avail - natural) / (len(glyphs) - 1) if justify and len(glyphs) > 1 and natural < avail else 0.0
     x = x0
     for g in glyphs:
@@ -169,7 +175,7 @@ class Layout:
         for i, (s, e, avail) in enumerate(breaks):
             line = glyphs[s:e]
             x0 = P.LEFT + (P.TEXT_W - avail)
-            if line[-1].ch in HANGING and sum(g.advance for g in line) > avail + 0.01:
+            if len(line) > 1 and line[-1].ch in HANGING and natural_width(line) > avail + 0.01:
                 place(line[:-1], x0, avail, justify=True)
                 line[-1].x = x0 + avail  # past the margin
             else:
