@@ -163,17 +163,24 @@ def _actor() -> str:
 
 
 def _benchmark_hook(app: QApplication, window) -> None:
-    """Start-up benchmark (bench/run.py): report when the window is up and when its content is, then leave."""
-    if not os.environ.get("FAZHI_QUIT_AFTER_SHOW"):
+    """Start-up benchmark (bench/run.py) and smoke tests: report when the window is up and when its content is, then
+    leave — at once, or after the seconds FAZHI_QUIT_AFTER_SHOW gives (the window keeps running meanwhile)."""
+    setting = os.environ.get("FAZHI_QUIT_AFTER_SHOW")
+    if not setting:
         return
     import time
+
+    try:
+        linger_ms = int(float(setting) * 1000) if setting != "1" else 0
+    except ValueError:
+        linger_ms = 0
 
     def poll() -> None:
         if window.session is None:
             QTimer.singleShot(5, poll)
             return
         print(f"ready {time.time():.4f}", flush=True)
-        app.quit()
+        QTimer.singleShot(linger_ms, app.quit)
 
     print(f"shown {time.time():.4f}", flush=True)
     QTimer.singleShot(0, poll)
