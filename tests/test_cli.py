@@ -136,3 +136,18 @@ def test_database_on_a_network_share_is_warned_about(tmp_path, monkeypatch, caps
                      "--addressee", "县法治办", "--issuer", "党委", "--villages", "东村"])
     assert code == 0
     assert "提示：数据库位于网络文件夹" in capsys.readouterr().err
+
+
+def test_commands_work_without_console_streams(demo_file, tmp_path):
+    """The windowed Windows program has no stdout/stderr (sys.stdout is None): a command given to it still does its
+    work and exits 0 instead of failing on its first print."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "r.pdf"
+    code = ("import sys; sys.stdout = None; sys.stderr = None\n"
+            "from fazhi_desktop.cli import main\n"
+            f"sys.exit(main(['--db', {str(demo_file)!r}, 'stats', '--year', '2023', '--format', 'json']) * 10\n"
+            f"         + main(['--db', {str(demo_file)!r}, 'report', '--year', '2023', '--out', {str(out)!r}]))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0 and out.stat().st_size > 5000

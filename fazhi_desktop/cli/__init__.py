@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -15,6 +16,16 @@ from fazhi_desktop.storage import paths
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_USER, EXIT_USAGE = 0, 1, 2
+
+
+def _ensure_streams() -> None:
+    """The windowed Windows program (PyInstaller console=False) has no standard streams: sys.stdout is None and
+    every print would fail. Commands then still run (their output goes nowhere; fazhi-desktop-cli is the console
+    program that shows it) instead of failing on the first print."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
 
 
 def _force_utf8() -> None:
@@ -43,6 +54,7 @@ def _log_unraisable(unraisable) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _ensure_streams()
     _force_utf8()
     paths.restrict_new_files()
     sys.unraisablehook = _log_unraisable
