@@ -45,7 +45,24 @@ def install_chinese(app: QApplication) -> list[QTranslator]:
     return installed
 
 
+def choose_input_method(environ=os.environ, plugins: Path | None = None) -> str | None:
+    """Chinese input on Linux desktops running fcitx: Qt's wheels carry the ibus and compose input contexts but no
+    fcitx one, so with QT_IM_MODULE=fcitx nothing could be typed in Chinese. fcitx5 also speaks the ibus protocol
+    (its ibus front end), so ibus is asked for instead. Returns the module set, if any; must run before QApplication."""
+    wanted = environ.get("QT_IM_MODULE", "")
+    if not sys.platform.startswith("linux") or not wanted.startswith("fcitx"):
+        return None
+    folder = plugins or Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforminputcontexts"
+    if any("fcitx" in p.name for p in folder.glob("*")):
+        return None  # a fcitx plugin is there after all (a system Qt, say): leave it
+    environ["QT_IM_MODULE"] = "ibus"
+    log.info("no fcitx input context in this Qt; using its ibus one (fcitx5 answers it)")
+    return "ibus"
+
+
 def make_app() -> QApplication:
+    if QApplication.instance() is None:
+        choose_input_method()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("fazhi_desktop")

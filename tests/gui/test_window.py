@@ -509,3 +509,24 @@ def test_saving_deleting_and_history_run_off_the_ui_thread(window, svc, qtbot, m
     assert not any(on_main for on_main, _ in seen.values())
     assert sum(1 for enabled in ticks if not enabled) >= 10  # the event loop ran during the work; the page was off
     assert page.isEnabled()
+
+
+def test_fcitx_desktops_get_the_ibus_input_context_qt_ships(tmp_path):
+    """Qt's wheels have no fcitx input context: QT_IM_MODULE=fcitx would leave the clerk unable to type Chinese."""
+    import sys
+
+    from fazhi_desktop.gui.app import choose_input_method
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("Linux input methods")
+    folder = tmp_path / "platforminputcontexts"
+    folder.mkdir()
+    (folder / "libibusplatforminputcontextplugin.so").write_bytes(b"")
+    env = {"QT_IM_MODULE": "fcitx"}
+    assert choose_input_method(env, folder) == "ibus" and env["QT_IM_MODULE"] == "ibus"
+    env = {"QT_IM_MODULE": "fcitx5"}
+    (folder / "libfcitx5platforminputcontextplugin.so").write_bytes(b"")
+    assert choose_input_method(env, folder) is None and env["QT_IM_MODULE"] == "fcitx5"
+    env = {"QT_IM_MODULE": "ibus"}
+    assert choose_input_method(env, folder) is None and env == {"QT_IM_MODULE": "ibus"}
+    assert choose_input_method({}, folder) is None
