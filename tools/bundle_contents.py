@@ -29,31 +29,29 @@ EXCLUDED_MODULES = [
 ]
 
 # Qt plugin folders (or single plugins) that the program never loads, with the reason.
-DROPPED_PLUGINS = {
+DROPPED_PLUGINS = {  # folder, or folder/file name without "lib" and suffix (Linux libqtiff.so, Windows qtiff.dll)
     "egldeviceintegrations": "EGLFS (embedded boards without a desktop)",
     "generic": "raw evdev/tuio input (embedded)",
     "networkinformation": "network state (no network use)",
     "tls": "TLS back ends (no network use)",
     "iconengines": "SVG icons (none used)",
     "wayland-decoration-client": "Wayland (Qt falls back to X11/XWayland)",
-    "wayland-graphics-integration-client": "Wayland",
-    "wayland-shell-integration": "Wayland",
+    "wayland-graphics-integration-client": "Wayland (Qt falls back to X11/XWayland)",
+    "wayland-shell-integration": "Wayland (Qt falls back to X11/XWayland)",
     "xcbglintegrations": "OpenGL on X11 (plain widgets only)",
     "platformthemes": "GTK/portal themes (they pull GTK, cairo and pango into the bundle)",
-    "platforms/libqwayland": "Wayland",
-    "platforms/libqeglfs": "EGLFS",
-    "platforms/libqlinuxfb": "framebuffer",
-    "platforms/libqminimalegl": "EGL test platform",
-    "platforms/libqvkkhrdisplay": "Vulkan display",
-    "platforms/libqvnc": "VNC server platform",
-    "imageformats/libqtiff": "TIFF (attachments are photos and scans as JPEG/PNG/PDF)",
-    "imageformats/libqsvg": "SVG images",
-    "imageformats/libqicns": "macOS icons",
-    "imageformats/libqtga": "TGA",
-    "imageformats/libqwbmp": "WBMP",
-    "imageformats/qtiff": "TIFF", "imageformats/qsvg": "SVG images", "imageformats/qicns": "macOS icons",
-    "imageformats/qtga": "TGA", "imageformats/qwbmp": "WBMP", "iconengines/qsvgicon": "SVG icons",
+    "platforms/qwayland": "Wayland (Qt falls back to X11/XWayland)",
+    "platforms/qeglfs": "EGLFS (embedded boards without a desktop)",
+    "platforms/qlinuxfb": "framebuffer",
+    "platforms/qminimalegl": "EGL test platform",
+    "platforms/qvkkhrdisplay": "Vulkan display",
+    "platforms/qvnc": "VNC server platform",
     "platforms/qdirect2d": "Direct2D (the default Windows platform plugin is used)",
+    "imageformats/qtiff": "TIFF (attachments are photos and scans as JPEG/PNG/PDF)",
+    "imageformats/qsvg": "SVG images",
+    "imageformats/qicns": "macOS icons",
+    "imageformats/qtga": "TGA",
+    "imageformats/qwbmp": "WBMP",
 }
 # Qt's catalogues: the program loads qtbase_zh_CN only.
 KEPT_TRANSLATIONS = ("qtbase_zh_CN.qm",)
@@ -73,8 +71,6 @@ SYSTEM_PACKAGES = ("libc6 (>= 2.28)", "libx11-6", "libx11-xcb1", "libxcb1", "lib
                    "libxcb-image0", "libxcb-util1 | libxcb-util0", "libxcb-render-util0", "libxcb-icccm4",
                    "libxcb-keysyms1", "libxkbcommon0", "libxkbcommon-x11-0", "libfontconfig1", "libfreetype6",
                    "libglib2.0-0", "libdbus-1-3", "libegl1", "libgl1", "zlib1g", "libpng16-16")
-# Loaded with dlopen by Qt (no DT_NEEDED entry), so the dependency walk cannot see them; every desktop has them.
-DLOPENED = ()
 
 _saved: dict[str, int] = {}
 
@@ -147,7 +143,7 @@ def _plugin_rule(dest: str) -> str | None:
     below = parts[parts.index("plugins") + 1:]
     if not below:
         return None
-    name = "/".join(below[:2])
+    name = f"{below[0]}/{below[1].removeprefix('lib')}" if len(below) > 1 else below[0]
     for key, reason in DROPPED_PLUGINS.items():
         if below[0] == key or name.startswith(key):
             return f"Qt plugins: {reason}"
@@ -172,8 +168,8 @@ def keep_datas(entries: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, 
 def _is_root(dest: str) -> bool:
     """Binaries something loads by itself: Python extension modules, Qt plugins, ctypes libraries, libpython."""
     name = PurePosixPath(dest).name
-    return (".cpython-" in name or name.endswith(".abi3.so") or "/plugins/" in dest or name.startswith("libpython")
-            or name.startswith("libpdfium") or name.startswith(DLOPENED))
+    return (".cpython-" in name or name.endswith(".abi3.so") or "/plugins/" in dest
+            or name.startswith(("libpython", "libpdfium")))
 
 
 def _unreachable(entries: list[tuple[str, str, str]]) -> set[str]:

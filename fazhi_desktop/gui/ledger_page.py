@@ -442,29 +442,11 @@ class LedgerPage(QWidget):
             return
         if not dialogs.confirm(self, "删除记录", "把这条记录移入回收站吗？移入后不再参与统计，可以在回收站中恢复。"):
             return
-        svc, key, record_id = self.session.records(), self.ledger.key, self.current_id
-        try:
-            workers.call(self, "正在删除…", lambda: svc.delete(key, record_id))
-        except Exception as exc:  # noqa: BLE001 - shown and logged by the one presenter
-            show_exception(self, exc)
-            return
-        self.form.dirty = False
-        self.current_id = None
-        self.model.reload()
-        self.load(None)
-        self.session.data_changed.emit(self.ledger.key)
+        if self._change_current("正在删除…", "delete"):
+            self.session.data_changed.emit(self.ledger.key)
 
     def restore_current(self) -> None:
-        if self.in_recycle_bin and self.current_id:
-            svc, key, record_id = self.session.records(), self.ledger.key, self.current_id
-            try:
-                workers.call(self, "正在恢复…", lambda: svc.restore(key, record_id))
-            except Exception as exc:  # noqa: BLE001
-                show_exception(self, exc)
-                return
-            self.current_id = None
-            self.model.reload()
-            self.load(None)
+        if self.in_recycle_bin and self.current_id and self._change_current("正在恢复…", "restore"):
             self.form.setEnabled(False)
             self.session.data_changed.emit(self.ledger.key)
 
@@ -473,16 +455,23 @@ class LedgerPage(QWidget):
             return
         if not dialogs.confirm(self, "彻底删除", "彻底删除后无法恢复（修改历史仍会保留）。确定吗？"):
             return
+        if self._change_current("正在删除…", "purge"):
+            self.form.setEnabled(False)
+
+    def _change_current(self, label: str, method: str) -> bool:
+        """Delete, restore or purge the current record on a worker thread, then show the list without it; False
+        (after showing why) when the database refused."""
         svc, key, record_id = self.session.records(), self.ledger.key, self.current_id
         try:
-            workers.call(self, "正在删除…", lambda: svc.purge(key, record_id))
-        except Exception as exc:  # noqa: BLE001
+            workers.call(self, label, lambda: getattr(svc, method)(key, record_id))
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the one presenter
             show_exception(self, exc)
-            return
+            return False
+        self.form.dirty = False
         self.current_id = None
         self.model.reload()
         self.load(None)
-        self.form.setEnabled(False)
+        return True
 
     # -- history and attachments -------------------------------------------------------------------------------------
     def _load_history(self) -> None:

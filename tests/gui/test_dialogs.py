@@ -292,14 +292,20 @@ def test_report_preview_shows_the_pages(window, svc, qtbot, monkeypatch):
     dialog.close()
 
 
-def test_template_dialog_saves_checked_wording(window, qtbot, monkeypatch):
+def template_editor(window, qtbot, monkeypatch, template: str):
+    """The template dialog for ``template``, with the messages it shows collected instead of popped up."""
     from fazhi_desktop.gui import template_dialog
     from fazhi_desktop.gui.template_dialog import TemplateDialog
 
-    errors = []
+    errors: list[str] = []
     monkeypatch.setattr(template_dialog, "show_user_error", lambda parent, msg: errors.append(msg))
-    dialog = TemplateDialog(window.session, "三段式", window)
+    dialog = TemplateDialog(window.session, template, window)
     qtbot.addWidget(dialog)
+    return dialog, errors
+
+
+def test_template_dialog_saves_checked_wording(window, qtbot, monkeypatch):
+    dialog, errors = template_editor(window, qtbot, monkeypatch, "三段式")
     original = dialog.editor.toPlainText()
     dialog.editor.setPlainText(original + "\n{% for %}")
     dialog.save()
@@ -323,13 +329,7 @@ def test_template_dialog_saves_checked_wording(window, qtbot, monkeypatch):
 
 
 def test_template_editor_shows_named_figures_and_points_at_the_wrong_line(window, qtbot, monkeypatch):
-    from fazhi_desktop.gui import template_dialog
-    from fazhi_desktop.gui.template_dialog import TemplateDialog
-
-    errors = []
-    monkeypatch.setattr(template_dialog, "show_user_error", lambda parent, msg: errors.append(msg))
-    dialog = TemplateDialog(window.session, "督察规定五项", window)
-    qtbot.addWidget(dialog)
+    dialog, errors = template_editor(window, qtbot, monkeypatch, "督察规定五项")
     shown = dialog.editor.toPlainText()
     assert "{法治建设专题会议}" in shown and '{{ s["org.special_meetings"] }}' not in shown
     lines = shown.splitlines()
