@@ -28,7 +28,7 @@ from fazhi_desktop.reports.output import atomic_target
 LINE_PITCH_TWIPS = 579  # 22 lines in the 225 mm text area
 # A "lines" grid plus −0.25 pt character spacing gives 28 characters of 15.75 pt on the 156 mm line in Word, WPS and
 # LibreOffice alike (LibreOffice spreads characters under a linesAndChars grid with a negative charSpace).
-CHAR_SPACING_TWENTIETHS = -5
+CHAR_SPACING_TWENTIETHS = round(P.CHAR_SPACING * 20)
 # Windows offices without the GB2312 fonts find these instead (font table alternates).
 ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "华文中宋"}
 KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}

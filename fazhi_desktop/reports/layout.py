@@ -25,8 +25,8 @@ UNSPLITTABLE = {"—", "…"}
 # character down: the default of Word/WPS (允许标点溢出边界) and LibreOffice, so the DOCX breaks where the PDF does.
 HANGING = set("，。、．")
 # Office suites also put a small gap between Chinese characters and digits or Latin letters by default (Word/WPS
-# 自动调整中文与数字的间距). 3 pt at 3号 is what LibreOffice draws for the DOCX (measured; about a fifth of an em).
-AUTOSPACE = 3.0
+# 自动调整中文与数字的间距). 3.2 pt at 3号 is what LibreOffice sets for the DOCX (measured on a short unjustified line).
+AUTOSPACE = 3.2
 
 LEVEL_ROLE = {BODY: "fangsong", H1: "heiti", H2: "kaiti", H3: "fangsong", H4: "fangsong"}
 
@@ -39,6 +39,12 @@ class Glyph:
     advance: float
     x: float = 0.0  # left edge, from the page's left edge
     gap: float = 0.0  # part of the advance that is the Chinese/digit gap after it: not needed at a line's end
+    condense: float = 0.0  # how much narrower the office suites set it (the DOCX's −0.25 pt character spacing)
+
+    @property
+    def fit(self) -> float:
+        """The width line breaking counts: as Word/WPS/LibreOffice measure the DOCX, so lines break alike."""
+        return self.advance - self.condense
 
 
 @dataclass
@@ -64,17 +70,25 @@ def _is_word(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in ".-_/")
 
 
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
 def _is_han(ch: str) -> bool:
     return unicodedata.category(ch) == "Lo" and unicodedata.east_asian_width(ch) == "W"
 
 
 def autospace(glyphs: list[Glyph]) -> None:
-    """The quarter-em gap between a Chinese character and a digit or Latin letter, as the left glyph's advance."""
+    """Where Chinese meets digits or Latin, as the office suites set it: a small gap between a Chinese character and
+    a digit or letter (part of the left glyph's advance), and the last character before any change between full- and
+    half-width text keeps its whole width (the DOCX's condensing applies only within a run of one kind)."""
     for left, right in zip(glyphs, glyphs[1:], strict=False):
         a, b = left.ch, right.ch
         if (_is_han(a) and b.isascii() and b.isalnum()) or (a.isascii() and a.isalnum() and _is_han(b)):
             left.advance += AUTOSPACE
             left.gap = AUTOSPACE
+        if _is_wide(a) != _is_wide(b):
+            left.condense += P.CHAR_SPACING
 
 
 def break_allowed(prev: str, nxt: str) -> bool:
@@ -91,8 +105,8 @@ def break_lines(glyphs: list[Glyph], first_width: float, width: float) -> list[t
     start, avail, n = 0, first_width, len(glyphs)
     while start < n:
         used, end = 0.0, start
-        while end < n and used + glyphs[end].advance - glyphs[end].gap <= avail + 0.01:
-            used += glyphs[end].advance
+        while end < n and used + glyphs[end].fit - glyphs[end].gap <= avail + 0.01:
+            used += glyphs[end].fit
             end += 1
         if end == start:  # a single glyph wider than the line: place it anyway
             end = start + 1
@@ -108,13 +122,16 @@ def break_lines(glyphs: list[Glyph], first_width: float, width: float) -> list[t
     return lines
 
 
-def natural_width(glyphs: list[Glyph]) -> float:
-    return sum(g.advance for g in glyphs) - (glyphs[-1].gap if glyphs else 0.0)
+def natural_width(glyphs: list[Glyph], fit: bool = False) -> float:
+    total = sum(g.fit if fit else g.advance for g in glyphs)
+    return total - (glyphs[-1].gap if glyphs else 0.0)
 
 
 def place(glyphs: list[Glyph], x0: float, avail: float, justify: bool) -> None:
+    """Left to right from x0; a justified line is spread to ``avail`` — or drawn in a little, when the grid's cells
+    make a line that fits as the office suites measure it a fraction of a point too long."""
     natural = natural_width(glyphs)
-    extra = (avail - natural) / (len(glyphs) - 1) if justify and len(glyphs) > 1 and natural < avail else 0.0
+    extra = (avail - natural) / (len(glyphs) - 1) if len(glyphs) > 1 and (justify or natural > avail) else 0.0
     x = x0
     for g in glyphs:
         g.x = x
@@ -134,7 +151,9 @@ class Layout:
             width = self.fonts.width(ch, font, size)
             # Full-width characters snap to the character grid, as Word's document grid does.
             advance = P.CHAR_PITCH * size / P.BODY_SIZE if grid and width >= 0.9 * size else width
-            out.append(Glyph(ch, font, size, advance))
+            full = size if width >= 0.9 * size else width
+            condense = advance - (full + P.CHAR_SPACING) if grid else 0.0
+            out.append(Glyph(ch, font, size, advance, condense=condense))
         return out
 
     def paragraph_glyphs(self, para: Paragraph) -> list[Glyph]:
@@ -175,7 +194,7 @@ class Layout:
         for i, (s, e, avail) in enumerate(breaks):
             line = glyphs[s:e]
             x0 = P.LEFT + (P.TEXT_W - avail)
-            if len(line) > 1 and line[-1].ch in HANGING and natural_width(line) > avail + 0.01:
+            if len(line) > 1 and line[-1].ch in HANGING and natural_width(line, fit=True) > avail + 0.01:
                 place(line[:-1], x0, avail, justify=True)
                 line[-1].x = x0 + avail  # past the margin
             else:
