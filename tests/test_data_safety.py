@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import sandbox
 from clikit import run_cli
+from dbkit import live_meetings
 
 from fazhi_desktop.services import attachments, safety
 from fazhi_desktop.services.demo import load_demo
@@ -45,14 +46,6 @@ def make_db(path: Path, unit_name: str = "甲镇", meetings: int = 1):
     for _ in range(meetings):
         svc.create("meeting", MEETING)
     return db, unit, svc
-
-
-def meetings(path: Path) -> int:
-    con = sqlite3.connect(path)
-    try:
-        return con.execute("SELECT count(*) FROM meeting WHERE deleted = 0").fetchone()[0]
-    finally:
-        con.close()
 
 
 @pytest.fixture
@@ -88,7 +81,7 @@ def test_outputs_refuse_to_overwrite_any_database(demo, tmp_path, data_dir):
         assert proc.returncode == 1, args
         assert "数据库" in proc.stderr and "不能用输出文件覆盖" in proc.stderr, proc.stderr
     assert {p: digest(p) for p in before} == before
-    assert meetings(demo) > 0
+    assert live_meetings(demo) > 0
 
 
 def test_backup_out_never_overwrites_an_existing_file(demo, tmp_path, data_dir):
@@ -161,7 +154,7 @@ def test_start_up_offer_restores_the_same_database_not_a_namesake(tmp_path, data
     with restored.engine.connect() as conn:
         assert get_unit(conn).name == "甲镇"
     restored.dispose()
-    assert meetings(a.path) == 1 and meetings(b.path) == 5
+    assert live_meetings(a.path) == 1 and live_meetings(b.path) == 5
 
 
 # 3. Restore validates before it replaces anything ------------------------------------------------------------------
@@ -211,7 +204,7 @@ def test_another_units_backup_needs_explicit_confirmation(tmp_path, data_dir):
     assert digest(mine.path) == before
     proc = cli("--db", str(mine.path), "restore", str(other), "--other-unit", data_dir=data_dir)
     assert proc.returncode == 0, proc.stderr
-    assert meetings(mine.path) == 7 and "恢复前的数据已另存为" in proc.stdout
+    assert live_meetings(mine.path) == 7 and "恢复前的数据已另存为" in proc.stdout
 
 
 def test_restore_of_an_older_schema_upgrades_keeps_identity_and_is_logged(tmp_path, data_dir):
@@ -242,7 +235,7 @@ def test_restore_onto_a_new_pc_says_there_was_nothing_to_keep(demo, tmp_path, da
     proc = cli("--db", str(target), "restore", str(copy), data_dir=data_dir)
     assert proc.returncode == 0, proc.stderr
     assert "无需另存" in proc.stdout and "肖咀镇" in proc.stdout
-    assert meetings(target) == meetings(demo)
+    assert live_meetings(target) == live_meetings(demo)
 
 
 # 4. Every writer takes the lock -------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from dbkit import live_meetings
 from hostile_files import HEADER, KILLERS, _cell, header_row, meeting_row, with_dimension, write_xlsx
 
 from fazhi_desktop.domain.errors import UserError, ValidationError
@@ -49,16 +50,6 @@ def target(tmp_path, data_dir) -> Path:
     return path
 
 
-def meeting_count(path: Path) -> int:
-    import sqlite3
-
-    con = sqlite3.connect(path)
-    try:
-        return con.execute("SELECT count(*) FROM meeting").fetchone()[0]
-    finally:
-        con.close()
-
-
 # 1. Files that would take the process down ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("case", list(KILLERS))
@@ -70,7 +61,7 @@ def test_killer_workbooks_are_refused_in_bounded_time_and_memory(case, target, t
     assert proc.returncode == 1, proc.stderr
     assert "无法导入" in proc.stderr and expected in proc.stderr, proc.stderr
     assert seconds < 20
-    assert meeting_count(target) == 0
+    assert live_meetings(target) == 0
 
 
 def test_a_dimension_claiming_the_whole_sheet_is_no_reason_to_refuse(target, tmp_path, data_dir):
@@ -78,7 +69,7 @@ def test_a_dimension_claiming_the_whole_sheet_is_no_reason_to_refuse(target, tmp
     book = with_dimension(write_xlsx(tmp_path / "dim.xlsx", header_row() + meeting_row(2)))
     proc, _ = run_limited("--db", str(target), "import", str(book), data_dir=data_dir)
     assert proc.returncode == 0, proc.stderr
-    assert meeting_count(target) == 1
+    assert live_meetings(target) == 1
 
 
 def test_problem_list_is_capped_with_a_total(target, tmp_path, data_dir):
@@ -198,7 +189,7 @@ def test_non_characters_in_arguments_and_cells(target, tmp_path, data_dir):
     proc, _ = run_limited("--db", str(target), "import", str(book), data_dir=data_dir)
     if proc.returncode == 1:  # the reader may refuse the character itself; either way nothing is imported
         assert "字符（第" in proc.stderr or "无法" in proc.stderr or "不是有效" in proc.stderr, proc.stderr
-    assert meeting_count(target) == 0 or proc.returncode == 0 and "\ufffe" not in _titles(target)
+    assert live_meetings(target) == 0 or proc.returncode == 0 and "\ufffe" not in _titles(target)
 
 
 def _titles(path: Path) -> str:
@@ -224,7 +215,7 @@ def test_real_date_cells_outside_the_year_range_are_refused(target, tmp_path, da
     wb.save(tmp_path / "d.xlsx")
     proc, _ = run_limited("--db", str(target), "import", str(tmp_path / "d.xlsx"), data_dir=data_dir)
     assert proc.returncode == 1 and proc.stderr.count("年份不合理") == 3, proc.stderr
-    assert meeting_count(target) == 0
+    assert live_meetings(target) == 0
 
 
 # 6. Record numbers compare case-insensitively ---------------------------------------------------------------------
@@ -265,7 +256,7 @@ def test_a_5000_digit_number_is_a_cell_problem(target, tmp_path, data_dir):
             + _cell("C2", "会") + _cell("D2", "9" * 5000) + "</row>")
     proc, _ = run_limited("--db", str(target), "import", str(write_xlsx(tmp_path / "n.xlsx", rows)), data_dir=data_dir)
     assert proc.returncode == 1 and "数值过大" in proc.stderr and "参会人数" in proc.stderr, proc.stderr
-    assert meeting_count(target) == 0
+    assert live_meetings(target) == 0
 
 
 # 8. Two sheets of one ledger ------------------------------------------------------------------------------------
@@ -275,5 +266,5 @@ def test_two_sheets_of_the_same_ledger_are_named(target, tmp_path, data_dir):
                                                                                           + meeting_row(2, "另一个")))
     proc, _ = run_limited("--db", str(target), "import", str(book), data_dir=data_dir)
     assert proc.returncode == 1 and "会议台账" in proc.stderr and "meeting" in proc.stderr, proc.stderr
-    assert meeting_count(target) == 0
+    assert live_meetings(target) == 0
 
