@@ -379,3 +379,29 @@ def test_wizard_messages_never_squeeze_or_cover_fields(qtbot, db):
     name.widget.setText("新镇")
     name.widget.textEdited.emit("新镇")
     assert name.error.isHidden()
+
+
+def test_file_dialogs_start_in_documents_then_desktop(window, qtbot, monkeypatch, tmp_path):
+    """Never the program's own folder: 文档 when it exists, else 桌面, and the save dialog proposes a name there."""
+    from fazhi_desktop.gui import files
+
+    home = tmp_path / "home"
+    (home / "Desktop").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(home / "Documents"))
+    monkeypatch.setenv("XDG_DESKTOP_DIR", str(home / "Desktop"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    assert files.default_folder() == str(home / "Desktop")  # no 文档 folder yet
+    (home / "Documents").mkdir()
+    assert files.default_folder() == str(home / "Documents")
+
+
+def test_backup_dialog_closes_with_its_button(window, qtbot):
+    from fazhi_desktop.gui.backup_dialog import BackupDialog
+
+    dialog = BackupDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: not dialog.listing, timeout=10000)
+    dialog.close_button.click()
+    assert not dialog.isVisible() and dialog.result() == dialog.DialogCode.Rejected
