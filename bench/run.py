@@ -158,9 +158,9 @@ def bench_documents(work: Path) -> dict:
 
     db = open_database(work / "demo.sqlite3")
     unit = load_demo(db.engine)
-    fonts = fonts_for(unit)  # font loading is once per process; measured separately
+    fonts = fonts_for()  # font loading is once per process; measured separately
     start = time.perf_counter()
-    fonts_for(unit)
+    fonts_for()
     out = {"fonts_resolve_s": round(time.perf_counter() - start, 3)}
 
     def doc():

@@ -15,7 +15,8 @@ from clikit import run_cli
 
 from fazhi_desktop.domain.errors import DatabaseLockedError, UserError
 from fazhi_desktop.services import safety
-from fazhi_desktop.storage import backups
+from fazhi_desktop.storage import backup_files, backups, location, sqlite_file
+from fazhi_desktop.storage import restore as restoring
 from fazhi_desktop.storage.database import open_database
 from fazhi_desktop.storage.lock import InstanceLock
 
@@ -32,8 +33,8 @@ def test_backup_is_consistent_and_verified_while_the_database_is_open(db, svc, d
     assert Path(str(db.path) + "-wal").exists()
     path = safety.backup_now(db)
     assert path.parent == data_dir / "backups" and not list(path.parent.glob("*.part"))
-    assert backups.integrity_problem(path) is None
-    assert backups.count_records(path) == 5
+    assert sqlite_file.integrity_problem(path) is None
+    assert backup_files.summarize(path).records == 5
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one self-contained file
     con.close()
@@ -45,7 +46,7 @@ def test_rotation_keeps_n_and_never_safety_copies(db, svc, tmp_path):
         backups.make_backup(db.path, "daily", folder, keep=3)
     safety_copy = backups.make_backup(db.path, "safety", folder, keep=3)
     backups.make_backup(db.path, "exit", folder, keep=3)
-    listed = backups.list_backups(db.path, folder)
+    listed = backup_files.list_backups(db.path, folder)
     assert len([b for b in listed if b.reason != "safety"]) == 3
     assert safety_copy.exists()
     assert listed[0].reason == "exit" and listed[0].reason_label == "退出时"
@@ -62,8 +63,8 @@ def test_restore_takes_a_safety_copy_first(db, svc, tmp_path):
     for _ in range(3):
         svc.create("meeting", MEETING)
     db.dispose()
-    safety_copy = backups.restore(db.path, snapshot).safety
-    assert backups.count_records(safety_copy) == 4
+    safety_copy = restoring.restore(db.path, snapshot).safety
+    assert backup_files.summarize(safety_copy).records == 4
     reopened = open_database(db.path)
     with reopened.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM meeting").scalar() == 1
@@ -74,7 +75,7 @@ def test_damaged_backup_is_refused(db, svc, tmp_path):
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"SQLite format 3\x00" + os.urandom(8192))
     with pytest.raises(UserError, match="已损坏"):
-        backups.restore(db.path, bad)
+        restoring.restore(db.path, bad)
 
 
 def test_cli_backup_restore_check(tmp_path, data_dir):
@@ -136,9 +137,9 @@ def test_read_only_location_is_refused(tmp_path, monkeypatch):
 
 
 def test_location_warning():
-    assert backups.location_warning(Path("/tmp/x.sqlite3"), mounts=["/dev/sda1 / ext4 rw 0 0"]) is None
+    assert location.location_warning(Path("/tmp/x.sqlite3"), mounts=["/dev/sda1 / ext4 rw 0 0"]) is None
     mounts = ["/dev/sda1 / ext4 rw 0 0", "//server/share /mnt/office cifs rw 0 0"]
-    assert "网络" in backups.location_warning(Path("/mnt/office/x.sqlite3"), mounts=mounts)
+    assert "网络" in location.location_warning(Path("/mnt/office/x.sqlite3"), mounts=mounts)
 
 
 def test_one_instance_per_database_file(tmp_path):

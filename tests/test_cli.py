@@ -129,9 +129,9 @@ def test_unexpected_error_is_logged_not_shown(tmp_path, monkeypatch, capsys, dat
 
 def test_database_on_a_network_share_is_warned_about(tmp_path, monkeypatch, capsys):
     from fazhi_desktop import cli
-    from fazhi_desktop.storage import backups
+    from fazhi_desktop.services import opening
 
-    monkeypatch.setattr(backups, "location_warning", lambda path, mounts=None: "数据库位于网络文件夹（测试）")
+    monkeypatch.setattr(opening, "location_warning", lambda path, mounts=None: "数据库位于网络文件夹（测试）")
     code = cli.main(["--db", str(tmp_path / "n.sqlite3"), "init", "--unit", "网镇", "--county", "县",
                      "--addressee", "县法治办", "--issuer", "党委", "--villages", "东村"])
     assert code == 0

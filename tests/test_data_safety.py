@@ -17,11 +17,12 @@ import sandbox
 from clikit import run_cli
 from dbkit import live_meetings
 
+from fazhi_desktop.domain import audit_actions
 from fazhi_desktop.services import attachments, safety
 from fazhi_desktop.services.demo import load_demo
 from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import create_unit, get_unit
-from fazhi_desktop.storage import backups, identity, migrate
+from fazhi_desktop.storage import backup_files, backups, identity, migrate, sqlite_file
 from fazhi_desktop.storage.database import open_database
 from fazhi_desktop.storage.lock import InstanceLock
 
@@ -94,7 +95,7 @@ def test_backup_out_never_overwrites_an_existing_file(demo, tmp_path, data_dir):
     first = cli("--db", str(demo), "backup", "--out", str(existing.parent), data_dir=data_dir)
     second = cli("--db", str(demo), "backup", "--out", str(existing.parent), data_dir=data_dir)
     assert first.returncode == second.returncode == 0
-    assert len(list(existing.parent.glob("fazhi-备份-*.sqlite3"))) == 2  # same second: two files, none replaced
+    assert len(list(existing.parent.glob("肖咀镇-备份-*.sqlite3"))) == 2  # same second: two files, none replaced
 
 
 # 2. Backups belong to one database -------------------------------------------------------------------------------
@@ -109,8 +110,8 @@ def test_same_file_name_in_two_folders_keeps_two_backup_sets(tmp_path, data_dir)
         backups.make_backup(a.path, "daily", folder, keep=2)
     for _ in range(3):
         backups.make_backup(b.path, "daily", folder, keep=2)  # must not rotate A's away
-    listed_a = backups.list_backups(a.path, folder)
-    listed_b = backups.list_backups(b.path, folder)
+    listed_a = backup_files.list_backups(a.path, folder)
+    listed_b = backup_files.list_backups(b.path, folder)
     assert len(listed_a) == len(listed_b) == 2
     assert {x.units for x in listed_a} == {("甲镇",)} and {x.records for x in listed_a} == {1}
     assert {x.units for x in listed_b} == {("乙镇",)}
@@ -123,7 +124,7 @@ def test_same_file_name_in_two_folders_keeps_two_backup_sets(tmp_path, data_dir)
     raw[0:100] = b"\0" * 100
     a.path.write_bytes(bytes(raw))
     assert identity.file_id(a.path) is None
-    assert {x.units for x in backups.list_backups(a.path, folder)} == {("甲镇",)}
+    assert {x.units for x in backup_files.list_backups(a.path, folder)} == {("甲镇",)}
 
 
 def test_start_up_offer_restores_the_same_database_not_a_namesake(tmp_path, data_dir, monkeypatch, qapp):
@@ -151,9 +152,9 @@ def test_start_up_offer_restores_the_same_database_not_a_namesake(tmp_path, data
                         staticmethod(lambda *args, **k: asked.append(args[2]) or QMessageBox.StandardButton.Yes))
     restored = gui_app.offer_restore(err.value, "测试员")
     assert "甲镇" in asked[0] and "乙镇" not in asked[0]
-    with restored.engine.connect() as conn:
+    with restored.db.engine.connect() as conn:
         assert get_unit(conn).name == "甲镇"
-    restored.dispose()
+    restored.close()
     assert live_meetings(a.path) == 1 and live_meetings(b.path) == 5
 
 
@@ -222,7 +223,7 @@ def test_restore_of_an_older_schema_upgrades_keeps_identity_and_is_logged(tmp_pa
         assert identity.read_id(conn) == own_id  # the backup set stays this database's
         entry = conn.exec_driver_sql("SELECT action, changes FROM audit_log ORDER BY id DESC LIMIT 1").one()
     db.dispose()
-    assert entry[0] == safety.RESTORE_ACTION and "schema_0001.sqlite3" in entry[1]
+    assert entry[0] == audit_actions.RESTORE_BACKUP and "schema_0001.sqlite3" in entry[1]
     log = cli("--db", str(path), "audit", "log", data_dir=data_dir)
     assert "restore-backup" in log.stdout and "schema_0001.sqlite3" in log.stdout
     assert cli("--db", str(path), "audit", "verify", data_dir=data_dir).returncode == 0
@@ -334,12 +335,12 @@ def test_rotation_removes_attachment_files_no_backup_needs(tmp_path, data_dir):
     folder = tmp_path / "backups"
     _record, att = _attach(db, unit, tmp_path, "old.png", b"old picture")
     backups.make_backup(db.path, "daily", folder, keep=2)
-    assert len(list((folder / backups.BLOB_DIR).glob("*/*"))) == 1
+    assert len(list((folder / "attachments").glob("*/*"))) == 1
     attachments.remove(db.engine, att, "测试员")
     backups.make_backup(db.path, "daily", folder, keep=2)
-    assert len(list((folder / backups.BLOB_DIR).glob("*/*"))) == 1  # the older backup still needs it
+    assert len(list((folder / "attachments").glob("*/*"))) == 1  # the older backup still needs it
     backups.make_backup(db.path, "daily", folder, keep=2)
-    assert list((folder / backups.BLOB_DIR).glob("*/*")) == []
+    assert list((folder / "attachments").glob("*/*")) == []
     db.dispose()
 
 
@@ -353,8 +354,8 @@ def test_clock_set_back_never_deletes_the_backup_just_written(tmp_path, data_dir
         # written while the clock said 2027: its name sorts after anything written today
         made.rename(made.with_name(made.name.replace("-2026", "-2027").replace("-2025", "-2027")))
     newest = backups.make_backup(db.path, "exit", folder, keep=3)
-    assert newest.exists() and backups.integrity_problem(newest) is None
-    assert len(backups.list_backups(db.path, folder)) == 3
+    assert newest.exists() and sqlite_file.integrity_problem(newest) is None
+    assert len(backup_files.list_backups(db.path, folder)) == 3
     db.dispose()
 
 

@@ -332,12 +332,11 @@ def test_clerk_section_text_replaces_the_generated_one(db, unit, tmp_path):
 
 def test_font_chosen_in_settings_is_used(db, unit, tmp_path):
     from fazhi_desktop.reports.fonts import bundled_dir
-    from fazhi_desktop.services.units import update_settings
+    from fazhi_desktop.services import local
 
-    with db.engine.begin() as conn:
-        unit = update_settings(conn, unit, {"fonts": {"heiti": str(bundled_dir() / "FandolKai-Regular.ttf")}}, "测试员")
+    local.save(db, fonts={"heiti": str(bundled_dir() / "FandolKai-Regular.ttf")})
     path = tmp_path / "chosen.pdf"
-    write_report(db.engine, unit, 2023, path)
+    write_report(db.engine, unit, 2023, path, fonts=local.fonts(db))
     with open_pdf(path) as pdf:
         heading = [c for c in pdf.pages[0].chars if c["text"] == "一" and c["size"] == 16]
     assert heading and all("FandolKai" in c["fontname"] for c in heading[:1])
@@ -380,7 +379,7 @@ def _laid_out(engine, unit, year: int, template: str):
 
     with engine.connect() as conn:
         doc = build_document(conn, unit, year, template)
-    return doc, Layout(fonts_for(unit)).run(doc)
+    return doc, Layout(fonts_for()).run(doc)
 
 
 @pytest.mark.parametrize("template", ["三段式", "督察规定五项"])

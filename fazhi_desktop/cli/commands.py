@@ -11,46 +11,28 @@ from fazhi_desktop.reports import numbers
 from fazhi_desktop.services import stats as stats_service
 from fazhi_desktop.services.actor import default_actor
 from fazhi_desktop.services.units import create_unit, get_unit
-from fazhi_desktop.storage.database import Database, open_database
+from fazhi_desktop.storage.database import Database
 
 MAX_PROBLEMS_SHOWN = 200  # a workbook with 100,000 bad rows must not print 100,000 lines
-# Locks taken by commands that write; main() releases them when the command ends.
-HELD_LOCKS: list = []
-
-
-def _lock(path: Path | None) -> None:
-    """Commands that write hold the same lock as the GUI window: with the window open they stop (exit 1)."""
-    from fazhi_desktop.storage.lock import InstanceLock
-
-    if path is not None and path.exists() or path is not None and path.parent.is_dir():
-        HELD_LOCKS.append(InstanceLock(path).acquire())
+# What commands opened; main() closes them (and releases their locks) when the command ends.
+OPENED: list = []
 
 
 def release_locks() -> None:
-    while HELD_LOCKS:
-        HELD_LOCKS.pop().release()
+    while OPENED:
+        OPENED.pop().close()
 
 
 def _open(args: argparse.Namespace, *, write: bool = False, must_exist: bool = False) -> Database:
     """Commands that only read need an existing database and open one on a read-only medium read-only; commands
     that write take the lock first (before any migration writes)."""
-    from fazhi_desktop.storage.backups import location_warning
-    from fazhi_desktop.storage.locate import target
+    from fazhi_desktop.services import opening
 
-    if write:
-        _url, path = target(args.db, args.db_url)
-        if must_exist and path is not None and not path.exists():
-            open_database(args.db, args.db_url, must_exist=True)  # raises: names the path
-        _lock(path)
-        db = open_database(args.db, args.db_url, must_exist=must_exist)
-    else:
-        db = open_database(args.db, args.db_url, must_exist=True, read_only=None)
-    warning = location_warning(db.path) if db.path else None
-    if warning:
-        print(f"提示：{warning}", file=sys.stderr)
-    if db.read_only:
-        print(f"提示：数据库位于只读位置，只能查看、统计和生成报告：{db.path}", file=sys.stderr)
-    return db
+    opened = opening.open_for(args.db, args.db_url, write=write, must_exist=must_exist, actor=default_actor())
+    OPENED.append(opened)
+    for notice in opened.notices:
+        print(f"提示：{notice}", file=sys.stderr)
+    return opened.db
 
 
 def _open_unit(args: argparse.Namespace):
@@ -141,7 +123,10 @@ def report(args: argparse.Namespace) -> int:
         print(f"提示：{finding}", file=sys.stderr)
     if findings and args.strict:
         raise UserError(f"报告体检发现 {len(findings)} 项需要处理（见上），--strict 时不生成报告。")
-    result = write_report(db.engine, unit, args.year, args.out, args.format, args.template)
+    from fazhi_desktop.services import local
+
+    result = write_report(db.engine, unit, args.year, args.out, args.format, args.template,
+                          fonts=local.fonts(db))
     pages = f"，共 {result.pages} 页" if result.pages else ""
     print(f"已生成{unit.name}{args.year}年度报告：{result.path}{pages}")
     for warning in result.warnings:
@@ -159,11 +144,11 @@ def tables(args: argparse.Namespace) -> int:
 
 
 def template(args: argparse.Namespace) -> int:
+    from fazhi_desktop.services import opening
     from fazhi_desktop.services.excel_io import write_template
     from fazhi_desktop.services.units import list_units
-    from fazhi_desktop.storage.locate import target
 
-    _url, db_path = target(args.db, args.db_url)
+    db_path = opening.target(args.db, args.db_url)
     unit = None
     if db_path is None or db_path.exists() or args.unit:  # a blank template needs no database
         db = _open(args)
@@ -217,39 +202,31 @@ def export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sqlite(args: argparse.Namespace) -> Path:
-    from fazhi_desktop.domain.errors import UserError
-    from fazhi_desktop.storage.locate import target
-
-    _url, path = target(args.db, args.db_url)
-    if path is None:
-        raise UserError("备份、恢复和检查只适用于本机 SQLite 数据库；服务器数据库请用数据库自身的工具")
-    return path
-
-
 def backup(args: argparse.Namespace) -> int:
-    from fazhi_desktop.services import safety
-    from fazhi_desktop.storage import backups
+    from fazhi_desktop.services import opening, safety
 
     if args.out:  # a copy elsewhere rotates nothing: it may run beside an open window
         db = _open(args)
-        path = backups.copy_to(db.path, Path(args.out))
+        path = safety.copy_to(db, Path(args.out))
     else:
-        _sqlite(args)
+        opening.must_be_sqlite(args.db, args.db_url)
         db = _open(args, write=True, must_exist=True)
         path = safety.backup_now(db, "manual")
-    db.dispose()
     print(f"已备份到：{path}（已校验）")
     return 0
 
 
 def restore(args: argparse.Namespace) -> int:
-    from fazhi_desktop.services import safety
+    from fazhi_desktop.services import opening, safety
 
-    path = _sqlite(args)
-    _lock(path)
-    result = safety.restore(path, Path(args.file), default_actor(), allow_other_unit=args.other_unit)
-    open_database(path).dispose()  # proves the restored file opens
+    path = opening.must_be_sqlite(args.db, args.db_url)
+    held = opening.lock(path)
+    try:
+        result = safety.restore(path, Path(args.file), default_actor(), allow_other_unit=args.other_unit)
+    finally:
+        if held is not None:
+            held.release()
+    _open(args, write=True)  # proves the restored file opens (and takes the lock again for the rest of the run)
     if result.safety:
         print(f"恢复前的数据已另存为：{result.safety}")
     else:
@@ -263,29 +240,16 @@ def restore(args: argparse.Namespace) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
-    from fazhi_desktop.domain.errors import UserError
-    from fazhi_desktop.storage import backups
+    from fazhi_desktop.services import health, opening
 
-    path = _sqlite(args)
-    if not path.exists():
-        raise UserError(f"数据库文件不存在：{path}\n请检查 --db 参数是否写错。")
-    problem = backups.access_problem(path)
-    if problem:
-        raise UserError(f"无法打开数据库文件：{path}（{problem}）。\n这不是数据损坏：请检查文件权限、U盘或光盘等存储介质，"
-                        "不要从备份恢复。")
-    problem = backups.integrity_problem(path)
-    if problem:
-        raise UserError(f"数据库已损坏：{path}（{problem}）。\n请用 fazhi-desktop restore <备份文件> 从备份恢复。")
+    path = opening.must_be_sqlite(args.db, args.db_url)
+    health.check_file(path)
     db = _open(args)
-    with db.engine.connect() as conn:
-        from fazhi_desktop.services import audit as audit_log
-
-        broken = audit_log.verify(conn)
-    db.dispose()
+    result = health.check(OPENED[-1])
     where = "（位于只读位置，只能查看）" if db.read_only else ""
-    print(f"数据库完好：{path}{where}（记录 {backups.count_records(path)} 条）")
-    if broken is not None:
-        print(f"提示：修改记录第 {broken} 条之后的内容与校验值不符，可能被改动过。", file=sys.stderr)
+    print(f"数据库完好：{path}{where}（记录 {result.records} 条）")
+    if result.audit_problem:
+        print(f"提示：{result.audit_problem}", file=sys.stderr)
     return 0
 
 
@@ -296,9 +260,9 @@ def audit(args: argparse.Namespace) -> int:
     db = _open(args)
     with db.engine.connect() as conn:
         if args.action == "verify":
-            broken = audit_log.verify(conn)
-            if broken is not None:
-                raise UserError(f"修改记录校验失败：第 {broken} 条被改动或删除过（其后的记录无法证明未被篡改）")
+            problem = audit_log.verify_problem(conn, db.database_id)
+            if problem:
+                raise UserError(problem)
             print("修改记录校验通过，没有发现改动。")
             return 0
         entries = audit_log.history(conn, args.record) if args.record else audit_log.recent(conn, 200)

@@ -21,8 +21,7 @@ from fazhi_desktop import APP_NAME
 from fazhi_desktop.domain.errors import DatabaseCorruptError, NotFoundError, UserError
 from fazhi_desktop.gui.errors import install_excepthook
 from fazhi_desktop.logs import setup_logging
-from fazhi_desktop.storage import backups, locate
-from fazhi_desktop.storage.lock import InstanceLock
+from fazhi_desktop.services import opening
 
 log = logging.getLogger(__name__)
 
@@ -77,31 +76,31 @@ class Startup:
     def __init__(self, args: argparse.Namespace):
         self.args = args
         self.db = None
-        self.lock: InstanceLock | None = None
+        self.opened: opening.Opened | None = None
 
     def open(self) -> bool:
         """Lock first (a command that writes must not run beside the window, and migrations write), then open; a
         database on a read-only medium opens read-only, after saying so."""
-        from fazhi_desktop.storage.database import open_database, writable_location
-
-        _url, path = locate.target(self.args.db, self.args.db_url)
+        actor = _actor()
         try:
-            if path is not None and path.parent.is_dir() and writable_location(path):
-                self.lock = InstanceLock(path).acquire()
-            self.db = open_database(self.args.db, self.args.db_url, read_only=None)
+            self.opened = opening.open_for(self.args.db, self.args.db_url, write=False, window=True, actor=actor)
         except DatabaseCorruptError as exc:
-            self.db = offer_restore(exc, _actor())
-            if self.db is None:
+            held = getattr(exc, "lock", None)
+            self.opened = offer_restore(exc, actor, held)
+            if self.opened is None:
+                if held is not None:
+                    held.release()
                 return False
         except UserError as exc:
             QMessageBox.critical(None, "无法打开数据库", str(exc))
             return False
+        self.db = self.opened.db
         if self.db.read_only:
             QMessageBox.information(None, "只读方式打开", f"数据库位于只读位置（如光盘、写保护的U盘）：{self.db.path}\n"
                                     "可以查看台账、统计和生成报告，但不能修改。要修改，请先把它复制到本机硬盘。")
-        warning = backups.location_warning(self.db.path) if self.db.path else None
-        if warning:
-            QMessageBox.warning(None, "数据库位置提醒", warning)
+        for notice in self.opened.notices:
+            if not self.db.read_only or "只读" not in notice:
+                QMessageBox.warning(None, "提醒", notice)
         return True
 
     def unit(self, actor: str):
@@ -125,10 +124,8 @@ class Startup:
         return Session(self.db, unit, actor, _latest_year(self.db, unit))
 
     def close(self) -> None:
-        if self.lock:
-            self.lock.release()
-        if self.db is not None:
-            self.db.dispose()
+        if self.opened is not None:
+            self.opened.close()
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -139,9 +136,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     actor = _actor()
     start = Startup(args)
-    _url, path = locate.target(args.db, args.db_url)
-    names = locate.unit_names(path) if path else []
-    hint = args.unit if args.unit in names else (names[0] if len(names) == 1 and not args.unit else None)
+    hint = opening.unit_hint(args.db, args.db_url, args.unit)
     if hint:
         window = MainWindow(None, title_hint=hint)
         window.show()
@@ -203,14 +198,12 @@ def _benchmark_hook(app: QApplication, window) -> None:
     QTimer.singleShot(0, poll)
 
 
-def offer_restore(exc: DatabaseCorruptError, actor: str):
+def offer_restore(exc: DatabaseCorruptError, actor: str, held=None):
     """The database cannot be read: offer the newest of its own backups (by identity) that passes its check."""
     from fazhi_desktop.services import safety
-    from fazhi_desktop.storage.database import open_database
 
     path = Path(exc.path)
-    folder = safety.policy_for_file(path)
-    good = next((b for b in backups.list_backups(path, folder) if backups.integrity_problem(b.path) is None), None)
+    good = next((b for b in safety.list_backups(path) if safety.usable(b.path)), None)
     if good is None:
         QMessageBox.critical(None, "数据库已损坏", f"{exc}\n备份文件夹中没有这个数据库可用的备份。")
         return None
@@ -221,9 +214,9 @@ def offer_restore(exc: DatabaseCorruptError, actor: str):
     if answer != QMessageBox.StandardButton.Yes:
         return None
     try:
-        result = safety.restore(path, good.path, actor, folder=folder)
+        result = safety.restore(path, good.path, actor)
         log.info("restored %s from %s; the damaged file was kept as %s", path, good.path, result.safety)
-        return open_database(path)
+        return opening.open_for(str(path), None, write=False, window=True, actor=actor, held=held)
     except UserError as err:
         QMessageBox.critical(None, "恢复失败", str(err))
         return None

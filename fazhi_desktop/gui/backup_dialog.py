@@ -26,7 +26,6 @@ from fazhi_desktop.gui import dialogs, files, workers
 from fazhi_desktop.gui.session import Session
 from fazhi_desktop.gui.workers import Operation
 from fazhi_desktop.services import safety
-from fazhi_desktop.storage import backups
 
 
 def size_text(n: int) -> str:
@@ -39,7 +38,7 @@ class BackupDialog(QDialog):
         self.session = session
         self.setWindowTitle("备份与恢复")
         self.resize(720, 460)
-        self.folder, self.keep = safety.policy(session.engine)
+        self.folder, self.keep = safety.policy(session.db)
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.table = QTableWidget(0, 5)
@@ -83,7 +82,7 @@ class BackupDialog(QDialog):
         self.info.setText(f"数据库：{self.db_path}\n备份文件夹：{self.folder}（自动保留最近 {self.keep} 份；"
                           "每天第一次打开和每次退出时自动备份，导入和升级前也会先备份）")
         path, folder = self.db_path, self.folder
-        self._list_op = workers.run(self, "正在读取备份…", lambda: backups.list_backups(path, folder),
+        self._list_op = workers.run(self, "正在读取备份…", lambda: safety.list_backups(path, folder),
                                     lambda items: self._fill(items, select))
 
     @property
@@ -118,8 +117,8 @@ class BackupDialog(QDialog):
             target = QFileDialog.getExistingDirectory(self, "选择U盘或其他文件夹", files.default_folder())
             if not target:
                 return
-        path = self.db_path
-        self._run("正在备份到所选位置…", lambda: backups.copy_to(path, Path(target)),
+        db = self.session.db
+        self._run("正在备份到所选位置…", lambda: safety.copy_to(db, Path(target)),
                   lambda p: self.info.setText(f"已备份到：{p}（已校验，含佐证材料）"))
 
     def restore_selected(self) -> None:
@@ -141,7 +140,7 @@ class BackupDialog(QDialog):
             if not chosen:
                 return
         try:
-            summary = backups.inspect_backup(Path(chosen))
+            summary = safety.inspect(Path(chosen))
         except UserError as exc:
             dialogs.error(self, "不能用这个文件恢复", str(exc))
             return
@@ -167,8 +166,8 @@ class BackupDialog(QDialog):
             return result
 
         def failed(exc: BaseException, details: str) -> None:
-            if isinstance(exc, backups.OtherUnitBackupError) and dialogs.confirm(
-                    self, "其他单位的备份", f"{exc}\n\n确实要用其他单位的备份替换吗？"):
+            if isinstance(exc, safety.OtherUnitBackupError) and dialogs.confirm(
+                    self, "其他单位或其他数据库的备份", f"{exc}\n\n确实要用这份备份替换现在的数据吗？"):
                 self.restore_from(backup, allow_other_unit=True)
                 return
             from fazhi_desktop.gui.errors import show_exception
@@ -177,7 +176,7 @@ class BackupDialog(QDialog):
 
         self._op = workers.run(self, "正在恢复…", work, lambda r: self._restored(r, backup), failed)
 
-    def _restored(self, result: backups.RestoreResult, backup: Path) -> None:
+    def _restored(self, result: safety.RestoreResult, backup: Path) -> None:
         self.session.reload_unit()
         self.session.data_changed.emit("")
         self.refresh(select=backup)

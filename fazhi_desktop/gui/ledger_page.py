@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fazhi_desktop.domain import audit_actions
 from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.domain.fields import FieldType, Ledger
 from fazhi_desktop.domain.validation import choices_for
@@ -41,9 +42,7 @@ from fazhi_desktop.gui.table_model import IdRole, LedgerTableModel
 from fazhi_desktop.services import attachments, audit
 from fazhi_desktop.services.units import add_local_choice
 
-ACTION_NAMES = {"create": "新建", "update": "修改", "delete": "删除（移入回收站）", "restore": "从回收站恢复",
-                "purge": "彻底删除", "attach": "添加佐证材料", "detach": "移除佐证材料",
-                "restore-backup": "从备份恢复", "import": "从 Excel 导入"}
+ACTION_NAMES = audit_actions.LABELS
 FILTER_ALL = "全部"
 
 
@@ -580,7 +579,11 @@ class LedgerPage(QWidget):
 
     def open_attachment(self) -> None:
         a = self._selected_attachment()
-        if a and Path(a["path"]).exists():
+        if a and not a["openable"]:
+            # A program or script (.bat, .exe, .js …) never runs from here, whoever attached it.
+            show_user_error(self, f"出于安全考虑，程序不直接打开这种类型的文件：{a['name']}\n"
+                                  "佐证材料请使用图片、PDF、Word、Excel 等文档格式。")
+        elif a and Path(a["path"]).exists():
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(a["path"])))
         elif a:
             show_user_error(self, f"佐证材料文件已丢失：{a['name']}")

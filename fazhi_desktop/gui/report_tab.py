@@ -31,7 +31,7 @@ from fazhi_desktop.gui.freshness import RefreshWhenVisible
 from fazhi_desktop.gui.session import Session
 from fazhi_desktop.gui.workers import Operation
 from fazhi_desktop.reports.builder import SECTION_LABELS, TEMPLATES, build_document
-from fazhi_desktop.services import readiness, reports_text
+from fazhi_desktop.services import local, readiness, reports_text
 
 DRAFT_FIELDS = tuple(f for f in REPORT_TEXT_FIELDS if f.key not in ("sections", "template"))
 
@@ -266,6 +266,7 @@ class ReportTab(RefreshWhenVisible, QWidget):
             if not out:
                 return
         engine, template = self.session.engine, self.template_combo.currentText()
+        fonts = local.fonts(self.session.db)
 
         def work():
             if fmt == "xlsx":
@@ -274,7 +275,7 @@ class ReportTab(RefreshWhenVisible, QWidget):
                 return write_statistics_workbook(engine, unit, year, out), []
             from fazhi_desktop.reports.render import write_report
 
-            result = write_report(engine, unit, year, out, fmt, template)
+            result = write_report(engine, unit, year, out, fmt, template, fonts=fonts)
             return result.path, result.warnings
 
         self._op = workers.run(self, "正在生成，请稍候…", work, self._generated)
@@ -296,9 +297,10 @@ class ReportTab(RefreshWhenVisible, QWidget):
         engine, unit, year, template = (self.session.engine, self.session.unit, self.session.year,
                                         self.template_combo.currentText())
         folder = Path(tempfile.mkdtemp(prefix="fazhi-preview-"))
+        fonts = local.fonts(self.session.db)
 
         def work():
-            result = write_report(engine, unit, year, folder / "预览.pdf", "pdf", template)
+            result = write_report(engine, unit, year, folder / "预览.pdf", "pdf", template, fonts=fonts)
             return render_pages(result.path), result.warnings, result.path
 
         self._op = workers.run(self, "正在生成预览…", work, self._show_preview)

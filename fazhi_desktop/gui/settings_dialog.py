@@ -23,8 +23,8 @@ from fazhi_desktop.gui.form import RecordForm
 from fazhi_desktop.gui.generated.ui_settings_dialog import Ui_SettingsDialog
 from fazhi_desktop.gui.session import Session
 from fazhi_desktop.reports.fonts import ROLE_LABELS, ROLES
+from fazhi_desktop.services import local
 from fazhi_desktop.services.units import rename_village, update_settings, update_unit
-from fazhi_desktop.storage import paths
 
 
 class SettingsDialog(QDialog):
@@ -42,7 +42,7 @@ class SettingsDialog(QDialog):
         self.ui.unitLayout.addWidget(self.rename_button)
         self.rename_button.clicked.connect(lambda: self.rename_village())
         self.font_edits: dict[str, QLineEdit] = {}
-        chosen = unit.settings.get("fonts") or {}
+        chosen = local.fonts(session.db) if session.db.database_id else {}
         for role in ROLES:
             edit = QLineEdit(chosen.get(role, ""))
             edit.setPlaceholderText("自动（本机公文字体或程序自带字体）")
@@ -55,8 +55,12 @@ class SettingsDialog(QDialog):
             self.ui.fontForm.addRow(f"{ROLE_LABELS[role]}：", row)
             self.font_edits[role] = edit
         self.ui.h3BoldCheck.setChecked(bool(unit.settings.get("h3_bold")))
-        self.ui.backupDirEdit.setText(unit.settings.get("backup_dir") or str(paths.default_backup_dir()))
-        self.ui.keepSpin.setValue(int(unit.settings.get("backup_keep") or 30))
+        folder, keep = local.policy(session.db)
+        self.ui.backupDirEdit.setText(str(folder))
+        self.ui.keepSpin.setValue(keep)
+        # Folders and font files are this PC's: a server database (no local file) keeps none of them.
+        self.ui.backupDirEdit.setEnabled(session.db.is_sqlite)
+        self.ui.keepSpin.setEnabled(session.db.is_sqlite)
         self.ui.backupDirButton.clicked.connect(self._pick_backup_dir)
         self.ui.buttonBox.accepted.connect(self.accept)
         self.ui.buttonBox.rejected.connect(self.reject)
@@ -104,9 +108,10 @@ class SettingsDialog(QDialog):
         try:
             with self.session.engine.begin() as conn:
                 unit = update_unit(conn, self.session.unit, self.unit_form.values(), self.session.actor)
-                update_settings(conn, unit, {"fonts": fonts, "h3_bold": self.ui.h3BoldCheck.isChecked(),
-                                             "backup_dir": self.ui.backupDirEdit.text().strip(),
-                                             "backup_keep": self.ui.keepSpin.value()}, self.session.actor)
+                update_settings(conn, unit, {"h3_bold": self.ui.h3BoldCheck.isChecked()}, self.session.actor)
+            if self.session.db.database_id:
+                local.save(self.session.db, fonts=fonts, backup_dir=self.ui.backupDirEdit.text().strip(),
+                           keep=self.ui.keepSpin.value())
         except ValidationError as exc:
             self.ui.tabs.setCurrentWidget(self.ui.unitPage)
             self.unit_form.show_problems(exc.problems)

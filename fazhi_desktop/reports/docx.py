@@ -23,7 +23,7 @@ from fazhi_desktop.reports import page as P
 from fazhi_desktop.reports.fonts import DOCX_NAMES
 from fazhi_desktop.reports.model import BODY, H1, H2, H3, H4, Document
 from fazhi_desktop.reports.numbers import cn_date
-from fazhi_desktop.reports.output import atomic_target
+from fazhi_desktop.storage.atomic import atomic_stream
 
 LINE_PITCH_TWIPS = 579  # 22 lines in the 225 mm text area
 # A "lines" grid plus −0.25 pt character spacing gives 28 characters of 15.75 pt on the 156 mm line in Word, WPS and
@@ -351,6 +351,6 @@ def render_docx(doc: Document, path: str | os.PathLike, *, title_break: int | No
     _properties(out, doc, author)
     _drop_unused_styles(out)
     _font_alternates(out)
-    with atomic_target(path) as tmp:
-        out.save(str(tmp))
+    with atomic_stream(path) as tmp:
+        out.save(tmp)
     return Path(path)

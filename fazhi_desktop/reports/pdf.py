@@ -10,7 +10,7 @@ from fazhi_desktop.reports import page as P
 from fazhi_desktop.reports.fonts import FontSet
 from fazhi_desktop.reports.layout import Glyph, Layout, Page
 from fazhi_desktop.reports.model import Document
-from fazhi_desktop.reports.output import atomic_target
+from fazhi_desktop.storage.atomic import atomic_stream
 
 
 @dataclass
@@ -44,9 +44,9 @@ def render_pdf(doc: Document, path: str | os.PathLike, fonts: FontSet | None = N
 
     fonts = fonts or FontSet()
     pages = layout_document(doc, fonts, h3_bold)
-    with atomic_target(path) as tmp:
+    with atomic_stream(path) as tmp:
         # The initial font must be an embedded one, or reportlab references a non-embedded Helvetica.
-        c = canvas.Canvas(str(tmp), pagesize=(P.PAGE_W, P.PAGE_H), pageCompression=1,
+        c = canvas.Canvas(tmp, pagesize=(P.PAGE_W, P.PAGE_H), pageCompression=1,
                           initialFontName=fonts.names["fangsong"], initialFontSize=P.BODY_SIZE)
         c.setTitle(doc.title)
         c.setAuthor(author or "、".join(doc.issuers))

@@ -14,7 +14,6 @@ from openpyxl import Workbook
 from fazhi_desktop.domain.fields import Field, FieldType, Ledger, load_multi
 from fazhi_desktop.domain.idcard import mask_idcard
 from fazhi_desktop.domain.ledgers import LEDGERS, TEN_ENTRIES
-from fazhi_desktop.reports.output import atomic_target
 from fazhi_desktop.reports.sheets import (
     HEADER_STYLE,
     MONEY_STYLE,
@@ -23,6 +22,7 @@ from fazhi_desktop.reports.sheets import (
 )
 from fazhi_desktop.services import listing, stats
 from fazhi_desktop.services.units import Unit
+from fazhi_desktop.storage.atomic import atomic_stream
 
 SUMMARY_HEADERS = ("序号", "类别", "指标", "单位", "本年", "上年", "增减")
 
@@ -121,7 +121,7 @@ def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str
             formats = {i: MONEY_STYLE for i, f in enumerate(ledger.fields, start=2) if f.type is FieldType.MONEY}
             write_titled_table(wb.create_sheet(ledger.name[:31]), f"{unit.name}{year}年{ledger.name}",
                                filler_line(unit), headers, _ledger_rows(conn, unit, ledger, year), formats)
-    with atomic_target(out) as tmp:
+    with atomic_stream(out) as tmp:
         wb.save(tmp)
     return Path(out)
 

@@ -79,3 +79,11 @@ def history(conn: sa.Connection, record_id: str) -> list[dict[str, Any]]:
 def recent(conn: sa.Connection, limit: int = 200) -> list[dict[str, Any]]:
     rows = conn.execute(sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)).mappings()
     return [{**row, "changes": json.loads(row["changes"])} for row in rows][::-1]
+
+
+def verify_problem(conn: sa.Connection, database_id: str | None = None) -> str | None:
+    """None when the history proves itself; else a Chinese sentence saying what was found."""
+    broken = verify(conn)
+    if broken is not None:
+        return f"修改记录校验失败：第 {broken} 条被改动或删除过（其后的记录无法证明未被篡改）"
+    return None

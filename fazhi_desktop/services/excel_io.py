@@ -28,12 +28,12 @@ from fazhi_desktop.domain.errors import Problem, UserError, ValidationError
 from fazhi_desktop.domain.fields import Field, FieldType, Ledger, full_width_brackets
 from fazhi_desktop.domain.ledgers import LEDGERS, REPORT_TEXT_FIELDS, UNIT_FIELDS
 from fazhi_desktop.domain.validation import choices_for, validate_fields
-from fazhi_desktop.reports.output import atomic_target
 from fazhi_desktop.reports.sheets import BORDER, HEADER_FILL, HEADER_FONT, fit_columns
 from fazhi_desktop.reports.xlsx import cell_value
 from fazhi_desktop.services import listing, reports_text, workbook_guard
 from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import Unit, create_unit, kind_from_name, list_units
+from fazhi_desktop.storage.atomic import atomic_stream
 from fazhi_desktop.storage.schema import ledger_table, report_texts
 
 ID_HEADER = "记录编号"
@@ -257,7 +257,7 @@ def write_template(path: str | os.PathLike, unit: Unit | None) -> Path:
         _ledger_sheet(wb, ledger, unit, ranges, [], example=True)
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames))
     _text_only(wb)
-    with atomic_target(path) as tmp:
+    with atomic_stream(path) as tmp:
         wb.save(tmp)
     return Path(path)
 
@@ -284,7 +284,7 @@ def export_workbook(engine: sa.Engine, unit: Unit, path: str | os.PathLike, year
         _draft_sheet(wb, [dict(d) for d in drafts if year is None or d["year"] == year])
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames))
     _text_only(wb)
-    with atomic_target(path) as tmp:
+    with atomic_stream(path) as tmp:
         wb.save(tmp)
     return counts
 

@@ -1,90 +1,100 @@
-"""Backup policy and restore for the program: where backups go, how many to keep (per database, from unit
-settings), and a restore that upgrades, keeps the database's identity and is written to the history."""
+"""Backups and restore for the program: the policy (where backups go, how many are kept — one per database, set on
+this PC), and a restore that upgrades, keeps the database's identity and is written to the history."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
-import sqlalchemy as sa
-
+from fazhi_desktop.domain.audit_actions import REIDENTIFY, RESTORE_BACKUP
 from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.services import audit
-from fazhi_desktop.services.units import list_units
-from fazhi_desktop.storage import backups, identity, migrate
+from fazhi_desktop.storage import backup_files, backups, identity, local_settings, migrate
+from fazhi_desktop.storage import restore as restoring
 from fazhi_desktop.storage.database import Database, make_engine
 
-RESTORE_ACTION = "restore-backup"
+OtherUnitBackupError = restoring.OtherUnitBackupError
+RestoreResult = restoring.RestoreResult
+BackupInfo = backup_files.BackupInfo
+DEFAULT_KEEP = backup_files.DEFAULT_KEEP
 
 
-def policy(engine: sa.Engine) -> tuple[Path, int]:
-    """(folder, keep) from the first unit's settings; defaults when unset."""
-    with engine.connect() as conn:
-        units = list_units(conn)
-    settings = units[0].settings if units else {}
-    folder = Path(settings["backup_dir"]) if settings.get("backup_dir") else backups.default_folder()
-    return folder, int(settings.get("backup_keep") or backups.DEFAULT_KEEP)
+def policy(db: Database) -> tuple[Path, int]:
+    """(folder, keep) of this database's rotating backups, whatever units it holds."""
+    return local_settings.backup_policy(db.database_id)
 
 
-def policy_for_file(path: Path) -> Path | None:
-    """The backup folder a database file's settings name, read without opening it for writing (None: default, or
-    the file cannot be read — a damaged database is exactly what restore is for)."""
-    import json
-    import sqlite3
-
-    try:
-        con = identity.connect_ro(path)
-        try:
-            row = con.execute("SELECT settings FROM units ORDER BY name LIMIT 1").fetchone()
-        finally:
-            con.close()
-        settings = json.loads(row[0]) if row and row[0] else {}
-    except (sqlite3.Error, ValueError):
-        return None
-    return Path(settings["backup_dir"]) if isinstance(settings, dict) and settings.get("backup_dir") else None
+def policy_for_file(path: Path) -> Path:
+    """The backup folder of a database file, found without opening it (it may be damaged: that is what restore is
+    for) — through the identity this PC remembers for it."""
+    return local_settings.backup_policy(identity.recall(path))[0]
 
 
 def backup_now(db: Database, reason: str = "manual") -> Path:
     if not db.is_sqlite:
         raise UserError("服务器数据库请用数据库自身的备份工具备份")
-    folder, keep = policy(db.engine)
-    return backups.make_backup(db.path, reason, folder, keep)
+    folder, keep = policy(db)
+    return backups.make_backup(db.path, reason, folder, keep, database_id=db.database_id)
 
 
 def daily(db: Database) -> Path | None:
     if not db.is_sqlite or db.read_only:
         return None
-    folder, keep = policy(db.engine)
+    folder, keep = policy(db)
     return backups.daily_backup_if_due(db.path, folder, keep)
 
 
+def copy_to(db: Database, target: Path) -> Path:
+    """备份到U盘: one self-contained file (attachments inside), named after the unit when a folder is given."""
+    if not db.is_sqlite:
+        raise UserError("服务器数据库请用数据库自身的备份工具备份")
+    summary = backup_files.summarize(db.path)
+    return backups.copy_to(db.path, target, summary.units if summary else ())
+
+
+def list_backups(db_path: Path, folder: Path | None = None) -> list[BackupInfo]:
+    return backup_files.list_backups(db_path, folder or policy_for_file(db_path))
+
+
+def inspect(path: Path) -> backup_files.Summary:
+    """What a backup holds, after every check a restore makes (a ``UserError`` names what is wrong)."""
+    return restoring.inspect_backup(path).summary
+
+
 def restore(db_path: Path, backup: Path, actor: str, *, allow_other_unit: bool = False,
-            folder: Path | None = None) -> backups.RestoreResult:
+            folder: Path | None = None) -> RestoreResult:
     """Validate, save the current data, restore; the restored copy is upgraded to the current schema, keeps this
-    database's identity and records the restore in its history before it replaces the live file."""
-    folder = folder or policy_for_file(db_path) or backups.default_folder()
+    database's identity, loses any settings that name places on another PC, and records the restore in its history
+    before it replaces the live file."""
+    folder = folder or policy_for_file(db_path)
     when = backup_time(backup)
 
     def prepare(restored: Path, database_id: str) -> None:
-        engine = make_engine(f"sqlite:///{restored}")
+        from fazhi_desktop.services.units import drop_local_keys
+
+        engine = make_engine(path=restored)
         try:
             migrate.upgrade_to_head(Database(engine, restored), take_backup=False, database_id=database_id)
             with engine.begin() as conn:
+                old = identity.read_id(conn)
                 identity.write_id(conn, database_id)
-                audit.append(conn, actor, [audit.Change(None, "database", database_id, RESTORE_ACTION, {
-                    "备份文件": (None, backup.name), "备份时间": (None, when)})])
+                drop_local_keys(conn, actor)
+                changes = [audit.Change(None, "database", database_id, RESTORE_BACKUP, {
+                    "备份文件": (None, backup.name), "备份时间": (None, when)})]
+                if old and old != database_id:
+                    changes.append(audit.Change(None, "database", database_id, REIDENTIFY, {"数据库标识": (old, database_id)}))
+                audit.append(conn, actor, changes)
         finally:
             engine.dispose()
 
-    result = backups.restore(db_path, backup, folder, allow_other_unit=allow_other_unit, prepare=prepare)
+    result = restoring.restore(db_path, backup, folder, allow_other_unit=allow_other_unit, prepare=prepare)
     identity.remember(db_path, result.database_id)
     return result
 
 
 def backup_time(backup: Path) -> str:
     """When a backup was made: from its name where the program named it, else the file's modification time."""
-    import re
-
     m = re.search(r"(\d{8}-\d{6})", backup.name)
     if m:
         try:
@@ -92,3 +102,25 @@ def backup_time(backup: Path) -> str:
         except ValueError:
             pass
     return dt.datetime.fromtimestamp(backup.stat().st_mtime).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def log_reidentified(db: Database, actor: str) -> str | None:
+    """A copy got an identity of its own when it was opened: put it in the history, and say it once."""
+    if db.copied_from is None:
+        return None
+    old, original = db.copied_from
+    with db.engine.begin() as conn:
+        audit.append(conn, actor, [audit.Change(None, "database", db.database_id, REIDENTIFY,
+                                                {"数据库标识": (old, db.database_id), "原文件": (None, str(original))})])
+    db.copied_from = None
+    return (f"这个数据库文件是「{original}」的副本，已为它分配新的编号：两者的备份和佐证材料从此分开保存，"
+            "互不影响。")
+
+
+def usable(backup: Path) -> bool:
+    """A backup that would pass restore's checks."""
+    try:
+        restoring.inspect_backup(backup)
+    except UserError:
+        return False
+    return True

@@ -222,3 +222,20 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
         return [s for v in value for s in _strings(v)]
     return []
+
+
+def drop_local_keys(conn: sa.Connection, actor: str) -> dict[str, Any]:
+    """Remove the settings that name places on a PC (backup folder, font files) from every unit — they belong to
+    the PC (``storage.local_settings``), never to data that travels. Returns what the first unit that had any held."""
+    from fazhi_desktop.storage.local_settings import KEYS
+
+    found: dict[str, Any] = {}
+    for unit in list_units(conn):
+        dropped = {k: unit.settings[k] for k in KEYS if k in unit.settings}
+        if dropped:
+            found = found or dropped
+            kept = {k: v for k, v in unit.settings.items() if k not in KEYS}
+            conn.execute(sa.update(units).where(units.c.id == unit.id).values(settings=kept))
+            audit.append(conn, actor, [audit.Change(unit.id, "unit", unit.id, "update",
+                                                    {"settings": (unit.settings, kept)})])
+    return found

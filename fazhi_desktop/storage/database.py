@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from fazhi_desktop.domain.errors import DatabaseCorruptError, UserError
-from fazhi_desktop.storage import identity, locate, paths
-from fazhi_desktop.storage.backups import SQLITE_MAGIC, access_problem, integrity_problem
+from fazhi_desktop.storage import blobstore, identity, locate, paths, sqlite_file
+from fazhi_desktop.storage.sqlite_file import SQLITE_MAGIC, access_problem, integrity_problem
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -19,6 +19,8 @@ SQLITE_PRAGMAS = (
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
+    # No function in the file's own schema (a default, a check, a generated column) runs with the program's rights.
+    "PRAGMA trusted_schema=OFF",
 )
 
 
@@ -27,22 +29,15 @@ class Database:
     engine: Engine
     path: Path | None  # the SQLite file, or None for a server database
     read_only: bool = False  # a SQLite file on a read-only medium or folder: viewing, statistics and reports only
+    database_id: str | None = None
+    copied_from: tuple[str, Path] | None = None  # (its identity before, the live file it was copied from)
 
     @property
     def is_sqlite(self) -> bool:
         return self.path is not None
 
-    @property
-    def backup_dir(self) -> Path:
-        return paths.default_backup_dir()
-
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def resolve_url(db_path: str | os.PathLike | None = None, db_url: str | None = None) -> str:
-    """``--db`` wins over ``--db-url``, which wins over ``FAZHI_DB_URL``; default is the per-user SQLite file."""
-    return locate.target(db_path, db_url)[0]
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -51,7 +46,7 @@ def _sqlite_path(url: str) -> Path | None:
         return None
     if not parsed.database or parsed.database == ":memory:":
         raise UserError("不支持内存数据库，请指定一个数据库文件")
-    return Path(parsed.database)
+    return Path(os.path.realpath(parsed.database))
 
 
 def writable_location(path: Path) -> bool:
@@ -111,45 +106,69 @@ def _on_sqlite_connect_read_only(dbapi_conn, _record) -> None:
     dbapi_conn.isolation_level = None
     dbapi_conn.execute("PRAGMA query_only=ON")
     dbapi_conn.execute("PRAGMA busy_timeout=5000")
+    dbapi_conn.execute("PRAGMA trusted_schema=OFF")
     dbapi_conn.create_collation("pinyin", pinyin_collate)
 
 
-def make_engine(url: str, *, read_only: bool = False) -> Engine:
-    path = _sqlite_path(url)
+def file_url(path: Path) -> sa.URL:
+    """The URL of a SQLite file, built from the path as it is: a name holding ``%41`` or ``?`` is that file, not
+    another one a URL parser would make of it."""
+    return sa.URL.create("sqlite", database=str(path))
+
+
+def make_engine(url: str | None = None, *, path: Path | None = None, read_only: bool = False) -> Engine:
     if path is None:
-        return sa.create_engine(url, pool_pre_ping=True)
+        path = _sqlite_path(url)
+        if path is None:
+            return sa.create_engine(url, pool_pre_ping=True)
     if read_only:
         # The read-only URI (and `immutable` on a medium where SQLite cannot create its -shm file) needs the
         # connection made by hand; SQLAlchemy's URL has no place for it.
         import sqlite3
 
-        uri = identity.ro_uri(path)
+        uri = sqlite_file.ro_uri(path)
         engine = sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True,
                                                                                 check_same_thread=False))
         sa.event.listen(engine, "connect", _on_sqlite_connect_read_only)
     else:
-        engine = sa.create_engine(url)
+        engine = sa.create_engine(file_url(path))
         sa.event.listen(engine, "connect", _on_sqlite_connect)
     sa.event.listen(engine, "begin", _on_sqlite_begin)
     return engine
 
 
+def attachment_problem(path: Path) -> str | None:
+    """A database whose attachment rows name something other than a digest was not written by this program: such a
+    row would make a path out of whatever it holds (``../../.ssh/id_rsa``)."""
+    import sqlite3
+
+    try:
+        with sqlite_file.outside(path) as con:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "attachments" not in tables:
+                return None
+            for name, sha in con.execute("SELECT name, sha256 FROM attachments"):
+                if not blobstore.valid_digest(sha):
+                    return f"佐证材料「{str(name)[:40]}」的校验值 {repr(sha)[:80]} 异常"
+    except sqlite3.Error:
+        return None  # an unreadable file is refused by the checks before this one
+    return None
+
+
 def open_database(db_path: str | os.PathLike | None = None, db_url: str | None = None, *, migrate: bool = True,
-                  must_exist: bool = False, read_only: bool | None = False) -> Database:
+                  must_exist: bool = False, read_only: bool | None = False, claim: bool = True) -> Database:
     """Open (and create or upgrade) the database; every failure is a ``UserError`` with a Chinese message.
 
     ``must_exist``: commands that only read never create a database from a mistyped path.
     ``read_only``: False needs a writable database; None opens one on a read-only medium read-only (viewing,
     statistics, reports); True always opens read-only.
+    ``claim``: the caller may write (holds the lock): a copy of another live database gets its own identity here.
+    A SQLite file is checked before SQLAlchemy touches it: sound (``quick_check``), made of the program's own tables
+    and indexes only (no triggers or views), and with attachment rows that are digests.
     """
     from fazhi_desktop.storage import migrate as migrations
 
-    url = resolve_url(db_path, db_url)
-    try:
-        path = _sqlite_path(url)
-    except sa.exc.ArgumentError as exc:
-        raise UserError(f"数据库地址格式不正确：{url[:100]}\n应为 sqlite:///文件路径 或 postgresql+psycopg://用户@主机/库名") \
-            from exc
+    url, path = locate.target(db_path, db_url)
     ro = created = False
     if path is not None:
         ro = check_sqlite_location(path, must_exist=must_exist, read_only=read_only)
@@ -158,12 +177,25 @@ def open_database(db_path: str | os.PathLike | None = None, db_url: str | None =
             problem = integrity_problem(path, quick=True)
             if problem:
                 raise DatabaseCorruptError(f"数据库文件已损坏，无法打开：{path}（{problem}）。请从备份恢复。", path)
+            if sqlite_file.foreign(path):
+                raise UserError("该数据库不是本程序创建的，无法打开（其中已有其他数据表）")
+            try:
+                with sqlite_file.outside(path):
+                    pass
+            except sqlite_file.HostileFileError as exc:
+                raise UserError(f"该数据库不是本程序创建的，或被人为改动过，无法打开：{exc}") from exc
+            except Exception:  # noqa: BLE001 - SQLite's own errors are reported by the connection below
+                pass
+            problem = attachment_problem(path)
+            if problem:
+                raise UserError(f"无法打开数据库「{path.name}」：{problem}，不是本程序写入的，可能被人为改动过。")
     try:
-        engine = make_engine(url, read_only=ro)
+        engine = make_engine(url, path=path, read_only=ro)
         with engine.connect():
             pass
     except sa.exc.ArgumentError as exc:
-        raise UserError(f"数据库地址格式不正确：{exc}") from exc
+        raise UserError(f"数据库地址格式不正确：{str(url)[:100]}\n应为 sqlite:///文件路径 或 postgresql+psycopg://用户@主机/库名") \
+            from exc
     except (sa.exc.NoSuchModuleError, ImportError) as exc:
         raise UserError(f"不支持这种数据库，或缺少连接它所需的驱动程序：{make_url(url).drivername}"
                         "（本程序支持 SQLite 和 PostgreSQL）") from exc
@@ -178,9 +210,37 @@ def open_database(db_path: str | os.PathLike | None = None, db_url: str | None =
             raise UserError(f"数据库位于只读位置，且需要升级到新版本的结构才能打开：{path}\n请先把它复制到本机硬盘上。")
     elif migrate:
         migrations.upgrade_to_head(db)
-    if path is not None:
+    try:
         with engine.connect() as conn:
-            database_id = identity.read_id(conn)
-        if database_id:
-            identity.remember(path, database_id)
+            db.database_id = identity.read_id(conn)
+        if path is not None and db.database_id:
+            if claim and not ro:
+                _claim_identity(db)
+            elif identity.holder(path, db.database_id) is None:
+                identity.remember(path, db.database_id)
+    except UserError:
+        engine.dispose()
+        raise
     return db
+
+
+def _claim_identity(db: Database) -> None:
+    """A copy of another live database on this PC (copied in Explorer, restored into a new file) gets an identity
+    of its own, and its own copies of the attachment files: the two never share or delete each other's photos or
+    backups. The original is left exactly as it was."""
+    database_id, original = identity.claim(db.path, db.database_id)
+    if original is not None:
+        import sqlalchemy as sa
+
+        from fazhi_desktop.storage.schema import attachments
+
+        old_store, new_store = paths.attachment_store(db.database_id), paths.attachment_store(database_id)
+        with db.engine.begin() as conn:
+            for sha, name in conn.execute(sa.select(attachments.c.sha256, attachments.c.name)).all():
+                source = old_store.find(sha, name)
+                if source is not None and new_store.find(sha, name) is None:
+                    new_store.put_file(source, sha, name)
+            identity.write_id(conn, database_id)
+        db.copied_from = (db.database_id, original)
+        db.database_id = database_id
+    identity.remember(db.path, db.database_id)

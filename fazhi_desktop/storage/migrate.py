@@ -83,7 +83,10 @@ def upgrade_to_head(db, *, take_backup: bool = True, database_id: str | None = N
         database_id = identity.read_id(conn) or database_id or identity.new_id()
     backup = None
     if current is not None and db.is_sqlite and take_backup:
-        backup = make_backup(db.path, f"before-upgrade-{current}", db.backup_dir, database_id=database_id)
+        from fazhi_desktop.storage.local_settings import backup_policy
+
+        folder = backup_policy(database_id)[0]
+        backup = make_backup(db.path, f"before-upgrade-{current}", folder, database_id=database_id)
     with db.engine.begin() as conn:
         cfg = alembic_config(conn)
         cfg.attributes["database_id"] = database_id

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import platformdirs
@@ -37,22 +36,12 @@ def default_backup_dir() -> Path:
     return data_dir() / "backups"
 
 
-def attachment_store(database_id: str) -> Path:
+def attachment_store(database_id: str):
     """佐证材料 of one database (keyed on its identity: two databases never share or delete each other's files)."""
-    return data_dir() / "attachments" / database_id
+    from fazhi_desktop.storage import blobstore, identity
 
-
-def attachment_file(store: Path, sha256: str, name: str) -> Path:
-    """Where one attached file lives: content-addressed, keeping the original extension so the system opens it."""
-    return store / sha256[:2] / (sha256 + Path(name).suffix.lower()[:16])
-
-
-def stored_attachment(store: Path, sha256: str, name: str) -> Path | None:
-    """The attached file on disk, also where versions before database identities kept it (shared, no extension)."""
-    for candidate in (attachment_file(store, sha256, name), data_dir() / "attachments" / sha256[:2] / sha256):
-        if candidate.is_file():
-            return candidate
-    return None
+    folder = data_dir() / "attachments"
+    return blobstore.Store(folder / identity.checked(database_id), legacy_root=folder)
 
 
 def private_dir(path: Path) -> Path:
@@ -81,21 +70,6 @@ def private_file(path: Path) -> None:
     if os.name != "nt":
         with contextlib.suppress(OSError):
             os.chmod(path, 0o600)
-
-
-@contextlib.contextmanager
-def private_output(target: Path) -> Iterator[Path]:
-    """Write ``target`` through a temporary name beside it: owner-only, renamed into place only when the writing
-    succeeded; the temporary file never stays behind."""
-    private_dir(target.parent)
-    tmp = target.with_name(target.name + ".part")
-    try:
-        yield tmp
-        private_file(tmp)
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
 
 
 def restrict_new_files() -> None:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from reportkit import pdf_text
 
 from fazhi_desktop.services.units import get_unit, list_units
-from fazhi_desktop.storage import backups
+from fazhi_desktop.storage import backup_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -227,7 +227,7 @@ def test_backup_to_usb_button_asks_for_a_folder(window, svc, qtbot, monkeypatch,
     qtbot.waitUntil(lambda: not dialog.busy and "已备份到" in dialog.info.text(), timeout=10000)
     assert asked == ["选择U盘或其他文件夹"]
     copies = list(usb.glob("*.sqlite3"))
-    assert len(copies) == 1 and backups.count_records(copies[0]) == 1
+    assert len(copies) == 1 and backup_files.summarize(copies[0]).records == 1
     qtbot.mouseClick(dialog.usb_button, Qt.MouseButton.LeftButton)  # a second copy the same second: a new name
     qtbot.waitUntil(lambda: not dialog.busy and len(list(usb.glob("*.sqlite3"))) == 2, timeout=10000)
 
@@ -255,9 +255,9 @@ def test_corrupted_database_offers_the_newest_good_backup(tmp_path, monkeypatch,
                         staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes))
     restored = gui_app.offer_restore(err.value, "测试员")
     assert restored is not None and "是否用最近的完好备份恢复" in asked[0]
-    with restored.engine.connect() as conn:
+    with restored.db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM meeting").scalar() == 11
-    restored.dispose()
+    restored.close()
     assert list((data_dir / "backups").glob("c-*-safety-damaged-*.sqlite3"))
 
 

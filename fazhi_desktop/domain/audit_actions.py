@@ -1,0 +1,20 @@
+"""The actions a history (修改记录) entry can name, with the words the history shows for each."""
+
+from __future__ import annotations
+
+CREATE = "create"
+UPDATE = "update"
+DELETE = "delete"  # moved to the 回收站
+RESTORE = "restore"  # back from the 回收站
+PURGE = "purge"
+IMPORT = "import"
+ATTACH = "attach"
+DETACH = "detach"
+RESTORE_BACKUP = "restore-backup"
+REIDENTIFY = "reidentify"  # a copy of another database got an identity of its own
+
+LABELS = {
+    CREATE: "新建", UPDATE: "修改", DELETE: "删除（移入回收站）", RESTORE: "从回收站恢复", PURGE: "彻底删除",
+    ATTACH: "添加佐证材料", DETACH: "移除佐证材料", RESTORE_BACKUP: "从备份恢复", IMPORT: "从 Excel 导入",
+    REIDENTIFY: "分配新的数据库编号",
+}

@@ -1,0 +1,233 @@
+"""Content-addressed file stores: a database's 佐证材料 (``<data>/attachments/<identity>/``) and the shared store
+beside rotating backups (``<backups>/attachments/``).
+
+Every value that names a stored file comes from a database or a backup, and a backup may come from anyone: a
+"hash" of ``../../.config/autostart/x`` or ``C:\\Users\\…`` must never become a path. So a digest is accepted only
+as exactly 64 lower-case hex characters, an extension only from a list of document and picture types, and every
+path built is checked to lie inside its store before anything is read, written or deleted. Bytes are verified
+against their digest whenever they enter a store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from fazhi_desktop.domain.errors import UserError
+from fazhi_desktop.storage import atomic
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
+CHUNK = 1 << 20
+# Extensions a stored file keeps (so the system opens it with the right program). Anything else — programs and
+# scripts (.bat .exe .js .desktop .lnk …), web pages — is stored without one and never opened by the program.
+OPENABLE_SUFFIXES = frozenset(
+    [".pdf", ".ofd", ".doc", ".docx", ".wps", ".wpt", ".dot", ".dotx", ".rtf", ".txt", ".odt", ".xls", ".xlsx", ".et", ".ett", ".csv", ".ods", ".ppt", ".pptx", ".dps", ".odp", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".heic", ".mp3", ".m4a", ".wav", ".amr", ".aac", ".mp4", ".mov", ".avi", ".wmv", ".3gp", ".mkv", ".flv", ".zip", ".rar", ".7z"])
+MARKER = ".fazhi-attachments"  # in a backup folder's store: the files there were written by this program
+
+
+class HostileValueError(UserError):
+    """A value read from a database or backup that no file of this program could hold."""
+
+
+def valid_digest(value: object) -> bool:
+    return isinstance(value, str) and _DIGEST.fullmatch(value) is not None
+
+
+def checked_digest(value: object, where: str = "") -> str:
+    if not valid_digest(value):
+        shown = repr(value)[:80]
+        raise HostileValueError(f"{where}佐证材料的校验值 {shown} 不是本程序写入的（应为64位十六进制数字），"
+                                "文件可能被人为改动过，已拒绝。")
+    return value  # type: ignore[return-value]
+
+
+def safe_suffix(name: object) -> str:
+    """The extension a stored file may carry: a known document or picture type, else none."""
+    if not isinstance(name, str):
+        return ""
+    dot = name.rfind(".")
+    suffix = name[dot:].lower() if dot >= 0 else ""
+    return suffix if _SUFFIX.fullmatch(suffix) and suffix in OPENABLE_SUFFIXES else ""
+
+
+def openable(name: str) -> bool:
+    return bool(safe_suffix(name))
+
+
+def digest_stream(fh: BinaryIO) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    for chunk in iter(lambda: fh.read(CHUNK), b""):
+        h.update(chunk)
+        size += len(chunk)
+    return h.hexdigest(), size
+
+
+def digest_file(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return digest_stream(fh)[0]
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+    except (OSError, ValueError):
+        return False
+
+
+def regular_file(path: Path) -> bool:
+    """A plain file, not a symlink, device, pipe or folder (lstat: links are not followed)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+class Store:
+    """One database's attachment store: ``<root>/<sha[:2]>/<sha><suffix>``."""
+
+    def __init__(self, root: Path, legacy_root: Path | None = None):
+        self.root = root
+        self.legacy_root = legacy_root  # versions before identities shared ``<data>/attachments/<sha[:2]>/<sha>``
+
+    def path(self, digest: str, name: str = "") -> Path:
+        digest = checked_digest(digest)
+        path = self.root / digest[:2] / (digest + safe_suffix(name))
+        if not _inside(self.root, path):
+            raise HostileValueError(f"佐证材料的存放位置异常（{path}），已拒绝。")
+        return path
+
+    def _candidates(self, digest: str, name: str) -> Iterator[Path]:
+        yield self.path(digest, name)
+        # Versions before the extension list kept any extension of up to 16 characters.
+        old = name[name.rfind("."):].lower()[:16] if isinstance(name, str) and "." in name else ""
+        if _SUFFIX.fullmatch(old):
+            yield self.root / digest[:2] / (digest + old)
+        if self.legacy_root is not None:
+            yield self.legacy_root / digest[:2] / digest
+
+    def find(self, digest: str, name: str = "") -> Path | None:
+        """The stored file (a regular file inside the store), wherever a version of the program put it."""
+        digest = checked_digest(digest)
+        for candidate in self._candidates(digest, name):
+            root = self.root if candidate.is_relative_to(self.root) else self.legacy_root
+            if root is not None and regular_file(candidate) and _inside(root, candidate):
+                return candidate
+        return None
+
+    def put(self, source: BinaryIO, digest: str, name: str = "") -> Path:
+        """Store the bytes of ``source``, which must hash to ``digest`` (else nothing is kept)."""
+        target = self.path(digest, name)
+        if regular_file(target):
+            return target
+        atomic_dir(target.parent, self.root)
+        with atomic.atomic_stream(target, private=True, output=False) as out:
+            h = hashlib.sha256()
+            for chunk in iter(lambda: source.read(CHUNK), b""):
+                h.update(chunk)
+                out.write(chunk)
+            if h.hexdigest() != digest:
+                raise HostileValueError(f"佐证材料的内容与其校验值不符（{digest[:12]}…），文件可能被改动过，已拒绝。")
+        return target
+
+    def put_file(self, source: Path, digest: str, name: str = "") -> Path:
+        with open(source, "rb") as fh:
+            return self.put(fh, digest, name)
+
+    def remove(self, digest: str, name: str = "") -> None:
+        """Delete a stored file — only ever a regular file inside this store."""
+        path = self.path(digest, name)
+        if regular_file(path) and _inside(self.root, path):
+            path.unlink(missing_ok=True)
+
+
+def atomic_dir(folder: Path, root: Path) -> None:
+    """Create a store's folder (owner-only), refusing one that resolves outside the store (a planted symlink)."""
+    from fazhi_desktop.storage import paths
+
+    paths.private_dir(folder)
+    if not _inside(root, folder):
+        raise HostileValueError(f"佐证材料文件夹「{folder}」指向了其他位置，已拒绝。")
+
+
+class Stash:
+    """The files of rotating backups' attachments, once each, in a backup folder: ``attachments/<sha[:2]>/<sha>``.
+
+    The folder carries a marker; files are only ever removed from a marked folder, and only files whose names are
+    digests — a clerk's own ``attachments`` folder in a chosen backup location is never touched.
+    """
+
+    def __init__(self, folder: Path):
+        self.root = folder / "attachments"
+
+    def path(self, digest: str) -> Path:
+        digest = checked_digest(digest)
+        return self.root / digest[:2] / digest
+
+    def find(self, digest: str) -> Path | None:
+        path = self.path(digest)
+        return path if regular_file(path) and _inside(self.root, path) else None
+
+    def owned(self) -> bool:
+        return regular_file(self.root / MARKER)
+
+    def _claim(self) -> None:
+        """Mark the folder as the program's: a new one, or one whose every entry is laid out as this store's
+        (written by a version before the marker)."""
+        if self.owned():
+            return
+        if self.root.exists() and not all(_our_entry(p) for p in self.root.iterdir()):
+            return
+        from fazhi_desktop.storage import paths
+
+        paths.private_dir(self.root)
+        with atomic.atomic_stream(self.root / MARKER, private=True, output=False) as fh:
+            fh.write(b"fazhi_desktop: backups' attachment files\n")
+
+    def put(self, source: BinaryIO, digest: str) -> Path:
+        target = self.path(digest)
+        if regular_file(target):
+            return target
+        self._claim()
+        atomic_dir(target.parent, self.root)
+        with atomic.atomic_stream(target, private=True, output=False) as out:
+            h = hashlib.sha256()
+            for chunk in iter(lambda: source.read(CHUNK), b""):
+                h.update(chunk)
+                out.write(chunk)
+            if h.hexdigest() != digest:
+                raise HostileValueError(f"佐证材料的内容与其校验值不符（{digest[:12]}…），已拒绝。")
+        return target
+
+    def collect(self, referenced: Iterable[str]) -> int:
+        """Remove files no backup refers to — only in a folder this program marked, only digest-named files."""
+        if not self.owned():
+            return 0
+        keep = set(referenced)
+        removed = 0
+        for sub in self.root.iterdir():
+            if not (sub.is_dir() and not sub.is_symlink() and re.fullmatch(r"[0-9a-f]{2}", sub.name)):
+                continue
+            for blob in sub.iterdir():
+                if valid_digest(blob.name) and blob.name[:2] == sub.name and blob.name not in keep \
+                        and regular_file(blob):
+                    with contextlib.suppress(OSError):
+                        blob.unlink()
+                        removed += 1
+        return removed
+
+
+def _our_entry(path: Path) -> bool:
+    if path.name == MARKER:
+        return True
+    if not (path.is_dir() and not path.is_symlink() and re.fullmatch(r"[0-9a-f]{2}", path.name)):
+        return False
+    return all(valid_digest(p.name) and p.name[:2] == path.name or p.name.endswith(atomic.TEMP_SUFFIX)
+               for p in path.iterdir())

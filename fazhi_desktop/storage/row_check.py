@@ -1,0 +1,154 @@
+"""Every stored value of a file from elsewhere, checked against its declared type before the program reads it.
+
+A backup is a SQLite file anyone can edit: a date column holding ``"xyz"``, a JSON column holding bytes, a count
+holding text would each stop the program the first time it read that row. The checks are SQL over the raw file,
+one statement per column, derived from the declarations (so a new field is checked without touching this module).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+
+from fazhi_desktop.domain.fields import Field, FieldType
+from fazhi_desktop.domain.validation import MAX_LONGTEXT, MAX_TEXT
+
+_TEXT_KINDS = {FieldType.TEXT, FieldType.LONGTEXT, FieldType.CHOICE, FieldType.MULTICHOICE, FieldType.VILLAGE,
+               FieldType.IDCARD, FieldType.PHONE}
+_DATE = "[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
+_STAMP = _DATE + " [0-2][0-9]:[0-5][0-9]:[0-5][0-9]*"
+
+
+def _text(col: str, limit: int) -> str:
+    return f"typeof({col}) NOT IN ('null', 'text') OR length({col}) > {limit}"
+
+
+def _date(col: str) -> str:
+    return f"typeof({col}) NOT IN ('null', 'text') OR ({col} IS NOT NULL AND ({col} NOT GLOB '{_DATE}' " \
+           f"OR length({col}) != 10 OR date({col}, '+0 days') IS NOT {col}))"
+
+
+def _stamp(col: str, nullable: bool = False) -> str:
+    null = "'null', " if nullable else ""
+    return f"typeof({col}) NOT IN ({null}'text') OR ({col} IS NOT NULL AND ({col} NOT GLOB '{_STAMP}' " \
+           f"OR datetime(substr({col}, 1, 19), '+0 days') IS NOT substr({col}, 1, 19)))"
+
+
+def _integer(col: str, lo: int | None = None, hi: int | None = None) -> str:
+    out = f"typeof({col}) NOT IN ('null', 'integer')"
+    if lo is not None:
+        out += f" OR {col} < {lo}"
+    if hi is not None:
+        out += f" OR {col} > {hi}"
+    return out
+
+
+def _json(col: str, kind: str, element: str | None = None) -> str:
+    out = f"typeof({col}) NOT IN ('null', 'text') OR ({col} IS NOT NULL AND (NOT json_valid({col}) " \
+          f"OR json_type({col}) != '{kind}'"
+    if element:
+        out += f" OR EXISTS (SELECT 1 FROM json_each({col}) WHERE type != '{element}')"
+    return out + "))"
+
+
+def field_check(f: Field) -> str:
+    col = f'"{f.key}"'
+    t = f.type
+    if t in _TEXT_KINDS:
+        return _text(col, f.max_length or (MAX_LONGTEXT if t in (FieldType.LONGTEXT, FieldType.MULTICHOICE) else
+                                           MAX_TEXT))
+    if t is FieldType.DATE:
+        return _date(col)
+    if t is FieldType.INT:
+        return _integer(col, 0)
+    if t is FieldType.YEAR:
+        return _integer(col, 1949, 2100)
+    if t is FieldType.MONEY:
+        return _integer(col, 0)
+    if t is FieldType.BOOL:
+        return _integer(col, 0, 1)
+    if t is FieldType.TEXTLIST:
+        return _json(col, "array", "text")
+    if t is FieldType.TEXTMAP:
+        return _json(col, "object", "text")
+    raise AssertionError(f"no stored-value check for {t}")
+
+
+def _record_checks() -> Iterator[tuple[str, str, str]]:
+    """(table, column label, SQL condition true for a bad row)."""
+    from fazhi_desktop.domain.ledgers import LEDGERS, REPORT_TEXT_FIELDS, UNIT_FIELDS
+
+    common = [("id", _text("id", 36) + " OR id IS NULL"), ("created_at", _stamp("created_at")),
+              ("updated_at", _stamp("updated_at")), ("created_by", _text("created_by", 64)),
+              ("updated_by", _text("updated_by", 64))]
+    for lg in LEDGERS:
+        checks = [*common, ("unit_id", _text("unit_id", 36) + " OR unit_id IS NULL"),
+                  ("deleted", _integer("deleted", 0, 1) + " OR deleted IS NULL"),
+                  ("deleted_at", _stamp("deleted_at", nullable=True))]
+        if not lg.has("year"):
+            checks.append(("year", _integer('"year"', 1949, 2100)))
+        for table_col, cond in checks:
+            yield lg.key, table_col, cond
+        for f in lg.fields:
+            yield lg.key, f.label, field_check(f)
+    for table_col, cond in common:
+        yield "units", table_col, cond
+    for f in UNIT_FIELDS:
+        yield "units", f.label, field_check(f)
+    yield "units", "local_choices", _json("local_choices", "object")
+    yield "units", "settings", _json("settings", "object")
+    for table_col, cond in common:
+        yield "report_texts", table_col, cond
+    yield "report_texts", "year", _integer('"year"', 1949, 2100) + ' OR "year" IS NULL'
+    for f in REPORT_TEXT_FIELDS:
+        yield "report_texts", f.label, field_check(f)
+    yield "audit_log", "at", _stamp("at")
+    yield "audit_log", "changes", _json("changes", "object")
+    for col in ("prev_hash", "hash"):
+        yield "audit_log", col, _text(col, 64) + f" OR {col} IS NULL"
+
+
+def problem(con: sqlite3.Connection) -> str | None:
+    """None when every stored value has its declared type; else which table, column and row does not."""
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    columns: dict[str, set[str]] = {}
+    for table, label, cond in _record_checks():
+        if table not in tables:
+            continue
+        if table not in columns:
+            columns[table] = {r[1] for r in con.execute(f'PRAGMA table_info("{table}")')}
+        col = _column_of(cond)
+        if col not in columns[table]:
+            continue  # an older revision without this column
+        row = con.execute(f'SELECT rowid FROM "{table}" WHERE {cond} LIMIT 1').fetchone()  # noqa: S608
+        if row:
+            return f"数据表「{table}」第 {row[0]} 行的「{label}」不是本程序写入的值"
+    if "units" in tables:
+        return _units_problem(con)
+    return None
+
+
+def _column_of(cond: str) -> str:
+    inner = cond[cond.index("(") + 1:cond.index(")")]
+    return inner.strip('"')
+
+
+def _units_problem(con: sqlite3.Connection) -> str | None:
+    """Units are few: their JSON parts are parsed and validated through the declarations as well."""
+    from fazhi_desktop.domain.ledgers import UNIT_FIELDS
+    from fazhi_desktop.domain.validation import validate_fields
+
+    cols = [f.key for f in UNIT_FIELDS]
+    for row in con.execute(f"SELECT {', '.join(cols)}, local_choices, settings FROM units"):  # noqa: S608
+        values = dict(zip(cols, row[:len(cols)], strict=True))
+        for key in ("issuers", "villages"):
+            values[key] = json.loads(values[key]) if values[key] else []
+        _clean, found = validate_fields(UNIT_FIELDS, values)
+        bad = [p for p in found if not p.warning]
+        if bad:
+            return f"单位「{str(values.get('name'))[:40]}」的设置不是本程序写入的（{bad[0]}）"
+        local = json.loads(row[-2]) if row[-2] else {}
+        if not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in local.values()):
+            return f"单位「{str(values.get('name'))[:40]}」的自定义可选值异常"
+    return None
