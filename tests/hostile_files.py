@@ -87,3 +87,109 @@ def with_dimension(path: Path) -> Path:
         for name, data in parts.items():
             z.writestr(name, data)
     return path
+
+
+def parts_of(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def write_parts(path: Path, parts: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def killer_row() -> str:
+    return '<row r="1048576">' + _cell("XFD1048576", "x") + "</row>"
+
+
+def _variant(tmp: Path, change) -> Path:
+    """A small valid workbook, then ``change(parts)`` applied to its parts."""
+    base = write_xlsx(tmp.with_suffix(".base.xlsx"), header_row() + meeting_row(2))
+    parts = parts_of(base)
+    change(parts)
+    return write_parts(tmp, parts)
+
+
+def _leading_zeros(parts):
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(b"</sheetData>", b'<row r="0001048576"><c r="XFD0001048576" '
+                                                      b't="inlineStr"><is><t>x</t></is></c></row></sheetData>')
+
+
+def _two_names(path: Path) -> Path:
+    return write_xlsx(path, header_row() + meeting_row(2), extra_sheet=("会议台账", header_row() + killer_row()))
+
+
+def _junk_after_workbook(parts):
+    parts["xl/workbook.xml"] += b"<junk/>"
+    _killer_sheet(parts)
+
+
+def _entity_expansion(parts):
+    rels = parts["xl/_rels/workbook.xml.rels"]
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+            b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
+    parts["xl/_rels/workbook.xml.rels"] = bomb + rels.split(b"?>", 1)[1]
+    _killer_sheet(parts)
+
+
+def _control_character(parts):
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"<Relationship ",
+                                                                                      b"<Relationship \x01", 1)
+    _killer_sheet(parts)
+
+
+def _other_case(parts):
+    parts["xl/worksheets/SHEET1.xml"] = parts.pop("xl/worksheets/sheet1.xml").replace(b"</sheetData>",
+                                                                                       killer_row().encode()
+                                                                                       + b"</sheetData>")
+
+
+def _killer_sheet(parts):
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b"</sheetData>",
+                                                                                  killer_row().encode() + b"</sheetData>")
+
+
+def _reused_shared_string(path: Path) -> Path:
+    """One 20 MB shared string, referenced by 3,000 cells: a 37 KB file that expands to gigabytes."""
+    rows = header_row() + "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>' for r in range(2, 3002))
+    write_xlsx(path, rows)
+    parts = parts_of(path)
+    parts["xl/sharedStrings.xml"] = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats'
+                                     b'.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
+                                     + b"a" * (20 << 20) + b"</t></si></sst>")
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    return write_parts(path, parts)
+
+
+def _tiny_ods(path: Path) -> Path:
+    """An OpenDocument spreadsheet of under a kilobyte that asks for 9,998 × 10,000 cells."""
+    content = (b'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+               b'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+               b'<table:table table:name="\xe4\xbc\x9a\xe8\xae\xae\xe5\x8f\xb0\xe8\xb4\xa6"><table:table-row '
+               b'table:number-rows-repeated="9998"><table:table-cell table:number-columns-repeated="10000">'
+               b'<text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet>'
+               b'</office:body></office:document-content>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", content)
+    return path
+
+
+# Round 3 (#24): small variants that slipped past the round-2 guard.
+BYPASSES = {
+    "reference with leading zeros": (lambda p: _variant(p, _leading_zeros), "位置"),
+    "two sheets of one name": (_two_names, "同名"),
+    "junk after </workbook>": (lambda p: _variant(p, _junk_after_workbook), "无法解析"),
+    "entity expansion in the relationships": (lambda p: _variant(p, _entity_expansion), "文档类型声明"),
+    "control character in the relationships": (lambda p: _variant(p, _control_character), "无法解析"),
+    "sheet part named in another letter case": (lambda p: _variant(p, _other_case), "1048576"),
+    "one shared string reused by 3,000 cells": (_reused_shared_string, "32767"),
+    "869-byte .ods of 100 million cells": (_tiny_ods, ".xlsx"),
+}

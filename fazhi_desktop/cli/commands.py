@@ -262,11 +262,12 @@ def audit(args: argparse.Namespace) -> int:
         if args.action == "verify":
             problem = audit_log.verify_problem(conn, db.database_id)
             if problem:
-                raise UserError(problem)
-            print("修改记录校验通过，没有发现改动。")
+                raise UserError(f"{problem}\n{audit_log.summary(conn)}")
+            print("修改记录校验通过：链条完整，与本机记录的最后一条相符，每条记录都与它的最后一条修改记录一致。")
+            print(audit_log.summary(conn))
             return 0
         entries = audit_log.history(conn, args.record) if args.record else audit_log.recent(conn, 200)
     for e in entries:
-        changes = "；".join(f"{k}：{o} → {n}" for k, (o, n) in e["changes"].items())
+        changes = "；".join(f"{k}：{o} → {n}" for k, (o, n) in audit_log.masked_changes(e).items())
         print(f"{e['at']:%Y-%m-%d %H:%M:%S}  {e['actor']}  {e['ledger']}  {e['record_id']}  {e['action']}  {changes}")
     return 0

@@ -51,6 +51,10 @@ class ValidationError(UserError):
         super().__init__("\n".join(str(p) for p in self.problems) or "数据校验未通过")
 
 
+class TemplateLimitError(UserError):
+    """A report template broke a limit (time, loop steps, text size): said in Chinese, nothing is written."""
+
+
 class NotFoundError(UserError):
     pass
 

@@ -39,12 +39,18 @@ MAX_MONEY = Decimal("9999999999.99")
 MIN_YEAR, MAX_YEAR = 1949, 2100
 
 _DATE_PATTERNS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"),
+    re.compile(r"^([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})$"),
+    re.compile(r"^([0-9]{4})\.([0-9]{1,2})\.([0-9]{1,2})$"),
+    re.compile(r"^([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日?$"),
+    re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})$"),
 )
+# Digits typed with a Chinese input method in full-width mode are the same digits; any other "digit" (², ١, ①) is not.
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－，", "0123456789.-,")
+
+
+def ascii_digits(text: str) -> str:
+    return text.translate(_FULL_WIDTH_DIGITS)
 _PHONE_RE = re.compile(r"^[0-9][0-9\- ]{2,19}$")
 _TRUE = {"是", "true", "1", "yes", "y", "√", "✓", "有"}
 _FALSE = {"否", "false", "0", "no", "n", "×", "无", ""}
@@ -59,7 +65,8 @@ class Field:
     choices: tuple[str, ...] = ()
     default: Any = None
     help: str = ""
-    max_length: int | None = None
+    max_length: int | None = None  # characters of a text, or of each item of a list
+    max_items: int | None = None  # items of a list (TEXTLIST) or sections of a map (TEXTMAP)
     extendable: bool = True  # a unit may add its own choices (not to a fixed scale such as 风险等级 or 状态)
 
     @property
@@ -116,10 +123,10 @@ def parse_date(raw: Any) -> dt.date | None:
         return _in_range(raw.date(), f"{raw:%Y-%m-%d}")
     if isinstance(raw, dt.date):
         return _in_range(raw, f"{raw:%Y-%m-%d}")
-    text = _checked_text(str(raw).strip())
+    text = ascii_digits(_checked_text(str(raw).strip()))
     if not text:
         return None
-    text = text.split(" ")[0] if re.match(r"^\d{4}-\d{1,2}-\d{1,2} \d", text) else text
+    text = text.split(" ")[0] if re.match(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]", text) else text
     for pattern in _DATE_PATTERNS:
         m = pattern.match(text)
         if m:
@@ -142,8 +149,8 @@ def _parse_int(raw: Any, lo: int = 0, hi: int = MAX_INT) -> int | None:
             raise CoercionError(f"应为整数，现为「{raw}」")
         raw = int(raw)
     if isinstance(raw, str):
-        text = raw.strip().replace(",", "").replace("，", "")
-        if re.fullmatch(r"-?\d+(\.0+)?", text) is None:
+        text = ascii_digits(raw.strip()).replace(",", "")
+        if re.fullmatch(r"-?[0-9]+(\.0+)?", text) is None:
             raise CoercionError(f"应为整数，现为「{raw.strip()[:40]}」")
         if len(text.split(".")[0].lstrip("-0")) > 15:  # before int(): Python refuses 4300+ digits with a ValueError
             raise CoercionError(f"数值过大（不能超过{hi}）")
@@ -163,9 +170,11 @@ def _parse_money(raw: Any) -> Decimal | None:
     if isinstance(raw, bool):
         raise CoercionError("应填写金额")
     try:
-        text = str(raw).strip().replace(",", "").replace("，", "").removesuffix("元")
+        text = ascii_digits(str(raw).strip()).replace(",", "").removesuffix("元").strip()
         if len(text) > 40:
             raise CoercionError("金额过大或格式不正确")
+        if isinstance(raw, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text) is None:
+            raise CoercionError(f"应为金额数字，现为「{str(raw)[:40]}」")
         value = Decimal(text)
     except InvalidOperation:
         raise CoercionError(f"应为金额数字，现为「{raw}」") from None
@@ -233,8 +242,10 @@ def coerce(f: Field, raw: Any) -> Any:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)  # Excel gives 13800001111.0 for a phone typed as a number
     text = _checked_text(str(raw).replace("\r\n", "\n").strip())
+    if t in (FieldType.IDCARD, FieldType.PHONE):
+        text = ascii_digits(text)
     if t is FieldType.IDCARD:
-        text = text.upper().replace(" ", "")
+        text = text.upper().replace(" ", "").replace("Ｘ", "X")
     return text or None
 
 

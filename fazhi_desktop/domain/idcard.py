@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -17,7 +18,7 @@ def idcard_problem(value: str) -> str | None:
     """Return a Chinese reason why ``value`` is not a valid ID number, or None when it is valid."""
     if len(value) != 18:
         return f"身份证号应为18位，现为{len(value)}位"
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if re.fullmatch(r"[0-9]{17}[0-9X]", value) is None:  # ASCII only: "²" or "١" pass str.isdigit()
         return "身份证号只能由数字组成，最后一位可以是X"
     try:
         dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

@@ -115,9 +115,17 @@ def _check_value(f: Field, value: Any, villages: set[str], choices: tuple[str, .
     if t is FieldType.PHONE:
         return phone_problem(value)
     if t is FieldType.TEXTLIST:
+        if f.max_items and len(value) > f.max_items:
+            return f"最多填写 {f.max_items} 项，现为 {len(value)} 项"
         for item in value:
-            if len(item) > MAX_TEXT or bad_character(item):
-                return f"「{item[:20]}」过长或含有控制字符等特殊字符"
+            if len(item) > (f.max_length or MAX_TEXT) or bad_character(item):
+                return f"「{item[:20]}」过长（每项最多 {f.max_length or MAX_TEXT} 字）或含有控制字符等特殊字符"
+    if t is FieldType.TEXTMAP:
+        if f.max_items and len(value) > f.max_items:
+            return f"最多 {f.max_items} 个部分，现为 {len(value)} 个"
+        for key, text in value.items():
+            if len(text) > (f.max_length or MAX_LONGTEXT):
+                return f"「{key[:20]}」部分过长（最多 {f.max_length or MAX_LONGTEXT} 字，现为 {len(text)} 字）"
     return None
 
 

@@ -497,7 +497,7 @@ class LedgerPage(QWidget):
         for e in entries:
             lines.append(f"{e['at']:%Y-%m-%d %H:%M}  {e['actor']}  {ACTION_NAMES.get(e['action'], e['action'])}")
             if e["action"] == "update":
-                for key, (old, new) in e["changes"].items():
+                for key, (old, new) in audit.masked_changes(e).items():
                     lines.append(f"    {labels.get(key, key)}：{old if old not in (None, '') else '（空）'} → "
                                  f"{new if new not in (None, '') else '（空）'}")
         self.history.setPlainText("\n".join(lines))

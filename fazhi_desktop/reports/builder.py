@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fazhi_desktop.domain.errors import UserError
+from fazhi_desktop.domain.errors import TemplateLimitError, UserError
 from fazhi_desktop.domain.ledgers import FLEXIBLE_METHODS
 from fazhi_desktop.reports import markup, numbers, wording
 from fazhi_desktop.reports.model import Document
@@ -121,8 +121,6 @@ def build_document(conn: sa.Connection, unit: Unit, year: int, template: str | N
     ref_date = doc_date or dt.date(year, 12, 31)
     s = stats.compute(conn, unit, year, ref_date)
     facts = report_facts.gather(conn, unit, year, ref_date)
-    generated: dict[str, str] = {}
-    env = _environment(unit, draft.get("sections") or {}, generated)
     context: dict[str, Any] = {
         "unit": unit, "year": year, "s": s, "facts": facts, "doc_date": ref_date,
         "rt": {"basis": draft.get("basis"), "problems": draft.get("problems") or [], "plans": draft.get("plans") or []},
@@ -132,14 +130,7 @@ def build_document(conn: sa.Connection, unit: Unit, year: int, template: str | N
         "active": wording.has_activity(s),
         "auto_problems": wording.derived_problems(s, facts.counsels),
     }
-    from jinja2 import TemplateError
-
-    try:
-        body = env.render_limited(TEMPLATES.get(name, name), context, seconds or DEADLINE_S)
-    except TemplateError as exc:
-        raise template_error(exc) from exc
-    except (TypeError, ValueError, ZeroDivisionError, KeyError, AttributeError) as exc:
-        raise UserError(f"报告模板有错误：{exc}") from exc
+    body, generated = render(unit, draft.get("sections") or {}, name, context, seconds or DEADLINE_S)
     return Document(
         title=f"关于上报{unit.name}{year}年法治政府建设工作的报告",
         addressee=unit.addressee,
@@ -150,6 +141,49 @@ def build_document(conn: sa.Connection, unit: Unit, year: int, template: str | N
         date=doc_date or dt.date.today(),
         sections=generated,
     )
+
+
+def render_here(unit: Unit, sections: Mapping[str, str], name: str, context: dict[str, Any],
+                seconds: float) -> tuple[str, dict[str, str]]:
+    """Render in this process (the shipped templates, whose every loop and call we wrote)."""
+    from jinja2 import TemplateError
+
+    generated: dict[str, str] = {}
+    env = _environment(unit, sections, generated)
+    try:
+        body = env.render_limited(TEMPLATES.get(name, name), context, seconds)
+    except TemplateError as exc:
+        raise template_error(exc) from exc
+    except (TypeError, ValueError, ZeroDivisionError, KeyError, AttributeError, OverflowError) as exc:
+        raise UserError(f"报告模板有错误：{exc}") from exc
+    return body, generated
+
+
+CHILD_MEMORY_MB = 512
+CHILD_MARGIN_S = 15.0  # starting the child and loading Jinja2, beyond the template's own deadline
+
+
+def render(unit: Unit, sections: Mapping[str, str], name: str, context: dict[str, Any],
+           seconds: float) -> tuple[str, dict[str, str]]:
+    """A unit's own wording (saved by a clerk, or arrived in a restored backup) renders in a child process with a hard
+    time and memory limit: a template that makes one C call run for hours, or asks for gigabytes, ends with a
+    message instead of freezing the window."""
+    if not unit.settings.get("templates"):
+        return render_here(unit, sections, name, context, seconds)
+    from fazhi_desktop.runtime import child
+
+    try:
+        answer = child.run("render-template", {"unit": unit, "sections": dict(sections), "name": name,
+                                               "context": context, "seconds": seconds},
+                           seconds=seconds + CHILD_MARGIN_S, memory_mb=CHILD_MEMORY_MB)
+    except child.ChildFailed as exc:
+        if exc.reason == "refused":
+            raise UserError(exc.detail) from None
+        why = {"time": f"运行超过 {seconds + CHILD_MARGIN_S:g} 秒仍未完成", "memory": "占用的内存超过了上限"}.get(
+            exc.reason, "运行时出错")
+        raise TemplateLimitError(f"报告模板{why}，已停止生成。请检查模板中的循环和运算，或在“编辑模板”中恢复默认模板。") \
+            from None
+    return answer["body"], dict(answer["generated"])
 
 
 def template_source(unit: Unit, name: str) -> str:

@@ -17,7 +17,7 @@ from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
-from fazhi_desktop.domain.errors import UserError
+from fazhi_desktop.domain.errors import TemplateLimitError
 
 DEADLINE_S = 5.0  # a real report renders in ≈10 ms
 MAX_STEPS = 2_000_000  # loop steps, calls, joins
@@ -25,10 +25,7 @@ MAX_TEXT = 1_000_000  # characters in any one piece of text
 MAX_OUTPUT = 2_000_000  # characters of the whole rendered report
 MAX_NUMBER_ARG = 10_000  # widths, counts and the like given to filters
 MAX_EXPONENT = 1_000
-
-
-class TemplateLimitError(UserError):
-    pass
+MAX_RESULT_BITS = 100_000  # an integer result of a power: far beyond any figure a report prints
 
 
 class _Budget:
@@ -77,6 +74,7 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         self.budget = _Budget(DEADLINE_S, MAX_STEPS)
         self.globals["range"] = self.limited_range
         self.globals.pop("namespace", None)  # mutable state across loop steps is how small templates grow huge
+        self.globals.pop("lipsum", None)  # lipsum(10**8) is one call that writes for minutes
         self.filters.pop("format", None)  # printf widths allocate before anything can check them
 
     def reset_budget(self, seconds: float = DEADLINE_S) -> None:
@@ -121,6 +119,10 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         elif operator == "**":
             if isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
                 raise TemplateLimitError(f"模板中的乘方过大（指数不能超过 {MAX_EXPONENT}）。")
+            # (10**999)**999 is one C call that runs for hours: bound the size of the result, not only the exponent.
+            if isinstance(left, int) and isinstance(right, int) and right > 0 and \
+                    left.bit_length() * right > MAX_RESULT_BITS:
+                raise TemplateLimitError("模板中的乘方结果过大，已停止生成。")
         elif operator == "+":
             if _size(left) + _size(right) > MAX_TEXT:
                 raise _too_long(MAX_TEXT)

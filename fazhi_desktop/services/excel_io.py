@@ -22,15 +22,16 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
-from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from fazhi_desktop.domain.errors import Problem, UserError, ValidationError
 from fazhi_desktop.domain.fields import Field, FieldType, Ledger, full_width_brackets
 from fazhi_desktop.domain.ledgers import LEDGERS, REPORT_TEXT_FIELDS, UNIT_FIELDS
 from fazhi_desktop.domain.validation import choices_for, validate_fields
+from fazhi_desktop.exchange import guard, reader
+from fazhi_desktop.exchange.reader import Book
 from fazhi_desktop.reports.sheets import BORDER, HEADER_FILL, HEADER_FONT, fit_columns
 from fazhi_desktop.reports.xlsx import cell_value
-from fazhi_desktop.services import listing, reports_text, workbook_guard
+from fazhi_desktop.services import listing, reports_text
 from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import Unit, create_unit, kind_from_name, list_units
 from fazhi_desktop.storage.atomic import atomic_stream
@@ -43,6 +44,7 @@ DRAFT_SHEET = "年度报告文稿"
 HELP_SHEET = "填写说明"
 LISTS_SHEET = "可选值"
 OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # Compound File: .xls, or an encrypted .xlsx
+MAX_FORMULA_NOTES = 20  # formula cells named one by one; the rest are counted
 MAX_DATA_ROWS = 5000  # rows that get drop-down lists in a blank template
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
@@ -325,42 +327,8 @@ class ImportReport:
         return lines
 
 
-class Book:
-    """A workbook read for import: its worksheets' values, each as a grid whose row 0 is Excel's row 1 (so problems
-    name the row the clerk sees), empty cells as None, merged ranges filled from their top-left cell.
-
-    Read with calamine (Rust): twenty times faster than openpyxl on a workbook saved by Excel, WPS or LibreOffice,
-    whose shared strings openpyxl parses object by object. The file is read at once and closed; only the sheets an
-    import uses (ledgers, 单位设置, 年度报告文稿) are read, so a clerk's other large sheets cost nothing."""
-
-    def __init__(self, path: Path):
-        with CalamineWorkbook.from_path(str(path)) as wb:
-            names = [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet and _imported(m.name)]
-            self.grids = {name: _sheet_grid(wb.get_sheet_by_name(name)) for name in names}
-
-
 def _imported(sheet_name: str) -> bool:
     return sheet_name in (UNIT_SHEET, DRAFT_SHEET) or _ledger_for_sheet(sheet_name) is not None
-
-
-def _sheet_grid(sheet: Any) -> list[list[Any]]:
-    rows = [[_value(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
-    for (top, left), (bottom, right) in sheet.merged_cell_ranges or []:
-        value = rows[top][left] if top < len(rows) and left < len(rows[top]) else None
-        for r in range(top, min(bottom + 1, len(rows))):
-            for c in range(left, min(right + 1, len(rows[r]))):
-                rows[r][c] = value
-    return rows
-
-
-def _value(value: Any) -> Any:
-    """Values as openpyxl gave them: '' is an empty cell; a whole number is an int (Excel stores every number as
-    a float, and 13812345678.0 is a phone number typed as a number)."""
-    if value == "":
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def open_workbook(path: str | os.PathLike) -> Book:
@@ -383,11 +351,8 @@ def open_workbook(path: str | os.PathLike) -> Book:
                         "“另存为” .xlsx 后再导入")
     if not zipfile.is_zipfile(p):
         raise UserError(f"「{p.name}」不是有效的 Excel 工作簿（.xlsx），无法读取")
-    workbook_guard.inspect(p, _imported)  # before the reader: sizes, last cells, merged ranges
-    try:
-        return Book(p)
-    except (CalamineError, OSError, ValueError) as exc:
-        raise UserError(f"「{p.name}」不是有效的 Excel 工作簿，或文件已损坏（{exc}）") from exc
+    shapes = guard.inspect(p, _imported)  # before the reader: sizes, last cells, merged ranges, formulas
+    return reader.read_workbook(p, shapes)
 
 
 def _cell(value: Any) -> Any:
@@ -441,6 +406,7 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
     book = open_workbook(path)
     problems: list[Problem] = []
     warnings: list[str] = []
+    formula_notes = 0
     with engine.connect() as conn:
         units = list_units(conn)
     unit_values = _read_unit_sheet(book)
@@ -488,10 +454,24 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
         plan = SheetPlan(ledger, title)
         masked = 0
         existing = _existing(engine, unit, ledger, rows, mapping)
+        formulas = book.formulas.get(title, frozenset())
+        labels = {f.key: f.label for f in ledger.fields} | {"id": ID_HEADER}
         for r in range(header_row + 1, len(rows)):
             raw = {key: _cell(rows[r][c]) if c < len(rows[r]) else None for c, key in mapping.items()}
             if all(v is None for v in raw.values()):
                 continue
+            for c, key in mapping.items():
+                if (r + 1, c + 1) not in formulas:
+                    continue
+                if raw[key] is None:
+                    problems.append(Problem(key, labels[key], "是公式，但文件中没有保存计算结果。请在 Excel 或 WPS 中打开、"
+                                            "保存后再导入", sheet=title, row=r + 1))
+                    continue
+                formula_notes += 1
+                if formula_notes <= MAX_FORMULA_NOTES:
+                    warnings.append(f"工作表「{title}」第{r + 1}行「{labels[key]}」是公式，按文件中保存的计算结果"
+                                    f"「{str(raw[key])[:30]}」导入（导入的是数值，不是公式；如公式引用的内容改过而没有重新计算，"
+                                    "请先在 Excel 或 WPS 中保存一次）")
             if all(_norm_header(rows[r][c]) == _norm_header(rows[header_row][c]) for c in mapping if c < len(rows[r])):
                 continue  # the lower half of a header merged over two rows
             excel_row = r + 1
@@ -532,6 +512,8 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
             warnings.append(f"工作表「{title}」有 {masked} 行的身份证号是隐藏后的号码（如 6201**********1234），未导入；"
                             "在本单位电脑之间转移数据时，导出请加 --full-ids")
         plans.append(plan)
+    if formula_notes > MAX_FORMULA_NOTES:
+        warnings.append(f"另有 {formula_notes - MAX_FORMULA_NOTES} 个公式单元格同样按保存的计算结果导入")
     drafts = _read_drafts(book, problems)
     if not plans and not problems:
         raise UserError("工作簿中没有可导入的台账工作表（工作表名称应为台账名称，如「会议台账」「矛盾纠纷排查调处台账」）")

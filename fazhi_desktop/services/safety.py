@@ -10,7 +10,7 @@ from pathlib import Path
 from fazhi_desktop.domain.audit_actions import REIDENTIFY, RESTORE_BACKUP
 from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.services import audit
-from fazhi_desktop.storage import backup_files, backups, identity, local_settings, migrate
+from fazhi_desktop.storage import audit_chain, backup_files, backups, identity, local_settings, migrate
 from fazhi_desktop.storage import restore as restoring
 from fazhi_desktop.storage.database import Database, make_engine
 
@@ -90,7 +90,20 @@ def restore(db_path: Path, backup: Path, actor: str, *, allow_other_unit: bool =
 
     result = restoring.restore(db_path, backup, folder, allow_other_unit=allow_other_unit, prepare=prepare)
     identity.remember(db_path, result.database_id)
+    _anchor_restored(db_path, result.database_id)
     return result
+
+
+def _anchor_restored(db_path: Path, database_id: str) -> None:
+    """The restored history is the database's history from now on: its last entry becomes the anchor."""
+    engine = make_engine(path=db_path)
+    try:
+        with engine.connect() as conn:
+            last = audit_chain.tail(conn)
+    finally:
+        engine.dispose()
+    if last is not None:
+        audit_chain.set_anchor(database_id, *last, forward_only=False)
 
 
 def backup_time(backup: Path) -> str:

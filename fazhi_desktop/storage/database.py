@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from fazhi_desktop.domain.errors import DatabaseCorruptError, UserError
-from fazhi_desktop.storage import blobstore, identity, locate, paths, sqlite_file
+from fazhi_desktop.storage import audit_chain, blobstore, identity, locate, paths, sqlite_file
 from fazhi_desktop.storage.sqlite_file import SQLITE_MAGIC, access_problem, integrity_problem
 
 SQLITE_PRAGMAS = (
@@ -218,6 +218,8 @@ def open_database(db_path: str | os.PathLike | None = None, db_url: str | None =
                 _claim_identity(db)
             elif identity.holder(path, db.database_id) is None:
                 identity.remember(path, db.database_id)
+            if not ro:
+                audit_chain.install(engine, db.database_id)
     except UserError:
         engine.dispose()
         raise
@@ -241,6 +243,9 @@ def _claim_identity(db: Database) -> None:
                 if source is not None and new_store.find(sha, name) is None:
                     new_store.put_file(source, sha, name)
             identity.write_id(conn, database_id)
+            last = audit_chain.tail(conn)
+        if last is not None:  # the copy's history is its own from here on
+            audit_chain.set_anchor(database_id, *last, forward_only=False)
         db.copied_from = (db.database_id, original)
         db.database_id = database_id
     identity.remember(db.path, db.database_id)

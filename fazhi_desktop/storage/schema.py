@@ -132,6 +132,8 @@ audit_log = sa.Table(
     sa.Column("changes", sa.Text(), nullable=False, comment="JSON: 字段 → [旧值, 新值]"),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
+    # The record's state after the change (storage.audit_chain): a row changed outside the program shows.
+    sa.Column("state", sa.String(64), nullable=True),
 )
 
 # Facts about the database itself: its identity (a UUID, so backups and attachments follow the database, not the

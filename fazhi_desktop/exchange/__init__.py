@@ -1,0 +1,1 @@
+"""Excel exchange: the workbook guard, the reader (in a child process), import plans, writers."""
