@@ -230,7 +230,7 @@ def peak_mb(fn) -> float:
 def bench_import(work: Path, rows: int = 10_000) -> dict:
     from openpyxl import Workbook
 
-    from fazhi_desktop.services.excel_io import run_import
+    from fazhi_desktop.exchange.apply import run_import
     from fazhi_desktop.services.units import create_unit
     from fazhi_desktop.storage.database import open_database
 

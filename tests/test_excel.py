@@ -17,9 +17,11 @@ from openpyxl.utils import get_column_letter
 
 from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.domain.ledgers import LEDGERS
+from fazhi_desktop.exchange.apply import run_import
+from fazhi_desktop.exchange.layout import ID_HEADER
+from fazhi_desktop.exchange.writer import export_workbook, write_template
 from fazhi_desktop.reports.xlsx import write_statistics_workbook
 from fazhi_desktop.services import listing, stats
-from fazhi_desktop.services.excel_io import ID_HEADER, export_workbook, run_import, write_template
 from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import create_unit, get_unit
 from fazhi_desktop.storage.database import open_database
@@ -482,7 +484,7 @@ def test_unreadable_file_says_so(tmp_path, monkeypatch):
     """On Windows a workbook held open by another program can refuse to be read: a message, not a traceback."""
     from pathlib import Path
 
-    from fazhi_desktop.services.excel_io import open_workbook
+    from fazhi_desktop.exchange.plan import open_workbook
 
     path = tmp_path / "台账.xlsx"
     Workbook().save(path)

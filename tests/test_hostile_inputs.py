@@ -18,7 +18,8 @@ from dbkit import live_meetings
 from hostile_files import HEADER, KILLERS, _cell, header_row, meeting_row, with_dimension, write_xlsx
 
 from fazhi_desktop.domain.errors import UserError, ValidationError
-from fazhi_desktop.services.excel_io import export_workbook, run_import
+from fazhi_desktop.exchange.apply import run_import
+from fazhi_desktop.exchange.writer import export_workbook
 from fazhi_desktop.services.units import add_local_choice, get_unit, update_settings, update_unit
 from fazhi_desktop.storage.database import open_database
 

@@ -22,9 +22,10 @@ from test_hostile_inputs import run_limited
 
 from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.exchange import reader
+from fazhi_desktop.exchange.plan import plan_import
+from fazhi_desktop.exchange.writer import write_template
 from fazhi_desktop.runtime import child
 from fazhi_desktop.services import reports_text
-from fazhi_desktop.services.excel_io import plan_import, write_template
 from fazhi_desktop.services.units import get_unit, update_settings
 from fazhi_desktop.storage import audit_chain
 from fazhi_desktop.storage.database import open_database

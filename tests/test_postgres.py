@@ -25,10 +25,11 @@ def pg_url():
 
 
 def test_demo_stats_report_and_excel_on_postgresql(pg_url, demo_db, tmp_path):
+    from fazhi_desktop.exchange.apply import run_import
+    from fazhi_desktop.exchange.writer import export_workbook
     from fazhi_desktop.reports.render import write_report
     from fazhi_desktop.services import listing
     from fazhi_desktop.services.demo import load_demo
-    from fazhi_desktop.services.excel_io import export_workbook, run_import
     from fazhi_desktop.storage import migrate
 
     pg = open_database(db_url=pg_url)

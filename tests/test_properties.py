@@ -13,7 +13,8 @@ from openpyxl import Workbook
 from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.domain.fields import FieldType
 from fazhi_desktop.domain.ledgers import LEDGERS
-from fazhi_desktop.services.excel_io import ID_HEADER, header_label, run_import
+from fazhi_desktop.exchange.apply import run_import
+from fazhi_desktop.exchange.layout import ID_HEADER, header_label
 from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import create_unit
 from fazhi_desktop.storage.database import open_database

@@ -41,16 +41,12 @@ def _open_unit(args: argparse.Namespace):
         return db, get_unit(conn, args.unit)
 
 
-def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.replace("，", ",").replace("、", ",").split(",") if part.strip()]
-
-
 def init(args: argparse.Namespace) -> int:
     db = _open(args, write=True)
     with db.engine.begin() as conn:
         unit = create_unit(conn, {
             "name": args.unit_name, "kind": args.kind, "county": args.county, "addressee": args.addressee,
-            "issuers": _split(args.issuer), "villages": _split(args.villages),
+            "issuers": args.issuer, "villages": args.villages,  # split by the fields' one list rule
         }, default_actor())
     print(f"已创建单位「{unit.name}」（{unit.county}），村(社区) {len(unit.villages)} 个。")
     return 0
@@ -144,8 +140,8 @@ def tables(args: argparse.Namespace) -> int:
 
 
 def template(args: argparse.Namespace) -> int:
+    from fazhi_desktop.exchange.writer import write_template
     from fazhi_desktop.services import opening
-    from fazhi_desktop.services.excel_io import write_template
     from fazhi_desktop.services.units import list_units
 
     db_path = opening.target(args.db, args.db_url)
@@ -162,8 +158,8 @@ def template(args: argparse.Namespace) -> int:
 
 def import_(args: argparse.Namespace) -> int:
     from fazhi_desktop.domain.errors import ValidationError
+    from fazhi_desktop.exchange.apply import run_import
     from fazhi_desktop.services import safety
-    from fazhi_desktop.services.excel_io import run_import
 
     db = _open(args, write=not args.dry_run)
 
@@ -194,7 +190,7 @@ def import_(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    from fazhi_desktop.services.excel_io import export_workbook
+    from fazhi_desktop.exchange.writer import export_workbook
 
     db, unit = _open_unit(args)
     counts = export_workbook(db.engine, unit, args.file, args.year, full_ids=args.full_ids)

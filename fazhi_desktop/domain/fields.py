@@ -27,12 +27,10 @@ class FieldType(StrEnum):
     VILLAGE = "village"
     IDCARD = "idcard"
     PHONE = "phone"
-    TEXTLIST = "textlist"  # ordered list of short texts (villages, issuing bodies)
+    TEXTLIST = "textlist"  # ordered list of short names (villages, issuing bodies)
+    LINES = "lines"  # ordered list of sentences, one per line (存在问题, 工作打算)
     TEXTMAP = "textmap"  # section key → text (report drafts)
 
-
-# Multichoice values are stored as ``|a|b|`` so that one SQL ``LIKE '%|a|%'`` counts them on any database.
-MULTI_SEP = "|"
 
 MAX_INT = 2_000_000_000
 MAX_MONEY = Decimal("9999999999.99")
@@ -73,6 +71,18 @@ class Field:
     def is_choice(self) -> bool:
         return self.type in (FieldType.CHOICE, FieldType.MULTICHOICE)
 
+    @property
+    def kind(self):
+        """What this kind of field does (domain.kinds): every layer asks it instead of testing the type."""
+        from fazhi_desktop.domain.kinds import KINDS
+
+        return KINDS[self.type]
+
+    @property
+    def hint(self) -> str:
+        """The field's help and, where it matters, how to type it (a list's separators)."""
+        return "；".join(t for t in (self.help, self.kind.help) if t)
+
 
 class CoercionError(ValueError):
     """Raised with a Chinese reason when a raw value cannot become the field's type."""
@@ -102,7 +112,7 @@ def bad_character(text: str) -> str | None:
     return f"含有不可见的{kind}（第 {m.start() + 1} 个字符，U+{ord(m[0]):04X}），请删除后重试"
 
 
-def _checked_text(text: str) -> str:
+def checked_text(text: str) -> str:
     problem = bad_character(text)
     if problem:
         raise CoercionError(problem)
@@ -123,7 +133,7 @@ def parse_date(raw: Any) -> dt.date | None:
         return _in_range(raw.date(), f"{raw:%Y-%m-%d}")
     if isinstance(raw, dt.date):
         return _in_range(raw, f"{raw:%Y-%m-%d}")
-    text = ascii_digits(_checked_text(str(raw).strip()))
+    text = ascii_digits(checked_text(str(raw).strip()))
     if not text:
         return None
     text = text.split(" ")[0] if re.match(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]", text) else text
@@ -139,7 +149,7 @@ def parse_date(raw: Any) -> dt.date | None:
     raise CoercionError(f"无法识别的日期「{text}」，请写成 2023-05-04 或 2023年5月4日")
 
 
-def _parse_int(raw: Any, lo: int = 0, hi: int = MAX_INT) -> int | None:
+def parse_int(raw: Any, lo: int = 0, hi: int = MAX_INT) -> int | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):
@@ -164,7 +174,7 @@ def _parse_int(raw: Any, lo: int = 0, hi: int = MAX_INT) -> int | None:
     return raw
 
 
-def _parse_money(raw: Any) -> Decimal | None:
+def parse_money(raw: Any) -> Decimal | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):
@@ -187,7 +197,7 @@ def _parse_money(raw: Any) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
-def _parse_bool(raw: Any) -> bool | None:
+def parse_bool(raw: Any) -> bool | None:
     if raw is None:
         return None
     if isinstance(raw, bool):
@@ -202,59 +212,9 @@ def _parse_bool(raw: Any) -> bool | None:
     raise CoercionError(f"应填写「是」或「否」，现为「{raw}」")
 
 
-def _split_multi(raw: Any) -> list[str]:
-    if raw is None:
-        return []
-    if isinstance(raw, list | tuple | set):
-        parts = [str(p).strip() for p in raw]
-    else:
-        parts = re.split(r"[、，,；;|\n]+", str(raw))
-    return [p.strip() for p in parts if p and p.strip()]
-
-
 def coerce(f: Field, raw: Any) -> Any:
     """Turn a raw value (form text, Excel cell, Python value) into the field's canonical value, or raise."""
-    t = f.type
-    if t is FieldType.DATE:
-        return parse_date(raw)
-    if t is FieldType.INT:
-        return _parse_int(raw)
-    if t is FieldType.YEAR:
-        return _parse_int(raw, MIN_YEAR, MAX_YEAR)
-    if t is FieldType.MONEY:
-        return _parse_money(raw)
-    if t is FieldType.BOOL:
-        return _parse_bool(raw)
-    if t is FieldType.MULTICHOICE:
-        values = list(dict.fromkeys(_checked_text(v) for v in _split_multi(raw)))
-        return values or None
-    if t is FieldType.TEXTLIST:
-        items = raw if isinstance(raw, list | tuple) else str(raw or "").splitlines()
-        return [_checked_text(str(s).strip()) for s in items if str(s).strip()]
-    if t is FieldType.TEXTMAP:
-        if raw is None:
-            return {}
-        if not isinstance(raw, dict):
-            raise CoercionError("格式不正确")
-        return {_checked_text(str(k)): _checked_text(str(v)) for k, v in raw.items()}
-    if raw is None:
-        return None
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)  # Excel gives 13800001111.0 for a phone typed as a number
-    text = _checked_text(str(raw).replace("\r\n", "\n").strip())
-    if t in (FieldType.IDCARD, FieldType.PHONE):
-        text = ascii_digits(text)
-    if t is FieldType.IDCARD:
-        text = text.upper().replace(" ", "").replace("Ｘ", "X")
-    return text or None
-
-
-def store_multi(values: list[str] | None) -> str | None:
-    return MULTI_SEP + MULTI_SEP.join(values) + MULTI_SEP if values else None
-
-
-def load_multi(stored: str | None) -> list[str]:
-    return [p for p in (stored or "").split(MULTI_SEP) if p]
+    return f.kind.coerce(f, raw)
 
 
 def phone_problem(text: str) -> str | None:

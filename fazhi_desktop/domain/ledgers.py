@@ -370,8 +370,8 @@ UNIT_FIELDS: tuple[Field, ...] = (
     Field("kind", "单位类型", T.CHOICE, choices=("镇", "乡", "民族乡", "街道"), default="镇"),
     Field("county", "所属县（区）", T.TEXT, required=True),
     Field("addressee", "主送机关", T.TEXT, required=True, default="县法治办"),
-    Field("issuers", "落款机关", T.TEXTLIST, required=True, help="可填两个机关，用顿号分隔", max_items=4),
-    Field("villages", "村（社区）名单", T.TEXTLIST, required=True, help="按顺序填写，用顿号分隔", max_items=500),
+    Field("issuers", "落款机关", T.TEXTLIST, required=True, help="党委、政府联合行文时填两个机关", max_items=4),
+    Field("villages", "村（社区）名单", T.TEXTLIST, required=True, help="按顺序填写", max_items=500),
     Field("contact", "联系人", T.TEXT),
     Field("phone", "联系电话", T.PHONE),
 )
@@ -381,8 +381,8 @@ REPORT_TEXT_FIELDS: tuple[Field, ...] = (
     Field("template", "报告模板", T.TEXT, default="三段式"),
     # Bounded so a draft cannot make a report of thousands of pages (the real one has ≈ 6,000 characters in all).
     Field("sections", "各部分文稿", T.TEXTMAP, max_length=3000, max_items=20),
-    Field("problems", "存在问题", T.TEXTLIST, max_length=1000, max_items=20),
-    Field("plans", "工作打算", T.TEXTLIST, max_length=1000, max_items=20),
+    Field("problems", "存在问题", T.LINES, max_length=1000, max_items=20),
+    Field("plans", "工作打算", T.LINES, max_length=1000, max_items=20),
     Field("issuers", "落款机关", T.TEXTLIST, max_items=4),
     Field("doc_date", "成文日期", T.DATE, required=True),
 )

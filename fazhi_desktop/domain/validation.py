@@ -10,7 +10,6 @@ from fazhi_desktop.domain.errors import Problem
 from fazhi_desktop.domain.fields import (
     CoercionError,
     Field,
-    FieldType,
     Ledger,
     NotBefore,
     PatternWarning,
@@ -18,10 +17,8 @@ from fazhi_desktop.domain.fields import (
     RequireTrueWhen,
     bad_character,
     coerce,
-    full_width_brackets,
-    phone_problem,
 )
-from fazhi_desktop.domain.idcard import idcard_problem
+from fazhi_desktop.domain.kinds import CheckContext
 
 MAX_TEXT = 200
 MAX_LONGTEXT = 20000
@@ -51,8 +48,9 @@ def validate_fields(
     """Coerce and check each field; returns the clean values and every problem found (errors and warnings)."""
     clean: dict[str, Any] = {}
     problems: list[Problem] = []
-    village_set = set(villages)
+    village_set = frozenset(villages)
     for f in fields:
+        kind = f.kind
         if f.key not in raw:
             value = f.default
         else:
@@ -64,18 +62,15 @@ def validate_fields(
         if _empty(value):
             if f.required:
                 problems.append(Problem(f.key, f.label, "为必填项，不能为空"))
-            clean[f.key] = {FieldType.TEXTLIST: [], FieldType.TEXTMAP: {}}.get(f.type)
+            clean[f.key] = kind.empty
             continue
         choices = choices_for(f, local_choices, ledger_key)
-        if f.type is FieldType.CHOICE and value not in choices:
-            value = _known_spelling(value, choices)
-        elif f.type is FieldType.MULTICHOICE:
-            value = [_known_spelling(v, choices) for v in value]
-        message = _check_value(f, value, village_set, choices)
+        value = kind.spelled(value, choices)
+        message = _text_problem(f, value) or kind.check(f, value, CheckContext(village_set, choices))
         if message:
             problems.append(Problem(f.key, f.label, message))
             continue
-        if f.type is FieldType.INT and value > PLAUSIBLE_INT:
+        if isinstance(value, int) and kind.numeric and value > PLAUSIBLE_INT:
             problems.append(Problem(f.key, f.label, f"数值{value}异常大，请核对是否多输了位数", warning=True))
         clean[f.key] = value
     return clean, problems
@@ -84,48 +79,16 @@ def validate_fields(
 PLAUSIBLE_INT = 1_000_000  # no count a township keeps (people, copies, 人次) comes near this
 
 
-def _known_spelling(value: str, choices: tuple[str, ...]) -> str:
-    """A choice typed with half-width brackets is the same choice (不予处罚(免罚清单) → 不予处罚（免罚清单）)."""
-    if value in choices:
-        return value
-    full = full_width_brackets(value)
-    return full if full in choices else value
-
-
-def _check_value(f: Field, value: Any, villages: set[str], choices: tuple[str, ...]) -> str | None:
-    t = f.type
-    if isinstance(value, str):
-        problem = bad_character(value)
-        if problem:
-            return problem
-        limit = f.max_length or (MAX_LONGTEXT if t is FieldType.LONGTEXT else MAX_TEXT)
-        if len(value) > limit:
-            return f"内容过长（最多{limit}字，现为{len(value)}字）"
-    if t is FieldType.CHOICE and value not in choices:
-        return f"「{value}」不是可选值，可选：{'、'.join(choices)}"
-    if t is FieldType.MULTICHOICE:
-        bad = [v for v in value if v not in choices]
-        if bad:
-            return f"「{'、'.join(bad)}」不是可选值，可选：{'、'.join(choices)}"
-    if t is FieldType.VILLAGE and value not in villages:
-        listed = "、".join(sorted(villages)) or "（尚未设置村名单）"
-        return f"「{value}」不在本单位的村（社区）名单中：{listed}"
-    if t is FieldType.IDCARD:
-        return idcard_problem(value)
-    if t is FieldType.PHONE:
-        return phone_problem(value)
-    if t is FieldType.TEXTLIST:
-        if f.max_items and len(value) > f.max_items:
-            return f"最多填写 {f.max_items} 项，现为 {len(value)} 项"
-        for item in value:
-            if len(item) > (f.max_length or MAX_TEXT) or bad_character(item):
-                return f"「{item[:20]}」过长（每项最多 {f.max_length or MAX_TEXT} 字）或含有控制字符等特殊字符"
-    if t is FieldType.TEXTMAP:
-        if f.max_items and len(value) > f.max_items:
-            return f"最多 {f.max_items} 个部分，现为 {len(value)} 个"
-        for key, text in value.items():
-            if len(text) > (f.max_length or MAX_LONGTEXT):
-                return f"「{key[:20]}」部分过长（最多 {f.max_length or MAX_LONGTEXT} 字，现为 {len(text)} 字）"
+def _text_problem(f: Field, value: Any) -> str | None:
+    """What every text value is held to, whatever its kind: no characters outputs cannot carry, bounded length."""
+    if not isinstance(value, str):
+        return None
+    problem = bad_character(value)
+    if problem:
+        return problem
+    limit = f.max_length or (MAX_LONGTEXT if f.kind.storage == "longtext" else MAX_TEXT)
+    if len(value) > limit:
+        return f"内容过长（最多{limit}字，现为{len(value)}字）"
     return None
 
 

@@ -7,43 +7,21 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFormLayout,
     QFrame,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from fazhi_desktop.domain.errors import Problem
-from fazhi_desktop.domain.fields import Field, FieldType
-from fazhi_desktop.domain.idcard import idcard_problem
+from fazhi_desktop.domain.fields import Field
 from fazhi_desktop.domain.validation import choices_for
-from fazhi_desktop.gui.widgets import (
-    ChoiceCombo,
-    EnterMovesFocus,
-    IntegerEdit,
-    MultiChoiceButton,
-    NullableDateEdit,
-    OptionalMoneyBox,
-)
+from fazhi_desktop.gui import editors
+from fazhi_desktop.gui.editors import FieldEditor
+from fazhi_desktop.gui.widgets import ChoiceCombo, EnterMovesFocus
 from fazhi_desktop.services.units import Unit
-
-ERROR_STYLE = "color: #c0392b;"
-
-
-class FieldEditor:
-    """A field's widget plus how to read and write it."""
-
-    def __init__(self, f: Field, widget: QWidget, get: Callable[[], Any], set_: Callable[[Any], None]):
-        self.field, self.widget, self.get, self.set = f, widget, get, set_
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
 
 
 class RecordForm(QWidget):
@@ -95,7 +73,7 @@ class RecordForm(QWidget):
         if not self._loading:
             self.dirty = True
             editor = self._editor_of(self.sender())
-            if editor is not None and editor.field.type is not FieldType.IDCARD and not editor.error.isHidden():
+            if editor is not None and editor.live_check is None and not editor.error.isHidden():
                 self._show(editor, None)  # the clerk is fixing it: the message goes (ID numbers check as typed)
             self.edited.emit()
 
@@ -108,67 +86,16 @@ class RecordForm(QWidget):
         return None
 
     def _make(self, f: Field) -> FieldEditor:
-        t = f.type
-        if t is FieldType.LONGTEXT:
-            w = QPlainTextEdit()
-            w.setTabChangesFocus(True)
-            w.setFixedHeight(64)
-            w.textChanged.connect(self._changed)
-            return FieldEditor(f, w, lambda: w.toPlainText(), lambda v: w.setPlainText(v or ""))
-        if t is FieldType.DATE:
-            w = NullableDateEdit()
-            w.edit.installEventFilter(self._enter)
-            w.changed.connect(self._changed)
-            return FieldEditor(f, w, w.raw, w.set_value)
-        if t in (FieldType.INT, FieldType.YEAR):
-            w = IntegerEdit()
-            w.installEventFilter(self._enter)
-            w.changed.connect(self._changed)
-            return FieldEditor(f, w, w.number, w.set_number)
-        if t is FieldType.MONEY:
-            w = OptionalMoneyBox()
-            w.installEventFilter(self._enter)
-            w.valueChanged.connect(self._changed)
-            return FieldEditor(f, w, w.money, w.set_money)
-        if t is FieldType.BOOL:
-            w = QCheckBox("是")
-            w.toggled.connect(self._changed)
-            return FieldEditor(f, w, w.isChecked, lambda v: w.setChecked(bool(v)))
-        if t in (FieldType.CHOICE, FieldType.VILLAGE):
-            choices = self._unit.villages if t is FieldType.VILLAGE else choices_for(f, self._unit.local_choices,
-                                                                                   self.ledger_key)
-            adder = None
-            if t is FieldType.CHOICE and self._add_choice and f.extendable:
-                adder = lambda value, key=f.key: self._add_choice(key, value)  # noqa: E731
-            w = ChoiceCombo(choices, add_choice=adder, label=f.label)
-            w.installEventFilter(self._enter)
-            w.currentIndexChanged.connect(self._changed)
-            return FieldEditor(f, w, w.value, w.set_value)
-        if t is FieldType.MULTICHOICE:
-            w = MultiChoiceButton(choices_for(f, self._unit.local_choices, self.ledger_key))
-            w.changed.connect(self._changed)
-            return FieldEditor(f, w, w.values, w.set_values)
-        if t is FieldType.TEXTLIST:
-            w = QPlainTextEdit()
-            w.setTabChangesFocus(True)
-            w.setFixedHeight(80)
-            w.setPlaceholderText("每行一项")
-            w.textChanged.connect(self._changed)
-            return FieldEditor(f, w, lambda: [s for s in w.toPlainText().splitlines() if s.strip()],
-                               lambda v: w.setPlainText("\n".join(v or [])))
-        w = QLineEdit()
-        w.installEventFilter(self._enter)
-        w.textEdited.connect(self._changed)
-        if t is FieldType.IDCARD:
-            w.setMaxLength(18)
-            w.setPlaceholderText("18位身份证号，导出时自动隐藏中间位")
-            w.textEdited.connect(lambda text, w=w: self._check_id(w, text))
-        return FieldEditor(f, w, w.text, lambda v: w.setText("" if v is None else str(v)))
-
-    def _check_id(self, widget: QLineEdit, text: str) -> None:
-        editor = next(e for e in self.editors.values() if e.widget is widget)
-        problem = idcard_problem(text.strip().upper()) if len(text.strip()) == 18 else None
-        self._show(editor, problem)
+        adder = None
+        if f.kind.open_choices and self._add_choice and f.extendable:
+            adder = lambda value, key=f.key: self._add_choice(key, value)  # noqa: E731
+        options = f.kind.options(f, choices_for(f, self._unit.local_choices, self.ledger_key), self._unit.villages)
+        editor = editors.make(f, editors.EditorContext(tuple(options or ()), adder, self._changed))
+        if f.kind.name in editors.ONE_LINE:
+            editor.focus.installEventFilter(self._enter)
+        if editor.live_check is not None:
+            editor.widget.textEdited.connect(lambda text, e=editor: self._show(e, e.live_check(text)))
+        return editor
 
     # -- values ------------------------------------------------------------------------------------------------------
     def set_values(self, values: Mapping[str, Any] | None) -> None:
@@ -190,8 +117,7 @@ class RecordForm(QWidget):
         for editor in self.editors.values():
             f = editor.field
             if isinstance(editor.widget, ChoiceCombo):
-                choices = unit.villages if f.type is FieldType.VILLAGE else choices_for(f, unit.local_choices,
-                                                                                      self.ledger_key)
+                choices = f.kind.options(f, choices_for(f, unit.local_choices, self.ledger_key), unit.villages) or ()
                 self._loading = True
                 editor.widget.set_choices(choices)
                 self._loading = False

@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from fazhi_desktop.domain.errors import UserError, ValidationError
+from fazhi_desktop.exchange.apply import run_import
+from fazhi_desktop.exchange.plan import ImportReport, plan_import
 from fazhi_desktop.gui import files, workers
 from fazhi_desktop.gui.errors import show_exception
 from fazhi_desktop.gui.session import Session
 from fazhi_desktop.gui.table_model import display
 from fazhi_desktop.gui.workers import Operation
 from fazhi_desktop.services import safety
-from fazhi_desktop.services.excel_io import ImportReport, plan_import, run_import
 
 PREVIEW_ROWS = 100
 MAX_PROBLEMS_SHOWN = 1000

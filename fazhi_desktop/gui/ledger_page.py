@@ -89,7 +89,7 @@ class LedgerPage(QWidget):
         filter_bar = QHBoxLayout(filter_row)
         filter_bar.setContentsMargins(0, 0, 0, 0)
         for f in self.ledger.fields:
-            if f.type in (FieldType.CHOICE, FieldType.VILLAGE):
+            if f.kind.filterable:
                 combo = QComboBox()
                 combo.setToolTip(f"按「{f.label}」筛选")
                 self.filters[f.key] = combo
@@ -221,7 +221,7 @@ class LedgerPage(QWidget):
         unit = self.session.unit
         for key, combo in self.filters.items():
             f = self.ledger.field(key)
-            values = unit.villages if f.type is FieldType.VILLAGE else choices_for(f, unit.local_choices, self.ledger.key)
+            values = f.kind.options(f, choices_for(f, unit.local_choices, self.ledger.key), unit.villages) or ()
             current = combo.currentText()
             combo.blockSignals(True)
             combo.clear()

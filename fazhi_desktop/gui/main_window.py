@@ -337,13 +337,13 @@ class MainWindow(QMainWindow):
                                lambda _r: self.statusBar().showMessage(f"已保存：{out}", 10000))
 
     def export_ledgers(self) -> None:
-        from fazhi_desktop.services.excel_io import export_workbook
+        from fazhi_desktop.exchange.writer import export_workbook
 
         engine, unit = self.session.engine, self.session.unit
         self._save_in_background("导出台账", f"{unit.name}台账导出.xlsx", lambda out: export_workbook(engine, unit, out))
 
     def save_template(self) -> None:
-        from fazhi_desktop.services.excel_io import write_template
+        from fazhi_desktop.exchange.writer import write_template
 
         unit = self.session.unit
         self._save_in_background("保存导入模板", "台账导入模板.xlsx", lambda out: write_template(out, unit))

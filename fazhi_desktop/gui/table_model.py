@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import OrderedDict
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
-from fazhi_desktop.domain.fields import Field, FieldType, Ledger
-from fazhi_desktop.domain.idcard import mask_idcard
+from fazhi_desktop.domain.fields import Field, Ledger
 from fazhi_desktop.services import listing
 from fazhi_desktop.services.units import Unit
 
@@ -21,21 +18,7 @@ IdRole = Qt.ItemDataRole.UserRole + 2
 
 
 def display(f: Field, value: Any) -> str:
-    if value is None or value == [] or value == "":
-        return ""
-    if f.type is FieldType.BOOL:
-        return "是" if value else "否"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}"
-    if f.type is FieldType.MULTICHOICE:
-        return "、".join(value)
-    if f.type is FieldType.IDCARD:
-        return mask_idcard(value) or ""
-    if f.type is FieldType.LONGTEXT:
-        return " ".join(str(value).split())[:60]
-    return str(value)
+    return f.kind.display(value)
 
 
 class LedgerTableModel(QAbstractTableModel):
@@ -107,7 +90,7 @@ class LedgerTableModel(QAbstractTableModel):
         f = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return display(f, self._row(index.row()).get(f.key))
-        if role == Qt.ItemDataRole.TextAlignmentRole and f.type in (FieldType.INT, FieldType.MONEY, FieldType.YEAR):
+        if role == Qt.ItemDataRole.TextAlignmentRole and f.kind.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == IdRole:
             return self._row(index.row()).get("id")

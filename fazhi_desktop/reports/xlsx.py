@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from fazhi_desktop.domain.fields import Field, FieldType, Ledger, load_multi
-from fazhi_desktop.domain.idcard import mask_idcard
+from fazhi_desktop.domain.fields import Field, Ledger
 from fazhi_desktop.domain.ledgers import LEDGERS, TEN_ENTRIES
-from fazhi_desktop.reports.sheets import (
+from fazhi_desktop.office.xlsx_sheets import (
     HEADER_STYLE,
     MONEY_STYLE,
     PERCENT_STYLE,
@@ -32,30 +30,12 @@ def filler_line(unit: Unit) -> str:
     return f"填报单位：{unit.name}（盖章）　　　　填报人：{person}　　　　填报日期：　　　　年　　月　　日"
 
 
-def cell_value(f: Field, value: Any, *, full_id: bool = False) -> Any:
-    """A ledger value as an Excel cell: real dates and numbers, 是/否, 、-joined lists, masked ID numbers."""
-    if value is None or value == []:
-        return None
-    if f.type is FieldType.BOOL:
-        return "是" if value else "否"
-    if f.type is FieldType.MULTICHOICE:
-        return "、".join(value)
-    if f.type is FieldType.IDCARD:
-        return value if full_id else mask_idcard(value)
-    if f.type is FieldType.MONEY:
-        return float(value) if isinstance(value, Decimal) else value
-    return value
-
-
-# Field types whose stored value is already the cell value (text, numbers, dates): no call per cell.
-_AS_STORED = {FieldType.TEXT, FieldType.LONGTEXT, FieldType.CHOICE, FieldType.VILLAGE, FieldType.PHONE,
-              FieldType.DATE, FieldType.INT, FieldType.YEAR}
-
-
 def _stored_cell(f: Field) -> Callable[[Any], Any]:
-    if f.type is FieldType.MULTICHOICE:
-        return lambda stored: cell_value(f, load_multi(stored))
-    return lambda stored: cell_value(f, stored)
+    """A stored value as the cell of a ledger sheet (the field's kind decides; most are written as stored)."""
+    kind = f.kind
+    if kind.cell_is_stored:
+        return lambda stored: stored
+    return lambda stored: kind.cell(kind.loaded(stored))
 
 
 def _summary_rows(current: dict, previous: dict) -> list[list[Any]]:
@@ -80,7 +60,7 @@ def _summary_rows(current: dict, previous: dict) -> list[list[Any]]:
 
 def _ledger_rows(conn: sa.Connection, unit: Unit, ledger: Ledger, year: int) -> list[list[Any]]:
     query = listing.ListQuery(ledger.key, year=year, sort_key=ledger.year_from)
-    converters = [(i, _stored_cell(f)) for i, f in enumerate(ledger.fields, start=1) if f.type not in _AS_STORED]
+    converters = [(i, _stored_cell(f)) for i, f in enumerate(ledger.fields, start=1) if not f.kind.cell_is_stored]
     rows = []
     for n, stored in enumerate(listing.field_rows(conn, unit, query), start=1):
         row = [n, *stored]
@@ -118,7 +98,7 @@ def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str
         ])
         for ledger in LEDGERS:
             headers = ["序号", *(f.label for f in ledger.fields)]
-            formats = {i: MONEY_STYLE for i, f in enumerate(ledger.fields, start=2) if f.type is FieldType.MONEY}
+            formats = {i: MONEY_STYLE for i, f in enumerate(ledger.fields, start=2) if f.kind.storage == "money"}
             write_titled_table(wb.create_sheet(ledger.name[:31]), f"{unit.name}{year}年{ledger.name}",
                                filler_line(unit), headers, _ledger_rows(conn, unit, ledger, year), formats)
     with atomic_stream(out) as tmp:

@@ -163,15 +163,12 @@ def recent(conn: sa.Connection, limit: int = 200) -> list[dict[str, Any]]:
 def masked_changes(entry: Mapping[str, Any]) -> dict[str, list[Any]]:
     """An entry's changes as the history shows them: ID numbers masked with the one rule every output uses (the
     full values stay in the database, for 历史's "put back")."""
-    from fazhi_desktop.domain.fields import FieldType
-    from fazhi_desktop.domain.idcard import mask_idcard
     from fazhi_desktop.domain.ledgers import LEDGERS
 
-    id_fields = {f.key for lg in LEDGERS if lg.key == entry.get("ledger") for f in lg.fields
-                 if f.type is FieldType.IDCARD}
+    personal = {f.key: f for lg in LEDGERS if lg.key == entry.get("ledger") for f in lg.fields if f.kind.personal}
     out = {}
     for key, pair in entry["changes"].items():
-        if key in id_fields and isinstance(pair, list):
-            pair = [mask_idcard(v) if isinstance(v, str) else v for v in pair]
+        if key in personal and isinstance(pair, list):
+            pair = [personal[key].kind.display(v) if isinstance(v, str) else v for v in pair]
         out[key] = pair
     return out

@@ -14,10 +14,6 @@ from fazhi_desktop.services.records import from_storage
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import ledger_table
 
-SEARCHABLE = (FieldType.TEXT, FieldType.LONGTEXT, FieldType.CHOICE, FieldType.MULTICHOICE, FieldType.VILLAGE,
-              FieldType.PHONE)
-TEXT_SORT = (FieldType.TEXT, FieldType.LONGTEXT, FieldType.CHOICE, FieldType.VILLAGE, FieldType.MULTICHOICE)
-
 
 @dataclass
 class ListQuery:
@@ -44,15 +40,11 @@ def _where(unit: Unit, q: ListQuery) -> list[Any]:
     text = q.search.strip()
     if text:
         pattern = f"%{text.replace('%', '').replace('_', '')}%"
-        where.append(sa.or_(*(t.c[f.key].like(pattern) for f in ledger.fields if f.type in SEARCHABLE)))
+        where.append(sa.or_(*(t.c[f.key].like(pattern) for f in ledger.fields if f.kind.searchable)))
     for key, value in q.filters.items():
         if value is None or value == "":
             continue
-        f = ledger.field(key)
-        if f.type is FieldType.MULTICHOICE:
-            where.append(t.c[key].like(f"%|{value}|%"))
-        else:
-            where.append(t.c[key] == value)
+        where.append(ledger.field(key).kind.matches(t.c[key], value))
     return where
 
 
@@ -67,7 +59,7 @@ def _ordered(conn: sa.Connection, q: ListQuery, statement: sa.Select) -> sa.Sele
     if q.sort_key:
         col = t.c[q.sort_key]
         f = ledger.field(q.sort_key) if ledger.has(q.sort_key) else None
-        if f is not None and f.type in TEXT_SORT and conn.dialect.name == "sqlite":
+        if f is not None and f.kind.text_sort and conn.dialect.name == "sqlite":
             col = col.collate("pinyin")  # names and places in pinyin order, not by code point
         return statement.order_by(col.desc() if q.descending else col.asc(), t.c.id)
     return statement.order_by(t.c[ledger.year_from].desc(), t.c.created_at.desc(), t.c.id)

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from fazhi_desktop.domain.errors import NotFoundError, Problem, ValidationError
-from fazhi_desktop.domain.fields import FieldType, Ledger, load_multi, store_multi
+from fazhi_desktop.domain.fields import Ledger
 from fazhi_desktop.domain.ledgers import ledger as get_ledger
 from fazhi_desktop.domain.validation import report_year, validate_record
 from fazhi_desktop.services import audit
@@ -31,10 +31,7 @@ def _now() -> dt.datetime:
 
 
 def to_storage(ledger: Ledger, clean: Mapping[str, Any]) -> dict[str, Any]:
-    row = {}
-    for f in ledger.fields:
-        value = clean.get(f.key)
-        row[f.key] = store_multi(value) if f.type is FieldType.MULTICHOICE else value
+    row = {f.key: f.kind.stored(clean.get(f.key)) for f in ledger.fields}
     if not ledger.has("year"):
         row["year"] = report_year(ledger, clean)
     return row
@@ -43,8 +40,8 @@ def to_storage(ledger: Ledger, clean: Mapping[str, Any]) -> dict[str, Any]:
 def from_storage(ledger: Ledger, row: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(row)
     for f in ledger.fields:
-        if f.type is FieldType.MULTICHOICE:
-            out[f.key] = load_multi(row.get(f.key))
+        if f.key in out:
+            out[f.key] = f.kind.loaded(out[f.key])
     return out
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fazhi_desktop.domain.fields import MULTI_SEP
+from fazhi_desktop.domain.kinds import MULTI_SEP
 from fazhi_desktop.domain.ledgers import (
     CLOSED_DISPUTE_STATES,
     FLEXIBLE_METHODS,

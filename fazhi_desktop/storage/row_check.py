@@ -11,11 +11,9 @@ import json
 import sqlite3
 from collections.abc import Iterator
 
-from fazhi_desktop.domain.fields import Field, FieldType
+from fazhi_desktop.domain.fields import Field
 from fazhi_desktop.domain.validation import MAX_LONGTEXT, MAX_TEXT
 
-_TEXT_KINDS = {FieldType.TEXT, FieldType.LONGTEXT, FieldType.CHOICE, FieldType.MULTICHOICE, FieldType.VILLAGE,
-               FieldType.IDCARD, FieldType.PHONE}
 _DATE = "[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
 _STAMP = _DATE + " [0-2][0-9]:[0-5][0-9]:[0-5][0-9]*"
 
@@ -53,26 +51,25 @@ def _json(col: str, kind: str, element: str | None = None) -> str:
 
 
 def field_check(f: Field) -> str:
+    """The SQL condition that is true for a stored value this field's kind could never have written."""
     col = f'"{f.key}"'
-    t = f.type
-    if t in _TEXT_KINDS:
-        return _text(col, f.max_length or (MAX_LONGTEXT if t in (FieldType.LONGTEXT, FieldType.MULTICHOICE) else
-                                           MAX_TEXT))
-    if t is FieldType.DATE:
+    kind = f.kind
+    storage = kind.storage
+    if storage in ("text", "idcard"):
+        return _text(col, f.max_length or MAX_TEXT)
+    if storage == "longtext":
+        return _text(col, f.max_length or MAX_LONGTEXT)
+    if storage == "date":
         return _date(col)
-    if t is FieldType.INT:
+    if storage == "int":
+        return _integer(col, getattr(kind, "lo", 0), getattr(kind, "hi", None))
+    if storage == "money":
         return _integer(col, 0)
-    if t is FieldType.YEAR:
-        return _integer(col, 1949, 2100)
-    if t is FieldType.MONEY:
-        return _integer(col, 0)
-    if t is FieldType.BOOL:
+    if storage == "bool":
         return _integer(col, 0, 1)
-    if t is FieldType.TEXTLIST:
-        return _json(col, "array", "text")
-    if t is FieldType.TEXTMAP:
-        return _json(col, "object", "text")
-    raise AssertionError(f"no stored-value check for {t}")
+    if storage == "json":
+        return _json(col, "object" if isinstance(kind.empty, dict) else "array", "text")
+    raise AssertionError(f"no stored-value check for {storage}")
 
 
 def _record_checks() -> Iterator[tuple[str, str, str]]:

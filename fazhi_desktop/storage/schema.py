@@ -12,7 +12,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
-from fazhi_desktop.domain.fields import Field, FieldType
+from fazhi_desktop.domain.fields import Field
 from fazhi_desktop.domain.ledgers import LEDGERS, REPORT_TEXT_FIELDS, UNIT_FIELDS
 
 # Named constraints from the very first revision, so SQLite batch migrations can find them later.
@@ -39,24 +39,13 @@ class Money(TypeDecorator):
         return None if value is None else (Decimal(value) / 100).quantize(Decimal("0.01"))
 
 
+_COLUMN_TYPES = {"text": lambda: sa.String(200), "longtext": sa.Text, "date": sa.Date, "int": sa.Integer,
+                 "money": Money, "bool": sa.Boolean, "json": sa.JSON, "idcard": lambda: sa.String(18)}
+
+
 def column_type(f: Field) -> sa.types.TypeEngine:
-    match f.type:
-        case FieldType.LONGTEXT | FieldType.MULTICHOICE:
-            return sa.Text()
-        case FieldType.DATE:
-            return sa.Date()
-        case FieldType.INT | FieldType.YEAR:
-            return sa.Integer()
-        case FieldType.MONEY:
-            return Money()
-        case FieldType.BOOL:
-            return sa.Boolean()
-        case FieldType.TEXTLIST | FieldType.TEXTMAP:
-            return sa.JSON()
-        case FieldType.IDCARD:
-            return sa.String(18)
-        case _:
-            return sa.String(200)
+    """The column a field's kind is stored in (domain.kinds: ``storage``)."""
+    return _COLUMN_TYPES[f.kind.storage]()
 
 
 def field_columns(fields: tuple[Field, ...]) -> list[sa.Column]:

@@ -405,7 +405,7 @@ def test_fixed_scales_offer_no_custom_values_and_ctrl_f_finds(window, db, unit, 
 def test_history_says_a_record_came_from_an_import(window, db, unit, tmp_path):
     from openpyxl import Workbook
 
-    from fazhi_desktop.services.excel_io import run_import
+    from fazhi_desktop.exchange.apply import run_import
 
     wb = Workbook()
     ws = wb.active
