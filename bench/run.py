@@ -149,10 +149,10 @@ def bench_size(n: int, work: Path, tables_max: int = TABLES_MAX_RECORDS) -> dict
 
 
 def bench_documents(work: Path) -> dict:
-    from fazhi_desktop.reports.builder import build_document
-    from fazhi_desktop.reports.docx import render_docx
-    from fazhi_desktop.reports.pdf import render_pdf
+    from fazhi_desktop.reports.content.builder import build_document
     from fazhi_desktop.reports.render import fonts_for
+    from fazhi_desktop.reports.render.docx import render_docx
+    from fazhi_desktop.reports.render.pdf import render_pdf
     from fazhi_desktop.services.demo import load_demo
     from fazhi_desktop.storage.database import open_database
 
@@ -182,7 +182,7 @@ def bench_tables(engine, unit, year: int, work: Path, repeat: int = 5) -> dict:
     font and saving. The two run alternately, so a busy moment of the machine weighs on both alike."""
     from openpyxl import Workbook, load_workbook
 
-    from fazhi_desktop.reports.xlsx import write_statistics_workbook
+    from fazhi_desktop.reports.render.xlsx import write_statistics_workbook
 
     write_statistics_workbook(engine, unit, year, work / "t.xlsx")
     cells = [list(ws.iter_rows(values_only=True)) for ws in load_workbook(work / "t.xlsx", read_only=True).worksheets]

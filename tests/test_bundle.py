@@ -225,7 +225,7 @@ def test_a_regular_install_finds_its_fonts_and_writes_the_report(release, tmp_pa
     package data, so a report generated there — away from the checkout — embeds them."""
     venv = Path(release["bundle"]).parents[1] / "venv"
     python = build_bundle.venv_python(venv)
-    where = subprocess.run([str(python), "-c", "from fazhi_desktop.reports.fonts import bundled_dir; "
+    where = subprocess.run([str(python), "-c", "from fazhi_desktop.reports.typeset.fonts import bundled_dir; "
                             "print(bundled_dir())"], capture_output=True, text=True, cwd=tmp_path)
     assert where.returncode == 0, where.stderr
     assert Path(where.stdout.strip()).is_relative_to(venv), where.stdout

@@ -131,7 +131,7 @@ def test_start_up_offer_restores_the_same_database_not_a_namesake(tmp_path, data
     from PySide6.QtWidgets import QMessageBox
 
     from fazhi_desktop.domain.errors import DatabaseCorruptError
-    from fazhi_desktop.gui import app as gui_app
+    from fazhi_desktop.gui.shell import app as gui_app
 
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
@@ -446,8 +446,8 @@ def test_gui_on_a_read_only_database_says_so_instead_of_failing(demo, qtbot, mon
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QMessageBox
 
-    from fazhi_desktop.gui.main_window import MainWindow
-    from fazhi_desktop.gui.session import Session
+    from fazhi_desktop.gui.shell.main_window import MainWindow
+    from fazhi_desktop.gui.shell.session import Session
 
     db = open_database(demo, read_only=True)
     with db.engine.connect() as conn:
@@ -460,7 +460,7 @@ def test_gui_on_a_read_only_database_says_so_instead_of_failing(demo, qtbot, mon
     assert window.windowTitle().endswith("（只读）")
     with pytest.raises(Exception) as err:
         RecordService(db.engine, unit, "测试员").create("meeting", MEETING)
-    from fazhi_desktop.gui.errors import show_exception
+    from fazhi_desktop.gui.shell.errors import show_exception
 
     show_exception(window, err.value)
     assert warned and "只读" in warned[0] and "程序遇到意外错误" not in warned[0]

@@ -10,7 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from fazhi_desktop.domain.fields import FieldType
-from fazhi_desktop.domain.ledgers import LEDGERS, REPORT_TEXT_FIELDS, UNIT_FIELDS
+from fazhi_desktop.domain.ledgers import LEDGERS
+from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS
 from fazhi_desktop.storage.schema import RECORD_COLUMNS, ledger_tables, metadata, report_texts, units
 
 PACKAGE = Path(__file__).resolve().parents[1] / "fazhi_desktop"
@@ -83,8 +84,9 @@ def test_no_module_outside_gui_imports_qt():
 
 def test_labels_use_full_width_brackets():
     """GB/T 15834: Chinese text takes full-width brackets — every label, choice and indicator a user sees."""
-    from fazhi_desktop.domain.ledgers import LEDGERS, REPORT_TEXT_FIELDS, UNIT_FIELDS
-    from fazhi_desktop.services.stats import INDICATORS
+    from fazhi_desktop.domain.indicators import INDICATORS
+    from fazhi_desktop.domain.ledgers import LEDGERS
+    from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS
 
     texts = [lg.name for lg in LEDGERS] + [f.label for lg in LEDGERS for f in lg.fields]
     texts += [c for lg in LEDGERS for f in lg.fields for c in f.choices]

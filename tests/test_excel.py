@@ -16,11 +16,12 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from fazhi_desktop.domain.errors import UserError, ValidationError
+from fazhi_desktop.domain.indicators import INDICATORS
 from fazhi_desktop.domain.ledgers import LEDGERS
 from fazhi_desktop.exchange.apply import run_import
 from fazhi_desktop.exchange.layout import ID_HEADER
 from fazhi_desktop.exchange.writer import export_workbook, write_template
-from fazhi_desktop.reports.xlsx import write_statistics_workbook
+from fazhi_desktop.reports.render.xlsx import write_statistics_workbook
 from fazhi_desktop.services import listing, stats
 from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import create_unit, get_unit
@@ -45,7 +46,7 @@ def test_summary_sheet_equals_stats(workbook, demo_db):
     assert ws["A1"].value == "肖咀镇2023年法治建设统计总表"
     assert [c.value for c in ws[3]] == ["序号", "类别", "指标", "单位", "本年", "上年", "增减"]
     rows = {r[2]: r for r in ws.iter_rows(min_row=4, values_only=True)}
-    for ind in stats.INDICATORS:
+    for ind in INDICATORS:
         if ind.kind == "breakdown":
             for sub, n in current[ind.key].items():
                 if n:

@@ -88,7 +88,7 @@ FORMULAS = ['=HYPERLINK("http://example.com","点击")', "=1+1", "=cmd|' /C calc
 
 
 def test_text_that_looks_like_a_formula_stays_text_and_round_trips(svc, unit, db, tmp_path):
-    from fazhi_desktop.reports.xlsx import write_statistics_workbook
+    from fazhi_desktop.reports.render.xlsx import write_statistics_workbook
 
     for title in FORMULAS:
         svc.create("meeting", {"date": "2023-04-01", "kind": "其他", "title": title})
@@ -152,7 +152,7 @@ def demo_file_copy(demo_db, tmp_path) -> Path:
 
 
 def test_trial_render_covers_other_years(demo_db):
-    from fazhi_desktop.reports.builder import check_template
+    from fazhi_desktop.reports.content.builder import check_template
 
     with demo_db.engine.connect() as conn:
         unit = get_unit(conn)

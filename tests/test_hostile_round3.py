@@ -139,7 +139,7 @@ HANGING_TEMPLATES = {
 
 @pytest.mark.parametrize("case", list(HANGING_TEMPLATES))
 def test_hanging_templates_are_refused_at_save_and_when_they_arrive(case, demo_db, tmp_path, data_dir):
-    from fazhi_desktop.reports.builder import check_template
+    from fazhi_desktop.reports.content.builder import check_template
     from fazhi_desktop.storage import backups
 
     source = HANGING_TEMPLATES[case]
@@ -163,7 +163,7 @@ def test_hanging_templates_are_refused_at_save_and_when_they_arrive(case, demo_d
 
 
 def test_a_units_own_template_renders_in_a_child_and_the_shipped_ones_do_not(demo_db, monkeypatch):
-    from fazhi_desktop.reports import builder
+    from fazhi_desktop.reports.content import builder
 
     calls = []
     real = child.run

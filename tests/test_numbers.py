@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from fazhi_desktop.reports import numbers
+from fazhi_desktop.reports.content import numbers
 
 
 @pytest.mark.parametrize(("n", "suffix", "text"), [

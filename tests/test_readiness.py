@@ -47,13 +47,21 @@ def test_findings_go_away_when_fixed(db, unit, svc):
         assert gone not in text, gone
 
 
-def test_counsel_contract_that_does_not_cover_the_year(demo_db):
+def test_counsel_contract_that_does_not_cover_the_year(svc, db, unit):
+    svc.create("counsel", {"name": "丙", "firm": "所", "signed_on": "2020-01-01", "service_to": "2022-12-31"})
+    with db.engine.connect() as conn:
+        findings = readiness.check(conn, unit, 2023)
+    assert any("没有覆盖2023年" in f.message and f.ledger == "counsel" for f in findings)
+
+
+def test_the_demos_2024_contract_counts_for_its_2023_report_written_in_2024(demo_db):
+    """The seed report names its counsel (签约 2024年1月) for 2023: the check agrees with the figures."""
     from fazhi_desktop.services.units import get_unit
 
     with demo_db.engine.connect() as conn:
         unit = get_unit(conn)
         findings = readiness.check(conn, unit, 2023)
-    assert any("没有覆盖2023年" in f.message and f.ledger == "counsel" for f in findings)
+    assert not any(f.ledger == "counsel" for f in findings)
 
 
 def test_cli_check_and_strict(tmp_path):

@@ -164,7 +164,7 @@ def test_libreoffice_lays_it_out_on_the_same_grid_as_the_pdf(demo_db, tmp_path, 
     characters on each page and breaks pages and every line where the PDF does, in both templates."""
     import pdfplumber
 
-    from fazhi_desktop.reports.fonts import DOCX_NAMES, bundled_dir
+    from fazhi_desktop.reports.typeset.fonts import DOCX_NAMES, bundled_dir
 
     with demo_db.engine.connect() as conn:
         unit = get_unit(conn)

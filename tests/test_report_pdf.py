@@ -25,11 +25,11 @@ from reportkit import (
     text,
 )
 
-from fazhi_desktop.reports.fonts import FontSet
-from fazhi_desktop.reports.layout import HANGING, NO_END, NO_START
 from fazhi_desktop.reports.model import Document, Paragraph, Span
-from fazhi_desktop.reports.pdf import render_pdf
 from fazhi_desktop.reports.render import write_report
+from fazhi_desktop.reports.render.pdf import render_pdf
+from fazhi_desktop.reports.typeset.fonts import FontSet
+from fazhi_desktop.reports.typeset.layout import HANGING, NO_END, NO_START
 from fazhi_desktop.services import stats
 from fazhi_desktop.services.units import get_unit
 
@@ -331,7 +331,7 @@ def test_clerk_section_text_replaces_the_generated_one(db, unit, tmp_path):
 
 
 def test_font_chosen_in_settings_is_used(db, unit, tmp_path):
-    from fazhi_desktop.reports.fonts import bundled_dir
+    from fazhi_desktop.reports.typeset.fonts import bundled_dir
     from fazhi_desktop.services import local
 
     local.save(db, fonts={"heiti": str(bundled_dir() / "FandolKai-Regular.ttf")})
@@ -344,7 +344,7 @@ def test_font_chosen_in_settings_is_used(db, unit, tmp_path):
 
 def test_unit_wording_of_a_template_is_used_and_checked(db, unit, svc, tmp_path):
     from fazhi_desktop.domain.errors import UserError
-    from fazhi_desktop.reports.builder import check_template, template_source
+    from fazhi_desktop.reports.content.builder import check_template, template_source
     from fazhi_desktop.services.units import update_settings
 
     svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
@@ -366,16 +366,16 @@ def test_unit_wording_of_a_template_is_used_and_checked(db, unit, svc, tmp_path)
 
 def test_templates_cannot_reach_python_internals(db, unit):
     from fazhi_desktop.domain.errors import UserError
-    from fazhi_desktop.reports.builder import check_template
+    from fazhi_desktop.reports.content.builder import check_template
 
     with db.engine.connect() as conn, pytest.raises(UserError):
         check_template(conn, unit, 2023, "三段式", "{{ unit.__class__.__mro__[1].__subclasses__() }}")
 
 
 def _laid_out(engine, unit, year: int, template: str):
-    from fazhi_desktop.reports.builder import build_document
-    from fazhi_desktop.reports.layout import Layout
+    from fazhi_desktop.reports.content.builder import build_document
     from fazhi_desktop.reports.render import fonts_for
+    from fazhi_desktop.reports.typeset.layout import Layout
 
     with engine.connect() as conn:
         doc = build_document(conn, unit, year, template)
@@ -412,9 +412,9 @@ def test_joint_issuers_stand_side_by_side_in_pdf_and_docx(tmp_path):
 
     import docx as python_docx
 
-    from fazhi_desktop.reports.docx import render_docx
     from fazhi_desktop.reports.model import Document, Paragraph, Span
-    from fazhi_desktop.reports.pdf import render_pdf
+    from fazhi_desktop.reports.render.docx import render_docx
+    from fazhi_desktop.reports.render.pdf import render_pdf
 
     doc = Document("关于测试的报告", "县法治办", [Paragraph([Span("正文。" * 20)])],
                    ["中共肖咀镇委员会", "肖咀镇人民政府"], dt.date(2024, 3, 20))
@@ -462,7 +462,7 @@ def test_unit_kind_follows_the_name_when_not_given(tmp_path, name, kind, phrase)
 
 def test_reviews_are_attributed_to_everyone_the_count_includes(db, unit, svc):
     """The handlers named are those of the reviews the indicator counts (合同审查 included), no fewer."""
-    from fazhi_desktop.reports.builder import build_document
+    from fazhi_desktop.reports.content.builder import build_document
 
     svc.create("counsel_service", {"date": "2023-04-01", "kind": "合同审查", "title": "租赁合同", "handler": "经管站"})
     svc.create("counsel_service", {"date": "2023-05-01", "kind": "规范性文件合法性审查", "title": "村规民约",

@@ -104,15 +104,16 @@ def test_facilities_in_force(svc, db, unit):
     assert s["org.facilities.by_kind"]["综治中心"] == 3
 
 
-def test_counsel_in_force_at_report_date(svc, db, unit):
+def test_counsel_counts_for_every_year_its_service_overlaps_up_to_the_report_date(svc, db, unit):
     svc.create("counsel", {"name": "甲", "firm": "所", "signed_on": "2024-01-08", "service_to": "2024-12-31"})
     svc.create("counsel", {"name": "乙", "firm": "所", "signed_on": "2022-01-01", "service_to": "2023-06-30"})
-    # Without a draft the reference date is 31 Dec: only 乙 had lapsed, 甲 had not yet signed.
-    assert _stats(db, unit)["counsel.count"] == 0
+    svc.create("counsel", {"name": "丙", "firm": "所", "signed_on": "2020-01-01", "service_to": "2022-12-31"})
+    # Without a draft the report speaks for 2023 itself: 乙 served half of it; 甲 had not signed, 丙 had ended.
+    assert _stats(db, unit)["counsel.count"] == 1
     with db.engine.begin() as conn:
         reports_text.save_report_text(conn, unit, 2023, {"doc_date": dt.date(2024, 3, 20)}, "测试员")
-    assert _stats(db, unit)["counsel.count"] == 1
-    assert _stats(db, unit, 2022)["counsel.count"] == 1
+    assert _stats(db, unit)["counsel.count"] == 2  # written in March 2024: 甲 is the counsel by then
+    assert _stats(db, unit, 2022)["counsel.count"] == 2  # 乙 and 丙
 
 
 def test_counsel_reviews_and_adoption(svc, db, unit):

@@ -144,7 +144,7 @@ def test_idcard_helpers():
 
 def test_empty_collections_stay_their_own_type():
     """An empty 各部分文稿 (a mapping) once came back as a list and failed the next save."""
-    from fazhi_desktop.domain.ledgers import REPORT_TEXT_FIELDS
+    from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS
     from fazhi_desktop.domain.validation import validate_fields
 
     clean, problems = validate_fields(REPORT_TEXT_FIELDS, {"sections": {}, "problems": [], "doc_date": "2024-03-20"})

@@ -237,7 +237,7 @@ def page_number_font(source: str, work) -> str:
 
 
 def with_page_number_font(entries: list[tuple[str, str, str]], work) -> list[tuple[str, str, str]]:
-    from fazhi_desktop.reports.fonts import BUNDLED_FILES
+    from fazhi_desktop.reports.typeset.fonts import BUNDLED_FILES
 
     name = BUNDLED_FILES["songti"]
     return [(dest, page_number_font(source, work), kind) if PurePosixPath(dest).name == name else (dest, source, kind)

@@ -69,9 +69,9 @@ def main() -> int:
     try:
         from PySide6.QtCore import QSettings
 
-        from fazhi_desktop.gui.app import make_app
-        from fazhi_desktop.gui.main_window import MainWindow
-        from fazhi_desktop.gui.session import Session
+        from fazhi_desktop.gui.shell.app import make_app
+        from fazhi_desktop.gui.shell.main_window import MainWindow
+        from fazhi_desktop.gui.shell.session import Session
         from fazhi_desktop.reports.render import write_report
         from fazhi_desktop.services.demo import load_demo
         from fazhi_desktop.storage.database import open_database

@@ -38,7 +38,7 @@ def _force_utf8() -> None:
 def _handler(name: str):
     """Command modules are imported on demand: the GUI starts without loading what only the commands need."""
     if name == "gui":
-        from fazhi_desktop.gui.app import run_gui
+        from fazhi_desktop.gui.shell.app import run_gui
 
         return run_gui
     from fazhi_desktop.cli import commands

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from fazhi_desktop.reports import numbers
+from fazhi_desktop.reports.content import numbers
 from fazhi_desktop.services import stats as stats_service
 from fazhi_desktop.services.actor import default_actor
 from fazhi_desktop.services.units import create_unit, get_unit
@@ -84,7 +84,9 @@ def stats(args: argparse.Namespace) -> int:
         print()
         return 0
     print(f"{unit.name} {args.year} 年统计指标（上年 {args.year - 1}）")
-    for ind in stats_service.INDICATORS:
+    from fazhi_desktop.domain.indicators import INDICATORS
+
+    for ind in INDICATORS:
         value = current[ind.key]
         if ind.kind == "breakdown":
             parts = "、".join(f"{k} {v}" for k, v in value.items() if v) or "无"
@@ -131,7 +133,7 @@ def report(args: argparse.Namespace) -> int:
 
 
 def tables(args: argparse.Namespace) -> int:
-    from fazhi_desktop.reports.xlsx import write_statistics_workbook
+    from fazhi_desktop.reports.render.xlsx import write_statistics_workbook
 
     db, unit = _open_unit(args)
     path = write_statistics_workbook(db.engine, unit, args.year, args.out)

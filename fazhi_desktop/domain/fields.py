@@ -272,6 +272,7 @@ class Ledger:
     rules: tuple[Rule, ...] = ()
     group: str = ""
     in_force: bool = False  # rosters/facilities: counted in every year from year_from on
+    period: Any = None  # domain.periods.Period: counted for every year its service period overlaps
     activity: bool = True  # its records are work done in their year (a contract signed ahead, a roster, are not)
     _by_key: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 

@@ -17,6 +17,7 @@ from fazhi_desktop.domain.fields import (
 from fazhi_desktop.domain.fields import (
     FieldType as T,
 )
+from fazhi_desktop.domain.periods import Period
 
 # Appended to every ledger: the spec gives every record a 备注.
 REMARKS = Field("remarks", "备注", T.LONGTEXT)
@@ -190,6 +191,7 @@ COUNSEL = _ledger(
     name="法律顾问台账",
     group="法律顾问",
     activity=False,
+    period=Period("service_from", "signed_on", "service_to"),
     year_from="signed_on",
     title_field="name",
     fields=(
@@ -363,26 +365,6 @@ def ledger(key: str) -> Ledger:
     except KeyError:
         raise KeyError(f"unknown ledger {key!r}") from None
 
-
-# Unit settings (单位设置) and the yearly report draft (年度报告文稿): declared the same way, stored in their own tables.
-UNIT_FIELDS: tuple[Field, ...] = (
-    Field("name", "单位名称", T.TEXT, required=True),
-    Field("kind", "单位类型", T.CHOICE, choices=("镇", "乡", "民族乡", "街道"), default="镇"),
-    Field("county", "所属县（区）", T.TEXT, required=True),
-    Field("addressee", "主送机关", T.TEXT, required=True, default="县法治办"),
-    Field("issuers", "落款机关", T.TEXTLIST, required=True, help="党委、政府联合行文时填两个机关", max_items=4),
-    Field("villages", "村（社区）名单", T.TEXTLIST, required=True, help="按顺序填写", max_items=500),
-    Field("contact", "联系人", T.TEXT),
-    Field("phone", "联系电话", T.PHONE),
-)
-
-REPORT_TEXT_FIELDS: tuple[Field, ...] = (
-    Field("basis", "依据文件", T.TEXT, help="例如 县法治办（2023）16号、35号、（2024）1号"),
-    Field("template", "报告模板", T.TEXT, default="三段式"),
-    # Bounded so a draft cannot make a report of thousands of pages (the real one has ≈ 6,000 characters in all).
-    Field("sections", "各部分文稿", T.TEXTMAP, max_length=3000, max_items=20),
-    Field("problems", "存在问题", T.LINES, max_length=1000, max_items=20),
-    Field("plans", "工作打算", T.LINES, max_length=1000, max_items=20),
-    Field("issuers", "落款机关", T.TEXTLIST, max_items=4),
-    Field("doc_date", "成文日期", T.DATE, required=True),
-)
+# Tab groups, in the order a township office thinks of its work (each ledger declares its ``group``).
+GROUPS = ("组织领导", "学法述法", "普法宣传", "法治人才", "法律顾问", "行政执法", "矛盾纠纷", "整改台账", "公共法律服务",
+          "复议应诉")

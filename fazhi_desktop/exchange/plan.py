@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from fazhi_desktop.domain.errors import Problem, UserError, ValidationError
 from fazhi_desktop.domain.fields import Ledger
-from fazhi_desktop.domain.ledgers import REPORT_TEXT_FIELDS, UNIT_FIELDS
+from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS, kind_from_name
 from fazhi_desktop.domain.validation import validate_fields
 from fazhi_desktop.exchange import guard, reader
 from fazhi_desktop.exchange.layout import (
@@ -29,7 +29,7 @@ from fazhi_desktop.exchange.layout import (
 )
 from fazhi_desktop.exchange.reader import Book
 from fazhi_desktop.services.records import RecordService
-from fazhi_desktop.services.units import Unit, kind_from_name, list_units
+from fazhi_desktop.services.units import Unit, list_units
 from fazhi_desktop.storage.schema import ledger_table
 
 OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # Compound File: .xls, or an encrypted .xlsx

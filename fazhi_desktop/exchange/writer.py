@@ -16,7 +16,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from fazhi_desktop.domain.fields import Ledger
-from fazhi_desktop.domain.ledgers import LEDGERS, REPORT_TEXT_FIELDS, UNIT_FIELDS
+from fazhi_desktop.domain.ledgers import LEDGERS
+from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS
 from fazhi_desktop.domain.validation import choices_for
 from fazhi_desktop.exchange.layout import (
     DRAFT_SHEET,

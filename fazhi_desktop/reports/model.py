@@ -44,7 +44,7 @@ class Document:
         lines += [p.text for p in self.paragraphs]
         lines += ["", *self.issuers]
         if self.date:
-            from fazhi_desktop.reports.numbers import cn_date
+            from fazhi_desktop.reports.content.numbers import cn_date
 
             lines.append(cn_date(self.date))
         return "\n".join(lines)

@@ -27,7 +27,7 @@ MAX_ANSWER = 256 * 1024 * 1024  # characters of one answer
 _TASKS: dict[str, str] = {
     # task name → "module:function"; the function takes the parent's value and returns a JSON-able value.
     "read-workbook": "fazhi_desktop.exchange.reader:read_grids",
-    "render-template": "fazhi_desktop.reports.template_child:render",
+    "render-template": "fazhi_desktop.reports.content.template_child:render",
 }
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
+from fazhi_desktop.domain import periods
 from fazhi_desktop.domain.fields import FieldType
 from fazhi_desktop.domain.ledgers import ledger as get_ledger
+from fazhi_desktop.services.periods import in_window
 from fazhi_desktop.services.records import from_storage
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import ledger_table
@@ -24,6 +27,7 @@ class ListQuery:
     filters: dict[str, Any] = field(default_factory=dict)  # field key → exact value
     sort_key: str | None = None
     descending: bool = False
+    ref_date: dt.date | None = None  # the report's 成文日期: a contract counts up to it (domain.periods)
 
 
 def _where(unit: Unit, q: ListQuery) -> list[Any]:
@@ -31,7 +35,10 @@ def _where(unit: Unit, q: ListQuery) -> list[Any]:
     t = ledger_table(q.ledger_key)
     where: list[Any] = [t.c.unit_id == unit.id, t.c.deleted.is_(sa.true() if q.deleted else sa.false())]
     if q.year is not None:
-        if ledger.in_force and ledger.year_field.type is FieldType.YEAR:
+        if ledger.period is not None:
+            first, last = periods.window(q.year, q.ref_date)  # the rule the statistics count by
+            where.append(in_window(t, ledger.period, first, last))
+        elif ledger.in_force and ledger.year_field.type is FieldType.YEAR:
             where.append(t.c.year <= q.year)  # rosters: everyone registered by that year
         elif ledger.in_force:
             where.append(sa.or_(t.c.year.is_(None), t.c.year <= q.year))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from fazhi_desktop.domain import periods
 from fazhi_desktop.domain.ledgers import LEDGERS, ledger
 from fazhi_desktop.services import listing, reports_text
 from fazhi_desktop.services.records import RecordService
@@ -53,7 +54,7 @@ def check(conn: sa.Connection, unit: Unit, year: int) -> list[Finding]:
             out.append(Finding(f"{lg.name}{year}年没有记录：报告中相应内容将略去。如确有工作，请先补录。", ledger=key))
     ref = doc_date or dt.date(year + 1, 1, 1)
     out += _overdue(conn, unit, year, ref)
-    out += _counsel(conn, unit, year)
+    out += _counsel(conn, unit, year, doc_date or dt.date(year, 12, 31))  # stats.reference_date's rule
     out += _record_warnings(conn, unit, year)
     return out
 
@@ -68,13 +69,12 @@ def _overdue(conn: sa.Connection, unit: Unit, year: int, ref: dt.date) -> list[F
             for rid, problem, deadline in rows]
 
 
-def _counsel(conn: sa.Connection, unit: Unit, year: int) -> list[Finding]:
+def _counsel(conn: sa.Connection, unit: Unit, year: int, ref: dt.date) -> list[Finding]:
     t = ledger_table("counsel")
     rows = conn.execute(sa.select(t.c.id, t.c.name, t.c.service_from, t.c.service_to, t.c.signed_on).where(
         t.c.unit_id == unit.id, t.c.deleted.is_(sa.false())).order_by(t.c.signed_on)).all()
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    covering = [r for r in rows if (r.service_from or r.signed_on or first) <= last
-                and (r.service_to is None or r.service_to >= first)]
+    first, last = periods.window(year, ref)  # the one rule the statistics and the report count by
+    covering = [r for r in rows if periods.overlaps(r.service_from or r.signed_on, r.service_to, first, last)]
     if not rows:
         return [Finding("没有录入法律顾问合同：报告将写“尚未聘请法律顾问”。如已聘请，请在法律顾问台账中补录。", ledger="counsel")]
     if covering:

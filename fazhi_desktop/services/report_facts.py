@@ -12,7 +12,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from fazhi_desktop.domain import periods
 from fazhi_desktop.domain.ledgers import REVIEW_KINDS, TEN_ENTRIES, ledger
+from fazhi_desktop.services.periods import in_window
 from fazhi_desktop.services.stats import is_
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import ledger_table
@@ -77,10 +79,10 @@ def gather(conn: sa.Connection, unit: Unit, year: int, ref_date: dt.date) -> Rep
     facts.campaign_kinds = [k for k, _n in kinds]
 
     c = ledger_table("counsel")
+    first, last = periods.window(year, ref_date)
     facts.counsels = [dict(row) for row in conn.execute(
         sa.select(c.c.name, c.c.firm, c.c.signed_on, c.c.service_to).where(
-            *_live(c, unit), c.c.signed_on <= ref_date,
-            sa.or_(c.c.service_to.is_(None), c.c.service_to >= ref_date)).order_by(c.c.signed_on)).mappings()]
+            *_live(c, unit), in_window(c, ledger("counsel").period, first, last)).order_by(c.c.signed_on)).mappings()]
 
     rt = ledger_table("rectification")
     for source, batch in conn.execute(sa.select(rt.c.source, rt.c.batch).where(*_live(rt, unit), rt.c.year == year)):

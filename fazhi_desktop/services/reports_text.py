@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from fazhi_desktop.domain.errors import ValidationError
-from fazhi_desktop.domain.ledgers import REPORT_TEXT_FIELDS
+from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS
 from fazhi_desktop.domain.validation import validate_fields
 from fazhi_desktop.services import audit
 from fazhi_desktop.services.units import Unit

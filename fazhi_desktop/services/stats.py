@@ -8,88 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
+from fazhi_desktop.domain import periods
+from fazhi_desktop.domain.indicators import INDICATORS
 from fazhi_desktop.domain.kinds import MULTI_SEP
-from fazhi_desktop.domain.ledgers import (
-    CLOSED_DISPUTE_STATES,
-    FLEXIBLE_METHODS,
-    REVIEW_KINDS,
-    TEN_ENTRIES,
-    ledger,
-)
+from fazhi_desktop.domain.ledgers import CLOSED_DISPUTE_STATES, FLEXIBLE_METHODS, REVIEW_KINDS, TEN_ENTRIES, ledger
 from fazhi_desktop.domain.validation import choices_for
+from fazhi_desktop.services.periods import in_window
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import ledger_table, report_texts
-
-
-@dataclass(frozen=True)
-class Indicator:
-    key: str
-    category: str
-    label: str
-    unit: str
-    kind: str = "count"  # count | rate | breakdown
-
-
-INDICATORS: tuple[Indicator, ...] = (
-    Indicator("org.special_meetings", "组织领导", "法治建设专题会议", "次"),
-    Indicator("org.meetings_total", "组织领导", "研究法治工作会议合计", "次"),
-    Indicator("org.issues_resolved", "组织领导", "研究解决问题", "项"),
-    Indicator("org.documents", "组织领导", "制度文件", "份"),
-    Indicator("org.leading_group_members", "组织领导", "领导小组成员", "人"),
-    Indicator("org.facilities", "组织领导", "法治阵地", "个"),
-    Indicator("org.facilities.by_kind", "组织领导", "法治阵地（分类）", "个", "breakdown"),
-    Indicator("study.center_group", "学法述法", "党委理论学习中心组学法", "次"),
-    Indicator("study.joint", "学法述法", "干部群众共同学法", "次"),
-    Indicator("study.pre_meeting", "学法述法", "会前学法", "次"),
-    Indicator("study.total", "学法述法", "学法合计", "次"),
-    Indicator("study.participants", "学法述法", "学法参加", "人次"),
-    Indicator("law_report.leaders", "学法述法", "班子成员述法", "人"),
-    Indicator("law_report.village_secretaries", "学法述法", "村党组织书记述法", "人"),
-    Indicator("law_report.total", "学法述法", "述法合计", "人"),
-    Indicator("publicity.ten_entries", "普法宣传", "法律十进活动", "场次"),
-    Indicator("publicity.ten_entries.by_target", "普法宣传", "法律十进（分对象）", "场次", "breakdown"),
-    Indicator("publicity.by_kind", "普法宣传", "普法宣传（分活动类型）", "场次", "breakdown"),
-    Indicator("publicity.meetings", "普法宣传", "普法宣传会议", "场次"),
-    Indicator("publicity.campaigns", "普法宣传", "法律宣传活动", "场次"),
-    Indicator("publicity.audience", "普法宣传", "受众", "人次"),
-    Indicator("publicity.materials", "普法宣传", "发放宣传资料", "份"),
-    Indicator("publicity.banners", "普法宣传", "悬挂横幅", "条"),
-    Indicator("publicity.boards", "普法宣传", "展板海报", "块"),
-    Indicator("publicity.laws", "普法宣传", "宣传涉及法律法规", "部"),
-    Indicator("publicity.laws.by_law", "普法宣传", "宣传涉及法律法规（分法律）", "场次", "breakdown"),
-    Indicator("talent.law_leaders", "法治人才", "学法带头人", "名"),
-    Indicator("talent.legal_understanders", "法治人才", "法律明白人", "人"),
-    Indicator("counsel.count", "法律顾问", "法律顾问", "名"),
-    Indicator("counsel.reviews", "法律顾问", "合法性审查", "件"),
-    Indicator("counsel.review_adoption", "法律顾问", "审查意见采纳率", "%", "rate"),
-    Indicator("enforcement.cases", "行政执法", "行政执法案件", "件"),
-    Indicator("enforcement.flexible", "行政执法", "柔性执法（指导/告诫/建议/责令改正/免罚）", "件"),
-    Indicator("enforcement.by_method", "行政执法", "行政执法（分处理方式）", "件", "breakdown"),
-    Indicator("enforcement.penalties", "行政执法", "行政处罚", "件"),
-    Indicator("enforcement.recorded_rate", "行政执法", "全过程记录率", "%", "rate"),
-    Indicator("enforcement.publicized_rate", "行政执法", "执法公示率", "%", "rate"),
-    Indicator("enforcement.legal_review_rate", "行政执法", "重大执法决定法制审核率", "%", "rate"),
-    Indicator("disputes.found", "矛盾纠纷", "排查矛盾纠纷", "件"),
-    Indicator("disputes.handled", "矛盾纠纷", "调处", "件"),
-    Indicator("disputes.resolved", "矛盾纠纷", "调解成功", "件"),
-    Indicator("disputes.handled_rate", "矛盾纠纷", "调处率", "%", "rate"),
-    Indicator("disputes.success_rate", "矛盾纠纷", "调解成功率", "%", "rate"),
-    Indicator("disputes.by_category", "矛盾纠纷", "矛盾纠纷（分类别）", "件", "breakdown"),
-    Indicator("disputes.by_risk", "矛盾纠纷", "矛盾纠纷（红/黄/绿）", "件", "breakdown"),
-    Indicator("disputes.by_status", "矛盾纠纷", "矛盾纠纷（分状态）", "件", "breakdown"),
-    Indicator("rectification.total", "整改落实", "整改问题", "个"),
-    Indicator("rectification.closed", "整改落实", "已销号", "个"),
-    Indicator("rectification.overdue", "整改落实", "逾期未销号", "个"),
-    Indicator("legal_service.consultations", "公共法律服务", "法律咨询", "人次"),
-    Indicator("review.cases", "复议应诉", "行政复议/诉讼案件", "件"),
-    Indicator("review.head_appearance_rate", "复议应诉", "负责人出庭应诉率", "%", "rate"),
-)
-INDICATOR_BY_KEY = {i.key: i for i in INDICATORS}
 
 
 def is_(t: sa.Table, key: str, *values: str) -> Any:
@@ -118,6 +48,7 @@ def rate(numerator: int, base: int) -> float | None:
 # Unit, year and reference date are bound parameters, so each statement is built once per process and reused for
 # every unit and year: building SQLAlchemy expressions cost three times more than running the queries.
 UNIT_ID, YEAR, REF_DATE = sa.bindparam("unit_id"), sa.bindparam("year"), sa.bindparam("ref_date")
+FIRST_DAY, LAST_DAY = sa.bindparam("first_day", type_=sa.Date()), sa.bindparam("last_day", type_=sa.Date())
 _STATEMENTS: dict[tuple[Any, ...], sa.Select] = {}
 
 
@@ -145,7 +76,8 @@ class _Year:
 
     def __init__(self, conn: sa.Connection, unit: Unit, year: int, ref_date: dt.date):
         self.conn, self.unit = conn, unit
-        self.params = {"unit_id": unit.id, "year": year, "ref_date": ref_date}
+        first, last = periods.window(year, ref_date)
+        self.params = {"unit_id": unit.id, "year": year, "ref_date": ref_date, "first_day": first, "last_day": last}
 
     def row(self, key: tuple[Any, ...], build: Callable[[], sa.Select]) -> dict[str, int]:
         """One row of totals; ``build`` makes the statement (a ``totals(...)``) the first time ``key`` is asked."""
@@ -247,8 +179,7 @@ def _talent_and_counsel(q: _Year) -> dict[str, Any]:
         t, [*live(t), t.c.year <= YEAR, sa.or_(t.c.left_year.is_(None), t.c.left_year > YEAR)],
         leaders=_count(is_(t, "category", "学法带头人")), understanders=_count(is_(t, "category", "法律明白人"))))
     counsel = q.row(("counsel",), lambda: totals(
-        c, [*live(c), c.c.signed_on <= REF_DATE, sa.or_(c.c.service_to.is_(None), c.c.service_to >= REF_DATE)],
-        n=_count()))
+        c, [*live(c), in_window(c, ledger("counsel").period, FIRST_DAY, LAST_DAY)], n=_count()))
 
     def reviews() -> sa.Select:
         is_review = is_(s, "kind", *REVIEW_KINDS)

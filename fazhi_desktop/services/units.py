@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from fazhi_desktop.domain.errors import NotFoundError, Problem, UserError, ValidationError
 from fazhi_desktop.domain.fields import bad_character
-from fazhi_desktop.domain.ledgers import UNIT_FIELDS
+from fazhi_desktop.domain.unit import UNIT_FIELDS, kind_from_name
 from fazhi_desktop.domain.validation import validate_fields
 from fazhi_desktop.services import audit
 from fazhi_desktop.storage.schema import units
@@ -37,15 +37,6 @@ class Unit:
         return cls(**{k: row[k] for k in ("id", "name", "kind", "county", "addressee", "contact", "phone")},
                    issuers=list(row["issuers"] or []), villages=list(row["villages"] or []),
                    local_choices=dict(row["local_choices"] or {}), settings=dict(row["settings"] or {}))
-
-
-def kind_from_name(name: str | None) -> str | None:
-    """乡/镇/街道 as the name says it (某某民族乡, 某某街道办事处…); None when the name does not tell."""
-    text = (name or "").strip()
-    for suffix, kind in (("民族乡", "民族乡"), ("街道办事处", "街道"), ("街道", "街道"), ("乡", "乡"), ("镇", "镇")):
-        if text.endswith(suffix):
-            return kind
-    return None
 
 
 def _validated(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -74,7 +74,8 @@ def field_check(f: Field) -> str:
 
 def _record_checks() -> Iterator[tuple[str, str, str]]:
     """(table, column label, SQL condition true for a bad row)."""
-    from fazhi_desktop.domain.ledgers import LEDGERS, REPORT_TEXT_FIELDS, UNIT_FIELDS
+    from fazhi_desktop.domain.ledgers import LEDGERS
+    from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS
 
     common = [("id", _text("id", 36) + " OR id IS NULL"), ("created_at", _stamp("created_at")),
               ("updated_at", _stamp("updated_at")), ("created_by", _text("created_by", 64)),
@@ -133,7 +134,7 @@ def _column_of(cond: str) -> str:
 
 def _units_problem(con: sqlite3.Connection) -> str | None:
     """Units are few: their JSON parts are parsed and validated through the declarations as well."""
-    from fazhi_desktop.domain.ledgers import UNIT_FIELDS
+    from fazhi_desktop.domain.unit import UNIT_FIELDS
     from fazhi_desktop.domain.validation import validate_fields
 
     cols = [f.key for f in UNIT_FIELDS]

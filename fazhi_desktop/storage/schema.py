@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
 from fazhi_desktop.domain.fields import Field
-from fazhi_desktop.domain.ledgers import LEDGERS, REPORT_TEXT_FIELDS, UNIT_FIELDS
+from fazhi_desktop.domain.ledgers import LEDGERS
+from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS
 
 # Named constraints from the very first revision, so SQLite batch migrations can find them later.
 NAMING_CONVENTION = {

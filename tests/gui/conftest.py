@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings
 
-from fazhi_desktop.gui.app import make_app
+from fazhi_desktop.gui.shell.app import make_app
 
 
 @pytest.fixture(scope="session")
@@ -14,8 +14,8 @@ def qapp():
 
 @pytest.fixture
 def window(qtbot, db, unit, tmp_path):
-    from fazhi_desktop.gui.main_window import MainWindow
-    from fazhi_desktop.gui.session import Session
+    from fazhi_desktop.gui.shell.main_window import MainWindow
+    from fazhi_desktop.gui.shell.session import Session
 
     settings = QSettings(str(tmp_path / "gui.ini"), QSettings.Format.IniFormat)
     win = MainWindow(Session(db, unit, "测试员", 2023), settings, backup_on_exit=False)

@@ -54,7 +54,7 @@ def test_report_tab_sections_show_generated_text_and_keep_own_text(window, db, u
 
 
 def test_first_run_wizard_creates_the_unit(qtbot, db):
-    from fazhi_desktop.gui.wizard import FirstRunWizard
+    from fazhi_desktop.gui.dialogs.wizard import FirstRunWizard
 
     wizard = FirstRunWizard(db.engine, "测试员")
     qtbot.addWidget(wizard)
@@ -72,14 +72,14 @@ def test_first_run_wizard_creates_the_unit(qtbot, db):
 
 
 def test_settings_dialog_updates_unit_and_fonts(window, qtbot, tmp_path, db):
-    from fazhi_desktop.gui.settings_dialog import SettingsDialog
+    from fazhi_desktop.gui.dialogs.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(window.session, window)
     qtbot.addWidget(dialog)
     dialog.unit_form.editors["villages"].widget.setPlainText("东村\n西村\n南村\n北村")
     dialog.font_edits["fangsong"].setText(str(tmp_path / "missing.ttf"))
     shown = []
-    from fazhi_desktop.gui import settings_dialog
+    from fazhi_desktop.gui.dialogs import settings_dialog
 
     settings_dialog.show_user_error = lambda parent, msg: shown.append(msg)
     dialog.accept()
@@ -114,7 +114,7 @@ def test_attachments_are_stored_by_hash_and_listed(window, svc, tmp_path, data_d
     assert any(p.is_file() and p.read_bytes() == photo.read_bytes() for p in stored)
     assert "添加佐证材料" in page.history.toPlainText()
     # Removing it (after the confirmation) drops the file too, since no other record uses it.
-    from fazhi_desktop.gui import dialogs
+    from fazhi_desktop.gui.shell import dialogs
 
     page.attachment_list.setCurrentRow(0)
     original_confirm = dialogs.confirm
@@ -144,9 +144,8 @@ def test_generated_ui_modules_are_up_to_date():
 
 
 def test_import_dialog_previews_problems_then_imports(window, svc, qtbot, tmp_path):
+    from fazhi_desktop.gui.dialogs.import_dialog import ImportDialog
     from openpyxl import Workbook
-
-    from fazhi_desktop.gui.import_dialog import ImportDialog
 
     wb = Workbook()
     ws = wb.active
@@ -183,7 +182,7 @@ def test_import_dialog_previews_problems_then_imports(window, svc, qtbot, tmp_pa
 
 
 def test_backup_dialog_lists_and_restores(window, svc, qtbot, answer, tmp_path):
-    from fazhi_desktop.gui.backup_dialog import BackupDialog
+    from fazhi_desktop.gui.dialogs.backup_dialog import BackupDialog
 
     svc.create("meeting", {"date": "2023-03-01", "kind": "其他", "title": "备份前"})
     dialog = BackupDialog(window.session, window)
@@ -210,10 +209,9 @@ def test_backup_dialog_lists_and_restores(window, svc, qtbot, answer, tmp_path):
 
 def test_backup_to_usb_button_asks_for_a_folder(window, svc, qtbot, monkeypatch, tmp_path):
     """The button's clicked(bool) once arrived as the target folder (False): an internal error, no folder picker."""
+    from fazhi_desktop.gui.dialogs.backup_dialog import BackupDialog
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QFileDialog
-
-    from fazhi_desktop.gui.backup_dialog import BackupDialog
 
     svc.create("meeting", {"date": "2023-03-01", "kind": "其他", "title": "备份"})
     usb = tmp_path / "usb"
@@ -234,7 +232,7 @@ def test_backup_to_usb_button_asks_for_a_folder(window, svc, qtbot, monkeypatch,
 
 def test_corrupted_database_offers_the_newest_good_backup(tmp_path, monkeypatch, data_dir, qapp):
     from fazhi_desktop.domain.errors import DatabaseCorruptError
-    from fazhi_desktop.gui import app as gui_app
+    from fazhi_desktop.gui.shell import app as gui_app
     from fazhi_desktop.services import safety
     from fazhi_desktop.services.demo import load_demo
     from fazhi_desktop.storage.database import open_database
@@ -281,8 +279,8 @@ def test_report_preview_shows_the_pages(window, svc, qtbot, monkeypatch):
     dialog.zoom_out.click()
     dialog.zoom_out.click()
     assert dialog.labels[0].pixmap().width() < width and dialog.zoom_label.text() == "75%"
-    from fazhi_desktop.gui import errors as gui_errors
-    from fazhi_desktop.gui import files
+    from fazhi_desktop.gui.shell import errors as gui_errors
+    from fazhi_desktop.gui.shell import files
 
     printed, told = [], []
     monkeypatch.setattr(files, "print_file", lambda path: printed.append(path) or False)  # no viewer here
@@ -294,8 +292,8 @@ def test_report_preview_shows_the_pages(window, svc, qtbot, monkeypatch):
 
 def template_editor(window, qtbot, monkeypatch, template: str):
     """The template dialog for ``template``, with the messages it shows collected instead of popped up."""
-    from fazhi_desktop.gui import template_dialog
-    from fazhi_desktop.gui.template_dialog import TemplateDialog
+    from fazhi_desktop.gui.report import template_dialog
+    from fazhi_desktop.gui.report.template_dialog import TemplateDialog
 
     errors: list[str] = []
     monkeypatch.setattr(template_dialog, "show_user_error", lambda parent, msg: errors.append(msg))
@@ -350,7 +348,7 @@ def test_wizard_messages_never_squeeze_or_cover_fields(qtbot, db):
     field, and a message goes once its field is corrected."""
     from PySide6.QtCore import QRect
 
-    from fazhi_desktop.gui.wizard import FirstRunWizard
+    from fazhi_desktop.gui.dialogs.wizard import FirstRunWizard
 
     wizard = FirstRunWizard(db.engine, "测试员")
     qtbot.addWidget(wizard)
@@ -383,7 +381,7 @@ def test_wizard_messages_never_squeeze_or_cover_fields(qtbot, db):
 
 def test_file_dialogs_start_in_documents_then_desktop(window, qtbot, monkeypatch, tmp_path):
     """Never the program's own folder: 文档 when it exists, else 桌面, and the save dialog proposes a name there."""
-    from fazhi_desktop.gui import files
+    from fazhi_desktop.gui.shell import files
 
     home = tmp_path / "home"
     (home / "Desktop").mkdir(parents=True)
@@ -397,7 +395,7 @@ def test_file_dialogs_start_in_documents_then_desktop(window, qtbot, monkeypatch
 
 
 def test_backup_dialog_closes_with_its_button(window, qtbot):
-    from fazhi_desktop.gui.backup_dialog import BackupDialog
+    from fazhi_desktop.gui.dialogs.backup_dialog import BackupDialog
 
     dialog = BackupDialog(window.session, window)
     qtbot.addWidget(dialog)

@@ -14,7 +14,7 @@ def test_window_shows_before_the_database_layer_loads(tmp_path):
     assert run_cli("--db", str(db), "demo").returncode == 0
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FAZHI_QUIT_AFTER_SHOW="1")
     probe = (
-        "import sys, fazhi_desktop.gui.app as app\n"
+        "import sys, fazhi_desktop.gui.shell.app as app\n"
         "hook = app._benchmark_hook\n"
         "def check(a, w):\n"
         "    print('title', w.windowTitle(), 'sqlalchemy', 'sqlalchemy' in sys.modules, flush=True)\n"
@@ -38,8 +38,8 @@ def test_window_opens_on_the_latest_year_with_work_not_on_a_contract_year(demo_d
     judged by the figures, whatever year that is."""
     import datetime as dt
 
-    from fazhi_desktop.gui.app import _latest_year
-    from fazhi_desktop.reports.wording import has_activity
+    from fazhi_desktop.gui.shell.app import _latest_year
+    from fazhi_desktop.reports.content.wording import has_activity
     from fazhi_desktop.services import stats
     from fazhi_desktop.services.units import get_unit
 

@@ -249,7 +249,7 @@ def test_ctrl_s_saves_and_esc_reverts(window, svc, qtbot, answer):
 def test_unexpected_error_dialog_has_copyable_details(qapp, monkeypatch, data_dir):
     import sys
 
-    from fazhi_desktop.gui.errors import install_excepthook
+    from fazhi_desktop.gui.shell.errors import install_excepthook
 
     shown = []
     monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append((self.text(), self.detailedText())) or 0)
@@ -295,8 +295,8 @@ def test_overview_recounts_when_shown_not_on_every_save(window, svc, qtbot):
 def test_window_size_and_last_tab_are_remembered(db, unit, tmp_path, qtbot):
     from PySide6.QtCore import QSettings
 
-    from fazhi_desktop.gui.main_window import MainWindow
-    from fazhi_desktop.gui.session import Session
+    from fazhi_desktop.gui.shell.main_window import MainWindow
+    from fazhi_desktop.gui.shell.session import Session
 
     settings = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
     first = MainWindow(Session(db, unit, "测试员", 2023), settings, backup_on_exit=False)
@@ -315,8 +315,8 @@ def test_window_never_larger_than_the_screen(db, unit, tmp_path, qtbot):
     is clamped to it, and so is a size saved on a big monitor."""
     from PySide6.QtCore import QSettings
 
-    from fazhi_desktop.gui.main_window import MainWindow
-    from fazhi_desktop.gui.session import Session
+    from fazhi_desktop.gui.shell.main_window import MainWindow
+    from fazhi_desktop.gui.shell.session import Session
 
     for name, saved in (("fresh.ini", None), ("big.ini", (-200, -100, 4000, 3000))):
         settings = QSettings(str(tmp_path / name), QSettings.Format.IniFormat)
@@ -385,7 +385,7 @@ def test_history_puts_back_the_values_from_before_the_last_change(window, svc, q
 
 def test_fixed_scales_offer_no_custom_values_and_ctrl_f_finds(window, db, unit, qtbot):
     from fazhi_desktop.domain.errors import UserError
-    from fazhi_desktop.gui.widgets import ADD_CHOICE
+    from fazhi_desktop.gui.ledger.widgets import ADD_CHOICE
     from fazhi_desktop.services.units import add_local_choice
 
     page = page_of(window, "dispute")
@@ -416,7 +416,7 @@ def test_history_says_a_record_came_from_an_import(window, db, unit, tmp_path):
     run_import(db.engine, tmp_path / "m.xlsx", actor="测试员")
     page = page_of(window, "meeting")
     page.reload()
-    from fazhi_desktop.gui.table_model import IdRole
+    from fazhi_desktop.gui.ledger.table_model import IdRole
 
     page.load(page.model.data(page.model.index(0, 0), IdRole))
     assert "从 Excel 导入" in page.history.toPlainText()
@@ -515,7 +515,7 @@ def test_fcitx_desktops_get_the_ibus_input_context_qt_ships(tmp_path):
     """Qt's wheels have no fcitx input context: QT_IM_MODULE=fcitx would leave the clerk unable to type Chinese."""
     import sys
 
-    from fazhi_desktop.gui.app import choose_input_method
+    from fazhi_desktop.gui.shell.app import choose_input_method
 
     if not sys.platform.startswith("linux"):
         pytest.skip("Linux input methods")

@@ -1,0 +1,78 @@
+"""The unit (单位: a 乡, 镇 or 街道) and its yearly report draft, declared like the ledgers — and the names of its organs.
+
+A 街道 has a 党工委 and a 办事处, a 乡 and a 镇 have a 党委 and a 人民政府: every sentence the program writes takes
+the organ names from here, never spelled in a template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fazhi_desktop.domain.fields import Field
+from fazhi_desktop.domain.fields import FieldType as T
+
+UNIT_FIELDS: tuple[Field, ...] = (
+    Field("name", "单位名称", T.TEXT, required=True),
+    Field("kind", "单位类型", T.CHOICE, choices=("镇", "乡", "民族乡", "街道"), default="镇"),
+    Field("county", "所属县（区）", T.TEXT, required=True),
+    Field("addressee", "主送机关", T.TEXT, required=True, default="县法治办"),
+    Field("issuers", "落款机关", T.TEXTLIST, required=True, help="党委、政府联合行文时填两个机关", max_items=4),
+    Field("villages", "村（社区）名单", T.TEXTLIST, required=True, help="按顺序填写", max_items=500),
+    Field("contact", "联系人", T.TEXT),
+    Field("phone", "联系电话", T.PHONE),
+)
+
+REPORT_TEXT_FIELDS: tuple[Field, ...] = (
+    Field("basis", "依据文件", T.TEXT, help="例如 县法治办（2023）16号、35号、（2024）1号"),
+    Field("template", "报告模板", T.TEXT, default="三段式"),
+    # Bounded so a draft cannot make a report of thousands of pages (the real one has ≈ 6,000 characters in all).
+    Field("sections", "各部分文稿", T.TEXTMAP, max_length=3000, max_items=20),
+    Field("problems", "存在问题", T.LINES, max_length=1000, max_items=20),
+    Field("plans", "工作打算", T.LINES, max_length=1000, max_items=20),
+    Field("issuers", "落款机关", T.TEXTLIST, max_items=4),
+    Field("doc_date", "成文日期", T.DATE, required=True),
+)
+
+
+UNIT_KINDS = ("镇", "乡", "民族乡", "街道")
+
+
+def kind_from_name(name: str | None) -> str | None:
+    """乡/镇/街道 as the name says it (某某民族乡, 某某街道办事处…); None when the name does not tell."""
+    text = (name or "").strip()
+    for suffix, kind in (("民族乡", "民族乡"), ("街道办事处", "街道"), ("街道", "街道"), ("乡", "乡"), ("镇", "镇")):
+        if text.endswith(suffix):
+            return kind
+    return None
+
+
+@dataclass(frozen=True)
+class Organs:
+    """How a unit of one kind names itself and its organs."""
+
+    place: str  # 镇 / 乡 / 街道 — 全镇, 镇级
+    party: str  # 镇党委 / 街道党工委
+    government: str  # 镇政府 / 街道办事处
+    both: str  # 镇党委、政府 / 街道党工委、办事处
+    government_full: str  # 人民政府 / 街道办事处 (after the unit's name: 肖咀镇人民政府)
+
+
+_ORGANS = {
+    "镇": Organs("镇", "镇党委", "镇政府", "镇党委、政府", "人民政府"),
+    "乡": Organs("乡", "乡党委", "乡政府", "乡党委、政府", "人民政府"),
+    "民族乡": Organs("乡", "乡党委", "乡政府", "乡党委、政府", "人民政府"),
+    "街道": Organs("街道", "街道党工委", "街道办事处", "街道党工委、办事处", "街道办事处"),
+}
+
+
+def organs(kind: str | None) -> Organs:
+    return _ORGANS.get(kind or "镇", _ORGANS["镇"])
+
+
+def government_name(name: str, kind: str | None) -> str:
+    """肖咀镇人民政府; 太白街道办事处 (never 太白街道街道办事处)."""
+    suffix = organs(kind).government_full
+    if kind == "街道":
+        base = name.removesuffix("办事处")
+        return base + "办事处" if base.endswith("街道") else base + suffix
+    return name + suffix

@@ -1,0 +1,1 @@
+"""Dialogs: first-run wizard, settings, import, backup and restore."""

@@ -1,0 +1,123 @@
+"""设置: unit details (generated form), report fonts per role, backups. The layout comes from ui/settings_dialog.ui."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
+
+from fazhi_desktop.domain.errors import UserError, ValidationError
+from fazhi_desktop.domain.unit import UNIT_FIELDS
+from fazhi_desktop.gui.generated.ui_settings_dialog import Ui_SettingsDialog
+from fazhi_desktop.gui.ledger.form import RecordForm
+from fazhi_desktop.gui.shell.errors import show_user_error
+from fazhi_desktop.gui.shell.session import Session
+from fazhi_desktop.reports.typeset.fonts import ROLE_LABELS, ROLES
+from fazhi_desktop.services import local
+from fazhi_desktop.services.units import rename_village, update_settings, update_unit
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.ui = Ui_SettingsDialog()
+        self.ui.setupUi(self)
+        unit = session.unit
+        self.unit_form = RecordForm(UNIT_FIELDS, unit)
+        self.unit_form.set_values({f.key: getattr(unit, f.key) for f in UNIT_FIELDS})
+        self.ui.unitLayout.addWidget(self.unit_form.in_scroll_area())
+        self.rename_button = QPushButton("村名改名…")
+        self.rename_button.setToolTip("村（社区）改名：名单和所有记录中的村名一并改过来，并记入修改记录")
+        self.ui.unitLayout.addWidget(self.rename_button)
+        self.rename_button.clicked.connect(lambda: self.rename_village())
+        self.font_edits: dict[str, QLineEdit] = {}
+        chosen = local.fonts(session.db) if session.db.database_id else {}
+        for role in ROLES:
+            edit = QLineEdit(chosen.get(role, ""))
+            edit.setPlaceholderText("自动（本机公文字体或程序自带字体）")
+            button = QToolButton()
+            button.setText("…")
+            button.clicked.connect(lambda _c=False, e=edit: self._pick_font(e))
+            row = QHBoxLayout()
+            row.addWidget(edit, 1)
+            row.addWidget(button)
+            self.ui.fontForm.addRow(f"{ROLE_LABELS[role]}：", row)
+            self.font_edits[role] = edit
+        self.ui.h3BoldCheck.setChecked(bool(unit.settings.get("h3_bold")))
+        folder, keep = local.policy(session.db)
+        self.ui.backupDirEdit.setText(str(folder))
+        self.ui.keepSpin.setValue(keep)
+        # Folders and font files are this PC's: a server database (no local file) keeps none of them.
+        self.ui.backupDirEdit.setEnabled(session.db.is_sqlite)
+        self.ui.keepSpin.setEnabled(session.db.is_sqlite)
+        self.ui.backupDirButton.clicked.connect(self._pick_backup_dir)
+        self.ui.buttonBox.accepted.connect(self.accept)
+        self.ui.buttonBox.rejected.connect(self.reject)
+
+    def rename_village(self, old: str | None = None, new: str | None = None) -> None:
+        villages = list(self.session.unit.villages)
+        if not villages:
+            return
+        if old is None:
+            old, ok = QInputDialog.getItem(self, "村名改名", "要改名的村（社区）：", villages, 0, False)
+            if not ok:
+                return
+        if new is None:
+            new, ok = QInputDialog.getText(self, "村名改名", f"「{old}」的新名称：", text=old)
+            if not ok:
+                return
+        try:
+            with self.session.engine.begin() as conn:
+                unit, changed = rename_village(conn, self.session.unit, old, new, self.session.actor)
+        except UserError as exc:
+            show_user_error(self, str(exc))
+            return
+        self.session.reload_unit()
+        self.session.data_changed.emit("")
+        self.unit_form.editors["villages"].set(unit.villages)
+        QMessageBox.information(self, "村名改名", f"已把「{old}」改为「{unit.villages[villages.index(old)]}」，"
+                                f"{changed} 条记录一并改过来（已记入修改记录）。")
+
+    def _pick_font(self, edit: QLineEdit) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择字体文件", "", "TrueType 字体 (*.ttf *.ttc)")
+        if path:
+            edit.setText(path)
+
+    def _pick_backup_dir(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "选择备份文件夹", self.ui.backupDirEdit.text())
+        if path:
+            self.ui.backupDirEdit.setText(path)
+
+    def accept(self) -> None:
+        fonts = {role: e.text().strip() for role, e in self.font_edits.items() if e.text().strip()}
+        for role, path in fonts.items():
+            if not Path(path).is_file():
+                show_user_error(self, f"「{ROLE_LABELS[role]}」的字体文件不存在：{path}")
+                return
+        try:
+            with self.session.engine.begin() as conn:
+                unit = update_unit(conn, self.session.unit, self.unit_form.values(), self.session.actor)
+                update_settings(conn, unit, {"h3_bold": self.ui.h3BoldCheck.isChecked()}, self.session.actor)
+            if self.session.db.database_id:
+                local.save(self.session.db, fonts=fonts, backup_dir=self.ui.backupDirEdit.text().strip(),
+                           keep=self.ui.keepSpin.value())
+        except ValidationError as exc:
+            self.ui.tabs.setCurrentWidget(self.ui.unitPage)
+            self.unit_form.show_problems(exc.problems)
+            return
+        except UserError as exc:
+            show_user_error(self, str(exc))
+            return
+        self.session.reload_unit()
+        super().accept()

@@ -1,0 +1,1 @@
+"""The 概览 tab: this year against the last, charts."""

@@ -1,0 +1,1 @@
+"""The 年度报告 tab: sections, readiness, preview, template editor."""

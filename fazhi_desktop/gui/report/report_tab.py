@@ -1,0 +1,339 @@
+"""年度报告: the clerk's draft section by section beside the generated text, and the buttons that write files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fazhi_desktop.domain.errors import ValidationError
+from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS
+from fazhi_desktop.gui.ledger.form import RecordForm
+from fazhi_desktop.gui.shell import dialogs, files, workers
+from fazhi_desktop.gui.shell.errors import show_user_error
+from fazhi_desktop.gui.shell.freshness import RefreshWhenVisible
+from fazhi_desktop.gui.shell.session import Session
+from fazhi_desktop.gui.shell.workers import Operation
+from fazhi_desktop.reports.content.builder import SECTION_LABELS, TEMPLATES, build_document
+from fazhi_desktop.services import local, readiness, reports_text
+
+DRAFT_FIELDS = tuple(f for f in REPORT_TEXT_FIELDS if f.key not in ("sections", "template"))
+
+
+class ReportTab(RefreshWhenVisible, QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.sections: dict[str, str] = {}
+        self.generated: dict[str, str] = {}
+        self.last_output: Path | None = None
+        self.findings: list = []
+        self._op: Operation | None = None
+        self._build()
+        session.year_changed.connect(lambda _y: self.load())
+        session.data_changed.connect(lambda _k: self.mark_stale())
+        self.load()
+
+    def _build(self) -> None:
+        self.template_combo = QComboBox()
+        self.template_combo.addItems(list(TEMPLATES))
+        self.edit_template_button = QPushButton("编辑模板…")
+        self.form = RecordForm(DRAFT_FIELDS, self.session.unit)
+        self.section_list = QListWidget()
+        self.own_edit = QPlainTextEdit()
+        self.own_edit.setPlaceholderText("留空则使用右侧自动生成的文字。每行一段。")
+        self.generated_view = QPlainTextEdit()
+        self.generated_view.setReadOnly(True)
+        self.adopt_button = QPushButton("以生成文字为底稿修改")
+        self.save_button = QPushButton("保存文稿")
+        self.pdf_button = QPushButton("生成 PDF…")
+        self.docx_button = QPushButton("生成 Word…")
+        self.tables_button = QPushButton("生成统计表…")
+        self.preview_button = QPushButton("预览")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.check_list = QListWidget()  # 报告体检: double-click an item to go where it is fixed
+        self.check_list.setToolTip("双击一项，转到需要修改的地方")
+
+        top = QFormLayout()
+        template_row = QHBoxLayout()
+        template_row.addWidget(self.template_combo, 1)
+        template_row.addWidget(self.edit_template_button)
+        top.addRow("报告模板：", template_row)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.form)
+        left_layout.addWidget(QLabel("各部分文稿："))
+        left_layout.addWidget(self.section_list, 1)
+        self.check_label = QLabel("报告体检：")
+        left_layout.addWidget(self.check_label)
+        left_layout.addWidget(self.check_list, 1)
+        own = QWidget()
+        own_layout = QVBoxLayout(own)
+        own_layout.addWidget(QLabel("我的文稿（打印时使用）"))
+        own_layout.addWidget(self.own_edit)
+        own_layout.addWidget(self.adopt_button)
+        gen = QWidget()
+        gen_layout = QVBoxLayout(gen)
+        gen_layout.addWidget(QLabel("根据台账自动生成"))
+        gen_layout.addWidget(self.generated_view)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(own)
+        splitter.addWidget(gen)
+        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(2, 2)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        for b in (self.save_button, self.preview_button, self.pdf_button, self.docx_button, self.tables_button):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+
+        self.section_list.currentRowChanged.connect(self._show_section)
+        self.check_list.itemActivated.connect(self._go_to_finding)
+        self.own_edit.textChanged.connect(self._own_edited)
+        self.adopt_button.clicked.connect(self._adopt)
+        self.save_button.clicked.connect(self.save)
+        self.template_combo.currentIndexChanged.connect(lambda _i: self._template_changed())
+        self.pdf_button.clicked.connect(lambda: self.generate("pdf"))
+        self.docx_button.clicked.connect(lambda: self.generate("docx"))
+        self.tables_button.clicked.connect(lambda: self.generate("xlsx"))
+        self.preview_button.clicked.connect(self.preview)
+        self.edit_template_button.clicked.connect(self.edit_template)
+        self._dirty_sections = False
+
+    # -- draft -------------------------------------------------------------------------------------------------------
+    @property
+    def dirty(self) -> bool:
+        return self.form.dirty or self._dirty_sections
+
+    def load(self) -> None:
+        with self.session.engine.connect() as conn:
+            draft = reports_text.load_report_text(conn, self.session.unit, self.session.year) or {}
+        values = {f.key: draft.get(f.key) for f in DRAFT_FIELDS}
+        if not draft:
+            values["issuers"] = list(self.session.unit.issuers)
+        self.form.set_values(values)
+        self.sections = dict(draft.get("sections") or {})
+        self.template_combo.blockSignals(True)
+        self.template_combo.setCurrentText(draft.get("template") or "三段式")
+        self.template_combo.blockSignals(False)
+        self._dirty_sections = False
+        self.mark_stale()
+
+    def _template_changed(self) -> None:
+        self._dirty_sections = True
+        self.refresh()
+
+    def refresh_content(self) -> None:
+        """Regenerate the template's text beside the clerk's draft (built when the tab is first shown)."""
+        engine, unit, year, template = (self.session.engine, self.session.unit, self.session.year,
+                                        self.template_combo.currentText())
+
+        def work():
+            with engine.connect() as conn:
+                return build_document(conn, unit, year, template).sections, readiness.check(conn, unit, year)
+
+        self._op = workers.run(self, "正在生成文稿…", work, self._got_content)
+
+    def _got_content(self, result) -> None:
+        sections, findings = result
+        self._got_sections(sections)
+        self.findings = findings
+        self.check_list.clear()
+        for finding in findings:
+            item = QListWidgetItem(finding.message)
+            item.setToolTip(finding.message)
+            self.check_list.addItem(item)
+        self.check_label.setText(f"报告体检：{len(findings)} 项需要处理（双击转到修改的地方）" if findings
+                                 else "报告体检：没有需要处理的事项。")
+
+    def _go_to_finding(self, item: QListWidgetItem) -> None:
+        """Jump to where a finding is fixed: a field of this page, or the record (and field) in its ledger."""
+        finding = self.findings[self.check_list.row(item)]
+        if finding.ledger is None:
+            editor = self.form.editors.get(finding.field or "")
+            if editor is not None:
+                editor.widget.setFocus()
+            return
+        window = self.window()
+        if not hasattr(window, "select_ledger"):
+            return
+        page = window.select_ledger(finding.ledger)
+        if finding.record_id and page.maybe_leave():
+            page.current_id = finding.record_id
+            page.reload()
+            page.load(finding.record_id)
+            editor = page.form.editors.get(finding.field or "")
+            if editor is not None:
+                editor.widget.setFocus()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._op and self._op.running)
+
+    def _got_sections(self, generated: dict[str, str]) -> None:
+        self.generated = generated
+        current = self._current_key()
+        self.section_list.blockSignals(True)
+        self.section_list.clear()
+        for key in generated:
+            self.section_list.addItem(SECTION_LABELS.get(key, key))
+            self.section_list.item(self.section_list.count() - 1).setData(Qt.ItemDataRole.UserRole, key)
+        self.section_list.blockSignals(False)
+        keys = list(generated)
+        self.section_list.setCurrentRow(keys.index(current) if current in keys else 0)
+
+    def _current_key(self) -> str | None:
+        item = self.section_list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _show_section(self, _row: int) -> None:
+        key = self._current_key()
+        self.own_edit.blockSignals(True)
+        self.own_edit.setPlainText(self.sections.get(key, "") if key else "")
+        self.own_edit.blockSignals(False)
+        self.generated_view.setPlainText(self.generated.get(key, "") if key else "")
+
+    def _own_edited(self) -> None:
+        key = self._current_key()
+        if key:
+            self.sections[key] = self.own_edit.toPlainText()
+            self._dirty_sections = True
+
+    def _adopt(self) -> None:
+        self.own_edit.setPlainText(self.generated_view.toPlainText())
+
+    def save(self) -> bool:
+        values = self.form.values() | {"template": self.template_combo.currentText(),
+                                       "sections": {k: v for k, v in self.sections.items() if v.strip()}}
+        if not values.get("doc_date"):
+            values["doc_date"] = dt.date.today()
+        try:
+            with self.session.engine.begin() as conn:
+                reports_text.save_report_text(conn, self.session.unit, self.session.year, values, self.session.actor)
+        except ValidationError as exc:
+            self.form.show_problems(exc.problems)
+            self.status.setText("文稿有需要修改的地方，未保存。")
+            return False
+        self.form.dirty = False
+        self._dirty_sections = False
+        self.status.setText("文稿已保存。")
+        self.load()
+        return True
+
+    def maybe_leave(self) -> bool:
+        if not self.dirty:
+            return True
+        answer = dialogs.ask_unsaved(self, "年度报告文稿")
+        if answer == dialogs.SAVE:
+            return self.save()
+        if answer == dialogs.DISCARD:
+            self.load()
+            return True
+        return False
+
+    # -- output ------------------------------------------------------------------------------------------------------
+    def generate(self, fmt: str, out: str | None = None) -> None:
+        if self.dirty and not self.save():
+            return
+        unit, year = self.session.unit, self.session.year
+        names = {"pdf": ("PDF 文件 (*.pdf)", f"{unit.name}{year}年法治政府建设工作报告.pdf"),
+                 "docx": ("Word 文档 (*.docx)", f"{unit.name}{year}年法治政府建设工作报告.docx"),
+                 "xlsx": ("Excel 工作簿 (*.xlsx)", f"{unit.name}{year}年法治建设统计表.xlsx")}
+        pattern, default = names[fmt]
+        if out is None:
+            out, _ = QFileDialog.getSaveFileName(self, "保存到", str(Path(files.default_folder()) / default), pattern)
+            if not out:
+                return
+        engine, template = self.session.engine, self.template_combo.currentText()
+        fonts = local.fonts(self.session.db)
+
+        def work():
+            if fmt == "xlsx":
+                from fazhi_desktop.reports.render.xlsx import write_statistics_workbook
+
+                return write_statistics_workbook(engine, unit, year, out), []
+            from fazhi_desktop.reports.render import write_report
+
+            result = write_report(engine, unit, year, out, fmt, template, fonts=fonts)
+            return result.path, result.warnings
+
+        self._op = workers.run(self, "正在生成，请稍候…", work, self._generated)
+
+    def edit_template(self) -> None:
+        from fazhi_desktop.gui.report.template_dialog import TemplateDialog
+
+        TemplateDialog(self.session, self.template_combo.currentText(), self).exec()
+
+    def preview(self) -> None:
+        """Render the report to a temporary PDF and show its pages, as they will print."""
+        if self.dirty and not self.save():
+            return
+        import tempfile
+
+        from fazhi_desktop.gui.report.preview import render_pages
+        from fazhi_desktop.reports.render import write_report
+
+        engine, unit, year, template = (self.session.engine, self.session.unit, self.session.year,
+                                        self.template_combo.currentText())
+        folder = Path(tempfile.mkdtemp(prefix="fazhi-preview-"))
+        fonts = local.fonts(self.session.db)
+
+        def work():
+            result = write_report(engine, unit, year, folder / "预览.pdf", "pdf", template, fonts=fonts)
+            return render_pages(result.path), result.warnings, result.path
+
+        self._op = workers.run(self, "正在生成预览…", work, self._show_preview)
+
+    def _show_preview(self, result) -> None:
+        from fazhi_desktop.gui.report.preview import PreviewDialog
+
+        images, warnings, pdf = result
+        self.status.setText("；".join(warnings))
+        self.preview_dialog = PreviewDialog(images, f"{self.session.unit.name}{self.session.year}年报告", self,
+                                            pdf=Path(pdf))
+        self.preview_dialog.open()
+
+    def _generated(self, result) -> None:
+        path, warnings = result
+        self.last_output = Path(path)
+        self.status.setText(f"已生成：{path}" + ("；" + "；".join(warnings) if warnings else ""))
+        box = QMessageBox(self)
+        box.setWindowTitle("已生成")
+        box.setText(f"已保存到：\n{path}")
+        if warnings:
+            box.setInformativeText("\n".join(warnings))
+        open_b = box.addButton("打开", QMessageBox.ButtonRole.AcceptRole)
+        print_b = box.addButton("打印", QMessageBox.ButtonRole.ActionRole)
+        folder_b = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is open_b:
+            files.open_file(self.last_output)
+        elif clicked is print_b:
+            if not files.print_file(self.last_output):
+                show_user_error(self, f"没有找到可以打开并打印这个文件的程序：{self.last_output}\n"
+                                "请安装 PDF 阅读器或 WPS，或把文件复制到有打印机的电脑上打印（选择“实际大小/100%”）。")
+        elif clicked is folder_b:
+            files.open_folder(self.last_output)

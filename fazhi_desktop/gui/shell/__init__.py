@@ -1,0 +1,1 @@
+"""The window shell: start-up, main window, session, background operations, errors."""

@@ -1,0 +1,233 @@
+"""GUI start-up: Qt's Chinese translations, error handling, database, instance lock, first-run wizard, window.
+
+When the database file already names its unit, the window goes on screen first (titled with the unit, read with the
+standard sqlite3 module) and the database layer — SQLAlchemy, migrations, the tabs' contents — loads right after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from fazhi_desktop import APP_NAME
+from fazhi_desktop.domain.errors import DatabaseCorruptError, NotFoundError, UserError
+from fazhi_desktop.gui.shell.errors import install_excepthook
+from fazhi_desktop.logs import setup_logging
+from fazhi_desktop.services import opening
+
+log = logging.getLogger(__name__)
+
+
+def install_chinese(app: QApplication) -> list[QTranslator]:
+    """Qt's own dialogs and buttons (确定/取消/是/否…, the file dialog) in Chinese, from the qtbase translation PySide6
+    ships plus the few texts it lacks."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    installed: list[QTranslator] = []
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load("qtbase_zh_CN", folder):
+        app.installTranslator(translator)
+        installed.append(translator)
+    # Installed last, so Qt asks it first (ui/qt_missing_zh_CN.ts lists the texts).
+    extra = QTranslator(app)
+    if extra.load(str(Path(__file__).parents[1] / "generated" / "qt_missing_zh_CN.qm")):
+        app.installTranslator(extra)
+        installed.append(extra)
+    return installed
+
+
+def choose_input_method(environ=os.environ, plugins: Path | None = None) -> str | None:
+    """Chinese input on Linux desktops running fcitx: Qt's wheels carry the ibus and compose input contexts but no
+    fcitx one, so with QT_IM_MODULE=fcitx nothing could be typed in Chinese. fcitx5 also speaks the ibus protocol
+    (its ibus front end), so ibus is asked for instead. Returns the module set, if any; must run before QApplication."""
+    wanted = environ.get("QT_IM_MODULE", "")
+    if not sys.platform.startswith("linux") or not wanted.startswith("fcitx"):
+        return None
+    folder = plugins or Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforminputcontexts"
+    if any("fcitx" in p.name for p in folder.glob("*")):
+        return None  # a fcitx plugin is there after all (a system Qt, say): leave it
+    environ["QT_IM_MODULE"] = "ibus"
+    log.info("no fcitx input context in this Qt; using its ibus one (fcitx5 answers it)")
+    return "ibus"
+
+
+def make_app() -> QApplication:
+    if QApplication.instance() is None:
+        choose_input_method()
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("fazhi_desktop")
+    app.setWindowIcon(QIcon(str(Path(__file__).parents[1] / "fazhi-desktop.png")))
+    install_chinese(app)
+    return app
+
+
+class Startup:
+    """Opening the database and finding the unit, with every failure shown as a message (never a traceback)."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.db = None
+        self.opened: opening.Opened | None = None
+
+    def open(self) -> bool:
+        """Lock first (a command that writes must not run beside the window, and migrations write), then open; a
+        database on a read-only medium opens read-only, after saying so."""
+        actor = _actor()
+        try:
+            self.opened = opening.open_for(self.args.db, self.args.db_url, write=False, window=True, actor=actor)
+        except DatabaseCorruptError as exc:
+            held = getattr(exc, "lock", None)
+            self.opened = offer_restore(exc, actor, held)
+            if self.opened is None:
+                if held is not None:
+                    held.release()
+                return False
+        except UserError as exc:
+            QMessageBox.critical(None, "无法打开数据库", str(exc))
+            return False
+        self.db = self.opened.db
+        if self.db.read_only:
+            QMessageBox.information(None, "只读方式打开", f"数据库位于只读位置（如光盘、写保护的U盘）：{self.db.path}\n"
+                                    "可以查看台账、统计和生成报告，但不能修改。要修改，请先把它复制到本机硬盘。")
+        for notice in self.opened.notices:
+            if not self.db.read_only or "只读" not in notice:
+                QMessageBox.warning(None, "提醒", notice)
+        return True
+
+    def unit(self, actor: str):
+        from fazhi_desktop.services.units import get_unit
+
+        try:
+            with self.db.engine.connect() as conn:
+                return get_unit(conn, self.args.unit)
+        except NotFoundError:
+            from fazhi_desktop.gui.dialogs.wizard import FirstRunWizard
+
+            wizard = FirstRunWizard(self.db.engine, actor)
+            return wizard.unit if wizard.exec() else None
+        except UserError as exc:
+            QMessageBox.critical(None, "无法打开", str(exc))
+            return None
+
+    def session(self, unit, actor: str):
+        from fazhi_desktop.gui.shell.session import Session
+
+        return Session(self.db, unit, actor, _latest_year(self.db, unit))
+
+    def close(self) -> None:
+        if self.opened is not None:
+            self.opened.close()
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    setup_logging()
+    app = make_app()
+    install_excepthook()
+    from fazhi_desktop.gui.shell.main_window import MainWindow
+
+    actor = _actor()
+    start = Startup(args)
+    hint = opening.unit_hint(args.db, args.db_url, args.unit)
+    if hint:
+        window = MainWindow(None, title_hint=hint)
+        window.show()
+        app.processEvents()  # paint the window now; the database layer loads after
+        _benchmark_hook(app, window)
+
+        def finish() -> None:
+            unit = start.unit(actor) if start.open() else None
+            if unit is None:
+                window.close()
+                app.exit(1)
+                return
+            window.attach(start.session(unit, actor))
+            window.start_daily_backup()
+
+        QTimer.singleShot(0, finish)
+    else:
+        unit = start.unit(actor) if start.open() else None
+        if unit is None:
+            start.close()
+            return 1 if start.db is None else 0
+        window = MainWindow(start.session(unit, actor))
+        window.show()
+        app.processEvents()
+        _benchmark_hook(app, window)
+        window.start_daily_backup()
+    code = app.exec()
+    start.close()
+    return code
+
+
+def _actor() -> str:
+    from fazhi_desktop.services.actor import default_actor
+
+    return default_actor()
+
+
+def _benchmark_hook(app: QApplication, window) -> None:
+    """Start-up benchmark (bench/run.py) and smoke tests: report when the window is up and when its content is, then
+    leave — at once, or after the seconds FAZHI_QUIT_AFTER_SHOW gives (the window keeps running meanwhile)."""
+    setting = os.environ.get("FAZHI_QUIT_AFTER_SHOW")
+    if not setting:
+        return
+    import time
+
+    try:
+        linger_ms = int(float(setting) * 1000) if setting != "1" else 0
+    except ValueError:
+        linger_ms = 0
+
+    def poll() -> None:
+        if window.session is None:
+            QTimer.singleShot(5, poll)
+            return
+        print(f"ready {time.time():.4f}", flush=True)
+        QTimer.singleShot(linger_ms, app.quit)
+
+    print(f"shown {time.time():.4f}", flush=True)
+    QTimer.singleShot(0, poll)
+
+
+def offer_restore(exc: DatabaseCorruptError, actor: str, held=None):
+    """The database cannot be read: offer the newest of its own backups (by identity) that passes its check."""
+    from fazhi_desktop.services import safety
+
+    path = Path(exc.path)
+    good = next((b for b in safety.list_backups(path) if safety.usable(b.path)), None)
+    if good is None:
+        QMessageBox.critical(None, "数据库已损坏", f"{exc}\n备份文件夹中没有这个数据库可用的备份。")
+        return None
+    answer = QMessageBox.question(
+        None, "数据库已损坏",
+        f"{exc}\n\n是否用最近的完好备份恢复？\n单位：{good.unit_text}\n备份时间：{good.created:%Y-%m-%d %H:%M}，"
+        f"记录 {good.records} 条。\n损坏的文件会另存到备份文件夹（{good.path.parent}），不会删除。")
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    try:
+        result = safety.restore(path, good.path, actor)
+        log.info("restored %s from %s; the damaged file was kept as %s", path, good.path, result.safety)
+        return opening.open_for(str(path), None, write=False, window=True, actor=actor, held=held)
+    except UserError as err:
+        QMessageBox.critical(None, "恢复失败", str(err))
+        return None
+
+
+def _latest_year(db, unit) -> int | None:
+    """Open on the newest year that holds the unit's work (the demo opens on 2023: neither on an empty current year
+    nor on the year of a counsel contract signed ahead)."""
+    from fazhi_desktop.services.listing import years_in_use
+
+    with db.engine.connect() as conn:
+        years = [y for y in years_in_use(conn, unit, activity_only=True) if y <= dt.date.today().year]
+        years = years or [y for y in years_in_use(conn, unit) if y <= dt.date.today().year]
+    return years[0] if years else None

@@ -1,0 +1,391 @@
+"""The main window: the shell from ui/main_window.ui, tabs grouped as a township office thinks of its work."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QSettings, QThreadPool
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+
+from fazhi_desktop import APP_NAME, __version__
+from fazhi_desktop.domain.ledgers import GROUPS, LEDGERS
+from fazhi_desktop.gui.generated.ui_main_window import Ui_MainWindow
+from fazhi_desktop.storage import paths
+
+if TYPE_CHECKING:
+    from fazhi_desktop.gui.ledger.ledger_page import LedgerPage
+    from fazhi_desktop.gui.overview.overview import OverviewTab
+    from fazhi_desktop.gui.report.report_tab import ReportTab
+    from fazhi_desktop.gui.shell.session import Session
+
+log = logging.getLogger(__name__)
+
+
+
+def _ledger_page(ledger):
+    def build(session):
+        from fazhi_desktop.gui.ledger.ledger_page import LedgerPage
+
+        return LedgerPage(session, ledger)
+
+    return build
+
+
+def _overview(session):
+    from fazhi_desktop.gui.overview.overview import OverviewTab
+
+    return OverviewTab(session)
+
+
+def _report(session):
+    from fazhi_desktop.gui.report.report_tab import ReportTab
+
+    return ReportTab(session)
+
+
+class LazyTab(QWidget):
+    """A tab's place for its page, built the first time it is shown — and only once the database is open.
+
+    Start-up therefore pays neither for 15 ledger forms nor for the modules behind them.
+    """
+
+    def __init__(self, window: MainWindow, build: Callable[[Session], QWidget], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._window, self._build = window, build
+        self.created: QWidget | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    @property
+    def page(self):
+        if self.created is None and self._window.session is not None:
+            self.created = self._build(self._window.session)
+            self.layout().addWidget(self.created)
+            self.created.show()  # now, not at the next event-loop pass as layouts do for late children
+        return self.created
+
+    def showEvent(self, event) -> None:
+        _ = self.page
+        super().showEvent(event)
+
+
+class Pages(Mapping):
+    """``window.pages[key]``: the ledger's page, built on first use."""
+
+    def __init__(self, holders: dict[str, LazyTab]):
+        self._holders = holders
+
+    def __getitem__(self, key: str) -> LedgerPage:
+        return self._holders[key].page
+
+    def __iter__(self):
+        return iter(self._holders)
+
+    def __len__(self) -> int:
+        return len(self._holders)
+
+
+# Keys a clerk can work with (the ledger pages bind them; the 帮助 menu lists them).
+SHORTCUTS = (("Ctrl+S", "保存当前记录"), ("Esc", "撤销未保存的修改（会先询问）"), ("Ctrl+F", "搜索当前台账"),
+             ("Enter", "到下一个输入框"), ("Delete", "在列表中删除所选记录（移入回收站，会先询问）"),
+             ("Alt+带下划线的字母", "打开菜单、按按钮"), ("F1", "用户手册"))
+
+
+class MainWindow(QMainWindow):
+    """Built without a database session it is a shell that can be on screen at once; ``attach`` brings it to life."""
+
+    def __init__(self, session: Session | None, settings: QSettings | None = None, backup_on_exit: bool = True,
+                 title_hint: str | None = None):
+        super().__init__()
+        self.backup_on_exit = backup_on_exit
+        self.session: Session | None = None
+        self.settings = settings or QSettings("fazhi_desktop", "fazhi_desktop")
+        self.ui = Ui_MainWindow()
+        self.ui.setupUi(self)
+        self.holders: dict[str, LazyTab] = {}
+        self.pages = Pages(self.holders)
+        self._overview_tab = LazyTab(self, _overview)
+        self.ui.tabs.addTab(self._overview_tab, "概览")
+        for group in GROUPS:
+            ledgers = [lg for lg in LEDGERS if lg.group == group]
+            if len(ledgers) == 1:
+                holder = self.holders[ledgers[0].key] = LazyTab(self, _ledger_page(ledgers[0]))
+                self.ui.tabs.addTab(holder, group)
+                continue
+            inner = QTabWidget()
+            inner.setDocumentMode(True)
+            for lg in ledgers:
+                holder = self.holders[lg.key] = LazyTab(self, _ledger_page(lg))
+                inner.addTab(holder, lg.name)
+            inner.currentChanged.connect(lambda i, w=inner: self._tab_changed(w, i))
+            inner.setProperty("previous", 0)
+            self.ui.tabs.addTab(inner, group)
+        self._report_tab = LazyTab(self, _report)
+        self.ui.tabs.addTab(self._report_tab, "年度报告")
+        self.ui.tabs.setProperty("previous", 0)
+        self.ui.tabs.currentChanged.connect(lambda i: self._tab_changed(self.ui.tabs, i))
+        self.ui.actionQuit.triggered.connect(self.close)
+        self.ui.actionAbout.triggered.connect(self.open_about)
+        self.manual_action = QAction("用户手册(&M)", self)
+        self.manual_action.setShortcut("F1")
+        self.ui.menuHelp.insertAction(self.ui.actionAbout, self.manual_action)
+        self.manual_action.triggered.connect(self.show_manual)
+        self.shortcuts_action = QAction("快捷键(&K)…", self)
+        self.ui.menuHelp.insertAction(self.ui.actionAbout, self.shortcuts_action)
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        self._session_actions = {
+            self.ui.actionSettings: self.open_settings, self.ui.actionImport: self.open_import,
+            self.ui.actionExport: self.export_ledgers, self.ui.actionTemplate: self.save_template,
+            self.ui.actionBackup: self.open_backups,
+        }
+        for action, slot in self._session_actions.items():
+            action.triggered.connect(slot)
+            action.setEnabled(False)
+        self.setWindowTitle(f"{APP_NAME} — {title_hint}" if title_hint else APP_NAME)
+        self._restore_state()
+        if session is not None:
+            self.attach(session)
+
+    def attach(self, session: Session) -> None:
+        """The database is open: fill the year list and build the visible tab."""
+        self.session = session
+        self._fill_years()
+        self.ui.yearCombo.currentIndexChanged.connect(self._year_selected)
+        for action in self._session_actions:
+            action.setEnabled(True)
+        self.ui.actionBackup.setVisible(session.db.is_sqlite)
+        session.unit_changed.connect(self._update_title)
+        self._update_title()
+        for holder in (self._overview_tab, self._report_tab, *self.holders.values()):
+            if holder.isVisible():
+                _ = holder.page
+
+    @property
+    def overview(self) -> OverviewTab:
+        return self._overview_tab.page
+
+    @property
+    def report_tab(self) -> ReportTab:
+        return self._report_tab.page
+
+    def show_report_tab(self) -> ReportTab:
+        self.ui.tabs.setCurrentWidget(self._report_tab)
+        return self.report_tab
+
+    # -- window state ------------------------------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("main/geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(geometry)
+        self.fit_to_screen()
+        tab = self.settings.value("main/tab", 0)
+        with contextlib.suppress(TypeError, ValueError):
+            self.ui.tabs.setCurrentIndex(int(tab))
+
+    def fit_to_screen(self) -> None:
+        """Never larger than the screen's usable area (a 1366×768 laptop at 125% has 1093×590 of it), nor partly
+        off it — whether the size came from the design or from a bigger monitor last time."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
+        width = min(self.width(), avail.width() - extra_w)
+        height = min(self.height(), avail.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        x = min(max(frame.x(), avail.x()), avail.x() + avail.width() - width - extra_w)
+        y = min(max(frame.y(), avail.y()), avail.y() + avail.height() - height - extra_h)
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
+
+    def _update_title(self) -> None:
+        suffix = "（只读）" if self.session.db.read_only else ""
+        self.setWindowTitle(f"{APP_NAME} — {self.session.unit.name}{suffix}")
+        self.ui.unitLabel.setText(f"{self.session.unit.county} {self.session.unit.name}")
+
+    def _fill_years(self) -> None:
+        from fazhi_desktop.services.listing import years_in_use
+
+        with self.session.engine.connect() as conn:
+            years = set(years_in_use(conn, self.session.unit))
+        this_year = dt.date.today().year
+        years |= {this_year, this_year - 1, self.session.year}
+        self.ui.yearCombo.blockSignals(True)
+        self.ui.yearCombo.clear()
+        for y in sorted(years, reverse=True):
+            self.ui.yearCombo.addItem(f"{y}年", y)
+        self.ui.yearCombo.setCurrentIndex(self.ui.yearCombo.findData(self.session.year))
+        self.ui.yearCombo.blockSignals(False)
+
+    # -- guarding unsaved edits --------------------------------------------------------------------------------------
+    def _editors(self, widget: QWidget | None) -> list:
+        if isinstance(widget, LazyTab):
+            return [widget.created] if hasattr(widget.created, "maybe_leave") else []
+        if isinstance(widget, QTabWidget):
+            return self._editors(widget.currentWidget())
+        return []
+
+    def _tab_changed(self, tabs: QTabWidget, index: int) -> None:
+        previous = tabs.property("previous")
+        if previous is not None and previous != index:
+            for editor in self._editors(tabs.widget(int(previous))):
+                if not editor.maybe_leave():
+                    tabs.blockSignals(True)
+                    tabs.setCurrentIndex(int(previous))
+                    tabs.blockSignals(False)
+                    return
+        tabs.setProperty("previous", index)
+
+    def all_editors(self) -> list:
+        holders = [*self.holders.values(), self._report_tab]
+        return [h.created for h in holders if h.created is not None]
+
+    def select_ledger(self, key: str) -> LedgerPage:
+        """Bring a ledger's tab to the front (asking about unsaved edits as a click would) and return its page."""
+        holder = self.holders[key]
+        for i in range(self.ui.tabs.count()):
+            tab = self.ui.tabs.widget(i)
+            if tab is holder:
+                self.ui.tabs.setCurrentIndex(i)
+            elif isinstance(tab, QTabWidget) and tab.indexOf(holder) >= 0:
+                self.ui.tabs.setCurrentIndex(i)
+                tab.setCurrentWidget(holder)
+        return holder.page
+
+    def _year_selected(self, index: int) -> None:
+        year = self.ui.yearCombo.itemData(index)
+        if year == self.session.year:
+            return
+        if not all(e.maybe_leave() for e in self.all_editors()):
+            self.ui.yearCombo.blockSignals(True)
+            self.ui.yearCombo.setCurrentIndex(self.ui.yearCombo.findData(self.session.year))
+            self.ui.yearCombo.blockSignals(False)
+            return
+        self.session.set_year(year)
+
+    def select_year(self, year: int) -> None:
+        index = self.ui.yearCombo.findData(year)
+        if index < 0:
+            self.ui.yearCombo.addItem(f"{year}年", year)
+            index = self.ui.yearCombo.count() - 1
+        self.ui.yearCombo.setCurrentIndex(index)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.session is None:  # closed before the database was open
+            event.accept()
+            return
+        if not all(e.maybe_leave() for e in self.all_editors()):
+            event.ignore()
+            return
+        # Background jobs report to widgets of this window: let them finish before it goes away.
+        QThreadPool.globalInstance().waitForDone(10000)
+        if self.backup_on_exit and self.session.db.is_sqlite and not self.session.db.read_only:
+            from fazhi_desktop.services import safety
+
+            try:
+                safety.backup_now(self.session.db, "exit")
+            except Exception as exc:  # noqa: BLE001 - a failed backup must not keep the window open
+                log.warning("backup on exit failed: %s", exc)
+        self.settings.setValue("main/geometry", self.saveGeometry())
+        self.settings.setValue("main/tab", self.ui.tabs.currentIndex())
+        event.accept()
+
+    # -- dialogs -----------------------------------------------------------------------------------------------------
+    def start_daily_backup(self) -> None:
+        from fazhi_desktop.gui.shell import workers
+        from fazhi_desktop.services import safety
+
+        db = self.session.db
+        self._daily = workers.run(self, "正在自动备份…", lambda: safety.daily(db),
+                                  lambda path: path and self.statusBar().showMessage(f"已自动备份：{path}", 8000))
+
+    def open_backups(self) -> None:
+        from fazhi_desktop.gui.dialogs.backup_dialog import BackupDialog
+
+        if all(e.maybe_leave() for e in self.all_editors()):
+            BackupDialog(self.session, self).exec()
+
+    def open_import(self) -> None:
+        from fazhi_desktop.gui.dialogs.import_dialog import ImportDialog
+
+        if all(e.maybe_leave() for e in self.all_editors()):
+            ImportDialog(self.session, self).exec()
+            self._fill_years()
+
+    def _save_in_background(self, title: str, default_name: str, job) -> None:
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from fazhi_desktop.gui.shell import files, workers
+
+        out, _ = QFileDialog.getSaveFileName(self, title, str(Path(files.default_folder()) / default_name),
+                                             "Excel 工作簿 (*.xlsx)")
+        if not out:
+            return
+        self._op = workers.run(self, "正在生成，请稍候…", lambda: job(out),
+                               lambda _r: self.statusBar().showMessage(f"已保存：{out}", 10000))
+
+    def export_ledgers(self) -> None:
+        from fazhi_desktop.exchange.writer import export_workbook
+
+        engine, unit = self.session.engine, self.session.unit
+        self._save_in_background("导出台账", f"{unit.name}台账导出.xlsx", lambda out: export_workbook(engine, unit, out))
+
+    def save_template(self) -> None:
+        from fazhi_desktop.exchange.writer import write_template
+
+        unit = self.session.unit
+        self._save_in_background("保存导入模板", "台账导入模板.xlsx", lambda out: write_template(out, unit))
+
+    def open_settings(self) -> None:
+        from fazhi_desktop.gui.dialogs.settings_dialog import SettingsDialog
+
+        SettingsDialog(self.session, self).exec()
+
+    def show_manual(self) -> None:
+        from PySide6.QtWidgets import QDialogButtonBox, QTextBrowser, QVBoxLayout
+
+        from fazhi_desktop.gui.shell import files
+
+        path = files.manual_path()
+        if path is None:
+            QMessageBox.information(self, "用户手册", "本安装没有附带用户手册，请查看程序文件夹中的 docs/用户手册.md。")
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle("用户手册")
+        browser = QTextBrowser(dialog)
+        browser.setOpenExternalLinks(True)
+        browser.setSearchPaths([str(path.parent)])  # the screenshots beside it
+        browser.setMarkdown(path.read_text(encoding="utf-8"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(browser)
+        layout.addWidget(buttons)
+        screen = self.screen().availableGeometry()
+        dialog.resize(min(900, screen.width() - 40), min(700, screen.height() - 60))
+        self.manual_dialog = dialog  # kept for tests; shown modeless so the clerk can follow it while working
+        dialog.show()
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "快捷键", "\n".join(f"{keys}\t{what}" for keys, what in SHORTCUTS))
+
+    def open_about(self) -> None:
+        from fazhi_desktop.gui.generated.ui_about_dialog import Ui_AboutDialog
+
+        dialog = QDialog(self)
+        ui = Ui_AboutDialog()
+        ui.setupUi(dialog)
+        ui.versionLabel.setText(f"版本 {__version__}")
+        db = self.session.db.path or "服务器数据库"
+        ui.pathsLabel.setText(f"数据库：{db}\n数据文件夹：{paths.data_dir()}")
+        ui.buttonBox.rejected.connect(dialog.reject)
+        dialog.exec()

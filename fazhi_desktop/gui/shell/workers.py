@@ -1,0 +1,121 @@
+"""Long work off the UI thread: a job runs in the thread pool and reports back through signals.
+
+Jobs get plain values and return plain values; they never touch widgets. A progress dialog appears only when a job
+takes longer than ``PROGRESS_DELAY_MS``, so quick work does not flash a window.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+PROGRESS_DELAY_MS = 500
+
+
+class _Signals(QObject):
+    finished = Signal(object)
+    failed = Signal(object, str)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any]):
+        super().__init__()
+        self.fn = fn
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except BaseException as exc:  # reported to the UI thread, never lost
+            self.signals.failed.emit(exc, "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        else:
+            self.signals.finished.emit(result)
+
+
+class Operation(QObject):
+    """Run ``fn`` in the background; ``done(result)`` or ``error(exc, details)`` fire on the UI thread."""
+
+    done = Signal(object)
+    error = Signal(object, str)
+
+    def __init__(self, parent: QWidget, label: str, fn: Callable[[], Any]):
+        super().__init__(parent)
+        self._job = _Job(fn)
+        self._job.setAutoDelete(False)
+        self._job.signals.finished.connect(self._finish, Qt.ConnectionType.QueuedConnection)
+        self._job.signals.failed.connect(self._fail, Qt.ConnectionType.QueuedConnection)
+        self._dialog = QProgressDialog(label, None, 0, 0, parent)
+        self._dialog.setWindowTitle("请稍候")
+        self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self._dialog.setMinimumDuration(PROGRESS_DELAY_MS)
+        self._dialog.reset()
+        self._timer = QTimer(self, singleShot=True, interval=PROGRESS_DELAY_MS)
+        self._timer.timeout.connect(self._dialog.show)
+        self.running = False
+
+    def start(self) -> Operation:
+        self.running = True
+        self._timer.start()
+        QThreadPool.globalInstance().start(self._job)
+        return self
+
+    def _close(self) -> None:
+        self.running = False
+        self._timer.stop()
+        self._dialog.reset()
+        self._dialog.hide()
+
+    def _finish(self, result: Any) -> None:
+        self._close()
+        self.done.emit(result)
+
+    def _fail(self, exc: BaseException, details: str) -> None:
+        self._close()
+        self.error.emit(exc, details)
+
+
+def run(parent: QWidget, label: str, fn: Callable[[], Any], on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException, str], None] | None = None) -> Operation:
+    """Start ``fn`` in the background; ``on_done`` gets its result, errors go to the one error presenter."""
+    from fazhi_desktop.gui.shell.errors import show_exception
+
+    op = Operation(parent, label, fn)
+    op.done.connect(on_done)
+    op.error.connect(on_error or (lambda exc, details: show_exception(parent, exc, details)))
+    return op.start()
+
+
+def call(parent: QWidget, label: str, fn: Callable[[], Any]) -> Any:
+    """Run ``fn`` on a worker thread and return its result (or raise its exception) here, keeping the window painted
+    and responsive meanwhile: a short local event loop instead of blocking the UI thread.
+
+    For quick database work whose caller needs the answer before going on (save, delete, history). ``parent`` is
+    disabled while the job runs, so no click can start a second write or change the record under it; after
+    ``PROGRESS_DELAY_MS`` the progress dialog says what is happening.
+    """
+    from PySide6.QtCore import QEventLoop
+
+    outcome: dict[str, Any] = {}
+    loop = QEventLoop()
+    op = Operation(parent, label, fn)
+    op.done.connect(lambda result: (outcome.__setitem__("result", result), loop.quit()))
+    op.error.connect(lambda exc, _details: (outcome.__setitem__("error", exc), loop.quit()))
+    was_enabled = parent.isEnabled()
+    focus = parent.focusWidget()
+    parent.setEnabled(False)
+    try:
+        op.start()
+        if op.running:
+            loop.exec()
+    finally:
+        parent.setEnabled(was_enabled)
+        if focus is not None and focus.isVisible():
+            focus.setFocus()
+        op.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")

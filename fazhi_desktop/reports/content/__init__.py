@@ -1,0 +1,1 @@
+"""Report content: the template, the figures and the wording → a document model."""

@@ -1,0 +1,136 @@
+"""The statistics workbook (统计表): 统计总表, cross tables, and one print-ready sheet per ledger."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+
+from fazhi_desktop.domain.fields import Field, Ledger
+from fazhi_desktop.domain.indicators import INDICATORS
+from fazhi_desktop.domain.ledgers import LEDGERS, TEN_ENTRIES
+from fazhi_desktop.office.xlsx_sheets import (
+    HEADER_STYLE,
+    MONEY_STYLE,
+    PERCENT_STYLE,
+    write_titled_table,
+)
+from fazhi_desktop.services import listing, stats
+from fazhi_desktop.services.units import Unit
+from fazhi_desktop.storage.atomic import atomic_stream
+
+SUMMARY_HEADERS = ("序号", "类别", "指标", "单位", "本年", "上年", "增减")
+
+
+def filler_line(unit: Unit) -> str:
+    person = unit.contact or "　　　　"
+    return f"填报单位：{unit.name}（盖章）　　　　填报人：{person}　　　　填报日期：　　　　年　　月　　日"
+
+
+def _stored_cell(f: Field) -> Callable[[Any], Any]:
+    """A stored value as the cell of a ledger sheet (the field's kind decides; most are written as stored)."""
+    kind = f.kind
+    if kind.cell_is_stored:
+        return lambda stored: stored
+    return lambda stored: kind.cell(kind.loaded(stored))
+
+
+def _summary_rows(current: dict, previous: dict) -> list[list[Any]]:
+    rows, n = [], 0
+    for ind in INDICATORS:
+        now, before = current[ind.key], previous[ind.key]
+        if ind.kind == "breakdown":
+            for sub in dict.fromkeys([*now, *before]):
+                a, b = now.get(sub, 0), before.get(sub, 0)
+                if a or b:
+                    n += 1
+                    rows.append([n, ind.category, f"{ind.label}—{sub}", ind.unit, a, b, a - b])
+            continue
+        n += 1
+        if ind.kind == "rate":
+            rows.append([n, ind.category, ind.label, ind.unit, now, before,
+                         None if now is None or before is None else now - before])
+        else:
+            rows.append([n, ind.category, ind.label, ind.unit, now, before, now - before])
+    return rows
+
+
+def _ledger_rows(conn: sa.Connection, unit: Unit, ledger: Ledger, year: int) -> list[list[Any]]:
+    # The records the summary counts, by the same rules (a contract up to the 成文日期, domain.periods).
+    query = listing.ListQuery(ledger.key, year=year, sort_key=ledger.year_from,
+                              ref_date=stats.reference_date(conn, unit, year))
+    converters = [(i, _stored_cell(f)) for i, f in enumerate(ledger.fields, start=1) if not f.kind.cell_is_stored]
+    rows = []
+    for n, stored in enumerate(listing.field_rows(conn, unit, query), start=1):
+        row = [n, *stored]
+        for i, convert in converters:
+            if row[i] is not None:
+                row[i] = convert(row[i])
+        rows.append(row)
+    return rows
+
+
+def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLike) -> Path:
+    wb = Workbook(write_only=True)
+    with engine.connect() as conn:
+        current, previous = stats.compute_with_previous(conn, unit, year)
+        summary = _summary_rows(current, previous)
+        rates: dict[tuple[int, int], str] = {}
+        for i, row in enumerate(summary):
+            if row[3] == "%":
+                for c in (5, 6, 7):
+                    if row[c - 1] is None:
+                        row[c - 1] = "—"
+                    else:
+                        rates[(i, c)] = PERCENT_STYLE
+        write_titled_table(wb.create_sheet("统计总表"), f"{unit.name}{year}年法治建设统计总表", filler_line(unit),
+                           SUMMARY_HEADERS, summary, cell_styles=rates)
+
+        _cross_sheet(wb, "矛盾纠纷交叉表", f"{unit.name}{year}年矛盾纠纷分类统计表", unit, [
+            ("纠纷类别 × 风险等级", stats.cross_table(conn, unit, year, "dispute", "category", "risk")),
+            ("纠纷类别 × 状态", stats.cross_table(conn, unit, year, "dispute", "category", "status")),
+        ])
+        by_target = stats.cross_table(conn, unit, year, "publicity", "kind", "target", ("kind", TEN_ENTRIES))
+        _cross_sheet(wb, "普法宣传交叉表", f"{unit.name}{year}年普法宣传活动分类统计表", unit, [
+            ("活动类型 × 进入对象（法律十进）", by_target),
+            ("活动类型", {k: {"场次": n} for k, n in current["publicity.by_kind"].items()}),
+        ])
+        for ledger in LEDGERS:
+            headers = ["序号", *(f.label for f in ledger.fields)]
+            formats = {i: MONEY_STYLE for i, f in enumerate(ledger.fields, start=2) if f.kind.storage == "money"}
+            write_titled_table(wb.create_sheet(ledger.name[:31]), f"{unit.name}{year}年{ledger.name}",
+                               filler_line(unit), headers, _ledger_rows(conn, unit, ledger, year), formats)
+    with atomic_stream(out) as tmp:
+        wb.save(tmp)
+    return Path(out)
+
+
+def _cross_sheet(wb: Workbook, name: str, title: str, unit: Unit, tables: list[tuple[str, dict]]) -> None:
+    """Several two-way tables one under another, each with its own header row and a 合计 row (and a 合计 column when
+    it has more than one column: one column is its own total). Rows with nothing in them are left out, so a clerk
+    sees what happened, not every choice the ledger offers."""
+    rows: list[list[Any]] = []
+    emphasised: list[int] = []  # sub-headers and totals, as indexes into rows
+    for caption, table in tables:
+        cols = list(next(iter(table.values()), {}).keys())
+        with_total = len(cols) > 1
+        if rows:
+            rows.append([])
+            emphasised.append(len(rows))
+        rows.append([caption, *cols, *(["合计"] if with_total else [])])
+        totals = dict.fromkeys(cols, 0)
+        for row_name, counts in table.items():
+            if not any(counts.values()):
+                continue
+            rows.append([row_name, *(counts[c] for c in cols), *([sum(counts.values())] if with_total else [])])
+            for c in cols:
+                totals[c] += counts[c]
+        emphasised.append(len(rows))
+        rows.append(["合计", *(totals[c] for c in cols), *([sum(totals.values())] if with_total else [])])
+    body = rows[1:]
+    bold = {(i - 1, c): HEADER_STYLE for i in emphasised for c in range(1, len(rows[i]) + 1)}
+    write_titled_table(wb.create_sheet(name), title, filler_line(unit), rows[0], body, cell_styles=bold)
