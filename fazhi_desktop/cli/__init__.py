@@ -83,7 +83,10 @@ def _run(args, log_file) -> int:
     try:
         return int(_handler(args.handler)(args) or EXIT_OK)
     except UserError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        from fazhi_desktop.cli.hints import WORDS
+
+        more = f"\n{WORDS[exc.hint]}。" if exc.hint in WORDS else ""
+        print(f"错误：{exc}{more}", file=sys.stderr)
         return EXIT_USER
     except BrokenPipeError:  # output piped into `head` and the like
         return EXIT_OK

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from fazhi_desktop.reports.content import numbers
 from fazhi_desktop.services import stats as stats_service
+from fazhi_desktop.services import units
 from fazhi_desktop.services.actor import default_actor
-from fazhi_desktop.services.units import create_unit, get_unit
+from fazhi_desktop.services.context import Context
 from fazhi_desktop.storage.database import Database
 
 MAX_PROBLEMS_SHOWN = 200  # a workbook with 100,000 bad rows must not print 100,000 lines
@@ -35,32 +36,34 @@ def _open(args: argparse.Namespace, *, write: bool = False, must_exist: bool = F
     return opened.db
 
 
+def _context(args: argparse.Namespace, *, write: bool = False, unit: bool = True) -> Context:
+    """The operation context of a command: the opened database, the unit asked for (or the only one), the OS user."""
+    db = _open(args, write=write)
+    return Context(db, units.pick(db, args.unit) if unit else None, default_actor())
+
+
 def _open_unit(args: argparse.Namespace):
-    db = _open(args)
-    with db.engine.connect() as conn:
-        return db, get_unit(conn, args.unit)
+    ctx = _context(args)
+    return ctx.db, ctx.unit
 
 
 def init(args: argparse.Namespace) -> int:
-    db = _open(args, write=True)
-    with db.engine.begin() as conn:
-        unit = create_unit(conn, {
-            "name": args.unit_name, "kind": args.kind, "county": args.county, "addressee": args.addressee,
-            "issuers": args.issuer, "villages": args.villages,  # split by the fields' one list rule
-        }, default_actor())
+    ctx = _context(args, write=True, unit=False)
+    unit = units.create(ctx, {
+        "name": args.unit_name, "kind": args.kind, "county": args.county, "addressee": args.addressee,
+        "issuers": args.issuer, "villages": args.villages,  # split by the fields' one list rule
+    }).value
     print(f"已创建单位「{unit.name}」（{unit.county}），村(社区) {len(unit.villages)} 个。")
     return 0
 
 
 def demo(args: argparse.Namespace) -> int:
     from fazhi_desktop.services import demo as demo_data
-    from fazhi_desktop.services.units import list_units
 
     db = _open(args, write=True)
-    with db.engine.connect() as conn:
-        units = list_units(conn)
-    if [u.name for u in units] == [demo_data.DEMO_UNIT["name"]]:  # run twice: the demo is there, nothing to do
-        print(f"示例单位「{units[0].name}」已经载入过，无需重复载入。")
+    found = units.all_units(db)
+    if [u.name for u in found] == [demo_data.DEMO_UNIT["name"]]:  # run twice: the demo is there, nothing to do
+        print(f"示例单位「{found[0].name}」已经载入过，无需重复载入。")
         return 0
     unit = demo_data.load_demo(db.engine)
     print(f"已载入示例单位「{unit.name}」的 2022、2023 年台账。可运行：fazhi-desktop stats --year 2023")
@@ -76,9 +79,9 @@ def _plain(value) -> str:
 
 
 def stats(args: argparse.Namespace) -> int:
-    db, unit = _open_unit(args)
-    with db.engine.connect() as conn:
-        current, previous = stats_service.compute_with_previous(conn, unit, args.year)
+    ctx = _context(args)
+    unit = ctx.unit
+    current, previous = stats_service.figures(ctx, args.year)
     if args.format == "json":
         json.dump(current, sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -106,9 +109,9 @@ def report(args: argparse.Namespace) -> int:
 
     if not args.check and not args.out:
         raise UserError("请用 --out 指定输出文件，例如 --out 报告.pdf（只做体检请加 --check）")
-    db, unit = _open_unit(args)
-    with db.engine.connect() as conn:
-        findings = readiness.check(conn, unit, args.year)
+    ctx = _context(args)
+    db, unit = ctx.db, ctx.unit
+    findings = readiness.check_for(ctx, args.year)
     if args.check:
         if not findings:
             print(f"报告体检通过：{unit.name}{args.year}年度报告没有需要处理的事项。")
@@ -144,15 +147,13 @@ def tables(args: argparse.Namespace) -> int:
 def template(args: argparse.Namespace) -> int:
     from fazhi_desktop.exchange.writer import write_template
     from fazhi_desktop.services import opening
-    from fazhi_desktop.services.units import list_units
 
     db_path = opening.target(args.db, args.db_url)
     unit = None
     if db_path is None or db_path.exists() or args.unit:  # a blank template needs no database
         db = _open(args)
-        with db.engine.connect() as conn:
-            units = list_units(conn)
-            unit = get_unit(conn, args.unit) if (args.unit or len(units) == 1) else None
+        found = units.all_units(db)
+        unit = units.pick(db, args.unit) if (args.unit or len(found) == 1) else None
     path = write_template(args.out, unit)
     print(f"已生成导入模板：{path}")
     return 0
@@ -181,8 +182,10 @@ def import_(args: argparse.Namespace) -> int:
         return 1
     for line in report.summary():
         print(line)
+    from fazhi_desktop.cli.hints import worded
+
     for warning in report.warnings:
-        print(f"提示：{warning}", file=sys.stderr)
+        print(f"提示：{worded(warning)}", file=sys.stderr)
     if report.dry_run:
         print(f"检查通过：可新增 {report.created} 条、更新 {report.updated} 条（--dry-run，未导入）。")
     else:
@@ -255,17 +258,15 @@ def audit(args: argparse.Namespace) -> int:
     from fazhi_desktop.domain.errors import UserError
     from fazhi_desktop.services import audit as audit_log
 
-    db = _open(args)
-    with db.engine.connect() as conn:
-        if args.action == "verify":
-            problem = audit_log.verify_problem(conn, db.database_id)
-            if problem:
-                raise UserError(f"{problem}\n{audit_log.summary(conn)}")
-            print("修改记录校验通过：链条完整，与本机记录的最后一条相符，每条记录都与它的最后一条修改记录一致。")
-            print(audit_log.summary(conn))
-            return 0
-        entries = audit_log.history(conn, args.record) if args.record else audit_log.recent(conn, 200)
-    for e in entries:
+    ctx = _context(args, unit=False)
+    if args.action == "verify":
+        result = audit_log.verify_of(ctx)
+        if result.problem:
+            raise UserError(f"{result.problem}\n{result.summary}")
+        print("修改记录校验通过：链条完整，与本机记录的最后一条相符，每条记录都与它的最后一条修改记录一致。")
+        print(result.summary)
+        return 0
+    for e in audit_log.entries_of(ctx, args.record):
         changes = "；".join(f"{k}：{o} → {n}" for k, (o, n) in audit_log.masked_changes(e).items())
         print(f"{e['at']:%Y-%m-%d %H:%M:%S}  {e['actor']}  {e['ledger']}  {e['record_id']}  {e['action']}  {changes}")
     return 0

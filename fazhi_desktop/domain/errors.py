@@ -16,7 +16,28 @@ class FazhiError(Exception):
 
 
 class UserError(FazhiError):
-    """Bad input or an unusable file; the message is Chinese and meant for the user."""
+    """Bad input or an unusable file; the message is Chinese and meant for the user. ``hint`` names what the user
+    can do about it in words each front end has its own way of saying (a command-line option, a menu)."""
+
+    def __init__(self, message: str = "", hint: str | None = None):
+        super().__init__(message)
+        self.hint = hint
+
+
+# What a user can do about a message, worded by each front end (cli.hints, gui.shell.hints).
+CHOOSE_UNIT = "choose_unit"  # the database holds several units: say which
+FULL_IDS = "full_ids"  # moving data between the office's PCs: carry the ID numbers in full
+
+
+class Notice(str):
+    """A warning's text that also carries a ``hint`` (see ``UserError``)."""
+
+    hint: str | None = None
+
+    def __new__(cls, text: str, hint: str | None = None) -> Notice:
+        notice = super().__new__(cls, text)
+        notice.hint = hint
+        return notice
 
 
 @dataclass(frozen=True)

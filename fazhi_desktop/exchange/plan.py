@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fazhi_desktop.domain.errors import Problem, UserError, ValidationError
+from fazhi_desktop.domain.errors import CHOOSE_UNIT, FULL_IDS, Notice, Problem, UserError, ValidationError
 from fazhi_desktop.domain.fields import Ledger
 from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS, kind_from_name
 from fazhi_desktop.domain.validation import validate_fields
@@ -178,7 +178,7 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
         name = (unit_values or {}).get("name")
         unit = next((u for u in units if u.name == name), None)
         if unit is None:
-            raise UserError("数据库中有多个单位，请用 --unit 指定要导入到哪个单位")
+            raise UserError("数据库中有多个单位，工作簿的“单位设置”也没有指明导入到哪个单位", hint=CHOOSE_UNIT)
     else:
         if not unit_values:
             raise UserError("数据库中还没有单位，工作簿中也没有「单位设置」工作表，无法确定导入到哪个单位")
@@ -263,8 +263,8 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
             else:
                 plan.updates.append((record_id, clean))
         if masked:
-            warnings.append(f"工作表「{title}」有 {masked} 行的身份证号是隐藏后的号码（如 6201**********1234），未导入；"
-                            "在本单位电脑之间转移数据时，导出请加 --full-ids")
+            warnings.append(Notice(f"工作表「{title}」有 {masked} 行的身份证号是隐藏后的号码（如 6201**********1234），"
+                                   "未导入", hint=FULL_IDS))
         plans.append(plan)
     if formula_notes > MAX_FORMULA_NOTES:
         warnings.append(f"另有 {formula_notes - MAX_FORMULA_NOTES} 个公式单元格同样按保存的计算结果导入")

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from fazhi_desktop.domain.audit_actions import ATTACH, DETACH
 from fazhi_desktop.domain.errors import UserError, write_error
 from fazhi_desktop.services import audit
+from fazhi_desktop.services.context import Changed, Context, Done, records_of
 from fazhi_desktop.storage import blobstore, identity, paths
 from fazhi_desktop.storage.schema import attachments
 
@@ -41,6 +42,20 @@ def path_for(conn: sa.Connection, sha256: str, name: str) -> Path:
             except OSError as exc:
                 raise write_error(exc, target) from exc
     return target
+
+
+def attach(ctx: Context, ledger: str, record_id: str, source: str | os.PathLike) -> Done:
+    return Done(add(ctx.engine, ctx.unit.id, ledger, record_id, source, ctx.actor), records_of(ledger))
+
+
+def detach(ctx: Context, attachment_id: str, ledger: str) -> Changed:
+    remove(ctx.engine, attachment_id, ctx.actor)
+    return records_of(ledger)
+
+
+def of_record(ctx: Context, record_id: str) -> list[dict[str, Any]]:
+    with ctx.engine.connect() as conn:
+        return list_for(conn, record_id)
 
 
 def add(engine: sa.Engine, unit_id: str, ledger: str, record_id: str, source: str | os.PathLike, actor: str) -> str:

@@ -172,3 +172,24 @@ def masked_changes(entry: Mapping[str, Any]) -> dict[str, list[Any]]:
             pair = [personal[key].kind.display(v) if isinstance(v, str) else v for v in pair]
         out[key] = pair
     return out
+
+
+def history_of(ctx, record_id: str) -> list[dict[str, Any]]:
+    with ctx.engine.connect() as conn:
+        return history(conn, record_id)
+
+
+@dataclass(frozen=True)
+class Verification:
+    problem: str | None
+    summary: str
+
+
+def verify_of(ctx) -> Verification:
+    with ctx.engine.connect() as conn:
+        return Verification(verify_problem(conn, ctx.db.database_id), summary(conn))
+
+
+def entries_of(ctx, record_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    with ctx.engine.connect() as conn:
+        return history(conn, record_id) if record_id else recent(conn, limit)

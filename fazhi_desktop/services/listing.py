@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from fazhi_desktop.domain import periods
 from fazhi_desktop.domain.fields import FieldType
 from fazhi_desktop.domain.ledgers import ledger as get_ledger
+from fazhi_desktop.services.context import Context
 from fazhi_desktop.services.periods import in_window
 from fazhi_desktop.services.records import from_storage
 from fazhi_desktop.services.units import Unit
@@ -99,3 +100,29 @@ def years_in_use(conn: sa.Connection, unit: Unit, *, activity_only: bool = False
     union = sa.union(*selects).subquery()
     rows = conn.execute(sa.select(union.c.y).where(union.c.y.is_not(None)).distinct().order_by(union.c.y.desc()))
     return [r[0] for r in rows]
+
+
+# -- operations (each opens its own connection) -----------------------------------------------------------------------
+def count_of(ctx: Context, q: ListQuery) -> int:
+    with ctx.engine.connect() as conn:
+        return count(conn, ctx.unit, q)
+
+
+def page_of(ctx: Context, q: ListQuery, offset: int, limit: int) -> list[dict[str, Any]]:
+    with ctx.engine.connect() as conn:
+        return page(conn, ctx.unit, q, offset, limit)
+
+
+def years_of(ctx: Context, *, activity_only: bool = False) -> list[int]:
+    with ctx.engine.connect() as conn:
+        return years_in_use(conn, ctx.unit, activity_only=activity_only)
+
+
+def latest_year(ctx: Context, today: dt.date | None = None) -> int | None:
+    """The newest year that holds the unit's work (the demo opens on 2023: neither on an empty current year nor on
+    the year of a counsel contract signed ahead)."""
+    this_year = (today or dt.date.today()).year
+    with ctx.engine.connect() as conn:
+        years = [y for y in years_in_use(conn, ctx.unit, activity_only=True) if y <= this_year]
+        years = years or [y for y in years_in_use(conn, ctx.unit) if y <= this_year]
+    return years[0] if years else None

@@ -123,3 +123,8 @@ def _label(record: dict, lg) -> str:
         return f"「{str(title)[:20]}」"
     date = record.get(lg.year_from)
     return f"{date}的记录" if date else "一条记录"
+
+
+def check_for(ctx, year: int) -> list[Finding]:
+    with ctx.engine.connect() as conn:
+        return check(conn, ctx.unit, year)

@@ -10,12 +10,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from fazhi_desktop.domain.audit_actions import CREATE, DELETE, PURGE, RESTORE, UPDATE
 from fazhi_desktop.domain.errors import NotFoundError, Problem, ValidationError
 from fazhi_desktop.domain.fields import Ledger
 from fazhi_desktop.domain.ledgers import ledger as get_ledger
 from fazhi_desktop.domain.validation import report_year, validate_record
 from fazhi_desktop.services import audit
 from fazhi_desktop.services.actor import default_actor
+from fazhi_desktop.services.context import NOTHING, Changed, records_of
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import ledger_table
 
@@ -24,6 +26,7 @@ from fazhi_desktop.storage.schema import ledger_table
 class SaveResult:
     id: str
     warnings: list[Problem] = field(default_factory=list)
+    changed: Changed = NOTHING
 
 
 def _now() -> dt.datetime:
@@ -69,7 +72,7 @@ class RecordService:
         clean, warnings = self._checked(ledger, values)
         with self.engine.begin() as conn:
             rid = self.insert_clean(conn, ledger, [(record_id, clean)])[0]
-        return SaveResult(rid, warnings)
+        return SaveResult(rid, warnings, records_of(ledger_key))
 
     def bulk_create(self, ledger_key: str, rows: Sequence[Mapping[str, Any]], conn: sa.Connection | None = None) -> list[str]:
         """Validate every row first (all problems at once, with 1-based row numbers), then insert all in one go."""
@@ -87,7 +90,7 @@ class RecordService:
             return self.insert_clean(own, ledger, cleaned)
 
     def insert_clean(self, conn: sa.Connection, ledger: Ledger,
-                     items: Iterable[tuple[str | None, dict[str, Any]]], action: str = "create") -> list[str]:
+                     items: Iterable[tuple[str | None, dict[str, Any]]], action: str = CREATE) -> list[str]:
         """Insert already validated records in the caller's transaction (``action`` names it in the history:
         create, or import)."""
         now = _now()
@@ -111,7 +114,7 @@ class RecordService:
             merged = {f.key: current[f.key] for f in ledger.fields} | dict(values)
             clean, warnings = self._checked(ledger, merged)
             self.update_clean(conn, ledger, record_id, clean, current)
-        return SaveResult(record_id, warnings)
+        return SaveResult(record_id, warnings, records_of(ledger_key))
 
     def update_clean(self, conn: sa.Connection, ledger: Ledger, record_id: str, clean: Mapping[str, Any],
                      current: Mapping[str, Any] | None = None) -> None:
@@ -122,29 +125,30 @@ class RecordService:
             table = ledger_table(ledger.key)
             conn.execute(sa.update(table).where(table.c.id == record_id).values(
                 **to_storage(ledger, clean), updated_at=_now(), updated_by=self.actor))
-            audit.append(conn, self.actor, [audit.Change(self.unit.id, ledger.key, record_id, "update", diff)])
+            audit.append(conn, self.actor, [audit.Change(self.unit.id, ledger.key, record_id, UPDATE, diff)])
 
-    def _set_deleted(self, ledger_key: str, record_id: str, deleted: bool) -> None:
+    def _set_deleted(self, ledger_key: str, record_id: str, deleted: bool) -> Changed:
         ledger = get_ledger(ledger_key)
         table = ledger_table(ledger_key)
         with self.engine.begin() as conn:
             current = self._fetch(conn, ledger, record_id)
             if current["deleted"] == deleted:
-                return
+                return NOTHING
             conn.execute(sa.update(table).where(table.c.id == record_id).values(
                 deleted=deleted, deleted_at=_now() if deleted else None, updated_at=_now(), updated_by=self.actor))
             audit.append(conn, self.actor, [audit.Change(self.unit.id, ledger_key, record_id,
-                                                         "delete" if deleted else "restore",
+                                                         DELETE if deleted else RESTORE,
                                                          {"deleted": (not deleted, deleted)})])
+        return records_of(ledger_key)
 
-    def delete(self, ledger_key: str, record_id: str) -> None:
+    def delete(self, ledger_key: str, record_id: str) -> Changed:
         """Soft delete: the record moves to the 回收站 and stops counting."""
-        self._set_deleted(ledger_key, record_id, True)
+        return self._set_deleted(ledger_key, record_id, True)
 
-    def restore(self, ledger_key: str, record_id: str) -> None:
-        self._set_deleted(ledger_key, record_id, False)
+    def restore(self, ledger_key: str, record_id: str) -> Changed:
+        return self._set_deleted(ledger_key, record_id, False)
 
-    def purge(self, ledger_key: str, record_id: str) -> None:
+    def purge(self, ledger_key: str, record_id: str) -> Changed:
         """Remove a record from the 回收站 for good; the change log keeps what it held."""
         ledger = get_ledger(ledger_key)
         table = ledger_table(ledger_key)
@@ -153,8 +157,9 @@ class RecordService:
             if not current["deleted"]:
                 raise ValidationError([Problem("", "", "只能彻底删除回收站中的记录，请先删除")])
             conn.execute(sa.delete(table).where(table.c.id == record_id))
-            audit.append(conn, self.actor, [audit.Change(self.unit.id, ledger_key, record_id, "purge",
+            audit.append(conn, self.actor, [audit.Change(self.unit.id, ledger_key, record_id, PURGE,
                                                          {f.key: (current[f.key], None) for f in ledger.fields})])
+        return records_of(ledger_key)
 
     # -- reads -------------------------------------------------------------------------------------------------------
     def _fetch(self, conn: sa.Connection, ledger: Ledger, record_id: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from fazhi_desktop.domain.errors import ValidationError
 from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS
 from fazhi_desktop.domain.validation import validate_fields
 from fazhi_desktop.services import audit
+from fazhi_desktop.services.context import Changed, Context, Done
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import report_texts
 
@@ -46,3 +47,15 @@ def save_report_text(conn: sa.Connection, unit: Unit, year: int, values: Mapping
         audit.append(conn, actor, [audit.Change(unit.id, "report_text", rid, "create" if current is None else "update",
                                                 diff)])
     return load_report_text(conn, unit, year) or {}
+
+
+def load(ctx: Context, year: int) -> dict[str, Any] | None:
+    with ctx.engine.connect() as conn:
+        return load_report_text(conn, ctx.unit, year)
+
+
+def save(ctx: Context, year: int, values: Mapping[str, Any]) -> Done:
+    """Save the year's draft; its 成文日期 moves figures (counsel in force, overdue 整改), so the change says so."""
+    with ctx.engine.begin() as conn:
+        draft = save_report_text(conn, ctx.unit, year, values, ctx.actor)
+    return Done(draft, Changed(drafts=True))

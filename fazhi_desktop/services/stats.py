@@ -291,3 +291,9 @@ def cross_table(conn: sa.Connection, unit: Unit, year: int, ledger_key: str, row
             continue
         table.setdefault(r, dict.fromkeys(cols, 0))[c] = table.get(r, {}).get(c, 0) + n
     return table
+
+
+def figures(ctx, year: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """This year's and last year's indicators, for the overview."""
+    with ctx.engine.connect() as conn:
+        return compute_with_previous(conn, ctx.unit, year)

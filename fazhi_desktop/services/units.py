@@ -10,11 +10,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fazhi_desktop.domain.errors import NotFoundError, Problem, UserError, ValidationError
+from fazhi_desktop.domain.errors import CHOOSE_UNIT, NotFoundError, Problem, UserError, ValidationError
 from fazhi_desktop.domain.fields import bad_character
 from fazhi_desktop.domain.unit import UNIT_FIELDS, kind_from_name
 from fazhi_desktop.domain.validation import validate_fields
 from fazhi_desktop.services import audit
+from fazhi_desktop.services.context import EVERYTHING, Changed, Context, Done
+from fazhi_desktop.storage.database import Database
 from fazhi_desktop.storage.schema import units
 
 
@@ -162,7 +164,7 @@ def get_unit(conn: sa.Connection, name: str | None = None, *, unit_id: str | Non
         raise NotFoundError("数据库中还没有单位，请先运行 init 创建单位，或运行 demo 载入示例数据")
     if len(rows) > 1:
         names = "、".join(r["name"] for r in rows)
-        raise UserError(f"数据库中有多个单位（{names}），请用 --unit 指定")
+        raise UserError(f"数据库中有多个单位（{names}）", hint=CHOOSE_UNIT)
     return Unit.from_row(rows[0])
 
 
@@ -230,3 +232,58 @@ def drop_local_keys(conn: sa.Connection, actor: str) -> dict[str, Any]:
             audit.append(conn, actor, [audit.Change(unit.id, "unit", unit.id, "update",
                                                     {"settings": (unit.settings, kept)})])
     return found
+
+
+# -- operations (each owns its transaction and says what it changed) --------------------------------------------------
+def load(ctx: Context) -> Unit:
+    with ctx.engine.connect() as conn:
+        return get_unit(conn, unit_id=ctx.unit.id)
+
+
+def all_units(db: Database) -> list[Unit]:
+    with db.engine.connect() as conn:
+        return list_units(conn)
+
+
+def pick(db: Database, name: str | None) -> Unit:
+    """The unit to work on: by name, else the database's only one (a ``UserError`` with a hint otherwise)."""
+    with db.engine.connect() as conn:
+        return get_unit(conn, name)
+
+
+def create(ctx: Context, values: Mapping[str, Any]) -> Done:
+    with ctx.engine.begin() as conn:
+        unit = create_unit(conn, values, ctx.actor)
+    return Done(unit, EVERYTHING)
+
+
+def save(ctx: Context, values: Mapping[str, Any], settings: Mapping[str, Any] | None = None) -> Done:
+    with ctx.engine.begin() as conn:
+        unit = update_unit(conn, ctx.unit, values, ctx.actor)
+        if settings:
+            unit = update_settings(conn, unit, settings, ctx.actor)
+    return Done(unit, Changed(unit=True))
+
+
+def rename(ctx: Context, old: str, new: str) -> Done:
+    with ctx.engine.begin() as conn:
+        unit, changed = rename_village(conn, ctx.unit, old, new, ctx.actor)
+    return Done((unit, changed), Changed(ledgers=frozenset(k for k, _f in _village_columns()), unit=True))
+
+
+def add_choice(ctx: Context, ledger_key: str, field_key: str, value: str) -> Done:
+    with ctx.engine.begin() as conn:
+        unit = add_local_choice(conn, ctx.unit, ledger_key, field_key, value, ctx.actor)
+    return Done(unit, Changed(unit=True))
+
+
+def set_template(ctx: Context, name: str, source: str | None) -> Done:
+    """Keep (``source``) or drop (None: back to the shipped wording) the unit's own wording of a report template."""
+    templates = dict(ctx.unit.settings.get("templates") or {})
+    if source is None:
+        templates.pop(name, None)
+    else:
+        templates[name] = source
+    with ctx.engine.begin() as conn:
+        unit = update_settings(conn, ctx.unit, {"templates": templates}, ctx.actor)
+    return Done(unit, Changed(unit=True, drafts=True))

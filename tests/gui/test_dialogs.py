@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from reportkit import pdf_text
 
+from fazhi_desktop.services.context import Context
 from fazhi_desktop.services.units import get_unit, list_units
 from fazhi_desktop.storage import backup_files
 
@@ -56,7 +57,7 @@ def test_report_tab_sections_show_generated_text_and_keep_own_text(window, db, u
 def test_first_run_wizard_creates_the_unit(qtbot, db):
     from fazhi_desktop.gui.dialogs.wizard import FirstRunWizard
 
-    wizard = FirstRunWizard(db.engine, "测试员")
+    wizard = FirstRunWizard(Context(db, None, "测试员"))
     qtbot.addWidget(wizard)
     form = wizard.page.form
     form.editors["name"].widget.setText("新镇")
@@ -144,8 +145,9 @@ def test_generated_ui_modules_are_up_to_date():
 
 
 def test_import_dialog_previews_problems_then_imports(window, svc, qtbot, tmp_path):
-    from fazhi_desktop.gui.dialogs.import_dialog import ImportDialog
     from openpyxl import Workbook
+
+    from fazhi_desktop.gui.dialogs.import_dialog import ImportDialog
 
     wb = Workbook()
     ws = wb.active
@@ -209,9 +211,10 @@ def test_backup_dialog_lists_and_restores(window, svc, qtbot, answer, tmp_path):
 
 def test_backup_to_usb_button_asks_for_a_folder(window, svc, qtbot, monkeypatch, tmp_path):
     """The button's clicked(bool) once arrived as the target folder (False): an internal error, no folder picker."""
-    from fazhi_desktop.gui.dialogs.backup_dialog import BackupDialog
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QFileDialog
+
+    from fazhi_desktop.gui.dialogs.backup_dialog import BackupDialog
 
     svc.create("meeting", {"date": "2023-03-01", "kind": "其他", "title": "备份"})
     usb = tmp_path / "usb"
@@ -350,7 +353,7 @@ def test_wizard_messages_never_squeeze_or_cover_fields(qtbot, db):
 
     from fazhi_desktop.gui.dialogs.wizard import FirstRunWizard
 
-    wizard = FirstRunWizard(db.engine, "测试员")
+    wizard = FirstRunWizard(Context(db, None, "测试员"))
     qtbot.addWidget(wizard)
     wizard.resize(640, 480)
     wizard.show()

@@ -6,9 +6,8 @@ from hostile_files import BYPASSES, KILLERS
 
 
 def test_gui_import_of_a_killer_file_shows_a_message_and_the_window_stays(window, qtbot, monkeypatch, tmp_path):
-    from fazhi_desktop.gui.dialogs.import_dialog import ImportDialog
-
     from fazhi_desktop.gui.dialogs import import_dialog
+    from fazhi_desktop.gui.dialogs.import_dialog import ImportDialog
 
     shown = []
     monkeypatch.setattr(import_dialog, "show_exception", lambda parent, exc, details=None: shown.append(str(exc)))
@@ -25,9 +24,8 @@ def test_gui_import_of_a_killer_file_shows_a_message_and_the_window_stays(window
 
 
 def test_gui_import_of_a_bypass_shows_a_message_and_the_window_stays(window, qtbot, monkeypatch, tmp_path):
-    from fazhi_desktop.gui.dialogs.import_dialog import ImportDialog
-
     from fazhi_desktop.gui.dialogs import import_dialog
+    from fazhi_desktop.gui.dialogs.import_dialog import ImportDialog
 
     shown = []
     monkeypatch.setattr(import_dialog, "show_exception", lambda parent, exc, details=None: shown.append(str(exc)))

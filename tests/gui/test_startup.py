@@ -38,14 +38,15 @@ def test_window_opens_on_the_latest_year_with_work_not_on_a_contract_year(demo_d
     judged by the figures, whatever year that is."""
     import datetime as dt
 
-    from fazhi_desktop.gui.shell.app import _latest_year
     from fazhi_desktop.reports.content.wording import has_activity
     from fazhi_desktop.services import stats
+    from fazhi_desktop.services.context import Context
+    from fazhi_desktop.services.listing import latest_year
     from fazhi_desktop.services.units import get_unit
 
     with demo_db.engine.connect() as conn:
         unit = get_unit(conn)
-        opened = _latest_year(demo_db, unit)
+        opened = latest_year(Context(demo_db, unit, "测试员"))
         assert has_activity(stats.compute(conn, unit, opened))
         for later in range(opened + 1, dt.date.today().year + 1):
             assert not has_activity(stats.compute(conn, unit, later)), later

@@ -45,8 +45,9 @@ def test_rename_changes_the_list_and_every_record_and_is_logged(db, unit, svc):
 
 
 def test_settings_dialog_renames_a_village(window, svc, qtbot, monkeypatch):
-    from fazhi_desktop.gui.dialogs.settings_dialog import SettingsDialog
     from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from fazhi_desktop.gui.dialogs.settings_dialog import SettingsDialog
 
     svc.create("dispute", DISPUTE)
     monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a, **k: ("东村", True)))

@@ -177,8 +177,7 @@ class BackupDialog(QDialog):
         self._op = workers.run(self, "正在恢复…", work, lambda r: self._restored(r, backup), failed)
 
     def _restored(self, result: safety.RestoreResult, backup: Path) -> None:
-        self.session.reload_unit()
-        self.session.data_changed.emit("")
+        self.session.everything_changed()
         self.refresh(select=backup)
         kept = f"恢复前的数据另存为：{result.safety}" if result.safety else "恢复前没有数据，无需另存。"
         missing = f"\n有 {len(result.missing)} 个佐证材料文件找不到：{'、'.join(result.missing[:5])}" if result.missing else ""

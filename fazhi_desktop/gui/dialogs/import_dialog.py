@@ -22,11 +22,13 @@ from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.exchange.apply import run_import
 from fazhi_desktop.exchange.plan import ImportReport, plan_import
 from fazhi_desktop.gui.ledger.table_model import display
-from fazhi_desktop.gui.shell import files, workers
+from fazhi_desktop.gui.shell import files, ops
 from fazhi_desktop.gui.shell.errors import show_exception
+from fazhi_desktop.gui.shell.hints import worded
 from fazhi_desktop.gui.shell.session import Session
 from fazhi_desktop.gui.shell.workers import Operation
 from fazhi_desktop.services import safety
+from fazhi_desktop.services.context import EVERYTHING, Done
 
 PREVIEW_ROWS = 100
 MAX_PROBLEMS_SHOWN = 1000
@@ -88,14 +90,12 @@ class ImportDialog(QDialog):
             self.path_edit.setText(path)
             self.check()
 
-    def _run(self, label: str, fn, done) -> None:
-        self._op = workers.run(self, label, fn, done, self._failed)
-
     def check(self) -> None:
-        path, engine, unit_name = self.path_edit.text().strip(), self.session.engine, self.session.unit.name
+        path = self.path_edit.text().strip()
         self.import_button.setEnabled(False)
         self.summary.setText("正在检查…")
-        self._run("正在检查工作簿…", lambda: plan_import(engine, path, unit_name), self._checked)
+        self._op = ops.read(self, self.session, "正在检查工作簿…",
+                            lambda ctx: plan_import(ctx.engine, path, ctx.unit.name), self._checked, self._failed)
 
     def _failed(self, exc: BaseException, details: str) -> None:
         self.report = None
@@ -127,7 +127,7 @@ class ImportDialog(QDialog):
         if report.unit_created:
             text += "将根据“单位设置”创建单位。"
         if report.warnings:
-            text += "\n提示：" + "；".join(report.warnings[:5])
+            text += "\n提示：" + "；".join(worded(w) for w in report.warnings[:5])
         self.summary.setText(text)
         self.import_button.setEnabled(report.created + report.updated > 0 or bool(report.drafts))
         if report.plans:
@@ -151,17 +151,18 @@ class ImportDialog(QDialog):
     def do_import(self) -> None:
         if not self.report:
             return
-        path, engine, actor, unit_name = (self.path_edit.text().strip(), self.session.engine, self.session.actor,
-                                          self.session.unit.name)
-        db = self.session.db
+        path = self.path_edit.text().strip()
 
-        def before() -> None:  # a verified backup before the database changes
-            if db.is_sqlite:
-                safety.backup_now(db, "before-import")
+        def work(ctx) -> Done:
+            def before() -> None:  # a verified backup before the database changes
+                if ctx.db.is_sqlite:
+                    safety.backup_now(ctx.db, "before-import")
+
+            report = run_import(ctx.engine, path, actor=ctx.actor, unit_name=ctx.unit.name, before_write=before)
+            return Done(report, EVERYTHING)  # many ledgers, years, drafts, the unit's choices
 
         self.import_button.setEnabled(False)
-        self._run("正在导入…", lambda: run_import(engine, path, actor=actor, unit_name=unit_name,
-                                                  before_write=before), self._imported)
+        self._op = ops.write(self, self.session, "正在导入…", work, self._imported, self._failed)
 
     def _imported(self, report: ImportReport) -> None:
         """The result stays on screen until the clerk closes the dialog (it used to close before it could be read)."""
@@ -171,5 +172,3 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText("完成")
         self.imported = True
-        self.session.reload_unit()
-        self.session.data_changed.emit("")

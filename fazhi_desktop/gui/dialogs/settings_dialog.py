@@ -20,11 +20,11 @@ from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.domain.unit import UNIT_FIELDS
 from fazhi_desktop.gui.generated.ui_settings_dialog import Ui_SettingsDialog
 from fazhi_desktop.gui.ledger.form import RecordForm
+from fazhi_desktop.gui.shell import ops
 from fazhi_desktop.gui.shell.errors import show_user_error
 from fazhi_desktop.gui.shell.session import Session
 from fazhi_desktop.reports.typeset.fonts import ROLE_LABELS, ROLES
-from fazhi_desktop.services import local
-from fazhi_desktop.services.units import rename_village, update_settings, update_unit
+from fazhi_desktop.services import local, units
 
 
 class SettingsDialog(QDialog):
@@ -78,13 +78,10 @@ class SettingsDialog(QDialog):
             if not ok:
                 return
         try:
-            with self.session.engine.begin() as conn:
-                unit, changed = rename_village(conn, self.session.unit, old, new, self.session.actor)
+            unit, changed = ops.call_write(self, self.session, "正在改名…", lambda ctx: units.rename(ctx, old, new))
         except UserError as exc:
             show_user_error(self, str(exc))
             return
-        self.session.reload_unit()
-        self.session.data_changed.emit("")
         self.unit_form.editors["villages"].set(unit.villages)
         QMessageBox.information(self, "村名改名", f"已把「{old}」改为「{unit.villages[villages.index(old)]}」，"
                                 f"{changed} 条记录一并改过来（已记入修改记录）。")
@@ -106,9 +103,9 @@ class SettingsDialog(QDialog):
                 show_user_error(self, f"「{ROLE_LABELS[role]}」的字体文件不存在：{path}")
                 return
         try:
-            with self.session.engine.begin() as conn:
-                unit = update_unit(conn, self.session.unit, self.unit_form.values(), self.session.actor)
-                update_settings(conn, unit, {"h3_bold": self.ui.h3BoldCheck.isChecked()}, self.session.actor)
+            values, h3_bold = self.unit_form.values(), self.ui.h3BoldCheck.isChecked()
+            ops.call_write(self, self.session, "正在保存设置…",
+                           lambda ctx: units.save(ctx, values, {"h3_bold": h3_bold}))
             if self.session.db.database_id:
                 local.save(self.session.db, fonts=fonts, backup_dir=self.ui.backupDirEdit.text().strip(),
                            keep=self.ui.keepSpin.value())
@@ -119,5 +116,4 @@ class SettingsDialog(QDialog):
         except UserError as exc:
             show_user_error(self, str(exc))
             return
-        self.session.reload_unit()
         super().accept()

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWizard, QWizardPage
 
 from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.domain.unit import UNIT_FIELDS
 from fazhi_desktop.gui.ledger.form import RecordForm
-from fazhi_desktop.services.units import Unit, create_unit
+from fazhi_desktop.services import units
+from fazhi_desktop.services.context import Context
+from fazhi_desktop.services.units import Unit
 
 
 class _UnitPage(QWizardPage):
-    def __init__(self, engine: sa.Engine, actor: str):
+    def __init__(self, ctx: Context):
         super().__init__()
-        self.engine = engine
-        self.actor = actor
+        self.ctx = ctx
         self.unit: Unit | None = None
         self.setTitle("欢迎使用法治建设台账")
         self.setSubTitle("请先填写本单位的基本信息。以后可以在“设置”中修改。")
@@ -32,8 +32,8 @@ class _UnitPage(QWizardPage):
 
     def validatePage(self) -> bool:
         try:
-            with self.engine.begin() as conn:
-                self.unit = create_unit(conn, self.form.values(), self.actor)
+            # Before the window exists: no worker, no broadcast (nothing is listening yet).
+            self.unit = units.create(self.ctx, self.form.values()).value
         except ValidationError as exc:
             self.form.show_problems(exc.problems)
             return False
@@ -44,11 +44,11 @@ class _UnitPage(QWizardPage):
 
 
 class FirstRunWizard(QWizard):
-    def __init__(self, engine: sa.Engine, actor: str, parent=None):
+    def __init__(self, ctx: Context, parent=None):
         super().__init__(parent)
         self.setWindowTitle("首次使用向导")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.page = _UnitPage(engine, actor)
+        self.page = _UnitPage(ctx)
         self.addPage(self.page)
 
     @property

@@ -36,11 +36,11 @@ from fazhi_desktop.domain.fields import FieldType, Ledger
 from fazhi_desktop.domain.validation import choices_for
 from fazhi_desktop.gui.ledger.form import RecordForm
 from fazhi_desktop.gui.ledger.table_model import IdRole, LedgerTableModel
-from fazhi_desktop.gui.shell import dialogs, files, workers
+from fazhi_desktop.gui.shell import dialogs, files, ops
 from fazhi_desktop.gui.shell.errors import show_exception, show_user_error
 from fazhi_desktop.gui.shell.session import Session
-from fazhi_desktop.services import attachments, audit
-from fazhi_desktop.services.units import add_local_choice
+from fazhi_desktop.services import attachments, audit, units
+from fazhi_desktop.services.context import Changed, Done, records_of
 
 ACTION_NAMES = audit_actions.LABELS
 FILTER_ALL = "全部"
@@ -52,14 +52,12 @@ class LedgerPage(QWidget):
         self.session = session
         self.ledger = ledger
         self.current_id: str | None = None
-        self.model = LedgerTableModel(session.engine, session.unit, ledger, self)
+        self.model = LedgerTableModel(session.context, ledger, self)
         self._build()
         self._filter_timer = QTimer(self, singleShot=True, interval=250)
         self._filter_timer.timeout.connect(self.apply_filters)
         session.year_changed.connect(lambda _y: self.reload())
-        # "" = many ledgers changed at once (an import): every list reloads; single saves reload their own page.
-        session.data_changed.connect(lambda key: self.reload() if key == "" else None)
-        session.unit_changed.connect(self._unit_changed)
+        session.changed.connect(self._on_changed)
         self.reload()
         self.new_record()
 
@@ -230,19 +228,21 @@ class LedgerPage(QWidget):
             combo.setCurrentIndex(max(0, combo.findText(current)))
             combo.blockSignals(False)
 
-    def _unit_changed(self) -> None:
-        self.model.unit = self.session.unit
-        self.form.refresh_choices(self.session.unit)
-        self._fill_filters()
+    def _on_changed(self, changed: Changed) -> None:
+        """One broadcast after every write (``gui.shell.ops``): refresh what depends on it, keeping the shown record."""
+        if changed.unit_changed:
+            self.form.refresh_choices(self.session.unit)
+            self._fill_filters()
+        if changed.touches(self.ledger.key):
+            self.reload()
 
     def _add_choice(self, field_key: str, value: str) -> bool:
+        key = self.ledger.key
         try:
-            with self.session.engine.begin() as conn:
-                add_local_choice(conn, self.session.unit, self.ledger.key, field_key, value, self.session.actor)
+            ops.call_write(self, self.session, "正在保存可选值…", lambda ctx: units.add_choice(ctx, key, field_key, value))
         except UserError as exc:
             show_user_error(self, str(exc))
             return False
-        self.session.reload_unit()
         return True
 
     # -- list --------------------------------------------------------------------------------------------------------
@@ -395,15 +395,16 @@ class LedgerPage(QWidget):
     def save(self) -> bool:
         if self.in_recycle_bin:
             return False
-        svc = self.session.records()
         values = self.form.values()
         if not self._date_is_plausible(values):
             return False
         key, record_id = self.ledger.key, self.current_id
         try:
-            # On a worker thread: a slow disk (or a server database) must not freeze the window.
-            result = workers.call(self, "正在保存…", (lambda: svc.create(key, values)) if record_id is None
-                                  else (lambda: svc.update(key, record_id, values)))
+            # On a worker thread: a slow disk (or a server database) must not freeze the window. The broadcast of
+            # the change reloads this list (and marks the overview and report stale).
+            result = ops.call_write(self, self.session, "正在保存…",
+                                    (lambda ctx: ctx.records().create(key, values)) if record_id is None
+                                    else (lambda ctx: ctx.records().update(key, record_id, values)))
         except ValidationError as exc:
             self.form.show_problems(exc.problems)
             self.notice_label.setText(f"有 {len(exc.problems)} 处需要修改，未保存。")
@@ -413,11 +414,9 @@ class LedgerPage(QWidget):
             return False
         self.form.dirty = False
         self.current_id = result.id
-        self.model.reload()
         self._reselect()
         self.load(result.id)
         self.notice_label.setText("；".join(f"{w.label}：{w.message}" for w in result.warnings) or "已保存。")
-        self.session.data_changed.emit(self.ledger.key)
         year = self._record_year(self.session.records().get(self.ledger.key, result.id))
         if year is not None and year != self.session.year and not self.ledger.in_force:
             # Saved into another year: it would vanish from this list. Offer to follow it.
@@ -441,13 +440,11 @@ class LedgerPage(QWidget):
             return
         if not dialogs.confirm(self, "删除记录", "把这条记录移入回收站吗？移入后不再参与统计，可以在回收站中恢复。"):
             return
-        if self._change_current("正在删除…", "delete"):
-            self.session.data_changed.emit(self.ledger.key)
+        self._change_current("正在删除…", "delete")
 
     def restore_current(self) -> None:
         if self.in_recycle_bin and self.current_id and self._change_current("正在恢复…", "restore"):
             self.form.setEnabled(False)
-            self.session.data_changed.emit(self.ledger.key)
 
     def purge_current(self) -> None:
         if not (self.in_recycle_bin and self.current_id):
@@ -460,15 +457,14 @@ class LedgerPage(QWidget):
     def _change_current(self, label: str, method: str) -> bool:
         """Delete, restore or purge the current record on a worker thread, then show the list without it; False
         (after showing why) when the database refused."""
-        svc, key, record_id = self.session.records(), self.ledger.key, self.current_id
+        key, record_id = self.ledger.key, self.current_id
         try:
-            workers.call(self, label, lambda: getattr(svc, method)(key, record_id))
+            ops.call_write(self, self.session, label, lambda ctx: getattr(ctx.records(), method)(key, record_id))
         except Exception as exc:  # noqa: BLE001 - shown and logged by the one presenter
             show_exception(self, exc)
             return False
         self.form.dirty = False
         self.current_id = None
-        self.model.reload()
         self.load(None)
         return True
 
@@ -480,14 +476,10 @@ class LedgerPage(QWidget):
             self.history.setPlainText("")
             return
         labels = {f.key: f.label for f in self.ledger.fields}
-        engine, record_id = self.session.engine, self.current_id
-
-        def read() -> list[dict[str, Any]]:
-            with engine.connect() as conn:
-                return audit.history(conn, record_id)
-
+        record_id = self.current_id
         try:
-            entries = workers.call(self.side_tabs, "正在读取修改历史…", read)
+            entries = ops.call_read(self.side_tabs, self.session, "正在读取修改历史…",
+                                    lambda ctx: audit.history_of(ctx, record_id))
         except Exception as exc:  # noqa: BLE001
             show_exception(self, exc)
             return
@@ -529,8 +521,7 @@ class LedgerPage(QWidget):
         self.attachment_list.clear()
         if not self.current_id:
             return
-        with self.session.engine.connect() as conn:
-            items = attachments.list_for(conn, self.current_id)
+        items = attachments.of_record(self.session.context(), self.current_id)
         for a in items:
             item = QListWidgetItem(a["name"])
             item.setData(Qt.ItemDataRole.UserRole, a)
@@ -549,13 +540,12 @@ class LedgerPage(QWidget):
             paths, _ = QFileDialog.getOpenFileNames(self, "选择佐证材料（照片、扫描件、PDF 等）", files.default_folder())
         if not paths:
             return
-        engine, unit_id, key, record, actor = (self.session.engine, self.session.unit.id, self.ledger.key,
-                                              self.current_id, self.session.actor)
+        key, record = self.ledger.key, self.current_id
 
-        def work() -> int:
+        def work(ctx) -> Done:
             for path in paths:
-                attachments.add(engine, unit_id, key, record, path, actor)
-            return len(paths)
+                attachments.attach(ctx, key, record, path)
+            return Done(len(paths), records_of(key))
 
         def done(_n: int) -> None:
             if self.current_id == record:
@@ -566,7 +556,7 @@ class LedgerPage(QWidget):
             done(0)
             show_exception(self, exc, details)
 
-        self._attach_op = workers.run(self, "正在添加佐证材料…", work, done, failed)
+        self._attach_op = ops.write(self, self.session, "正在添加佐证材料…", work, done, failed)
 
     @property
     def attaching(self) -> bool:
@@ -591,6 +581,7 @@ class LedgerPage(QWidget):
     def remove_attachment(self) -> None:
         a = self._selected_attachment()
         if a and dialogs.confirm(self, "移除佐证材料", f"移除「{a['name']}」吗？"):
-            attachments.remove(self.session.engine, a["id"], self.session.actor)
+            key = self.ledger.key
+            ops.call_write(self, self.session, "正在移除…", lambda ctx: attachments.detach(ctx, a["id"], key))
             self._load_attachments()
             self._load_history()

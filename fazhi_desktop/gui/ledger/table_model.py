@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from fazhi_desktop.domain.fields import Field, Ledger
 from fazhi_desktop.services import listing
-from fazhi_desktop.services.units import Unit
+from fazhi_desktop.services.context import Context
 
 PAGE_SIZE = 200
 CACHED_PAGES = 20
@@ -22,10 +23,10 @@ def display(f: Field, value: Any) -> str:
 
 
 class LedgerTableModel(QAbstractTableModel):
-    def __init__(self, engine, unit: Unit, ledger: Ledger, parent=None):
+    def __init__(self, context: Callable[[], Context], ledger: Ledger, parent=None):
+        """``context``: the session's current operation context (its unit may change while the model lives)."""
         super().__init__(parent)
-        self.engine = engine
-        self.unit = unit
+        self.context = context
         self.ledger = ledger
         self.columns: list[Field] = list(ledger.fields)
         self.query = listing.ListQuery(ledger.key)
@@ -41,16 +42,15 @@ class LedgerTableModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         self._pages.clear()
-        with self.engine.connect() as conn:
-            self._count = listing.count(conn, self.unit, self.query)
+        # On the UI thread, page by page: a count and 200 rows from an index take milliseconds locally.
+        self._count = listing.count_of(self.context(), self.query)
         self.endResetModel()
 
     def _row(self, row: int) -> dict[str, Any]:
         page_no = row // PAGE_SIZE
         page = self._pages.get(page_no)
         if page is None:
-            with self.engine.connect() as conn:
-                page = listing.page(conn, self.unit, self.query, page_no * PAGE_SIZE, PAGE_SIZE)
+            page = listing.page_of(self.context(), self.query, page_no * PAGE_SIZE, PAGE_SIZE)
             self._pages[page_no] = page
             if len(self._pages) > CACHED_PAGES:
                 self._pages.popitem(last=False)

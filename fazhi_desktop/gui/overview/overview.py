@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from fazhi_desktop.domain.indicators import INDICATOR_BY_KEY, INDICATORS
 from fazhi_desktop.gui.overview.charts import BarChart
-from fazhi_desktop.gui.shell import workers
+from fazhi_desktop.gui.shell import ops
 from fazhi_desktop.gui.shell.freshness import RefreshWhenVisible
 from fazhi_desktop.gui.shell.session import Session
 from fazhi_desktop.gui.shell.workers import Operation
@@ -54,17 +54,12 @@ class OverviewTab(RefreshWhenVisible, QWidget):
         self.previous: dict = {}
         self._op: Operation | None = None
         session.year_changed.connect(lambda _y: self.mark_stale())
-        session.data_changed.connect(lambda _k: self.mark_stale())
+        session.changed.connect(lambda _c: self.mark_stale())  # any write: records, the unit, a draft's 成文日期
         QTimer.singleShot(0, self.mark_stale)  # the first count starts once the window is on screen
 
     def refresh_content(self) -> None:
-        engine, unit, year = self.session.engine, self.session.unit, self.session.year
-
-        def work():
-            with engine.connect() as conn:
-                return year, stats.compute_with_previous(conn, unit, year)
-
-        self._op = workers.run(self, "正在统计…", work, self._arrived)
+        year = self.session.year
+        self._op = ops.read(self, self.session, "正在统计…", lambda ctx: (year, stats.figures(ctx, year)), self._arrived)
 
     def _arrived(self, result) -> None:
         """Figures counted for a year the clerk has since left are dropped: the newer count paints instead."""

@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 from fazhi_desktop.domain.errors import ValidationError
 from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS
 from fazhi_desktop.gui.ledger.form import RecordForm
-from fazhi_desktop.gui.shell import dialogs, files, workers
+from fazhi_desktop.gui.shell import dialogs, files, ops
 from fazhi_desktop.gui.shell.errors import show_user_error
 from fazhi_desktop.gui.shell.freshness import RefreshWhenVisible
 from fazhi_desktop.gui.shell.session import Session
 from fazhi_desktop.gui.shell.workers import Operation
-from fazhi_desktop.reports.content.builder import SECTION_LABELS, TEMPLATES, build_document
+from fazhi_desktop.reports.content.builder import SECTION_LABELS, TEMPLATES, document_for
 from fazhi_desktop.services import local, readiness, reports_text
 
 DRAFT_FIELDS = tuple(f for f in REPORT_TEXT_FIELDS if f.key not in ("sections", "template"))
@@ -47,7 +47,7 @@ class ReportTab(RefreshWhenVisible, QWidget):
         self._op: Operation | None = None
         self._build()
         session.year_changed.connect(lambda _y: self.load())
-        session.data_changed.connect(lambda _k: self.mark_stale())
+        session.changed.connect(self._on_changed)
         self.load()
 
     def _build(self) -> None:
@@ -126,9 +126,13 @@ class ReportTab(RefreshWhenVisible, QWidget):
     def dirty(self) -> bool:
         return self.form.dirty or self._dirty_sections
 
+    def _on_changed(self, changed) -> None:
+        if changed.unit_changed:
+            self.form.refresh_choices(self.session.unit)
+        self.mark_stale()
+
     def load(self) -> None:
-        with self.session.engine.connect() as conn:
-            draft = reports_text.load_report_text(conn, self.session.unit, self.session.year) or {}
+        draft = reports_text.load(self.session.context(), self.session.year) or {}
         values = {f.key: draft.get(f.key) for f in DRAFT_FIELDS}
         if not draft:
             values["issuers"] = list(self.session.unit.issuers)
@@ -146,14 +150,12 @@ class ReportTab(RefreshWhenVisible, QWidget):
 
     def refresh_content(self) -> None:
         """Regenerate the template's text beside the clerk's draft (built when the tab is first shown)."""
-        engine, unit, year, template = (self.session.engine, self.session.unit, self.session.year,
-                                        self.template_combo.currentText())
+        year, template = self.session.year, self.template_combo.currentText()
 
-        def work():
-            with engine.connect() as conn:
-                return build_document(conn, unit, year, template).sections, readiness.check(conn, unit, year)
+        def work(ctx):
+            return document_for(ctx, year, template).sections, readiness.check_for(ctx, year)
 
-        self._op = workers.run(self, "正在生成文稿…", work, self._got_content)
+        self._op = ops.read(self, self.session, "正在生成文稿…", work, self._got_content)
 
     def _got_content(self, result) -> None:
         sections, findings = result
@@ -228,9 +230,10 @@ class ReportTab(RefreshWhenVisible, QWidget):
                                        "sections": {k: v for k, v in self.sections.items() if v.strip()}}
         if not values.get("doc_date"):
             values["doc_date"] = dt.date.today()
+        year = self.session.year
         try:
-            with self.session.engine.begin() as conn:
-                reports_text.save_report_text(conn, self.session.unit, self.session.year, values, self.session.actor)
+            # The 成文日期 moves figures the overview shows (counsel, overdue 整改): the broadcast says so.
+            ops.call_write(self, self.session, "正在保存文稿…", lambda ctx: reports_text.save(ctx, year, values))
         except ValidationError as exc:
             self.form.show_problems(exc.problems)
             self.status.setText("文稿有需要修改的地方，未保存。")
@@ -265,20 +268,20 @@ class ReportTab(RefreshWhenVisible, QWidget):
             out, _ = QFileDialog.getSaveFileName(self, "保存到", str(Path(files.default_folder()) / default), pattern)
             if not out:
                 return
-        engine, template = self.session.engine, self.template_combo.currentText()
+        template = self.template_combo.currentText()
         fonts = local.fonts(self.session.db)
 
-        def work():
+        def work(ctx):
             if fmt == "xlsx":
                 from fazhi_desktop.reports.render.xlsx import write_statistics_workbook
 
-                return write_statistics_workbook(engine, unit, year, out), []
+                return write_statistics_workbook(ctx.engine, ctx.unit, year, out), []
             from fazhi_desktop.reports.render import write_report
 
-            result = write_report(engine, unit, year, out, fmt, template, fonts=fonts)
+            result = write_report(ctx.engine, ctx.unit, year, out, fmt, template, fonts=fonts)
             return result.path, result.warnings
 
-        self._op = workers.run(self, "正在生成，请稍候…", work, self._generated)
+        self._op = ops.read(self, self.session, "正在生成，请稍候…", work, self._generated)
 
     def edit_template(self) -> None:
         from fazhi_desktop.gui.report.template_dialog import TemplateDialog
@@ -294,16 +297,15 @@ class ReportTab(RefreshWhenVisible, QWidget):
         from fazhi_desktop.gui.report.preview import render_pages
         from fazhi_desktop.reports.render import write_report
 
-        engine, unit, year, template = (self.session.engine, self.session.unit, self.session.year,
-                                        self.template_combo.currentText())
+        year, template = self.session.year, self.template_combo.currentText()
         folder = Path(tempfile.mkdtemp(prefix="fazhi-preview-"))
         fonts = local.fonts(self.session.db)
 
-        def work():
-            result = write_report(engine, unit, year, folder / "预览.pdf", "pdf", template, fonts=fonts)
+        def work(ctx):
+            result = write_report(ctx.engine, ctx.unit, year, folder / "预览.pdf", "pdf", template, fonts=fonts)
             return render_pages(result.path), result.warnings, result.path
 
-        self._op = workers.run(self, "正在生成预览…", work, self._show_preview)
+        self._op = ops.read(self, self.session, "正在生成预览…", work, self._show_preview)
 
     def _show_preview(self, result) -> None:
         from fazhi_desktop.gui.report.preview import PreviewDialog

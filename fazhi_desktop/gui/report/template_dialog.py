@@ -8,12 +8,12 @@ from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from fazhi_desktop.domain.errors import UserError
-from fazhi_desktop.gui.shell import workers
+from fazhi_desktop.gui.shell import ops, workers
 from fazhi_desktop.gui.shell.errors import show_exception, show_user_error
 from fazhi_desktop.gui.shell.session import Session
-from fazhi_desktop.reports.content.builder import check_template, template_source
+from fazhi_desktop.reports.content.builder import checked_template, template_source
 from fazhi_desktop.reports.content.placeholders import from_placeholders, to_placeholders, unknown_placeholders
-from fazhi_desktop.services.units import update_settings
+from fazhi_desktop.services import units
 
 
 class TemplateDialog(QDialog):
@@ -39,11 +39,9 @@ class TemplateDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self.restore_default)
         self._op: workers.Operation | None = None
 
-    def _store(self, templates: dict) -> None:
-        with self.session.engine.begin() as conn:
-            update_settings(conn, self.session.unit, {"templates": templates}, self.session.actor)
-        self.session.reload_unit()
-        self.session.data_changed.emit("report_text")
+    def _store(self, source: str | None) -> None:
+        name = self.name
+        ops.call_write(self, self.session, "正在保存模板…", lambda ctx: units.set_template(ctx, name, source))
 
     @property
     def busy(self) -> bool:
@@ -61,19 +59,18 @@ class TemplateDialog(QDialog):
                                    "请核对名称（与“统计”页的指标名称相同）。"), "")
             return
         source = from_placeholders(text)
-        engine, unit, year, name = self.session.engine, self.session.unit, self.session.year, self.name
+        year, name = self.session.year, self.name
 
-        def work() -> str:
-            with engine.connect() as conn:
-                check_template(conn, unit, year, name, source)
+        def work(ctx) -> str:
+            checked_template(ctx, year, name, source)
             return source
 
         self.buttons.setEnabled(False)
-        self._op = workers.run(self, "正在用本年度和往年的数据试生成…", work, self._checked, self._failed)
+        self._op = ops.read(self, self.session, "正在用本年度和往年的数据试生成…", work, self._checked, self._failed)
 
     def _checked(self, source: str) -> None:
         self.buttons.setEnabled(True)
-        self._store({**(self.session.unit.settings.get("templates") or {}), self.name: source})
+        self._store(source)
         self.accept()
 
     def _line_of(self, fragment: str) -> str:
@@ -98,7 +95,5 @@ class TemplateDialog(QDialog):
             show_exception(self, exc, details)
 
     def restore_default(self) -> None:
-        templates = dict(self.session.unit.settings.get("templates") or {})
-        templates.pop(self.name, None)
-        self._store(templates)
+        self._store(None)
         self.editor.setPlainText(to_placeholders(template_source(self.session.unit, self.name)))

@@ -7,7 +7,6 @@ standard sqlite3 module) and the database layer — SQLAlchemy, migrations, the 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import logging
 import os
 import sys
@@ -18,7 +17,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fazhi_desktop import APP_NAME
-from fazhi_desktop.domain.errors import DatabaseCorruptError, NotFoundError, UserError
+from fazhi_desktop.domain.errors import DatabaseCorruptError, UserError
 from fazhi_desktop.gui.shell.errors import install_excepthook
 from fazhi_desktop.logs import setup_logging
 from fazhi_desktop.services import opening
@@ -104,15 +103,20 @@ class Startup:
         return True
 
     def unit(self, actor: str):
-        from fazhi_desktop.services.units import get_unit
+        """The unit to show: the one asked for, the only one, one the clerk picks (a county database holds many),
+        or — in a new database — the one the first-run wizard creates."""
+        from fazhi_desktop.services import units
 
         try:
-            with self.db.engine.connect() as conn:
-                return get_unit(conn, self.args.unit)
-        except NotFoundError:
+            found = units.all_units(self.db)
+            if self.args.unit or len(found) == 1:
+                return units.pick(self.db, self.args.unit)
+            if found:
+                return choose_unit(found)
             from fazhi_desktop.gui.dialogs.wizard import FirstRunWizard
+            from fazhi_desktop.services.context import Context
 
-            wizard = FirstRunWizard(self.db.engine, actor)
+            wizard = FirstRunWizard(Context(self.db, None, actor))
             return wizard.unit if wizard.exec() else None
         except UserError as exc:
             QMessageBox.critical(None, "无法打开", str(exc))
@@ -120,8 +124,10 @@ class Startup:
 
     def session(self, unit, actor: str):
         from fazhi_desktop.gui.shell.session import Session
+        from fazhi_desktop.services.context import Context
+        from fazhi_desktop.services.listing import latest_year
 
-        return Session(self.db, unit, actor, _latest_year(self.db, unit))
+        return Session(self.db, unit, actor, latest_year(Context(self.db, unit, actor)))
 
     def close(self) -> None:
         if self.opened is not None:
@@ -222,12 +228,10 @@ def offer_restore(exc: DatabaseCorruptError, actor: str, held=None):
         return None
 
 
-def _latest_year(db, unit) -> int | None:
-    """Open on the newest year that holds the unit's work (the demo opens on 2023: neither on an empty current year
-    nor on the year of a counsel contract signed ahead)."""
-    from fazhi_desktop.services.listing import years_in_use
+def choose_unit(found: list):
+    """A database with several units (a county's): the clerk picks the one to work on."""
+    from PySide6.QtWidgets import QInputDialog
 
-    with db.engine.connect() as conn:
-        years = [y for y in years_in_use(conn, unit, activity_only=True) if y <= dt.date.today().year]
-        years = years or [y for y in years_in_use(conn, unit) if y <= dt.date.today().year]
-    return years[0] if years else None
+    names = [u.name for u in found]
+    name, ok = QInputDialog.getItem(None, "选择单位", "这个数据库中有多个单位，请选择要打开的单位：", names, 0, False)
+    return next((u for u in found if u.name == name), None) if ok else None

@@ -27,7 +27,9 @@ def _read_only_write(exc: BaseException) -> bool:
 
 def show_exception(parent: QWidget | None, exc: BaseException, details: str | None = None) -> None:
     if isinstance(exc, UserError):
-        show_user_error(parent, str(exc))
+        from fazhi_desktop.gui.shell.hints import WORDS
+
+        show_user_error(parent, str(exc) + (f"\n{WORDS[exc.hint]}。" if exc.hint in WORDS else ""))
         return
     if _read_only_write(exc):
         show_user_error(parent, "数据库是以只读方式打开的（位于光盘、写保护的U盘等只读位置），不能修改。\n"

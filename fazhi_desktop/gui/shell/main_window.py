@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
         for action in self._session_actions:
             action.setEnabled(True)
         self.ui.actionBackup.setVisible(session.db.is_sqlite)
-        session.unit_changed.connect(self._update_title)
+        session.changed.connect(self._on_changed)
         self._update_title()
         for holder in (self._overview_tab, self._report_tab, *self.holders.values()):
             if holder.isVisible():
@@ -205,16 +205,21 @@ class MainWindow(QMainWindow):
         if (x, y) != (frame.x(), frame.y()):
             self.move(x, y)
 
+    def _on_changed(self, changed) -> None:
+        if changed.unit_changed:
+            self._update_title()
+        if changed.ledgers or changed.everything:
+            self._fill_years()  # a record saved into a new year, an import of several years
+
     def _update_title(self) -> None:
         suffix = "（只读）" if self.session.db.read_only else ""
         self.setWindowTitle(f"{APP_NAME} — {self.session.unit.name}{suffix}")
         self.ui.unitLabel.setText(f"{self.session.unit.county} {self.session.unit.name}")
 
     def _fill_years(self) -> None:
-        from fazhi_desktop.services.listing import years_in_use
+        from fazhi_desktop.services.listing import years_of
 
-        with self.session.engine.connect() as conn:
-            years = set(years_in_use(conn, self.session.unit))
+        years = set(years_of(self.session.context()))
         this_year = dt.date.today().year
         years |= {this_year, this_year - 1, self.session.year}
         self.ui.yearCombo.blockSignals(True)
@@ -336,8 +341,9 @@ class MainWindow(QMainWindow):
     def export_ledgers(self) -> None:
         from fazhi_desktop.exchange.writer import export_workbook
 
-        engine, unit = self.session.engine, self.session.unit
-        self._save_in_background("导出台账", f"{unit.name}台账导出.xlsx", lambda out: export_workbook(engine, unit, out))
+        ctx = self.session.context()
+        self._save_in_background("导出台账", f"{ctx.unit.name}台账导出.xlsx",
+                                 lambda out: export_workbook(ctx.engine, ctx.unit, out))
 
     def save_template(self) -> None:
         from fazhi_desktop.exchange.writer import write_template

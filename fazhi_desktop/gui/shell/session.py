@@ -1,22 +1,26 @@
-"""What every tab needs: the database engine, the unit, who is working, the selected year — and change signals."""
+"""What every tab needs: the database, the unit, who is working, the selected year — and one change signal.
+
+``changed`` carries what an operation changed (``services.context.Changed``), emitted once by ``gui.shell.ops``
+after every write; each tab decides from it what to refresh. ``year_changed`` follows the year box.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
 from PySide6.QtCore import QObject, Signal
 
+from fazhi_desktop.services import units
 from fazhi_desktop.services.actor import default_actor
+from fazhi_desktop.services.context import EVERYTHING, Changed, Context
 from fazhi_desktop.services.records import RecordService
-from fazhi_desktop.services.units import Unit, get_unit
+from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.database import Database
 
 
 class Session(QObject):
     year_changed = Signal(int)
-    data_changed = Signal(str)  # ledger key (or "" for everything)
-    unit_changed = Signal()
+    changed = Signal(object)  # services.context.Changed
 
     def __init__(self, db: Database, unit: Unit, actor: str | None = None, year: int | None = None):
         super().__init__()
@@ -25,19 +29,25 @@ class Session(QObject):
         self.actor = actor or default_actor()
         self.year = year or dt.date.today().year
 
-    @property
-    def engine(self) -> sa.Engine:
-        return self.db.engine
+    def context(self) -> Context:
+        return Context(self.db, self.unit, self.actor)
 
     def records(self) -> RecordService:
-        return RecordService(self.engine, self.unit, self.actor)
+        return self.context().records()
 
     def set_year(self, year: int) -> None:
         if year != self.year:
             self.year = year
             self.year_changed.emit(year)
 
-    def reload_unit(self) -> None:
-        with self.engine.connect() as conn:
-            self.unit = get_unit(conn, unit_id=self.unit.id)
-        self.unit_changed.emit()
+    def apply(self, changed: Changed) -> None:
+        """After a write: the unit is read again when it changed, then every tab hears what changed, once."""
+        if not changed:
+            return
+        if changed.unit_changed:
+            self.unit = units.load(self.context())
+        self.changed.emit(changed)
+
+    def everything_changed(self) -> None:
+        """After a restore or an import into the whole database."""
+        self.apply(EVERYTHING)

@@ -217,3 +217,13 @@ def check_template(conn: sa.Connection, unit: Unit, year: int, name: str, source
     except UserError as exc:
         raise UserError(f"模板未保存。{exc}") from exc
     return document
+
+
+def document_for(ctx, year: int, template: str | None = None) -> Document:
+    with ctx.engine.connect() as conn:
+        return build_document(conn, ctx.unit, year, template)
+
+
+def checked_template(ctx, year: int, name: str, source: str) -> Document:
+    with ctx.engine.connect() as conn:
+        return check_template(conn, ctx.unit, year, name, source)
