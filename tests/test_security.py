@@ -21,7 +21,7 @@ from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.services import attachments, safety
 from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import create_unit
-from fazhi_desktop.storage import backup_files, backups, blobstore, identity, local_settings, paths
+from fazhi_desktop.storage import backup_files, backups, blobstore, identity, local_settings
 from fazhi_desktop.storage.database import open_database
 
 MEETING = {"date": "2023-04-01", "kind": "其他", "title": "会"}
@@ -172,7 +172,7 @@ def test_a_digest_from_a_backup_never_leaves_the_store_even_inside_the_program()
     assert blobstore.safe_suffix("a.bat") == "" and blobstore.safe_suffix("x.desktop") == ""
     assert blobstore.safe_suffix("a/../../b.sh") == "" and blobstore.safe_suffix("scan.JPG") == ".jpg"
     with pytest.raises(UserError):
-        paths.attachment_store("../../etc")
+        blobstore.database_store("../../etc")
 
 
 def test_a_script_attached_in_a_handed_backup_is_never_stored_or_opened_as_a_program(tmp_path, data_dir):
@@ -511,7 +511,7 @@ def _kill_loop(tmp_path, data_dir, job: str, rounds: int, extra: list[str]) -> N
 
     db = open_database(Path(tmp_path / "live" / "fazhi.sqlite3"))
     folder, _keep = local_settings.backup_policy(db.database_id)
-    store = paths.attachment_store(db.database_id)
+    store = blobstore.database_store(db.database_id)
     db.dispose()
     rng = random.Random(23)
     for _ in range(rounds):

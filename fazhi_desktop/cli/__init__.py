@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from fazhi_desktop.cli.parser import UsageError, build_parser
 from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.logs import setup_logging
-from fazhi_desktop.storage import paths
+from fazhi_desktop.runtime import process
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def _log_unraisable(unraisable) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     _ensure_streams()
     _force_utf8()
-    paths.restrict_new_files()
+    process.restrict_new_files()
     sys.unraisablehook = _log_unraisable
     parser = build_parser()
     try:

@@ -14,10 +14,32 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
-from fazhi_desktop.domain import fields as F
+from fazhi_desktop.domain import values as F
 from fazhi_desktop.domain.idcard import idcard_problem, mask_idcard
+
+if TYPE_CHECKING:
+    from fazhi_desktop.domain.fields import Field
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    LONGTEXT = "longtext"
+    DATE = "date"
+    INT = "int"
+    YEAR = "year"
+    MONEY = "money"
+    BOOL = "bool"
+    CHOICE = "choice"
+    MULTICHOICE = "multichoice"
+    VILLAGE = "village"
+    IDCARD = "idcard"
+    PHONE = "phone"
+    TEXTLIST = "textlist"  # ordered list of short names (villages, issuing bodies)
+    LINES = "lines"  # ordered list of sentences, one per line (存在问题, 工作打算)
+    TEXTMAP = "textmap"  # section key → text (report drafts)
+
 
 # One rule for lists of short names (villages, issuing bodies, chosen topics): typed with 顿号, commas, semicolons or
 # line breaks — what the help text says is what works, in the wizard, the settings, the command line and a workbook.
@@ -62,7 +84,7 @@ class Kind:
     empty: Any = None  # the clean value of a blank field (lists stay lists)
     cell_is_stored = False  # the stored value is already the Excel cell (no call per cell when writing sheets)
 
-    def coerce(self, f: F.Field, raw: Any) -> Any:
+    def coerce(self, f: Field, raw: Any) -> Any:
         if raw is None:
             return None
         if isinstance(raw, float) and raw.is_integer():
@@ -70,7 +92,7 @@ class Kind:
         text = F.checked_text(str(raw).replace("\r\n", "\n").strip())
         return text or None
 
-    def check(self, f: F.Field, value: Any, ctx: CheckContext) -> str | None:
+    def check(self, f: Field, value: Any, ctx: CheckContext) -> str | None:
         return None
 
     # storage: values as the database holds them
@@ -94,7 +116,7 @@ class Kind:
     def from_cell(self, value: Any) -> Any:
         return value
 
-    def example(self, f: F.Field, villages: Iterable[str]) -> Any:
+    def example(self, f: Field, villages: Iterable[str]) -> Any:
         return f"示例{f.label}" if f.required else None
 
     def matches(self, column: Any, value: Any) -> Any:
@@ -112,7 +134,7 @@ class Kind:
     def unmasked(self, raw: Any, stored: Any) -> Any:
         return raw
 
-    def options(self, f: F.Field, choices: tuple[str, ...], villages: Iterable[str]) -> tuple[str, ...] | None:
+    def options(self, f: Field, choices: tuple[str, ...], villages: Iterable[str]) -> tuple[str, ...] | None:
         """The values a drop-down offers (template sheets, list filters), or None when the kind has none."""
         return None
 
@@ -137,14 +159,14 @@ class Phone(Kind):
     searchable = True
     cell_is_stored = True
 
-    def coerce(self, f: F.Field, raw: Any) -> Any:
+    def coerce(self, f: Field, raw: Any) -> Any:
         text = super().coerce(f, raw)
         return F.ascii_digits(text) if text else text
 
-    def check(self, f: F.Field, value: Any, ctx: CheckContext) -> str | None:
+    def check(self, f: Field, value: Any, ctx: CheckContext) -> str | None:
         return F.phone_problem(value)
 
-    def example(self, f: F.Field, villages: Iterable[str]) -> Any:
+    def example(self, f: Field, villages: Iterable[str]) -> Any:
         return "0934-5500000"
 
 
@@ -154,11 +176,11 @@ class IdCard(Kind):
     personal = True
     excel_format = "@"  # 18 digits as a number would lose the last three
 
-    def coerce(self, f: F.Field, raw: Any) -> Any:
+    def coerce(self, f: Field, raw: Any) -> Any:
         text = super().coerce(f, raw)
         return F.ascii_digits(text).upper().replace(" ", "").replace("Ｘ", "X") if text else text
 
-    def check(self, f: F.Field, value: Any, ctx: CheckContext) -> str | None:
+    def check(self, f: Field, value: Any, ctx: CheckContext) -> str | None:
         return idcard_problem(value)
 
     def display(self, value: Any) -> str:
@@ -167,7 +189,7 @@ class IdCard(Kind):
     def cell(self, value: Any, *, full_id: bool = False) -> Any:
         return None if _blank(value) else (value if full_id else mask_idcard(value))
 
-    def example(self, f: F.Field, villages: Iterable[str]) -> Any:
+    def example(self, f: Field, villages: Iterable[str]) -> Any:
         return "11010519491231002X"
 
     def is_masked(self, raw: Any) -> bool:
@@ -187,13 +209,13 @@ class Date(Kind):
     excel_format = "yyyy-mm-dd"
     cell_is_stored = True
 
-    def coerce(self, f: F.Field, raw: Any) -> Any:
+    def coerce(self, f: Field, raw: Any) -> Any:
         return F.parse_date(raw)
 
     def from_cell(self, value: Any) -> Any:
         return value.date() if isinstance(value, dt.datetime) else value  # a ledger date has no time of day
 
-    def example(self, f: F.Field, villages: Iterable[str]) -> Any:
+    def example(self, f: Field, villages: Iterable[str]) -> Any:
         return dt.date.today()
 
 
@@ -204,10 +226,10 @@ class Integer(Kind):
     cell_is_stored = True
     lo, hi = 0, F.MAX_INT
 
-    def coerce(self, f: F.Field, raw: Any) -> Any:
+    def coerce(self, f: Field, raw: Any) -> Any:
         return F.parse_int(raw, self.lo, self.hi)
 
-    def example(self, f: F.Field, villages: Iterable[str]) -> Any:
+    def example(self, f: Field, villages: Iterable[str]) -> Any:
         return 1
 
 
@@ -215,7 +237,7 @@ class Year(Integer):
     name = "year"
     lo, hi = F.MIN_YEAR, F.MAX_YEAR
 
-    def example(self, f: F.Field, villages: Iterable[str]) -> Any:
+    def example(self, f: Field, villages: Iterable[str]) -> Any:
         return dt.date.today().year
 
 
@@ -225,7 +247,7 @@ class Money(Kind):
     numeric = True
     excel_format = '#,##0.00'
 
-    def coerce(self, f: F.Field, raw: Any) -> Any:
+    def coerce(self, f: Field, raw: Any) -> Any:
         return F.parse_money(raw)
 
     def display(self, value: Any) -> str:
@@ -234,7 +256,7 @@ class Money(Kind):
     def cell(self, value: Any, *, full_id: bool = False) -> Any:
         return None if _blank(value) else (float(value) if isinstance(value, Decimal) else value)
 
-    def example(self, f: F.Field, villages: Iterable[str]) -> Any:
+    def example(self, f: Field, villages: Iterable[str]) -> Any:
         return 1
 
 
@@ -242,7 +264,7 @@ class Boolean(Kind):
     name = "bool"
     storage = "bool"
 
-    def coerce(self, f: F.Field, raw: Any) -> Any:
+    def coerce(self, f: Field, raw: Any) -> Any:
         return F.parse_bool(raw)
 
     def display(self, value: Any) -> str:
@@ -251,10 +273,10 @@ class Boolean(Kind):
     def cell(self, value: Any, *, full_id: bool = False) -> Any:
         return None if value is None else ("是" if value else "否")
 
-    def example(self, f: F.Field, villages: Iterable[str]) -> Any:
+    def example(self, f: Field, villages: Iterable[str]) -> Any:
         return "是"
 
-    def options(self, f: F.Field, choices: tuple[str, ...], villages: Iterable[str]) -> tuple[str, ...] | None:
+    def options(self, f: Field, choices: tuple[str, ...], villages: Iterable[str]) -> tuple[str, ...] | None:
         return ("是", "否")
 
 
@@ -274,15 +296,15 @@ class Choice(Text):
     def spelled(self, value: Any, choices: tuple[str, ...]) -> Any:
         return known_spelling(value, choices)
 
-    def check(self, f: F.Field, value: Any, ctx: CheckContext) -> str | None:
+    def check(self, f: Field, value: Any, ctx: CheckContext) -> str | None:
         if value not in ctx.choices:
             return f"「{value}」不是可选值，可选：{'、'.join(ctx.choices)}"
         return None
 
-    def example(self, f: F.Field, villages: Iterable[str]) -> Any:
+    def example(self, f: Field, villages: Iterable[str]) -> Any:
         return f.choices[0]
 
-    def options(self, f: F.Field, choices: tuple[str, ...], villages: Iterable[str]) -> tuple[str, ...] | None:
+    def options(self, f: Field, choices: tuple[str, ...], villages: Iterable[str]) -> tuple[str, ...] | None:
         return choices
 
 
@@ -290,16 +312,16 @@ class Village(Text):
     name = "village"
     filterable = True
 
-    def check(self, f: F.Field, value: Any, ctx: CheckContext) -> str | None:
+    def check(self, f: Field, value: Any, ctx: CheckContext) -> str | None:
         if value not in ctx.villages:
             listed = "、".join(sorted(ctx.villages)) or "（尚未设置村名单）"
             return f"「{value}」不在本单位的村（社区）名单中：{listed}"
         return None
 
-    def example(self, f: F.Field, villages: Iterable[str]) -> Any:
+    def example(self, f: Field, villages: Iterable[str]) -> Any:
         return next(iter(villages), "某村")
 
-    def options(self, f: F.Field, choices: tuple[str, ...], villages: Iterable[str]) -> tuple[str, ...] | None:
+    def options(self, f: Field, choices: tuple[str, ...], villages: Iterable[str]) -> tuple[str, ...] | None:
         return tuple(villages) or None
 
 
@@ -314,12 +336,12 @@ class MultiChoice(Kind):
     text_sort = True
     help = NAME_LIST_HELP
 
-    def coerce(self, f: F.Field, raw: Any) -> Any:
+    def coerce(self, f: Field, raw: Any) -> Any:
         parts = [p for piece in split_names(raw) for p in piece.split(MULTI_SEP) if p.strip()]
         values = list(dict.fromkeys(F.checked_text(p.strip()) for p in parts))
         return values or None
 
-    def check(self, f: F.Field, value: Any, ctx: CheckContext) -> str | None:
+    def check(self, f: Field, value: Any, ctx: CheckContext) -> str | None:
         bad = [v for v in value if v not in ctx.choices]
         return f"「{'、'.join(bad)}」不是可选值，可选：{'、'.join(ctx.choices)}" if bad else None
 
@@ -340,10 +362,10 @@ class MultiChoice(Kind):
     def spelled(self, value: Any, choices: tuple[str, ...]) -> Any:
         return [known_spelling(v, choices) for v in value]
 
-    def example(self, f: F.Field, villages: Iterable[str]) -> Any:
+    def example(self, f: Field, villages: Iterable[str]) -> Any:
         return "、".join(f.choices[:2])
 
-    def options(self, f: F.Field, choices: tuple[str, ...], villages: Iterable[str]) -> tuple[str, ...] | None:
+    def options(self, f: Field, choices: tuple[str, ...], villages: Iterable[str]) -> tuple[str, ...] | None:
         return choices
 
     def matches(self, column: Any, value: Any) -> Any:
@@ -358,15 +380,13 @@ class NameList(Kind):
     help = NAME_LIST_HELP
     empty: Any = []
 
-    def coerce(self, f: F.Field, raw: Any) -> Any:
+    def coerce(self, f: Field, raw: Any) -> Any:
         return [F.checked_text(s) for s in split_names(raw)]
 
-    def check(self, f: F.Field, value: Any, ctx: CheckContext) -> str | None:
-        from fazhi_desktop.domain.validation import MAX_TEXT
-
+    def check(self, f: Field, value: Any, ctx: CheckContext) -> str | None:
         if f.max_items and len(value) > f.max_items:
             return f"最多填写 {f.max_items} 项，现为 {len(value)} 项"
-        limit = f.max_length or MAX_TEXT
+        limit = f.max_length or F.MAX_TEXT
         for item in value:
             if len(item) > limit or F.bad_character(item):
                 return f"「{item[:20]}」过长（每项最多 {limit} 字）或含有控制字符等特殊字符"
@@ -385,7 +405,7 @@ class Lines(NameList):
     name = "lines"
     help = LINES_HELP
 
-    def coerce(self, f: F.Field, raw: Any) -> Any:
+    def coerce(self, f: Field, raw: Any) -> Any:
         items = raw if isinstance(raw, list | tuple) else str(raw or "").splitlines()
         return [F.checked_text(str(s).strip()) for s in items if str(s).strip()]
 
@@ -403,7 +423,7 @@ class TextMap(Kind):
     storage = "json"
     empty: Any = {}
 
-    def coerce(self, f: F.Field, raw: Any) -> Any:
+    def coerce(self, f: Field, raw: Any) -> Any:
         if raw is None or raw == "":
             return {}
         if isinstance(raw, str):
@@ -415,12 +435,10 @@ class TextMap(Kind):
             raise F.CoercionError("格式不正确")
         return {F.checked_text(str(k)): F.checked_text(str(v)) for k, v in raw.items()}
 
-    def check(self, f: F.Field, value: Any, ctx: CheckContext) -> str | None:
-        from fazhi_desktop.domain.validation import MAX_LONGTEXT
-
+    def check(self, f: Field, value: Any, ctx: CheckContext) -> str | None:
         if f.max_items and len(value) > f.max_items:
             return f"最多 {f.max_items} 个部分，现为 {len(value)} 个"
-        limit = f.max_length or MAX_LONGTEXT
+        limit = f.max_length or F.MAX_LONGTEXT
         for key, text in value.items():
             if len(text) > limit:
                 return f"「{key[:20]}」部分过长（最多 {limit} 字，现为 {len(text)} 字）"
@@ -433,10 +451,10 @@ class TextMap(Kind):
         return json.dumps(value, ensure_ascii=False) if value else None
 
 
-KINDS: dict[F.FieldType, Kind] = {
-    F.FieldType.TEXT: Text(), F.FieldType.LONGTEXT: LongText(), F.FieldType.DATE: Date(),
-    F.FieldType.INT: Integer(), F.FieldType.YEAR: Year(), F.FieldType.MONEY: Money(), F.FieldType.BOOL: Boolean(),
-    F.FieldType.CHOICE: Choice(), F.FieldType.MULTICHOICE: MultiChoice(), F.FieldType.VILLAGE: Village(),
-    F.FieldType.IDCARD: IdCard(), F.FieldType.PHONE: Phone(), F.FieldType.TEXTLIST: NameList(),
-    F.FieldType.LINES: Lines(), F.FieldType.TEXTMAP: TextMap(),
+KINDS: dict[FieldType, Kind] = {
+    FieldType.TEXT: Text(), FieldType.LONGTEXT: LongText(), FieldType.DATE: Date(),
+    FieldType.INT: Integer(), FieldType.YEAR: Year(), FieldType.MONEY: Money(), FieldType.BOOL: Boolean(),
+    FieldType.CHOICE: Choice(), FieldType.MULTICHOICE: MultiChoice(), FieldType.VILLAGE: Village(),
+    FieldType.IDCARD: IdCard(), FieldType.PHONE: Phone(), FieldType.TEXTLIST: NameList(),
+    FieldType.LINES: Lines(), FieldType.TEXTMAP: TextMap(),
 }

@@ -19,9 +19,7 @@ from fazhi_desktop.domain.fields import (
     coerce,
 )
 from fazhi_desktop.domain.kinds import CheckContext
-
-MAX_TEXT = 200
-MAX_LONGTEXT = 20000
+from fazhi_desktop.domain.values import MAX_LONGTEXT, MAX_TEXT
 
 
 def choices_for(f: Field, local_choices: Mapping[str, Iterable[str]] | None, ledger_key: str = "") -> tuple[str, ...]:

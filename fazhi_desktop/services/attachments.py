@@ -16,7 +16,7 @@ from fazhi_desktop.domain.audit_actions import ATTACH, DETACH
 from fazhi_desktop.domain.errors import UserError, write_error
 from fazhi_desktop.services import audit
 from fazhi_desktop.services.context import Changed, Context, Done, records_of
-from fazhi_desktop.storage import blobstore, identity, paths
+from fazhi_desktop.storage import blobstore, identity
 from fazhi_desktop.storage.schema import attachments
 
 MAX_SIZE = 200 * 1024 * 1024
@@ -27,7 +27,7 @@ def store(conn: sa.Connection) -> blobstore.Store:
     database_id = identity.read_id(conn)
     if not database_id:
         raise UserError("数据库缺少标识，无法保存佐证材料")
-    return paths.attachment_store(database_id)
+    return blobstore.database_store(database_id)
 
 
 def path_for(conn: sa.Connection, sha256: str, name: str) -> Path:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
-    from fazhi_desktop.services.records import RecordService
     from fazhi_desktop.services.units import Unit
     from fazhi_desktop.storage.database import Database
 
@@ -72,11 +71,6 @@ class Context:
 
     def with_unit(self, unit: Unit | None) -> Context:
         return replace(self, unit=unit)
-
-    def records(self) -> RecordService:
-        from fazhi_desktop.services.records import RecordService
-
-        return RecordService(self.engine, self.unit, self.actor)
 
 
 def changed_by(result: Any) -> Changed:

@@ -6,9 +6,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.storage import local_settings
-from fazhi_desktop.storage.database import Database
+
+if TYPE_CHECKING:  # the window imports this before SQLAlchemy loads
+    from fazhi_desktop.storage.database import Database
+
+
+def data_folder() -> Path:
+    """Where this PC keeps the program's data (databases by default, backups, logs, attachments)."""
+    from fazhi_desktop.storage import paths
+
+    return paths.data_dir()
 
 
 def fonts(db: Database) -> dict[str, str]:

@@ -17,7 +17,7 @@ from fazhi_desktop.domain.ledgers import ledger as get_ledger
 from fazhi_desktop.domain.validation import report_year, validate_record
 from fazhi_desktop.services import audit
 from fazhi_desktop.services.actor import default_actor
-from fazhi_desktop.services.context import NOTHING, Changed, records_of
+from fazhi_desktop.services.context import NOTHING, Changed, Context, records_of
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import ledger_table
 
@@ -181,3 +181,8 @@ class RecordService:
             query = query.where(table.c.year == year)
         with self.engine.connect() as conn:
             return conn.execute(query).scalar_one()
+
+
+def service(ctx: Context) -> RecordService:
+    """The record service of an operation context (every record write of the window and the commands)."""
+    return RecordService(ctx.engine, ctx.unit, ctx.actor)

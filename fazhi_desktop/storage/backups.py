@@ -113,7 +113,7 @@ def make_backup(db_path: Path, reason: str, folder: Path | None = None, keep: in
     def stash(tmp: Path) -> None:
         if database_id:
             try:
-                stash_attachments(tmp, folder, paths.attachment_store(database_id))
+                stash_attachments(tmp, folder, blobstore.database_store(database_id))
             except (OSError, sqlite3.Error) as exc:
                 raise write_error(exc, folder / "attachments") from exc
 
@@ -138,7 +138,7 @@ def copy_to(db_path: Path, target: Path, unit_names: tuple[str, ...] = ()) -> Pa
     if not target.parent.is_dir():
         raise UserError(f"保存位置的文件夹不存在：{target.parent}")
     database_id = identity.recall(db_path)
-    store = paths.attachment_store(database_id) if database_id else None
+    store = blobstore.database_store(database_id) if database_id else None
     return backup_sqlite(db_path, target, embed_from=store)
 
 

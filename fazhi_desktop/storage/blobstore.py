@@ -90,6 +90,14 @@ def regular_file(path: Path) -> bool:
         return False
 
 
+def database_store(database_id: str) -> Store:
+    """佐证材料 of one database (keyed on its identity: two databases never share or delete each other's files)."""
+    from fazhi_desktop.storage import identity, paths
+
+    folder = paths.data_dir() / "attachments"
+    return Store(folder / identity.checked(database_id), legacy_root=folder)
+
+
 class Store:
     """One database's attachment store: ``<root>/<sha[:2]>/<sha><suffix>``."""
 

@@ -236,7 +236,7 @@ def _claim_identity(db: Database) -> None:
 
         from fazhi_desktop.storage.schema import attachments
 
-        old_store, new_store = paths.attachment_store(db.database_id), paths.attachment_store(database_id)
+        old_store, new_store = blobstore.database_store(db.database_id), blobstore.database_store(database_id)
         with db.engine.begin() as conn:
             for sha, name in conn.execute(sa.select(attachments.c.sha256, attachments.c.name)).all():
                 source = old_store.find(sha, name)

@@ -12,15 +12,15 @@ from fazhi_desktop.storage.backups import make_backup
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
-def _head_from_files() -> str:
+def head_from_files(folder: Path = MIGRATIONS_DIR) -> str:
     """The newest revision, read from the revision files' names (``NNNN_what.py``, a linear chain — a test checks
     each name against its revision and parent), so opening an up-to-date database does not import Alembic (≈0.15 s
     of start-up) and a new revision can never be skipped by a constant someone forgot to change."""
-    names = [p.name[:4] for p in (MIGRATIONS_DIR / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")]
+    names = [p.name[:4] for p in (folder / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")]
     return max(names)
 
 
-HEAD = _head_from_files()
+HEAD = head_from_files()
 
 
 def stored_revision(engine: sa.Engine) -> str | None:

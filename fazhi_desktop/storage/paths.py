@@ -14,7 +14,6 @@ import platformdirs
 
 APP_DIR_NAME = "fazhi_desktop"
 DB_FILE_NAME = "fazhi.sqlite3"
-PRIVATE_UMASK = 0o077
 
 
 def data_dir() -> Path:
@@ -34,14 +33,6 @@ def log_dir() -> Path:
 
 def default_backup_dir() -> Path:
     return data_dir() / "backups"
-
-
-def attachment_store(database_id: str):
-    """佐证材料 of one database (keyed on its identity: two databases never share or delete each other's files)."""
-    from fazhi_desktop.storage import blobstore, identity
-
-    folder = data_dir() / "attachments"
-    return blobstore.Store(folder / identity.checked(database_id), legacy_root=folder)
 
 
 def private_dir(path: Path) -> Path:
@@ -70,9 +61,3 @@ def private_file(path: Path) -> None:
     if os.name != "nt":
         with contextlib.suppress(OSError):
             os.chmod(path, 0o600)
-
-
-def restrict_new_files() -> None:
-    """Files and folders the process creates from now on (SQLite's -wal/-shm, logs, outputs) are owner-only."""
-    if os.name != "nt":
-        os.umask(PRIVATE_UMASK)

@@ -248,7 +248,7 @@ def restore(db_path: Path, backup: Path, folder: Path | None = None, *, allow_ot
     db_path = Path(os.path.realpath(db_path))
     exists = db_path.exists() and db_path.stat().st_size > 0
     current_id = identity.recall(db_path) if exists else None
-    inspection = inspect_backup(backup, paths.attachment_store(current_id) if current_id else None)
+    inspection = inspect_backup(backup, blobstore.database_store(current_id) if current_id else None)
     summary = inspection.summary
     current = summarize(db_path) if exists else None
     other_database = bool(current and summary.database_id and current_id and summary.database_id != current_id)
@@ -260,7 +260,7 @@ def restore(db_path: Path, backup: Path, folder: Path | None = None, *, allow_ot
         raise OtherUnitBackupError(
             f"这份备份来自{where}：「{theirs}」的数据；当前数据库是「{mine}」的。恢复后当前的数据会被替换。")
     database_id = current_id or identity.claim(db_path, summary.database_id)[0]
-    store = paths.attachment_store(database_id)
+    store = blobstore.database_store(database_id)
     folder = folder or default_folder()
     safety = None
     healthy = exists and sqlite_file.integrity_problem(db_path) is None

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 
 from fazhi_desktop.domain.fields import Field
-from fazhi_desktop.domain.validation import MAX_LONGTEXT, MAX_TEXT
+from fazhi_desktop.domain.values import MAX_LONGTEXT, MAX_TEXT
 
 _DATE = "[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
 _STAMP = _DATE + " [0-2][0-9]:[0-5][0-9]:[0-5][0-9]*"

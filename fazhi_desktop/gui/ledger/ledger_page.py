@@ -39,7 +39,7 @@ from fazhi_desktop.gui.ledger.table_model import IdRole, LedgerTableModel
 from fazhi_desktop.gui.shell import dialogs, files, ops
 from fazhi_desktop.gui.shell.errors import show_exception, show_user_error
 from fazhi_desktop.gui.shell.session import Session
-from fazhi_desktop.services import attachments, audit, units
+from fazhi_desktop.services import attachments, audit, records, units
 from fazhi_desktop.services.context import Changed, Done, records_of
 
 ACTION_NAMES = audit_actions.LABELS
@@ -403,8 +403,8 @@ class LedgerPage(QWidget):
             # On a worker thread: a slow disk (or a server database) must not freeze the window. The broadcast of
             # the change reloads this list (and marks the overview and report stale).
             result = ops.call_write(self, self.session, "正在保存…",
-                                    (lambda ctx: ctx.records().create(key, values)) if record_id is None
-                                    else (lambda ctx: ctx.records().update(key, record_id, values)))
+                                    (lambda ctx: records.service(ctx).create(key, values)) if record_id is None
+                                    else (lambda ctx: records.service(ctx).update(key, record_id, values)))
         except ValidationError as exc:
             self.form.show_problems(exc.problems)
             self.notice_label.setText(f"有 {len(exc.problems)} 处需要修改，未保存。")
@@ -459,7 +459,7 @@ class LedgerPage(QWidget):
         (after showing why) when the database refused."""
         key, record_id = self.ledger.key, self.current_id
         try:
-            ops.call_write(self, self.session, label, lambda ctx: getattr(ctx.records(), method)(key, record_id))
+            ops.call_write(self, self.session, label, lambda ctx: getattr(records.service(ctx), method)(key, record_id))
         except Exception as exc:  # noqa: BLE001 - shown and logged by the one presenter
             show_exception(self, exc)
             return False

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QTabWidget, QVB
 from fazhi_desktop import APP_NAME, __version__
 from fazhi_desktop.domain.ledgers import GROUPS, LEDGERS
 from fazhi_desktop.gui.generated.ui_main_window import Ui_MainWindow
-from fazhi_desktop.storage import paths
+from fazhi_desktop.services import local
 
 if TYPE_CHECKING:
     from fazhi_desktop.gui.ledger.ledger_page import LedgerPage
@@ -392,6 +392,6 @@ class MainWindow(QMainWindow):
         ui.setupUi(dialog)
         ui.versionLabel.setText(f"版本 {__version__}")
         db = self.session.db.path or "服务器数据库"
-        ui.pathsLabel.setText(f"数据库：{db}\n数据文件夹：{paths.data_dir()}")
+        ui.pathsLabel.setText(f"数据库：{db}\n数据文件夹：{local.data_folder()}")
         ui.buttonBox.rejected.connect(dialog.reject)
         dialog.exec()

@@ -10,7 +10,7 @@ import datetime as dt
 
 from PySide6.QtCore import QObject, Signal
 
-from fazhi_desktop.services import units
+from fazhi_desktop.services import records, units
 from fazhi_desktop.services.actor import default_actor
 from fazhi_desktop.services.context import EVERYTHING, Changed, Context
 from fazhi_desktop.services.records import RecordService
@@ -33,7 +33,7 @@ class Session(QObject):
         return Context(self.db, self.unit, self.actor)
 
     def records(self) -> RecordService:
-        return self.context().records()
+        return records.service(self.context())
 
     def set_year(self, year: int) -> None:
         if year != self.year:
