@@ -51,3 +51,21 @@ def demo_db(tmp_path_factory):
     load_demo(database.engine)
     yield database
     database.dispose()
+
+
+# The level of each test module (pyproject.toml's markers); tests/gui is "gui". Tests that need an outside tool or
+# condition carry ``external`` themselves, wherever they live.
+LEVELS = {
+    "unit": {"test_numbers.py", "test_validation.py", "test_declarations.py", "test_layering.py", "test_bundle_rules.py"},
+    "cli": {"test_cli.py"},
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.path
+        if "gui" in path.parts:
+            level = "gui"
+        else:
+            level = next((lv for lv, names in LEVELS.items() if path.name in names), "service")
+        item.add_marker(getattr(pytest.mark, level))

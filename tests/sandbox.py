@@ -26,7 +26,12 @@ def available() -> bool:
     return probe.returncode == 0
 
 
-needs_sandbox = pytest.mark.skipif("not sandbox.available()", reason="needs mount namespaces (root on Linux)")
+_skip_without = pytest.mark.skipif("not sandbox.available()", reason="needs mount namespaces (root on Linux)")
+
+
+def needs_sandbox(fn):
+    """A real full disk or read-only medium (an external condition, so in the ``external`` level)."""
+    return pytest.mark.external(_skip_without(fn))
 
 
 def tmpfs(folder: Path, size_kb: int) -> str:

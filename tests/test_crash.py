@@ -80,6 +80,7 @@ def _rounds(setup, rounds: int, seed: int) -> dict:
     return result
 
 
+@pytest.mark.external
 def test_kill_during_import_leaves_all_or_nothing(setup):
     result = _rounds(setup, rounds=20, seed=1)
     print(json.dumps(result, ensure_ascii=False))

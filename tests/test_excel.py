@@ -177,6 +177,7 @@ def test_ids_are_masked(workbook):
     assert ids and all(len(v) == 18 and v[4:14] == "*" * 10 for v in ids)
 
 
+@pytest.mark.external
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_converts_the_workbook(workbook, tmp_path):
     proc = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
@@ -403,6 +404,7 @@ def test_export_import_round_trip_and_idempotence(demo_db, tmp_path):
         assert stats.compute(conn, get_unit(conn), 2023) == expected
 
 
+@pytest.mark.external
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_export_saved_again_by_libreoffice_round_trips(demo_db, tmp_path):
     """Office programs rewrite a workbook their own way (shared strings, their styles, dates as serial numbers with a

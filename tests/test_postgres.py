@@ -12,7 +12,7 @@ from fazhi_desktop.services import stats
 from fazhi_desktop.services.units import get_unit
 from fazhi_desktop.storage.database import open_database
 
-pytestmark = pytest.mark.skipif(not available(), reason="PostgreSQL or psycopg is not installed")
+pytestmark = [pytest.mark.external, pytest.mark.skipif(not available(), reason="PostgreSQL or psycopg is not installed")]
 
 
 @pytest.fixture(scope="module")

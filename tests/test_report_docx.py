@@ -137,6 +137,7 @@ def test_package_is_well_formed(demo_docx):
         assert "word/footer1.xml" in z.namelist() or any(n.startswith("word/footer") for n in z.namelist())
 
 
+@pytest.mark.external
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_it(demo_docx, tmp_path):
     out = tmp_path / "lo"
@@ -157,6 +158,7 @@ FONTCONFIG = """<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fo
 {aliases}</fontconfig>"""
 
 
+@pytest.mark.external
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 @pytest.mark.parametrize("template", ["三段式", "督察规定五项"])
 def test_libreoffice_lays_it_out_on_the_same_grid_as_the_pdf(demo_db, tmp_path, template):
