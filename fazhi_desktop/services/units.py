@@ -53,6 +53,13 @@ def _validated(values: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def _write(conn: sa.Connection, unit_id: str, values: Mapping[str, Any], actor: str,
+           now: dt.datetime | None = None) -> None:
+    """The one way a unit row is changed: every change stamps who and when (the history entry follows)."""
+    now = now or dt.datetime.now().replace(microsecond=0)
+    conn.execute(sa.update(units).where(units.c.id == unit_id).values(**values, updated_at=now, updated_by=actor))
+
+
 def create_unit(conn: sa.Connection, values: Mapping[str, Any], actor: str) -> Unit:
     clean = _validated(values)
     if conn.execute(sa.select(units.c.id).where(units.c.name == clean["name"])).first():
@@ -100,7 +107,7 @@ def update_unit(conn: sa.Connection, unit: Unit, values: Mapping[str, Any], acto
     changes = {k: (current[k], v) for k, v in clean.items() if current[k] != v}
     if changes:
         now = dt.datetime.now().replace(microsecond=0)
-        conn.execute(sa.update(units).where(units.c.id == unit.id).values(**clean, updated_at=now, updated_by=actor))
+        _write(conn, unit.id, clean, actor, now)
         audit.append(conn, actor, [audit.Change(unit.id, "unit", unit.id, "update", changes)])
     return get_unit(conn, unit_id=unit.id)
 
@@ -132,8 +139,7 @@ def rename_village(conn: sa.Connection, unit: Unit, old: str, new: str, actor: s
         raise UserError(f"新村名{problem}")
     villages = [new if v == old else v for v in unit.villages]
     now = dt.datetime.now().replace(microsecond=0)
-    conn.execute(sa.update(units).where(units.c.id == unit.id).values(villages=villages, updated_at=now,
-                                                                       updated_by=actor))
+    _write(conn, unit.id, {"villages": villages}, actor, now)
     changes = [audit.Change(unit.id, "unit", unit.id, "update", {"villages": (unit.villages, villages)})]
     for ledger_key, field_key in _village_columns():
         t = ledger_table(ledger_key)
@@ -186,7 +192,7 @@ def add_local_choice(conn: sa.Connection, unit: Unit, ledger_key: str, field_key
     if value in local.get(key, []):
         return unit
     local.setdefault(key, []).append(value)
-    conn.execute(sa.update(units).where(units.c.id == unit.id).values(local_choices=local))
+    _write(conn, unit.id, {"local_choices": local}, actor)
     audit.append(conn, actor, [audit.Change(unit.id, "unit", unit.id, "update",
                                             {"local_choices": (unit.local_choices, local)})])
     return get_unit(conn, unit_id=unit.id)
@@ -200,7 +206,7 @@ def update_settings(conn: sa.Connection, unit: Unit, changes: Mapping[str, Any],
             raise UserError(f"设置内容{problem}")
     merged = {**unit.settings, **changes}
     if merged != unit.settings:
-        conn.execute(sa.update(units).where(units.c.id == unit.id).values(settings=merged))
+        _write(conn, unit.id, {"settings": merged}, actor)
         audit.append(conn, actor, [audit.Change(unit.id, "unit", unit.id, "update",
                                                 {"settings": (unit.settings, merged)})])
     return get_unit(conn, unit_id=unit.id)
@@ -228,7 +234,7 @@ def drop_local_keys(conn: sa.Connection, actor: str) -> dict[str, Any]:
         if dropped:
             found = found or dropped
             kept = {k: v for k, v in unit.settings.items() if k not in KEYS}
-            conn.execute(sa.update(units).where(units.c.id == unit.id).values(settings=kept))
+            _write(conn, unit.id, {"settings": kept}, actor)
             audit.append(conn, actor, [audit.Change(unit.id, "unit", unit.id, "update",
                                                     {"settings": (unit.settings, kept)})])
     return found
