@@ -1,7 +1,8 @@
 """What reaches an office PC: the PyInstaller bundle, the .deb and the Windows installer, built and used for real.
 
 tools/build_bundle.py builds the bundle in a clean virtual environment (a minute or two), so these tests are not in the
-README's quick test run; `.ci/run` runs them as their own step (`python -m pytest -m bundle`).
+README's quick test run; `.ci/run` runs them as their own step (`python -m pytest -m bundle`). The Windows bundle and
+its installer are built and run under Wine in tests/test_windows.py (`-m windows`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ sys.path.insert(0, str(ROOT))
 from tools import build_bundle  # noqa: E402
 
 LIMIT_MB = 150
-NAME = "法治建设台账与年度报告"
 
 
 @pytest.fixture(scope="module")
@@ -162,62 +162,6 @@ def test_deb_installs_runs_offline_and_removes_keeping_the_data(release, tmp_pat
     assert not Path("/opt/fazhi-desktop").exists() and not Path("/usr/bin/fazhi-desktop").exists()
     data = home / ".local" / "share" / "fazhi_desktop"
     assert list(data.glob("*.sqlite3")), list(data.rglob("*"))
-
-
-def _wine() -> str | None:
-    for candidate in ("wine64", "wine", "/usr/lib/wine/wine64"):
-        found = shutil.which(candidate) or (candidate if Path(candidate).is_file() else None)
-        if found:
-            return found
-    return None
-
-
-def windows_stand_in(bundle: Path, where: Path) -> Path:
-    """The Windows bundle is built on Windows (CI's windows job); here the Linux bundle is laid out the same way
-    (fazhi-desktop.exe, fazhi-desktop-cli.exe, _internal) so that the installer script itself is compiled and run."""
-    stand_in = where / "fazhi-desktop"
-    shutil.copytree(bundle / "_internal", stand_in / "_internal", symlinks=False)
-    for name in ("fazhi-desktop", "fazhi-desktop-cli"):
-        shutil.copy(bundle / "fazhi-desktop", stand_in / f"{name}.exe")
-    return stand_in
-
-
-@pytest.mark.skipif(not shutil.which("makensis") or os.name == "nt",
-                    reason="needs NSIS (Debian package nsis); on Windows the CI workflow installs the real bundle")
-def test_windows_installer_installs_per_user_and_uninstalls_keeping_the_data(release, tmp_path):
-    setup = build_bundle.build_nsis(windows_stand_in(Path(release["bundle"]), tmp_path), tmp_path, fast=True)
-    assert setup.stat().st_size > 10_000_000 and setup.read_bytes()[:2] == b"MZ"
-    wine = _wine()
-    if wine is None:
-        pytest.skip("compiled; installing needs Wine (Debian package wine64)")
-    home = tmp_path / "home"
-    home.mkdir()
-    env = dict(os.environ, HOME=str(home), WINEPREFIX=str(tmp_path / "prefix"), WINEDEBUG="-all",
-               WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d", DISPLAY="")
-    server = str(Path(wine).with_name("wineserver")) if Path(wine).with_name("wineserver").exists() else "wineserver"
-
-    def wine_run(*args):
-        proc = subprocess.run([wine, *args], capture_output=True, text=True, env=env, timeout=600)
-        subprocess.run([server, "-w"], env=env, timeout=600)  # the uninstaller re-runs itself from a temp copy
-        return proc
-
-    assert wine_run(str(setup), "/S").returncode == 0
-    user = next((tmp_path / "prefix" / "drive_c" / "users").glob("[!P]*"))  # the user's profile, not Public
-    program = user / "AppData" / "Local" / "Programs" / "fazhi-desktop"
-    assert (program / "fazhi-desktop.exe").is_file() and (program / "fazhi-desktop-cli.exe").is_file()
-    assert (program / "_internal" / "fazhi_desktop" / "fonts").is_dir()
-    menu = user / "AppData" / "Roaming" / "Microsoft" / "Windows" / "Start Menu" / "Programs" / f"{NAME}.lnk"
-    desktop = user / "Desktop" / f"{NAME}.lnk"
-    assert menu.is_file() and desktop.is_file()
-    # A year of ledgers and its backups, where the program keeps them (%LOCALAPPDATA%\fazhi_desktop).
-    data = user / "AppData" / "Local" / "fazhi_desktop"
-    (data / "backups").mkdir(parents=True)
-    (data / "fazhi.sqlite3").write_bytes(b"ledgers")
-    (data / "backups" / "b.sqlite3").write_bytes(b"backup")
-
-    assert wine_run(str(program / "uninstall.exe"), "/S").returncode == 0
-    assert not program.exists() and not menu.exists() and not desktop.exists()
-    assert (data / "fazhi.sqlite3").read_bytes() == b"ledgers" and (data / "backups" / "b.sqlite3").is_file()
 
 
 def test_a_regular_install_finds_its_fonts_and_writes_the_report(release, tmp_path):

@@ -56,3 +56,14 @@ def test_links_to_dropped_libraries_go_too():
                 ("libQt6Network.so.6", "PySide6/Qt/lib/libQt6Network.so.6", "SYMLINK")]
     kept, _ = bc.without_dangling_links(binaries, [])
     assert [dest for dest, _s, _k in kept] == ["PySide6/Qt/lib/libQt6Gui.so.6", "libQt6Gui.so.6"]
+
+
+def test_software_opengl_and_the_page_number_font_rules_hold_on_windows_paths(tmp_path, monkeypatch):
+    """Windows builds name entries with backslashes: the rules must match them as on Linux."""
+    source = tmp_path / "opengl32sw.dll"
+    source.write_bytes(b"x" * 100)
+    monkeypatch.setattr(bc.sys, "platform", "win32")  # the Linux-only steps (system libraries, ELF links) do not run
+    kept = bc.keep_binaries([("PySide6\\opengl32sw.dll", str(source), "BINARY"),
+                             ("PySide6\\Qt6Core.dll", str(source), "BINARY")])
+    assert [dest for dest, _s, _k in kept] == ["PySide6\\Qt6Core.dll"]
+    assert bc._name("fazhi_desktop\\fonts\\FandolSong-Regular.ttf") == "FandolSong-Regular.ttf"

@@ -53,6 +53,10 @@ DROPPED_PLUGINS = {  # folder, or folder/file name without "lib" and suffix (Lin
     "imageformats/qtga": "TGA",
     "imageformats/qwbmp": "WBMP",
 }
+# Single files PyInstaller's hooks collect that the program never loads.
+DROPPED_FILES = {
+    "opengl32sw.dll": "software OpenGL (Mesa llvmpipe, Windows): plain widgets never draw with OpenGL",
+}
 # Qt's catalogues: the program loads qtbase_zh_CN only.
 KEPT_TRANSLATIONS = ("qtbase_zh_CN.qm",)
 # Libraries every Linux desktop has (X11, fontconfig, GLib, D-Bus) are taken from the system, as the .deb declares in
@@ -190,10 +194,15 @@ def _unreachable(entries: list[tuple[str, str, str]]) -> set[str]:
     return set(by_name.values()) - reached
 
 
+def _name(dest: str) -> str:
+    """A bundle entry's file name, whichever separator the build platform wrote its path with."""
+    return PurePosixPath(dest.replace("\\", "/")).name
+
+
 def keep_binaries(entries: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     kept = []
     for dest, source, kind in entries:
-        rule = _plugin_rule(dest)
+        rule = _plugin_rule(dest) or (f"Qt: {DROPPED_FILES[_name(dest)]}" if _name(dest) in DROPPED_FILES else None)
         if rule:
             _drop(rule, source)
         else:
@@ -240,7 +249,7 @@ def with_page_number_font(entries: list[tuple[str, str, str]], work) -> list[tup
     from fazhi_desktop.reports.typeset.fonts import BUNDLED_FILES
 
     name = BUNDLED_FILES["songti"]
-    return [(dest, page_number_font(source, work), kind) if PurePosixPath(dest).name == name else (dest, source, kind)
+    return [(dest, page_number_font(source, work), kind) if _name(dest) == name else (dest, source, kind)
             for dest, source, kind in entries]
 
 

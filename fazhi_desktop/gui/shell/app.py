@@ -182,7 +182,9 @@ def _actor() -> str:
 
 def _benchmark_hook(app: QApplication, window) -> None:
     """Start-up benchmark (bench/run.py) and smoke tests: report when the window is up and when its content is, then
-    leave — at once, or after the seconds FAZHI_QUIT_AFTER_SHOW gives (the window keeps running meanwhile)."""
+    leave — at once, or after the seconds FAZHI_QUIT_AFTER_SHOW gives (the window keeps running meanwhile). The
+    windowed Windows program has no console: FAZHI_SMOKE_REPORT names a file for those lines, and FAZHI_SCREENSHOT a
+    PNG of the window as painted just before it closes."""
     setting = os.environ.get("FAZHI_QUIT_AFTER_SHOW")
     if not setting:
         return
@@ -192,15 +194,28 @@ def _benchmark_hook(app: QApplication, window) -> None:
         linger_ms = int(float(setting) * 1000) if setting != "1" else 0
     except ValueError:
         linger_ms = 0
+    report = os.environ.get("FAZHI_SMOKE_REPORT")
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+        if report:
+            with open(report, "a", encoding="utf-8") as fh:
+                fh.write(line + "\n")
+
+    def leave() -> None:
+        shot = os.environ.get("FAZHI_SCREENSHOT")
+        if shot:
+            say(f"screenshot {window.grab().save(shot)} {window.windowTitle()}")
+        app.quit()
 
     def poll() -> None:
         if window.session is None:
             QTimer.singleShot(5, poll)
             return
-        print(f"ready {time.time():.4f}", flush=True)
-        QTimer.singleShot(linger_ms, app.quit)
+        say(f"ready {time.time():.4f}")
+        QTimer.singleShot(linger_ms, leave)
 
-    print(f"shown {time.time():.4f}", flush=True)
+    say(f"shown {time.time():.4f}")
     QTimer.singleShot(0, poll)
 
 

@@ -1,0 +1,265 @@
+"""The real Windows program, built and run under Wine on the Linux CI machine (issue #26): the bundle from
+tools/build_windows.py, its console and windowed programs, what Windows does differently, and the installer.
+
+Slow (a few minutes: the build under Wine), so in its own level: `.ci/run` runs `python -m pytest -m windows`.
+``FAZHI_WINDOWS_WORK`` may name a finished build folder to test again without rebuilding (a developer's shortcut).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+pytestmark = [pytest.mark.windows,
+              pytest.mark.skipif(not all(shutil.which(t) for t in ("wine", "xvfb-run", "makensis", "osslsigncode",
+                                                                   "x86_64-w64-mingw32-gcc")),
+                                 reason="needs wine, xvfb, nsis, osslsigncode and mingw (see tools/build_windows.py)")]
+
+from tools import build_windows  # noqa: E402
+from tools.build_windows import Wine  # noqa: E402
+
+BUNDLE_LIMIT_MB = 150
+INSTALLER_LIMIT_MB = 70
+ARTIFACTS = ROOT / "build" / "ci-artifacts"
+NAME = "法治建设台账与年度报告"
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory) -> dict:
+    reuse = os.environ.get("FAZHI_WINDOWS_WORK")
+    if reuse and (Path(reuse) / "summary.json").is_file():
+        return json.loads((Path(reuse) / "summary.json").read_text(encoding="utf-8"))
+    work = Path(reuse) if reuse else tmp_path_factory.mktemp("windows")
+    summary = build_windows.build(work, nsis=True, fast=False)  # the release compression: its size is a promise
+    (work / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(json.dumps(summary, ensure_ascii=False))
+    return summary
+
+
+@pytest.fixture(scope="module")
+def wine(build) -> Wine:
+    return Wine(Path(build["prefix"]))
+
+
+@pytest.fixture(scope="module")
+def bundle(build) -> Path:
+    return Path(build["bundle"])
+
+
+@pytest.fixture(scope="module")
+def documents(wine) -> Path:
+    """The clerk's 文档 folder (a Chinese path), on the Windows side."""
+    folder = wine.user_folder() / "文档"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def cli(wine: Wine, bundle: Path, *args: str, timeout: float = 300, check: bool = True):
+    proc = wine.run(str(bundle / "fazhi-desktop-cli.exe"), *args, timeout=timeout, check=False)
+    assert "Traceback" not in proc.stdout, proc.stdout[-3000:]
+    if check:
+        assert proc.returncode == 0, proc.stdout[-3000:]
+    return proc
+
+
+def win(wine: Wine, path: Path) -> str:
+    """The Windows name of a file in the prefix (winepath cuts names longer than MAX_PATH)."""
+    try:
+        return "C:\\" + "\\".join(path.relative_to(wine.drive_c).parts)
+    except ValueError:
+        return wine.path(path)
+
+
+def test_the_bundle_holds_a_windowed_and_a_console_program_and_fits(build, bundle):
+    sizes = {"bundle_mb": build["bundle_mb"], "installer_mb": build["installer_mb"], "seconds": build["seconds"],
+             "trim_mb_saved": build["trim_mb_saved"]}
+    print(json.dumps(sizes, ensure_ascii=False))
+    assert build["bundle_mb"] <= BUNDLE_LIMIT_MB
+    assert build["installer_mb"] <= INSTALLER_LIMIT_MB
+    for exe, subsystem in (("fazhi-desktop.exe", "Windows GUI"), ("fazhi-desktop-cli.exe", "Windows CUI")):
+        head = subprocess.run(["x86_64-w64-mingw32-objdump", "-p", str(bundle / exe)], capture_output=True,
+                              text=True).stdout
+        assert "pei-x86-64" in head and subsystem in head, exe
+    assert (bundle / "_internal" / "fazhi_desktop" / "fonts").is_dir()
+    assert not list(bundle.rglob("opengl32sw.dll"))
+    assert (bundle / "_internal" / "licenses").is_dir()
+
+
+def test_the_frozen_command_line_does_every_document_path(wine, bundle, documents, tmp_path):
+    import openpyxl
+    import pdfplumber
+
+    for old in documents.glob("台账.sqlite3*"):  # a build reused from an earlier run (FAZHI_WINDOWS_WORK)
+        old.unlink()
+    data = wine.user_folder() / "AppData" / "Local" / "fazhi_desktop"
+    (data / "fazhi.sqlite3").unlink(missing_ok=True)
+    db = win(wine, documents / "台账.sqlite3")
+    demo = cli(wine, bundle, "--db", db, "demo")
+    assert "已载入示例单位「肖咀镇」" in demo.stdout  # UTF-8 console output: no "?" for Chinese
+    stats = json.loads(cli(wine, bundle, "--db", db, "stats", "--year", "2023", "--format", "json").stdout)
+    linux = tmp_path / "linux.sqlite3"
+    env = dict(os.environ, FAZHI_DATA_DIR=str(tmp_path / "data"))
+    for args in (("demo",), ("stats", "--year", "2023", "--format", "json")):
+        proc = subprocess.run([sys.executable, "-m", "fazhi_desktop", "--db", str(linux), *args], capture_output=True,
+                              text=True, env=env, cwd=ROOT, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+    assert stats == json.loads(proc.stdout)  # the Windows program counts exactly as the Linux source install
+    cli(wine, bundle, "--db", db, "report", "--year", "2023", "--out", win(wine, documents / "报告.pdf"))
+    cli(wine, bundle, "--db", db, "report", "--year", "2023", "--out", win(wine, documents / "报告.docx"))
+    cli(wine, bundle, "--db", db, "tables", "--year", "2023", "--out", win(wine, documents / "统计表.xlsx"))
+    with pdfplumber.open(documents / "报告.pdf") as pdf:
+        text = "".join((page.extract_text() or "") for page in pdf.pages).replace(" ", "")
+    assert "关于上报肖咀镇2023年法治政府建设工作的报告" in text.replace("\n", "")
+    import docx
+
+    assert any("肖咀镇" in p.text for p in docx.Document(str(documents / "报告.docx")).paragraphs)
+    assert "统计总表" in openpyxl.load_workbook(documents / "统计表.xlsx").sheetnames
+    # Export, then the import check (its reader runs in the boxed child process: the frozen program itself).
+    cli(wine, bundle, "--db", db, "export", win(wine, documents / "导出.xlsx"))
+    check = cli(wine, bundle, "--db", db, "import", win(wine, documents / "导出.xlsx"), "--dry-run")
+    assert "检查通过" in check.stdout
+    # Backups: the rotating one lands in %LOCALAPPDATA%\fazhi_desktop (every one used to fail on Windows: fsync of a
+    # file opened read-only), one on a "USB stick", then a restore from it.
+    made = cli(wine, bundle, "--db", db, "backup")
+    assert "已备份到" in made.stdout and list((data / "backups").glob("台账-*-manual-*.sqlite3"))
+    usb = documents / "U盘"
+    shutil.rmtree(usb, ignore_errors=True)
+    usb.mkdir()
+    cli(wine, bundle, "--db", db, "backup", "--out", win(wine, usb))
+    (copy,) = usb.glob("肖咀镇-备份-*.sqlite3")
+    restored = cli(wine, bundle, "--db", db, "restore", win(wine, copy))
+    assert "已从备份恢复" in restored.stdout and "恢复前的数据已另存为" in restored.stdout
+    assert "数据库完好" in cli(wine, bundle, "--db", db, "check").stdout
+    assert "校验通过" in cli(wine, bundle, "--db", db, "audit", "verify").stdout
+    # The default database lives in %LOCALAPPDATA%\fazhi_desktop too.
+    cli(wine, bundle, "init", "--unit", "甲镇", "--county", "某县", "--addressee", "县法治办", "--issuer", "甲镇",
+        "--villages", "东村、西村")
+    assert (data / "fazhi.sqlite3").is_file()
+
+
+def _window(wine: Wine, bundle: Path, db: str, seconds: float, report: Path, shot: Path | None = None):
+    env = {"FAZHI_QUIT_AFTER_SHOW": str(seconds), "FAZHI_SMOKE_REPORT": wine.path(report)}
+    if shot is not None:
+        env["FAZHI_SCREENSHOT"] = wine.path(shot)
+    return subprocess.Popen(["xvfb-run", "-a", "-s", "-screen 0 1366x768x24", "wine", str(bundle / "fazhi-desktop.exe"),
+                             "--db", db], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env={**wine.env, **env})
+
+
+def _wait_for(path: Path, word: str, timeout: float = 120) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.is_file() and word in path.read_text(encoding="utf-8"):
+            return path.read_text(encoding="utf-8")
+        time.sleep(0.2)
+    raise AssertionError(f"no {word!r} in {path}")
+
+
+def test_the_window_starts_shows_the_unit_and_holds_the_lock(wine, bundle, documents, tmp_path):
+    for old in documents.glob("窗口.sqlite3*"):
+        old.unlink()
+    db = win(wine, documents / "窗口.sqlite3")
+    cli(wine, bundle, "--db", db, "demo")
+    report, shot = tmp_path / "smoke.txt", tmp_path / "window.png"
+    window = _window(wine, bundle, db, 12, report, shot)
+    try:
+        lines = _wait_for(report, "ready").splitlines()
+        # While the window is open, a writing command stops (the lock: msvcrt on Windows).
+        blocked = cli(wine, bundle, "--db", db, "demo", check=False)
+        assert blocked.returncode == 1 and "请先关闭程序窗口" in blocked.stdout, blocked.stdout
+        _wait_for(report, "screenshot", timeout=60)
+    finally:
+        window.wait(timeout=120)
+    shown = float(next(x for x in lines if x.startswith("shown")).split()[1])
+    ready = float(next(x for x in lines if x.startswith("ready")).split()[1])
+    print(json.dumps({"wine_window_shown_to_ready_s": round(ready - shown, 2)}))
+    text = report.read_text(encoding="utf-8")
+    assert "screenshot True 法治建设台账 — 肖咀镇" in text, text
+    assert shot.stat().st_size > 20_000
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shot, ARTIFACTS / "windows-window.png")
+
+
+def test_fonts_are_found_by_their_windows_names(wine, bundle, documents, tmp_path):
+    """A PC with 仿宋 in C:\\Windows\\Fonts (SIMFANG.TTF): the report uses it, not the bundled font."""
+    from fontTools.ttLib import TTFont
+
+    from fazhi_desktop.reports.typeset.fonts import bundled_dir
+
+    font = TTFont(str(bundled_dir() / "FandolFang-Regular.ttf"))
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 6):
+            record.string = "WindowsFangSong"
+    fonts = wine.drive_c / "windows" / "Fonts"
+    fonts.mkdir(exist_ok=True)
+    font.save(str(fonts / "SIMFANG.TTF"))
+    try:
+        db = win(wine, documents / "台账.sqlite3")
+        cli(wine, bundle, "--db", db, "report", "--year", "2023", "--out", win(wine, documents / "字体.pdf"))
+        assert b"WindowsFangSong" in (documents / "字体.pdf").read_bytes()
+    finally:
+        (fonts / "SIMFANG.TTF").unlink()
+
+
+def test_an_output_open_in_another_program_gets_a_message(wine, bundle, documents, tmp_path):
+    """Windows cannot replace a file another program holds open (WPS showing last year's report)."""
+    target = documents / "打开着的报告.pdf"
+    target.write_bytes(b"%PDF-1.4 open in a viewer")
+    holder = subprocess.Popen(["wine", "C:\\python\\python.exe", "-c",
+                               f"import time; f = open({wine.path(target)!r}, 'rb'); print('open', flush=True); "
+                               "time.sleep(40)"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=wine.env)
+    try:
+        assert holder.stdout.readline().strip().endswith(b"open")
+        proc = cli(wine, bundle, "--db", win(wine, documents / "台账.sqlite3"), "report", "--year", "2023", "--out",
+                   wine.path(target), check=False)
+        assert proc.returncode == 1 and "正被其他程序打开" in proc.stdout, proc.stdout
+        assert target.read_bytes() == b"%PDF-1.4 open in a viewer"
+        assert not [p for p in documents.iterdir() if p.name.endswith(".part")]
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_long_path_gets_a_message_or_works(wine, bundle, documents):
+    deep = documents
+    for n in range(12):
+        deep = deep / f"第{n}层很长很长的文件夹名称用来超过二百六十个字符"
+    deep.mkdir(parents=True, exist_ok=True)
+    proc = cli(wine, bundle, "--db", win(wine, deep / "台账.sqlite3"), "init", "--unit", "甲镇", "--county", "某县",
+               "--addressee", "县法治办", "--issuer", "甲镇", "--villages", "东村", check=False)
+    assert len(win(wine, deep / "台账.sqlite3")) > 260
+    assert proc.returncode in (0, 1) and ("已创建单位" in proc.stdout or "错误" in proc.stdout), proc.stdout
+
+
+def test_the_installer_installs_per_user_runs_and_uninstalls_keeping_the_data(build, wine, documents):
+    setup = Path(build["installer"])
+    assert setup.read_bytes()[:2] == b"MZ"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(setup, ARTIFACTS / setup.name)  # what CI hands on (.github/workflows/windows.yml)
+    wine.run(str(setup), "/S", timeout=600)
+    wine.wait()
+    user = wine.user_folder()
+    program = user / "AppData" / "Local" / "Programs" / "fazhi-desktop"
+    assert (program / "fazhi-desktop.exe").is_file() and (program / "fazhi-desktop-cli.exe").is_file()
+    menu = user / "AppData" / "Roaming" / "Microsoft" / "Windows" / "Start Menu" / "Programs" / f"{NAME}.lnk"
+    assert menu.is_file() and (user / "Desktop" / f"{NAME}.lnk").is_file()
+    (documents / "安装后.sqlite3").unlink(missing_ok=True)
+    installed = wine.run(str(program / "fazhi-desktop-cli.exe"), "--db", win(wine, documents / "安装后.sqlite3"),
+                         "demo", timeout=300)
+    assert "已载入示例单位" in installed.stdout
+    data = user / "AppData" / "Local" / "fazhi_desktop"
+    before = sorted(p.name for p in (data / "backups").iterdir())
+    wine.run(str(program / "uninstall.exe"), "/S", timeout=600)
+    wine.wait()  # the uninstaller re-runs itself from a temporary copy
+    assert not program.exists() and not menu.exists()
+    assert (data / "fazhi.sqlite3").is_file() and sorted(p.name for p in (data / "backups").iterdir()) == before
+    assert (documents / "安装后.sqlite3").is_file()
