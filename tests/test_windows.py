@@ -170,6 +170,7 @@ def test_the_window_starts_shows_the_unit_and_holds_the_lock(wine, bundle, docum
     db = win(wine, documents / "窗口.sqlite3")
     cli(wine, bundle, "--db", db, "demo")
     report, shot = tmp_path / "smoke.txt", tmp_path / "window.png"
+    launched = time.time()
     window = _window(wine, bundle, db, 12, report, shot)
     try:
         lines = _wait_for(report, "ready").splitlines()
@@ -181,7 +182,9 @@ def test_the_window_starts_shows_the_unit_and_holds_the_lock(wine, bundle, docum
         window.wait(timeout=120)
     shown = float(next(x for x in lines if x.startswith("shown")).split()[1])
     ready = float(next(x for x in lines if x.startswith("ready")).split()[1])
-    print(json.dumps({"wine_window_shown_to_ready_s": round(ready - shown, 2)}))
+    # Under Wine and Xvfb, so slower than a real PC; the figures go into the CI log.
+    print(json.dumps({"wine_launch_to_window_shown_s": round(shown - launched, 2),
+                      "wine_window_shown_to_ready_s": round(ready - shown, 2)}))
     text = report.read_text(encoding="utf-8")
     assert "screenshot True 法治建设台账 — 肖咀镇" in text, text
     assert shot.stat().st_size > 20_000
