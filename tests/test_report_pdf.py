@@ -68,14 +68,14 @@ def test_states_every_seed_fact(demo_text, demo_stats):
     s = demo_stats
     for fragment in [
         "关于上报肖咀镇2023年法治政府建设工作的报告", "县法治办：", "中共肖咀镇委员会", "2024年3月20日",
-        "县法治办（2023）16号、35号、（2024）1号",
+        "县法治办〔2023〕16号、35号、〔2024〕1号",  # the draft's （2023） in 六角括号 (GB/T 9704 7.2.4)
         f"法治建设专题会议{s['org.special_meetings']}次", f"制度文件{s['org.documents']}份",
         f"中心组集体学法{s['study.center_group']}次", f"干部群众共同学法{s['study.joint']}次",
         f"{s['law_report.village_secretaries']}名村党组织书记", f"活动{s['publicity.ten_entries']}场次",
         f"普法宣传会议{s['publicity.meetings']}场次", f"法律宣传活动{s['publicity.campaigns']}场次",
         "宣传资料3500多份", f"悬挂横幅{s['publicity.banners']}条", f"学法带头人{s['talent.law_leaders']}名",
-        "法律明白人680余人", "县金桥律师事务所", "2024年1月", "寨子村", "铁赵村", "各村均建成公共法律服务工作室",
-        f"共有法治阵地{s['org.facilities']}个", f"{s['rectification.total']}个方面的问题", "司法部反馈问题",
+        "法律明白人680余人", "县金桥律师事务所", "2024年1月", "寨子村", "铁赵村", "各村均已建成公共法律服务工作室",
+        f"司法部反馈的问题{s['rectification.total']}个",
         "镇村组三级干部会", "护林防火会", "安全生产会", "产业培训会",
         "进机关", "进企业", "进学校", "进乡村", "进家庭",
     ]:
@@ -285,14 +285,15 @@ def test_heading_never_ends_a_page(tmp_path, fonts):
 
 
 def test_empty_year_report_invents_no_numbers(db, unit, tmp_path):
-    """Nothing recorded: no invented figure, no placeholder or ledger jargon, no claim of progress, and still a
-    成文日期 under the issuer."""
+    """Nothing recorded: no invented figure, no placeholder, no claim of work or progress, and still a 成文日期 under
+    the issuer; what it does say is true — the ledgers hold nothing for the year."""
     path = tmp_path / "empty.pdf"
     write_report(db.engine, unit, 2023, path)
     with open_pdf(path) as pdf:
         flat = pdf_text(pdf)
-    for phrase in ("暂无", "台账", "本部分由", "填报人", "取得了新的进展", "亲自部署", "（一）"):
+    for phrase in ("暂无", "本部分由", "填报人", "取得了新的进展", "亲自部署", "（一）", "一、工作开展情况", "认真履行"):
         assert phrase not in flat, phrase
+    assert "2023年各项法治建设台账均没有记录" in flat and "尚未落实" in flat
     assert re.search(r"中共测试镇委员会\d{4}年\d{1,2}月\d{1,2}日", flat)
     numbers_in_text = re.findall(r"\d+", flat.replace("2023", "").split("—1—")[0].split("中共测试镇委员会")[0])
     assert numbers_in_text == [], numbers_in_text
@@ -325,7 +326,9 @@ def test_clerk_section_text_replaces_the_generated_one(db, unit, tmp_path):
     write_report(db.engine, unit, 2023, path)
     with open_pdf(path) as pdf:
         t = pdf_text(pdf)
-    assert "（一）加强组织领导，夯实法治建设基础。镇党委把法治建设列入全年重点工作。第二段文字。" in t
+    # The only part of 一、: its heading carries no lone （一）.
+    assert "一、工作开展情况加强组织领导，夯实法治建设基础。镇党委把法治建设列入全年重点工作。第二段文字。" in t
+    assert "（一）" not in t
     assert "一是问题甲。二是问题乙。" in t
     assert "2024年2月1日" in t
 
@@ -338,7 +341,7 @@ def test_font_chosen_in_settings_is_used(db, unit, tmp_path):
     path = tmp_path / "chosen.pdf"
     write_report(db.engine, unit, 2023, path, fonts=local.fonts(db))
     with open_pdf(path) as pdf:
-        heading = [c for c in pdf.pages[0].chars if c["text"] == "一" and c["size"] == 16]
+        heading = [c for c in pdf.pages[0].chars if c["text"] == "一" and abs(c["size"] - 16) < 0.01]
     assert heading and all("FandolKai" in c["fontname"] for c in heading[:1])
 
 
@@ -361,7 +364,7 @@ def test_unit_wording_of_a_template_is_used_and_checked(db, unit, svc, tmp_path)
     write_report(db.engine, unit, 2023, path)
     with open_pdf(path) as pdf:
         text = pdf_text(pdf)
-    assert "（一）强化组织保障，筑牢法治根基。" in text and "夯实法治建设基础" not in text
+    assert "一、工作开展情况强化组织保障，筑牢法治根基。" in text and "夯实法治建设基础" not in text
 
 
 def test_templates_cannot_reach_python_internals(db, unit):
@@ -432,7 +435,7 @@ def test_joint_issuers_stand_side_by_side_in_pdf_and_docx(tmp_path):
     assert len(paras[0].paragraph_format.tab_stops) == 2
 
 
-@pytest.mark.parametrize(("name", "kind", "phrase"), [("东风乡", "乡", "乡党委、政府"), ("城关街道", "街道", "街道党工委"),
+@pytest.mark.parametrize(("name", "kind", "phrase"), [("东风乡", "乡", "乡党委、政府"), ("城关街道", "街道", "街道党工委、办事处"),
                                                       ("某某镇", "镇", "镇党委、政府")])
 def test_unit_kind_follows_the_name_when_not_given(tmp_path, name, kind, phrase):
     from clikit import run_cli
@@ -449,8 +452,9 @@ def test_unit_kind_follows_the_name_when_not_given(tmp_path, name, kind, phrase)
         unit = get_unit(conn)
         from fazhi_desktop.services.records import RecordService
 
-        RecordService(database.engine, unit, "测试员").create(
-            "meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
+        svc = RecordService(database.engine, unit, "测试员")
+        svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
+        svc.create("leading_group", {"year": 2023, "name": "王某", "post": "书记", "role": "组长"})
     database.dispose()
     assert unit.kind == kind
     out = tmp_path / "k.pdf"

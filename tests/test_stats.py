@@ -219,12 +219,12 @@ def test_statements_are_reused_across_units_years_and_local_topics(db, unit, svc
     with db.engine.begin() as conn:
         other = create_unit(conn, {"name": "邻镇", "county": "测试县", "addressee": "县法治办", "issuers": ["邻镇党委"],
                                    "villages": ["西村"]}, "测试员")
-        other = add_local_choice(conn, other, "publicity", "topics", "本地规约", "测试员")
+        other = add_local_choice(conn, other, "publicity", "topics", "本省禁毒条例", "测试员")
     RecordService(db.engine, other).create(
-        "publicity", {"date": "2023-05-05", "place": "西村", "kind": "集日宣传", "topics": ["本地规约", "宪法"]})
+        "publicity", {"date": "2023-05-05", "place": "西村", "kind": "集日宣传", "topics": ["本省禁毒条例", "宪法"]})
     first = _stats(db, unit)
     assert first["publicity.laws.by_law"] == {"宪法": 1} and first["publicity.campaigns"] == 1
     assert _stats(db, unit, 2022)["publicity.laws.by_law"] == {"民法典": 1}
     theirs = _stats(db, other)
-    assert theirs["publicity.laws.by_law"] == {"宪法": 1, "本地规约": 1} and theirs["publicity.laws"] == 2
+    assert theirs["publicity.laws.by_law"] == {"宪法": 1, "本省禁毒条例": 1} and theirs["publicity.laws"] == 2
     assert _stats(db, unit) == first

@@ -138,6 +138,12 @@ LAW_REPORT = _ledger(
 )
 
 TEN_ENTRIES = "法律十进"
+# A 宣传主题 that names a law or regulation (宪法, 森林防火条例…) — 扫黑除恶 or 其他 name a campaign, not a 法律法规.
+LAW_SUFFIXES = ("宪法", "法", "法典", "条例", "规定", "办法", "规则")
+
+
+def is_law(topic: str) -> bool:
+    return topic != "其他" and topic.endswith(LAW_SUFFIXES)
 PUBLICITY = _ledger(
     key="publicity",
     name="普法宣传活动台账",
@@ -226,7 +232,10 @@ COUNSEL_SERVICE = _ledger(
     ),
 )
 
-FLEXIBLE_METHODS = ("行政指导", "行政告诫", "行政建议", "责令改正", "不予处罚（免罚清单）")
+# 柔性执法: guidance instead of punishment. 责令改正 is not one of them: the law requires it alongside a penalty.
+FLEXIBLE_METHODS = ("行政指导", "行政告诫", "行政建议", "不予处罚（免罚清单）")
+# A 行政检查 is an inspection, not a case: it counts on its own.
+INSPECTION = "行政检查"
 ENFORCEMENT = _ledger(
     key="enforcement",
     name="行政执法台账",
@@ -242,7 +251,7 @@ ENFORCEMENT = _ledger(
         Field("party", "当事人", T.TEXT, required=True),
         Field("facts", "违法事实/事由", T.LONGTEXT, required=True),
         Field("method", "处理方式", T.CHOICE, required=True,
-              choices=(*FLEXIBLE_METHODS, "行政处罚", "行政强制", "行政检查")),
+              choices=(*FLEXIBLE_METHODS[:3], "责令改正", FLEXIBLE_METHODS[3], "行政处罚", "行政强制", INSPECTION)),
         Field("fine", "罚没金额", T.MONEY),
         Field("officers", "执法人员及证号", T.TEXT),
         Field("id_shown", "亮证执法", T.BOOL),

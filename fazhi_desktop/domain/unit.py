@@ -20,7 +20,16 @@ UNIT_FIELDS: tuple[Field, ...] = (
     Field("villages", "村（社区）名单", T.TEXTLIST, required=True, help="按顺序填写", max_items=500),
     Field("contact", "联系人", T.TEXT),
     Field("phone", "联系电话", T.PHONE),
+    # The unit's own wording of the report's first two paragraphs, kept across years (placeholders: WORDING_SLOTS).
+    Field("basis_wording", "报告开头（依据）", T.LONGTEXT, max_length=500,
+          help="不填则用程序默认。可用 {单位}、{年度}、{依据}，例如：按照{依据}文件要求，{单位}对法治政府建设工作及时开展自查，现将情况报告如下："),
+    Field("opening_wording", "报告开头（总述）", T.LONGTEXT, max_length=1000,
+          help="三段式报告的第二段，不填则用程序默认。可用 {单位}、{年度}，例如：{年度}年，{单位}在县委、县政府的正确领导下……"),
 )
+# What the first-run wizard asks: the report's wording can wait for the settings dialog.
+FIRST_RUN_FIELDS: tuple[Field, ...] = tuple(f for f in UNIT_FIELDS if not f.key.endswith("_wording"))
+# What a unit's wording may name; anything else in braces is left as typed and the 报告体检 points at it.
+WORDING_SLOTS = ("单位", "年度", "依据")
 
 REPORT_TEXT_FIELDS: tuple[Field, ...] = (
     Field("basis", "依据文件", T.TEXT, help="例如 县法治办（2023）16号、35号、（2024）1号"),
@@ -55,14 +64,24 @@ class Organs:
     government: str  # 镇政府 / 街道办事处
     both: str  # 镇党委、政府 / 街道党工委、办事处
     government_full: str  # 人民政府 / 街道办事处 (after the unit's name: 肖咀镇人民政府)
+    committee: str  # 党委 / 党工委 — 党委理论学习中心组, 党委会议
+    village: str  # 村 / 社区 — 各村, 小事不出村
+    head: str  # 镇长 / 乡长 / 主任 — the government's head
 
 
 _ORGANS = {
-    "镇": Organs("镇", "镇党委", "镇政府", "镇党委、政府", "人民政府"),
-    "乡": Organs("乡", "乡党委", "乡政府", "乡党委、政府", "人民政府"),
-    "民族乡": Organs("乡", "乡党委", "乡政府", "乡党委、政府", "人民政府"),
-    "街道": Organs("街道", "街道党工委", "街道办事处", "街道党工委、办事处", "街道办事处"),
+    "镇": Organs("镇", "镇党委", "镇政府", "镇党委、政府", "人民政府", "党委", "村", "镇长"),
+    "乡": Organs("乡", "乡党委", "乡政府", "乡党委、政府", "人民政府", "党委", "村", "乡长"),
+    "民族乡": Organs("乡", "乡党委", "乡政府", "乡党委、政府", "人民政府", "党委", "村", "乡长"),
+    "街道": Organs("街道", "街道党工委", "街道办事处", "街道党工委、办事处", "街道办事处", "党工委", "社区", "主任"),
 }
+
+
+def county_organs(county: str | None) -> str:
+    """县委、县政府 — or 区委、区政府 for a district, 市委、市政府 for a county-level city, 旗委、旗政府."""
+    level = (county or "县").strip()[-1:]
+    level = level if level in "县区市旗" else "县"
+    return f"{level}委、{level}政府"
 
 
 def organs(kind: str | None) -> Organs:

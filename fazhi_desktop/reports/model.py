@@ -38,6 +38,7 @@ class Document:
     issuers: list[str]
     date: dt.date | None
     sections: dict[str, str] = field(default_factory=dict)  # generated text per editable section
+    claims: list = field(default_factory=list)  # the claims behind the generated text (reports.content.claims)
 
     def plain_text(self) -> str:
         lines = [self.title, "", f"{self.addressee}：" if self.addressee else ""]

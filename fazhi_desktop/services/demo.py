@@ -32,6 +32,10 @@ DEMO_UNIT = {
     "villages": VILLAGES,
     "contact": "党政办",
     "phone": "0934-5500000",
+    # The township's own opening wording, kept across years (the seed's report opens this way).
+    "basis_wording": "按照{依据}文件要求，{单位}对{年度}年法治政府建设工作及时开展了自查，现将自查情况报告如下：",
+    "opening_wording": "{年度}年，{单位}在县委、县政府的正确领导下，在县依法治县工作领导小组的精心指导下，坚持以习近平新时代"
+                       "中国特色社会主义思想为指导，深入学习贯彻习近平法治思想，扎实推进法治政府建设。",
 }
 
 _SURNAMES = "王李张刘赵杨马何陈郭牛段肖铁韩曹吴罗高周孙朱胡党"
@@ -244,7 +248,7 @@ def _disputes(g: _Gen, year: int, scale: float) -> Iterator[dict[str, Any]]:
     cats = [c for c, n in _DISPUTE_CATS.items() for _ in range(max(1, round(n * scale)))]
     total = len(cats)
     risks = ["红"] + ["黄"] * (total // 4) + ["绿"] * total
-    states = ["调处中"] * 3 + ["调解不成", "已移交"] + ["调解成功"] * total
+    states = (["调解不成", "已移交"] + ["调解成功"] * total)[:total - 3] + ["调处中"] * 3
     for i, cat in enumerate(cats):
         day = g.date(year, min(11, 1 + i * 11 // total))
         status = states[i]
@@ -253,7 +257,8 @@ def _disputes(g: _Gen, year: int, scale: float) -> Iterator[dict[str, Any]]:
         yield {"date": day, "source": g.rng.choice(("排查发现", "群众来访", "网格上报")), "village": g.rng.choice(VILLAGES),
                "category": cat, "parties": f"{g.name()}与{g.name()}", "summary": _DISPUTE_TEXT[cat], "risk": risks[i],
                "leader": "政法委员", "mediator": "司法所", "measures": "入户走访，组织双方面对面调解",
-               "deadline": day + dt.timedelta(days=30), "status": status,
+               # The ones still being mediated were found late in the year and have until the spring.
+               "deadline": dt.date(year + 1, 4, 30) if not closed else day + dt.timedelta(days=30), "status": status,
                "resolution": "调解协议" if status == "调解成功" else ("引导诉讼" if status == "已移交" else None),
                "closed_on": done if closed else None, "revisit_on": done + dt.timedelta(days=15) if closed else None}
 
@@ -274,7 +279,7 @@ def _rectification(year: int) -> Iterator[dict[str, Any]]:
         yield {"source": "司法部反馈问题",
                "batch": "司法部全面推行行政执法三项制度行政规范性文件合法性审核机制落实情况专项监督反馈问题合水县整改方案", "assigned_on": dt.date(year, 9, 15),
                "problem": problem, "measures": measures, "department": dept, "person": "分管领导",
-               "deadline": dt.date(year, 12, 31) if i in (0, 1, 3) else dt.date(year + 1, 6, 30),
+               "deadline": dt.date(year, 12, 31) if closed else dt.date(year + 1, 6, 30),
                "status": "已销号" if closed else "整改中", "closed_on": dt.date(year, 12, 20) if closed else None}
 
 

@@ -95,9 +95,11 @@ class RecordService:
         create, or import)."""
         now = _now()
         rows, changes = [], []
-        for rid, clean in items:
+        for i, (rid, clean) in enumerate(items):
             rid = rid or str(uuid.uuid4())
-            rows.append(dict(to_storage(ledger, clean), id=rid, unit_id=self.unit.id, created_at=now,
+            # A microsecond apart: the rows of one import keep their order (rosters list 组长 first, as typed).
+            rows.append(dict(to_storage(ledger, clean), id=rid, unit_id=self.unit.id,
+                             created_at=now + dt.timedelta(microseconds=i),
                              created_by=self.actor, updated_at=now, updated_by=self.actor, deleted=False))
             changes.append(audit.Change(self.unit.id, ledger.key, rid, action,
                                         {k: (None, v) for k, v in clean.items() if v not in (None, [], "")}))

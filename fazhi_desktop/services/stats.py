@@ -15,7 +15,15 @@ import sqlalchemy as sa
 from fazhi_desktop.domain import periods
 from fazhi_desktop.domain.indicators import INDICATORS
 from fazhi_desktop.domain.kinds import MULTI_SEP
-from fazhi_desktop.domain.ledgers import CLOSED_DISPUTE_STATES, FLEXIBLE_METHODS, REVIEW_KINDS, TEN_ENTRIES, ledger
+from fazhi_desktop.domain.ledgers import (
+    CLOSED_DISPUTE_STATES,
+    FLEXIBLE_METHODS,
+    INSPECTION,
+    REVIEW_KINDS,
+    TEN_ENTRIES,
+    is_law,
+    ledger,
+)
 from fazhi_desktop.domain.validation import choices_for
 from fazhi_desktop.services.periods import in_window
 from fazhi_desktop.services.units import Unit
@@ -168,7 +176,7 @@ def _publicity(q: _Year) -> dict[str, Any]:
         "publicity.materials": out["materials"],
         "publicity.banners": out["banners"],
         "publicity.boards": out["boards"],
-        "publicity.laws": len(by_law),
+        "publicity.laws": sum(1 for topic in by_law if is_law(topic)),
         "publicity.laws.by_law": by_law,
     }
 
@@ -195,15 +203,24 @@ def _talent_and_counsel(q: _Year) -> dict[str, Any]:
 
 
 def _enforcement(q: _Year) -> dict[str, Any]:
+    """Cases are the records that are not a 行政检查; the 三项制度 rates are over cases too (indicators.md)."""
     e = ledger_table("enforcement")
     true = sa.true()
-    out = q.row(("enforcement",), lambda: totals(
-        e, of_year(e), cases=_count(), flexible=_count(is_(e, "method", *FLEXIBLE_METHODS)),
-        penalties=_count(is_(e, "method", "行政处罚")), recorded=_count(e.c.recorded.is_(true)),
-        publicized=_count(e.c.publicized.is_(true)), major=_count(e.c.major.is_(true)),
-        reviewed=_count(sa.and_(e.c.major.is_(true), e.c.legal_review.is_(true)))))
+
+    def build() -> sa.Select:
+        case = e.c.method != INSPECTION
+        return totals(
+            e, of_year(e), cases=_count(case), inspections=_count(is_(e, "method", INSPECTION)),
+            flexible=_count(is_(e, "method", *FLEXIBLE_METHODS)), penalties=_count(is_(e, "method", "行政处罚")),
+            recorded=_count(sa.and_(case, e.c.recorded.is_(true))),
+            publicized=_count(sa.and_(case, e.c.publicized.is_(true))),
+            major=_count(sa.and_(case, e.c.major.is_(true))),
+            reviewed=_count(sa.and_(case, e.c.major.is_(true), e.c.legal_review.is_(true))))
+
+    out = q.row(("enforcement",), build)
     return {
-        "enforcement.cases": out["cases"], "enforcement.flexible": out["flexible"],
+        "enforcement.cases": out["cases"], "enforcement.inspections": out["inspections"],
+        "enforcement.flexible": out["flexible"],
         "enforcement.by_method": q.breakdown("enforcement", "method", of_year),
         "enforcement.penalties": out["penalties"],
         "enforcement.recorded_rate": rate(out["recorded"], out["cases"]),

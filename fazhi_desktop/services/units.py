@@ -31,12 +31,15 @@ class Unit:
     villages: list[str]
     contact: str | None = None
     phone: str | None = None
+    basis_wording: str | None = None  # the unit's own report opening (domain.unit)
+    opening_wording: str | None = None
     local_choices: dict[str, list[str]] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Unit:
-        return cls(**{k: row[k] for k in ("id", "name", "kind", "county", "addressee", "contact", "phone")},
+        return cls(**{k: row[k] for k in ("id", "name", "kind", "county", "addressee", "contact", "phone",
+                                          "basis_wording", "opening_wording")},
                    issuers=list(row["issuers"] or []), villages=list(row["villages"] or []),
                    local_choices=dict(row["local_choices"] or {}), settings=dict(row["settings"] or {}))
 

@@ -137,12 +137,14 @@ def _units_problem(con: sqlite3.Connection) -> str | None:
     from fazhi_desktop.domain.unit import UNIT_FIELDS
     from fazhi_desktop.domain.validation import validate_fields
 
-    cols = [f.key for f in UNIT_FIELDS]
+    present = {r[1] for r in con.execute('PRAGMA table_info("units")')}
+    fields = tuple(f for f in UNIT_FIELDS if f.key in present)  # an older revision lacks the newer columns
+    cols = [f.key for f in fields]
     for row in con.execute(f"SELECT {', '.join(cols)}, local_choices, settings FROM units"):  # noqa: S608
         values = dict(zip(cols, row[:len(cols)], strict=True))
         for key in ("issuers", "villages"):
             values[key] = json.loads(values[key]) if values[key] else []
-        _clean, found = validate_fields(UNIT_FIELDS, values)
+        _clean, found = validate_fields(fields, values)
         bad = [p for p in found if not p.warning]
         if bad:
             return f"单位「{str(values.get('name'))[:40]}」的设置不是本程序写入的（{bad[0]}）"

@@ -33,7 +33,7 @@ def test_report_tab_writes_a_pdf_through_the_worker(window, svc, qtbot, tmp_path
     with pdfplumber.open(out) as pdf:
         text = pdf_text(pdf)
     assert "关于上报测试镇2023年法治政府建设工作的报告" in text
-    assert "法治建设专题会议1次" in text and "县法治办（2023）16号" in text
+    assert "法治建设专题会议1次" in text and "县法治办〔2023〕16号" in text  # 文号 in 〔〕 (GB/T 9704)
     assert shown and str(out) in shown[0]
 
 
@@ -332,18 +332,19 @@ def test_template_dialog_saves_checked_wording(window, qtbot, monkeypatch):
 def test_template_editor_shows_named_figures_and_points_at_the_wrong_line(window, qtbot, monkeypatch):
     dialog, errors = template_editor(window, qtbot, monkeypatch, "督察规定五项")
     shown = dialog.editor.toPlainText()
-    assert "{法治建设专题会议}" in shown and '{{ s["org.special_meetings"] }}' not in shown
+    assert "{第一责任人部分}" in shown and "{{ parts.first_duty }}" not in shown  # a generated section, by name
     lines = shown.splitlines()
     lines.insert(3, "全年共召开{专题会议次数}次。")  # a name that is no figure
     dialog.editor.setPlainText("\n".join(lines))
     dialog.save()
     assert errors and "第 4 行" in errors[-1] and "专题会议次数" in errors[-1]
     assert dialog.editor.textCursor().block().blockNumber() == 3  # the cursor is on the line to fix
-    dialog.editor.setPlainText(shown.replace("认真履行推进法治建设第一责任人职责", "切实履行推进法治建设第一责任人职责"))
+    dialog.editor.setPlainText(shown.replace("{第一责任人部分}", "{第一责任人部分}全年召开专题会议{法治建设专题会议}次。"))
     dialog.save()
     qtbot.waitUntil(lambda: "templates" in window.session.unit.settings, timeout=10000)
     saved = window.session.unit.settings["templates"]["督察规定五项"]
-    assert '{{ s["org.special_meetings"] }}' in saved and "{法治建设专题会议}" not in saved and "切实履行" in saved
+    assert '{{ parts.first_duty }}全年召开专题会议{{ s["org.special_meetings"] }}次。' in saved
+    assert "{法治建设专题会议}" not in saved and "{第一责任人部分}" not in saved
 
 
 def test_wizard_messages_never_squeeze_or_cover_fields(qtbot, db):

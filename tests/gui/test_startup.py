@@ -38,8 +38,7 @@ def test_window_opens_on_the_latest_year_with_work_not_on_a_contract_year(demo_d
     judged by the figures, whatever year that is."""
     import datetime as dt
 
-    from fazhi_desktop.reports.content.wording import has_activity
-    from fazhi_desktop.services import stats
+    from fazhi_desktop.services import report_facts
     from fazhi_desktop.services.context import Context
     from fazhi_desktop.services.listing import latest_year
     from fazhi_desktop.services.units import get_unit
@@ -47,6 +46,9 @@ def test_window_opens_on_the_latest_year_with_work_not_on_a_contract_year(demo_d
     with demo_db.engine.connect() as conn:
         unit = get_unit(conn)
         opened = latest_year(Context(demo_db, unit, "测试员"))
-        assert has_activity(stats.compute(conn, unit, opened))
+        def has_work(year: int) -> bool:
+            return bool(report_facts.gather(conn, unit, year, dt.date(year, 12, 31)).ledgers_with_records)
+
+        assert has_work(opened)
         for later in range(opened + 1, dt.date.today().year + 1):
-            assert not has_activity(stats.compute(conn, unit, later)), later
+            assert not has_work(later), later

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWizard, QWizardPage
 
 from fazhi_desktop.domain.errors import UserError, ValidationError
-from fazhi_desktop.domain.unit import UNIT_FIELDS
+from fazhi_desktop.domain.unit import FIRST_RUN_FIELDS
 from fazhi_desktop.gui.ledger.form import RecordForm
 from fazhi_desktop.services import units
 from fazhi_desktop.services.context import Context
@@ -20,8 +20,8 @@ class _UnitPage(QWizardPage):
         self.setTitle("欢迎使用法治建设台账")
         self.setSubTitle("请先填写本单位的基本信息。以后可以在“设置”中修改。")
         placeholder = Unit("", "", "镇", "", "", [], [])
-        self.form = RecordForm(UNIT_FIELDS, placeholder)
-        self.form.set_values({f.key: f.default for f in UNIT_FIELDS})
+        self.form = RecordForm(FIRST_RUN_FIELDS, placeholder)
+        self.form.set_values({f.key: f.default for f in FIRST_RUN_FIELDS})
         self.message = QLabel()
         self.message.setStyleSheet("color: #c0392b;")
         self.message.setWordWrap(True)

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from fazhi_desktop.domain.errors import TemplateLimitError, UserError
 from fazhi_desktop.domain.ledgers import FLEXIBLE_METHODS
 from fazhi_desktop.domain.unit import government_name, organs
-from fazhi_desktop.reports.content import markup, numbers, wording
+from fazhi_desktop.reports.content import markup, numbers
+from fazhi_desktop.reports.content.sections import Writer
 from fazhi_desktop.reports.model import Document
 from fazhi_desktop.services import report_facts, reports_text, stats
 from fazhi_desktop.services.units import Unit
@@ -83,7 +84,6 @@ def _environment(unit: Unit, sections: Mapping[str, str], generated: dict[str, s
         cn_date=numbers.cn_date,
         ym=lambda d: f"{d.year}年{d.month}月",
         without=lambda text, prefix: text.removeprefix(prefix or "") or text,
-        grouped=wording.grouped_facilities,
     )
     env.wrap_filters()
     env.globals["ordinal"] = Ordinal
@@ -120,26 +120,32 @@ def build_document(conn: sa.Connection, unit: Unit, year: int, template: str | N
     ref_date = doc_date or dt.date(year, 12, 31)
     s = stats.compute(conn, unit, year, ref_date)
     facts = report_facts.gather(conn, unit, year, ref_date)
+    rt = {"basis": draft.get("basis"), "problems": draft.get("problems") or [], "plans": draft.get("plans") or []}
+    writer = Writer(unit, year, s, facts, ref_date, name if name in TEMPLATES else DEFAULT_TEMPLATE, rt["basis"])
+    parts = writer.parts(rt["problems"], rt["plans"])
     context: dict[str, Any] = {
-        "unit": unit, "year": year, "s": s, "facts": facts, "doc_date": ref_date,
-        "rt": {"basis": draft.get("basis"), "problems": draft.get("problems") or [], "plans": draft.get("plans") or []},
+        "unit": unit, "year": year, "s": s, "facts": facts, "doc_date": ref_date, "rt": rt, "parts": parts,
+        # Names a unit's own template (written against earlier versions) may still use.
         "party_committee": organs(unit.kind).both,
         "government": government_name(unit.name, unit.kind),
         "organs": organs(unit.kind),
         "flexible_methods": [m for m in FLEXIBLE_METHODS if s["enforcement.by_method"].get(m)],
-        "active": wording.has_activity(s),
-        "auto_problems": wording.derived_problems(s, facts.counsels),
+        "active": bool(facts.ledgers_with_records),
+        "auto_problems": [c.text for _k, c in writer.derived_problems()],
     }
     body, generated = render(unit, draft.get("sections") or {}, name, context, seconds or DEADLINE_S)
+    # The report tab lists the sections in reading order, whatever order the template filled them in.
+    generated = {**{k: generated[k] for k in SECTION_LABELS if k in generated}, **generated}
     return Document(
         title=f"关于上报{unit.name}{year}年法治政府建设工作的报告",
         addressee=unit.addressee,
-        paragraphs=markup.parse(body),
+        paragraphs=markup.parse(markup.tidy(body)),
         issuers=list(draft.get("issuers") or unit.issuers),
         # A document always carries its date (GB/T 9704); until the clerk sets 成文日期 it is the day it is made,
         # and the readiness check says so.
         date=doc_date or dt.date.today(),
         sections=generated,
+        claims=writer.claims,
     )
 
 

@@ -12,6 +12,38 @@ import re
 from fazhi_desktop.reports.model import BODY, Paragraph, Span
 
 _HEADING = re.compile(r"^(#{1,4})\s+(.*)$")
+_H1_NUMBER = re.compile(r"^#\s+[一二三四五六七八九十]+、")
+_H2_NUMBER = re.compile(r"^##\s+（[一二三四五六七八九十]+）")
+
+
+def tidy(text: str) -> str:
+    """The numbering of a rendered template made right whatever it left out: a level-1 part with nothing under it is
+    dropped and the rest renumbered 一、二、…; the level-2 headings under a part are numbered in order, and a lone one
+    loses its number (an official document does not write （一） without （二）)."""
+    from fazhi_desktop.reports.content.numbers import chinese
+
+    blocks: list[tuple[str | None, list[str]]] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("# "):
+            blocks.append((line, []))
+        elif line:
+            if not blocks:
+                blocks.append((None, []))
+            blocks[-1][1].append(line)
+    out: list[str] = []
+    n = 0
+    for head, body in blocks:
+        if head is not None:
+            if not body:
+                continue
+            n += 1
+            out.append(_H1_NUMBER.sub(f"# {chinese(n)}、", head))
+        numbered = [i for i, line in enumerate(body) if _H2_NUMBER.match(line)]
+        for k, i in enumerate(numbered, 1):
+            body[i] = _H2_NUMBER.sub("## " if len(numbered) == 1 else f"## （{chinese(k)}）", body[i])
+        out += body
+    return "\n".join(out)
 
 
 def parse(text: str) -> list[Paragraph]:

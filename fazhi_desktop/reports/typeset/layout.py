@@ -229,14 +229,27 @@ class Layout:
                 add(glyphs, "addressee")
 
         paragraphs = doc.paragraphs
+        broken: dict[int, list] = {}
+
+        def lines_of(n: int) -> list:
+            if n not in broken:
+                broken[n] = self.body_lines(paragraphs[n])
+            return broken[n]
+
+        def opening_lines(n: int) -> int:
+            """The lines of paragraph ``n`` that must stand on the page it starts on: all of a short one (≤ 3 lines
+            never break), else two (the orphan rule below)."""
+            count = len(lines_of(n))
+            return count if count <= 3 else 2
+
         for i, para in enumerate(paragraphs):
-            lines = self.body_lines(para)
+            lines = lines_of(i)
             kind = "heading" if para.is_heading_only else "body"
             free = slot_free()
             if 0 < free < P.LINES_PER_PAGE:
-                # A heading never ends a page: a heading line goes with the next paragraph's first line, and a
-                # run-in heading that fills its whole first line goes with the text that follows it.
-                alone = para.keep_with_next and i + 1 < len(paragraphs) and len(lines) + 1 > free
+                # A heading never ends a page: a heading line goes with as much of the next paragraph as may start
+                # a page, and a run-in heading that fills its whole first line goes with the text that follows it.
+                alone = para.keep_with_next and i + 1 < len(paragraphs) and len(lines) + opening_lines(i + 1) > free
                 run_in = _has_run_in(para) and free == 1 and len(lines) > 1 and \
                     len(para.spans[0].text) >= len(lines[0])
                 if alone or run_in:

@@ -1,0 +1,105 @@
+"""Claims: the only way generated report text is made.
+
+A claim is a piece of text together with the counts of the records behind it. ``say`` refuses to make one when any
+count is zero or missing, so a sentence like 「调处0件」 or 「聘请法律顾问」 without a contract cannot be written; the
+helpers below word what they join for how many there are (one item: no ordinal, no 其中, no 等).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from fazhi_desktop.reports.content import numbers
+
+
+@dataclass(frozen=True)
+class Claim:
+    text: str
+    evidence: tuple[tuple[str, int], ...]  # (what was counted, how many records) — every count > 0
+
+
+def say(text: str, **evidence: int | float | bool | None) -> Claim | None:
+    """``text`` backed by ``evidence``; None (nothing is written) when any count is zero or unknown."""
+    if not evidence or any(not v for v in evidence.values()):
+        return None
+    return Claim(text, tuple((k, int(v) if not isinstance(v, bool) else 1) for k, v in evidence.items()))
+
+
+def joined(parts: Iterable[Claim | None], sep: str = "，", end: str = "") -> Claim | None:
+    """The present parts as one claim (``sep`` between them, ``end`` after); None when none is present."""
+    live = [p for p in parts if p is not None]
+    if not live:
+        return None
+    return Claim(sep.join(p.text for p in live) + end, tuple(e for p in live for e in p.evidence))
+
+
+def sentence(*parts: Claim | None, sep: str = "，") -> Claim | None:
+    """Clauses joined into one sentence ending in 。."""
+    return joined(parts, sep, "。")
+
+
+def prefixed(prefix: str, claim: Claim | None, end: str = "") -> Claim | None:
+    """Text that only makes sense in front of a claim (``全年``, ``依托``…): written only with it."""
+    return None if claim is None else Claim(prefix + claim.text + end, claim.evidence)
+
+
+@dataclass
+class Item:
+    """One numbered point of a section: 一是健全组织机构。…"""
+
+    title: str
+    body: list[Claim | None] = field(default_factory=list)
+
+    @property
+    def claims(self) -> list[Claim]:
+        return [c for c in self.body if c is not None]
+
+    @property
+    def text(self) -> str:
+        return "".join(c.text for c in self.claims)
+
+
+def numbered(items: Sequence[Item], suffix: str = "是") -> tuple[str, list[Claim]]:
+    """The items that have something to say, as 一是…二是…; a single one without ordinal or title."""
+    live = [i for i in items if i.claims]
+    claims = [c for i in live for c in i.claims]
+    if len(live) == 1:
+        return live[0].text, claims
+    return "".join(f"{numbers.chinese(n)}{suffix}{i.title}。{i.text}" for n, i in enumerate(live, 1)), claims
+
+
+def listing(names: Iterable[str]) -> str:
+    """A、B、C — consecutive titles in 《》 take no 、 between them (GB/T 15834)."""
+    return "、".join(names).replace("》、《", "》《")
+
+
+def book(title: str) -> str:
+    return f"《{title.strip().strip('《》')}》"
+
+
+def counted(breakdown: Mapping[str, int], unit: str, label: Mapping[str, str] | None = None) -> list[str]:
+    """婚姻家庭5件, 土地纠纷7件 … for the values that occur, in the breakdown's order."""
+    return [f"{(label or {}).get(k, k)}{v}{unit}" for k, v in breakdown.items() if v]
+
+
+def nonzero(breakdown: Mapping[str, int]) -> dict[str, int]:
+    return {k: v for k, v in breakdown.items() if v}
+
+
+def with_parts(total_text: str, total: int, parts: Mapping[str, int], unit: str, *, whole: str = "均为",
+               one: str = "为", label: Mapping[str, str] | None = None) -> str:
+    """「排查矛盾纠纷24件，其中婚姻家庭5件、…」; 「…1件，为土地纠纷」; 「…3件，均为土地纠纷」 — no 其中 for a
+    single kind. ``parts`` that do not add up to ``total`` say only the kinds they have."""
+    present = nonzero(parts)
+    names = [(label or {}).get(k, k) for k in present]
+    if not present:
+        return total_text
+    if len(present) == 1 and sum(present.values()) == total:
+        return f"{total_text}，{one if total == 1 else whole}{names[0]}"
+    return f"{total_text}，其中{listing(counted(present, unit, label))}"
+
+
+def several(names: Sequence[str], noun: str) -> str:
+    """「利用集日宣传、线上宣传等形式」 for two or more, 「利用集日宣传形式」 is wrong: one is named alone."""
+    return f"{listing(names)}等{noun}" if len(names) > 1 else names[0]
