@@ -88,7 +88,9 @@ def test_ledger_sheets_are_print_ready(workbook):
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.print_title_rows == "$3:$3"
     assert "&P" in ws.oddFooter.center.text
-    assert ws.column_dimensions["F"].width >= 10  # 当事人: two names in Chinese
+    # 当事人 (two names) keeps four characters a line and wraps: the widest ledger still fits one page at ≥ 9 pt.
+    assert ws.column_dimensions["F"].width >= 8
+    assert all(c.alignment.wrap_text for c in ws["F"][3:] if c.value and len(c.value) > 4)
     assert isinstance(ws.cell(4, 2).value, dt.datetime)  # real dates, not text
     assert ws.max_row - 3 == 24
 
@@ -154,9 +156,9 @@ def test_long_text_rows_wrap(tmp_path):
     svc = RecordService(engine, unit, "test")
     base = {"date": dt.date(2023, 3, 1), "source": "排查发现", "village": "东村", "category": "土地纠纷",
             "parties": "甲与乙", "risk": "绿", "status": "调处中"}
-    svc.create("dispute", {**base, "summary": "地界争议"})
+    svc.create("dispute", {**base, "summary": "地界"})
     svc.create("dispute", {**base, "date": dt.date(2023, 3, 2), "summary": long_text})
-    svc.create("dispute", {**base, "date": dt.date(2023, 3, 3), "summary": "地界争议", "parties": "甲\n乙"})
+    svc.create("dispute", {**base, "date": dt.date(2023, 3, 3), "summary": "地界", "parties": "甲\n乙"})
     write_statistics_workbook(engine, unit, 2023, path)
     ws = load_workbook(path)["矛盾纠纷排查调处台账"]
     short_row, long_row, two_lines = ws[4], ws[5], ws[6]
@@ -169,8 +171,11 @@ def test_long_text_rows_wrap(tmp_path):
     assert short_row[1].number_format == "yyyy-mm-dd"
 
 
-def test_ids_are_masked(workbook):
-    ws = load_workbook(workbook)["法治人才名册"]
+def test_ids_are_masked(demo_db, tmp_path):
+    path = tmp_path / "full.xlsx"
+    with demo_db.engine.connect() as conn:
+        write_statistics_workbook(demo_db.engine, get_unit(conn), 2023, path, full_rosters=True)
+    ws = load_workbook(path)["法治人才名册"]
     header = [c.value for c in ws[3]]
     col = header.index("身份证号") + 1
     ids = [ws.cell(r, col).value for r in range(4, ws.max_row + 1) if ws.cell(r, col).value]

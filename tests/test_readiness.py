@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from clikit import run_cli
 
-from fazhi_desktop.services import readiness, reports_text
+from fazhi_desktop.reports import readiness
+from fazhi_desktop.services import reports_text
 
 RECT = {"source": "司法部反馈问题", "assigned_on": "2023-09-01", "problem": "执法记录不全", "measures": "配备记录仪",
         "department": "综合执法办", "deadline": "2023-11-30", "status": "整改中"}

@@ -14,7 +14,8 @@ from clikit import run_cli
 
 from fazhi_desktop.domain.unit import UNIT_FIELDS
 from fazhi_desktop.domain.validation import validate_fields
-from fazhi_desktop.services import readiness, stats
+from fazhi_desktop.reports import readiness
+from fazhi_desktop.services import stats
 from fazhi_desktop.services.units import update_unit
 from fazhi_desktop.storage import migrate
 

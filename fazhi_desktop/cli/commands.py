@@ -104,8 +104,8 @@ def stats(args: argparse.Namespace) -> int:
 
 def report(args: argparse.Namespace) -> int:
     from fazhi_desktop.domain.errors import UserError
+    from fazhi_desktop.reports import readiness
     from fazhi_desktop.reports.render import write_report
-    from fazhi_desktop.services import readiness
 
     if not args.check and not args.out:
         raise UserError("请用 --out 指定输出文件，例如 --out 报告.pdf（只做体检请加 --check）")
@@ -139,7 +139,7 @@ def tables(args: argparse.Namespace) -> int:
     from fazhi_desktop.reports.render.xlsx import write_statistics_workbook
 
     db, unit = _open_unit(args)
-    path = write_statistics_workbook(db.engine, unit, args.year, args.out)
+    path = write_statistics_workbook(db.engine, unit, args.year, args.out, full_rosters=args.full_rosters)
     print(f"已生成{unit.name}{args.year}年统计表：{path}")
     return 0
 

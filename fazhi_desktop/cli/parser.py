@@ -79,6 +79,8 @@ def build_parser() -> ChineseParser:
     s = sub.add_parser("tables", help="生成统计表（Excel 工作簿）")
     s.add_argument("--year", type=year, required=True, metavar="年份")
     s.add_argument("--out", required=True, metavar="文件.xlsx")
+    s.add_argument("--full-rosters", action="store_true",
+                   help="法治人才名册列出全部人员（默认按村汇总人数，完整名册可用 export 导出）")
     s.set_defaults(handler="tables")
 
     s = sub.add_parser("template", help="生成空白的台账导入模板（Excel）")

@@ -106,6 +106,7 @@ class Ledger:
     in_force: bool = False  # rosters/facilities: counted in every year from year_from on
     period: Any = None  # domain.periods.Period: counted for every year its service period overlaps
     activity: bool = True  # its records are work done in their year (a contract signed ahead, a roster, are not)
+    sheet_order: str | None = None  # the field a printed sheet lists by (a roster by 小组职务), else year_from
     _by_key: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

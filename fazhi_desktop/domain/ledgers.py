@@ -69,11 +69,13 @@ LEADING_GROUP = _ledger(
     group="组织领导",
     year_from="year",
     title_field="name",
+    sheet_order="role",
     fields=(
         Field("year", "年度", T.YEAR, required=True),
         Field("name", "姓名", T.TEXT, required=True),
         Field("post", "职务", T.TEXT, required=True),
-        Field("role", "小组职务", T.CHOICE, required=True, choices=("组长", "副组长", "成员", "办公室主任", "联络员")),
+        # In the order a roster lists them (report, sheets and sorting follow it).
+        Field("role", "小组职务", T.CHOICE, required=True, choices=("组长", "副组长", "办公室主任", "联络员", "成员")),
         Field("employer", "所在单位", T.TEXT),
         Field("phone", "联系电话", T.PHONE),
     ),

@@ -36,7 +36,8 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 MAX_WIDTH = 48
-MIN_TEXT_WIDTH = 10  # a text column is not narrowed below this (five characters a line) to fit the page
+MIN_TEXT_WIDTH = 8  # a text column is not narrowed below this (four characters a line) to fit the page
+FIT_MARGIN = 1.03  # LibreOffice's own rounding prints a table fitted exactly to 9 pt at 8.9
 # A4 landscape less the margins, in points; a column of width w (Excel units) prints ≈ (7w + 5) px = 0.75 × that pt.
 PRINTABLE_PT = (297 / 25.4 - 2 * 0.4) * 72
 WIDTH_SAMPLE_ROWS = 300  # enough rows to size a column; a 700-name roster need not be measured name by name
@@ -52,6 +53,7 @@ WRAP_STYLE = "台账长文本"
 WRAP_DATE_STYLE = "台账日期换行"
 MONEY_STYLE = "台账金额"
 PERCENT_STYLE = "统计百分比"
+POINTS_STYLE = "统计百分点"  # the 增减 of a rate: percentage points, not a percentage
 
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = "#,##0.00"
@@ -76,14 +78,15 @@ def column_widths(rows: Sequence[Sequence[Any]]) -> dict[int, float]:
     """Widths (1-based column → Excel width units) that fit the longest value of each column, capped at MAX_WIDTH."""
     widths: dict[int, float] = {}
     for col, column in enumerate(zip_longest(*rows[:WIDTH_SAMPLE_ROWS]), start=1):
-        texts = [v if isinstance(v, str) else _shown(v) for v in column if v is not None]
-        best = 0.0
+        dated = any(isinstance(v, dt.date) for v in column)
+        texts = [v if isinstance(v, str) else _shown(v) for v in column if v is not None and not isinstance(v, dt.date)]
+        best = 9.5 if dated else 0.0  # 2023-12-31: ten digits of 宋体 (half a character each) and the cell's margin
         # A text is at most 2.1 units a character: once the next longest cannot win, the rest need no measuring.
         for text in sorted(texts, key=len, reverse=True):
             if len(text) * 2.1 <= best:
                 break
             best = max(best, text_width(text))
-        if texts:
+        if texts or dated:
             widths[col] = round(min(MAX_WIDTH, max(6, best + 2)), 1)
     return widths
 
@@ -100,8 +103,13 @@ def fit_columns(ws: Worksheet, first_row: int) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
+# LibreOffice sizes a width unit by its default font's digit: with DejaVu Sans standing in for a missing Calibri
+# (the usual Linux case) one unit prints ≈ 7.0 pt, a third more than Excel's; the wider of the two decides.
+LIBREOFFICE_PT_PER_UNIT = 7.0
+
+
 def printed_width_pt(widths: dict[int, float]) -> float:
-    return sum((7 * w + 5) * 0.75 for w in widths.values())
+    return sum(max((7 * w + 5) * 0.75, LIBREOFFICE_PT_PER_UNIT * w) for w in widths.values())
 
 
 def print_setup(ws: Any, header_rows: str, landscape: bool = True, widths: dict[int, float] | None = None) -> None:
@@ -125,17 +133,18 @@ def print_setup(ws: Any, header_rows: str, landscape: bool = True, widths: dict[
     ws.print_options.horizontalCentered = True
 
 
-def fit_to_page(widths: dict[int, float], wrap_candidates: set[int]) -> dict[int, float]:
-    """Narrow the widest long-text columns (their text wraps) until the table prints one page wide at ≥ 9 pt, or
-    they reach MIN_TEXT_WIDTH."""
-    need = PRINTABLE_PT * BODY_SIZE / MIN_PRINTED_SIZE
+def fit_to_page(widths: dict[int, float], *stages: dict[int, float]) -> dict[int, float]:
+    """Narrow columns until the table prints one page wide at ≥ 9 pt: each stage gives the floors its columns may
+    go down to (long text first, then headers and short text onto more lines), the widest column first."""
+    need = PRINTABLE_PT * BODY_SIZE / (MIN_PRINTED_SIZE * FIT_MARGIN)
     widths = dict(widths)
-    while printed_width_pt(widths) > need:
-        candidates = [c for c in wrap_candidates if widths.get(c, 0) > MIN_TEXT_WIDTH]
-        if not candidates:
-            break
-        widest = max(candidates, key=lambda c: widths[c])
-        widths[widest] = max(MIN_TEXT_WIDTH, widths[widest] - 2)
+    for floors in stages:
+        while printed_width_pt(widths) > need:
+            candidates = [c for c in floors if widths[c] > floors[c]]
+            if not candidates:
+                break
+            widest = max(candidates, key=lambda c: widths[c])
+            widths[widest] = round(max(floors[widest], widths[widest] - 1), 1)
     return widths
 
 
@@ -154,6 +163,8 @@ def add_table_styles(wb: Workbook) -> None:
         NamedStyle(WRAP_DATE_STYLE, font=BODY_FONT, border=BORDER, alignment=WRAP, number_format=DATE_FORMAT),
         NamedStyle(MONEY_STYLE, font=BODY_FONT, border=BORDER, alignment=middle, number_format=MONEY_FORMAT),
         NamedStyle(PERCENT_STYLE, font=BODY_FONT, border=BORDER, alignment=middle, number_format="0.0%"),
+        NamedStyle(POINTS_STYLE, font=BODY_FONT, border=BORDER, alignment=middle,
+                   number_format='+0.0"个百分点";-0.0"个百分点";0"个百分点"'),
     ):
         wb.add_named_style(style)
 
@@ -162,7 +173,7 @@ def _style_arrays(ws: Any) -> dict[str, Any]:
     """Each named style resolved once to the style array a cell carries."""
     out = {}
     for name in (TITLE_STYLE, FILLER_STYLE, HEADER_STYLE, BODY_STYLE, DATE_STYLE, WRAP_STYLE, WRAP_DATE_STYLE,
-                 MONEY_STYLE, PERCENT_STYLE):
+                 MONEY_STYLE, PERCENT_STYLE, POINTS_STYLE):
         probe = WriteOnlyCell(ws, None)
         probe.style = name
         out[name] = probe._style
@@ -183,13 +194,20 @@ def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[
     add_table_styles(ws.parent)
     styles = _style_arrays(ws)
     ncol = max(1, len(headers), *map(len, rows))  # stacked tables (交叉表) may be wider than the first header
-    # Values size the columns; a header wraps onto two lines rather than widen a column of 是/否 to its length.
-    widths = column_widths(rows[:WIDTH_SAMPLE_ROWS])
-    for col, header in enumerate(headers, start=1):
-        widths[col] = max(widths.get(col, 6), round(text_width(header) / 2 + 2.5, 1), 6)
-    long_text = {c for c, w in widths.items() if w > MIN_TEXT_WIDTH and any(
-        type(row[c - 1]) is str for row in rows[:WIDTH_SAMPLE_ROWS] if c - 1 < len(row))}
-    widths = fit_to_page(widths, long_text)
+    # Values size the columns; a header wraps onto two lines rather than widen a column of 是/否 to its length, and
+    # onto three when the page is too narrow. Long text wraps in its column down to MIN_TEXT_WIDTH.
+    values = column_widths(rows[:WIDTH_SAMPLE_ROWS])
+    widths, floors = {}, {}
+    for col in range(1, ncol + 1):
+        header = headers[col - 1] if col <= len(headers) else ""
+        widths[col] = max(values.get(col, 6), round(text_width(header) / 2 + 2.5, 1), 6)
+        floors[col] = max(values.get(col, 6), round(text_width(header) / 3 + 2.5, 1), 6)
+    texts = {c for c in values if any(type(row[c - 1]) is str for row in rows[:WIDTH_SAMPLE_ROWS] if c - 1 < len(row))}
+    long_text = {c for c in texts if values[c] > MIN_TEXT_WIDTH + 4}  # five characters and more
+    for col in texts:  # text wraps: a short choice down to three characters a line, a long text to four
+        header = headers[col - 1] if col <= len(headers) else ""
+        floors[col] = max(MIN_TEXT_WIDTH if col in long_text else 6, round(text_width(header) / 3 + 2.5, 1))
+    widths = fit_to_page(widths, {c: floors[c] for c in long_text}, floors)
     for col, width in widths.items():  # write-only sheets need their columns before the first row
         ws.column_dimensions[get_column_letter(col)].width = width
     capped = [(col - 1, width - 2) for col, width in widths.items() if col in long_text or width >= MAX_WIDTH]

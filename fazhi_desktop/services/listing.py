@@ -56,6 +56,11 @@ def _where(unit: Unit, q: ListQuery) -> list[Any]:
     return where
 
 
+def where_of(unit: Unit, q: ListQuery) -> list[Any]:
+    """The conditions of ``q`` (the year's rule, search and filters) for a caller's own aggregate."""
+    return _where(unit, q)
+
+
 def count(conn: sa.Connection, unit: Unit, q: ListQuery) -> int:
     t = ledger_table(q.ledger_key)
     return conn.execute(sa.select(sa.func.count()).select_from(t).where(*_where(unit, q))).scalar_one()
@@ -67,9 +72,13 @@ def _ordered(conn: sa.Connection, q: ListQuery, statement: sa.Select) -> sa.Sele
     if q.sort_key:
         col = t.c[q.sort_key]
         f = ledger.field(q.sort_key) if ledger.has(q.sort_key) else None
-        if f is not None and f.kind.text_sort and conn.dialect.name == "sqlite":
+        if f is not None and f.choices and not f.kind.multiple:
+            # Choices sort as declared (组长 before 副组长, 红 before 黄), a unit's own ones after them.
+            col = sa.case({v: i for i, v in enumerate(f.choices)}, value=col, else_=len(f.choices))
+        elif f is not None and f.kind.text_sort and conn.dialect.name == "sqlite":
             col = col.collate("pinyin")  # names and places in pinyin order, not by code point
-        return statement.order_by(col.desc() if q.descending else col.asc(), t.c.id)
+        # Ties keep the order the records were entered or imported in, not the order of their random ids.
+        return statement.order_by(col.desc() if q.descending else col.asc(), t.c.created_at, t.c.id)
     return statement.order_by(t.c[ledger.year_from].desc(), t.c.created_at.desc(), t.c.id)
 
 

@@ -19,9 +19,9 @@ from fazhi_desktop.services.stats import is_
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import ledger_table
 
-# The roster as a township lists it: 组长 first, then 副组长, 办公室主任, 联络员 and the members, each group in the
-# order the clerk entered (or imported) them.
-ROLE_ORDER = ("组长", "副组长", "办公室主任", "联络员", "成员")
+# The roster as a township lists it: 组长 first, then 副组长, 办公室主任, 联络员 and the members (the declared order),
+# each group in the order the clerk entered (or imported) them.
+ROLE_ORDER = ledger("leading_group").field("role").choices
 
 
 @dataclass

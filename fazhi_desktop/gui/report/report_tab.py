@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -30,8 +31,9 @@ from fazhi_desktop.gui.shell.errors import show_user_error
 from fazhi_desktop.gui.shell.freshness import RefreshWhenVisible
 from fazhi_desktop.gui.shell.session import Session
 from fazhi_desktop.gui.shell.workers import Operation
+from fazhi_desktop.reports import readiness
 from fazhi_desktop.reports.content.builder import SECTION_LABELS, TEMPLATES, document_for
-from fazhi_desktop.services import local, readiness, reports_text
+from fazhi_desktop.services import local, reports_text
 
 DRAFT_FIELDS = tuple(f for f in REPORT_TEXT_FIELDS if f.key not in ("sections", "template"))
 
@@ -65,6 +67,8 @@ class ReportTab(RefreshWhenVisible, QWidget):
         self.pdf_button = QPushButton("生成 PDF…")
         self.docx_button = QPushButton("生成 Word…")
         self.tables_button = QPushButton("生成统计表…")
+        self.full_rosters = QCheckBox("统计表含完整名册")
+        self.full_rosters.setToolTip("不勾选时，法治人才名册按村汇总人数（几百人的名册要打印二十多页）")
         self.preview_button = QPushButton("预览")
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -102,7 +106,8 @@ class ReportTab(RefreshWhenVisible, QWidget):
         splitter.setStretchFactor(2, 2)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
-        for b in (self.save_button, self.preview_button, self.pdf_button, self.docx_button, self.tables_button):
+        for b in (self.save_button, self.preview_button, self.pdf_button, self.docx_button, self.full_rosters,
+                  self.tables_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
@@ -172,6 +177,16 @@ class ReportTab(RefreshWhenVisible, QWidget):
     def _go_to_finding(self, item: QListWidgetItem) -> None:
         """Jump to where a finding is fixed: a field of this page, or the record (and field) in its ledger."""
         finding = self.findings[self.check_list.row(item)]
+        if finding.ledger is None and (finding.field or "").startswith("section"):
+            key = (finding.field or "").partition(":")[2]
+            rows = [i for i in range(self.section_list.count())
+                    if self.section_list.item(i).data(Qt.ItemDataRole.UserRole) == key]
+            if rows:
+                self.section_list.setCurrentRow(rows[0])
+                self.own_edit.setFocus()
+            else:
+                self.section_list.setFocus()
+            return
         if finding.ledger is None:
             editor = self.form.editors.get(finding.field or "")
             if editor is not None:
@@ -270,12 +285,13 @@ class ReportTab(RefreshWhenVisible, QWidget):
                 return
         template = self.template_combo.currentText()
         fonts = local.fonts(self.session.db)
+        full_rosters = self.full_rosters.isChecked()
 
         def work(ctx):
             if fmt == "xlsx":
                 from fazhi_desktop.reports.render.xlsx import write_statistics_workbook
 
-                return write_statistics_workbook(ctx.engine, ctx.unit, year, out), []
+                return write_statistics_workbook(ctx.engine, ctx.unit, year, out, full_rosters=full_rosters), []
             from fazhi_desktop.reports.render import write_report
 
             result = write_report(ctx.engine, ctx.unit, year, out, fmt, template, fonts=fonts)

@@ -10,18 +10,20 @@ from typing import Any
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from fazhi_desktop.domain.fields import Field, Ledger
+from fazhi_desktop.domain.fields import Field, FieldType, Ledger
 from fazhi_desktop.domain.indicators import INDICATORS
 from fazhi_desktop.domain.ledgers import LEDGERS, TEN_ENTRIES
 from fazhi_desktop.office.xlsx_sheets import (
     HEADER_STYLE,
     MONEY_STYLE,
     PERCENT_STYLE,
+    POINTS_STYLE,
     write_titled_table,
 )
 from fazhi_desktop.services import listing, stats
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.atomic import atomic_stream
+from fazhi_desktop.storage.schema import ledger_table
 
 SUMMARY_HEADERS = ("序号", "类别", "指标", "单位", "本年", "上年", "增减")
 
@@ -52,8 +54,9 @@ def _summary_rows(current: dict, previous: dict) -> list[list[Any]]:
             continue
         n += 1
         if ind.kind == "rate":
+            # 增减 of a rate in 百分点 (75% after 80% is −5.0个百分点, not −5.0%).
             rows.append([n, ind.category, ind.label, ind.unit, now, before,
-                         None if now is None or before is None else now - before])
+                         None if now is None or before is None else round((now - before) * 100, 1)])
         else:
             rows.append([n, ind.category, ind.label, ind.unit, now, before, now - before])
     return rows
@@ -61,7 +64,7 @@ def _summary_rows(current: dict, previous: dict) -> list[list[Any]]:
 
 def _ledger_rows(conn: sa.Connection, unit: Unit, ledger: Ledger, year: int) -> list[list[Any]]:
     # The records the summary counts, by the same rules (a contract up to the 成文日期, domain.periods).
-    query = listing.ListQuery(ledger.key, year=year, sort_key=ledger.year_from,
+    query = listing.ListQuery(ledger.key, year=year, sort_key=ledger.sheet_order or ledger.year_from,
                               ref_date=stats.reference_date(conn, unit, year))
     converters = [(i, _stored_cell(f)) for i, f in enumerate(ledger.fields, start=1) if not f.kind.cell_is_stored]
     rows = []
@@ -74,7 +77,15 @@ def _ledger_rows(conn: sa.Connection, unit: Unit, ledger: Ledger, year: int) -> 
     return rows
 
 
-def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLike) -> Path:
+def is_long_roster(ledger: Ledger) -> bool:
+    """A roster of people in force over the years (法治人才名册): hundreds of names, one page for every thirty."""
+    return ledger.in_force and ledger.year_field.type is FieldType.YEAR
+
+
+def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLike, *,
+                              full_rosters: bool = False) -> Path:
+    """The workbook for ``unit`` and ``year``. A long roster prints as counts by village and category unless
+    ``full_rosters`` asks for every name (the whole roster is always in the export workbook)."""
     wb = Workbook(write_only=True)
     with engine.connect() as conn:
         current, previous = stats.compute_with_previous(conn, unit, year)
@@ -86,7 +97,7 @@ def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str
                     if row[c - 1] is None:
                         row[c - 1] = "—"
                     else:
-                        rates[(i, c)] = PERCENT_STYLE
+                        rates[(i, c)] = POINTS_STYLE if c == 7 else PERCENT_STYLE
         write_titled_table(wb.create_sheet("统计总表"), f"{unit.name}{year}年法治建设统计总表", filler_line(unit),
                            SUMMARY_HEADERS, summary, cell_styles=rates)
 
@@ -100,6 +111,9 @@ def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str
             ("活动类型", {k: {"场次": n} for k, n in current["publicity.by_kind"].items()}),
         ])
         for ledger in LEDGERS:
+            if is_long_roster(ledger) and not full_rosters:
+                _roster_summary(conn, wb, unit, ledger, year)
+                continue
             headers = ["序号", *(f.label for f in ledger.fields)]
             formats = {i: MONEY_STYLE for i, f in enumerate(ledger.fields, start=2) if f.kind.storage == "money"}
             write_titled_table(wb.create_sheet(ledger.name[:31]), f"{unit.name}{year}年{ledger.name}",
@@ -107,6 +121,32 @@ def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str
     with atomic_stream(out) as tmp:
         wb.save(tmp)
     return Path(out)
+
+
+def _roster_summary(conn: sa.Connection, wb: Workbook, unit: Unit, ledger: Ledger, year: int) -> None:
+    """村 × 类别 of the people in force in ``year``, and how many of them were registered in it."""
+    t = ledger_table(ledger.key)
+    query = listing.ListQuery(ledger.key, year=year)
+    where = listing.where_of(unit, query)
+    categories = list(ledger.field("category").choices)
+    counts: dict[str, dict[str, int]] = {}
+    for village, category, n in conn.execute(sa.select(t.c.village, t.c.category, sa.func.count()).where(*where)
+                                             .group_by(t.c.village, t.c.category)):
+        counts.setdefault(village or "", {})[category] = n
+    fresh = dict(conn.execute(sa.select(t.c.category, sa.func.count()).where(*where, t.c.year == year)
+                              .group_by(t.c.category)).all())
+    used = [c for c in categories if any(row.get(c) for row in counts.values())] or categories[:1]
+    villages = [v for v in unit.villages if v in counts] + [v for v in counts if v not in unit.villages]
+    rows: list[list[Any]] = []
+    for n, village in enumerate(villages, start=1):
+        row = counts[village]
+        rows.append([n, village or "（未填）", *(row.get(c, 0) for c in used), sum(row.get(c, 0) for c in used)])
+    totals = [sum(counts[v].get(c, 0) for v in villages) for c in used]
+    rows.append(["", "合计", *totals, sum(totals)])
+    rows.append(["", f"其中{year}年新登记", *(fresh.get(c, 0) for c in used), sum(fresh.get(c, 0) for c in used)])
+    bold = {(i, c): HEADER_STYLE for i in (len(rows) - 2, len(rows) - 1) for c in range(1, len(used) + 4)}
+    write_titled_table(wb.create_sheet(ledger.name[:31]), f"{unit.name}{year}年{ledger.name}（分村汇总）",
+                       filler_line(unit), ["序号", "所在村", *used, "合计"], rows, cell_styles=bold)
 
 
 def _cross_sheet(wb: Workbook, name: str, title: str, unit: Unit, tables: list[tuple[str, dict]]) -> None:

@@ -46,7 +46,7 @@ def check(conn: sa.Connection, unit: Unit, year: int) -> list[Finding]:
         out.append(Finding("“存在问题”未填写：报告将使用根据台账数字归纳的问题，请在“年度报告”页核对或改写。",
                            field="problems"))
     if not draft.get("plans"):
-        out.append(Finding("“工作打算”未填写：报告只有一条通用的打算，请在“年度报告”页填写下一年度的打算。",
+        out.append(Finding("“工作打算”未填写：报告将针对存在的问题逐条写出打算，请在“年度报告”页核对或改写。",
                            field="plans"))
     for key in REPORT_LEDGERS:
         lg = ledger(key)
@@ -56,7 +56,55 @@ def check(conn: sa.Connection, unit: Unit, year: int) -> list[Finding]:
     out += _overdue(conn, unit, year, ref)
     out += _counsel(conn, unit, year, doc_date or dt.date(year, 12, 31))  # stats.reference_date's rule
     out += _record_warnings(conn, unit, year)
+    out += text_findings(conn, unit, year, draft)
     return out
+
+
+def text_findings(conn: sa.Connection, unit: Unit, year: int, draft: dict | None = None) -> list[Finding]:
+    """The report linter: the words the report will print, read as a county reviewer reads them, plus what the
+    records say the words must not leave out (open disputes past their time limit, overdue 整改 the clerk's
+    存在问题 ignore) and a 成文日期 that does not fit the year."""
+    from fazhi_desktop.reports.content.builder import build_document
+    from fazhi_desktop.reports.content.lint import lint_document, problems_ignoring_overdue
+    from fazhi_desktop.services import stats
+
+    draft = draft if draft is not None else reports_text.load_report_text(conn, unit, year) or {}
+    document = build_document(conn, unit, year)
+    texts = {**document.sections, **{k: v for k, v in (draft.get("sections") or {}).items() if (v or "").strip()}}
+    out = [Finding(f"报告文字：{f.message}", field=_section_of(f.excerpt, texts))
+           for f in lint_document(document, unit.kind, [unit.name, *unit.villages])]
+    doc_date = draft.get("doc_date")
+    if doc_date and not dt.date(year, 1, 1) <= doc_date <= dt.date(year + 1, 12, 31):
+        out.append(Finding(f"成文日期 {doc_date:%Y-%m-%d} 与报告年度 {year} 年不相符（应在{year}年至{year + 1}年之间）：请核对。",
+                           field="doc_date"))
+    ref = doc_date or dt.date(year, 12, 31)
+    out += _disputes_overdue(conn, unit, year, ref)
+    ignored = problems_ignoring_overdue(draft.get("problems") or [], stats.compute(conn, unit, year, ref)
+                                        ["rectification.overdue"])
+    if ignored:
+        out.append(Finding(ignored, field="problems"))
+    return out
+
+
+def _section_of(excerpt: str, texts: dict[str, str]) -> str:
+    """``section:<key>`` of the section whose words the finding quotes (the report tab opens it), else the list."""
+    for key, text in texts.items():
+        for line in (ln.strip() for ln in (text or "").splitlines()):
+            if line and excerpt and (line in excerpt or excerpt in line):
+                return f"section:{key}"
+    return "sections"
+
+
+def _disputes_overdue(conn: sa.Connection, unit: Unit, year: int, ref: dt.date) -> list[Finding]:
+    from fazhi_desktop.domain.ledgers import CLOSED_DISPUTE_STATES
+
+    t = ledger_table("dispute")
+    rows = conn.execute(sa.select(t.c.id, t.c.parties, t.c.deadline).where(
+        t.c.unit_id == unit.id, t.c.deleted.is_(sa.false()), t.c.year == year,
+        t.c.status.not_in(CLOSED_DISPUTE_STATES), t.c.deadline < ref).order_by(t.c.deadline)
+        .limit(MAX_RECORD_FINDINGS)).all()
+    return [Finding(f"矛盾纠纷「{(parties or '')[:20]}」已超过化解时限（{deadline:%Y-%m-%d}）仍未调处完毕：请更新调处进展。",
+                    ledger="dispute", record_id=rid, field="status") for rid, parties, deadline in rows]
 
 
 def _overdue(conn: sa.Connection, unit: Unit, year: int, ref: dt.date) -> list[Finding]:
