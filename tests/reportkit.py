@@ -52,3 +52,24 @@ def pdf_text(pdf) -> str:
     do), which text extraction reads as a space; spaces beside a Chinese character are dropped again."""
     joined = "".join((p.extract_text() or "").replace("\n", "") for p in pdf.pages)
     return re.sub(r"(?<=[^\x00-\x7f]) +| +(?=[^\x00-\x7f])", "", joined)
+
+
+def document_from_pdf(path):
+    """The report's paragraphs as the PDF prints them (for the report linter): a line indented two characters
+    starts a paragraph, a line in 黑体 is a level-1 heading; the title and page numbers are left out."""
+    from fazhi_desktop.reports.model import Document, Paragraph, Span
+
+    paragraphs: list[Paragraph] = []
+    with open_pdf(path) as pdf:
+        for page in pdf.pages:
+            for line in page_lines(page):
+                if not line or line[0]["size"] > 20:  # the title (2号)
+                    continue
+                words = re.sub(r"(?<=[^\x00-\x7f]) +| +(?=[^\x00-\x7f])", "", text(line))
+                heading = "Hei" in line[0]["fontname"]
+                starts = heading or line[0]["x0"] > LEFT + 1.5 * CHAR or not paragraphs
+                if starts or paragraphs[-1].level == 1:
+                    paragraphs.append(Paragraph([Span(words, 1 if heading else 0)], level=1 if heading else 0))
+                else:
+                    paragraphs[-1].spans[0].text += words
+    return Document("", "", paragraphs, [], None)

@@ -134,7 +134,8 @@ LAW_REPORT = _ledger(
         Field("village", "所在村", T.VILLAGE),
         Field("date", "述法日期", T.DATE),
         Field("manner", "述法方式", T.CHOICE, required=True, choices=("书面述法", "会议述法")),
-        Field("audience", "述法对象", T.TEXT, default="镇党委"),
+        # No default: 镇党委 is wrong for a 乡 or a 街道; the report names the unit's own 党委/党工委 when it is empty.
+        Field("audience", "述法对象", T.TEXT, help="例如 镇党委、县委依法治县办；不填则报告写本级党委"),
         Field("evaluation", "评议结果", T.TEXT),
     ),
 )

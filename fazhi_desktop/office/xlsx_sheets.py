@@ -225,6 +225,8 @@ def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[
         c._style = styles[style]  # shared, never modified: see the module's docstring
         return c
 
+    # A write-only sheet writes each row as it is appended: its height must be known before.
+    ws.row_dimensions[3].height = _row_height(headers, widths)  # headers wrap rather than widen their column
     ws.append([cell(title, TITLE_STYLE)])
     ws.append([cell(filler_line, FILLER_STYLE)])
     ws.append([cell(h, HEADER_STYLE) for h in headers])
@@ -233,7 +235,6 @@ def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[
     wrapped = _rows_to_wrap(rows, capped)
     plain = [column_styles.get(c, BODY_STYLE) for c in range(1, ncol + 1)]
     wrap = [WRAP_STYLE if s == BODY_STYLE else s for s in plain]
-    ws.row_dimensions[3].height = _row_height(headers, widths)  # headers wrap rather than widen their column
     for r in wrapped:  # a wrapped row gets the height of its tallest cell: neither Excel nor WPS grows it on opening
         ws.row_dimensions[4 + r].height = _row_height(rows[r], widths)
     for r, values in enumerate(rows):

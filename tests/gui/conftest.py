@@ -12,6 +12,18 @@ def qapp():
     return make_app()
 
 
+@pytest.fixture(autouse=True)
+def no_error_box(monkeypatch):
+    """The 程序出错 box is modal: in a test it would wait for a click for ever. It fails the test instead, with what
+    it would have shown (a test that expects a box patches ``exec`` itself)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def refuse(box):
+        raise AssertionError(f"a modal box was opened: {box.text()}\n{box.detailedText()}")
+
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
+
+
 @pytest.fixture
 def window(qtbot, db, unit, tmp_path):
     from fazhi_desktop.gui.shell.main_window import MainWindow

@@ -178,6 +178,8 @@ def render(unit: Unit, sections: Mapping[str, str], name: str, context: dict[str
         return render_here(unit, sections, name, context, seconds)
     from fazhi_desktop.runtime import child
 
+    # The child cannot know which parts a clerk's wording places: it gets them all, written here.
+    context = {**context, "parts": dict(context["parts"])}
     try:
         answer = child.run("render-template", {"unit": unit, "sections": dict(sections), "name": name,
                                                "context": context, "seconds": seconds},

@@ -122,20 +122,26 @@ def _organs(doc: Document, unit_kind: str | None, names: Iterable[str], flag) ->
 
 
 def _repeats(doc: Document, flag) -> None:
-    """The same words twice within a page's worth of text (titles in 《》 and figures aside)."""
+    """The same words twice within a page's worth of text (titles in 《》 and figures aside), each run once."""
     text = "".join(_TITLE.sub("《》", p.text) for p in doc.paragraphs if not p.is_heading_only)
     seen: dict[str, int] = {}
-    for i in range(len(text) - REPEAT_CHARS + 1):
+    i = 0
+    while i <= len(text) - REPEAT_CHARS:
         gram = text[i:i + REPEAT_CHARS]
         if re.search(r"[\d《》]", gram) or len(set(gram)) < REPEAT_CHARS // 2:
+            i += 1
             continue
-        first = seen.get(gram)
-        if first is not None and i - first >= REPEAT_CHARS and i - first < PAGE_CHARS:
-            flag("", f"同一页内重复出现「{gram}」：请删去一处。", gram)
-            seen[gram] = i
+        first = seen.setdefault(gram, i)
+        if REPEAT_CHARS <= i - first < PAGE_CHARS:
+            end = i + REPEAT_CHARS  # the whole repeated run, said once
+            while end < len(text) and end - i < 60 and text[first + end - i] == text[end]:
+                end += 1
+            flag("", f"同一页内重复出现「{text[i:end]}」：请删去一处。", text[i:end])
+            i = end
             continue
-        if first is None:
-            seen[gram] = i
+        if i - first >= PAGE_CHARS:
+            seen[gram] = i  # pages apart: the next one is compared with this one
+        i += 1
 
 
 def problems_ignoring_overdue(problems: Sequence[str], overdue: int) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fazhi_desktop.domain.ledgers import is_law, ledger
@@ -87,6 +87,24 @@ def fill(wording: str, **slots: str) -> str:
     return wording
 
 
+class Parts(Mapping[str, str]):
+    """The sections by name, each written on first use (a template reads ``parts.org`` or ``parts["org"]``)."""
+
+    def __init__(self, writers: Mapping[str, Callable[[], str]]):
+        self._writers, self._done = dict(writers), {}
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._done:
+            self._done[key] = self._writers[key]()
+        return self._done[key]
+
+    def __iter__(self):
+        return iter(self._writers)
+
+    def __len__(self) -> int:
+        return len(self._writers)
+
+
 class Writer:
     """Writes the sections of one unit's report for one year."""
 
@@ -98,16 +116,16 @@ class Writer:
         self.government = government_name(unit.name, unit.kind)
         self.claims: list[Claim] = []
 
-    def parts(self, problems: Sequence[str], plans: Sequence[str]) -> dict[str, str]:
-        """Every generated section, by the name the templates place it under."""
-        return {
-            "basis": self.basis_line(), "opening": self.opening(),
-            "org_lead": self.org_lead(), "org": self.org(),
-            "study_lead": self.study_lead(), "study": self.study(),
-            "enforcement_lead": self.enforcement_lead(), "enforcement": self.enforcement(),
-            "rectification": self.rectification(), "disputes": self.disputes(), "disputes_next": self.disputes_next(),
-            "problems": self.problems(problems), "plans": self.plans(plans), "first_duty": self.first_duty(),
-        }
+    def parts(self, problems: Sequence[str], plans: Sequence[str]) -> Parts:
+        """Every generated section, by the name the templates place it under — each written when a template first
+        places it, so the claims kept are those of the sections the report prints."""
+        return Parts({
+            "basis": self.basis_line, "opening": self.opening, "org_lead": self.org_lead, "org": self.org,
+            "study_lead": self.study_lead, "study": self.study, "enforcement_lead": self.enforcement_lead,
+            "enforcement": self.enforcement, "rectification": self.rectification, "disputes": self.disputes,
+            "disputes_next": self.disputes_next, "problems": lambda: self.problems(problems),
+            "plans": lambda: self.plans(plans), "first_duty": self.first_duty,
+        })
 
     # -- helpers ---------------------------------------------------------------------------------------------------
     def _keep(self, text: str, claims: Sequence[Claim]) -> str:
@@ -455,18 +473,24 @@ class Writer:
             post = post_of(who)
             return who in main_names or post in main_posts or post in MAIN_POSTS or post == o.head
 
-        hosted = [say(f"{post_of(h)}主持召开法治建设专题会议{n}次", special_meetings=n)
-                  for h, n in f.special_meeting_hosts.items() if is_main(h)]
-        taught = [say(f"{post_of(p)}为{o.committee}理论学习中心组学法主讲{n}次", center_group=n)
-                  for p, n in f.center_group_speakers.items() if is_main(p)]
+        def by_post(counts: Mapping[str, int]) -> dict[str, int]:  # 王明 and 党委书记 are one person's count
+            out: dict[str, int] = {}
+            for who, n in counts.items():
+                if is_main(who):
+                    out[post_of(who)] = out.get(post_of(who), 0) + n
+            return out
+
+        hosted = [say(f"{post}主持召开法治建设专题会议{n}次", special_meetings=n)
+                  for post, n in by_post(f.special_meeting_hosts).items()]
+        taught = [say(f"{post}为{o.committee}理论学习中心组学法主讲{n}次", center_group=n)
+                  for post, n in by_post(f.center_group_speakers).items()]
         leaders = f.main_leaders
         manners = {m["manner"] for m in leaders}
-        audiences = {m["audience"] for m in leaders if m["audience"]}
         named = list(dict.fromkeys(m["post"] for m in leaders))
         posts = "和".join(named) if len(named) == 2 else listing(named)
-        report = say(f"{posts}{'均' if len(leaders) > 1 else ''}"
-                     f"{'向' + next(iter(audiences)) if len(audiences) == 1 else ''}"
-                     f"{next(iter(manners)) if len(manners) == 1 else '述法'}", main_leaders=len(leaders))
+        # Whom they reported to is said under 学法普法 already; here only that they did.
+        report = say(f"{posts}{'均' if len(leaders) > 1 else ''}已{next(iter(manners)) if len(manners) == 1 else '述法'}",
+                     main_leaders=len(leaders))
         duties = joined([*hosted, *taught, report], "；")
         if duties is None:
             return (f"{self.year}年台账中没有党政主要负责人主持法治建设专题会议、为中心组学法主讲或述法的记录。")
@@ -483,10 +507,14 @@ class Writer:
             (cases - round((s["enforcement.publicized_rate"] or 0) * cases), "未进行执法公示"),
             (f.major_unreviewed, "重大执法决定未经法制审核"))]
         gaps = joined(missed, "、")
-        if gaps is not None and cases:
+        if gaps is not None and cases > 1:
             out.append(("three_systems", prefixed(
-                f"行政执法“三项制度”落实还不够到位。{year}年办理的{cases}件执法案件中，" if cases > 1 else
-                f"行政执法“三项制度”落实还不够到位。{year}年办理的1件执法案件中，", gaps, "。")))
+                f"行政执法“三项制度”落实还不够到位。{year}年办理的{cases}件执法案件中，", gaps, "。")))
+        elif gaps is not None and cases == 1:  # the one case: what it lacked, without counting to one
+            out.append(("three_systems", prefixed(f"行政执法“三项制度”落实还不够到位。{year}年办理的1件执法案件",
+                                                 joined([Claim(c.text.removeprefix("1件").replace(
+                                                     "重大执法决定未经", "作为重大执法决定未经"), c.evidence)
+                                                     for c in missed if c is not None], "、"), "。")))
         overdue = s["rectification.overdue"]
         out.append(("rectification_overdue", say(
             f"问题整改进度不够快。认领的{s['rectification.total']}个整改问题中，有{overdue}个超过整改时限仍未销号。"
@@ -503,13 +531,15 @@ class Writer:
                 f"法律顾问制度尚未落实。{year}年没有在聘的法律顾问，{self.government}的合法性审查和法律事务缺少执业律师参与。",
                 (("no_counsel_contract", 1),))))
         suits, attended = f.lawsuits, f.lawsuits_attended
+        absent = ("负责人未出庭应诉" if suits == 1 else "负责人均未出庭应诉") if not attended else \
+            f"负责人出庭应诉{attended}件"
         out.append(("head_appearance", say(
-            f"行政机关负责人出庭应诉还不到位。{suits}件行政诉讼案件中，负责人出庭应诉{attended}件。",
-            lawsuits=suits if attended < suits else 0)))
+            f"行政机关负责人出庭应诉还不到位。{suits}件行政诉讼案件中，{absent}。" if suits > 1 else
+            f"行政机关负责人出庭应诉还不到位。1件行政诉讼案件{absent}。", lawsuits=suits if attended < suits else 0)))
         missing = [k for k in CORE_LEDGERS if k not in f.ledgers_with_records]
         if missing:
             names = listing(ledger(k).name for k in missing)
-            text = (f"法治建设台账记录还不完整。{year}年各项法治建设台账均没有记录，工作开展情况无据可查。"
+            text = (f"法治建设台账记录还不完整。{year}年各项法治建设台账均没有记录，全年工作没有形成台账资料。"
                     if not f.ledgers_with_records else f"法治建设台账记录还不完整。{year}年{names}没有记录。")
             out.append(("records_thin", Claim(text, (("ledgers_without_records", len(missing)),))))
         return [(k, c) for k, c in out if c is not None]
@@ -551,8 +581,10 @@ class Writer:
             out.append(f"健全法治建设台账。对{listing(ledger(k).name.removesuffix('台账') for k in missing)}等工作随时登记、"
                        "及时归档，做到有据可查。" if len(missing) > 1 else
                        f"健全法治建设台账。对{ledger(missing[0]).name.removesuffix('台账')}工作随时登记、及时归档，做到有据可查。")
-        out.append("持续加大普法宣传力度。创新普法宣传载体，用好集日、会议、入户走访和微信群等渠道，深入开展“法律十进”活动。")
-        if "disputes_open" not in keys:
+        publicity = "publicity" in f.ledgers_with_records
+        out.append(f"{'持续' if publicity else ''}加大普法宣传力度。创新普法宣传载体，用好集日、会议、入户走访和微信群等渠道，"
+                   "深入开展“法律十进”活动。")
+        if "disputes_open" not in keys and s["disputes.found"]:
             out.append(f"扎实做好矛盾纠纷排查化解。{self.disputes_next()}")
         if "three_systems" not in keys and s["enforcement.cases"]:
             out.append("持续规范行政执法。坚持执法公示、执法全过程记录和重大执法决定法制审核制度，推行柔性执法。")
