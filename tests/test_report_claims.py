@@ -575,6 +575,9 @@ def test_13_libreoffice_prints_every_ledger_at_9pt_one_page_wide_with_whole_head
             for page in sheet_pages:
                 body = [c for c in page.chars if c["size"] < 12 and c["text"].strip()]
                 assert min(c["size"] for c in body) >= 8.95, (ledger.name, min(c["size"] for c in body))
+            split = {c[:3] for f in ledger.fields for c in (f.choices or ()) if len(c) == 4}
+            words = {w["text"] for page in sheet_pages for w in page.extract_words()}
+            assert not split & words, (ledger.name, split & words)  # 4-character choices: one line or 2 + 2
             if ledger.key == "legal_talent":
                 continue  # the summary sheet has its own header
             for page in sheet_pages:  # one page wide: the first and the last column on every page

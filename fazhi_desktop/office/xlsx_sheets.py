@@ -37,6 +37,9 @@ WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 MAX_WIDTH = 48
 MIN_TEXT_WIDTH = 8  # a text column is not narrowed below this (four characters a line) to fit the page
+# Two characters a line in Excel (≈ 28 pt) and in LibreOffice (≈ 32 pt), never three: a four-character choice
+# (土地纠纷, 群众来访) that cannot keep one line splits 2 + 2, not 3 + 1.
+TWO_CHAR_WIDTH = 4.6
 FIT_MARGIN = 1.03  # LibreOffice's own rounding prints a table fitted exactly to 9 pt at 8.9
 # A4 landscape less the margins, in points; a column of width w (Excel units) prints ≈ (7w + 5) px = 0.75 × that pt.
 PRINTABLE_PT = (297 / 25.4 - 2 * 0.4) * 72
@@ -80,7 +83,7 @@ def column_widths(rows: Sequence[Sequence[Any]]) -> dict[int, float]:
     for col, column in enumerate(zip_longest(*rows[:WIDTH_SAMPLE_ROWS]), start=1):
         dated = any(isinstance(v, dt.date) for v in column)
         texts = [v if isinstance(v, str) else _shown(v) for v in column if v is not None and not isinstance(v, dt.date)]
-        best = 9.5 if dated else 0.0  # 2023-12-31: ten digits of 宋体 (half a character each) and the cell's margin
+        best = 8.5 if dated else 0.0  # 2023-12-31: ten half-width characters of 宋体 (the margin is added below)
         # A text is at most 2.1 units a character: once the next longest cannot win, the rest need no measuring.
         for text in sorted(texts, key=len, reverse=True):
             if len(text) * 2.1 <= best:
@@ -133,9 +136,12 @@ def print_setup(ws: Any, header_rows: str, landscape: bool = True, widths: dict[
     ws.print_options.horizontalCentered = True
 
 
-def fit_to_page(widths: dict[int, float], *stages: dict[int, float]) -> dict[int, float]:
+def fit_to_page(widths: dict[int, float], *stages: dict[int, float],
+                halves: dict[int, float] | None = None) -> dict[int, float]:
     """Narrow columns until the table prints one page wide at ≥ 9 pt: each stage gives the floors its columns may
-    go down to (long text first, then headers and short text onto more lines), the widest column first."""
+    go down to (long text first, then headers and short text onto more lines), the widest column first. Columns in
+    ``halves`` (short choices of four characters) keep their values on one line or jump to two characters a line:
+    the widest that saves the most first."""
     need = PRINTABLE_PT * BODY_SIZE / (MIN_PRINTED_SIZE * FIT_MARGIN)
     widths = dict(widths)
     for floors in stages:
@@ -145,6 +151,10 @@ def fit_to_page(widths: dict[int, float], *stages: dict[int, float]) -> dict[int
                 break
             widest = max(candidates, key=lambda c: widths[c])
             widths[widest] = round(max(floors[widest], widths[widest] - 1), 1)
+    for col in sorted(halves or {}, key=lambda c: -widths[c]):
+        if printed_width_pt(widths) <= need:
+            break
+        widths[col] = halves[col]
     return widths
 
 
@@ -204,13 +214,21 @@ def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[
         floors[col] = max(values.get(col, 6), round(text_width(header) / 3 + 2.5, 1), 6)
     texts = {c for c in values if any(type(row[c - 1]) is str for row in rows[:WIDTH_SAMPLE_ROWS] if c - 1 < len(row))}
     long_text = {c for c in texts if values[c] > MIN_TEXT_WIDTH + 4}  # five characters and more
-    for col in texts:  # text wraps: a short choice down to three characters a line, a long text to four
+    halves = {}
+    for col in texts:  # text wraps: a long text down to four characters a line; a short choice keeps one line …
         header = headers[col - 1] if col <= len(headers) else ""
-        floors[col] = max(MIN_TEXT_WIDTH if col in long_text else 6, round(text_width(header) / 3 + 2.5, 1))
-    widths = fit_to_page(widths, {c: floors[c] for c in long_text}, floors)
+        if col in long_text:
+            floors[col] = max(MIN_TEXT_WIDTH, round(text_width(header) / 3 + 2.5, 1))
+        else:
+            floors[col] = widths[col] if values[col] > 8.5 else max(6, round(text_width(header) / 3 + 2.5, 1))
+            if values[col] > 8.5:  # … or, for four characters, takes two a line
+                halves[col] = max(TWO_CHAR_WIDTH, round(text_width(header) / 4 + 1.5, 1))
+    widths = fit_to_page(widths, {c: floors[c] for c in long_text}, floors, halves=halves)
     for col, width in widths.items():  # write-only sheets need their columns before the first row
         ws.column_dimensions[get_column_letter(col)].width = width
-    capped = [(col - 1, width - 2) for col, width in widths.items() if col in long_text or width >= MAX_WIDTH]
+    # Every text column narrower than its longest value wraps (a short one too, or it would spill or be cut).
+    capped = [(col - 1, width - 2) for col, width in widths.items()
+              if col in long_text or width >= MAX_WIDTH or (col in texts and width < values[col])]
     last_col = get_column_letter(ncol)
     ws.merged_cells.add(f"A1:{last_col}1")
     ws.merged_cells.add(f"A2:{last_col}2")

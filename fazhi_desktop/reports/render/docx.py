@@ -23,6 +23,7 @@ from fazhi_desktop.reports.content.numbers import cn_date
 from fazhi_desktop.reports.model import BODY, H1, H2, H3, H4, Document
 from fazhi_desktop.reports.typeset import page as P
 from fazhi_desktop.reports.typeset.fonts import DOCX_NAMES
+from fazhi_desktop.reports.typeset.layout import AUTOSPACE, is_han
 from fazhi_desktop.storage.atomic import atomic_stream
 
 LINE_PITCH_TWIPS = 579  # 22 lines in the 225 mm text area
@@ -34,6 +35,8 @@ ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标
 KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
 PARAGRAPH_STYLES = {H1: ("一级标题", "heiti"), H2: ("二级标题", "kaiti"), H3: ("三级标题", "fangsong"),
                     H4: ("四级标题", "fangsong")}
+# w:pPr's children in the order of the schema (ECMA-376 CT_PPrBase, then CT_PPr's own).
+PPR_ORDER = tuple(f"w:{t}" for t in ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"])
 RUN_STYLES = {H1: "一级标题字符", H2: "二级标题字符", H3: "三级标题字符", H4: "四级标题字符"}
 
 
@@ -110,6 +113,8 @@ def _setup_styles(doc, h3_bold: bool) -> None:
         style.next_paragraph_style = normal
         style.paragraph_format.keep_with_next = True
         _style_font(style, "heiti" if level == H3 and h3_bold else role, P.BODY_SIZE)
+        # The navigation pane and a table of contents see the headings (一级标题 is outline level 1, …).
+        _ppr_flag(style.element.get_or_add_pPr(), "w:outlineLvl", str(level - H1))
         char = doc.styles.add_style(RUN_STYLES[level], WD_STYLE_TYPE.CHARACTER)
         _style_font(char, "heiti" if level == H3 and h3_bold else role, P.BODY_SIZE)
     title = doc.styles.add_style("公文标题", WD_STYLE_TYPE.PARAGRAPH)
@@ -128,18 +133,23 @@ def _setup_styles(doc, h3_bold: bool) -> None:
     _set_ind_chars(footer.element.get_or_add_pPr(), first=0)
 
 
+def _ppr_flag(ppr, tag: str, value: str) -> None:
+    """Set a paragraph property in the place the schema gives it (Word refuses a file with them out of order)."""
+    old = ppr.find(qn(tag))
+    if old is not None:
+        ppr.remove(old)
+    el = OxmlElement(tag)
+    el.set(qn("w:val"), value)
+    ppr.insert_element_before(el, *PPR_ORDER[PPR_ORDER.index(tag) + 1:])
+
+
 def _no_snap(ppr) -> None:
-    snap = OxmlElement("w:snapToGrid")
-    snap.set(qn("w:val"), "0")
-    ppr.append(snap)
+    _ppr_flag(ppr, "w:snapToGrid", "0")
 
 
 def _set_ind_chars(ppr, *, first: int | None = None, left: int | None = None, right: int | None = None) -> None:
     """Indents in hundredths of a character (``w:firstLineChars`` …), which follow the character grid."""
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = OxmlElement("w:ind")
-        ppr.append(ind)
+    ind = ppr.get_or_add_ind()
     if first is not None:
         ind.set(qn("w:firstLineChars"), str(first))
         ind.set(qn("w:firstLine"), str(round(first / 100 * P.CHAR_PITCH * 20)))
@@ -224,6 +234,14 @@ def _width_in_chars(text: str) -> float:
     return sum(1 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
 
 
+def _suite_width_in_chars(text: str) -> float:
+    """The width Word/WPS/LibreOffice give ``text``: half a cell for digits and Latin, plus the gap they put where
+    Chinese meets them (layout.AUTOSPACE, which the body's line breaking counts too)."""
+    gaps = sum(1 for a, b in zip(text, text[1:], strict=False) if is_han(a) != is_han(b) and (a.isascii() or b.isascii())
+               and (a + b).strip().isalnum())
+    return _width_in_chars(text) + gaps * AUTOSPACE / P.CHAR_PITCH
+
+
 def _properties(out, doc: Document, author: str | None) -> None:
     """The file's own details: the unit as author, today's dates, nothing about the tool that wrote it."""
     import datetime as dt
@@ -296,6 +314,54 @@ def _font_alternates(out) -> None:
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+JAPANESE_FONTS = ("ＭＳ 明朝", "ＭＳ ゴシック")
+APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.openxmlformats.org/'
+           'officeDocument/2006/extended-properties"><Application>{app}</Application><DocSecurity>0</DocSecurity>'
+           '<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>'
+           '<HyperlinksChanged>false</HyperlinksChanged></Properties>')
+
+
+def _clean_package(out) -> None:
+    """What python-docx's own template leaves behind, taken out: a Japanese theme language and theme fonts, the
+    Japanese fonts in the font table, app.xml's claim to be "Microsoft Macintosh Word" with zero pages and words,
+    a blank thumbnail and an empty bibliography. Word and WPS then see a Chinese document from this program."""
+    from lxml import etree
+
+    from fazhi_desktop import __version__
+
+    settings = out.settings.element
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    package = out.part.package
+    for part in package.iter_parts():
+        name = str(part.partname)
+        if name == "/word/theme/theme1.xml":
+            root = etree.fromstring(part.blob)
+            a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+            for font in root.iter(f"{{{a}}}font"):
+                if font.get("script") == "Jpan":
+                    font.getparent().remove(font)
+                elif font.get("script") == "Hans":
+                    font.set("typeface", "宋体")
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        elif name == "/word/fontTable.xml":
+            root = etree.fromstring(part.blob)
+            w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+            for font in root.findall(f"{{{w}}}font"):
+                if font.get(f"{{{w}}}name") in JAPANESE_FONTS:
+                    root.remove(font)
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        elif name == "/docProps/app.xml":
+            part._blob = APP_XML.format(app=f"法治建设台账与年度报告 {__version__}").encode("utf-8")
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype.endswith("/metadata/thumbnail"):
+            package.rels.pop(rid)
+    for rid, rel in list(out.part.rels.items()):
+        if rel.reltype.endswith("/relationships/customXml"):
+            out.part.rels.pop(rid)
+
+
 def render_docx(doc: Document, path: str | os.PathLike, *, title_break: int | None = None,
                 h3_bold: bool = False, author: str | None = None) -> Path:
     out = new_docx()
@@ -326,7 +392,9 @@ def render_docx(doc: Document, path: str | os.PathLike, *, title_break: int | No
     for _ in range(P.SEAL_GAP_LINES):
         out.add_paragraph().paragraph_format.keep_with_next = True
     date_text = cn_date(doc.date) if doc.date else ""
-    date_chars = _width_in_chars(date_text) if date_text else 6.5
+    # The issuer is centred on the date as the suites set it: with their gap between 年/月/日 and the digits (about
+    # a character in all; centred on the gap-free width the issuer sat 3 mm off).
+    date_chars = _suite_width_in_chars(date_text) if date_text else 6.5
     issuers = [i for i in doc.issuers if i]
     right_centre = P.CHARS_PER_LINE - P.DATE_RIGHT_INDENT_CHARS - date_chars / 2
     for indexes in P.issuer_rows([_width_in_chars(name) for name in issuers], right_centre):
@@ -351,6 +419,7 @@ def render_docx(doc: Document, path: str | os.PathLike, *, title_break: int | No
     _properties(out, doc, author)
     _drop_unused_styles(out)
     _font_alternates(out)
+    _clean_package(out)
     with atomic_stream(path) as tmp:
         out.save(tmp)
     return Path(path)

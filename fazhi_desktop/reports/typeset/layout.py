@@ -74,7 +74,7 @@ def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WF"
 
 
-def _is_han(ch: str) -> bool:
+def is_han(ch: str) -> bool:
     return unicodedata.category(ch) == "Lo" and unicodedata.east_asian_width(ch) == "W"
 
 
@@ -84,7 +84,7 @@ def autospace(glyphs: list[Glyph]) -> None:
     half-width text keeps its whole width (the DOCX's condensing applies only within a run of one kind)."""
     for left, right in zip(glyphs, glyphs[1:], strict=False):
         a, b = left.ch, right.ch
-        if (_is_han(a) and b.isascii() and b.isalnum()) or (a.isascii() and a.isalnum() and _is_han(b)):
+        if (is_han(a) and b.isascii() and b.isalnum()) or (a.isascii() and a.isalnum() and is_han(b)):
             left.advance += AUTOSPACE
             left.gap = AUTOSPACE
         if _is_wide(a) != _is_wide(b):

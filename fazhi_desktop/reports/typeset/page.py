@@ -13,9 +13,10 @@ CHARS_PER_LINE = 28
 # Word's document grid for this layout is 579 twips: the same pitch makes PDF and DOCX break pages alike.
 LINE_PITCH = 579 / 20  # 28.95 pt
 CHAR_PITCH = TEXT_W / CHARS_PER_LINE  # ≈ 15.79 pt
-# The DOCX condenses every character by this much (pt), so 28 of 15.75 pt fit a line in Word, WPS and LibreOffice; the
-# PDF layout measures lines the same way when it breaks them.
-CHAR_SPACING = -0.25
+# The DOCX condenses every character by this much (pt), so 28 of 15.7 pt fit a line in Word, WPS and LibreOffice; the
+# PDF layout measures lines the same way when it breaks them. Not −0.25: 28 characters of 15.75 pt leave 1.2 pt,
+# and LibreOffice then drops (does not hang) a 、 or ， after the 28th — the mark is missing from its print.
+CHAR_SPACING = -0.3
 
 BODY_SIZE = 16  # 3号
 TITLE_SIZE = 22  # 2号
