@@ -43,6 +43,7 @@ class SheetPlan:
     creates: list[tuple[str | None, dict[str, Any]]] = field(default_factory=list)
     updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     unchanged: int = 0
+    duplicates: int = 0  # rows without 记录编号 equal to a stored record: the same workbook imported again
 
 
 @dataclass
@@ -65,7 +66,9 @@ class ImportReport:
 
     def summary(self) -> list[str]:
         lines = [f"{p.sheet}：新增 {len(p.creates)} 条，更新 {len(p.updates)} 条"
-                 + (f"，{p.unchanged} 条与现有记录相同" if p.unchanged else "") for p in self.plans]
+                 + (f"，{p.unchanged} 条与现有记录相同" if p.unchanged else "")
+                 + (f"，{p.duplicates} 行与已有记录完全相同（可能已导入过），不再新增" if p.duplicates else "")
+                 for p in self.plans]
         if self.drafts:
             lines.append(f"{DRAFT_SHEET}：{len(self.drafts)} 个年度")
         return lines
@@ -262,6 +265,10 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
                 plan.unchanged += 1
             else:
                 plan.updates.append((record_id, clean))
+        _drop_duplicates(engine, unit, plan)
+        if plan.duplicates:
+            warnings.append(f"工作表「{title}」有 {plan.duplicates} 行与已有记录完全相同（没有记录编号，可能是同一份工作簿"
+                            "又导入了一次），这些行不再新增")
         if masked:
             warnings.append(Notice(f"工作表「{title}」有 {masked} 行的身份证号是隐藏后的号码（如 6201**********1234），"
                                    "未导入", hint=FULL_IDS))
@@ -275,6 +282,34 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
         raise ValidationError(problems)
     return ImportReport(plans, warnings, unit if unit.id else None, unit_created=not unit.id, drafts=drafts,
                         unit_values=unit_values)
+
+
+def _signature(ledger: Ledger, values: dict[str, Any]) -> str:
+    return repr(tuple(values.get(f.key) for f in ledger.fields))
+
+
+def _drop_duplicates(engine: sa.Engine, unit: Unit, plan: SheetPlan) -> None:
+    """New rows (no 记录编号) whose every field equals a stored, not deleted record of the unit are not created again:
+    re-importing a workbook must not double the year's counts. Rows equal to each other within the workbook stay
+    (two like events on one day are possible)."""
+    fresh = [(i, _signature(plan.ledger, clean)) for i, (rid, clean) in enumerate(plan.creates) if rid is None]
+    if not fresh or not unit.id:
+        return
+    from fazhi_desktop.services.records import from_storage
+
+    t = ledger_table(plan.ledger.key)
+    stored: dict[str, int] = {}
+    with engine.connect() as conn:
+        for row in conn.execute(sa.select(t).where(t.c.unit_id == unit.id, t.c.deleted.is_(False))).mappings():
+            key = _signature(plan.ledger, from_storage(plan.ledger, row))
+            stored[key] = stored.get(key, 0) + 1
+    drop = set()
+    for i, key in fresh:
+        if stored.get(key):
+            stored[key] -= 1  # each stored record absorbs one equal row
+            drop.add(i)
+    plan.creates = [c for i, c in enumerate(plan.creates) if i not in drop]
+    plan.duplicates = len(drop)
 
 
 def _existing(engine: sa.Engine, unit: Unit, ledger: Ledger, rows, mapping) -> dict[str, dict[str, Any]]:

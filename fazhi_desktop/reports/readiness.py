@@ -7,6 +7,7 @@ Used by the report tab (a list whose items jump to the place to fix) and by ``re
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -73,6 +74,7 @@ def text_findings(conn: sa.Connection, unit: Unit, year: int, draft: dict | None
     texts = {**document.sections, **{k: v for k, v in (draft.get("sections") or {}).items() if (v or "").strip()}}
     out = [Finding(f"报告文字：{f.message}", field=_section_of(f.excerpt, texts))
            for f in lint_document(document, unit.kind, [unit.name, *unit.villages])]
+    out += _stale_sections(document.sections, draft.get("sections") or {})
     doc_date = draft.get("doc_date")
     if doc_date and not dt.date(year, 1, 1) <= doc_date <= dt.date(year + 1, 12, 31):
         out.append(Finding(f"成文日期 {doc_date:%Y-%m-%d} 与报告年度 {year} 年不相符（应在{year}年至{year + 1}年之间）：请核对。",
@@ -83,6 +85,32 @@ def text_findings(conn: sa.Connection, unit: Unit, year: int, draft: dict | None
                                         ["rectification.overdue"])
     if ignored:
         out.append(Finding(ignored, field="problems"))
+    return out
+
+
+# A figure as the report states it: 24件, 87.5%, 416人次 … (a bare number could be a year or a 文号).
+FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|个百分点|人次|场次|件|次|个|名|人|份|条|块|项|部|家|期|场|处|起)")
+MAX_STALE_FIGURES = 4
+
+
+def _stale_sections(generated: dict[str, str], own: dict[str, str]) -> list[Finding]:
+    """A section the clerk saved (often the generated text, edited) states figures the ledgers no longer give: a
+    dispute added after 保存文稿 leaves 「24件」 printed while the ledger says 25. Each such section is named with the
+    figures that differ and today's, so the clerk updates the text or takes the generated one again."""
+    from fazhi_desktop.reports.content.builder import SECTION_LABELS
+
+    out = []
+    for key, text in own.items():
+        if not (text or "").strip() or key not in generated:
+            continue
+        now = FIGURE.findall(generated[key])
+        stale = [f for f in dict.fromkeys(FIGURE.findall(text)) if f not in now]
+        if not stale:
+            continue
+        shown = "」「".join(stale[:MAX_STALE_FIGURES]) + ("」等" if len(stale) > MAX_STALE_FIGURES else "」")
+        out.append(Finding(f"已保存的「{SECTION_LABELS.get(key, key)}」文稿中的数字「{shown}与台账现在算出的不一致"
+                           f"（台账已有变动）：请按右侧生成的文字核对修改，或清空文稿改用生成的文字。",
+                           field=f"section:{key}"))
     return out
 
 

@@ -87,6 +87,22 @@ def fill(wording: str, **slots: str) -> str:
     return wording
 
 
+SENTENCE_ENDS = "。！？…；"
+OPEN_ENDS = "，、：,;:"
+
+
+def ended(text: str) -> str:
+    """A clerk's line as a sentence: typed without its end mark (or stopping on a comma), it gets its 。 — else the
+    items run together as 「…还需提高二是村级…」."""
+    text = text.strip()
+    body = text.rstrip("”’」）)")
+    if body[-1:] in SENTENCE_ENDS:
+        return text
+    if text[-1:] in OPEN_ENDS:
+        return text[:-1] + "。"
+    return text + "。"
+
+
 class Parts(Mapping[str, str]):
     """The sections by name, each written on first use (a template reads ``parts.org`` or ``parts["org"]``)."""
 
@@ -593,7 +609,7 @@ class Writer:
     @staticmethod
     def _list(items: Sequence[str], suffix: str, paragraphs: bool = False) -> str:
         """一是… 二是…, or the single item alone; 打算 are one paragraph each."""
-        items = [i.strip() for i in items if i and i.strip()]
+        items = [ended(i) for i in items if i and i.strip()]
         if len(items) == 1:
             return items[0]
         parts = [f"{numbers.chinese(n)}{suffix}{i}" for n, i in enumerate(items, 1)]
