@@ -58,7 +58,23 @@ def check(conn: sa.Connection, unit: Unit, year: int) -> list[Finding]:
     out += _counsel(conn, unit, year, doc_date or dt.date(year, 12, 31))  # stats.reference_date's rule
     out += _record_warnings(conn, unit, year)
     out += text_findings(conn, unit, year, draft)
-    return out
+    return ranked(out)
+
+
+def rank(finding: Finding) -> int:
+    """How much a finding matters to the printed report: 0 — the report would print something wrong (its words,
+    stale figures, the date); 1 — a record is behind (overdue 整改, disputes past their limit, other records);
+    2 — something is missing and the report says less (a ledger without records, text the program writes)."""
+    field = finding.field or ""
+    if finding.ledger is None and (field.startswith("section") or field == "doc_date" and "不相符" in finding.message):
+        return 0
+    if finding.record_id or (finding.ledger is None and field == "problems" and "超过" in finding.message):
+        return 1
+    return 2
+
+
+def ranked(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=rank)  # stable: within a rank, the order they were found in
 
 
 def text_findings(conn: sa.Connection, unit: Unit, year: int, draft: dict | None = None) -> list[Finding]:

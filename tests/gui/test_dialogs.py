@@ -18,7 +18,7 @@ from fazhi_desktop.storage import backup_files
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_report_tab_writes_a_pdf_through_the_worker(window, svc, qtbot, tmp_path, monkeypatch):
+def test_report_tab_writes_a_pdf_through_the_worker(window, svc, qtbot, tmp_path, monkeypatch, answer):
     svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
     shown = []
     monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -80,15 +82,31 @@ class ReportTab(RefreshWhenVisible, QWidget):
         template_row.addWidget(self.template_combo, 1)
         template_row.addWidget(self.edit_template_button)
         top.addRow("报告模板：", template_row)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
+        left_inner = QWidget()
+        left_layout = QVBoxLayout(left_inner)
+        left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(top)
         left_layout.addWidget(self.form)
         left_layout.addWidget(QLabel("各部分文稿："))
+        self.section_list.setMinimumHeight(120)
         left_layout.addWidget(self.section_list, 1)
+        # The draft's fields scroll on a short screen (1366×768 at 125%): they never push the buttons off it.
+        left = QScrollArea()
+        left.setWidgetResizable(True)
+        left.setFrameShape(QFrame.Shape.NoFrame)
+        left.setWidget(left_inner)
+        left.setMinimumWidth(left_inner.minimumSizeHint().width() + 20)
         self.check_label = QLabel("报告体检：")
-        left_layout.addWidget(self.check_label)
-        left_layout.addWidget(self.check_list, 1)
+        # Whole sentences, wrapped, across the page's width; the most important first (readiness.ranked).
+        self.check_list.setWordWrap(True)
+        self.check_list.setUniformItemSizes(False)
+        self.check_list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.check_list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        checks = QWidget()
+        checks_layout = QVBoxLayout(checks)
+        checks_layout.setContentsMargins(0, 0, 0, 0)
+        checks_layout.addWidget(self.check_label)
+        checks_layout.addWidget(self.check_list, 1)
         own = QWidget()
         own_layout = QVBoxLayout(own)
         own_layout.addWidget(QLabel("我的文稿（打印时使用）"))
@@ -109,8 +127,14 @@ class ReportTab(RefreshWhenVisible, QWidget):
         for b in (self.save_button, self.preview_button, self.pdf_button, self.docx_button, self.full_rosters,
                   self.tables_button):
             buttons.addWidget(b)
+        self.vertical = QSplitter(Qt.Orientation.Vertical)
+        self.vertical.addWidget(splitter)
+        self.vertical.addWidget(checks)
+        self.vertical.setStretchFactor(0, 3)
+        self.vertical.setStretchFactor(1, 1)
+        self.vertical.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.vertical, 1)
         layout.addLayout(buttons)
 
         self.section_list.currentRowChanged.connect(self._show_section)
@@ -125,6 +149,7 @@ class ReportTab(RefreshWhenVisible, QWidget):
         self.preview_button.clicked.connect(self.preview)
         self.edit_template_button.clicked.connect(self.edit_template)
         self._dirty_sections = False
+        self._accepted_findings: tuple[str, ...] = ()
 
     # -- draft -------------------------------------------------------------------------------------------------------
     @property
@@ -274,6 +299,8 @@ class ReportTab(RefreshWhenVisible, QWidget):
     def generate(self, fmt: str, out: str | None = None) -> None:
         if self.dirty and not self.save():
             return
+        if fmt != "xlsx" and not self._open_findings_accepted():
+            return
         unit, year = self.session.unit, self.session.year
         names = {"pdf": ("PDF 文件 (*.pdf)", f"{unit.name}{year}年法治政府建设工作报告.pdf"),
                  "docx": ("Word 文档 (*.docx)", f"{unit.name}{year}年法治政府建设工作报告.docx"),
@@ -298,6 +325,21 @@ class ReportTab(RefreshWhenVisible, QWidget):
             return result.path, result.warnings
 
         self._op = ops.read(self, self.session, "正在生成，请稍候…", work, self._generated)
+
+    def _open_findings_accepted(self) -> bool:
+        """With 报告体检 items open, ask once whether to print anyway; the same items are not asked about again."""
+        key = tuple(f.message for f in self.findings)
+        if not key or key == self._accepted_findings:
+            return True
+        first = self.findings[0].message
+        answer = QMessageBox.question(
+            self, "报告体检", f"报告体检还有 {len(key)} 项需要处理，最重要的一项：\n{first}\n\n仍要生成吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            self.status.setText("未生成：请先处理报告体检中的事项（双击一项转到修改的地方）。")
+            return False
+        self._accepted_findings = key
+        return True
 
     def edit_template(self) -> None:
         from fazhi_desktop.gui.report.template_dialog import TemplateDialog

@@ -1,0 +1,96 @@
+"""Desktop round 2 (#25): the pages and dialogs fit a 1366×768 laptop at 125%, 报告体检 reads as a ranked list and
+printing with open items asks once."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+# 1366×768 at 125% is 1093×614 logical pixels; less a 40 px taskbar (32 at 125%) and a window frame with its title
+# bar (≈ 32), a page may ask for 1093 − 16 by 614 − 32 − 32.
+AT_125 = (1093 - 16, 614 - 32 - 32)
+AT_100 = (1366 - 16, 768 - 40 - 32)  # 100% with a 40 px taskbar
+
+
+def fits(widget, limit) -> bool:
+    hint = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+    return hint.width() <= limit[0] and hint.height() <= limit[1]
+
+
+def test_1_every_tab_fits_the_screen_at_125_percent(window, qtbot):
+    tabs = window.ui.tabs
+    for i in range(tabs.count()):
+        tabs.setCurrentIndex(i)
+        qtbot.wait(10)
+        for limit in (AT_125, AT_100):
+            assert fits(window, limit), (tabs.tabText(i), window.minimumSizeHint(), limit)
+    report = window.show_report_tab()
+    qtbot.waitUntil(lambda: not report.busy, timeout=10000)
+    assert fits(window, AT_125), window.minimumSizeHint()  # with its findings and sections filled in
+    for button in (report.save_button, report.preview_button, report.pdf_button, report.docx_button,
+                   report.tables_button):
+        assert button.isVisible()
+
+
+def test_1_every_dialog_fits_the_screen_at_125_percent(window, qtbot):
+    from fazhi_desktop.gui.dialogs.backup_dialog import BackupDialog
+    from fazhi_desktop.gui.dialogs.import_dialog import ImportDialog
+    from fazhi_desktop.gui.dialogs.settings_dialog import SettingsDialog
+    from fazhi_desktop.gui.dialogs.wizard import FirstRunWizard
+    from fazhi_desktop.gui.report.template_dialog import TemplateDialog
+    from fazhi_desktop.services.context import Context
+
+    dialogs = [BackupDialog(window.session, window), ImportDialog(window.session, window),
+               SettingsDialog(window.session, window), TemplateDialog(window.session, "三段式", window),
+               FirstRunWizard(Context(window.session.db, None, "测试员"))]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        assert fits(dialog, AT_125), (type(dialog).__name__, dialog.minimumSizeHint())
+
+
+def test_9_findings_wrap_whole_and_the_most_important_come_first(window, db, unit, svc, qtbot):
+    from fazhi_desktop.reports import readiness
+    from fazhi_desktop.services import reports_text
+
+    import datetime as dt
+
+    svc.create("rectification", {"source": "上级督察", "assigned_on": dt.date(2023, 2, 1), "problem": "台账不全",
+                                 "measures": "补齐", "department": "党政办", "deadline": dt.date(2023, 6, 30),
+                                 "status": "整改中"})
+    with db.engine.begin() as conn:
+        reports_text.save_report_text(conn, unit, 2023, {"doc_date": dt.date(2026, 1, 5)}, "测试员")
+    tab = window.show_report_tab()
+    tab.mark_stale()
+    tab.refresh()
+    qtbot.waitUntil(lambda: not tab.busy and bool(tab.findings), timeout=10000)
+    ranks = [readiness.rank(f) for f in tab.findings]
+    assert ranks == sorted(ranks) and ranks[0] == 0 and 1 in ranks and 2 in ranks, ranks
+    assert "成文日期" in tab.findings[0].message  # a date two years on is printed wrong: first
+    assert tab.check_list.wordWrap() and tab.check_list.item(0).text() == tab.findings[0].message
+
+
+def test_9_printing_with_open_findings_asks_once(window, svc, qtbot, tmp_path, monkeypatch, answer):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)
+    tab = window.show_report_tab()
+    qtbot.waitUntil(lambda: not tab.busy and bool(tab.findings), timeout=10000)
+    answer(QMessageBox.StandardButton.No)
+    tab.generate("pdf", str(tmp_path / "a.pdf"))
+    assert len(answer.questions) == 1 and f"{len(tab.findings)} 项" in answer.questions[0]
+    assert not tab.busy and not (tmp_path / "a.pdf").exists() and "未生成" in tab.status.text()
+    answer(QMessageBox.StandardButton.Yes)
+    tab.generate("pdf", str(tmp_path / "b.pdf"))
+    qtbot.waitUntil(lambda: not tab.busy and (tmp_path / "b.pdf").exists(), timeout=20000)
+    tab.generate("docx", str(tmp_path / "c.docx"))  # the same items: not asked again
+    qtbot.waitUntil(lambda: not tab.busy and (tmp_path / "c.docx").exists(), timeout=20000)
+    assert len(answer.questions) == 2
+
+
+@pytest.mark.parametrize("kind", ["tables"])
+def test_9_the_tables_are_not_held_back_by_report_findings(window, qtbot, tmp_path, monkeypatch, answer, kind):
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)
+    tab = window.show_report_tab()
+    qtbot.waitUntil(lambda: not tab.busy and bool(tab.findings), timeout=10000)
+    tab.generate("xlsx", str(tmp_path / "t.xlsx"))
+    qtbot.waitUntil(lambda: not tab.busy and (tmp_path / "t.xlsx").exists(), timeout=20000)
+    assert answer.questions == []
