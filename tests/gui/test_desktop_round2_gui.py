@@ -49,10 +49,10 @@ def test_1_every_dialog_fits_the_screen_at_125_percent(window, qtbot):
 
 
 def test_9_findings_wrap_whole_and_the_most_important_come_first(window, db, unit, svc, qtbot):
+    import datetime as dt
+
     from fazhi_desktop.reports import readiness
     from fazhi_desktop.services import reports_text
-
-    import datetime as dt
 
     svc.create("rectification", {"source": "上级督察", "assigned_on": dt.date(2023, 2, 1), "problem": "台账不全",
                                  "measures": "补齐", "department": "党政办", "deadline": dt.date(2023, 6, 30),
