@@ -32,6 +32,7 @@ class Field:
     max_length: int | None = None  # characters of a text, or of each item of a list
     max_items: int | None = None  # items of a list (TEXTLIST) or sections of a map (TEXTMAP)
     extendable: bool = True  # a unit may add its own choices (not to a fixed scale such as 风险等级 or 状态)
+    usual_max: int | None = None  # a count above this is possible but mostly a typo: asked before it is saved
 
     @property
     def is_choice(self) -> bool:

@@ -14,14 +14,20 @@ def qapp():
 
 @pytest.fixture(autouse=True)
 def no_error_box(monkeypatch):
-    """The 程序出错 box is modal: in a test it would wait for a click for ever. It fails the test instead, with what
-    it would have shown (a test that expects a box patches ``exec`` itself)."""
+    """A modal box (程序出错, a question) would wait for a click for ever in a test: it fails the test instead, with
+    what it would have shown (a test that expects a box patches ``exec`` itself)."""
     from PySide6.QtWidgets import QMessageBox
 
     def refuse(box):
         raise AssertionError(f"a modal box was opened: {box.text()}\n{box.detailedText()}")
 
+    def refuse_static(parent, title, text, *args, **kwargs):
+        raise AssertionError(f"a modal question or message was opened: {title}: {text}")
+
     monkeypatch.setattr(QMessageBox, "exec", refuse)
+    # The static ones too (a test that expects one uses ``answer`` or patches it): never a hang, a failure.
+    for name in ("question", "warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse_static))
 
 
 @pytest.fixture

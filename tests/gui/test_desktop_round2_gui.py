@@ -94,3 +94,36 @@ def test_9_the_tables_are_not_held_back_by_report_findings(window, qtbot, tmp_pa
     tab.generate("xlsx", str(tmp_path / "t.xlsx"))
     qtbot.waitUntil(lambda: not tab.busy and (tmp_path / "t.xlsx").exists(), timeout=20000)
     assert answer.questions == []
+
+
+def test_7_an_unusual_count_is_asked_about_before_it_is_saved(window, svc, qtbot, answer):
+    from .test_window import fill, page_of
+
+    page = page_of(window, "meeting")
+    page.new_record()
+    fill(page, date="2023-03-01", kind="法治建设专题会议", title="专题会", attendees=99999)
+    answer(QMessageBox.StandardButton.No)
+    assert not page.save()
+    assert answer.questions and "参会人数" in answer.questions[-1] and "99999" in answer.questions[-1]
+    assert svc.count("meeting", 2023) == 0 and "参会人数" in page.notice_label.text()
+    answer(QMessageBox.StandardButton.Yes)
+    assert page.save() and svc.count("meeting", 2023) == 1
+    # an ordinary count is not asked about
+    page.new_record()
+    fill(page, date="2023-04-01", kind="法治建设专题会议", title="第二次", attendees=35)
+    asked = len(answer.questions)
+    assert page.save() and len(answer.questions) == asked
+
+
+def test_6_a_failed_save_names_the_field_and_brings_it_into_view(window, qtbot):
+    from .test_window import fill, page_of
+
+    page = page_of(window, "dispute")
+    page.new_record()
+    fill(page, date="2023-03-01", source="排查发现")  # 所在村, 纠纷类别 … missing
+    assert not page.save()
+    text = page.notice_label.text()
+    assert "未保存：" in text and "「当事人」" in text, text
+    focused = window.focusWidget() if window.isActiveWindow() else None
+    first_bad = next(e for e in page.form.editors.values() if not e.error.isHidden())
+    assert focused in (None, first_bad.widget)

@@ -353,7 +353,7 @@ def test_a_record_saved_into_another_year_does_not_vanish(window, svc, qtbot, an
     assert page.form.values()["title"] == "上一年的会"
 
 
-def test_whole_numbers_are_kept_as_typed_and_checked(window, svc, qtbot):
+def test_whole_numbers_are_kept_as_typed_and_checked(window, svc, qtbot, answer):
     page = page_of(window, "meeting")
     fill(page, date="2023-03-01", kind="其他", title="人数")
     attendees = page.form.editors["attendees"].widget
@@ -365,6 +365,7 @@ def test_whole_numbers_are_kept_as_typed_and_checked(window, svc, qtbot):
     attendees.setText("2000000")
     attendees.textEdited.emit("2000000")
     assert page.save() and "请核对" in page.notice_label.text()
+    assert "参会人数" in answer.questions[-1]  # asked before saving (#25), and the clerk said yes
     assert svc.get("meeting", page.current_id)["attendees"] == 2000000
 
 

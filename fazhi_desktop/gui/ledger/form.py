@@ -144,6 +144,11 @@ class RecordForm(QWidget):
             first = first or editor
         if first:
             first.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            area = first.widget.parent()
+            while area is not None and not isinstance(area, QScrollArea):
+                area = area.parent()
+            if area is not None:  # a long form: the bad field is brought into view, not left below the fold
+                area.ensureWidgetVisible(first.widget)
 
     def problem_text(self, key: str) -> str:
         editor = self.editors[key]

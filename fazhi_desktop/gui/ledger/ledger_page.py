@@ -392,11 +392,23 @@ class LedgerPage(QWidget):
             return True
         return dialogs.confirm(self, "请核对日期", f"{why}。确定没有写错吗？")
 
+    def _numbers_are_plausible(self, values: dict[str, Any]) -> bool:
+        """A count far above the usual (参会人数 99999) is asked about before it is saved, not reported after."""
+        _clean, problems = self.session.records().validate(self.ledger, values)
+        odd = [p for p in problems if p.warning and "异常大" in p.message]
+        if not odd or any(not p.warning for p in problems):  # errors are shown by the save itself
+            return True
+        if dialogs.confirm(self, "请核对数值", "\n".join(f"「{p.label}」{p.message}。" for p in odd) + "\n确定保存吗？"):
+            return True
+        self.form.show_problems(odd)
+        self.notice_label.setText("未保存：请核对" + "、".join(f"「{p.label}」" for p in odd) + "。")
+        return False
+
     def save(self) -> bool:
         if self.in_recycle_bin:
             return False
         values = self.form.values()
-        if not self._date_is_plausible(values):
+        if not self._date_is_plausible(values) or not self._numbers_are_plausible(values):
             return False
         key, record_id = self.ledger.key, self.current_id
         try:
@@ -407,7 +419,8 @@ class LedgerPage(QWidget):
                                     else (lambda ctx: records.service(ctx).update(key, record_id, values)))
         except ValidationError as exc:
             self.form.show_problems(exc.problems)
-            self.notice_label.setText(f"有 {len(exc.problems)} 处需要修改，未保存。")
+            named = "、".join(dict.fromkeys(f"「{p.label}」" for p in exc.problems if p.label))
+            self.notice_label.setText(f"有 {len(exc.problems)} 处需要修改，未保存" + (f"：{named}。" if named else "。"))
             return False
         except Exception as exc:  # noqa: BLE001 - shown, logged, form kept as typed
             show_exception(self, exc)
