@@ -25,12 +25,18 @@ def fonts(db: Database) -> dict[str, str]:
     return dict(local_settings.load(db.database_id).get("fonts") or {})
 
 
+def clerk(db: Database) -> str | None:
+    """The name the clerk gave on this PC (设置 or the first-run wizard): it signs the change log instead of the
+    Windows login (often "Administrator"), until accounts exist."""
+    return local_settings.load(db.database_id).get("clerk")
+
+
 def policy(db: Database) -> tuple[Path, int]:
     return local_settings.backup_policy(db.database_id)
 
 
 def save(db: Database, *, fonts: Mapping[str, str] | None = None, backup_dir: str | None = None,
-         keep: int | None = None) -> None:
+         keep: int | None = None, clerk: str | None = None) -> None:
     if not db.database_id:
         raise UserError("服务器数据库的本机设置无法保存")
     changes: dict = {}
@@ -40,4 +46,8 @@ def save(db: Database, *, fonts: Mapping[str, str] | None = None, backup_dir: st
         changes["backup_dir"] = backup_dir
     if keep is not None:
         changes["backup_keep"] = keep
+    if clerk is not None:
+        if len(clerk.strip()) > local_settings.MAX_CLERK:
+            raise UserError(f"姓名过长（不超过{local_settings.MAX_CLERK}个字）")
+        changes["clerk"] = clerk.strip()
     local_settings.update(db.database_id, changes)

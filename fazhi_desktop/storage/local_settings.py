@@ -41,6 +41,9 @@ def load(database_id: str | None) -> dict[str, Any]:
     return clean(found) if isinstance(found, dict) else {}
 
 
+MAX_CLERK = 32  # a name as the change log shows it
+
+
 def clean(values: Mapping[str, Any]) -> dict[str, Any]:
     """Only the known keys, each of its own type (the file is the clerk's, but stays checked)."""
     out: dict[str, Any] = {}
@@ -50,6 +53,9 @@ def clean(values: Mapping[str, Any]) -> dict[str, Any]:
     keep = values.get("backup_keep")
     if isinstance(keep, int) and not isinstance(keep, bool) and 1 <= keep <= MAX_KEEP:
         out["backup_keep"] = keep
+    clerk = values.get("clerk")
+    if isinstance(clerk, str) and 0 < len(clerk.strip()) <= MAX_CLERK and not bad_character(clerk):
+        out["clerk"] = clerk.strip()
     fonts = values.get("fonts")
     if isinstance(fonts, dict):
         chosen = {str(k): v for k, v in fonts.items() if isinstance(v, str) and v and not bad_character(v)}
@@ -59,7 +65,7 @@ def clean(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def update(database_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-    for value in (changes.get("backup_dir"), *((changes.get("fonts") or {}).values())):
+    for value in (changes.get("backup_dir"), changes.get("clerk"), *((changes.get("fonts") or {}).values())):
         problem = bad_character(value) if isinstance(value, str) else None
         if problem:
             raise UserError(f"设置内容{problem}")

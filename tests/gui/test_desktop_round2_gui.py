@@ -127,3 +127,53 @@ def test_6_a_failed_save_names_the_field_and_brings_it_into_view(window, qtbot):
     focused = window.focusWidget() if window.isActiveWindow() else None
     first_bad = next(e for e in page.form.editors.values() if not e.error.isHidden())
     assert focused in (None, first_bad.widget)
+
+
+def test_8_the_clerk_gives_her_name_and_it_signs_the_change_log(window, db, unit, qtbot):
+    from fazhi_desktop.gui.dialogs.settings_dialog import SettingsDialog
+    from fazhi_desktop.services import audit, local
+
+    from .test_window import fill, page_of
+
+    dialog = SettingsDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    assert "登录名" in dialog.clerk_edit.placeholderText()
+    dialog.clerk_edit.setText("王小红")
+    dialog.accept()
+    assert local.clerk(db) == "王小红" and window.session.actor == "王小红"
+    page = page_of(window, "meeting")
+    page.new_record()
+    fill(page, date="2023-03-01", kind="法治建设专题会议", title="专题会")
+    assert page.save()
+    with db.engine.connect() as conn:
+        entries = audit.history(conn, page.current_id)
+    assert entries and entries[-1]["actor"] == "王小红"
+    # kept on this PC for the next start; cleared, the login signs again
+    dialog = SettingsDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    assert dialog.clerk_edit.text() == "王小红"
+    dialog.clerk_edit.setText("")
+    dialog.accept()
+    assert local.clerk(db) is None and window.session.actor != "王小红"
+
+
+def test_8_the_first_run_wizard_asks_for_the_name_too(qtbot, tmp_path):
+    from fazhi_desktop.gui.dialogs.wizard import FirstRunWizard
+    from fazhi_desktop.services import audit, local
+    from fazhi_desktop.services.context import Context
+    from fazhi_desktop.storage.database import open_database
+
+    db = open_database(tmp_path / "new.sqlite3")
+    wizard = FirstRunWizard(Context(db, None, "Administrator"))
+    qtbot.addWidget(wizard)
+    form = wizard.page.form
+    form.editors["name"].widget.setText("新镇")
+    form.editors["county"].widget.setText("某县")
+    form.editors["issuers"].widget.setPlainText("中共新镇委员会")
+    form.editors["villages"].widget.setPlainText("甲村\n乙村")
+    wizard.page.clerk_edit.setText("李明")
+    assert wizard.page.validatePage()
+    assert local.clerk(db) == "李明"
+    with db.engine.connect() as conn:
+        assert {e["actor"] for e in audit.recent(conn)} == {"李明"}
+    db.dispose()

@@ -175,8 +175,9 @@ def test_year_switch_changes_overview(window, svc, qtbot):
 def test_enter_moves_to_the_next_field(window, qtbot):
     page = page_of(window, "meeting")
     title = page.form.editors["title"].widget
+    window.activateWindow()  # focus needs the active window; an earlier test's window may still hold it
     title.setFocus()
-    qtbot.waitUntil(title.hasFocus, timeout=2000)
+    qtbot.waitUntil(title.hasFocus, timeout=5000)
     qtbot.keyClick(title, Qt.Key.Key_Return)
     assert not title.hasFocus()
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QInputDialog,
     QLineEdit,
@@ -25,6 +26,7 @@ from fazhi_desktop.gui.shell.errors import show_user_error
 from fazhi_desktop.gui.shell.session import Session
 from fazhi_desktop.reports.typeset.fonts import ROLE_LABELS, ROLES
 from fazhi_desktop.services import local, units
+from fazhi_desktop.services.actor import default_actor
 
 
 class SettingsDialog(QDialog):
@@ -36,6 +38,14 @@ class SettingsDialog(QDialog):
         unit = session.unit
         self.unit_form = RecordForm(UNIT_FIELDS, unit)
         self.unit_form.set_values({f.key: getattr(unit, f.key) for f in UNIT_FIELDS})
+        # Who signs this PC's changes in 修改记录 (the Windows login is often "Administrator").
+        self.clerk_edit = QLineEdit(local.clerk(session.db) or "")
+        self.clerk_edit.setPlaceholderText(f"不填则记为本机登录名「{default_actor()}」")
+        self.clerk_edit.setMaxLength(32)
+        self.clerk_edit.setEnabled(bool(session.db.database_id))
+        clerk_row = QFormLayout()
+        clerk_row.addRow("您的姓名（记入修改记录）：", self.clerk_edit)
+        self.ui.unitLayout.addLayout(clerk_row)
         self.ui.unitLayout.addWidget(self.unit_form.in_scroll_area())
         self.rename_button = QPushButton("村名改名…")
         self.rename_button.setToolTip("村（社区）改名：名单和所有记录中的村名一并改过来，并记入修改记录")
@@ -107,8 +117,10 @@ class SettingsDialog(QDialog):
             ops.call_write(self, self.session, "正在保存设置…",
                            lambda ctx: units.save(ctx, values, {"h3_bold": h3_bold}))
             if self.session.db.database_id:
+                clerk = self.clerk_edit.text().strip()
                 local.save(self.session.db, fonts=fonts, backup_dir=self.ui.backupDirEdit.text().strip(),
-                           keep=self.ui.keepSpin.value())
+                           keep=self.ui.keepSpin.value(), clerk=clerk)
+                self.session.actor = clerk or default_actor()
         except ValidationError as exc:
             self.ui.tabs.setCurrentWidget(self.ui.unitPage)
             self.unit_form.show_problems(exc.problems)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWizard, QWizardPage
+from dataclasses import replace
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWizard, QWizardPage
 
 from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.domain.unit import FIRST_RUN_FIELDS
 from fazhi_desktop.gui.ledger.form import RecordForm
-from fazhi_desktop.services import units
+from fazhi_desktop.services import local, units
 from fazhi_desktop.services.context import Context
 from fazhi_desktop.services.units import Unit
 
@@ -26,14 +28,24 @@ class _UnitPage(QWizardPage):
         self.message.setStyleSheet("color: #c0392b;")
         self.message.setWordWrap(True)
         self.form.edited.connect(self.message.clear)
+        self.clerk_edit = QLineEdit()
+        self.clerk_edit.setMaxLength(32)
+        self.clerk_edit.setPlaceholderText("记入修改记录；不填则记为本机登录名")
+        clerk_row = QFormLayout()
+        clerk_row.addRow("您的姓名：", self.clerk_edit)
         layout = QVBoxLayout(self)
+        layout.addLayout(clerk_row)
         layout.addWidget(self.form.in_scroll_area(), 1)
         layout.addWidget(self.message)
 
     def validatePage(self) -> bool:
         try:
             # Before the window exists: no worker, no broadcast (nothing is listening yet).
-            self.unit = units.create(self.ctx, self.form.values()).value
+            clerk = self.clerk_edit.text().strip()
+            if clerk and self.ctx.db.database_id:
+                local.save(self.ctx.db, clerk=clerk)
+            ctx = replace(self.ctx, actor=clerk) if clerk else self.ctx
+            self.unit = units.create(ctx, self.form.values()).value
         except ValidationError as exc:
             self.form.show_problems(exc.problems)
             return False

@@ -124,9 +124,11 @@ class Startup:
 
     def session(self, unit, actor: str):
         from fazhi_desktop.gui.shell.session import Session
+        from fazhi_desktop.services import local
         from fazhi_desktop.services.context import Context
         from fazhi_desktop.services.listing import latest_year
 
+        actor = local.clerk(self.db) or actor  # the name the clerk gave, else the login
         return Session(self.db, unit, actor, latest_year(Context(self.db, unit, actor)))
 
     def close(self) -> None:
