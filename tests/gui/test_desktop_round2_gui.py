@@ -177,3 +177,34 @@ def test_8_the_first_run_wizard_asks_for_the_name_too(qtbot, tmp_path):
     with db.engine.connect() as conn:
         assert {e["actor"] for e in audit.recent(conn)} == {"李明"}
     db.dispose()
+
+
+def test_6_enter_on_the_multi_select_moves_to_the_next_field(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    from .test_window import page_of
+
+    page = page_of(window, "publicity")
+    page.new_record()
+    window.activateWindow()
+    multi = next(e for e in page.form.editors.values() if e.field.kind.name == "multichoice")
+    multi.focus.setFocus()
+    qtbot.waitUntil(multi.focus.hasFocus, timeout=5000)
+    qtbot.keyClick(multi.focus, Qt.Key.Key_Return)
+    assert not multi.focus.hasFocus() and page.form.focusWidget() is not None
+
+
+def test_6_a_year_switch_does_not_keep_the_other_years_record(window, svc, qtbot):
+    from .test_window import page_of
+
+    record = svc.create("meeting", {"date": "2023-03-01", "kind": "其他", "title": "二〇二三年的会"}).id
+    page = page_of(window, "meeting")
+    page.reload()
+    page.load(record)
+    assert page.current_id == record and page.delete_button.isEnabled()
+    window.session.set_year(2024)
+    assert page.current_id is None and not page.delete_button.isEnabled()
+    assert page.form.values()["title"] in (None, "")
+    window.session.set_year(2023)
+    page.load(record)
+    assert page.form.values()["title"] == "二〇二三年的会"

@@ -144,7 +144,9 @@ EDITORS: dict[str, Callable[[Field, EditorContext], FieldEditor]] = {
     "date": _date, "int": _integer, "year": _integer, "money": _money, "bool": _bool, "choice": _choice,
     "village": _choice, "multichoice": _multichoice, "textmap": _sections,
 }
-ONE_LINE = {"text", "phone", "idcard", "date", "int", "year", "money", "choice", "village"}
+# Enter moves on from these; on a multi-select (宣传主题) it did nothing and the next typing went nowhere —
+# Space opens its list to tick.
+ONE_LINE = {"text", "phone", "idcard", "date", "int", "year", "money", "choice", "village", "multichoice"}
 
 
 def make(f: Field, ctx: EditorContext) -> FieldEditor:

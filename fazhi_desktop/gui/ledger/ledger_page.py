@@ -56,7 +56,7 @@ class LedgerPage(QWidget):
         self._build()
         self._filter_timer = QTimer(self, singleShot=True, interval=250)
         self._filter_timer.timeout.connect(self.apply_filters)
-        session.year_changed.connect(lambda _y: self.reload())
+        session.year_changed.connect(lambda _y: self._year_switched())
         session.changed.connect(self._on_changed)
         self.reload()
         self.new_record()
@@ -253,6 +253,14 @@ class LedgerPage(QWidget):
     def reload(self) -> None:
         self.model.set_query(year=self.session.year)
         self._reselect()
+
+    def _year_switched(self) -> None:
+        """Another year shown: a record of the year left behind is not kept in the form (with 删除 enabled, as if
+        it were this year's); a blank form takes its place."""
+        self.reload()
+        if self.current_id and self.model.row_of(self.current_id) is None and not self.form.dirty:
+            self.current_id = None
+            self.load(None)
 
     def apply_filters(self) -> None:
         filters = {k: (c.currentText() if c.currentIndex() > 0 else None) for k, c in self.filters.items()}
