@@ -36,7 +36,11 @@ KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
 PARAGRAPH_STYLES = {H1: ("一级标题", "heiti"), H2: ("二级标题", "kaiti"), H3: ("三级标题", "fangsong"),
                     H4: ("四级标题", "fangsong")}
 # w:pPr's children in the order of the schema (ECMA-376 CT_PPrBase, then CT_PPr's own).
-PPR_ORDER = tuple(f"w:{t}" for t in ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"])
+PPR_ORDER = tuple(f"w:{t}" for t in (
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "
+    "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+    "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
+    "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange").split())
 RUN_STYLES = {H1: "一级标题字符", H2: "二级标题字符", H3: "三级标题字符", H4: "四级标题字符"}
 
 
@@ -339,7 +343,7 @@ def _clean_package(out) -> None:
         if name == "/word/theme/theme1.xml":
             root = etree.fromstring(part.blob)
             a = "http://schemas.openxmlformats.org/drawingml/2006/main"
-            for font in root.iter(f"{{{a}}}font"):
+            for font in list(root.iter(f"{{{a}}}font")):  # a list: fonts are removed as it goes
                 if font.get("script") == "Jpan":
                     font.getparent().remove(font)
                 elif font.get("script") == "Hans":
