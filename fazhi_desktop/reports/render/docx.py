@@ -36,11 +36,14 @@ KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
 PARAGRAPH_STYLES = {H1: ("一级标题", "heiti"), H2: ("二级标题", "kaiti"), H3: ("三级标题", "fangsong"),
                     H4: ("四级标题", "fangsong")}
 # w:pPr's children in the order of the schema (ECMA-376 CT_PPrBase, then CT_PPr's own).
-PPR_ORDER = tuple(f"w:{t}" for t in (
-    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "
-    "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
-    "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
-    "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange").split())
+PPR_ORDER = (
+    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
+    "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+    "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+    "w:sectPr", "w:pPrChange",
+)
 RUN_STYLES = {H1: "一级标题字符", H2: "二级标题字符", H3: "三级标题字符", H4: "四级标题字符"}
 
 
