@@ -314,3 +314,12 @@ def figures(ctx, year: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """This year's and last year's indicators, for the overview."""
     with ctx.engine.connect() as conn:
         return compute_with_previous(conn, ctx.unit, year)
+
+
+def overview_figures(ctx, year: int) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """This year's indicators and last year's — None when last year holds no record (its zeros are no figures)."""
+    from fazhi_desktop.services.listing import years_in_use
+
+    with ctx.engine.connect() as conn:
+        current, previous = compute_with_previous(conn, ctx.unit, year)
+        return current, (previous if year - 1 in years_in_use(conn, ctx.unit) else None)

@@ -208,3 +208,28 @@ def test_6_a_year_switch_does_not_keep_the_other_years_record(window, svc, qtbot
     window.session.set_year(2023)
     page.load(record)
     assert page.form.values()["title"] == "二〇二三年的会"
+
+
+def test_10_last_year_without_records_shows_a_dash_and_rates_change_in_points(window, svc, qtbot):
+    import datetime as dt
+
+    def dispute(day, status):
+        svc.create("dispute", {"date": day, "source": "排查发现", "village": window.session.unit.villages[0],
+                               "category": "土地纠纷", "parties": "甲与乙", "summary": "地界", "risk": "绿",
+                               "status": status, "closed_on": day + dt.timedelta(days=10)})
+
+    dispute(dt.date(2023, 3, 1), "调解成功")
+    overview = window.overview
+    overview.refresh()
+    qtbot.waitUntil(lambda: not overview.busy and overview.shown_year == 2023, timeout=5000)
+    table = overview.table
+    assert {table.item(r, 3).text() for r in range(table.rowCount())} == {"—"}  # 2022: nothing recorded
+    dispute(dt.date(2022, 3, 1), "调解成功")
+    dispute(dt.date(2022, 4, 1), "调解不成")
+    overview.mark_stale()
+    overview.refresh()
+    qtbot.waitUntil(lambda: not overview.busy and overview.previous is not None, timeout=5000)
+    rows = {table.item(r, 1).text(): r for r in range(table.rowCount())}
+    rate_rows = [r for label, r in rows.items() if "率" in label and table.item(r, 4).text() != "—"]
+    assert rate_rows and all(table.item(r, 4).text().endswith("个百分点") for r in rate_rows)
+    assert any(table.item(r, 4).text() == "+50.0个百分点" for r in rate_rows)  # 100% against 50%

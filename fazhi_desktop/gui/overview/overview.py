@@ -32,6 +32,19 @@ def _text(value, kind: str, unit: str) -> str:
     return f"{value}{unit}"
 
 
+NO_DATA = "—"  # last year holds no record: its zeros would read as figures
+
+
+def _delta(delta, kind: str) -> str:
+    """增减: a count's difference, a rate's in 百分点 (as the workbook prints it), — when there is none."""
+    if delta is None:
+        return NO_DATA
+    if kind == "rate":
+        points = round(delta * 100, 1)
+        return f"{points:+.1f}个百分点" if points else "0个百分点"
+    return f"{delta:+d}"
+
+
 class OverviewTab(RefreshWhenVisible, QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -51,7 +64,7 @@ class OverviewTab(RefreshWhenVisible, QWidget):
         layout.addWidget(self.table, 3)
         layout.addWidget(charts, 2)
         self.current: dict = {}
-        self.previous: dict = {}
+        self.previous: dict | None = {}
         self._op: Operation | None = None
         session.year_changed.connect(lambda _y: self.mark_stale())
         session.changed.connect(lambda _c: self.mark_stale())  # any write: records, the unit, a draft's 成文日期
@@ -59,7 +72,7 @@ class OverviewTab(RefreshWhenVisible, QWidget):
 
     def refresh_content(self) -> None:
         year = self.session.year
-        self._op = ops.read(self, self.session, "正在统计…", lambda ctx: (year, stats.figures(ctx, year)), self._arrived)
+        self._op = ops.read(self, self.session, "正在统计…", lambda ctx: (year, stats.overview_figures(ctx, year)), self._arrived)
 
     def _arrived(self, result) -> None:
         """Figures counted for a year the clerk has since left are dropped: the newer count paints instead."""
@@ -79,10 +92,11 @@ class OverviewTab(RefreshWhenVisible, QWidget):
         rows = [i for i in INDICATORS if i.kind != "breakdown"]
         self.table.setRowCount(len(rows))
         for r, ind in enumerate(rows):
-            now, before = self.current[ind.key], self.previous[ind.key]
+            now = self.current[ind.key]
+            before = self.previous[ind.key] if self.previous is not None else None
             delta = stats.change(now, before)
-            cells = [ind.category, ind.label, _text(now, ind.kind, ind.unit), _text(before, ind.kind, ind.unit),
-                     "" if delta is None or ind.kind == "rate" else f"{delta:+d}"]
+            cells = [ind.category, ind.label, _text(now, ind.kind, ind.unit),
+                     NO_DATA if self.previous is None else _text(before, ind.kind, ind.unit), _delta(delta, ind.kind)]
             for c, value in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(value))
         for key, chart in self.charts.items():
