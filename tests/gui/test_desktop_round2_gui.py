@@ -233,3 +233,14 @@ def test_10_last_year_without_records_shows_a_dash_and_rates_change_in_points(wi
     rate_rows = [r for label, r in rows.items() if "率" in label and table.item(r, 4).text() != "—"]
     assert rate_rows and all(table.item(r, 4).text().endswith("个百分点") for r in rate_rows)
     assert any(table.item(r, 4).text() == "+50.0个百分点" for r in rate_rows)  # 100% against 50%
+
+
+def test_10_the_year_box_is_newest_first_and_offers_next_year(window, qtbot):
+    import datetime as dt
+
+    combo = window.ui.yearCombo
+    years = [combo.itemData(i) for i in range(combo.count())]
+    assert years == sorted(years, reverse=True) and dt.date.today().year + 1 in years
+    window.select_year(2015)  # a record saved into an old year: the box takes the year in its place
+    years = [combo.itemData(i) for i in range(combo.count())]
+    assert years == sorted(years, reverse=True) and window.session.year == 2015

@@ -221,7 +221,8 @@ class MainWindow(QMainWindow):
 
         years = set(years_of(self.session.context()))
         this_year = dt.date.today().year
-        years |= {this_year, this_year - 1, self.session.year}
+        # next year too: a clerk starts it (a contract signed ahead, the first meeting) without a record to show it
+        years |= {this_year + 1, this_year, this_year - 1, self.session.year}
         self.ui.yearCombo.blockSignals(True)
         self.ui.yearCombo.clear()
         for y in sorted(years, reverse=True):
@@ -277,9 +278,12 @@ class MainWindow(QMainWindow):
 
     def select_year(self, year: int) -> None:
         index = self.ui.yearCombo.findData(year)
-        if index < 0:
-            self.ui.yearCombo.addItem(f"{year}年", year)
-            index = self.ui.yearCombo.count() - 1
+        if index < 0:  # in its place: the list stays newest first
+            combo = self.ui.yearCombo
+            index = next((i for i in range(combo.count()) if combo.itemData(i) < year), combo.count())
+            combo.blockSignals(True)
+            combo.insertItem(index, f"{year}年", year)
+            combo.blockSignals(False)
         self.ui.yearCombo.setCurrentIndex(index)
 
     def closeEvent(self, event: QCloseEvent) -> None:
