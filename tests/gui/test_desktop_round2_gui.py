@@ -244,3 +244,16 @@ def test_10_the_year_box_is_newest_first_and_offers_next_year(window, qtbot):
     window.select_year(2015)  # a record saved into an old year: the box takes the year in its place
     years = [combo.itemData(i) for i in range(combo.count())]
     assert years == sorted(years, reverse=True) and window.session.year == 2015
+
+
+def test_10_preview_files_are_removed_when_the_window_closes(window, svc, qtbot):
+    svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
+    tab = window.show_report_tab()
+    qtbot.waitUntil(lambda: not tab.busy, timeout=5000)
+    tab.preview()
+    qtbot.waitUntil(lambda: not tab.busy and hasattr(tab, "preview_dialog"), timeout=20000)
+    pdf = tab.preview_dialog.pdf
+    assert pdf.exists()
+    tab.preview_dialog.close()
+    window.close()
+    assert not pdf.exists() and not pdf.parent.exists()

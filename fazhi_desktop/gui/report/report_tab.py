@@ -150,6 +150,7 @@ class ReportTab(RefreshWhenVisible, QWidget):
         self.edit_template_button.clicked.connect(self.edit_template)
         self._dirty_sections = False
         self._accepted_findings: tuple[str, ...] = ()
+        self.preview_folders: list[Path] = []
 
     # -- draft -------------------------------------------------------------------------------------------------------
     @property
@@ -326,6 +327,14 @@ class ReportTab(RefreshWhenVisible, QWidget):
 
         self._op = ops.read(self, self.session, "正在生成，请稍候…", work, self._generated)
 
+    def remove_previews(self) -> None:
+        """The preview's temporary PDFs go when the window does (a viewer still holding one: left to the OS)."""
+        import shutil
+
+        for folder in self.preview_folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        self.preview_folders.clear()
+
     def _open_findings_accepted(self) -> bool:
         """With 报告体检 items open, ask once whether to print anyway; the same items are not asked about again."""
         key = tuple(f.message for f in self.findings)
@@ -357,6 +366,7 @@ class ReportTab(RefreshWhenVisible, QWidget):
 
         year, template = self.session.year, self.template_combo.currentText()
         folder = Path(tempfile.mkdtemp(prefix="fazhi-preview-"))
+        self.preview_folders.append(folder)  # removed when the window closes (remove_previews)
         fonts = local.fonts(self.session.db)
 
         def work(ctx):

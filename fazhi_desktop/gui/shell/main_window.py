@@ -295,6 +295,8 @@ class MainWindow(QMainWindow):
             return
         # Background jobs report to widgets of this window: let them finish before it goes away.
         QThreadPool.globalInstance().waitForDone(10000)
+        if self._report_tab.created is not None:  # not built just to be cleaned
+            self._report_tab.created.remove_previews()
         if self.backup_on_exit and self.session.db.is_sqlite and not self.session.db.read_only:
             from fazhi_desktop.services import safety
 
