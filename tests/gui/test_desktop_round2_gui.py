@@ -257,3 +257,31 @@ def test_10_preview_files_are_removed_when_the_window_closes(window, svc, qtbot)
     tab.preview_dialog.close()
     window.close()
     assert not pdf.exists() and not pdf.parent.exists()
+
+
+def test_10_the_import_dialog_opens_on_the_first_sheet_with_rows(window, qtbot, tmp_path):
+    from openpyxl import Workbook
+
+    from fazhi_desktop.gui.dialogs.import_dialog import ImportDialog
+
+    wb = Workbook()
+    empty = wb.active
+    empty.title = "会议台账"
+    empty.append(["记录编号", "日期*", "会议类型*", "会议名称/议题*"])  # a template's sheet left empty
+    ws = wb.create_sheet("制度文件台账")
+    from fazhi_desktop.domain.ledgers import ledger
+    from fazhi_desktop.exchange.layout import header_label
+
+    fields = ledger("document").fields
+    ws.append(["记录编号", *(header_label(f) for f in fields)])
+    values = {"date": "2023-03-01", "title": "依法治镇实施方案", "kind": "实施方案"}
+    ws.append([None, *(values.get(f.key) for f in fields)])
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    dialog = ImportDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    dialog.path_edit.setText(str(path))
+    dialog.check()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+    assert dialog.problem_table.rowCount() == 0, [dialog.problem_table.item(0, c).text() for c in range(4)]
+    assert dialog.sheets.currentRow() == 1 and dialog.preview.rowCount() == 1

@@ -130,8 +130,9 @@ class ImportDialog(QDialog):
             text += "\n提示：" + "；".join(worded(w) for w in report.warnings[:5])
         self.summary.setText(text)
         self.import_button.setEnabled(report.created + report.updated > 0 or bool(report.drafts))
-        if report.plans:
-            self.sheets.setCurrentRow(0)
+        if report.plans:  # the first sheet that brings something, not an empty one of a full template
+            busy = [i for i, p in enumerate(report.plans) if p.creates or p.updates]
+            self.sheets.setCurrentRow(busy[0] if busy else 0)
 
     def _show_sheet(self, row: int) -> None:
         if not self.report or row < 0 or row >= len(self.report.plans):
