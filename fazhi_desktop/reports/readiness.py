@@ -31,6 +31,7 @@ class Finding:
     ledger: str | None = None  # where to fix it: a ledger key, or None for the 年度报告 page
     record_id: str | None = None
     field: str | None = None  # a field of the record, or of the 年度报告 page
+    rank: int | None = None  # how much it matters (see rank()); None: derived from where it is fixed
 
     def __str__(self) -> str:
         return self.message
@@ -65,12 +66,11 @@ def rank(finding: Finding) -> int:
     """How much a finding matters to the printed report: 0 — the report would print something wrong (its words,
     stale figures, the date); 1 — a record is behind (overdue 整改, disputes past their limit, other records);
     2 — something is missing and the report says less (a ledger without records, text the program writes)."""
-    field = finding.field or ""
-    if finding.ledger is None and (field.startswith("section") or field == "doc_date" and "不相符" in finding.message):
+    if finding.rank is not None:
+        return finding.rank
+    if finding.ledger is None and (finding.field or "").startswith("section"):
         return 0
-    if finding.record_id or (finding.ledger is None and field == "problems" and "超过" in finding.message):
-        return 1
-    return 2
+    return 1 if finding.record_id else 2
 
 
 def ranked(findings: list[Finding]) -> list[Finding]:
@@ -94,13 +94,13 @@ def text_findings(conn: sa.Connection, unit: Unit, year: int, draft: dict | None
     doc_date = draft.get("doc_date")
     if doc_date and not dt.date(year, 1, 1) <= doc_date <= dt.date(year + 1, 12, 31):
         out.append(Finding(f"成文日期 {doc_date:%Y-%m-%d} 与报告年度 {year} 年不相符（应在{year}年至{year + 1}年之间）：请核对。",
-                           field="doc_date"))
+                           field="doc_date", rank=0))
     ref = doc_date or dt.date(year, 12, 31)
     out += _disputes_overdue(conn, unit, year, ref)
     ignored = problems_ignoring_overdue(draft.get("problems") or [], stats.compute(conn, unit, year, ref)
                                         ["rectification.overdue"])
     if ignored:
-        out.append(Finding(ignored, field="problems"))
+        out.append(Finding(ignored, field="problems", rank=1))
     return out
 
 

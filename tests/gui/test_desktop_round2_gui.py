@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from .guikit import checked_import, fill_wizard
+
 # 1366×768 at 125% is 1093×614 logical pixels; less a 40 px taskbar (32 at 125%) and a window frame with its title
 # bar (≈ 32), a page may ask for 1093 − 16 by 614 − 32 − 32.
 AT_125 = (1093 - 16, 614 - 32 - 32)
@@ -166,11 +168,7 @@ def test_8_the_first_run_wizard_asks_for_the_name_too(qtbot, tmp_path):
     db = open_database(tmp_path / "new.sqlite3")
     wizard = FirstRunWizard(Context(db, None, "Administrator"))
     qtbot.addWidget(wizard)
-    form = wizard.page.form
-    form.editors["name"].widget.setText("新镇")
-    form.editors["county"].widget.setText("某县")
-    form.editors["issuers"].widget.setPlainText("中共新镇委员会")
-    form.editors["villages"].widget.setPlainText("甲村\n乙村")
+    fill_wizard(wizard, "中共新镇委员会", "甲村\n乙村")
     wizard.page.clerk_edit.setText("李明")
     assert wizard.page.validatePage()
     assert local.clerk(db) == "李明"
@@ -262,8 +260,6 @@ def test_10_preview_files_are_removed_when_the_window_closes(window, svc, qtbot)
 def test_10_the_import_dialog_opens_on_the_first_sheet_with_rows(window, qtbot, tmp_path):
     from openpyxl import Workbook
 
-    from fazhi_desktop.gui.dialogs.import_dialog import ImportDialog
-
     wb = Workbook()
     empty = wb.active
     empty.title = "会议台账"
@@ -278,10 +274,6 @@ def test_10_the_import_dialog_opens_on_the_first_sheet_with_rows(window, qtbot, 
     ws.append([None, *(values.get(f.key) for f in fields)])
     path = tmp_path / "two.xlsx"
     wb.save(path)
-    dialog = ImportDialog(window.session, window)
-    qtbot.addWidget(dialog)
-    dialog.path_edit.setText(str(path))
-    dialog.check()
-    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+    dialog = checked_import(window, qtbot, path)
     assert dialog.problem_table.rowCount() == 0, [dialog.problem_table.item(0, c).text() for c in range(4)]
     assert dialog.sheets.currentRow() == 1 and dialog.preview.rowCount() == 1

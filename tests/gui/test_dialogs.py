@@ -15,6 +15,8 @@ from fazhi_desktop.services.context import Context
 from fazhi_desktop.services.units import get_unit, list_units
 from fazhi_desktop.storage import backup_files
 
+from .guikit import checked_import, fill_wizard
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -60,9 +62,7 @@ def test_first_run_wizard_creates_the_unit(qtbot, db):
     wizard = FirstRunWizard(Context(db, None, "测试员"))
     qtbot.addWidget(wizard)
     form = wizard.page.form
-    form.editors["name"].widget.setText("新镇")
-    form.editors["county"].widget.setText("某县")
-    form.editors["issuers"].widget.setPlainText("中共新镇委员会")
+    fill_wizard(wizard, "中共新镇委员会", "")
     assert not wizard.page.validatePage()  # no villages yet
     assert "必填" in form.problem_text("villages")
     form.editors["villages"].widget.setPlainText("甲村\n乙村")
@@ -147,8 +147,6 @@ def test_generated_ui_modules_are_up_to_date():
 def test_import_dialog_previews_problems_then_imports(window, svc, qtbot, tmp_path):
     from openpyxl import Workbook
 
-    from fazhi_desktop.gui.dialogs.import_dialog import ImportDialog
-
     wb = Workbook()
     ws = wb.active
     ws.title = "会议台账"
@@ -157,11 +155,7 @@ def test_import_dialog_previews_problems_then_imports(window, svc, qtbot, tmp_pa
     ws.append([None, "2023-03-01", "法治建设专题会议", "好会议"])
     bad = tmp_path / "bad.xlsx"
     wb.save(bad)
-    dialog = ImportDialog(window.session, window)
-    qtbot.addWidget(dialog)
-    dialog.path_edit.setText(str(bad))
-    dialog.check()
-    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+    dialog = checked_import(window, qtbot, bad)
     assert dialog.problem_table.rowCount() == 1
     assert [dialog.problem_table.item(0, c).text() for c in range(3)] == ["会议台账", "2", "日期"]
     assert not dialog.import_button.isEnabled() and svc.count("meeting") == 0

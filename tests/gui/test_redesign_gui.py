@@ -9,18 +9,16 @@ from fazhi_desktop.services import local, safety
 from fazhi_desktop.services.context import Context
 from fazhi_desktop.services.units import create_unit
 
+from .guikit import fill_wizard
+
 
 def test_the_wizard_takes_villages_and_issuers_as_its_help_says(qtbot, db):
     from fazhi_desktop.gui.dialogs.wizard import FirstRunWizard
 
     wizard = FirstRunWizard(Context(db, None, "测试员"))
     qtbot.addWidget(wizard)
-    form = wizard.page.form
-    form.editors["name"].widget.setText("新镇")
-    form.editors["county"].widget.setText("某县")
-    form.editors["issuers"].widget.setPlainText("中共新镇委员会、新镇人民政府")
-    form.editors["villages"].widget.setPlainText("东村、西村、南村")
-    assert "顿号" in form.editors["villages"].widget.placeholderText()
+    fill_wizard(wizard, "中共新镇委员会、新镇人民政府", "东村、西村、南村")
+    assert "顿号" in wizard.page.form.editors["villages"].widget.placeholderText()
     assert wizard.page.validatePage()
     assert wizard.unit.villages == ["东村", "西村", "南村"]
     assert wizard.unit.issuers == ["中共新镇委员会", "新镇人民政府"]

@@ -1,0 +1,23 @@
+"""Steps several GUI tests share: filling the first-run wizard, checking a workbook in the import dialog."""
+
+from __future__ import annotations
+
+
+def fill_wizard(wizard, issuers: str, villages: str, name: str = "新镇") -> None:
+    form = wizard.page.form
+    form.editors["name"].widget.setText(name)
+    form.editors["county"].widget.setText("某县")
+    form.editors["issuers"].widget.setPlainText(issuers)
+    form.editors["villages"].widget.setPlainText(villages)
+
+
+def checked_import(window, qtbot, path):
+    """The import dialog with ``path`` checked (the check runs on a worker): the dialog, ready to look at."""
+    from fazhi_desktop.gui.dialogs.import_dialog import ImportDialog
+
+    dialog = ImportDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    dialog.path_edit.setText(str(path))
+    dialog.check()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+    return dialog
