@@ -50,6 +50,7 @@ class Problem:
     warning: bool = False
     row: int | None = None  # Excel row number, when the record came from a workbook
     sheet: str | None = None
+    unusual: bool = False  # a warning about a value that is possible but mostly a typo: forms ask before saving
 
     def __str__(self) -> str:
         where = []

@@ -70,7 +70,8 @@ def validate_fields(
             continue
         if isinstance(value, int) and kind.numeric and value > (f.usual_max or PLAUSIBLE_INT):
             usual = f"（一般不超过{f.usual_max}）" if f.usual_max else ""
-            problems.append(Problem(f.key, f.label, f"数值{value}异常大{usual}，请核对是否多输了位数", warning=True))
+            problems.append(Problem(f.key, f.label, f"数值{value}异常大{usual}，请核对是否多输了位数",
+                                    warning=True, unusual=True))
         clean[f.key] = value
     return clean, problems
 

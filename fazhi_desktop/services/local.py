@@ -25,6 +25,9 @@ def fonts(db: Database) -> dict[str, str]:
     return dict(local_settings.load(db.database_id).get("fonts") or {})
 
 
+MAX_CLERK = local_settings.MAX_CLERK
+
+
 def clerk(db: Database) -> str | None:
     """The name the clerk gave on this PC (设置 or the first-run wizard): it signs the change log instead of the
     Windows login (often "Administrator"), until accounts exist."""

@@ -41,7 +41,7 @@ class SettingsDialog(QDialog):
         # Who signs this PC's changes in 修改记录 (the Windows login is often "Administrator").
         self.clerk_edit = QLineEdit(local.clerk(session.db) or "")
         self.clerk_edit.setPlaceholderText(f"不填则记为本机登录名「{default_actor()}」")
-        self.clerk_edit.setMaxLength(32)
+        self.clerk_edit.setMaxLength(local.MAX_CLERK)
         self.clerk_edit.setEnabled(bool(session.db.database_id))
         clerk_row = QFormLayout()
         clerk_row.addRow("您的姓名（记入修改记录）：", self.clerk_edit)

@@ -29,7 +29,7 @@ class _UnitPage(QWizardPage):
         self.message.setWordWrap(True)
         self.form.edited.connect(self.message.clear)
         self.clerk_edit = QLineEdit()
-        self.clerk_edit.setMaxLength(32)
+        self.clerk_edit.setMaxLength(local.MAX_CLERK)
         self.clerk_edit.setPlaceholderText("记入修改记录；不填则记为本机登录名")
         clerk_row = QFormLayout()
         clerk_row.addRow("您的姓名：", self.clerk_edit)

@@ -403,7 +403,7 @@ class LedgerPage(QWidget):
     def _numbers_are_plausible(self, values: dict[str, Any]) -> bool:
         """A count far above the usual (参会人数 99999) is asked about before it is saved, not reported after."""
         _clean, problems = self.session.records().validate(self.ledger, values)
-        odd = [p for p in problems if p.warning and "异常大" in p.message]
+        odd = [p for p in problems if p.unusual]
         if not odd or any(not p.warning for p in problems):  # errors are shown by the save itself
             return True
         if dialogs.confirm(self, "请核对数值", "\n".join(f"「{p.label}」{p.message}。" for p in odd) + "\n确定保存吗？"):
