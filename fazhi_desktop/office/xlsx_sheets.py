@@ -40,6 +40,7 @@ MIN_TEXT_WIDTH = 8  # a text column is not narrowed below this (four characters 
 # Two characters a line in Excel (≈ 28 pt) and in LibreOffice (≈ 32 pt), never three: a four-character choice
 # (土地纠纷, 群众来访) that cannot keep one line splits 2 + 2, not 3 + 1.
 TWO_CHAR_WIDTH = 4.6
+THREE_CHAR_VALUES = 8.5  # a column's value width up to this (three characters) fits the short-text floor whole
 FIT_MARGIN = 1.03  # LibreOffice's own rounding prints a table fitted exactly to 9 pt at 8.9
 # A4 landscape less the margins, in points; a column of width w (Excel units) prints ≈ (7w + 5) px = 0.75 × that pt.
 PRINTABLE_PT = (297 / 25.4 - 2 * 0.4) * 72
@@ -220,8 +221,9 @@ def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[
         if col in long_text:
             floors[col] = max(MIN_TEXT_WIDTH, round(text_width(header) / 3 + 2.5, 1))
         else:
-            floors[col] = widths[col] if values[col] > 8.5 else max(6, round(text_width(header) / 3 + 2.5, 1))
-            if values[col] > 8.5:  # … or, for four characters, takes two a line
+            four = values[col] > THREE_CHAR_VALUES
+            floors[col] = widths[col] if four else max(6, round(text_width(header) / 3 + 2.5, 1))
+            if four:  # … or, for four characters, takes two a line
                 halves[col] = max(TWO_CHAR_WIDTH, round(text_width(header) / 4 + 1.5, 1))
     widths = fit_to_page(widths, {c: floors[c] for c in long_text}, floors, halves=halves)
     for col, width in widths.items():  # write-only sheets need their columns before the first row
