@@ -162,7 +162,11 @@ def test_hanging_templates_are_refused_at_save_and_when_they_arrive(case, demo_d
     assert seconds < 40 and not (tmp_path / "r.pdf").exists()
 
 
-def test_a_units_own_template_renders_in_a_child_and_the_shipped_ones_do_not(demo_db, monkeypatch):
+def test_a_jinja_template_renders_in_a_child_and_outlines_do_not(demo_db, monkeypatch):
+    """An outline (shipped or the unit's own) only places values and renders here; a template in Jinja, kept by an
+    earlier version or brought by a backup, still renders in a limited child."""
+    from dataclasses import replace
+
     from fazhi_desktop.reports.content import builder
 
     calls = []
@@ -171,14 +175,16 @@ def test_a_units_own_template_renders_in_a_child_and_the_shipped_ones_do_not(dem
     with demo_db.engine.connect() as conn:
         unit = get_unit(conn)
         builder.build_document(conn, unit, 2023)
+        outline = builder.template_source(unit, "三段式").replace("一、", "一、（本单位措辞）", 1)
+        own = builder.build_document(conn, replace(unit, settings={**unit.settings, "templates": {"三段式": outline}}),
+                                     2023)
         assert calls == []
-        source = builder.template_source(unit, "三段式").replace("一、", "一、（本单位措辞）", 1)
-        from dataclasses import replace
-
-        own = replace(unit, settings={**unit.settings, "templates": {"三段式": source}})
-        doc = builder.build_document(conn, own, 2023)
+        jinja = "# 一、（旧版写法）工作开展情况\n{{ parts.org }}\n"
+        old = builder.build_document(conn, replace(unit, settings={**unit.settings, "templates": {"三段式": jinja}}),
+                                     2023)
     assert calls == ["render-template"]
-    assert any("本单位措辞" in p.text for p in doc.paragraphs)
+    assert any("本单位措辞" in p.text for p in own.paragraphs)
+    assert any("旧版写法" in p.text for p in old.paragraphs)
 
 
 # 3. The history proves itself ----------------------------------------------------------------------------------------

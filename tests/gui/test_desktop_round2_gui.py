@@ -277,3 +277,59 @@ def test_10_the_import_dialog_opens_on_the_first_sheet_with_rows(window, qtbot, 
     dialog = checked_import(window, qtbot, path)
     assert dialog.problem_table.rowCount() == 0, [dialog.problem_table.item(0, c).text() for c in range(4)]
     assert dialog.sheets.currentRow() == 1 and dialog.preview.rowCount() == 1
+
+
+def test_5_the_template_editor_shows_text_and_names_and_asks_before_throwing_edits_away(window, qtbot, answer):
+    from PySide6.QtCore import Qt
+
+    from fazhi_desktop.gui.report.template_dialog import TemplateDialog
+
+    dialog = TemplateDialog(window.session, "三段式", window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    shown = dialog.editor.toPlainText()
+    assert "{%" not in shown and "{{" not in shown  # no template code
+    # no developer's English anywhere a clerk reads in the dialog
+    from PySide6.QtWidgets import QLabel
+
+    visible = shown + "".join(label.text() for label in dialog.findChildren(QLabel))
+    assert not any("a" <= ch.lower() <= "z" for ch in visible), visible
+    # a name from the list goes in at the cursor, in braces
+    dialog.editor.moveCursor(dialog.editor.textCursor().MoveOperation.End)
+    item = next(dialog.names.item(i) for i in range(dialog.names.count())
+                if dialog.names.item(i).text() == "法治建设专题会议")
+    dialog.names.itemActivated.emit(item)
+    assert dialog.editor.toPlainText().endswith("{法治建设专题会议}")
+    # 取消 with edits asks; answering 否 keeps the dialog and the text
+    answer(QMessageBox.StandardButton.No)
+    dialog.buttons.button(dialog.buttons.StandardButton.Cancel).click()
+    assert answer.questions and "尚未保存" in answer.questions[-1] and dialog.isVisible()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Esc asks too
+    assert len(answer.questions) == 2 and dialog.isVisible()
+    answer(QMessageBox.StandardButton.Yes)
+    dialog.buttons.button(dialog.buttons.StandardButton.Cancel).click()
+    assert not dialog.isVisible()
+    # without edits nothing is asked
+    untouched = TemplateDialog(window.session, "三段式", window)
+    qtbot.addWidget(untouched)
+    untouched.show()
+    untouched.buttons.button(untouched.buttons.StandardButton.Cancel).click()
+    assert len(answer.questions) == 3 and not untouched.isVisible()
+
+
+def test_5_a_template_kept_in_the_old_syntax_is_not_shown_as_code(window, qtbot):
+    """A unit's template in Jinja (an earlier version's, or a restored backup's) opens as the shipped outline, with a
+    note that saving replaces it."""
+    from PySide6.QtWidgets import QLabel
+
+    from fazhi_desktop.gui.report.template_dialog import TemplateDialog
+    from fazhi_desktop.gui.shell import ops
+    from fazhi_desktop.reports.content.builder import shipped_outline
+    from fazhi_desktop.services import units
+
+    ops.call_write(window, window.session, "…", lambda ctx: units.set_template(ctx, "三段式", "# 一、甲\n{{ parts.org }}\n"))
+    assert "{{" in window.session.unit.settings["templates"]["三段式"]
+    dialog = TemplateDialog(window.session, "三段式", window)
+    qtbot.addWidget(dialog)
+    assert dialog.editor.toPlainText() == shipped_outline("三段式")
+    assert any("旧版程序的写法" in label.text() for label in dialog.findChildren(QLabel))

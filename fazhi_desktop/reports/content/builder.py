@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -13,6 +14,7 @@ from fazhi_desktop.domain.errors import TemplateLimitError, UserError
 from fazhi_desktop.domain.ledgers import FLEXIBLE_METHODS
 from fazhi_desktop.domain.unit import government_name, organs
 from fazhi_desktop.reports.content import markup, numbers
+from fazhi_desktop.reports.content.outline import compile_outline, is_outline
 from fazhi_desktop.reports.content.sections import Writer
 from fazhi_desktop.reports.model import Document
 from fazhi_desktop.services import report_facts, reports_text, stats
@@ -61,9 +63,12 @@ def _environment(unit: Unit, sections: Mapping[str, str], generated: dict[str, s
 
     from fazhi_desktop.reports.content.template_sandbox import LimitedEnvironment
 
-    # Units may keep their own wording of a template in their settings; the shipped ones are the fallback.
-    custom = {TEMPLATES.get(k, k): v for k, v in (unit.settings.get("templates") or {}).items()}  # by 模板 name
-    env = LimitedEnvironment(loader=ChoiceLoader([DictLoader(custom), PackageLoader("fazhi_desktop.reports.content")]),
+    # Units may keep their own wording of a template in their settings; the shipped ones are the fallback. Both are
+    # outlines compiled here; a unit's template written in Jinja by an earlier version is used as it is.
+    compiled = {TEMPLATES[k]: compile_outline(shipped_outline(k)) for k in TEMPLATES}
+    for name, source in (unit.settings.get("templates") or {}).items():
+        compiled[TEMPLATES.get(name, name)] = unit_template(name, source) if is_outline(source) else source
+    env = LimitedEnvironment(loader=ChoiceLoader([DictLoader(compiled), PackageLoader("fazhi_desktop.reports.content")]),
                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False)
 
     def section(text: str, key: str) -> str:
@@ -174,8 +179,8 @@ def render(unit: Unit, sections: Mapping[str, str], name: str, context: dict[str
     """A unit's own wording (saved by a clerk, or arrived in a restored backup) renders in a child process with a hard
     time and memory limit: a template that makes one C call run for hours, or asks for gigabytes, ends with a
     message instead of freezing the window."""
-    if not unit.settings.get("templates"):
-        return render_here(unit, sections, name, context, seconds)
+    if all(is_outline(source) for source in (unit.settings.get("templates") or {}).values()):
+        return render_here(unit, sections, name, context, seconds)  # outlines only place values
     from fazhi_desktop.runtime import child
 
     # The child cannot know which parts a clerk's wording places: it gets them all, written here.
@@ -194,14 +199,33 @@ def render(unit: Unit, sections: Mapping[str, str], name: str, context: dict[str
     return answer["body"], dict(answer["generated"])
 
 
-def template_source(unit: Unit, name: str) -> str:
-    """The wording a unit uses for a template: its own saved version, else the shipped one."""
-    custom = unit.settings.get("templates") or {}
-    if name in custom:
-        return custom[name]
+@functools.cache
+def shipped_outline(name: str) -> str:
     from importlib.resources import files
 
-    return files("fazhi_desktop.reports.content").joinpath("templates", TEMPLATES[name]).read_text(encoding="utf-8")
+    outline = TEMPLATES[name].removesuffix(".j2") + ".txt"
+    return files("fazhi_desktop.reports.content").joinpath("templates", outline).read_text(encoding="utf-8")
+
+
+def unit_template(name: str, source: str) -> str:
+    """A unit's own outline, compiled; a mistake in a stored one (say, from a backup) names the template."""
+    try:
+        return compile_outline(source)
+    except UserError as exc:
+        raise UserError(f"本单位的报告模板「{name}」有错误：{exc}请在“编辑模板”中改正，或恢复默认模板。") from None
+
+
+def template_source(unit: Unit, name: str) -> str:
+    """The outline a unit uses for a template: its own saved version, else the shipped one. A unit's template kept
+    in Jinja by an earlier version cannot be shown as an outline: the editor starts from the shipped one."""
+    custom = (unit.settings.get("templates") or {}).get(name)
+    if custom is not None and is_outline(custom):
+        return custom
+    return shipped_outline(name if name in TEMPLATES else DEFAULT_TEMPLATE)
+
+
+def is_legacy_template(unit: Unit, name: str) -> bool:
+    return not is_outline((unit.settings.get("templates") or {}).get(name, ""))
 
 
 def check_template(conn: sa.Connection, unit: Unit, year: int, name: str, source: str) -> Document:
@@ -209,12 +233,12 @@ def check_template(conn: sa.Connection, unit: Unit, year: int, name: str, source
     records, so a branch taken only in other years is tried too; a mistake or a runaway becomes a Chinese message."""
     from dataclasses import replace
 
-    from fazhi_desktop.domain.fields import bad_character
     from fazhi_desktop.services.listing import years_in_use
 
-    problem = bad_character(source)
-    if problem:
-        raise UserError(f"模板未保存。模板{problem}")
+    try:
+        compile_outline(source)
+    except UserError as exc:
+        raise UserError(f"模板未保存。{exc}") from None
     trial = replace(unit, settings={**unit.settings, "templates": {**(unit.settings.get("templates") or {}),
                                                                    name: source}})
     empty_year = min([*years_in_use(conn, unit), year]) - 1

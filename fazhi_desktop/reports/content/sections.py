@@ -141,6 +141,7 @@ class Writer:
             "enforcement": self.enforcement, "rectification": self.rectification, "disputes": self.disputes,
             "disputes_next": self.disputes_next, "problems": lambda: self.problems(problems),
             "plans": lambda: self.plans(plans), "first_duty": self.first_duty,
+            "other": lambda: "无。",  # 其他需要报告的情况: nothing the ledgers could tell
         })
 
     # -- helpers ---------------------------------------------------------------------------------------------------
