@@ -66,7 +66,7 @@ def count(conn: sa.Connection, unit: Unit, q: ListQuery) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(t).where(*_where(unit, q))).scalar_one()
 
 
-def _ordered(conn: sa.Connection, q: ListQuery, statement: sa.Select) -> sa.Select:
+def _order(conn: sa.Connection, q: ListQuery) -> list[Any]:
     ledger = get_ledger(q.ledger_key)
     t = ledger_table(q.ledger_key)
     if q.sort_key:
@@ -78,8 +78,21 @@ def _ordered(conn: sa.Connection, q: ListQuery, statement: sa.Select) -> sa.Sele
         elif f is not None and f.kind.text_sort and conn.dialect.name == "sqlite":
             col = col.collate("pinyin")  # names and places in pinyin order, not by code point
         # Ties keep the order the records were entered or imported in, not the order of their random ids.
-        return statement.order_by(col.desc() if q.descending else col.asc(), t.c.created_at, t.c.id)
-    return statement.order_by(t.c[ledger.year_from].desc(), t.c.created_at.desc(), t.c.id)
+        return [col.desc() if q.descending else col.asc(), t.c.created_at, t.c.id]
+    return [t.c[ledger.year_from].desc(), t.c.created_at.desc(), t.c.id]
+
+
+def _ordered(conn: sa.Connection, q: ListQuery, statement: sa.Select) -> sa.Select:
+    return statement.order_by(*_order(conn, q))
+
+
+def position(conn: sa.Connection, unit: Unit, q: ListQuery, record_id: str) -> int | None:
+    """Where a record stands in the list ``q`` shows (0-based), or None when the list does not hold it."""
+    t = ledger_table(q.ledger_key)
+    number = sa.func.row_number().over(order_by=_order(conn, q)).label("n")
+    numbered = sa.select(t.c.id, number).where(*_where(unit, q)).subquery()
+    n = conn.execute(sa.select(numbered.c.n).where(numbered.c.id == record_id)).scalar()
+    return None if n is None else n - 1
 
 
 def page(conn: sa.Connection, unit: Unit, q: ListQuery, offset: int, limit: int) -> list[dict[str, Any]]:
@@ -120,6 +133,11 @@ def count_of(ctx: Context, q: ListQuery) -> int:
 def page_of(ctx: Context, q: ListQuery, offset: int, limit: int) -> list[dict[str, Any]]:
     with ctx.engine.connect() as conn:
         return page(conn, ctx.unit, q, offset, limit)
+
+
+def position_of(ctx: Context, q: ListQuery, record_id: str) -> int | None:
+    with ctx.engine.connect() as conn:
+        return position(conn, ctx.unit, q, record_id)
 
 
 def years_of(ctx: Context, *, activity_only: bool = False) -> list[int]:

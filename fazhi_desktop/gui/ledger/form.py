@@ -20,7 +20,7 @@ from fazhi_desktop.domain.fields import Field
 from fazhi_desktop.domain.validation import choices_for
 from fazhi_desktop.gui.ledger import editors
 from fazhi_desktop.gui.ledger.editors import FieldEditor
-from fazhi_desktop.gui.ledger.widgets import ChoiceCombo, EnterMovesFocus
+from fazhi_desktop.gui.ledger.widgets import ChoiceCombo, EnterMovesFocus, NullableDateEdit
 from fazhi_desktop.services.units import Unit
 
 
@@ -58,6 +58,12 @@ class RecordForm(QWidget):
                 label.setToolTip(f.help)
                 editor.widget.setToolTip(f.help)
             layout.addRow(label, box)
+
+    def set_year(self, year: int) -> None:
+        """The year being entered: where an empty date's calendar opens."""
+        for editor in self.editors.values():
+            if isinstance(editor.widget, NullableDateEdit):
+                editor.widget.year_hint = year
 
     def in_scroll_area(self) -> QScrollArea:
         """The form inside a scroll area: messages under fields make it taller than its place, and a squeezed form

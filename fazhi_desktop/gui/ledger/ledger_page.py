@@ -11,7 +11,6 @@ from PySide6.QtGui import QDesktopServices, QIcon, QKeySequence, QPixmap, QShort
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -36,7 +35,7 @@ from fazhi_desktop.domain.fields import FieldType, Ledger
 from fazhi_desktop.domain.validation import choices_for
 from fazhi_desktop.gui.ledger.form import RecordForm
 from fazhi_desktop.gui.ledger.table_model import IdRole, LedgerTableModel
-from fazhi_desktop.gui.shell import dialogs, files, ops
+from fazhi_desktop.gui.shell import dialogs, file_dialogs, files, ops
 from fazhi_desktop.gui.shell.errors import show_exception, show_user_error
 from fazhi_desktop.gui.shell.session import Session
 from fazhi_desktop.services import attachments, audit, records, units
@@ -121,6 +120,7 @@ class LedgerPage(QWidget):
         self.view.setAlternatingRowColors(True)
 
         self.form = RecordForm(self.ledger.fields, self.session.unit, self.ledger.key, add_choice=self._add_choice)
+        self.form.set_year(self.session.year)
         scroll = self.form.in_scroll_area()
         self.title_label = QLabel()
         self.title_label.setStyleSheet("font-weight: bold;")
@@ -257,6 +257,7 @@ class LedgerPage(QWidget):
     def _year_switched(self) -> None:
         """Another year shown: a record of the year left behind is not kept in the form (with 删除 enabled, as if
         it were this year's); a blank form takes its place."""
+        self.form.set_year(self.session.year)
         self.reload()
         if self.current_id and self.model.row_of(self.current_id) is None and not self.form.dirty:
             self.current_id = None
@@ -268,12 +269,26 @@ class LedgerPage(QWidget):
         self._reselect()
 
     def _reselect(self) -> None:
+        """The list row of the shown record selected and in view (after a save, a reload or a jump)."""
         if self.current_id:
             row = self.model.row_of(self.current_id)
             if row is not None:
-                self.view.selectionModel().blockSignals(True)
-                self.view.selectRow(row)
-                self.view.selectionModel().blockSignals(False)
+                selection = self.view.selectionModel()
+                selection.blockSignals(True)
+                index = self.model.index(row, 0)
+                selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows)
+                selection.blockSignals(False)
+                self.view.scrollTo(index)
+
+    def show_record(self, record_id: str) -> bool:
+        """Show one record (a jump from 报告体检 or the overview): in the form, its row selected. False when the
+        clerk keeps unsaved typing instead."""
+        if not self.maybe_leave():
+            return False
+        self.current_id = record_id
+        self.reload()
+        self.load(record_id)
+        return True
 
     def show_recycle_bin(self, on: bool) -> None:
         if on and not self.maybe_leave():
@@ -464,8 +479,14 @@ class LedgerPage(QWidget):
         self._change_current("正在删除…", "delete")
 
     def restore_current(self) -> None:
-        if self.in_recycle_bin and self.current_id and self._change_current("正在恢复…", "restore"):
-            self.form.setEnabled(False)
+        """Back to the list with the restored record shown, and a word that it counts again."""
+        record_id = self.current_id
+        if not (self.in_recycle_bin and record_id and self._change_current("正在恢复…", "restore")):
+            return
+        self.recycle_toggle.setChecked(False)
+        self.show_record(record_id)
+        where = "" if self.model.row_of(record_id) is not None else "（它不属于当前显示的年度，切换年度可在列表中看到）"
+        self.notice_label.setText(f"已恢复：这条记录已回到列表中，重新参与统计{where}。")
 
     def purge_current(self) -> None:
         if not (self.in_recycle_bin and self.current_id):
@@ -558,7 +579,7 @@ class LedgerPage(QWidget):
         if not self.current_id:
             return
         if not paths:
-            paths, _ = QFileDialog.getOpenFileNames(self, "选择佐证材料（照片、扫描件、PDF 等）", files.default_folder())
+            paths = file_dialogs.open_file_names(self, "选择佐证材料（照片、扫描件、PDF 等）", files.default_folder())
         if not paths:
             return
         key, record = self.ledger.key, self.current_id

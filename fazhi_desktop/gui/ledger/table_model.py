@@ -63,12 +63,13 @@ class LedgerTableModel(QAbstractTableModel):
         return self._row(row)
 
     def row_of(self, record_id: str) -> int | None:
-        """Row of a record among the loaded pages (a just-saved record is near the top in default order)."""
+        """Row of a record: among the loaded pages, else asked of the database (a record far down the list, or
+        a list just reloaded that has no page yet)."""
         for page_no, rows in self._pages.items():
             for i, r in enumerate(rows):
                 if r.get("id") == record_id:
                     return page_no * PAGE_SIZE + i
-        return None
+        return listing.position_of(self.context(), self.query, record_id)
 
     # -- Qt API ------------------------------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008

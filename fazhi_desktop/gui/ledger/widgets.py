@@ -33,6 +33,7 @@ class NullableDateEdit(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.year_hint: int | None = None  # the year being entered, where the calendar of an empty date opens
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText(EMPTY_TEXT)
         self.edit.setToolTip("可输入 2023-05-04、2023/5/4 或 2023年5月4日；留空表示未填写")
@@ -63,7 +64,16 @@ class NullableDateEdit(QWidget):
             value = self.value()
         except CoercionError:
             value = None
-        self.calendar.setSelectedDate(QDate(value) if value else QDate.currentDate())
+        self.calendar.setSelectedDate(QDate(value) if value else self._empty_day())
+
+    def _empty_day(self) -> QDate:
+        """An empty date opens on today's day of the year being entered (a clerk typing up 2023 in 2024 starts in
+        2023, not eleven months on)."""
+        today = QDate.currentDate()
+        year = self.year_hint or today.year()
+        if year == today.year():
+            return today
+        return QDate(year, today.month(), min(today.day(), QDate(year, today.month(), 1).daysInMonth()))
 
     def _picked(self, qdate: QDate) -> None:
         self.set_value(qdate.toPython())

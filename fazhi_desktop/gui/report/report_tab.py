@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 from fazhi_desktop.domain.errors import ValidationError
 from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS
 from fazhi_desktop.gui.ledger.form import RecordForm
-from fazhi_desktop.gui.shell import dialogs, files, ops
+from fazhi_desktop.gui.shell import dialogs, file_dialogs, files, ops
 from fazhi_desktop.gui.shell.errors import show_user_error
 from fazhi_desktop.gui.shell.freshness import RefreshWhenVisible
 from fazhi_desktop.gui.shell.session import Session
@@ -62,8 +61,10 @@ class ReportTab(RefreshWhenVisible, QWidget):
         self.section_list = QListWidget()
         self.own_edit = QPlainTextEdit()
         self.own_edit.setPlaceholderText("留空则使用右侧自动生成的文字。每行一段。")
+        self.own_edit.setTabChangesFocus(True)  # a report has no tabs in it: Tab goes on, as in every other field
         self.generated_view = QPlainTextEdit()
         self.generated_view.setReadOnly(True)
+        self.generated_view.setTabChangesFocus(True)
         self.adopt_button = QPushButton("以生成文字为底稿修改")
         self.save_button = QPushButton("保存文稿")
         self.pdf_button = QPushButton("生成 PDF…")
@@ -222,10 +223,7 @@ class ReportTab(RefreshWhenVisible, QWidget):
         if not hasattr(window, "select_ledger"):
             return
         page = window.select_ledger(finding.ledger)
-        if finding.record_id and page.maybe_leave():
-            page.current_id = finding.record_id
-            page.reload()
-            page.load(finding.record_id)
+        if finding.record_id and page.show_record(finding.record_id):
             editor = page.form.editors.get(finding.field or "")
             if editor is not None:
                 editor.widget.setFocus()
@@ -308,7 +306,7 @@ class ReportTab(RefreshWhenVisible, QWidget):
                  "xlsx": ("Excel 工作簿 (*.xlsx)", f"{unit.name}{year}年法治建设统计表.xlsx")}
         pattern, default = names[fmt]
         if out is None:
-            out, _ = QFileDialog.getSaveFileName(self, "保存到", str(Path(files.default_folder()) / default), pattern)
+            out = file_dialogs.save_file_name(self, "保存到", str(Path(files.default_folder()) / default), pattern)
             if not out:
                 return
         template = self.template_combo.currentText()
