@@ -25,6 +25,13 @@ def no_error_box(monkeypatch):
         raise AssertionError(f"a modal question or message was opened: {title}: {text}")
 
     monkeypatch.setattr(QMessageBox, "exec", refuse)
+    # A file dialog would wait for a click too (tests give the path through gui.shell.file_dialogs).
+    from PySide6.QtWidgets import QFileDialog
+
+    def refuse_file_dialog(dialog):
+        raise AssertionError(f"a file dialog was opened: {dialog.windowTitle()}")
+
+    monkeypatch.setattr(QFileDialog, "exec", refuse_file_dialog)
     # The static ones too (a test that expects one uses ``answer`` or patches it): never a hang, a failure.
     for name in ("question", "warning", "information", "critical"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(refuse_static))

@@ -206,16 +206,15 @@ def test_backup_dialog_lists_and_restores(window, svc, qtbot, answer, tmp_path):
 def test_backup_to_usb_button_asks_for_a_folder(window, svc, qtbot, monkeypatch, tmp_path):
     """The button's clicked(bool) once arrived as the target folder (False): an internal error, no folder picker."""
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QFileDialog
 
     from fazhi_desktop.gui.dialogs.backup_dialog import BackupDialog
+    from fazhi_desktop.gui.shell import file_dialogs
 
     svc.create("meeting", {"date": "2023-03-01", "kind": "其他", "title": "备份"})
     usb = tmp_path / "usb"
     usb.mkdir()
     asked = []
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
-                        staticmethod(lambda *a, **k: asked.append(a[1]) or str(usb)))
+    monkeypatch.setattr(file_dialogs, "existing_folder", lambda *a, **k: asked.append(a[1]) or str(usb))
     dialog = BackupDialog(window.session, window)
     qtbot.addWidget(dialog)
     qtbot.mouseClick(dialog.usb_button, Qt.MouseButton.LeftButton)

@@ -10,7 +10,6 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from fazhi_desktop.domain.errors import UserError
-from fazhi_desktop.gui.shell import dialogs, files, workers
+from fazhi_desktop.gui.shell import dialogs, file_dialogs, files, workers
 from fazhi_desktop.gui.shell.session import Session
 from fazhi_desktop.gui.shell.workers import Operation
 from fazhi_desktop.services import safety
@@ -114,7 +113,7 @@ class BackupDialog(QDialog):
 
     def copy_to_usb(self, target: str | None = None) -> None:
         if not target:
-            target = QFileDialog.getExistingDirectory(self, "选择U盘或其他文件夹", files.default_folder())
+            target = file_dialogs.existing_folder(self, "选择U盘或其他文件夹", files.default_folder())
             if not target:
                 return
         db = self.session.db
@@ -135,8 +134,8 @@ class BackupDialog(QDialog):
         """A backup from elsewhere (a USB stick, another PC): checked before the question, so a file that cannot be
         used is refused before anyone is asked anything."""
         if not chosen:
-            chosen, _ = QFileDialog.getOpenFileName(self, "选择备份文件", files.default_folder(),
-                                                    "备份文件 (*.sqlite3 *.db);;所有文件 (*)")
+            chosen = file_dialogs.open_file_name(self, "选择备份文件", files.default_folder(),
+                                                 "备份文件 (*.sqlite3 *.db);;所有文件 (*)")
             if not chosen:
                 return
         try:

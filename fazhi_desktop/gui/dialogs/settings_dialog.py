@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -21,7 +20,7 @@ from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.domain.unit import UNIT_FIELDS
 from fazhi_desktop.gui.generated.ui_settings_dialog import Ui_SettingsDialog
 from fazhi_desktop.gui.ledger.form import RecordForm
-from fazhi_desktop.gui.shell import ops
+from fazhi_desktop.gui.shell import file_dialogs, files, ops
 from fazhi_desktop.gui.shell.errors import show_user_error
 from fazhi_desktop.gui.shell.session import Session
 from fazhi_desktop.reports.typeset.fonts import ROLE_LABELS, ROLES
@@ -97,12 +96,12 @@ class SettingsDialog(QDialog):
                                 f"{changed} 条记录一并改过来（已记入修改记录）。")
 
     def _pick_font(self, edit: QLineEdit) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择字体文件", "", "TrueType 字体 (*.ttf *.ttc)")
+        path = file_dialogs.open_file_name(self, "选择字体文件", files.default_folder(), "TrueType 字体 (*.ttf *.ttc)")
         if path:
             edit.setText(path)
 
     def _pick_backup_dir(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "选择备份文件夹", self.ui.backupDirEdit.text())
+        path = file_dialogs.existing_folder(self, "选择备份文件夹", self.ui.backupDirEdit.text())
         if path:
             self.ui.backupDirEdit.setText(path)
 

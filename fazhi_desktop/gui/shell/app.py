@@ -66,6 +66,9 @@ def make_app() -> QApplication:
     app.setOrganizationName("fazhi_desktop")
     app.setWindowIcon(QIcon(str(Path(__file__).parents[1] / "fazhi-desktop.png")))
     install_chinese(app)
+    from fazhi_desktop.gui.shell import style
+
+    style.install(app)
     return app
 
 
