@@ -195,10 +195,12 @@ def import_(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
+    from fazhi_desktop.domain.ledgers import ledger_named
     from fazhi_desktop.exchange.writer import export_workbook
 
+    chosen = [ledger_named(name).key for name in args.ledger] if args.ledger else None
     db, unit = _open_unit(args)
-    counts = export_workbook(db.engine, unit, args.file, args.year, full_ids=args.full_ids)
+    counts = export_workbook(db.engine, unit, args.file, args.year, full_ids=args.full_ids, ledgers=chosen)
     print(f"已导出 {sum(counts.values())} 条记录到：{args.file}")
     return 0
 

@@ -95,6 +95,7 @@ def build_parser() -> ChineseParser:
     s = sub.add_parser("export", help="把台账导出为可再导入的 Excel 工作簿")
     s.add_argument("file", metavar="文件.xlsx")
     s.add_argument("--year", type=year, metavar="年份", help="只导出某一年度")
+    s.add_argument("--ledger", action="append", metavar="台账", help="只导出某本台账（台账名称，如 矛盾纠纷排查调处台账；可重复）")
     s.add_argument("--full-ids", action="store_true", help="身份证号不隐藏（仅在本单位电脑之间转移数据时使用）")
     s.set_defaults(handler="export")
 

@@ -377,6 +377,18 @@ def ledger(key: str) -> Ledger:
     except KeyError:
         raise KeyError(f"unknown ledger {key!r}") from None
 
+
+def ledger_named(name: str) -> Ledger:
+    """A ledger by the name a clerk types (矛盾纠纷排查调处台账, or without 台账) or by its key."""
+    from fazhi_desktop.domain.errors import UserError
+
+    wanted = name.strip()
+    for candidate in LEDGERS:
+        if wanted in (candidate.key, candidate.name, candidate.name.removesuffix("台账")):
+            return candidate
+    raise UserError(f"没有名为「{wanted}」的台账，可选：{'、'.join(x.name for x in LEDGERS)}")
+
+
 # Tab groups, in the order a township office thinks of its work (each ledger declares its ``group``).
 GROUPS = ("组织领导", "学法述法", "普法宣传", "法治人才", "法律顾问", "行政执法", "矛盾纠纷", "整改台账", "公共法律服务",
           "复议应诉")

@@ -4,7 +4,7 @@ same format (record numbers included, so it imports again as updates). No cell w
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -165,8 +165,9 @@ def write_template(path: str | os.PathLike, unit: Unit | None) -> Path:
 
 
 def export_workbook(engine: sa.Engine, unit: Unit, path: str | os.PathLike, year: int | None = None,
-                    full_ids: bool = False) -> dict[str, int]:
-    """Export in the import format (UUIDs included). ID numbers are masked unless ``full_ids``."""
+                    full_ids: bool = False, ledgers: Collection[str] | None = None) -> dict[str, int]:
+    """Export in the import format (UUIDs included): every ledger, or those keyed in ``ledgers`` (then without the
+    report drafts). ID numbers are masked unless ``full_ids``."""
     counts: dict[str, int] = {}
     wb = Workbook()
     _help_sheet(wb)
@@ -174,6 +175,8 @@ def export_workbook(engine: sa.Engine, unit: Unit, path: str | os.PathLike, year
     ranges = _lists_sheet(wb, unit)
     with engine.connect() as conn:
         for ledger in LEDGERS:
+            if ledgers is not None and ledger.key not in ledgers:
+                continue
             q = listing.ListQuery(ledger.key, sort_key=ledger.year_from)
             if year is not None:
                 q.year = year
@@ -183,7 +186,8 @@ def export_workbook(engine: sa.Engine, unit: Unit, path: str | os.PathLike, year
             _ledger_sheet(wb, ledger, unit, ranges, rows, example=False)
         drafts = conn.execute(sa.select(report_texts).where(report_texts.c.unit_id == unit.id).order_by(
             report_texts.c.year)).mappings().all()
-        _draft_sheet(wb, [dict(d) for d in drafts if year is None or d["year"] == year])
+        if ledgers is None:
+            _draft_sheet(wb, [dict(d) for d in drafts if year is None or d["year"] == year])
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames))
     _text_only(wb)
     with atomic_stream(path) as tmp:
