@@ -79,9 +79,11 @@ def open_for(db_path: str | None = None, db_url: str | None = None, *, write: bo
     try:
         db = open_database(db_path, db_url, must_exist=must_exist, read_only=read_only, claim=held is not None)
     except DatabaseCorruptError as exc:
+        log.warning("database %s is damaged: %s", path, exc)
         exc.lock = held
         raise
-    except BaseException:
+    except BaseException as exc:
+        log.warning("database %s could not be opened: %s", path or "(server)", exc)
         if held is not None:
             held.release()
         raise

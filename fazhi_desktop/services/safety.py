@@ -4,6 +4,7 @@ this PC), and a restore that upgrades, keeps the database's identity and is writ
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from pathlib import Path
 
@@ -18,6 +19,7 @@ OtherUnitBackupError = restoring.OtherUnitBackupError
 RestoreResult = restoring.RestoreResult
 BackupInfo = backup_files.BackupInfo
 DEFAULT_KEEP = backup_files.DEFAULT_KEEP
+log = logging.getLogger(__name__)
 
 
 def policy(db: Database) -> tuple[Path, int]:
@@ -35,14 +37,19 @@ def backup_now(db: Database, reason: str = "manual") -> Path:
     if not db.is_sqlite:
         raise UserError("服务器数据库请用数据库自身的备份工具备份")
     folder, keep = policy(db)
-    return backups.make_backup(db.path, reason, folder, keep, database_id=db.database_id)
+    path = backups.make_backup(db.path, reason, folder, keep, database_id=db.database_id)
+    log.info("backup (%s) of %s written: %s", reason, db.path, path)
+    return path
 
 
 def daily(db: Database) -> Path | None:
     if not db.is_sqlite or db.read_only:
         return None
     folder, keep = policy(db)
-    return backups.daily_backup_if_due(db.path, folder, keep)
+    path = backups.daily_backup_if_due(db.path, folder, keep)
+    if path is not None:
+        log.info("daily backup of %s written: %s", db.path, path)
+    return path
 
 
 def copy_to(db: Database, target: Path) -> Path:
@@ -50,7 +57,9 @@ def copy_to(db: Database, target: Path) -> Path:
     if not db.is_sqlite:
         raise UserError("服务器数据库请用数据库自身的备份工具备份")
     summary = backup_files.summarize(db.path)
-    return backups.copy_to(db.path, target, summary.units if summary else ())
+    path = backups.copy_to(db.path, target, summary.units if summary else ())
+    log.info("copy of %s written to %s", db.path, path)
+    return path
 
 
 def list_backups(db_path: Path, folder: Path | None = None) -> list[BackupInfo]:
@@ -88,9 +97,15 @@ def restore(db_path: Path, backup: Path, actor: str, *, allow_other_unit: bool =
         finally:
             engine.dispose()
 
-    result = restoring.restore(db_path, backup, folder, allow_other_unit=allow_other_unit, prepare=prepare)
+    log.info("restore of %s from %s (%s) by %s started", db_path, backup, when, actor)
+    try:
+        result = restoring.restore(db_path, backup, folder, allow_other_unit=allow_other_unit, prepare=prepare)
+    except Exception as exc:
+        log.warning("restore of %s from %s refused or failed: %s", db_path, backup, exc)
+        raise
     identity.remember(db_path, result.database_id)
     _anchor_restored(db_path, result.database_id)
+    log.info("restored %s from %s; the data before it was kept as %s", db_path, backup, result.safety)
     return result
 
 
