@@ -55,6 +55,42 @@ def shoot_window(window, app, name: str, scale: int) -> None:
     picture.save(str(SHOTS / f"{name}-{scale}.png"))
 
 
+def shoot_dialogs(window, app, scale: int, work: Path) -> None:
+    """The dialogs a person judges by eye: the template editor, export, the first-run wizard, a file dialog (with
+    the focus ring on its default button) and the list of shortcuts."""
+    from PySide6.QtWidgets import QDialog
+
+    from fazhi_desktop.gui.dialogs.export_dialog import ExportDialog
+    from fazhi_desktop.gui.dialogs.wizard import FirstRunWizard
+    from fazhi_desktop.gui.report.template_dialog import TemplateDialog
+    from fazhi_desktop.gui.shell import file_dialogs
+    from fazhi_desktop.services.context import Context
+    from fazhi_desktop.storage.database import open_database
+
+    fresh = open_database(work / "fresh.sqlite3")
+    dialogs = {
+        "template": TemplateDialog(window.session, "三段式", window),
+        "export": ExportDialog(window.session, window),
+        "wizard": FirstRunWizard(Context(fresh, None, "示例")),
+        "file-dialog": file_dialogs.make(window, "选择U盘或其他文件夹", str(Path.home())),
+    }
+    for name, dialog in dialogs.items():
+        dialog.show()
+        shoot_window(dialog, app, name, scale)
+        dialog.hide()
+    shown: list[QDialog] = []
+    original = QDialog.exec
+    QDialog.exec = lambda self: shown.append(self) or 0  # the list is modal: shown, shot, closed
+    try:
+        window.show_shortcuts()
+    finally:
+        QDialog.exec = original
+    shown[0].show()
+    shoot_window(shown[0], app, "shortcuts", scale)
+    shown[0].close()
+    fresh.dispose()
+
+
 def main() -> int:
     if len(sys.argv) == 1:  # one process per scale: Qt reads the scale factor once, at start-up
         for scale in SCALES:
@@ -97,6 +133,7 @@ def main() -> int:
         shoot_window(window, app, "ledger", scale)
         window.show_report_tab()
         shoot_window(window, app, "report", scale)
+        shoot_dialogs(window, app, scale, work)
         window.close()
         if scale != 100:
             return 0

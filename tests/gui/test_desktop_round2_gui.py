@@ -333,3 +333,208 @@ def test_5_a_template_kept_in_the_old_syntax_is_not_shown_as_code(window, qtbot)
     qtbot.addWidget(dialog)
     assert dialog.editor.toPlainText() == shipped_outline("三段式")
     assert any("旧版程序的写法" in label.text() for label in dialog.findChildren(QLabel))
+
+
+def _selected_ids(page) -> list[str]:
+    from fazhi_desktop.gui.ledger.table_model import IdRole
+
+    return [index.data(IdRole) for index in page.view.selectionModel().selectedRows()]
+
+
+def test_10_the_shown_record_stays_selected_after_save_and_after_a_jump(window, svc, qtbot):
+    import datetime as dt
+
+    from .test_window import fill, page_of
+
+    for day in range(1, 30):
+        svc.create("meeting", {"date": dt.date(2023, 3, day), "kind": "其他", "title": f"会议{day}"})
+    page = page_of(window, "meeting")
+    page.reload()
+    page.new_record()
+    fill(page, date="2023-05-06", kind="其他", title="新会议")
+    assert page.save()
+    qtbot.wait(50)
+    assert page.current_id and _selected_ids(page) == [page.current_id]
+    view_row = page.model.row_of(page.current_id)
+    assert page.view.currentIndex().row() == view_row
+    # edit, save again: still selected
+    fill(page, title="新会议（改）")
+    assert page.save()
+    qtbot.wait(50)
+    assert _selected_ids(page) == [page.current_id]
+    # a jump from elsewhere (报告体检) to a record far down the list selects it and scrolls it into view
+    last = svc.create("meeting", {"date": dt.date(2023, 1, 2), "kind": "其他", "title": "最早的会议"}).id
+    page.show_record(last)
+    qtbot.wait(50)
+    assert page.current_id == last and _selected_ids(page) == [last]
+    rect = page.view.visualRect(page.view.currentIndex())
+    assert page.view.viewport().rect().intersects(rect)
+
+
+def test_10_the_calendar_of_an_empty_date_opens_in_the_year_being_entered(window, qtbot):
+    import datetime as dt
+
+    from .test_window import page_of
+
+    page = page_of(window, "meeting")
+    window.select_year(2021)
+    page.new_record()
+    date = page.form.editors["date"].widget
+    date._sync_calendar()
+    shown = date.calendar.selectedDate().toPython()
+    assert shown.year == window.session.year == 2021
+    assert (shown.month, shown.day) == (dt.date.today().month, min(dt.date.today().day, shown.day))
+    date.set_value(dt.date(2021, 7, 9))
+    date._sync_calendar()
+    assert date.calendar.selectedDate().toPython() == dt.date(2021, 7, 9)
+
+
+def test_10_restoring_from_the_recycle_bin_returns_to_the_list_and_says_so(window, svc, qtbot, answer):
+    import datetime as dt
+
+    from .test_window import page_of
+
+    record = svc.create("meeting", {"date": dt.date(2023, 3, 1), "kind": "其他", "title": "误删的会议"}).id
+    svc.delete("meeting", record)
+    page = page_of(window, "meeting")
+    page.recycle_toggle.setChecked(True)
+    row = page.model.row_of(record)
+    page.view.selectRow(row)
+    assert page.current_id == record
+    page.restore_button.click()
+    assert not page.in_recycle_bin and page.form.isEnabled()
+    assert page.current_id == record and _selected_ids(page) == [record]
+    assert "已恢复" in page.notice_label.text()
+
+
+def _ring_pixels(widget) -> int:
+    from fazhi_desktop.gui.shell.style import RING_COLOR
+
+    image = widget.grab().toImage()
+    near = 0
+    for y in range(image.height()):
+        for x in range(image.width()):
+            c = image.pixelColor(x, y)
+            if abs(c.red() - RING_COLOR.red()) + abs(c.green() - RING_COLOR.green()) \
+                    + abs(c.blue() - RING_COLOR.blue()) < 60:
+                near += 1
+    return near
+
+
+def test_10_the_focused_button_shows_a_ring_the_clerk_can_see(qtbot):
+    from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QWidget
+
+    from fazhi_desktop.gui.shell.style import FocusRingStyle
+
+    style = FocusRingStyle()
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    layout = QHBoxLayout(holder)
+    save, cancel, check = QPushButton("保存"), QPushButton("取消"), QCheckBox("统计表含完整名册")
+    for w in (save, cancel, check):
+        w.setStyle(style)
+        layout.addWidget(w)
+    holder.show()
+    qtbot.waitExposed(holder)
+    holder.activateWindow()
+    save.setFocus()
+    qtbot.waitUntil(save.hasFocus)
+    perimeter = 2 * (save.width() + save.height())  # a ring all round, 2 px wide, less its rounded corners
+    assert _ring_pixels(save) >= 0.75 * perimeter and _ring_pixels(cancel) < perimeter // 10
+    check.setFocus()
+    qtbot.waitUntil(check.hasFocus)
+    assert _ring_pixels(check) >= 0.75 * 2 * (check.width() + check.height()) and _ring_pixels(save) < perimeter // 10
+
+
+def test_10_file_dialogs_show_removable_drives_and_readable_names(qtbot, monkeypatch):
+    import sys
+
+    from PySide6.QtWidgets import QTreeView
+
+    from fazhi_desktop.gui.shell import file_dialogs
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    volumes = [("/", True), ("/media/clerk/KINGSTON", True), ("/run/media/clerk/U盘", True), ("/boot/efi", True),
+               ("/media/clerk/光盘", False)]
+    assert file_dialogs.removable_places(volumes) == ["/media/clerk/KINGSTON", "/run/media/clerk/U盘"]
+    monkeypatch.setattr(file_dialogs, "removable_places", lambda volumes=None: ["/media/clerk/KINGSTON"])
+    dialog = file_dialogs.make(None, "选择U盘或其他文件夹", "/")
+    qtbot.addWidget(dialog)
+    assert "/media/clerk/KINGSTON" in [u.toLocalFile() for u in dialog.sidebarUrls()]
+    tree = dialog.findChild(QTreeView)
+    name = "法治建设台账备份-肖咀镇-20240320-0930.sqlite3"
+    assert tree.header().sectionSize(0) >= tree.fontMetrics().horizontalAdvance(name) + 24  # the icon's room
+
+
+def test_10_the_wizard_shows_every_field_without_scrolling_and_enter_finishes(qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QScrollArea
+
+    from fazhi_desktop.gui.dialogs.wizard import FirstRunWizard
+    from fazhi_desktop.services.context import Context
+    from fazhi_desktop.storage.database import open_database
+
+    db = open_database(tmp_path / "new.sqlite3")
+    wizard = FirstRunWizard(Context(db, None, "测试员"))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    assert fits(wizard, AT_125), wizard.minimumSizeHint()
+    wizard.resize(wizard.minimumSizeHint())
+    qtbot.wait(20)
+    assert wizard.page.findChild(QScrollArea).verticalScrollBar().maximum() == 0
+    fill_wizard(wizard, "中共新镇委员会", "甲村")
+    wizard.page.clerk_edit.setFocus()
+    qtbot.keyClick(wizard.page.clerk_edit, Qt.Key.Key_Return)  # Enter moves on from the first field …
+    assert wizard.isVisible() and not wizard.page.clerk_edit.hasFocus()
+    phone = wizard.page.form.editors["phone"].focus
+    phone.setFocus()
+    qtbot.keyClick(phone, Qt.Key.Key_Return)  # … and finishes from the last
+    assert not wizard.isVisible() and wizard.unit is not None and wizard.unit.name == "新镇"
+    db.dispose()
+
+
+def test_10_tab_in_my_draft_moves_on(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    report = window.show_report_tab()
+    qtbot.waitUntil(lambda: not report.busy, timeout=10000)
+    report.own_edit.setFocus()
+    qtbot.keyClick(report.own_edit, Qt.Key.Key_Tab)
+    assert not report.own_edit.hasFocus() and "\t" not in report.own_edit.toPlainText()
+
+
+def test_10_export_offers_year_and_ledger(window, svc, qtbot, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialog
+
+    from fazhi_desktop.gui.dialogs import export_dialog
+    from fazhi_desktop.gui.shell import file_dialogs
+
+    svc.create("meeting", {"date": "2022-03-01", "kind": "其他", "title": "去年的会"})
+    svc.create("meeting", {"date": "2023-03-01", "kind": "其他", "title": "今年的会"})
+    svc.create("study", {"date": "2022-04-01", "form": "会前学法", "content": "宪法", "participants": 10})
+    asked = {}
+
+    def choose(dialog):
+        assert dialog.year_combo.currentData() == 2023  # the year shown is offered first
+        assert dialog.year_combo.itemText(0) == "全部年度" and dialog.year_combo.findData(2022) > 0
+        dialog.year_combo.setCurrentIndex(dialog.year_combo.findData(2022))
+        dialog.none_button.click()
+        assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()  # nothing chosen: no export
+        dialog.ledger_list.findItems("会议台账", Qt.MatchFlag.MatchExactly)[0].setCheckState(Qt.CheckState.Checked)
+        return QDialog.DialogCode.Accepted
+
+    out = tmp_path / "out.xlsx"
+    monkeypatch.setattr(export_dialog.ExportDialog, "exec", choose)
+    monkeypatch.setattr(file_dialogs, "save_file_name",
+                        lambda parent, title, suggested, pattern: asked.setdefault("name", suggested) and str(out))
+    window.export_ledgers()
+    qtbot.waitUntil(out.exists, timeout=10000)
+    qtbot.waitUntil(lambda: "已保存" in window.statusBar().currentMessage(), timeout=10000)
+    assert asked["name"].endswith("2022年会议台账导出.xlsx")
+    wb = load_workbook(out, read_only=True)
+    assert "会议台账" in wb.sheetnames and "学法台账" not in wb.sheetnames
+    titles = [row[3] for row in wb["会议台账"].iter_rows(min_row=2, values_only=True) if row[0]]
+    assert titles == ["去年的会"]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWizard, QWizardPage
 
 from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.domain.unit import FIRST_RUN_FIELDS
 from fazhi_desktop.gui.ledger.form import RecordForm
+from fazhi_desktop.gui.ledger.widgets import EnterMovesFocus
 from fazhi_desktop.services import local, units
 from fazhi_desktop.services.context import Context
 from fazhi_desktop.services.units import Unit
@@ -35,8 +38,21 @@ class _UnitPage(QWizardPage):
         clerk_row.addRow("您的姓名：", self.clerk_edit)
         layout = QVBoxLayout(self)
         layout.addLayout(clerk_row)
-        layout.addWidget(self.form.in_scroll_area(), 1)
+        scroll = self.form.in_scroll_area()
+        # Every field in view at once (it fits 1366×768 at 125%): a first run should not hide 联系电话 below a scroll.
+        scroll.setMinimumHeight(self.form.sizeHint().height() + 2 * scroll.frameWidth())
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.message)
+        self.clerk_edit.installEventFilter(EnterMovesFocus(self))
+        # Enter in the last field finishes, as 完成 would (before it, Enter moves on field by field).
+        list(self.form.editors.values())[-1].focus.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers()):
+            self.wizard().button(QWizard.WizardButton.FinishButton).click()
+            return True
+        return super().eventFilter(obj, event)
 
     def validatePage(self) -> bool:
         try:

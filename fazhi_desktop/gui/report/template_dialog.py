@@ -38,7 +38,7 @@ class TemplateDialog(QDialog):
         super().__init__(parent)
         self.session, self.name = session, name
         self.setWindowTitle(f"编辑报告模板 — {name}")
-        self.resize(900, 600)
+        dialogs.sized(self, 900, 600)
         hint = QLabel(HINT)
         hint.setWordWrap(True)
         self.editor = QPlainTextEdit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
@@ -27,3 +28,14 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
 
 def error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
+
+
+def sized(dialog: QWidget, width: int, height: int) -> None:
+    """A dialog's first size, shrunk to the screen's usable area (1366×768 at 125% leaves about 1093×590), frame and
+    taskbar left free."""
+    screen = dialog.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        dialog.resize(width, height)
+        return
+    avail = screen.availableGeometry()
+    dialog.resize(min(width, avail.width() - 40), min(height, avail.height() - 60))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QTabWidget, QVB
 from fazhi_desktop import APP_NAME, __version__
 from fazhi_desktop.domain.ledgers import GROUPS, LEDGERS
 from fazhi_desktop.gui.generated.ui_main_window import Ui_MainWindow
+from fazhi_desktop.gui.shell import dialogs
 from fazhi_desktop.services import local
 
 if TYPE_CHECKING:
@@ -91,9 +92,24 @@ class Pages(Mapping):
 
 
 # Keys a clerk can work with (the ledger pages bind them; the 帮助 menu lists them).
-SHORTCUTS = (("Ctrl+S", "保存当前记录"), ("Esc", "撤销未保存的修改（会先询问）"), ("Ctrl+F", "搜索当前台账"),
-             ("Enter", "到下一个输入框"), ("Delete", "在列表中删除所选记录（移入回收站，会先询问）"),
-             ("Alt+带下划线的字母", "打开菜单、按按钮"), ("F1", "用户手册"))
+# Every key the program binds (a test finds each QShortcut and QAction key in the window here), then the keys Qt
+# gives every form, said for a clerk.
+SHORTCUTS = (
+    (("Ctrl+N",), "台账页：新增一条记录"),
+    (("Ctrl+S",), "保存当前记录；在“编辑模板”中保存模板"),
+    (("Esc",), "放弃当前记录未保存的修改（会先询问）；关闭对话框"),
+    (("Ctrl+F",), "搜索当前台账"),
+    (("Del",), "在列表中删除所选记录（移入回收站，会先询问）"),
+    (("Ctrl++", "Ctrl+-"), "预览中放大、缩小"),
+    (("F1",), "用户手册"),
+    (("Ctrl+Q",), "退出程序"),
+    (("Enter",), "到下一个输入框；首次使用向导的最后一项按 Enter 完成"),
+    (("Tab", "Shift+Tab"), "到下一个、上一个输入框或按钮（有焦点的按钮带蓝色框）"),
+    (("Space",), "按下有焦点的按钮，勾选或取消复选框"),
+    (("Ctrl+Tab", "Ctrl+Shift+Tab"), "切换到下一个、上一个页签"),
+    (("Alt+Y",), "选择年度"),
+    (("Alt+带下划线的字母",), "打开菜单、按按钮"),
+)
 
 
 class MainWindow(QMainWindow):
@@ -129,6 +145,7 @@ class MainWindow(QMainWindow):
         self.ui.tabs.addTab(self._report_tab, "年度报告")
         self.ui.tabs.setProperty("previous", 0)
         self.ui.tabs.currentChanged.connect(lambda i: self._tab_changed(self.ui.tabs, i))
+        self.ui.actionQuit.setShortcut("Ctrl+Q")
         self.ui.actionQuit.triggered.connect(self.close)
         self.ui.actionAbout.triggered.connect(self.open_about)
         self.manual_action = QAction("用户手册(&M)", self)
@@ -333,12 +350,10 @@ class MainWindow(QMainWindow):
     def _save_in_background(self, title: str, default_name: str, job) -> None:
         from pathlib import Path
 
-        from PySide6.QtWidgets import QFileDialog
+        from fazhi_desktop.gui.shell import file_dialogs, files, workers
 
-        from fazhi_desktop.gui.shell import files, workers
-
-        out, _ = QFileDialog.getSaveFileName(self, title, str(Path(files.default_folder()) / default_name),
-                                             "Excel 工作簿 (*.xlsx)")
+        out = file_dialogs.save_file_name(self, title, str(Path(files.default_folder()) / default_name),
+                                          "Excel 工作簿 (*.xlsx)")
         if not out:
             return
         self._op = workers.run(self, "正在生成，请稍候…", lambda: job(out),
@@ -346,10 +361,15 @@ class MainWindow(QMainWindow):
 
     def export_ledgers(self) -> None:
         from fazhi_desktop.exchange.writer import export_workbook
+        from fazhi_desktop.gui.dialogs.export_dialog import ExportDialog
 
         ctx = self.session.context()
-        self._save_in_background("导出台账", f"{ctx.unit.name}台账导出.xlsx",
-                                 lambda out: export_workbook(ctx.engine, ctx.unit, out))
+        dialog = ExportDialog(self.session, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        year, ledgers = dialog.chosen()
+        self._save_in_background("导出台账", dialog.file_name(ctx.unit.name),
+                                 lambda out: export_workbook(ctx.engine, ctx.unit, out, year, ledgers=ledgers))
 
     def save_template(self) -> None:
         from fazhi_desktop.exchange.writer import write_template
@@ -382,13 +402,32 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(dialog)
         layout.addWidget(browser)
         layout.addWidget(buttons)
-        screen = self.screen().availableGeometry()
-        dialog.resize(min(900, screen.width() - 40), min(700, screen.height() - 60))
+        dialogs.sized(dialog, 900, 700)
         self.manual_dialog = dialog  # kept for tests; shown modeless so the clerk can follow it while working
         dialog.show()
 
     def show_shortcuts(self) -> None:
-        QMessageBox.information(self, "快捷键", "\n".join(f"{keys}\t{what}" for keys, what in SHORTCUTS))
+        from PySide6.QtWidgets import QDialogButtonBox, QHeaderView, QTableWidget, QTableWidgetItem
+
+        dialog = QDialog(self)
+        dialog.setWindowTitle("快捷键")
+        table = QTableWidget(len(SHORTCUTS), 2, dialog)
+        table.setHorizontalHeaderLabels(["按键", "作用"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, (keys, what) in enumerate(SHORTCUTS):
+            table.setItem(row, 0, QTableWidgetItem(" / ".join(keys)))
+            table.setItem(row, 1, QTableWidgetItem(what))
+        table.resizeColumnToContents(0)
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        dialogs.sized(dialog, 640, 460)
+        self.shortcuts_dialog = dialog  # kept for tests
+        dialog.exec()
 
     def open_about(self) -> None:
         from fazhi_desktop.gui.generated.ui_about_dialog import Ui_AboutDialog
