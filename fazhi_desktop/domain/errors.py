@@ -77,6 +77,10 @@ class TemplateLimitError(UserError):
     """A report template broke a limit (time, loop steps, text size): said in Chinese, nothing is written."""
 
 
+class ConflictError(UserError):
+    """Someone else saved the record after it was opened here (a shared server database): nothing was written."""
+
+
 class NotFoundError(UserError):
     pass
 

@@ -40,6 +40,10 @@ REPORT_TEXT_FIELDS: tuple[Field, ...] = (
     Field("plans", "工作打算", T.LINES, max_length=1000, max_items=20),
     Field("issuers", "落款机关", T.TEXTLIST, max_items=4),
     Field("doc_date", "成文日期", T.DATE, required=True),
+    # What the county checks after the report is sent (督察工作规定: 审议 by the party committee, 公开 by 4月1日).
+    Field("reviewed_on", "审议会议日期", T.DATE, help="党委（党工委）常委会或政府常务会议审议报告的日期"),
+    Field("published_on", "公开日期", T.DATE, help="报告在政府网站或公开栏公开的日期（应在4月1日前）"),
+    Field("published_url", "公开网址", T.TEXT, help="公开的网址或位置，如 政府网站“法治政府建设”栏目"),
 )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from fazhi_desktop.domain.audit_actions import CREATE, DELETE, PURGE, RESTORE, UPDATE
-from fazhi_desktop.domain.errors import NotFoundError, Problem, ValidationError
+from fazhi_desktop.domain.errors import ConflictError, NotFoundError, Problem, ValidationError
 from fazhi_desktop.domain.fields import Ledger
 from fazhi_desktop.domain.ledgers import ledger as get_ledger
 from fazhi_desktop.domain.validation import report_year, validate_record
@@ -109,24 +109,44 @@ class RecordService:
             audit.append(conn, self.actor, changes, at=now)
         return [r["id"] for r in rows]
 
-    def update(self, ledger_key: str, record_id: str, values: Mapping[str, Any]) -> SaveResult:
+    def update(self, ledger_key: str, record_id: str, values: Mapping[str, Any], *,
+               expected_version: int | None = None) -> SaveResult:
+        """``expected_version``: the record's ``version`` when it was opened; if someone has saved it since (two
+        clerks on one server database), nothing is written and ``ConflictError`` says who and when."""
         ledger = get_ledger(ledger_key)
         with self.engine.begin() as conn:
             current = self._fetch(conn, ledger, record_id)
+            if expected_version is not None:
+                self._same_version(ledger, current, expected_version)
             merged = {f.key: current[f.key] for f in ledger.fields} | dict(values)
             clean, warnings = self._checked(ledger, merged)
-            self.update_clean(conn, ledger, record_id, clean, current)
+            self.update_clean(conn, ledger, record_id, clean, current, expected_version=expected_version)
         return SaveResult(record_id, warnings, records_of(ledger_key))
 
+    @staticmethod
+    def _same_version(ledger: Ledger, current: Mapping[str, Any], expected: int) -> None:
+        if (current.get("version") or 0) != expected:
+            when = current["updated_at"]
+            raise ConflictError(f"这条{ledger.name.removesuffix('台账')}记录在您打开之后已被「{current['updated_by']}」"
+                                f"于{when:%Y-%m-%d %H:%M}修改。为免覆盖对方的修改，这次没有保存。"
+                                "请重新打开这条记录，核对后再修改。")
+
     def update_clean(self, conn: sa.Connection, ledger: Ledger, record_id: str, clean: Mapping[str, Any],
-                     current: Mapping[str, Any] | None = None) -> None:
-        """Write validated values over a stored record in the caller's transaction; log only what changed."""
+                     current: Mapping[str, Any] | None = None, *, expected_version: int | None = None) -> None:
+        """Write validated values over a stored record in the caller's transaction; log only what changed. The
+        row is written only while its version is still the one read (or ``expected_version``): a save that
+        raced another one on a server fails instead of overwriting it."""
         current = current or self._fetch(conn, ledger, record_id)
         diff = {k: (current[k], v) for k, v in clean.items() if current[k] != v}
         if diff:
             table = ledger_table(ledger.key)
-            conn.execute(sa.update(table).where(table.c.id == record_id).values(
-                **to_storage(ledger, clean), updated_at=_now(), updated_by=self.actor))
+            version = (current.get("version") or 0) if expected_version is None else expected_version
+            done = conn.execute(sa.update(table).where(
+                table.c.id == record_id, sa.func.coalesce(table.c.version, 0) == version).values(
+                **to_storage(ledger, clean), updated_at=_now(), updated_by=self.actor, version=version + 1))
+            if done.rowcount != 1:  # saved by someone else between the read and this write
+                self._same_version(ledger, self._fetch(conn, ledger, record_id), version)
+                raise ConflictError(f"这条{ledger.name.removesuffix('台账')}记录刚被其他人修改，这次没有保存。请重新打开后再修改。")
             audit.append(conn, self.actor, [audit.Change(self.unit.id, ledger.key, record_id, UPDATE, diff)])
 
     def _set_deleted(self, ledger_key: str, record_id: str, deleted: bool) -> Changed:
@@ -137,7 +157,8 @@ class RecordService:
             if current["deleted"] == deleted:
                 return NOTHING
             conn.execute(sa.update(table).where(table.c.id == record_id).values(
-                deleted=deleted, deleted_at=_now() if deleted else None, updated_at=_now(), updated_by=self.actor))
+                deleted=deleted, deleted_at=_now() if deleted else None, updated_at=_now(), updated_by=self.actor,
+                version=sa.func.coalesce(table.c.version, 0) + 1))
             audit.append(conn, self.actor, [audit.Change(self.unit.id, ledger_key, record_id,
                                                          DELETE if deleted else RESTORE,
                                                          {"deleted": (not deleted, deleted)})])

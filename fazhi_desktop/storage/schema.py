@@ -84,7 +84,8 @@ report_texts = sa.Table(
     sa.UniqueConstraint("unit_id", "year"),
 )
 
-RECORD_COLUMNS = ("id", "unit_id", "year", "created_at", "created_by", "updated_at", "updated_by", "deleted", "deleted_at")
+RECORD_COLUMNS = ("id", "unit_id", "year", "created_at", "created_by", "updated_at", "updated_by", "deleted", "deleted_at",
+                  "version")
 
 
 def _ledger_table(ledger) -> sa.Table:
@@ -100,6 +101,9 @@ def _ledger_table(ledger) -> sa.Table:
         *_stamps(),
         sa.Column("deleted", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.Column("deleted_at", sa.DateTime(), nullable=True),
+        # Saves of the record so far (NULL: none since it was created): two clerks on one server database who
+        # save the same record do not overwrite each other silently (RecordService.update).
+        sa.Column("version", sa.Integer(), nullable=True, comment="修改次数"),
         comment=ledger.name,
     )
     # Statistics and lists always filter by unit, year and the deleted flag.
@@ -147,6 +151,27 @@ attachments = sa.Table(
     sa.Column("size", sa.BigInteger(), nullable=False),
     sa.Column("added_at", sa.DateTime(), nullable=False),
     sa.Column("added_by", sa.String(64), nullable=False),
+)
+
+
+# At a county: each data package merged from a township (services.packages), what it said about itself.
+package_receipts = sa.Table(
+    "package_receipts",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("unit_id", sa.String(36), sa.ForeignKey("units.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("year", sa.Integer(), nullable=False),
+    sa.Column("received_at", sa.DateTime(), nullable=False),
+    sa.Column("received_by", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(), nullable=False, comment="数据包生成时间"),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("program_version", sa.String(20), nullable=False),
+    sa.Column("schema_revision", sa.String(20), nullable=False),
+    sa.Column("counts", sa.JSON(), nullable=False, comment="各台账记录数"),
+    sa.Column("findings_open", sa.Integer(), nullable=False, comment="报告体检未处理事项"),
+    sa.Column("has_report", sa.Boolean(), nullable=False),
+    sa.Column("created", sa.Integer(), nullable=False),
+    sa.Column("updated", sa.Integer(), nullable=False),
 )
 
 

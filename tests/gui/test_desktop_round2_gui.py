@@ -538,3 +538,25 @@ def test_10_export_offers_year_and_ledger(window, svc, qtbot, tmp_path, monkeypa
     assert "会议台账" in wb.sheetnames and "学法台账" not in wb.sheetnames
     titles = [row[3] for row in wb["会议台账"].iter_rows(min_row=2, values_only=True) if row[0]]
     assert titles == ["去年的会"]
+
+
+def test_a_record_saved_elsewhere_since_it_was_opened_is_not_overwritten(window, db, unit, qtbot, monkeypatch):
+    """Two clerks on one server database (#19 point 4): the form's save is refused with who saved it, the form
+    keeps what was typed, and nothing is written."""
+    from fazhi_desktop.gui.shell import errors as gui_errors
+    from fazhi_desktop.services.records import RecordService
+
+    from .test_window import fill, page_of
+
+    other = RecordService(db.engine, unit, "王会计")
+    rid = other.create("meeting", {"date": "2023-03-01", "kind": "其他", "title": "原题"}).id
+    page = page_of(window, "meeting")
+    page.show_record(rid)
+    other.update("meeting", rid, {"title": "王会计改的"})
+    told = []
+    monkeypatch.setattr(gui_errors, "show_user_error", lambda parent, msg: told.append(msg))
+    fill(page, title="我改的")
+    assert not page.save()
+    assert told and "王会计" in told[0] and "没有保存" in told[0]
+    assert other.get("meeting", rid)["title"] == "王会计改的"
+    assert page.form.values()["title"] == "我改的" and page.form.dirty

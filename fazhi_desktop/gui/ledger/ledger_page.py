@@ -349,10 +349,13 @@ class LedgerPage(QWidget):
 
     def load(self, record_id: str | None) -> None:
         self.current_id = record_id
+        self.version: int | None = None  # the shown record's saves when it was read: a later one elsewhere conflicts
         if record_id is None:
             self.form.set_values(self._defaults())
         else:
-            self.form.set_values(self.session.records().get(self.ledger.key, record_id))
+            record = self.session.records().get(self.ledger.key, record_id)
+            self.version = record.get("version") or 0
+            self.form.set_values(record)
         self.notice_label.clear()
         self._update_buttons()
         self._load_history()
@@ -433,13 +436,14 @@ class LedgerPage(QWidget):
         values = self.form.values()
         if not self._date_is_plausible(values) or not self._numbers_are_plausible(values):
             return False
-        key, record_id = self.ledger.key, self.current_id
+        key, record_id, version = self.ledger.key, self.current_id, self.version
         try:
             # On a worker thread: a slow disk (or a server database) must not freeze the window. The broadcast of
             # the change reloads this list (and marks the overview and report stale).
             result = ops.call_write(self, self.session, "正在保存…",
                                     (lambda ctx: records.service(ctx).create(key, values)) if record_id is None
-                                    else (lambda ctx: records.service(ctx).update(key, record_id, values)))
+                                    else (lambda ctx: records.service(ctx).update(key, record_id, values,
+                                                                                 expected_version=version)))
         except ValidationError as exc:
             self.form.show_problems(exc.problems)
             named = "、".join(dict.fromkeys(f"「{p.label}」" for p in exc.problems if p.label))
