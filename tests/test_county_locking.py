@@ -1,5 +1,5 @@
 """Optimistic locking (#19 point 4): two clerks who save the same record of a shared database do not overwrite each
-other; the second gets a clear message and nothing is written. On SQLite here, on PostgreSQL in test_county_pg."""
+other; the second gets a clear message and nothing is written. On SQLite here; on both backends in test_county."""
 
 from __future__ import annotations
 

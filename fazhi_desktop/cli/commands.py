@@ -272,3 +272,89 @@ def audit(args: argparse.Namespace) -> int:
         changes = "；".join(f"{k}：{o} → {n}" for k, (o, n) in audit_log.masked_changes(e).items())
         print(f"{e['at']:%Y-%m-%d %H:%M:%S}  {e['actor']}  {e['ledger']}  {e['record_id']}  {e['action']}  {changes}")
     return 0
+
+
+def package(args: argparse.Namespace) -> int:
+    from fazhi_desktop.domain.errors import UserError
+
+    if args.action == "export":
+        if args.year is None or not args.out:
+            raise UserError("请用 --year 指定年度、--out 指定数据包文件，例如 package export --year 2023 --out 数据包.zip")
+        return _package_export(args)
+    if not args.files:
+        raise UserError("请写出要导入的数据包或存放数据包的文件夹")
+    return _package_import(args)
+
+
+def _package_export(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from fazhi_desktop.exchange.package_write import write_package
+    from fazhi_desktop.reports import readiness
+    from fazhi_desktop.reports.render import write_report
+    from fazhi_desktop.services import local
+
+    ctx = _context(args)
+    findings = readiness.check_for(ctx, args.year)
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = None
+        if args.with_report:
+            pdf = Path(tmp) / "report.pdf"
+            write_report(ctx.engine, ctx.unit, args.year, pdf, fonts=local.fonts(ctx.db))
+        written = write_package(ctx.engine, ctx.unit, args.year, args.out, findings_open=len(findings),
+                                report_pdf=pdf)
+    total = sum(written.counts.values())
+    print(f"已生成{ctx.unit.name}{args.year}年数据包：{written.path}（记录 {total} 条，佐证材料 {written.attachments} 个"
+          f"{'，附年度报告' if args.with_report else ''}）")
+    if findings:
+        print(f"提示：报告体检还有 {len(findings)} 项未处理，县里会看到这个数字。", file=sys.stderr)
+    return 0
+
+
+def _package_import(args: argparse.Namespace) -> int:
+    from fazhi_desktop.exchange.package_read import PackageError, merge_package, packages_in
+    from fazhi_desktop.services import safety
+
+    db = _open(args, write=True)
+    paths = packages_in(args.files)
+    if not paths:
+        print("没有找到数据包（*.zip）。", file=sys.stderr)
+        return 1
+    if db.is_sqlite:
+        safety.backup_now(db, "before-import")
+    refused = 0
+    for path in paths:
+        try:
+            merged = merge_package(db.engine, path, default_actor(), unit_name=args.unit)
+        except PackageError as exc:
+            refused += 1
+            print(f"错误：{exc}", file=sys.stderr)
+            continue
+        new = "（新单位）" if merged.new_unit else ""
+        print(f"{merged.unit}{new} {merged.year}年：新增 {merged.created} 条，更新 {merged.updated} 条，"
+              f"未变 {merged.unchanged} 条，佐证材料 {merged.attachments} 个。")
+    if refused:
+        print(f"{len(paths) - refused} 个数据包已导入，{refused} 个被拒绝（见上）。", file=sys.stderr)
+    return 1 if refused else 0
+
+
+def county_tables(args: argparse.Namespace) -> int:
+    from fazhi_desktop.reports.render.county_xlsx import write_county_workbook
+    from fazhi_desktop.services import county
+
+    deadline = county.parse_deadline(args.deadline) if args.deadline else None
+    db = _open(args, write=deadline is not None)
+    if deadline is not None:
+        with db.engine.begin() as conn:
+            county.store_deadline(conn, deadline)
+    with db.engine.connect() as conn:
+        view = county.view(conn, args.year)
+    if not view.units:
+        from fazhi_desktop.domain.errors import UserError
+
+        raise UserError("数据库中还没有任何单位。请先用 package import 导入各乡镇的数据包。")
+    path = write_county_workbook(view, args.out)
+    late = sum(1 for s in view.submissions if s.late)
+    print(f"已生成{view.county}{args.year}年县级汇总表：{path}（乡镇 {len(view.units)} 个，需关注的报送 {late} 个，"
+          f"风险与整改 {len(view.risks)} 项）")
+    return 0

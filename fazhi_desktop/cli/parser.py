@@ -111,6 +111,20 @@ def build_parser() -> ChineseParser:
     s = sub.add_parser("check", help="检查数据库是否完好")
     s.set_defaults(handler="check")
 
+    s = sub.add_parser("package", help="数据包：export 把一个年度的台账打包报送县里，import 在县里合并各乡镇的数据包")
+    s.add_argument("action", choices=("export", "import"))
+    s.add_argument("files", nargs="*", metavar="数据包或文件夹", help="import：一个或多个数据包，或存放数据包的文件夹")
+    s.add_argument("--year", type=year, metavar="年份", help="export：打包的年度")
+    s.add_argument("--out", metavar="文件.zip", help="export：数据包保存到")
+    s.add_argument("--with-report", action="store_true", help="export：同时附上生成的年度报告 PDF")
+    s.set_defaults(handler="package")
+
+    s = sub.add_parser("county-tables", help="县级汇总表：各乡镇主要指标、报送情况、完整性、风险与整改")
+    s.add_argument("--year", type=year, required=True, metavar="年份")
+    s.add_argument("--out", required=True, metavar="文件.xlsx")
+    s.add_argument("--deadline", metavar="月-日", help="县里要求的报送截止日期，如 03-15（记住，下次不必再写）")
+    s.set_defaults(handler="county_tables")
+
     s = sub.add_parser("audit", help="修改记录：verify 检查是否被篡改，log 显示修改历史")
     s.add_argument("action", choices=("verify", "log"))
     s.add_argument("--record", metavar="UUID", help="只显示这条记录的历史")

@@ -25,13 +25,15 @@ def load_report_text(conn: sa.Connection, unit: Unit, year: int) -> dict[str, An
     return dict(row) if row else None
 
 
-def save_report_text(conn: sa.Connection, unit: Unit, year: int, values: Mapping[str, Any], actor: str) -> dict[str, Any]:
+def save_report_text(conn: sa.Connection, unit: Unit, year: int, values: Mapping[str, Any], actor: str, *,
+                     updated_at: dt.datetime | None = None) -> dict[str, Any]:
+    """``updated_at``: when the draft was last changed where it came from (a package), else now."""
     current = load_report_text(conn, unit, year)
     merged = {f.key: (current or {}).get(f.key) for f in REPORT_TEXT_FIELDS} | dict(values)
     clean, problems = validate_fields(REPORT_TEXT_FIELDS, merged)
     if any(not p.warning for p in problems):
         raise ValidationError(problems)
-    now = dt.datetime.now().replace(microsecond=0)
+    now = updated_at or dt.datetime.now().replace(microsecond=0)
     if current is None:
         rid = str(uuid.uuid4())
         conn.execute(sa.insert(report_texts).values(id=rid, unit_id=unit.id, year=year, **clean, created_at=now,

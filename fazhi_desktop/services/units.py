@@ -63,12 +63,13 @@ def _write(conn: sa.Connection, unit_id: str, values: Mapping[str, Any], actor: 
     conn.execute(sa.update(units).where(units.c.id == unit_id).values(**values, updated_at=now, updated_by=actor))
 
 
-def create_unit(conn: sa.Connection, values: Mapping[str, Any], actor: str) -> Unit:
+def create_unit(conn: sa.Connection, values: Mapping[str, Any], actor: str, *, unit_id: str | None = None) -> Unit:
+    """``unit_id``: the unit's own id where it came from (a township's package at its county)."""
     clean = _validated(values)
     if conn.execute(sa.select(units.c.id).where(units.c.name == clean["name"])).first():
         raise UserError(f"单位「{clean['name']}」已经存在")
     now = dt.datetime.now().replace(microsecond=0)
-    row = dict(clean, id=str(uuid.uuid4()), local_choices={}, settings={},
+    row = dict(clean, id=unit_id or str(uuid.uuid4()), local_choices={}, settings={},
                created_at=now, created_by=actor, updated_at=now, updated_by=actor)
     conn.execute(sa.insert(units).values(**row))
     audit.append(conn, actor, [audit.Change(row["id"], "unit", row["id"], "create",

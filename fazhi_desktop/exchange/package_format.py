@@ -1,0 +1,73 @@
+"""The data package a township sends its county: one zip, every part listed with its checksum in the manifest.
+
+    manifest.json            format, program and schema, unit, year, counts, findings left open, sha256 of each part
+    unit.json                the unit's fields and its own choice values
+    records/<ledger>.jsonl   one record a line (deleted ones too): id, stamps, values as the import reads them
+    attachments.jsonl        the records' attachments: id, record, name, sha256, size
+    files/<sha256>           the attachments' bytes
+    report_text.json         the year's draft (成文日期, text, 审议/公开), if any
+    report.pdf               the generated report, if asked for
+
+Reading one is done by ``package_read`` as a hostile file: only these names, bounded sizes, every checksum.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+from fazhi_desktop.domain.ledgers import LEDGERS
+
+FORMAT = "fazhi-desktop-package"
+FORMAT_VERSION = 1
+SUFFIX = ".zip"
+
+MANIFEST = "manifest.json"
+UNIT = "unit.json"
+ATTACHMENTS = "attachments.jsonl"
+REPORT_TEXT = "report_text.json"
+REPORT_PDF = "report.pdf"
+LEDGER_PARTS = {f"records/{lg.key}.jsonl": lg.key for lg in LEDGERS}
+FILE_PART = re.compile(r"files/([0-9a-f]{64})")
+
+MAX_FILE_BYTES = 8 * 1024**3  # photos of a whole year
+MAX_PARTS = 50_000
+MAX_MANIFEST_BYTES = 1024**2
+MAX_JSON_PART_BYTES = 512 * 1024**2  # one ledger's lines
+MAX_LINE_BYTES = 1024**2
+MAX_BLOB_BYTES = 200 * 1024**2  # an attachment (services.attachments.MAX_SIZE)
+MAX_PDF_BYTES = 100 * 1024**2
+MAX_RECORDS = 1_000_000  # of one ledger
+MAX_TEXT = 200  # actor names, program versions and the like
+
+
+def known_part(name: str) -> bool:
+    return (name in (UNIT, ATTACHMENTS, REPORT_TEXT, REPORT_PDF) or name in LEDGER_PARTS
+            or FILE_PART.fullmatch(name) is not None)
+
+
+def part_limit(name: str) -> int:
+    if name.startswith("files/"):
+        return MAX_BLOB_BYTES
+    if name == REPORT_PDF:
+        return MAX_PDF_BYTES
+    return MAX_JSON_PART_BYTES
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"not in a package: {type(value).__name__}")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_jsonable)
+
+
+def package_name(unit_name: str, year: int) -> str:
+    return f"{unit_name}{year}年法治建设数据包{SUFFIX}"

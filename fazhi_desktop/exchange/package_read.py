@@ -1,0 +1,411 @@
+"""package import: a township's package, read as a hostile file and merged into this database by record UUID.
+
+Nothing from the package becomes a path (attachments are stored by their checked sha256), every part's size and
+checksum is checked before a value is used, every record goes through the ledgers' own validation, and one package is
+merged in one transaction: all of it or none. Merging is idempotent — a record is written only when the package's
+copy is newer (``updated_at``, then ``version``) — and deletions travel as soft deletes. A record id that belongs to another unit, a
+unit name held by another unit, a newer schema, an unknown part or a wrong checksum refuse the whole package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from fazhi_desktop.domain.audit_actions import IMPORT, UPDATE
+from fazhi_desktop.domain.errors import Problem, UserError
+from fazhi_desktop.domain.ledgers import ledger as get_ledger
+from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS
+from fazhi_desktop.domain.validation import validate_fields, validate_record
+from fazhi_desktop.exchange import package_format as pf
+from fazhi_desktop.services import attachments as attachment_files
+from fazhi_desktop.services import audit, reports_text
+from fazhi_desktop.services.records import from_storage, to_storage
+from fazhi_desktop.services.units import Unit, create_unit, get_unit, update_unit
+from fazhi_desktop.storage import blobstore, migrate
+from fazhi_desktop.storage.schema import attachments, ledger_table, package_receipts, units
+
+MAX_PROBLEMS = 20
+
+
+class PackageError(UserError):
+    """The package is refused; nothing was written."""
+
+
+@dataclass
+class Merged:
+    unit: str
+    year: int
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    attachments: int = 0
+    new_unit: bool = False
+    receipt: bool = False
+    by_ledger: dict[str, int] = field(default_factory=dict)
+
+
+def _refuse(path: Path, why: str) -> PackageError:
+    return PackageError(f"数据包「{path.name}」{why}，未导入，数据库没有任何改动。")
+
+
+def _text(value: Any, where: str, path: Path, limit: int = pf.MAX_TEXT) -> str:
+    if not isinstance(value, str) or not value or len(value) > limit:
+        raise _refuse(path, f"的{where}异常")
+    return value
+
+
+def _uuid(value: Any, where: str, path: Path) -> str:
+    try:
+        return str(uuid.UUID(_text(value, where, path, 36)))
+    except ValueError:
+        raise _refuse(path, f"的{where}不是有效的编号") from None
+
+
+def _when(value: Any, where: str, path: Path, optional: bool = False) -> dt.datetime | None:
+    if value is None and optional:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(_text(value, where, path, 32))
+    except ValueError:
+        raise _refuse(path, f"的{where}不是有效的时间") from None
+    if when.tzinfo is not None or not 2000 <= when.year <= 2100:
+        raise _refuse(path, f"的{where}不在合理范围内")
+    return when
+
+
+class _Package:
+    """The zip, its manifest and its parts, each checked before it is handed out."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        if not path.is_file():
+            raise UserError(f"找不到数据包：{path}")
+        if path.stat().st_size > pf.MAX_FILE_BYTES:
+            raise _refuse(path, "过大")
+        try:
+            self.zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise _refuse(path, "不是有效的数据包（文件损坏或不完整）") from exc
+        infos = self.zf.infolist()
+        if len(infos) > pf.MAX_PARTS:
+            raise _refuse(path, "的组成部分过多")
+        self.infos: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            name = info.filename
+            if name in self.infos or name.lower() in {n.lower() for n in self.infos}:
+                raise _refuse(path, f"含有重名的部分「{name[:60]}」")
+            if name != pf.MANIFEST and not pf.known_part(name):
+                raise _refuse(path, f"含有不属于数据包的部分「{name[:60]}」")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
+                raise _refuse(path, f"的「{name[:60]}」压缩方式异常")
+            limit = pf.MAX_MANIFEST_BYTES if name == pf.MANIFEST else pf.part_limit(name)
+            if info.file_size > limit:
+                raise _refuse(path, f"的「{name[:60]}」过大")
+            self.infos[name] = info
+        if pf.MANIFEST not in self.infos:
+            raise _refuse(path, "没有清单（manifest.json），不是本程序生成的数据包")
+        self.manifest = self._manifest()
+
+    def close(self) -> None:
+        self.zf.close()
+
+    def read(self, name: str) -> bytes:
+        """A part, read within its declared size and checked against the manifest's checksum."""
+        info = self.infos.get(name)
+        if info is None:
+            raise _refuse(self.path, f"缺少「{name}」")
+        with self.zf.open(info) as fh:
+            data = fh.read(info.file_size + 1)
+        expected = self.manifest["parts"].get(name) if name != pf.MANIFEST else None
+        if len(data) != info.file_size:
+            raise _refuse(self.path, f"的「{name}」大小与记载的不符（文件可能被改动过）")
+        if expected is not None and (hashlib.sha256(data).hexdigest() != expected["sha256"]
+                                     or len(data) != expected["size"]):
+            raise _refuse(self.path, f"的「{name}」校验值不符（文件被改动过或不完整）")
+        return data
+
+    def json(self, name: str) -> Any:
+        try:
+            return json.loads(self.read(name).decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            raise _refuse(self.path, f"的「{name}」内容无法读取") from None
+
+    def lines(self, name: str) -> Iterator[tuple[int, Any]]:
+        text = self.read(name)
+        for n, line in enumerate(text.split(b"\n"), start=1):
+            if not line.strip():
+                continue
+            if len(line) > pf.MAX_LINE_BYTES or n > pf.MAX_RECORDS:
+                raise _refuse(self.path, f"的「{name}」第 {n} 行过长或行数过多")
+            try:
+                yield n, json.loads(line.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+                raise _refuse(self.path, f"的「{name}」第 {n} 行无法读取") from None
+
+    def _manifest(self) -> dict[str, Any]:
+        try:
+            with self.zf.open(self.infos[pf.MANIFEST]) as fh:
+                manifest = json.loads(fh.read(pf.MAX_MANIFEST_BYTES + 1).decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, zipfile.BadZipFile, OSError):
+            raise _refuse(self.path, "的清单无法读取") from None
+        if not isinstance(manifest, dict) or manifest.get("format") != pf.FORMAT:
+            raise _refuse(self.path, "不是本程序生成的数据包")
+        if manifest.get("format_version") != pf.FORMAT_VERSION:
+            raise _refuse(self.path, f"的格式版本（{str(manifest.get('format_version'))[:10]}）本程序不认识，请升级程序")
+        revision = _text(manifest.get("schema_revision"), "数据库版本", self.path, 20)
+        if not revision.isdigit() or int(revision) > int(migrate.HEAD):
+            raise _refuse(self.path, f"由较新版本的程序生成（数据库版本 {revision[:20]}），请先升级本程序")
+        parts = manifest.get("parts")
+        if not isinstance(parts, dict):
+            raise _refuse(self.path, "的清单缺少各部分的校验值")
+        for name, info in parts.items():
+            if (not isinstance(name, str) or not pf.known_part(name) or not isinstance(info, dict)
+                    or not blobstore.valid_digest(info.get("sha256")) or not isinstance(info.get("size"), int)):
+                raise _refuse(self.path, "的清单异常")
+        unlisted = set(self.infos) - set(parts) - {pf.MANIFEST}
+        missing = set(parts) - set(self.infos)
+        if unlisted or missing:
+            raise _refuse(self.path, f"的部分与清单不符（{sorted(unlisted | missing)[0][:60]}）")
+        year = manifest.get("year")
+        if not isinstance(year, int) or not 2000 <= year <= 2100:
+            raise _refuse(self.path, "的年度异常")
+        return manifest
+
+
+def _problems_text(problems: list[tuple[str, Problem]]) -> str:
+    shown = [f"{where}「{p.label}」{p.message}" for where, p in problems[:MAX_PROBLEMS]]
+    more = f"等 {len(problems)} 处" if len(problems) > MAX_PROBLEMS else ""
+    return "中有记录不符合台账要求：" + "；".join(shown) + more
+
+
+def _unit(pkg: _Package, conn: sa.Connection, wanted: str | None) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    data = pkg.json(pf.UNIT)
+    if not isinstance(data, dict) or not isinstance(data.get("values"), dict):
+        raise _refuse(pkg.path, "的单位信息异常")
+    unit_id = _uuid(data.get("id"), "单位编号", pkg.path)
+    if unit_id != pkg.manifest.get("unit", {}).get("id"):
+        raise _refuse(pkg.path, "的单位与清单不符")
+    clean, problems = validate_fields(UNIT_FIELDS, data["values"])
+    if any(not p.warning for p in problems):
+        raise _refuse(pkg.path, _problems_text([("单位信息", p) for p in problems if not p.warning]))
+    if wanted is not None and clean["name"] != wanted:
+        raise _refuse(pkg.path, f"属于「{clean['name']}」，不是指定的「{wanted}」")
+    same_name = conn.execute(sa.select(units.c.id).where(units.c.name == clean["name"])).scalar()
+    if same_name is not None and same_name != unit_id:
+        raise _refuse(pkg.path, f"的单位「{clean['name']}」与本数据库中同名单位不是同一个（单位编号不同）")
+    choices = data.get("local_choices") or {}
+    if not isinstance(choices, dict) or not all(
+            isinstance(k, str) and len(k) <= 100 and isinstance(v, list) and len(v) <= 500
+            and all(isinstance(x, str) and len(x) <= pf.MAX_TEXT for x in v) for k, v in choices.items()):
+        raise _refuse(pkg.path, "的单位自定义选项异常")
+    return unit_id, clean, choices
+
+
+def _meta(pkg: _Package, where: str, meta: Any) -> dict[str, Any]:
+    if not isinstance(meta, dict):
+        raise _refuse(pkg.path, f"{where}的记录信息异常")
+    version = meta.get("version") or 0
+    if not isinstance(version, int) or not 0 <= version < 2**31 or not isinstance(meta.get("deleted"), bool):
+        raise _refuse(pkg.path, f"{where}的记录信息异常")
+    return {"created_at": _when(meta.get("created_at"), f"{where}的创建时间", pkg.path),
+            "created_by": _text(meta.get("created_by"), f"{where}的录入人", pkg.path, 64),
+            "updated_at": _when(meta.get("updated_at"), f"{where}的修改时间", pkg.path),
+            "updated_by": _text(meta.get("updated_by"), f"{where}的修改人", pkg.path, 64),
+            "deleted": meta["deleted"],
+            "deleted_at": _when(meta.get("deleted_at"), f"{where}的删除时间", pkg.path, optional=True),
+            "version": version}
+
+
+def merge_package(engine: sa.Engine, path: str | Path, actor: str, *, unit_name: str | None = None) -> Merged:
+    """Merge one package in one transaction; ``PackageError`` (nothing written) when anything is wrong with it."""
+    path = Path(path)
+    pkg = _Package(path)
+    try:
+        return _merge(engine, pkg, actor, unit_name)
+    finally:
+        pkg.close()
+
+
+def _merge(engine: sa.Engine, pkg: _Package, actor: str, unit_name: str | None) -> Merged:
+    manifest = pkg.manifest
+    file_digest = blobstore.digest_file(pkg.path)
+    # Every part is read and checked before anything is written (a wrong checksum anywhere refuses all of it).
+    for name in manifest["parts"]:
+        if not name.startswith("files/"):
+            pkg.read(name)
+    with engine.connect() as conn:
+        unit_id, unit_values, choices = _unit(pkg, conn, unit_name)
+        files = attachment_files.store(conn)
+    # Attachments first, each checked against its name (its sha256) as it is stored: content-addressed, so a
+    # refused package leaves at most files no record points to.
+    for name in manifest["parts"]:
+        if name.startswith("files/"):
+            digest = name.removeprefix("files/")
+            with pkg.zf.open(pkg.infos[name]) as fh:
+                try:
+                    files.put(fh, digest)
+                except blobstore.HostileValueError:
+                    raise _refuse(pkg.path, f"的佐证材料「{digest[:12]}…」校验值不符") from None
+    year = manifest["year"]
+    result = Merged(unit_values["name"], year)
+    with engine.begin() as conn:
+        row = conn.execute(sa.select(units).where(units.c.id == unit_id)).mappings().first()
+        if row is None:
+            unit = create_unit(conn, unit_values, actor, unit_id=unit_id)
+            result.new_unit = True
+        else:
+            unit = Unit.from_row(row)
+            if any(getattr(unit, k) != v for k, v in unit_values.items()):
+                unit = update_unit(conn, unit, unit_values, actor)
+        if choices and choices != unit.local_choices:
+            merged = dict(unit.local_choices)
+            for k, v in choices.items():
+                merged[k] = list(dict.fromkeys([*merged.get(k, []), *v]))
+            conn.execute(sa.update(units).where(units.c.id == unit.id).values(local_choices=merged))
+            unit = get_unit(conn, unit_id=unit.id)
+        problems: list[tuple[str, Problem]] = []
+        changes: list[audit.Change] = []
+        for part, key in pf.LEDGER_PARTS.items():
+            if part in manifest["parts"]:
+                _merge_ledger(pkg, conn, unit, part, key, actor, result, problems, changes)
+        if problems:
+            raise _refuse(pkg.path, _problems_text(problems))
+        audit.append(conn, actor, changes)
+        _merge_attachments(pkg, conn, unit, result)
+        _merge_draft(pkg, conn, unit, year, actor)
+        if conn.execute(sa.select(package_receipts.c.id).where(package_receipts.c.sha256 == file_digest)).first() is None:
+            counts = {k: v for k, v in (manifest.get("counts") or {}).items() if isinstance(k, str) and isinstance(v, int)}
+            findings = manifest.get("findings_open")
+            conn.execute(sa.insert(package_receipts).values(
+                id=str(uuid.uuid4()), unit_id=unit.id, year=year, received_at=dt.datetime.now().replace(microsecond=0),
+                received_by=actor[:64], created_at=_when(manifest.get("created_at"), "生成时间", pkg.path),
+                sha256=file_digest, program_version=_text(manifest.get("program_version"), "程序版本", pkg.path, 20),
+                schema_revision=manifest["schema_revision"], counts=counts,
+                findings_open=findings if isinstance(findings, int) and 0 <= findings < 10**6 else 0,
+                has_report=pf.REPORT_PDF in manifest["parts"], created=result.created, updated=result.updated))
+            result.receipt = True
+    return result
+
+
+def _merge_ledger(pkg: _Package, conn: sa.Connection, unit: Unit, part: str, key: str, actor: str, result: Merged,
+                  problems: list[tuple[str, Problem]], changes: list[audit.Change]) -> None:
+    ledger = get_ledger(key)
+    table = ledger_table(key)
+    entries = []
+    for n, item in pkg.lines(part):
+        where = f"{ledger.name}第 {n} 条"
+        if not isinstance(item, dict) or not isinstance(item.get("values"), dict):
+            raise _refuse(pkg.path, f"{where}格式异常")
+        entries.append((where, _uuid(item.get("id"), f"{where}的编号", pkg.path), _meta(pkg, where, item.get("meta")),
+                        item["values"]))
+    ids = [e[1] for e in entries]
+    stored: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(ids), 500):
+        for row in conn.execute(sa.select(table).where(table.c.id.in_(ids[i:i + 500]))).mappings():
+            stored[row["id"]] = from_storage(ledger, row)
+    inserts = []
+    for where, rid, meta, raw in entries:
+        current = stored.get(rid)
+        if current is not None and current["unit_id"] != unit.id:
+            raise _refuse(pkg.path, f"{where}的编号与本数据库中另一单位的记录相同")
+        # Newer wins: by the time of the last save, then by the number of saves (two saves in one second).
+        if current is not None and (current["updated_at"], current.get("version") or 0) >= (
+                meta["updated_at"], meta["version"]):
+            result.unchanged += 1
+            continue
+        values = dict(raw)
+        for f in ledger.fields:
+            if f.key in values and f.kind.is_masked(values[f.key]):  # ID numbers travel masked
+                values[f.key] = f.kind.unmasked(values[f.key], (current or {}).get(f.key))
+        clean, found = validate_record(ledger, values, villages=unit.villages, local_choices=unit.local_choices)
+        errors = [p for p in found if not p.warning]
+        if errors:
+            problems += [(where, p) for p in errors]
+            continue
+        row = dict(to_storage(ledger, clean), **meta)
+        if current is None:
+            inserts.append(dict(row, id=rid, unit_id=unit.id))
+            changes.append(audit.Change(unit.id, key, rid, IMPORT, {k: (None, v) for k, v in clean.items()
+                                                                   if v not in (None, [], "")}))
+            result.created += 1
+        else:
+            conn.execute(sa.update(table).where(table.c.id == rid).values(**row))
+            diff = {k: (current.get(k), v) for k, v in {**clean, "deleted": meta["deleted"]}.items()
+                    if current.get(k) != v}
+            changes.append(audit.Change(unit.id, key, rid, UPDATE,
+                                        diff or {"修改时间": (str(current["updated_at"]), str(meta["updated_at"]))}))
+            result.updated += 1
+        result.by_ledger[key] = result.by_ledger.get(key, 0) + 1
+    if inserts:
+        conn.execute(sa.insert(table), inserts)
+
+
+def _merge_attachments(pkg: _Package, conn: sa.Connection, unit: Unit, result: Merged) -> None:
+    parts = pkg.manifest["parts"]
+    if pf.ATTACHMENTS not in parts:
+        return
+    for n, item in pkg.lines(pf.ATTACHMENTS):
+        where = f"佐证材料第 {n} 条"
+        if not isinstance(item, dict):
+            raise _refuse(pkg.path, f"{where}格式异常")
+        att_id = _uuid(item.get("id"), f"{where}的编号", pkg.path)
+        record_id = _uuid(item.get("record_id"), f"{where}所属记录", pkg.path)
+        ledger_key = _text(item.get("ledger"), f"{where}的台账", pkg.path, 40)
+        if f"records/{ledger_key}.jsonl" not in pf.LEDGER_PARTS:
+            raise _refuse(pkg.path, f"{where}的台账异常")
+        digest = item.get("sha256")
+        if not blobstore.valid_digest(digest) or f"files/{digest}" not in parts:
+            raise _refuse(pkg.path, f"{where}的文件不在数据包中")
+        size = item.get("size")
+        if not isinstance(size, int) or not 0 <= size <= pf.MAX_BLOB_BYTES:
+            raise _refuse(pkg.path, f"{where}的大小异常")
+        name = _text(item.get("name"), f"{where}的文件名", pkg.path, 255)
+        table = ledger_table(ledger_key)
+        owner = conn.execute(sa.select(table.c.unit_id).where(table.c.id == record_id)).scalar()
+        if owner != unit.id:
+            raise _refuse(pkg.path, f"{where}所属的记录不在本单位的数据中")
+        existing = conn.execute(sa.select(attachments.c.unit_id).where(attachments.c.id == att_id)).first()
+        if existing is not None:
+            if existing[0] != unit.id:
+                raise _refuse(pkg.path, f"{where}的编号与另一单位的佐证材料相同")
+            continue
+        conn.execute(sa.insert(attachments).values(
+            id=att_id, unit_id=unit.id, ledger=ledger_key, record_id=record_id, name=name, sha256=digest, size=size,
+            added_at=_when(item.get("added_at"), f"{where}的添加时间", pkg.path),
+            added_by=_text(item.get("added_by"), f"{where}的添加人", pkg.path, 64)))
+        result.attachments += 1
+
+
+def _merge_draft(pkg: _Package, conn: sa.Connection, unit: Unit, year: int, actor: str) -> None:
+    if pf.REPORT_TEXT not in pkg.manifest["parts"]:
+        return
+    data = pkg.json(pf.REPORT_TEXT)
+    if not isinstance(data, dict) or not isinstance(data.get("values"), dict):
+        raise _refuse(pkg.path, "的报告文稿异常")
+    when = _when(data.get("updated_at"), "报告文稿的修改时间", pkg.path)
+    current = reports_text.load_report_text(conn, unit, year)
+    if current is not None and current["updated_at"] >= when:
+        return
+    clean, problems = validate_fields(REPORT_TEXT_FIELDS, data["values"])
+    if any(not p.warning for p in problems):
+        raise _refuse(pkg.path, _problems_text([("报告文稿", p) for p in problems if not p.warning]))
+    reports_text.save_report_text(conn, unit, year, clean, actor, updated_at=when)
+
+
+def packages_in(paths: list[str]) -> list[Path]:
+    """Files named on the command line, and the packages (``*.zip``) in a folder named there, in name order."""
+    out: list[Path] = []
+    for given in paths:
+        p = Path(given)
+        out += sorted(p.glob(f"*{pf.SUFFIX}")) if p.is_dir() else [p]
+    return out

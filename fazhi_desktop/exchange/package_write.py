@@ -1,0 +1,116 @@
+"""package export: a township's year, from its own ledgers, as one file for the county (``package_format``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from fazhi_desktop import __version__
+from fazhi_desktop.domain.fields import Field
+from fazhi_desktop.domain.ledgers import LEDGERS
+from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS
+from fazhi_desktop.exchange import package_format as pf
+from fazhi_desktop.services import attachments as attachment_files
+from fazhi_desktop.services import listing, reports_text
+from fazhi_desktop.services.units import Unit
+from fazhi_desktop.storage import migrate
+from fazhi_desktop.storage.atomic import atomic_stream
+from fazhi_desktop.storage.schema import attachments, ledger_table
+
+META = ("created_at", "created_by", "updated_at", "updated_by", "deleted", "deleted_at", "version")
+
+
+@dataclass
+class Written:
+    path: Path
+    counts: dict[str, int]
+    attachments: int
+
+
+def _values(fields: tuple[Field, ...], record: dict[str, Any]) -> dict[str, Any]:
+    """Values as the import reads them; ID numbers masked (the county needs no full number)."""
+    return {f.key: f.kind.cell(record.get(f.key)) for f in fields if record.get(f.key) not in (None, [], {}, "")}
+
+
+def _records(conn: sa.Connection, unit: Unit, ledger_key: str, year: int,
+             ref_date: dt.date | None) -> Iterator[dict[str, Any]]:
+    """The year's records by the year rule the statistics use (up to the report's 成文日期), the deleted ones too
+    (a deletion must travel)."""
+    from fazhi_desktop.services.records import from_storage
+
+    ledger = next(lg for lg in LEDGERS if lg.key == ledger_key)
+    t = ledger_table(ledger_key)
+    for deleted in (False, True):
+        q = listing.ListQuery(ledger_key, year=year, deleted=deleted, ref_date=ref_date)
+        statement = sa.select(t).where(*listing.where_of(unit, q)).order_by(t.c.created_at, t.c.id)
+        for row in conn.execute(statement).mappings():
+            yield from_storage(ledger, row)
+
+
+def write_package(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLike, *, findings_open: int = 0,
+                  report_pdf: Path | None = None) -> Written:
+    """Write the package (atomically: a half-written file never exists under its name)."""
+    counts: dict[str, int] = {}
+    parts: dict[str, dict[str, Any]] = {}
+    with engine.connect() as conn, atomic_stream(out) as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+
+        def put(name: str, data: bytes) -> None:
+            parts[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+            zf.writestr(name, data)
+
+        unit_values = _values(UNIT_FIELDS, vars(unit))
+        put(pf.UNIT, pf.dumps({"id": unit.id, "values": unit_values,
+                               "local_choices": unit.local_choices}).encode("utf-8"))
+        draft = reports_text.load_report_text(conn, unit, year)
+        record_ids: dict[str, str] = {}
+        for ledger in LEDGERS:
+            lines = []
+            for record in _records(conn, unit, ledger.key, year, (draft or {}).get("doc_date")):
+                record_ids[record["id"]] = ledger.key
+                lines.append(pf.dumps({"id": record["id"], "meta": {k: record.get(k) for k in META},
+                                       "values": _values(ledger.fields, record)}))
+            counts[ledger.key] = len(lines)
+            put(f"records/{ledger.key}.jsonl", ("\n".join(lines) + "\n" if lines else "").encode("utf-8"))
+        files = attachment_files.store(conn)
+        rows = [dict(r) for r in conn.execute(sa.select(attachments).where(
+            attachments.c.unit_id == unit.id).order_by(attachments.c.added_at, attachments.c.id)).mappings()
+            if r["record_id"] in record_ids]
+        kept = []
+        for row in rows:
+            name = f"files/{row['sha256']}"
+            if name not in parts:
+                path = files.find(row["sha256"], row["name"])
+                if path is None:
+                    continue  # the file is gone from this PC: the record travels without it
+                with open(path, "rb") as fh:
+                    digest = hashlib.sha256()
+                    with zf.open(name, "w", force_zip64=True) as target:
+                        for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                            digest.update(chunk)
+                            target.write(chunk)
+                parts[name] = {"sha256": digest.hexdigest(), "size": path.stat().st_size}
+            kept.append({k: row[k] for k in ("id", "ledger", "record_id", "name", "sha256", "size", "added_at",
+                                             "added_by")})
+        put(pf.ATTACHMENTS, "".join(pf.dumps(k) + "\n" for k in kept).encode("utf-8"))
+        if draft:
+            put(pf.REPORT_TEXT, pf.dumps({"values": _values(REPORT_TEXT_FIELDS, draft),
+                                          "updated_at": draft["updated_at"]}).encode("utf-8"))
+        if report_pdf is not None:
+            put(pf.REPORT_PDF, Path(report_pdf).read_bytes())
+        manifest = {
+            "format": pf.FORMAT, "format_version": pf.FORMAT_VERSION, "program_version": __version__,
+            "schema_revision": migrate.HEAD, "created_at": dt.datetime.now().replace(microsecond=0),
+            "unit": {"id": unit.id, "name": unit.name, "kind": unit.kind, "county": unit.county},
+            "year": year, "counts": counts, "attachments": len(kept), "findings_open": findings_open,
+            "doc_date": (draft or {}).get("doc_date"), "has_report": report_pdf is not None, "parts": parts,
+        }
+        zf.writestr(pf.MANIFEST, pf.dumps(manifest).encode("utf-8"))
+    return Written(Path(out), counts, len(kept))

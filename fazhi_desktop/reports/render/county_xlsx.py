@@ -1,0 +1,50 @@
+"""The county workbook (县级汇总表): 汇总表, 报送情况, 完整性, 风险与整改 — printed like the township tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from fazhi_desktop.office.xlsx_sheets import HEADER_STYLE, write_titled_table
+from fazhi_desktop.services.county import CountyView
+from fazhi_desktop.storage.atomic import atomic_stream
+
+EMPTY = "无"  # a ledger with no record for the year, marked so an empty cell is never read as 0 typed in
+
+
+def write_county_workbook(view: CountyView, out: str | os.PathLike) -> Path:
+    county = view.county
+    wb = Workbook(write_only=True)
+    filler = f"汇总单位：{county}法治办（盖章）　　　　统计年度：{view.year}年　　　　汇总日期：{dt.date.today():%Y年%m月%d日}"
+    title = f"{county}{view.year}年各乡镇（街道）法治政府建设"
+    last = len(view.summary) - 1
+    bold = {(last, c): HEADER_STYLE for c in range(1, len(view.summary_headers) + 1)}
+    write_titled_table(wb.create_sheet("汇总表"), title + "主要指标汇总表", filler, view.summary_headers, view.summary,
+                       cell_styles=bold)
+
+    rows = []
+    for s in view.submissions:
+        rows.append([s.unit, s.received_at.strftime("%Y-%m-%d") if s.received_at else "未收到",
+                     s.doc_date, "已附" if s.has_report else "未附",
+                     "—" if s.findings_open is None else s.findings_open, s.reviewed_on, s.published_on,
+                     s.published_url or "", "；".join(s.late) or "按时"])
+    deadline = f"（截止{view.deadline[0]}月{view.deadline[1]}日）" if view.deadline else ""
+    write_titled_table(wb.create_sheet("报送情况"), title + f"报告报送情况表{deadline}", filler,
+                       ["乡镇（街道）", "数据包收到日期", "成文日期", "报告PDF", "报告体检未处理事项", "审议会议日期",
+                        "公开日期", "公开网址", "是否按时"], rows)
+
+    ledgers = list(next(iter(view.completeness.values()), {}).keys())
+    rows = [[unit, *((n if n else EMPTY) for n in counts.values()), sum(1 for n in counts.values() if not n)]
+            for unit, counts in view.completeness.items()]
+    write_titled_table(wb.create_sheet("完整性"), title + "台账完整性表（记录条数）", filler,
+                       ["乡镇（街道）", *ledgers, "空白台账数"], rows)
+
+    write_titled_table(wb.create_sheet("风险与整改"), title + "风险与整改跟踪表", filler,
+                       ["乡镇（街道）", "类别", "内容", "日期", "状态"],
+                       view.risks or [["（无）", "没有未化解的红色风险矛盾纠纷，也没有逾期未销号的整改问题", "", "", ""]])
+    with atomic_stream(out) as tmp:
+        wb.save(tmp)
+    return Path(out)
