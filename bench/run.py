@@ -41,7 +41,7 @@ def timed(fn, repeat: int = 3) -> float:
     return round(statistics.median(runs), 4)
 
 
-def synthetic(engine, unit, n: int, years=(2019, 2020, 2021, 2022, 2023)) -> None:
+def synthetic(engine, unit, n: int, years=(2019, 2020, 2021, 2022, 2023), seed: int = 7) -> None:
     """n records spread over disputes, publicity and meetings (Core executemany; no change log, it is synthetic)."""
     import sqlalchemy as sa
 
@@ -49,7 +49,7 @@ def synthetic(engine, unit, n: int, years=(2019, 2020, 2021, 2022, 2023)) -> Non
     from fazhi_desktop.services.records import to_storage
     from fazhi_desktop.storage.schema import ledger_table
 
-    rng = random.Random(7)
+    rng = random.Random(seed)
     now = dt.datetime.now().replace(microsecond=0)
     stamp = {"unit_id": unit.id, "created_at": now, "created_by": "bench", "updated_at": now, "updated_by": "bench",
              "deleted": False}
@@ -309,6 +309,49 @@ def bench_gui(work: Path, frozen: Path | None = None) -> dict:
     return result
 
 
+def bench_packages(work: Path, townships: int = 30, records: int = 5000) -> dict:
+    """A county merging ``townships`` packages of ``records`` records each (one year): export time per package, then
+    the whole merge into a fresh county database — time, and Python's peak memory in a second, traced run."""
+    from fazhi_desktop.exchange.package_read import merge_package
+    from fazhi_desktop.exchange.package_write import write_package
+    from fazhi_desktop.services.units import create_unit
+    from fazhi_desktop.storage.database import open_database
+
+    folder = work / "packages"
+    folder.mkdir()
+    exports = []
+    for i in range(1, townships + 1):
+        db = open_database(work / f"town{i:02d}.sqlite3")
+        with db.engine.begin() as conn:
+            unit = create_unit(conn, {"name": f"第{i:02d}镇", "county": "合水县", "issuers": [f"中共第{i:02d}镇委员会"],
+                                      "villages": ["东村", "西村", "南村"]}, "bench")
+        synthetic(db.engine, unit, records, years=(2023,), seed=i)  # record ids of their own
+        start = time.perf_counter()
+        write_package(db.engine, unit, 2023, folder / f"town{i:02d}.zip")
+        exports.append(time.perf_counter() - start)
+        db.dispose()
+    paths = sorted(folder.glob("*.zip"))
+
+    def merge_into(name: str) -> int:
+        county = open_database(work / name)
+        merged = sum(merge_package(county.engine, p, "bench").created for p in paths)
+        county.dispose()
+        return merged
+
+    start = time.perf_counter()
+    created = merge_into("county.sqlite3")
+    seconds = time.perf_counter() - start
+    again = time.perf_counter()
+    county = open_database(work / "county.sqlite3")
+    unchanged = sum(merge_package(county.engine, p, "bench").unchanged for p in paths)
+    county.dispose()
+    return {"townships": townships, "records_per_package": records, "records_merged": created,
+            "export_s_per_package": round(statistics.median(exports), 3), "merge_all_s": round(seconds, 2),
+            "merge_records_per_s": round(created / seconds), "reimport_all_s": round(time.perf_counter() - again, 2),
+            "reimport_unchanged": unchanged, "merge_all_peak_mb": peak_mb(lambda: merge_into("county2.sqlite3")),
+            "package_mb": round(sum(p.stat().st_size for p in paths) / len(paths) / 1e6, 2)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000")
@@ -316,12 +359,15 @@ def main() -> int:
     parser.add_argument("--frozen", type=Path, help="also time the bundle in this folder (tools/build_bundle.py)")
     parser.add_argument("--tables-max", type=int, default=TABLES_MAX_RECORDS,
                         help="largest size whose statistics workbook is measured (1M records: minutes)")
+    parser.add_argument("--packages", type=int, default=30, help="township packages a county merges (0: skip)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="fazhi-bench-"))
     os.environ["FAZHI_DATA_DIR"] = str(work / "data")
     result: dict = {"sizes": [bench_size(int(n), work, args.tables_max) for n in args.sizes.split(",")]}
     result["documents"] = bench_documents(work)
     result["import"] = bench_import(work)
+    if args.packages:
+        result["county_packages"] = bench_packages(work, args.packages)
     if not args.skip_gui:
         result["gui_startup"] = bench_gui(work, args.frozen)
     print(json.dumps(result, ensure_ascii=False, indent=2))

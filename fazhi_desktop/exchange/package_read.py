@@ -409,3 +409,26 @@ def packages_in(paths: list[str]) -> list[Path]:
         p = Path(given)
         out += sorted(p.glob(f"*{pf.SUFFIX}")) if p.is_dir() else [p]
     return out
+
+
+@dataclass
+class Batch:
+    merged: list[Merged] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # the messages, one a package
+
+
+def merge_many(ctx, paths: list[Path]):
+    """Each package on its own (one refused leaves the others merged), after a backup of a SQLite database; a
+    ``Done`` that tells every tab to refresh."""
+    from fazhi_desktop.services import safety
+    from fazhi_desktop.services.context import EVERYTHING, NOTHING, Done
+
+    if ctx.db.is_sqlite and paths:
+        safety.backup_now(ctx.db, "before-import")
+    batch = Batch()
+    for path in paths:
+        try:
+            batch.merged.append(merge_package(ctx.engine, path, ctx.actor, unit_name=None))
+        except PackageError as exc:
+            batch.refused.append(str(exc))
+    return Done(batch, EVERYTHING if batch.merged else NOTHING)

@@ -160,3 +160,11 @@ def view(conn: sa.Connection, year: int, *, today: dt.date | None = None,
 def view_of(ctx, year: int, **kw: Any) -> CountyView:
     with ctx.engine.connect() as conn:
         return view(conn, year, **kw)
+
+
+def set_deadline(ctx, deadline: tuple[int, int]):
+    from fazhi_desktop.services.context import Done
+
+    with ctx.engine.begin() as conn:
+        store_deadline(conn, deadline)
+    return Done(deadline)

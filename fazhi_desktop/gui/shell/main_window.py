@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QThreadPool
@@ -47,6 +48,12 @@ def _report(session):
     from fazhi_desktop.gui.report.report_tab import ReportTab
 
     return ReportTab(session)
+
+
+def _county(session):
+    from fazhi_desktop.gui.county.county_tab import CountyTab
+
+    return CountyTab(session)
 
 
 class LazyTab(QWidget):
@@ -155,10 +162,17 @@ class MainWindow(QMainWindow):
         self.shortcuts_action = QAction("快捷键(&K)…", self)
         self.ui.menuHelp.insertAction(self.ui.actionAbout, self.shortcuts_action)
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        self.package_export_action = QAction("导出数据包（报送县里）(&P)…", self)
+        self.package_import_action = QAction("导入乡镇数据包（县级汇总）(&G)…", self)
+        for action in (self.package_export_action, self.package_import_action):
+            self.ui.menuFile.insertAction(self.ui.actionBackup, action)
+        self.ui.menuFile.insertSeparator(self.ui.actionBackup)
+        self._county_tab: LazyTab | None = None
         self._session_actions = {
             self.ui.actionSettings: self.open_settings, self.ui.actionImport: self.open_import,
             self.ui.actionExport: self.export_ledgers, self.ui.actionTemplate: self.save_template,
-            self.ui.actionBackup: self.open_backups,
+            self.ui.actionBackup: self.open_backups, self.package_export_action: self.export_package,
+            self.package_import_action: self.import_packages,
         }
         for action, slot in self._session_actions.items():
             action.triggered.connect(slot)
@@ -178,6 +192,7 @@ class MainWindow(QMainWindow):
         self.ui.actionBackup.setVisible(session.db.is_sqlite)
         session.changed.connect(self._on_changed)
         self._update_title()
+        self._offer_county_tab()
         for holder in (self._overview_tab, self._report_tab, *self.holders.values()):
             if holder.isVisible():
                 _ = holder.page
@@ -227,6 +242,62 @@ class MainWindow(QMainWindow):
             self._update_title()
         if changed.ledgers or changed.everything:
             self._fill_years()  # a record saved into a new year, an import of several years
+        if changed.everything:
+            self._offer_county_tab()  # packages merged: this may now be a county database
+
+    def _offer_county_tab(self) -> None:
+        """县级汇总, once the database holds more than one unit."""
+        from fazhi_desktop.services import units
+
+        if self._county_tab is None and len(units.all_units(self.session.db)) >= 2:
+            self._add_county_tab()
+
+    def _add_county_tab(self) -> None:
+        self._county_tab = LazyTab(self, _county)
+        self.ui.tabs.insertTab(self.ui.tabs.indexOf(self._report_tab) + 1, self._county_tab, "县级汇总")
+
+    @property
+    def county_tab(self):
+        return None if self._county_tab is None else self._county_tab.page
+
+    def import_packages(self) -> None:
+        self._offer_county_tab_now()
+        self.county_tab.import_packages()
+
+    def _offer_county_tab_now(self) -> None:
+        """The county tab even for the first package (the database holds one unit, or none, until it is merged)."""
+        if self._county_tab is None:
+            self._add_county_tab()
+        self.ui.tabs.setCurrentWidget(self._county_tab)
+
+    def export_package(self) -> None:
+        import tempfile
+
+        from fazhi_desktop.exchange.package_format import package_name
+        from fazhi_desktop.exchange.package_write import write_package
+        from fazhi_desktop.gui.shell import file_dialogs, files, workers
+        from fazhi_desktop.reports import readiness
+        from fazhi_desktop.reports.render import write_report
+        from fazhi_desktop.services import local
+
+        ctx, year = self.session.context(), self.session.year
+        out = file_dialogs.save_file_name(self, "导出数据包", str(Path(files.default_folder())
+                                                             / package_name(ctx.unit.name, year)), "数据包 (*.zip)")
+        if not out:
+            return
+
+        def job():
+            findings = readiness.check_for(ctx, year)
+            with tempfile.TemporaryDirectory() as tmp:
+                pdf = Path(tmp) / "report.pdf"
+                write_report(ctx.engine, ctx.unit, year, pdf, fonts=local.fonts(ctx.db))
+                return write_package(ctx.engine, ctx.unit, year, out, findings_open=len(findings), report_pdf=pdf)
+
+        def done(written) -> None:
+            self.statusBar().showMessage(f"已导出{year}年数据包（记录 {sum(written.counts.values())} 条，附年度报告）："
+                                         f"{written.path}", 15000)
+
+        self._op = workers.run(self, "正在导出数据包…", job, done)
 
     def _update_title(self) -> None:
         suffix = "（只读）" if self.session.db.read_only else ""

@@ -1,0 +1,156 @@
+"""县级汇总: the county's view of its townships for the year shown — 汇总表, 报送情况, 完整性, 风险与整改 — with the
+package import and the county workbook. Shown when the database holds more than one unit (a county database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fazhi_desktop.domain.errors import UserError
+from fazhi_desktop.gui.shell import file_dialogs, files, ops, workers
+from fazhi_desktop.gui.shell.errors import show_user_error
+from fazhi_desktop.gui.shell.session import Session
+from fazhi_desktop.services import county
+from fazhi_desktop.services.county import CountyView
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+class CountyTab(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.view: CountyView | None = None
+        self._op: workers.Operation | None = None
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.import_button = QPushButton("导入乡镇数据包…")
+        self.workbook_button = QPushButton("生成县级汇总表…")
+        self.deadline_edit = QLineEdit()
+        self.deadline_edit.setPlaceholderText("如 03-15")
+        self.deadline_edit.setMaximumWidth(90)
+        self.deadline_edit.setToolTip("县里要求各乡镇报送年度报告的截止日期（次年的月-日）；逾期的在报送情况中标出")
+        self.tables = {name: QTableWidget() for name in ("汇总表", "报送情况", "完整性", "风险与整改")}
+        pages = QTabWidget()
+        for name, table in self.tables.items():
+            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            table.setAlternatingRowColors(True)
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+            pages.addTab(table, name)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("报送截止："))
+        bar.addWidget(self.deadline_edit)
+        bar.addWidget(self.status, 1)
+        bar.addWidget(self.import_button)
+        bar.addWidget(self.workbook_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(pages, 1)
+        self.import_button.clicked.connect(self.import_packages)
+        self.workbook_button.clicked.connect(self.save_workbook)
+        self.deadline_edit.editingFinished.connect(self._deadline_edited)
+        session.year_changed.connect(lambda _y: self.load())
+        session.changed.connect(lambda _c: self.load())
+        self.load()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._op and self._op.running)
+
+    def load(self) -> None:
+        year = self.session.year
+        self.status.setText("正在汇总…")
+        self._op = ops.read(self, self.session, "正在汇总各乡镇的数据…", lambda ctx: county.view_of(ctx, year),
+                            self._show)
+
+    def _show(self, view: CountyView) -> None:
+        self.view = view
+        if view.deadline and not self.deadline_edit.hasFocus():
+            self.deadline_edit.setText(f"{view.deadline[0]:02d}-{view.deadline[1]:02d}")
+        self._fill("汇总表", view.summary_headers, view.summary)
+        self._fill("报送情况", ["乡镇（街道）", "数据包收到日期", "成文日期", "报告PDF", "报告体检未处理事项",
+                              "审议会议日期", "公开日期", "公开网址", "是否按时"],
+                   [[s.unit, s.received_at or "未收到", s.doc_date, "已附" if s.has_report else "未附",
+                     "—" if s.findings_open is None else s.findings_open, s.reviewed_on, s.published_on,
+                     s.published_url, "；".join(s.late) or "按时"] for s in view.submissions])
+        ledgers = list(next(iter(view.completeness.values()), {}).keys())
+        self._fill("完整性", ["乡镇（街道）", *ledgers],
+                   [[unit, *((n or "无") for n in counts.values())] for unit, counts in view.completeness.items()])
+        self._fill("风险与整改", ["乡镇（街道）", "类别", "内容", "日期", "状态"], view.risks)
+        late = sum(1 for s in view.submissions if s.late)
+        self.status.setText(f"{view.year}年：乡镇（街道）{len(view.units)} 个，报送需关注 {late} 个，"
+                            f"风险与整改 {len(view.risks)} 项。")
+
+    def _fill(self, name: str, headers: list[str], rows: list[list[Any]]) -> None:
+        table = self.tables[name]
+        table.clear()
+        table.setColumnCount(len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                table.setItem(r, c, QTableWidgetItem(_cell(value)))
+        table.resizeColumnsToContents()
+
+    def _deadline_edited(self) -> None:
+        text = self.deadline_edit.text().strip()
+        if not text:
+            return
+        try:
+            deadline = county.parse_deadline(text)
+        except UserError as exc:
+            show_user_error(self, str(exc))
+            return
+        if self.view is not None and self.view.deadline == deadline:
+            return
+        ops.call_write(self, self.session, "正在保存截止日期…", lambda ctx: county.set_deadline(ctx, deadline))
+        self.load()
+
+    def import_packages(self) -> None:
+        from fazhi_desktop.exchange.package_read import merge_many
+
+        chosen = file_dialogs.open_file_names(self, "选择乡镇数据包（可多选）", files.default_folder(), "数据包 (*.zip)")
+        if not chosen:
+            return
+        paths = [Path(p) for p in chosen]
+        batch = ops.call_write(self, self.session, f"正在导入 {len(paths)} 个数据包…", lambda ctx: merge_many(ctx, paths))
+        lines = [f"{m.unit}：新增 {m.created} 条，更新 {m.updated} 条，未变 {m.unchanged} 条" for m in batch.merged]
+        self.status.setText("；".join(lines) or "没有导入任何数据包。")
+        if batch.refused:
+            show_user_error(self, "\n\n".join(batch.refused))
+
+    def save_workbook(self) -> None:
+        if self.view is None:
+            return
+        from fazhi_desktop.reports.render.county_xlsx import write_county_workbook
+
+        view = self.view
+        out = file_dialogs.save_file_name(self, "保存县级汇总表",
+                                          str(Path(files.default_folder()) / f"{view.county}{view.year}年县级汇总表.xlsx"),
+                                          "Excel 工作簿 (*.xlsx)")
+        if not out:
+            return
+        self._op = workers.run(self, "正在生成县级汇总表…", lambda: write_county_workbook(view, out),
+                               lambda path: self.status.setText(f"已保存：{path}"))

@@ -1,0 +1,58 @@
+"""县级汇总 in the window (#19 point 3): offered once the database holds several units; packages imported from the
+file menu; the four tables shown for the year; the county workbook saved; a township exports its package."""
+
+from __future__ import annotations
+
+import zipfile
+
+from countykit import packages
+from openpyxl import load_workbook
+
+
+def _table(tab, name):
+    t = tab.tables[name]
+    return [[t.item(r, c).text() if t.item(r, c) else "" for c in range(t.columnCount())] for r in range(t.rowCount())]
+
+
+def test_county_tab_imports_packages_and_shows_the_four_tables(window, qtbot, tmp_path, demo_db, monkeypatch):
+    from fazhi_desktop.gui.shell import file_dialogs
+
+    made = packages(tmp_path, demo_db)
+    assert window.county_tab is None  # one unit: a township's database has no county tab
+    monkeypatch.setattr(file_dialogs, "open_file_names", lambda *a, **k: [str(p) for p in made])
+    window.import_packages()
+    tab = window.county_tab
+    qtbot.waitUntil(lambda: not tab.busy and tab.view is not None and len(tab.view.units) == 4, timeout=20000)
+    assert window.ui.tabs.tabText(window.ui.tabs.currentIndex()) == "县级汇总"
+    summary = _table(tab, "汇总表")
+    names = [r[0] for r in summary]
+    assert {"太白镇", "肖咀镇", "蒿咀铺乡"} <= set(names) and names[-1] == "合计"
+    assert int(summary[-1][1]) == sum(int(r[1]) for r in summary[:-1])
+    assert "新增" in tab.status.text() or "乡镇（街道）" in tab.status.text()
+    risks = _table(tab, "风险与整改")
+    assert sum(1 for r in risks if r[0] == "太白镇" and r[1] == "红色风险矛盾纠纷未化解") == 2
+    # the deadline is kept and marks late submissions
+    tab.deadline_edit.setText("01-10")
+    tab.deadline_edit.editingFinished.emit()
+    qtbot.waitUntil(lambda: not tab.busy and tab.view.deadline == (1, 10), timeout=10000)
+    # the workbook
+    out = tmp_path / "county.xlsx"
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: str(out))
+    tab.save_workbook()
+    qtbot.waitUntil(lambda: "已保存" in tab.status.text(), timeout=20000)
+    assert load_workbook(out).sheetnames == ["汇总表", "报送情况", "完整性", "风险与整改"]
+
+
+def test_a_township_exports_its_package_from_the_file_menu(window, svc, qtbot, tmp_path, monkeypatch):
+    from fazhi_desktop.exchange import package_format as pf
+    from fazhi_desktop.gui.shell import file_dialogs
+
+    svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
+    out = tmp_path / "pkg.zip"
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: str(out))
+    window.package_export_action.trigger()
+    qtbot.waitUntil(lambda: "已导出2023年数据包" in window.statusBar().currentMessage(), timeout=20000)
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+        assert pf.MANIFEST in names and pf.REPORT_PDF in names
+        assert zf.read("records/meeting.jsonl").count(b"\n") == 1
