@@ -321,3 +321,46 @@ def test_two_clerks_on_one_database_get_a_conflict_not_a_lost_save(county_db):
         unit = create_unit(conn, {"name": "县法治办", "county": "合水县", "issuers": ["合水县法治办"],
                                   "villages": ["城关"]}, "管理员")
     conflict_between_two_sessions(county_db.engine, unit)
+
+
+def test_attachments_travel_with_their_records_and_a_forged_one_is_refused(county_db, tmp_path):
+    import hashlib
+
+    import sqlalchemy as sa
+
+    from fazhi_desktop.services import attachments
+    from fazhi_desktop.storage.schema import attachments as attachment_rows
+
+    db = township(tmp_path, "太白镇", ["东村", "西村"], 1)
+    with db.engine.connect() as conn:
+        unit = get_unit(conn, "太白镇")
+    record = svc_rows(db, "meeting")[0]["id"]
+    photo = tmp_path / "会议照片.jpg"
+    photo.write_bytes(b"\xff\xd8\xff" + b"photo" * 1000)
+    attachments.add(db.engine, unit.id, "meeting", record, photo, "文书")
+    pkg = write_package(db.engine, unit, 2023, tmp_path / "with-photo.zip").path
+    db.dispose()
+    # forged: the photo's bytes changed, every checksum in the manifest recomputed — but the name is its sha256
+    digest = hashlib.sha256(photo.read_bytes()).hexdigest()
+    parts = {}
+
+    def forge(name, data):
+        if name == f"files/{digest}":
+            data = b"\xff\xd8\xff" + b"other" * 1000
+        if name != pf.MANIFEST:
+            parts[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+        return data
+    forged = _rewrite(pkg, tmp_path / "forged-step.zip", forge)
+    forged = _manifest(forged, tmp_path / "forged.zip", parts=parts)
+    before = dump(county_db.engine)
+    with pytest.raises(PackageError, match="校验值不符"):
+        merge_package(county_db.engine, forged, "县法治办")
+    assert dump(county_db.engine) == before
+    merged = merge_package(county_db.engine, pkg, "县法治办")
+    assert merged.attachments == 1
+    with county_db.engine.connect() as conn:
+        row = conn.execute(sa.select(attachment_rows)).mappings().one()
+        assert row["record_id"] == record and row["name"] == "会议照片.jpg"
+        stored = attachments.path_for(conn, row["sha256"], row["name"])
+    assert stored.read_bytes() == photo.read_bytes()
+    assert merge_package(county_db.engine, pkg, "县法治办").attachments == 0  # not twice

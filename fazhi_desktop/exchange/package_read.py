@@ -246,16 +246,15 @@ def _merge(engine: sa.Engine, pkg: _Package, actor: str, unit_name: str | None) 
     with engine.connect() as conn:
         unit_id, unit_values, choices = _unit(pkg, conn, unit_name)
         files = attachment_files.store(conn)
-    # Attachments first, each checked against its name (its sha256) as it is stored: content-addressed, so a
-    # refused package leaves at most files no record points to.
-    for name in manifest["parts"]:
-        if name.startswith("files/"):
-            digest = name.removeprefix("files/")
-            with pkg.zf.open(pkg.infos[name]) as fh:
-                try:
-                    files.put(fh, digest)
-                except blobstore.HostileValueError:
-                    raise _refuse(pkg.path, f"的佐证材料「{digest[:12]}…」校验值不符") from None
+    # Attachments first, each checked against its sha256 as it is stored: content-addressed, so a refused package
+    # leaves at most files no record points to.
+    listed = _attachment_items(pkg)
+    for item in listed:
+        with pkg.zf.open(pkg.infos[f"files/{item['sha256']}"]) as fh:
+            try:
+                files.put(fh, item["sha256"], item["name"])
+            except blobstore.HostileValueError:
+                raise _refuse(pkg.path, f"的佐证材料「{item['name'][:40]}」校验值不符") from None
     year = manifest["year"]
     result = Merged(unit_values["name"], year)
     with engine.begin() as conn:
@@ -281,7 +280,7 @@ def _merge(engine: sa.Engine, pkg: _Package, actor: str, unit_name: str | None) 
         if problems:
             raise _refuse(pkg.path, _problems_text(problems))
         audit.append(conn, actor, changes)
-        _merge_attachments(pkg, conn, unit, result)
+        _merge_attachments(pkg, conn, unit, listed, result)
         _merge_draft(pkg, conn, unit, year, actor)
         if conn.execute(sa.select(package_receipts.c.id).where(package_receipts.c.sha256 == file_digest)).first() is None:
             counts = {k: v for k, v in (manifest.get("counts") or {}).items() if isinstance(k, str) and isinstance(v, int)}
@@ -350,16 +349,16 @@ def _merge_ledger(pkg: _Package, conn: sa.Connection, unit: Unit, part: str, key
         conn.execute(sa.insert(table), inserts)
 
 
-def _merge_attachments(pkg: _Package, conn: sa.Connection, unit: Unit, result: Merged) -> None:
+def _attachment_items(pkg: _Package) -> list[dict[str, Any]]:
+    """attachments.jsonl, every entry checked (its file must be in the package)."""
     parts = pkg.manifest["parts"]
     if pf.ATTACHMENTS not in parts:
-        return
+        return []
+    items = []
     for n, item in pkg.lines(pf.ATTACHMENTS):
         where = f"佐证材料第 {n} 条"
         if not isinstance(item, dict):
             raise _refuse(pkg.path, f"{where}格式异常")
-        att_id = _uuid(item.get("id"), f"{where}的编号", pkg.path)
-        record_id = _uuid(item.get("record_id"), f"{where}所属记录", pkg.path)
         ledger_key = _text(item.get("ledger"), f"{where}的台账", pkg.path, 40)
         if f"records/{ledger_key}.jsonl" not in pf.LEDGER_PARTS:
             raise _refuse(pkg.path, f"{where}的台账异常")
@@ -369,20 +368,29 @@ def _merge_attachments(pkg: _Package, conn: sa.Connection, unit: Unit, result: M
         size = item.get("size")
         if not isinstance(size, int) or not 0 <= size <= pf.MAX_BLOB_BYTES:
             raise _refuse(pkg.path, f"{where}的大小异常")
-        name = _text(item.get("name"), f"{where}的文件名", pkg.path, 255)
-        table = ledger_table(ledger_key)
-        owner = conn.execute(sa.select(table.c.unit_id).where(table.c.id == record_id)).scalar()
+        items.append({"id": _uuid(item.get("id"), f"{where}的编号", pkg.path),
+                      "record_id": _uuid(item.get("record_id"), f"{where}所属记录", pkg.path),
+                      "ledger": ledger_key, "sha256": digest, "size": size,
+                      "name": _text(item.get("name"), f"{where}的文件名", pkg.path, 255),
+                      "added_at": _when(item.get("added_at"), f"{where}的添加时间", pkg.path),
+                      "added_by": _text(item.get("added_by"), f"{where}的添加人", pkg.path, 64), "where": where})
+    return items
+
+
+def _merge_attachments(pkg: _Package, conn: sa.Connection, unit: Unit, items: list[dict[str, Any]],
+                       result: Merged) -> None:
+    for item in items:
+        where = item.pop("where")
+        table = ledger_table(item["ledger"])
+        owner = conn.execute(sa.select(table.c.unit_id).where(table.c.id == item["record_id"])).scalar()
         if owner != unit.id:
             raise _refuse(pkg.path, f"{where}所属的记录不在本单位的数据中")
-        existing = conn.execute(sa.select(attachments.c.unit_id).where(attachments.c.id == att_id)).first()
+        existing = conn.execute(sa.select(attachments.c.unit_id).where(attachments.c.id == item["id"])).first()
         if existing is not None:
             if existing[0] != unit.id:
                 raise _refuse(pkg.path, f"{where}的编号与另一单位的佐证材料相同")
             continue
-        conn.execute(sa.insert(attachments).values(
-            id=att_id, unit_id=unit.id, ledger=ledger_key, record_id=record_id, name=name, sha256=digest, size=size,
-            added_at=_when(item.get("added_at"), f"{where}的添加时间", pkg.path),
-            added_by=_text(item.get("added_by"), f"{where}的添加人", pkg.path, 64)))
+        conn.execute(sa.insert(attachments).values(unit_id=unit.id, **item))
         result.attachments += 1
 
 
