@@ -358,3 +358,23 @@ def county_tables(args: argparse.Namespace) -> int:
     print(f"已生成{view.county}{args.year}年县级汇总表：{path}（乡镇 {len(view.units)} 个，需关注的报送 {late} 个，"
           f"风险与整改 {len(view.risks)} 项）")
     return 0
+
+
+def todo(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from fazhi_desktop.services import todo as todo_service
+
+    ctx = _context(args)
+    today = args.today or dt.date.today()
+    soon = int(todo_service.settings_of(ctx.unit)["due_soon_days"])
+    found = [i for i in todo_service.items_of(ctx, args.year) if args.all or not i.done]
+    print(f"{ctx.unit.name}{args.year}年待办（按 {today:%Y-%m-%d} 计算）：")
+    if not found:
+        print("  没有待办事项。")
+    for n, item in enumerate(found, start=1):
+        state = item.state(today, soon)
+        left = item.days_left(today)
+        when = "" if item.done else (f"，还剩 {left} 天" if left >= 0 else f"，已超过 {-left} 天")
+        print(f"  {n}. [{state}] {item.due:%Y-%m-%d}{when}  {item.what}（依据：{item.basis}）")
+    return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
 from fazhi_desktop import __version__
 
@@ -110,6 +111,12 @@ def build_parser() -> ChineseParser:
 
     s = sub.add_parser("check", help="检查数据库是否完好")
     s.set_defaults(handler="check")
+
+    s = sub.add_parser("todo", help="待办：由台账推算出的法定期限（答辩、复议答复、处罚决定、合法性审查、整改、纠纷化解等）")
+    s.add_argument("--year", type=year, required=True, metavar="年份")
+    s.add_argument("--today", type=dt.date.fromisoformat, metavar="日期", help="按某一天计算剩余天数（默认今天）")
+    s.add_argument("--all", action="store_true", help="连已完成的一起列出")
+    s.set_defaults(handler="todo")
 
     s = sub.add_parser("package", help="数据包：export 把一个年度的台账打包报送县里，import 在县里合并各乡镇的数据包")
     s.add_argument("action", choices=("export", "import"))

@@ -232,7 +232,10 @@ COUNSEL_SERVICE = _ledger(
         Field("opinion", "审查/服务意见", T.LONGTEXT),
         Field("adopted", "意见是否采纳", T.BOOL),
         Field("handler", "经办人", T.TEXT),
+        Field("completed_on", "审查完成日期", T.DATE,
+              help="出具审查意见的日期；未填时，待办按审查期限（15个工作日）提醒"),
     ),
+    rules=(NotBefore("completed_on", "date"),),
 )
 
 # 柔性执法: guidance instead of punishment. 责令改正 is not one of them: the law requires it alongside a penalty.
@@ -262,6 +265,7 @@ ENFORCEMENT = _ledger(
         Field("publicized", "执法公示", T.BOOL),
         Field("major", "重大执法决定", T.BOOL),
         Field("legal_review", "法制审核", T.BOOL),
+        Field("filed_on", "立案日期", T.DATE, help="行政处罚案件的立案日期：自立案之日起九十日内作出处罚决定（行政处罚法第六十条）"),
         Field("closed_on", "办结日期", T.DATE),
         Field("appeal", "复议诉讼", T.CHOICE, choices=("无", "行政复议", "行政诉讼"), default="无"),
     ),
@@ -355,6 +359,9 @@ REVIEW_LITIGATION = _ledger(
         Field("date", "收案日期", T.DATE, required=True),
         Field("case_no", "案号", T.TEXT),
         Field("kind", "类型", T.CHOICE, required=True, choices=("行政复议", "行政诉讼")),
+        Field("served_on", "收到副本日期", T.DATE,
+              help="收到起诉状副本（诉讼：15日内答辩）或复议申请书副本（复议：10日内书面答复）的日期"),
+        Field("answered_on", "答辩/答复日期", T.DATE, help="提交答辩状或书面答复的日期"),
         Field("applicant", "申请人/原告", T.TEXT, required=True),
         Field("act", "被复议/被诉行为", T.TEXT, required=True),
         Field("head_appeared", "负责人出庭", T.BOOL),

@@ -56,6 +56,7 @@ def check(conn: sa.Connection, unit: Unit, year: int) -> list[Finding]:
             out.append(Finding(f"{lg.name}{year}年没有记录：报告中相应内容将略去。如确有工作，请先补录。", ledger=key))
     ref = doc_date or dt.date(year + 1, 1, 1)
     out += _overdue(conn, unit, year, ref)
+    out += _deadlines_missed(conn, unit, year)
     out += _counsel(conn, unit, year, doc_date or dt.date(year, 12, 31))  # stats.reference_date's rule
     out += _record_warnings(conn, unit, year)
     out += text_findings(conn, unit, year, draft)
@@ -159,6 +160,19 @@ def _overdue(conn: sa.Connection, unit: Unit, year: int, ref: dt.date) -> list[F
     return [Finding(f"整改问题「{(problem or '')[:30]}」已超过整改时限（{deadline:%Y-%m-%d}）仍未销号：请更新整改进展，"
                     "或在报告中说明原因。", ledger="rectification", record_id=rid, field="status")
             for rid, problem, deadline in rows]
+
+
+# The 待办 deadlines 报告体检 names (the 整改 and 纠纷 ones have findings of their own), and where each is marked done.
+_DONE_FIELD = {"review_litigation": "answered_on", "enforcement": "closed_on", "counsel_service": "completed_on"}
+
+
+def _deadlines_missed(conn: sa.Connection, unit: Unit, year: int) -> list[Finding]:
+    from fazhi_desktop.services import todo
+
+    missed = [i for i in todo.open_items(todo.items(conn, unit, year), dt.date.today()) if i.ledger in _DONE_FIELD]
+    return [Finding(f"{item.what}：已超过法定期限（{item.due:%Y-%m-%d}，{item.basis}）。办理了的请登记日期，"
+                    "未办理的请尽快办理。", ledger=item.ledger, record_id=item.record_id, field=_DONE_FIELD[item.ledger])
+            for item in missed[:MAX_RECORD_FINDINGS]]
 
 
 def _counsel(conn: sa.Connection, unit: Unit, year: int, ref: dt.date) -> list[Finding]:

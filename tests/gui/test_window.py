@@ -457,7 +457,7 @@ def test_figures_of_a_year_left_behind_are_never_painted(window, svc, qtbot, db,
     qtbot.waitUntil(lambda: getattr(overview, "shown_year", None) == 2022 and not overview.busy, timeout=10000)
     painted = [overview.table.item(r, 2).text() for r in range(overview.table.rowCount())]
     with db.engine.connect() as conn:
-        late = (2023, stats.compute_with_previous(conn, unit, 2023))  # a count started before the switch
+        late = (2023, stats.compute_with_previous(conn, unit, 2023), [])  # a count started before the switch
     overview._arrived(late)
     qtbot.waitUntil(lambda: not overview.busy, timeout=10000)
     assert overview.shown_year == 2022

@@ -1,0 +1,148 @@
+"""待办: the year's legal deadlines, derived from the records (never typed twice), with days left.
+
+行政诉讼 答辩状: 15 days after the complaint was served (行政诉讼法第六十七条); 行政复议 书面答复: 10 days after the
+application was served (行政复议法第四十八条); 行政处罚 decision: 90 days after the case was filed (行政处罚法第六十条);
+合法性审查: working days (a setting, default 15, plus an extension where the county allows one); 整改时限; a dispute's
+own time limit, or the setting's days (default 7, 一般纠纷), red-level ones flagged at once; the counsel contract's end;
+the county's report date (a setting) and the 4月1日 publication limit. Working days skip weekends and the unit's
+holidays (a setting, with 调休 working days).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from fazhi_desktop.domain.ledgers import CLOSED_DISPUTE_STATES, REVIEW_KINDS
+from fazhi_desktop.services import listing, reports_text
+from fazhi_desktop.services.units import Unit
+from fazhi_desktop.storage.schema import ledger_table
+
+DEFAULTS = {"review_days": 15, "review_extension_days": 0, "dispute_days": 7, "due_soon_days": 7,
+            "report_due": None, "holidays": [], "workdays": []}
+DONE, OVERDUE, SOON, LATER, NOW = "已完成", "已逾期", "即将到期", "未到期", "立即处置"
+
+
+@dataclass(frozen=True)
+class Item:
+    what: str  # the duty, with the record it is about
+    due: dt.date
+    done: bool
+    basis: str  # the rule behind the date
+    ledger: str | None = None
+    record_id: str | None = None
+    urgent: bool = False  # red-level: acted on now, whatever the date
+
+    def state(self, today: dt.date, soon_days: int) -> str:
+        if self.done:
+            return DONE
+        if self.urgent:
+            return NOW
+        if today > self.due:
+            return OVERDUE
+        return SOON if (self.due - today).days <= soon_days else LATER
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.due - today).days
+
+
+def settings_of(unit: Unit) -> dict[str, Any]:
+    return {**DEFAULTS, **(unit.settings.get("todo") or {})}
+
+
+def _dates(values: Iterable[Any]) -> set[dt.date]:
+    out = set()
+    for v in values or ():
+        try:
+            out.add(v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)))
+        except ValueError:
+            continue
+    return out
+
+
+def add_working_days(start: dt.date, n: int, holidays: Iterable[Any] = (), workdays: Iterable[Any] = ()) -> dt.date:
+    """The ``n``-th working day after ``start``: weekends and holidays skipped, 调休 working weekend days counted."""
+    off, on = _dates(holidays), _dates(workdays)
+    day, left = start, n
+    while left > 0:
+        day += dt.timedelta(days=1)
+        if day in on or (day.weekday() < 5 and day not in off):
+            left -= 1
+    return day
+
+
+def _rows(conn: sa.Connection, unit: Unit, key: str, year: int, ref: dt.date | None) -> list[Mapping[str, Any]]:
+    t = ledger_table(key)
+    q = listing.ListQuery(key, year=year, ref_date=ref)
+    return list(conn.execute(sa.select(t).where(*listing.where_of(unit, q))).mappings())
+
+
+def items(conn: sa.Connection, unit: Unit, year: int) -> list[Item]:
+    """Every deadline of the year, earliest first."""
+    cfg = settings_of(unit)
+    draft = reports_text.load_report_text(conn, unit, year) or {}
+    ref = draft.get("doc_date")
+    out: list[Item] = []
+    for r in _rows(conn, unit, "review_litigation", year, ref):
+        if r["served_on"] is None:
+            continue
+        lawsuit = r["kind"] == "行政诉讼"
+        out.append(Item(f"{r['kind']}「{r['applicant']}」：提交{'答辩状' if lawsuit else '书面答复'}",
+                        r["served_on"] + dt.timedelta(days=15 if lawsuit else 10), r["answered_on"] is not None,
+                        "行政诉讼法第六十七条（收到起诉状副本之日起15日内）" if lawsuit
+                        else "行政复议法第四十八条（收到申请书副本之日起10日内）", "review_litigation", r["id"]))
+    for r in _rows(conn, unit, "enforcement", year, ref):
+        if r["method"] == "行政处罚" and r["filed_on"] is not None:
+            out.append(Item(f"行政处罚「{r['party']}」：作出处罚决定", r["filed_on"] + dt.timedelta(days=90),
+                            r["closed_on"] is not None, "行政处罚法第六十条（自立案之日起90日内）", "enforcement",
+                            r["id"]))
+    review_days = int(cfg["review_days"]) + int(cfg["review_extension_days"])
+    for r in _rows(conn, unit, "counsel_service", year, ref):
+        if r["kind"] in REVIEW_KINDS:
+            out.append(Item(f"{r['kind']}「{r['title']}」：出具审查意见",
+                            add_working_days(r["date"], review_days, cfg["holidays"], cfg["workdays"]),
+                            r["completed_on"] is not None, f"合法性审查期限（{review_days}个工作日）", "counsel_service",
+                            r["id"]))
+    for r in _rows(conn, unit, "rectification", year, ref):
+        if r["deadline"] is not None:
+            out.append(Item(f"整改问题「{(r['problem'] or '')[:30]}」：整改销号", r["deadline"], r["status"] == "已销号",
+                            "整改方案确定的整改时限", "rectification", r["id"]))
+    for r in _rows(conn, unit, "dispute", year, ref):
+        own = r["deadline"] is not None
+        due = r["deadline"] if own else r["date"] + dt.timedelta(days=int(cfg["dispute_days"]))
+        red = r["risk"] == "红"
+        out.append(Item(f"{'红色风险' if red else ''}矛盾纠纷「{(r['parties'] or '')[:20]}」：化解", due,
+                        r["status"] in CLOSED_DISPUTE_STATES,
+                        "登记的化解时限" if own else f"化解时限（未登记时按{cfg['dispute_days']}日）", "dispute",
+                        r["id"], urgent=red))
+    c = ledger_table("counsel")
+    latest = conn.execute(sa.select(sa.func.max(c.c.service_to)).where(c.c.unit_id == unit.id,
+                                                                      c.c.deleted.is_(sa.false()))).scalar()
+    for r in _rows(conn, unit, "counsel", year, ref):
+        if r["service_to"] is not None:
+            renewed = latest is not None and latest > r["service_to"]  # a later contract, signed for next year too
+            out.append(Item(f"法律顾问「{r['name']}」合同到期：续签或另聘", r["service_to"], renewed,
+                            "法律顾问服务合同的截止日期", "counsel", r["id"]))
+    if cfg["report_due"]:
+        try:
+            month, day = (int(x) for x in str(cfg["report_due"]).split("-"))
+            out.append(Item(f"{year}年度法治政府建设报告报送县里", dt.date(year + 1, month, day), bool(ref),
+                            "县里通知的报送日期"))
+        except ValueError:
+            pass
+    out.append(Item(f"{year}年度法治政府建设报告向社会公开", dt.date(year + 1, 4, 1), draft.get("published_on") is not None,
+                    "法治政府建设与责任落实督察工作规定（每年4月1日之前公开）"))
+    return sorted(out, key=lambda i: (i.done, not i.urgent, i.due))
+
+
+def items_of(ctx, year: int) -> list[Item]:
+    with ctx.engine.connect() as conn:
+        return items(conn, ctx.unit, year)
+
+
+def open_items(found: list[Item], today: dt.date) -> list[Item]:
+    return [i for i in found if not i.done and (i.urgent or today > i.due)]

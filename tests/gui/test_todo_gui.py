@@ -1,0 +1,25 @@
+"""待办 on the overview (#20 point 1): each open deadline with days left, overdue ones in red, a double-click opens
+the record it is about."""
+
+from __future__ import annotations
+
+
+def test_the_overview_lists_open_deadlines_and_opens_their_records(window, svc, qtbot):
+    rid = svc.create("review_litigation", {"date": "2023-05-01", "kind": "行政诉讼", "applicant": "张三",
+                                           "act": "处罚决定", "served_on": "2023-05-04"}).id
+    svc.create("review_litigation", {"date": "2023-06-01", "kind": "行政复议", "applicant": "李四", "act": "责令改正",
+                                     "served_on": "2023-06-02", "answered_on": "2023-06-08"})
+    overview = window.overview
+    window.ui.tabs.setCurrentWidget(window.ui.tabs.widget(0))
+    overview.mark_stale()
+    qtbot.waitUntil(lambda: not overview.busy and overview.todo_table.rowCount() > 0, timeout=10000)
+    rows = {overview.todo_table.item(r, 3).text(): r for r in range(overview.todo_table.rowCount())}
+    assert not any("李四" in what for what in rows)  # answered: done, not listed
+    row = next(r for what, r in rows.items() if "张三" in what)
+    state = overview.todo_table.item(row, 0)
+    assert state.text() == "已逾期" and state.foreground().color().name() == "#c0392b"
+    assert overview.todo_table.item(row, 1).text() == "2023-05-19"
+    assert overview.todo_table.item(row, 2).text().startswith("超过")
+    overview.todo_table.itemActivated.emit(state)
+    page = window.select_ledger("review_litigation")
+    assert page.current_id == rid and page.isVisible()

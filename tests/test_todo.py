@@ -1,0 +1,119 @@
+"""待办 (#20 point 1): deadlines derived from the records, each with days left; the clock moved to see due soon,
+overdue and done; working days skip weekends and holidays; red-level disputes at once; feeds 报告体检; CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from fazhi_desktop.services import todo
+from fazhi_desktop.services.units import update_settings
+
+
+def _items(db, unit):
+    with db.engine.connect() as conn:
+        return todo.items(conn, unit, 2023)
+
+
+def _one(items, text):
+    found = [i for i in items if text in i.what]
+    assert len(found) == 1, [i.what for i in items]
+    return found[0]
+
+
+def test_working_days_skip_weekends_holidays_and_count_swapped_workdays():
+    friday = dt.date(2023, 9, 29)
+    assert todo.add_working_days(friday, 1) == dt.date(2023, 10, 2)  # over the weekend
+    national = [dt.date(2023, 10, d) for d in range(2, 7)]  # 国庆 2–6 October
+    assert todo.add_working_days(friday, 1, holidays=national) == dt.date(2023, 10, 9)
+    assert todo.add_working_days(friday, 1, holidays=national, workdays=["2023-10-07"]) == dt.date(2023, 10, 7)
+    assert todo.add_working_days(dt.date(2023, 3, 1), 15) == dt.date(2023, 3, 22)  # 15 working days: 3 weeks
+
+
+def test_each_deadline_is_derived_from_its_record(svc, db, unit):
+    svc.create("review_litigation", {"date": "2023-05-01", "kind": "行政诉讼", "applicant": "张三", "act": "处罚决定",
+                                     "served_on": "2023-05-04"})
+    svc.create("review_litigation", {"date": "2023-06-01", "kind": "行政复议", "applicant": "李四", "act": "责令改正",
+                                     "served_on": "2023-06-02", "answered_on": "2023-06-08"})
+    svc.create("enforcement", {"date": "2023-03-01", "domain": "安全生产", "party": "某厂", "facts": "无证经营",
+                               "method": "行政处罚", "filed_on": "2023-03-01"})
+    svc.create("counsel_service", {"date": "2023-03-01", "kind": "规范性文件合法性审查", "title": "村规民约"})
+    svc.create("rectification", {"source": "上级督察", "assigned_on": "2023-02-01", "problem": "台账不全",
+                                 "measures": "补齐", "department": "党政办", "deadline": "2023-06-30", "status": "整改中"})
+    svc.create("dispute", {"date": "2023-07-01", "source": "排查发现", "village": unit.villages[0], "category": "邻里关系",
+                           "parties": "王五与赵六", "summary": "排水", "risk": "红", "status": "调处中"})
+    svc.create("dispute", {"date": "2023-07-03", "source": "排查发现", "village": unit.villages[0], "category": "土地纠纷",
+                           "parties": "钱七与孙八", "summary": "地界", "risk": "绿", "status": "调处中"})
+    svc.create("counsel", {"name": "周律师", "firm": "某所", "signed_on": "2023-01-01", "service_from": "2023-01-01",
+                           "service_to": "2023-12-31"})
+    items = _items(db, unit)
+    assert _one(items, "张三").due == dt.date(2023, 5, 19) and "第六十七条" in _one(items, "张三").basis
+    assert _one(items, "李四").due == dt.date(2023, 6, 12) and _one(items, "李四").done
+    assert _one(items, "某厂").due == dt.date(2023, 5, 30)  # 90 days after 立案
+    assert _one(items, "村规民约").due == dt.date(2023, 3, 22)
+    assert _one(items, "台账不全").due == dt.date(2023, 6, 30)
+    assert _one(items, "钱七").due == dt.date(2023, 7, 10)  # no time limit recorded: the setting's 7 days
+    red = _one(items, "王五")
+    assert red.urgent and red.state(dt.date(2023, 7, 1), 7) == todo.NOW  # red: at once, not in 7 days
+    assert _one(items, "周律师").due == dt.date(2023, 12, 31)
+    assert _one(items, "向社会公开").due == dt.date(2024, 4, 1)
+    # the clock moves: not yet due → due soon → overdue; a done item stays done
+    answer = _one(items, "张三")
+    assert answer.state(dt.date(2023, 5, 5), 7) == todo.LATER and answer.days_left(dt.date(2023, 5, 5)) == 14
+    assert answer.state(dt.date(2023, 5, 13), 7) == todo.SOON
+    assert answer.state(dt.date(2023, 5, 20), 7) == todo.OVERDUE and answer.days_left(dt.date(2023, 5, 20)) == -1
+    assert _one(items, "李四").state(dt.date(2024, 1, 1), 7) == todo.DONE
+    # settings: the county's report date, a 10-day extension for reviews, 3 days for a dispute
+    with db.engine.begin() as conn:
+        unit = update_settings(conn, unit, {"todo": {"report_due": "03-15", "review_extension_days": 10,
+                                                     "dispute_days": 3}}, "测试员")
+    items = _items(db, unit)
+    assert _one(items, "报送县里").due == dt.date(2024, 3, 15)
+    assert _one(items, "村规民约").due == dt.date(2023, 4, 5)  # 25 working days
+    assert _one(items, "钱七").due == dt.date(2023, 7, 6)
+    # a renewed contract closes the old one's item
+    svc.create("counsel", {"name": "周律师", "firm": "某所", "signed_on": "2023-12-20", "service_from": "2024-01-01",
+                           "service_to": "2024-12-31"})
+    old = [i for i in _items(db, unit) if "周律师" in i.what and i.due == dt.date(2023, 12, 31)]
+    assert len(old) == 1 and old[0].done
+
+
+def test_missed_legal_deadlines_are_in_the_readiness_check(svc, db, unit):
+    from fazhi_desktop.reports import readiness
+
+    svc.create("review_litigation", {"date": "2023-05-01", "kind": "行政诉讼", "applicant": "张三", "act": "处罚决定",
+                                     "served_on": "2023-05-04"})
+    with db.engine.connect() as conn:
+        found = [f for f in readiness.check(conn, unit, 2023) if "张三" in f.message]
+    assert found and "已超过法定期限" in found[0].message and found[0].field == "answered_on"
+    svc.update("review_litigation", found[0].record_id, {"answered_on": "2023-05-15"})
+    with db.engine.connect() as conn:
+        assert not [f for f in readiness.check(conn, unit, 2023) if "张三" in f.message]
+
+
+@pytest.mark.parametrize("today", ["2023-05-14", "2023-05-25"])
+def test_todo_command(today, tmp_path, data_dir):
+    from clikit import run_cli
+
+    env = {"FAZHI_DATA_DIR": str(data_dir)}
+    db = str(tmp_path / "t.sqlite3")
+    assert run_cli("--db", db, "init", "--unit", "新镇", "--county", "某县", "--addressee", "县法治办", "--issuer",
+                   "中共新镇委员会", "--villages", "东村,西村", env=env).returncode == 0
+    from fazhi_desktop.services.records import RecordService
+    from fazhi_desktop.services.units import get_unit
+    from fazhi_desktop.storage.database import open_database
+
+    database = open_database(db)
+    with database.engine.connect() as conn:
+        unit = get_unit(conn)
+    RecordService(database.engine, unit, "测试员").create("review_litigation", {
+        "date": "2023-05-01", "kind": "行政诉讼", "applicant": "张三", "act": "处罚决定", "served_on": "2023-05-04"})
+    database.dispose()
+    proc = run_cli("--db", db, "todo", "--year", "2023", "--today", today, env=env)
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stdout.splitlines() if "张三" in x)
+    if today == "2023-05-14":
+        assert "[即将到期] 2023-05-19，还剩 5 天" in line
+    else:
+        assert "[已逾期] 2023-05-19，已超过 6 天" in line
