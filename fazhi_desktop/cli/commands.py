@@ -378,3 +378,27 @@ def todo(args: argparse.Namespace) -> int:
         when = "" if item.done else (f"，还剩 {left} 天" if left >= 0 else f"，已超过 {-left} 天")
         print(f"  {n}. [{state}] {item.due:%Y-%m-%d}{when}  {item.what}（依据：{item.basis}）")
     return 0
+
+
+def score(args: argparse.Namespace) -> int:
+    from fazhi_desktop.domain.scoring import score as self_score
+    from fazhi_desktop.domain.scoring import shown
+    from fazhi_desktop.exchange.scoring_sheet import read_sheet
+    from fazhi_desktop.reports.render.score_xlsx import write_score_workbook
+    from fazhi_desktop.services import reports_text
+
+    sheet, items = read_sheet(args.sheet)
+    ctx = _context(args)
+    with ctx.engine.connect() as conn:
+        draft = reports_text.load_report_text(conn, ctx.unit, args.year) or {}
+        figures = stats_service.compute(conn, ctx.unit, args.year, draft.get("doc_date"))
+    scored = self_score(items, figures)
+    path = write_score_workbook(ctx.unit, args.year, scored, args.out)
+    own = sum(s.score for s in scored if s.score is not None)
+    manual = sum(1 for s in scored if s.score is None)
+    print(f"已按「{sheet}」生成{ctx.unit.name}{args.year}年考核自评表：{path}（自评 {shown(own)} 分，"
+          f"另有 {manual} 项需由考核组评分）")
+    for s in scored:
+        if s.score is not None and s.score < s.item.points:
+            print(f"  失分：{s.item.texts[0]} {s.item.texts[1][:30]}——{s.note}")
+    return 0

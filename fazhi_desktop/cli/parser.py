@@ -118,6 +118,12 @@ def build_parser() -> ChineseParser:
     s.add_argument("--all", action="store_true", help="连已完成的一起列出")
     s.set_defaults(handler="todo")
 
+    s = sub.add_parser("score", help="考核自评：按县里的考核细则（Excel）由台账算出自评得分")
+    s.add_argument("--year", type=year, required=True, metavar="年份")
+    s.add_argument("--sheet", required=True, metavar="考核细则.xlsx", help="县里的考核细则（示例见 resources/考核细则示例.xlsx）")
+    s.add_argument("--out", required=True, metavar="自评表.xlsx")
+    s.set_defaults(handler="score")
+
     s = sub.add_parser("package", help="数据包：export 把一个年度的台账打包报送县里，import 在县里合并各乡镇的数据包")
     s.add_argument("action", choices=("export", "import"))
     s.add_argument("files", nargs="*", metavar="数据包或文件夹", help="import：一个或多个数据包，或存放数据包的文件夹")

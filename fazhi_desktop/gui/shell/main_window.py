@@ -164,7 +164,8 @@ class MainWindow(QMainWindow):
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.package_export_action = QAction("导出数据包（报送县里）(&P)…", self)
         self.package_import_action = QAction("导入乡镇数据包（县级汇总）(&G)…", self)
-        for action in (self.package_export_action, self.package_import_action):
+        self.score_action = QAction("考核自评(&K)…", self)
+        for action in (self.score_action, self.package_export_action, self.package_import_action):
             self.ui.menuFile.insertAction(self.ui.actionBackup, action)
         self.ui.menuFile.insertSeparator(self.ui.actionBackup)
         self._county_tab: LazyTab | None = None
@@ -172,7 +173,7 @@ class MainWindow(QMainWindow):
             self.ui.actionSettings: self.open_settings, self.ui.actionImport: self.open_import,
             self.ui.actionExport: self.export_ledgers, self.ui.actionTemplate: self.save_template,
             self.ui.actionBackup: self.open_backups, self.package_export_action: self.export_package,
-            self.package_import_action: self.import_packages,
+            self.package_import_action: self.import_packages, self.score_action: self.self_score,
         }
         for action, slot in self._session_actions.items():
             action.triggered.connect(slot)
@@ -269,6 +270,34 @@ class MainWindow(QMainWindow):
         if self._county_tab is None:
             self._add_county_tab()
         self.ui.tabs.setCurrentWidget(self._county_tab)
+
+    def self_score(self) -> None:
+        """考核自评: the county's scoring sheet in, the self-scored sheet out (both read and written on a worker)."""
+        from fazhi_desktop.domain.scoring import score
+        from fazhi_desktop.exchange.scoring_sheet import read_sheet
+        from fazhi_desktop.gui.shell import file_dialogs, files, workers
+        from fazhi_desktop.reports.render.score_xlsx import write_score_workbook
+        from fazhi_desktop.services import reports_text, stats
+
+        sheet = file_dialogs.open_file_name(self, "选择县里的考核细则", files.default_folder(), "Excel 工作簿 (*.xlsx)")
+        if not sheet:
+            return
+        ctx, year = self.session.context(), self.session.year
+        out = file_dialogs.save_file_name(self, "保存考核自评表", str(Path(files.default_folder())
+                                                                / f"{ctx.unit.name}{year}年考核自评表.xlsx"),
+                                          "Excel 工作簿 (*.xlsx)")
+        if not out:
+            return
+
+        def job():
+            _name, items = read_sheet(sheet)
+            draft = reports_text.load(ctx, year) or {}
+            with ctx.engine.connect() as conn:
+                figures = stats.compute(conn, ctx.unit, year, draft.get("doc_date"))
+            return write_score_workbook(ctx.unit, year, score(items, figures), out)
+
+        self._op = workers.run(self, "正在按考核细则自评…", job,
+                               lambda path: self.statusBar().showMessage(f"已生成考核自评表：{path}", 15000))
 
     def export_package(self) -> None:
         import tempfile
