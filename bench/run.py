@@ -309,6 +309,48 @@ def bench_gui(work: Path, frozen: Path | None = None) -> dict:
     return result
 
 
+def bench_binder(work: Path, photos: int = 300) -> dict:
+    """台账汇编 of a year with ``photos`` camera-sized photos (4000×3000 JPEG), one to a publicity record: time, pages
+    and the peak resident memory of the process that writes it (the photos must not all sit in memory)."""
+    import resource
+    import subprocess
+
+    from PIL import Image, ImageDraw
+
+    from fazhi_desktop.services import attachments
+    from fazhi_desktop.services.records import RecordService
+    from fazhi_desktop.services.units import create_unit
+    from fazhi_desktop.storage.database import open_database
+
+    db_path = work / "binder.sqlite3"
+    db = open_database(db_path)
+    with db.engine.begin() as conn:
+        unit = create_unit(conn, {"name": "照片镇", "county": "合水县", "issuers": ["中共照片镇委员会"],
+                                  "villages": ["东村", "西村"]}, "bench")
+    svc = RecordService(db.engine, unit, "bench")
+    folder = work / "photos"
+    folder.mkdir()
+    for i in range(photos):
+        rid = svc.create("publicity", {"date": dt.date(2023, 1 + i % 12, 1 + i % 28), "kind": "集日宣传",
+                                       "place": "东村", "topics": ["宪法"], "materials": 10}).id
+        image = Image.new("RGB", (4000, 3000), (40 + i % 200, 90, 160))
+        ImageDraw.Draw(image).rectangle((i % 3000, 500, i % 3000 + 900, 2400), fill=(230, 200, 60))
+        path = folder / f"p{i:03d}.jpg"
+        image.save(path, "JPEG", quality=90)
+        attachments.add(db.engine, unit.id, "publicity", rid, path, "bench")
+    db.dispose()
+    out = work / "binder.pdf"
+    env = dict(os.environ)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "fazhi_desktop", "--db", str(db_path), "binder", "--year", "2023", "--out",
+                    str(out)], env=env, check=True, capture_output=True)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+    return {"photos": photos, "binder_s": round(seconds, 1), "binder_peak_rss_mb": round(peak, 1),
+            "binder_mb": round(out.stat().st_size / 1e6, 1), "photo_mb_each": round(
+                sum(p.stat().st_size for p in folder.glob("*.jpg")) / photos / 1e6, 2)}
+
+
 def bench_packages(work: Path, townships: int = 30, records: int = 5000) -> dict:
     """A county merging ``townships`` packages of ``records`` records each (one year): export time per package, then
     the whole merge into a fresh county database — time, and Python's peak memory in a second, traced run."""
@@ -360,6 +402,7 @@ def main() -> int:
     parser.add_argument("--tables-max", type=int, default=TABLES_MAX_RECORDS,
                         help="largest size whose statistics workbook is measured (1M records: minutes)")
     parser.add_argument("--packages", type=int, default=30, help="township packages a county merges (0: skip)")
+    parser.add_argument("--photos", type=int, default=300, help="photos in the 台账汇编 benchmark (0: skip)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="fazhi-bench-"))
     os.environ["FAZHI_DATA_DIR"] = str(work / "data")
@@ -368,6 +411,8 @@ def main() -> int:
     result["import"] = bench_import(work)
     if args.packages:
         result["county_packages"] = bench_packages(work, args.packages)
+    if args.photos:
+        result["binder"] = bench_binder(work, args.photos)
     if not args.skip_gui:
         result["gui_startup"] = bench_gui(work, args.frozen)
     print(json.dumps(result, ensure_ascii=False, indent=2))

@@ -402,3 +402,21 @@ def score(args: argparse.Namespace) -> int:
         if s.score is not None and s.score < s.item.points:
             print(f"  失分：{s.item.texts[0]} {s.item.texts[1][:30]}——{s.note}")
     return 0
+
+
+def binder(args: argparse.Namespace) -> int:
+    from fazhi_desktop.domain.ledgers import ledger_named
+    from fazhi_desktop.reports.render import fonts_for
+    from fazhi_desktop.reports.render.binder_pdf import gather, write_binder
+    from fazhi_desktop.services import local
+
+    chosen = [ledger_named(name).key for name in args.ledger] if args.ledger else None
+    ctx = _context(args)
+    with ctx.engine.connect() as conn:
+        book = gather(conn, ctx.unit, args.year, chosen)
+    book.compiler = local.clerk(ctx.db) or ""
+    path = write_binder(book, fonts_for(local.fonts(ctx.db)), args.out)
+    missing = sum(1 for p in book.pieces if p.missing)
+    print(f"已生成{ctx.unit.name}{args.year}年台账汇编：{path}（{len(book.pieces)} 件，{book.total_pages} 页，"
+          f"照片 {book.photos} 张{f'，{missing} 件缺佐证材料' if missing else ''}）")
+    return 0

@@ -118,6 +118,12 @@ def build_parser() -> ChineseParser:
     s.add_argument("--all", action="store_true", help="连已完成的一起列出")
     s.set_defaults(handler="todo")
 
+    s = sub.add_parser("binder", help="台账汇编：封面、归档文件目录、各台账记录、照片（带说明）、备考表和脊背标签，供检查时装订")
+    s.add_argument("--year", type=year, required=True, metavar="年份")
+    s.add_argument("--out", required=True, metavar="文件.pdf")
+    s.add_argument("--ledger", action="append", metavar="台账", help="只汇编某本台账（可重复）")
+    s.set_defaults(handler="binder")
+
     s = sub.add_parser("score", help="考核自评：按县里的考核细则（Excel）由台账算出自评得分")
     s.add_argument("--year", type=year, required=True, metavar="年份")
     s.add_argument("--sheet", required=True, metavar="考核细则.xlsx", help="县里的考核细则（示例见 resources/考核细则示例.xlsx）")

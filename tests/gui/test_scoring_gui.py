@@ -1,4 +1,4 @@
-"""考核自评 from the file menu (#20 point 3)."""
+"""考核自评 and 台账汇编 from the file menu (#20 points 2 and 3)."""
 
 from __future__ import annotations
 
@@ -19,3 +19,17 @@ def test_self_scoring_from_the_file_menu(window, qtbot, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: "已生成考核自评表" in window.statusBar().currentMessage(), timeout=20000)
     rows = [r for r in load_workbook(out).active.iter_rows(min_row=4, values_only=True) if r[0]]
     assert rows[-1][0] == "合计" and len(rows) == 10
+
+
+def test_the_binder_from_the_file_menu(window, svc, qtbot, tmp_path, monkeypatch):
+    import pdfplumber
+
+    from fazhi_desktop.gui.shell import file_dialogs
+
+    svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
+    out = tmp_path / "汇编.pdf"
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: str(out))
+    window.binder_action.trigger()
+    qtbot.waitUntil(lambda: "已生成台账汇编" in window.statusBar().currentMessage(), timeout=30000)
+    with pdfplumber.open(out) as pdf:
+        assert "归档文件目录" in pdf.pages[1].extract_text() and "专题会" in pdf.pages[2].extract_text()

@@ -165,7 +165,8 @@ class MainWindow(QMainWindow):
         self.package_export_action = QAction("导出数据包（报送县里）(&P)…", self)
         self.package_import_action = QAction("导入乡镇数据包（县级汇总）(&G)…", self)
         self.score_action = QAction("考核自评(&K)…", self)
-        for action in (self.score_action, self.package_export_action, self.package_import_action):
+        self.binder_action = QAction("台账汇编（检查用 PDF）(&H)…", self)
+        for action in (self.binder_action, self.score_action, self.package_export_action, self.package_import_action):
             self.ui.menuFile.insertAction(self.ui.actionBackup, action)
         self.ui.menuFile.insertSeparator(self.ui.actionBackup)
         self._county_tab: LazyTab | None = None
@@ -174,6 +175,7 @@ class MainWindow(QMainWindow):
             self.ui.actionExport: self.export_ledgers, self.ui.actionTemplate: self.save_template,
             self.ui.actionBackup: self.open_backups, self.package_export_action: self.export_package,
             self.package_import_action: self.import_packages, self.score_action: self.self_score,
+            self.binder_action: self.make_binder,
         }
         for action, slot in self._session_actions.items():
             action.triggered.connect(slot)
@@ -270,6 +272,32 @@ class MainWindow(QMainWindow):
         if self._county_tab is None:
             self._add_county_tab()
         self.ui.tabs.setCurrentWidget(self._county_tab)
+
+    def make_binder(self) -> None:
+        """台账汇编 of the year shown, every ledger, on a worker (hundreds of photos take a while)."""
+        from fazhi_desktop.gui.shell import file_dialogs, files, workers
+        from fazhi_desktop.reports.render import fonts_for
+        from fazhi_desktop.reports.render.binder_pdf import gather, write_binder
+
+        ctx, year = self.session.context(), self.session.year
+        out = file_dialogs.save_file_name(self, "保存台账汇编", str(Path(files.default_folder())
+                                                              / f"{ctx.unit.name}{year}年台账汇编.pdf"), "PDF 文件 (*.pdf)")
+        if not out:
+            return
+
+        def job():
+            with ctx.engine.connect() as conn:
+                book = gather(conn, ctx.unit, year)
+            book.compiler = local.clerk(ctx.db) or ""
+            write_binder(book, fonts_for(local.fonts(ctx.db)), out)
+            return book
+
+        def done(book) -> None:
+            missing = sum(1 for p in book.pieces if p.missing)
+            self.statusBar().showMessage(f"已生成台账汇编（{len(book.pieces)} 件，{book.total_pages} 页"
+                                         f"{f'，{missing} 件缺佐证材料' if missing else ''}）：{out}", 15000)
+
+        self._op = workers.run(self, "正在生成台账汇编（照片较多时需要几分钟）…", job, done)
 
     def self_score(self) -> None:
         """考核自评: the county's scoring sheet in, the self-scored sheet out (both read and written on a worker)."""
