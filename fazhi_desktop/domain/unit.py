@@ -47,6 +47,20 @@ REPORT_TEXT_FIELDS: tuple[Field, ...] = (
 )
 
 
+# 待办's settings (services.todo), kept in the unit's settings and edited in 设置 → 待办期限.
+TODO_FIELDS: tuple[Field, ...] = (
+    Field("report_due", "年度报告报送县里的日期", T.TEXT, max_length=5,
+          help="次年的月-日，如 03-15；不填则待办中不列这一项"),
+    Field("review_days", "合法性审查期限（工作日）", T.INT, default=15, help="自收到送审材料之日起"),
+    Field("review_extension_days", "审查期限可延长（工作日）", T.INT, default=0, help="县里允许延长时填写，如 10"),
+    Field("dispute_days", "纠纷化解时限（日）", T.INT, default=7, help="矛盾纠纷没有登记化解时限时按此提醒（一般纠纷7日）"),
+    Field("due_soon_days", "提前几天提醒", T.INT, default=7),
+    Field("holidays", "法定节假日", T.TEXTLIST, max_items=60,
+          help="不计入工作日的日期，如 2024-10-01、2024-10-02；周末已自动跳过"),
+    Field("workdays", "调休上班日", T.TEXTLIST, max_items=20, help="周末调休上班、计入工作日的日期"),
+)
+
+
 UNIT_KINDS = ("镇", "乡", "民族乡", "街道")
 
 

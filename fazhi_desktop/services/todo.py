@@ -54,6 +54,42 @@ def settings_of(unit: Unit) -> dict[str, Any]:
     return {**DEFAULTS, **(unit.settings.get("todo") or {})}
 
 
+def clean_settings(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The 待办 settings as typed in 设置, checked by their declarations; a date list with a wrong entry or a report
+    date that is no 月-日 names the field (``ValidationError``)."""
+    import re
+
+    from fazhi_desktop.domain.errors import Problem, ValidationError
+    from fazhi_desktop.domain.unit import TODO_FIELDS
+    from fazhi_desktop.domain.validation import validate_fields
+
+    clean, problems = validate_fields(TODO_FIELDS, values)
+    problems = [p for p in problems if not p.warning]
+    labels = {f.key: f.label for f in TODO_FIELDS}
+    due = clean.get("report_due")
+    if due:
+        m = re.fullmatch(r"(\d{1,2})-(\d{1,2})", due)
+        try:
+            if not m:
+                raise ValueError
+            dt.date(2024, int(m[1]), int(m[2]))
+        except ValueError:
+            problems.append(Problem("report_due", labels["report_due"], f"「{due}」应写成 月-日，如 03-15"))
+    for key in ("holidays", "workdays"):
+        for entry in clean.get(key) or []:
+            try:
+                dt.date.fromisoformat(entry)
+            except ValueError:
+                problems.append(Problem(key, labels[key], f"「{entry[:20]}」不是日期，应写成 2024-10-01"))
+                break
+    for key in ("review_days", "dispute_days", "due_soon_days"):
+        if clean.get(key) is not None and not 0 < clean[key] <= 365:
+            problems.append(Problem(key, labels[key], "应在 1 到 365 之间"))
+    if problems:
+        raise ValidationError(problems)
+    return {k: v for k, v in clean.items() if v not in (None, [], "")}
+
+
 def _dates(values: Iterable[Any]) -> set[dt.date]:
     out = set()
     for v in values or ():

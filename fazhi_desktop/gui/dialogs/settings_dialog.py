@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from fazhi_desktop.domain.errors import UserError, ValidationError
-from fazhi_desktop.domain.unit import UNIT_FIELDS
+from fazhi_desktop.domain.unit import TODO_FIELDS, UNIT_FIELDS
 from fazhi_desktop.gui.generated.ui_settings_dialog import Ui_SettingsDialog
 from fazhi_desktop.gui.ledger.form import RecordForm
 from fazhi_desktop.gui.shell import file_dialogs, files, ops
@@ -63,6 +63,12 @@ class SettingsDialog(QDialog):
             row.addWidget(button)
             self.ui.fontForm.addRow(f"{ROLE_LABELS[role]}：", row)
             self.font_edits[role] = edit
+        # 待办期限: the settings the deadlines are derived with, a form generated from their declarations
+        from fazhi_desktop.services import todo
+
+        self.todo_form = RecordForm(TODO_FIELDS, unit)
+        self.todo_form.set_values(todo.settings_of(unit))
+        self.ui.tabs.addTab(self.todo_form.in_scroll_area(), "待办期限")
         self.ui.h3BoldCheck.setChecked(bool(unit.settings.get("h3_bold")))
         folder, keep = local.policy(session.db)
         self.ui.backupDirEdit.setText(str(folder))
@@ -111,10 +117,18 @@ class SettingsDialog(QDialog):
             if not Path(path).is_file():
                 show_user_error(self, f"「{ROLE_LABELS[role]}」的字体文件不存在：{path}")
                 return
+        from fazhi_desktop.services import todo
+
+        try:
+            todo_settings = todo.clean_settings(self.todo_form.values())
+        except ValidationError as exc:
+            self.ui.tabs.setCurrentIndex(self.ui.tabs.count() - 1)
+            self.todo_form.show_problems(exc.problems)
+            return
         try:
             values, h3_bold = self.unit_form.values(), self.ui.h3BoldCheck.isChecked()
             ops.call_write(self, self.session, "正在保存设置…",
-                           lambda ctx: units.save(ctx, values, {"h3_bold": h3_bold}))
+                           lambda ctx: units.save(ctx, values, {"h3_bold": h3_bold, "todo": todo_settings}))
             if self.session.db.database_id:
                 clerk = self.clerk_edit.text().strip()
                 local.save(self.session.db, fonts=fonts, backup_dir=self.ui.backupDirEdit.text().strip(),
