@@ -117,3 +117,31 @@ def test_todo_command(today, tmp_path, data_dir):
         assert "[即将到期] 2023-05-19，还剩 5 天" in line
     else:
         assert "[已逾期] 2023-05-19，已超过 6 天" in line
+
+
+def test_a_disputes_time_limit_follows_its_complexity(svc, db, unit):
+    base = {"source": "排查发现", "village": unit.villages[0], "category": "邻里关系", "summary": "排水", "risk": "绿",
+            "status": "调处中"}
+    svc.create("dispute", {**base, "date": "2023-07-03", "parties": "简单甲", "complexity": "简单"})
+    svc.create("dispute", {**base, "date": "2023-07-03", "parties": "复杂乙", "complexity": "复杂"})
+    svc.create("dispute", {**base, "date": "2023-07-03", "parties": "登记丙", "complexity": "复杂", "deadline": "2023-07-05"})
+    items = _items(db, unit)
+    assert _one(items, "简单甲").due == dt.date(2023, 7, 4) and "简单纠纷" in _one(items, "简单甲").basis
+    assert _one(items, "复杂乙").due == dt.date(2023, 7, 23)
+    assert _one(items, "登记丙").due == dt.date(2023, 7, 5)  # its own time limit first
+    with db.engine.begin() as conn:
+        unit = update_settings(conn, unit, {"todo": {"dispute_complex_days": 30}}, "测试员")
+    assert _one(_items(db, unit), "复杂乙").due == dt.date(2023, 8, 2)
+
+
+def test_a_working_field_is_not_a_column_of_the_printed_tables(svc, db, unit, tmp_path):
+    from openpyxl import load_workbook
+
+    from fazhi_desktop.reports.render.xlsx import write_statistics_workbook
+
+    svc.create("dispute", {"date": "2023-07-03", "source": "排查发现", "village": unit.villages[0], "category": "邻里关系",
+                           "parties": "甲", "summary": "排水", "risk": "绿", "status": "调处中", "complexity": "简单"})
+    write_statistics_workbook(db.engine, unit, 2023, tmp_path / "t.xlsx")
+    headers = [c.value for c in load_workbook(tmp_path / "t.xlsx")["矛盾纠纷排查调处台账"][3]]
+    assert "风险等级" in headers and "难易程度" not in headers
+    assert headers.index("风险等级") + 1 == headers.index("包案领导")  # the columns after it did not shift

@@ -33,6 +33,7 @@ class Field:
     max_items: int | None = None  # items of a list (TEXTLIST) or sections of a map (TEXTMAP)
     extendable: bool = True  # a unit may add its own choices (not to a fixed scale such as 风险等级 or 状态)
     usual_max: int | None = None  # a count above this is possible but mostly a typo: asked before it is saved
+    printed: bool = True  # a column of the printed 统计表 sheet (a working field such as 难易程度 is not)
 
     @property
     def is_choice(self) -> bool:

@@ -276,6 +276,7 @@ ENFORCEMENT = _ledger(
 )
 
 CLOSED_DISPUTE_STATES = ("调解成功", "调解不成", "已移交")
+DISPUTE_COMPLEXITY = ("简单", "一般", "复杂")
 DISPUTE = _ledger(
     key="dispute",
     name="矛盾纠纷排查调处台账",
@@ -291,6 +292,8 @@ DISPUTE = _ledger(
         Field("parties", "当事人", T.TEXT, required=True),
         Field("summary", "简要情况", T.LONGTEXT, required=True),
         Field("risk", "风险等级", T.CHOICE, required=True, choices=("红", "黄", "绿"), extendable=False),
+        Field("complexity", "难易程度", T.CHOICE, choices=DISPUTE_COMPLEXITY, extendable=False, printed=False,
+              help="待办按它提醒化解时限（简单1日、一般7日、复杂20日，设置中可改）；登记了化解时限的以化解时限为准"),
         Field("leader", "包案领导", T.TEXT),
         Field("mediator", "调解员/责任人", T.TEXT),
         Field("measures", "化解措施", T.LONGTEXT),

@@ -102,11 +102,12 @@ def page(conn: sa.Connection, unit: Unit, q: ListQuery, offset: int, limit: int)
     return [from_storage(ledger, r) for r in conn.execute(statement).mappings()]
 
 
-def field_rows(conn: sa.Connection, unit: Unit, q: ListQuery) -> Sequence[Sequence[Any]]:
-    """Every matching record as a row of its declared fields' stored values, in declaration order (for sheets:
-    no per-record dict; multi-choice values stay in their stored |a|b| form)."""
+def field_rows(conn: sa.Connection, unit: Unit, q: ListQuery, fields: Sequence[Any] | None = None
+               ) -> Sequence[Sequence[Any]]:
+    """Every matching record as a row of its declared fields' stored values (or ``fields``'), in declaration order
+    (for sheets: no per-record dict; multi-choice values stay in their stored |a|b| form)."""
     t = ledger_table(q.ledger_key)
-    columns = [t.c[f.key] for f in get_ledger(q.ledger_key).fields]
+    columns = [t.c[f.key] for f in (fields or get_ledger(q.ledger_key).fields)]
     return conn.execute(_ordered(conn, q, sa.select(*columns).where(*_where(unit, q)))).all()
 
 

@@ -22,7 +22,8 @@ from fazhi_desktop.services import listing, reports_text
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import ledger_table
 
-DEFAULTS = {"review_days": 15, "review_extension_days": 0, "dispute_days": 7, "due_soon_days": 7,
+DEFAULTS = {"review_days": 15, "review_extension_days": 0, "dispute_simple_days": 1, "dispute_days": 7,
+            "dispute_complex_days": 20, "due_soon_days": 7,
             "report_due": None, "holidays": [], "workdays": []}
 DONE, OVERDUE, SOON, LATER, NOW = "已完成", "已逾期", "即将到期", "未到期", "立即处置"
 
@@ -82,7 +83,7 @@ def clean_settings(values: Mapping[str, Any]) -> dict[str, Any]:
             except ValueError:
                 problems.append(Problem(key, labels[key], f"「{entry[:20]}」不是日期，应写成 2024-10-01"))
                 break
-    for key in ("review_days", "dispute_days", "due_soon_days"):
+    for key in ("review_days", "dispute_simple_days", "dispute_days", "dispute_complex_days", "due_soon_days"):
         if clean.get(key) is not None and not 0 < clean[key] <= 365:
             problems.append(Problem(key, labels[key], "应在 1 到 365 之间"))
     if problems:
@@ -149,11 +150,13 @@ def items(conn: sa.Connection, unit: Unit, year: int) -> list[Item]:
                             "整改方案确定的整改时限", "rectification", r["id"]))
     for r in _rows(conn, unit, "dispute", year, ref):
         own = r["deadline"] is not None
-        due = r["deadline"] if own else r["date"] + dt.timedelta(days=int(cfg["dispute_days"]))
+        complexity = r["complexity"] or "一般"
+        days = int(cfg[{"简单": "dispute_simple_days", "复杂": "dispute_complex_days"}.get(complexity, "dispute_days")])
+        due = r["deadline"] if own else r["date"] + dt.timedelta(days=days)
         red = r["risk"] == "红"
         out.append(Item(f"{'红色风险' if red else ''}矛盾纠纷「{(r['parties'] or '')[:20]}」：化解", due,
                         r["status"] in CLOSED_DISPUTE_STATES,
-                        "登记的化解时限" if own else f"化解时限（未登记时按{cfg['dispute_days']}日）", "dispute",
+                        "登记的化解时限" if own else f"{complexity}纠纷化解时限（{days}日）", "dispute",
                         r["id"], urgent=red))
     c = ledger_table("counsel")
     latest = conn.execute(sa.select(sa.func.max(c.c.service_to)).where(c.c.unit_id == unit.id,

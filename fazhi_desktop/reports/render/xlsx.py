@@ -66,15 +66,20 @@ def _ledger_rows(conn: sa.Connection, unit: Unit, ledger: Ledger, year: int) -> 
     # The records the summary counts, by the same rules (a contract up to the 成文日期, domain.periods).
     query = listing.ListQuery(ledger.key, year=year, sort_key=ledger.sheet_order or ledger.year_from,
                               ref_date=stats.reference_date(conn, unit, year))
-    converters = [(i, _stored_cell(f)) for i, f in enumerate(ledger.fields, start=1) if not f.kind.cell_is_stored]
+    printed = printed_fields(ledger)
+    converters = [(i, _stored_cell(f)) for i, f in enumerate(printed, start=1) if not f.kind.cell_is_stored]
     rows = []
-    for n, stored in enumerate(listing.field_rows(conn, unit, query), start=1):
+    for n, stored in enumerate(listing.field_rows(conn, unit, query, printed), start=1):
         row = [n, *stored]
         for i, convert in converters:
             if row[i] is not None:
                 row[i] = convert(row[i])
         rows.append(row)
     return rows
+
+
+def printed_fields(ledger: Ledger) -> list[Field]:
+    return [f for f in ledger.fields if f.printed]
 
 
 def is_long_roster(ledger: Ledger) -> bool:
@@ -114,8 +119,8 @@ def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str
             if is_long_roster(ledger) and not full_rosters:
                 _roster_summary(conn, wb, unit, ledger, year)
                 continue
-            headers = ["序号", *(f.label for f in ledger.fields)]
-            formats = {i: MONEY_STYLE for i, f in enumerate(ledger.fields, start=2) if f.kind.storage == "money"}
+            headers = ["序号", *(f.label for f in printed_fields(ledger))]
+            formats = {i: MONEY_STYLE for i, f in enumerate(printed_fields(ledger), start=2) if f.kind.storage == "money"}
             write_titled_table(wb.create_sheet(ledger.name[:31]), f"{unit.name}{year}年{ledger.name}",
                                filler_line(unit), headers, _ledger_rows(conn, unit, ledger, year), formats)
     with atomic_stream(out) as tmp:

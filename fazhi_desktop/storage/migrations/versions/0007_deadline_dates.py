@@ -4,8 +4,8 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-03
 
-When a complaint or an application for review was served and answered, when a penalty case was filed and when a
-legality review was completed. All nullable: no stored state changes.
+When a complaint or an application for review was served and answered, when a penalty case was filed, when a
+legality review was completed, and how complex a dispute is (its time limit). All nullable: no stored state changes.
 """
 
 from collections.abc import Sequence
@@ -22,6 +22,7 @@ COLUMNS = {
     "review_litigation": (("served_on", sa.Date(), "收到副本日期"), ("answered_on", sa.Date(), "答辩/答复日期")),
     "enforcement": (("filed_on", sa.Date(), "立案日期"),),
     "counsel_service": (("completed_on", sa.Date(), "审查完成日期"),),
+    "dispute": (("complexity", sa.String(200), "难易程度"),),
 }
 
 
