@@ -74,6 +74,10 @@ def test_photos_carry_captions_and_pdfs_are_appended_page_by_page(book):
     binder, pages, _rects = book
     photos = [p for p in pages if p.startswith("照片")]
     assert len(photos) == binder.photos == 2
+    first = binder.pieces[0]  # the meeting with two photos: they are within its pages as the 目录 states them
+    assert [n for n, p in enumerate(pages, start=1) if p.startswith("照片")] == [first.first_page + 1,
+                                                                                first.first_page + 2]
+    assert first.pages == 3
     for text in photos:
         assert "事由：一季度专题会" in text and "时间：2023年03月01日" in text and "人物：党委书记" in text
         assert "摄影者：李文书" in text

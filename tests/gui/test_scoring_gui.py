@@ -33,3 +33,22 @@ def test_the_binder_from_the_file_menu(window, svc, qtbot, tmp_path, monkeypatch
     qtbot.waitUntil(lambda: "已生成台账汇编" in window.statusBar().currentMessage(), timeout=30000)
     with pdfplumber.open(out) as pdf:
         assert "归档文件目录" in pdf.pages[1].extract_text() and "专题会" in pdf.pages[2].extract_text()
+
+
+def test_a_counted_job_moves_its_progress_bar(window, qtbot):
+    import threading
+
+    from fazhi_desktop.gui.shell import workers
+
+    go = threading.Event()
+    results = []
+
+    def job(report):
+        report(3, 10)
+        go.wait(5)
+        return "done"
+
+    op = workers.run_counted(window, "正在生成台账汇编…", job, results.append)
+    qtbot.waitUntil(lambda: op._dialog.maximum() == 10 and op._dialog.value() == 3, timeout=5000)
+    go.set()
+    qtbot.waitUntil(lambda: results == ["done"], timeout=5000)

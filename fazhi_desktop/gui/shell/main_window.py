@@ -285,11 +285,11 @@ class MainWindow(QMainWindow):
         if not out:
             return
 
-        def job():
+        def job(report):
             with ctx.engine.connect() as conn:
                 book = gather(conn, ctx.unit, year)
             book.compiler = local.clerk(ctx.db) or ""
-            write_binder(book, fonts_for(local.fonts(ctx.db)), out)
+            write_binder(book, fonts_for(local.fonts(ctx.db)), out, progress=report)
             return book
 
         def done(book) -> None:
@@ -297,7 +297,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"已生成台账汇编（{len(book.pieces)} 件，{book.total_pages} 页"
                                          f"{f'，{missing} 件缺佐证材料' if missing else ''}）：{out}", 15000)
 
-        self._op = workers.run(self, "正在生成台账汇编（照片较多时需要几分钟）…", job, done)
+        self._op = workers.run_counted(self, "正在生成台账汇编（照片较多时需要几分钟）…", job, done)
 
     def self_score(self) -> None:
         """考核自评: the county's scoring sheet in, the self-scored sheet out (both read and written on a worker)."""

@@ -19,6 +19,7 @@ PROGRESS_DELAY_MS = 500
 class _Signals(QObject):
     finished = Signal(object)
     failed = Signal(object, str)
+    progress = Signal(int, int)  # done, total
 
 
 class _Job(QRunnable):
@@ -48,6 +49,7 @@ class Operation(QObject):
         self._job.setAutoDelete(False)
         self._job.signals.finished.connect(self._finish, Qt.ConnectionType.QueuedConnection)
         self._job.signals.failed.connect(self._fail, Qt.ConnectionType.QueuedConnection)
+        self._job.signals.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
         self._dialog = QProgressDialog(label, None, 0, 0, parent)
         self._dialog.setWindowTitle("请稍候")
         self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -62,6 +64,15 @@ class Operation(QObject):
         self._timer.start()
         QThreadPool.globalInstance().start(self._job)
         return self
+
+    def report(self, done: int, total: int) -> None:
+        """From the job's thread: how far it is (the dialog shows a bar instead of the busy sign)."""
+        self._job.signals.progress.emit(done, total)
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.running:
+            self._dialog.setMaximum(total)
+            self._dialog.setValue(done)
 
     def _close(self) -> None:
         self.running = False
@@ -119,3 +130,16 @@ def call(parent: QWidget, label: str, fn: Callable[[], Any]) -> Any:
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("result")
+
+
+def run_counted(parent: QWidget, label: str, fn: Callable[[Callable[[int, int], None]], Any],
+                on_done: Callable[[Any], None]) -> Operation:
+    """``run`` for a job that says how far it is: ``fn`` gets a ``report(done, total)`` to call as it goes."""
+    from fazhi_desktop.gui.shell.errors import show_exception
+
+    holder: list[Operation] = []
+    op = Operation(parent, label, lambda: fn(holder[0].report))
+    holder.append(op)
+    op.done.connect(on_done)
+    op.error.connect(lambda exc, details: show_exception(parent, exc, details))
+    return op.start()

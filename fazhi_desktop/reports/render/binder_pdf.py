@@ -238,7 +238,7 @@ def _toc(c, pen: _Pen, b: Binder, finish) -> None:
         for piece in rows[start:start + per_page]:
             y -= 8 * MM
             c.line(x, y + 5.5 * MM, x + sum(widths), y + 5.5 * MM)
-            cells = [str(piece.number), b.unit_name, "", piece.title, f"{piece.date:%Y%m%d}" if piece.date else "",
+            cells = [str(piece.number), b.unit_name, _doc_number(piece), piece.title, f"{piece.date:%Y%m%d}" if piece.date else "",
                      str(piece.pages), f"第{piece.first_page}页起" + ("，缺佐证" if piece.missing else "")]
             cx = x
             for cell, width in zip(cells, widths, strict=True):
@@ -248,6 +248,14 @@ def _toc(c, pen: _Pen, b: Binder, finish) -> None:
                 pen.draw(c, cx + 1 * MM, y - 3 * MM, text, "songti", 9)
                 cx += width
         finish()
+
+
+def _doc_number(piece: Piece) -> str:
+    """文号: a document's own number, or a case's (执法、复议诉讼案号)."""
+    for key in ("doc_no", "case_no"):
+        if piece.ledger.has(key) and piece.record.get(key):
+            return str(piece.record[key])
+    return ""
 
 
 def _heading(c, pen: _Pen, piece: Piece, cont: bool) -> None:
