@@ -65,7 +65,7 @@ def _environment(unit: Unit, sections: Mapping[str, str], generated: dict[str, s
 
     # Units may keep their own wording of a template in their settings; the shipped ones are the fallback. Both are
     # outlines compiled here; a unit's template written in Jinja by an earlier version is used as it is.
-    compiled = {TEMPLATES[k]: compile_outline(shipped_outline(k)) for k in TEMPLATES}
+    compiled = {TEMPLATES[k]: shipped_template(k) for k in TEMPLATES}
     for name, source in (unit.settings.get("templates") or {}).items():
         compiled[TEMPLATES.get(name, name)] = unit_template(name, source) if is_outline(source) else source
     env = LimitedEnvironment(loader=ChoiceLoader([DictLoader(compiled), PackageLoader("fazhi_desktop.reports.content")]),
@@ -205,6 +205,12 @@ def shipped_outline(name: str) -> str:
 
     outline = TEMPLATES[name].removesuffix(".j2") + ".txt"
     return files("fazhi_desktop.reports.content").joinpath("templates", outline).read_text(encoding="utf-8")
+
+
+@functools.cache
+def shipped_template(name: str) -> str:
+    """A shipped outline, compiled once per process (every report and every preview renders one)."""
+    return compile_outline(shipped_outline(name))
 
 
 def unit_template(name: str, source: str) -> str:
