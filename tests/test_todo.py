@@ -145,3 +145,19 @@ def test_a_working_field_is_not_a_column_of_the_printed_tables(svc, db, unit, tm
     headers = [c.value for c in load_workbook(tmp_path / "t.xlsx")["矛盾纠纷排查调处台账"][3]]
     assert "风险等级" in headers and "难易程度" not in headers
     assert headers.index("风险等级") + 1 == headers.index("包案领导")  # the columns after it did not shift
+
+
+def test_the_demo_years_deadlines(demo_db):
+    """The demo (2023): the 复议 answered within its 10 days and both reviews done; the 整改 items still open
+    by 2024-06-30 are overdue by then, the publication limit is 4月1日."""
+    from fazhi_desktop.services.units import get_unit
+
+    with demo_db.engine.connect() as conn:
+        items = todo.items(conn, get_unit(conn), 2023)
+    answer = _one(items, "书面答复")
+    assert answer.done and answer.due == dt.date(2023, 7, 27)
+    reviews = [i for i in items if i.ledger == "counsel_service"]
+    assert len(reviews) == 2 and all(i.done for i in reviews)
+    open_fixes = [i for i in items if i.ledger == "rectification" and not i.done]
+    assert open_fixes and all(i.state(dt.date(2024, 7, 1), 7) == todo.OVERDUE for i in open_fixes)
+    assert _one(items, "向社会公开").days_left(dt.date(2024, 3, 1)) == 31

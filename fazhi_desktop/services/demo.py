@@ -296,9 +296,10 @@ def _legal_services(g: _Gen, year: int, consultations: int) -> Iterator[dict[str
 def _counsel_services(year: int) -> list[dict[str, Any]]:
     return [
         {"date": dt.date(year, 4, 11), "kind": "合同审查", "title": "村集体光伏电站租赁合同", "department": "经管站",
-         "opinion": "补充违约责任条款", "adopted": True, "handler": "司法所"},
+         "opinion": "补充违约责任条款", "adopted": True, "handler": "司法所", "completed_on": dt.date(year, 4, 20)},
         {"date": dt.date(year, 8, 2), "kind": "重大行政决策合法性审查", "title": "肖咀镇人居环境整治实施方案",
-         "department": "党政办", "opinion": "程序合法，建议公开征求意见", "adopted": True, "handler": "司法所"},
+         "department": "党政办", "opinion": "程序合法，建议公开征求意见", "adopted": True, "handler": "司法所",
+         "completed_on": dt.date(year, 8, 16)},
     ]
 
 
@@ -340,7 +341,8 @@ def load_demo(engine: sa.Engine) -> Unit:
                          "service_to": dt.date(2024, 12, 31), "fee": "20000.00",
                          "scope": "重大行政决策、规范性文件和合同的合法性审查，参与信访接待和矛盾纠纷化解"}])
         add("review_litigation", [{"date": dt.date(2023, 7, 14), "case_no": "合政复〔2023〕9号", "kind": "行政复议",
-                                   "applicant": g.name(), "act": "责令限期拆除违法建筑", "result": "维持"}])
+                                   "applicant": g.name(), "act": "责令限期拆除违法建筑", "result": "维持",
+                                   "served_on": dt.date(2023, 7, 17), "answered_on": dt.date(2023, 7, 26)}])
         reports_text.save_report_text(conn, unit, 2023, DEMO_REPORT_TEXT, DEMO_ACTOR)
     return unit
 

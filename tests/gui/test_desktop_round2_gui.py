@@ -36,6 +36,7 @@ def test_1_every_tab_fits_the_screen_at_125_percent(window, qtbot):
 
 def test_1_every_dialog_fits_the_screen_at_125_percent(window, qtbot):
     from fazhi_desktop.gui.dialogs.backup_dialog import BackupDialog
+    from fazhi_desktop.gui.dialogs.export_dialog import ExportDialog
     from fazhi_desktop.gui.dialogs.import_dialog import ImportDialog
     from fazhi_desktop.gui.dialogs.settings_dialog import SettingsDialog
     from fazhi_desktop.gui.dialogs.wizard import FirstRunWizard
@@ -43,6 +44,7 @@ def test_1_every_dialog_fits_the_screen_at_125_percent(window, qtbot):
     from fazhi_desktop.services.context import Context
 
     dialogs = [BackupDialog(window.session, window), ImportDialog(window.session, window),
+               ExportDialog(window.session, window),
                SettingsDialog(window.session, window), TemplateDialog(window.session, "三段式", window),
                FirstRunWizard(Context(window.session.db, None, "测试员"))]
     for dialog in dialogs:

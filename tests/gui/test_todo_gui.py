@@ -9,6 +9,8 @@ def test_the_overview_lists_open_deadlines_and_opens_their_records(window, svc, 
                                            "act": "处罚决定", "served_on": "2023-05-04"}).id
     svc.create("review_litigation", {"date": "2023-06-01", "kind": "行政复议", "applicant": "李四", "act": "责令改正",
                                      "served_on": "2023-06-02", "answered_on": "2023-06-08"})
+    svc.create("rectification", {"source": "上级督察", "assigned_on": "2023-02-01", "problem": "台账不全",
+                                 "measures": "补齐", "department": "党政办", "deadline": "2023-06-30", "status": "整改中"})
     overview = window.overview
     window.ui.tabs.setCurrentWidget(window.ui.tabs.widget(0))
     overview.mark_stale()
@@ -20,6 +22,9 @@ def test_the_overview_lists_open_deadlines_and_opens_their_records(window, svc, 
     assert state.text() == "已逾期" and state.foreground().color().name() == "#c0392b"
     assert overview.todo_table.item(row, 1).text() == "2023-05-19"
     assert overview.todo_table.item(row, 2).text().startswith("超过")
+    fix = next(r for what, r in rows.items() if "台账不全" in what)  # an overdue 整改 item, in red too
+    assert overview.todo_table.item(fix, 0).text() == "已逾期"
+    assert overview.todo_table.item(fix, 3).foreground().color().name() == "#c0392b"
     overview.todo_table.itemActivated.emit(state)
     page = window.select_ledger("review_litigation")
     assert page.current_id == rid and page.isVisible()
