@@ -333,7 +333,10 @@ def bench_binder(work: Path, photos: int = 300) -> dict:
     for i in range(photos):
         rid = svc.create("publicity", {"date": dt.date(2023, 1 + i % 12, 1 + i % 28), "kind": "集日宣传",
                                        "place": "东村", "topics": ["宪法"], "materials": 10}).id
-        image = Image.new("RGB", (4000, 3000), (40 + i % 200, 90, 160))
+        # As a phone's photo compresses (≈ 4.5 MB): a gradient with grain, not a flat colour a JPEG shrinks to nothing
+        noise = Image.effect_noise((4000, 3000), 18)
+        base = Image.linear_gradient("L").resize((4000, 3000))
+        image = Image.merge("RGB", (Image.blend(base, noise, 0.35), noise, base))
         ImageDraw.Draw(image).rectangle((i % 3000, 500, i % 3000 + 900, 2400), fill=(230, 200, 60))
         path = folder / f"p{i:03d}.jpg"
         image.save(path, "JPEG", quality=90)

@@ -11,7 +11,7 @@ import pytest
 
 from fazhi_desktop.domain.idcard import check_digit
 from fazhi_desktop.reports.render import fonts_for
-from fazhi_desktop.reports.render.binder_pdf import MM, gather, write_binder
+from fazhi_desktop.reports.render.binder_pdf import MM, ROLES, gather, write_binder
 from fazhi_desktop.services import attachments
 
 ID17 = "62102219900101123"
@@ -49,7 +49,7 @@ def book(svc, db, unit, tmp_path):
     attachments.add(db.engine, unit.id, "study", study, _pdf(tmp_path / "签到表.pdf", 2), "李文书")
     with db.engine.connect() as conn:
         binder = gather(conn, unit, 2023)
-    out = write_binder(binder, fonts_for(), tmp_path / "binder.pdf")
+    out = write_binder(binder, fonts_for(roles=ROLES), tmp_path / "binder.pdf")
     with pdfplumber.open(out) as pdf:
         pages = [(p.extract_text() or "") for p in pdf.pages]
         rects = [r for p in pdf.pages for r in p.rects]

@@ -407,6 +407,7 @@ def score(args: argparse.Namespace) -> int:
 def binder(args: argparse.Namespace) -> int:
     from fazhi_desktop.domain.ledgers import ledger_named
     from fazhi_desktop.reports.render import fonts_for
+    from fazhi_desktop.reports.render.binder_pdf import ROLES as BINDER_ROLES
     from fazhi_desktop.reports.render.binder_pdf import gather, write_binder
     from fazhi_desktop.services import local
 
@@ -415,7 +416,7 @@ def binder(args: argparse.Namespace) -> int:
     with ctx.engine.connect() as conn:
         book = gather(conn, ctx.unit, args.year, chosen)
     book.compiler = local.clerk(ctx.db) or ""
-    path = write_binder(book, fonts_for(local.fonts(ctx.db)), args.out)
+    path = write_binder(book, fonts_for(local.fonts(ctx.db), BINDER_ROLES), args.out)
     missing = sum(1 for p in book.pieces if p.missing)
     print(f"已生成{ctx.unit.name}{args.year}年台账汇编：{path}（{len(book.pieces)} 件，{book.total_pages} 页，"
           f"照片 {book.photos} 张{f'，{missing} 件缺佐证材料' if missing else ''}）")

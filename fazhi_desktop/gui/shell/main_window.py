@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
         """台账汇编 of the year shown, every ledger, on a worker (hundreds of photos take a while)."""
         from fazhi_desktop.gui.shell import file_dialogs, files, workers
         from fazhi_desktop.reports.render import fonts_for
+        from fazhi_desktop.reports.render.binder_pdf import ROLES as BINDER_ROLES
         from fazhi_desktop.reports.render.binder_pdf import gather, write_binder
 
         ctx, year = self.session.context(), self.session.year
@@ -289,7 +290,7 @@ class MainWindow(QMainWindow):
             with ctx.engine.connect() as conn:
                 book = gather(conn, ctx.unit, year)
             book.compiler = local.clerk(ctx.db) or ""
-            write_binder(book, fonts_for(local.fonts(ctx.db)), out, progress=report)
+            write_binder(book, fonts_for(local.fonts(ctx.db), BINDER_ROLES), out, progress=report)
             return book
 
         def done(book) -> None:

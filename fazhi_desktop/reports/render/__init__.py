@@ -18,13 +18,13 @@ from fazhi_desktop.storage.blobstore import regular_file
 FORMATS = ("pdf", "docx")
 
 
-def fonts_for(chosen: Mapping[str, str] | None = None) -> FontSet:
+def fonts_for(chosen: Mapping[str, str] | None = None, roles: tuple[str, ...] | None = None) -> FontSet:
     """Fonts chosen in this PC's settings first, then the PC's official fonts, then the bundled ones."""
     chosen = dict(chosen or {})
     for role, path in chosen.items():
         if path and not regular_file(Path(path)):
             raise UserError(f"设置中为「{ROLE_LABELS.get(role, role)}」选择的字体文件不存在：{path}")
-    choices: dict[str, FontChoice] = resolve(chosen)
+    choices: dict[str, FontChoice] = resolve(chosen, roles=roles) if roles else resolve(chosen)
     return FontSet(choices)
 
 

@@ -32,6 +32,7 @@ BODY_W = PAGE_W - LEFT - RIGHT
 SPINE_WIDTHS_MM = (20, 30, 40)
 SPINE_HEIGHT_MM = 220
 IMAGE_DPI = 150  # enough for print, a fraction of a camera's pixels
+ROLES = ("songti", "heiti")  # two fonts, not the report's five: each one parsed holds MB of memory
 EVIDENCE_LEDGERS = ("meeting", "study", "publicity", "law_report", "legal_service", "facility")
 # Fields whose value names the people and the place in a photo's caption, by ledger
 CAPTION_PEOPLE = ("host", "speaker", "leader", "organizer", "person", "parties")
@@ -211,12 +212,12 @@ def write_binder(binder: Binder, fonts: FontSet, out: str | os.PathLike,
 
 
 def _cover(c, pen: _Pen, b: Binder) -> None:
-    pen.draw(c, PAGE_W / 2, PAGE_H - 95 * MM, f"{b.unit_name}", "xiaobiaosong", 26, centre=True)
-    pen.draw(c, PAGE_W / 2, PAGE_H - 115 * MM, f"{b.year}年度法治建设台账汇编", "xiaobiaosong", 26, centre=True)
+    pen.draw(c, PAGE_W / 2, PAGE_H - 95 * MM, f"{b.unit_name}", "heiti", 26, centre=True)
+    pen.draw(c, PAGE_W / 2, PAGE_H - 115 * MM, f"{b.year}年度法治建设台账汇编", "heiti", 26, centre=True)
     y = 95 * MM
     for label, value in (("编制单位", b.unit_name), ("所属年度", f"{b.year}年"), ("保管期限", b.retention),
                          ("件    数", f"{len(b.pieces)}件"), ("编制日期", f"{dt.date.today():%Y年%m月%d日}")):
-        pen.draw(c, 60 * MM, y, f"{label}：{value}", "fangsong", 16)
+        pen.draw(c, 60 * MM, y, f"{label}：{value}", "songti", 16)
         y -= 12 * MM
 
 
@@ -287,9 +288,9 @@ def _piece(c, pen: _Pen, b: Binder, piece: Piece, finish) -> None:
             pen.draw(c, LEFT, PAGE_H - TOP - 12 * MM, "此类文件不能打印在汇编中，原件见电子台账。", "songti", 12)
             finish()
     if piece.missing:
-        pen.draw(c, PAGE_W / 2, PAGE_H / 2 + 20 * MM, "缺", "xiaobiaosong", 72, centre=True)
+        pen.draw(c, PAGE_W / 2, PAGE_H / 2 + 20 * MM, "缺", "heiti", 72, centre=True)
         pen.draw(c, PAGE_W / 2, PAGE_H / 2 - 10 * MM, f"第 {piece.number} 件「{piece.title[:30]}」没有佐证材料（照片、签到表、记录等）。",
-                 "fangsong", 14, centre=True)
+                 "songti", 14, centre=True)
         finish()
 
 
@@ -355,7 +356,7 @@ def _photo(c, pen: _Pen, piece: Piece, att: dict[str, Any]) -> None:
     _release()
     y = box_bottom - 8 * MM
     for line in caption(piece, att):
-        pen.draw(c, LEFT, y, line, "fangsong", 12)
+        pen.draw(c, LEFT, y, line, "songti", 12)
         y -= 6.5 * MM
 
 
@@ -391,8 +392,8 @@ def _notes(c, pen: _Pen, b: Binder) -> None:
              "身份证号按规定隐藏中间位。", "", f"立卷人：{b.compiler or '　　　　　　'}", "检查人：　　　　　　",
              f"立卷时间：{dt.date.today():%Y年%m月%d日}"]
     for line in lines:
-        for part in pen.wrap(line, BODY_W, "fangsong", 14):
-            pen.draw(c, LEFT, y, part, "fangsong", 14)
+        for part in pen.wrap(line, BODY_W, "songti", 14):
+            pen.draw(c, LEFT, y, part, "songti", 14)
             y -= 10 * MM
 
 

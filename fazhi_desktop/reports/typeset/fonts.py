@@ -91,12 +91,13 @@ def candidates(role: str, user_choice: str | os.PathLike | None = None,
     yield FontChoice(role, bundled_dir() / BUNDLED_FILES[role], official=False)
 
 
-def resolve(user_choices: Mapping[str, str] | None = None, *, search_system: bool = True) -> dict[str, FontChoice]:
-    """Pick a loadable TrueType font for every role."""
+def resolve(user_choices: Mapping[str, str] | None = None, *, search_system: bool = True,
+            roles: tuple[str, ...] = ROLES) -> dict[str, FontChoice]:
+    """Pick a loadable TrueType font for every role (or for ``roles``: each font parsed costs memory)."""
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
     chosen: dict[str, FontChoice] = {}
-    for role in ROLES:
+    for role in roles:
         for choice in candidates(role, (user_choices or {}).get(role), search_system):
             try:
                 TTFont(f"probe-{role}", str(choice.path), subfontIndex=choice.subfont)
