@@ -48,7 +48,7 @@ def test_a_counted_job_moves_its_progress_bar(window, qtbot):
         go.wait(5)
         return "done"
 
-    op = workers.run_counted(window, "正在生成台账汇编…", job, results.append)
+    op = workers.run(window, "正在生成台账汇编…", job, results.append, counted=True)
     qtbot.waitUntil(lambda: op._dialog.maximum() == 10 and op._dialog.value() == 3, timeout=5000)
     go.set()
     qtbot.waitUntil(lambda: results == ["done"], timeout=5000)

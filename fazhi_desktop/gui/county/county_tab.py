@@ -147,8 +147,7 @@ class CountyTab(QWidget):
         from fazhi_desktop.reports.render.county_xlsx import write_county_workbook
 
         view = self.view
-        out = file_dialogs.save_file_name(self, "保存县级汇总表",
-                                          str(Path(files.default_folder()) / f"{view.county}{view.year}年县级汇总表.xlsx"),
+        out = file_dialogs.save_file_name(self, "保存县级汇总表", f"{view.county}{view.year}年县级汇总表.xlsx",
                                           "Excel 工作簿 (*.xlsx)")
         if not out:
             return

@@ -306,7 +306,7 @@ class ReportTab(RefreshWhenVisible, QWidget):
                  "xlsx": ("Excel 工作簿 (*.xlsx)", f"{unit.name}{year}年法治建设统计表.xlsx")}
         pattern, default = names[fmt]
         if out is None:
-            out = file_dialogs.save_file_name(self, "保存到", str(Path(files.default_folder()) / default), pattern)
+            out = file_dialogs.save_file_name(self, "保存到", default, pattern)
             if not out:
                 return
         template = self.template_combo.currentText()

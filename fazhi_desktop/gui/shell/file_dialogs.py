@@ -60,6 +60,11 @@ def _chosen(dialog: QFileDialog) -> list[str]:
 
 
 def save_file_name(parent: QWidget | None, title: str, suggested: str, name_filter: str) -> str:
+    """``suggested``: a file name (offered in 文档, else 桌面, see ``files.default_folder``) or a whole path."""
+    from fazhi_desktop.gui.shell import files
+
+    if Path(suggested).parent == Path("."):
+        suggested = str(Path(files.default_folder()) / suggested)
     dialog = make(parent, title, str(Path(suggested).parent), name_filter)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     suffix = re.search(r"\*\.(\w+)", name_filter)

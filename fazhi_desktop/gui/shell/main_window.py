@@ -275,14 +275,13 @@ class MainWindow(QMainWindow):
 
     def make_binder(self) -> None:
         """台账汇编 of the year shown, every ledger, on a worker (hundreds of photos take a while)."""
-        from fazhi_desktop.gui.shell import file_dialogs, files, workers
+        from fazhi_desktop.gui.shell import file_dialogs, workers
         from fazhi_desktop.reports.render import fonts_for
         from fazhi_desktop.reports.render.binder_pdf import ROLES as BINDER_ROLES
         from fazhi_desktop.reports.render.binder_pdf import gather, write_binder
 
         ctx, year = self.session.context(), self.session.year
-        out = file_dialogs.save_file_name(self, "保存台账汇编", str(Path(files.default_folder())
-                                                              / f"{ctx.unit.name}{year}年台账汇编.pdf"), "PDF 文件 (*.pdf)")
+        out = file_dialogs.save_file_name(self, "保存台账汇编", f"{ctx.unit.name}{year}年台账汇编.pdf", "PDF 文件 (*.pdf)")
         if not out:
             return
 
@@ -298,7 +297,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"已生成台账汇编（{len(book.pieces)} 件，{book.total_pages} 页"
                                          f"{f'，{missing} 件缺佐证材料' if missing else ''}）：{out}", 15000)
 
-        self._op = workers.run_counted(self, "正在生成台账汇编（照片较多时需要几分钟）…", job, done)
+        self._op = workers.run(self, "正在生成台账汇编（照片较多时需要几分钟）…", job, done, counted=True)
 
     def self_score(self) -> None:
         """考核自评: the county's scoring sheet in, the self-scored sheet out (both read and written on a worker)."""
@@ -312,8 +311,7 @@ class MainWindow(QMainWindow):
         if not sheet:
             return
         ctx, year = self.session.context(), self.session.year
-        out = file_dialogs.save_file_name(self, "保存考核自评表", str(Path(files.default_folder())
-                                                                / f"{ctx.unit.name}{year}年考核自评表.xlsx"),
+        out = file_dialogs.save_file_name(self, "保存考核自评表", f"{ctx.unit.name}{year}年考核自评表.xlsx",
                                           "Excel 工作簿 (*.xlsx)")
         if not out:
             return
@@ -333,14 +331,13 @@ class MainWindow(QMainWindow):
 
         from fazhi_desktop.exchange.package_format import package_name
         from fazhi_desktop.exchange.package_write import write_package
-        from fazhi_desktop.gui.shell import file_dialogs, files, workers
+        from fazhi_desktop.gui.shell import file_dialogs, workers
         from fazhi_desktop.reports import readiness
         from fazhi_desktop.reports.render import write_report
         from fazhi_desktop.services import local
 
         ctx, year = self.session.context(), self.session.year
-        out = file_dialogs.save_file_name(self, "导出数据包", str(Path(files.default_folder())
-                                                             / package_name(ctx.unit.name, year)), "数据包 (*.zip)")
+        out = file_dialogs.save_file_name(self, "导出数据包", package_name(ctx.unit.name, year), "数据包 (*.zip)")
         if not out:
             return
 
@@ -477,12 +474,10 @@ class MainWindow(QMainWindow):
             self._fill_years()
 
     def _save_in_background(self, title: str, default_name: str, job) -> None:
-        from pathlib import Path
 
-        from fazhi_desktop.gui.shell import file_dialogs, files, workers
+        from fazhi_desktop.gui.shell import file_dialogs, workers
 
-        out = file_dialogs.save_file_name(self, title, str(Path(files.default_folder()) / default_name),
-                                          "Excel 工作簿 (*.xlsx)")
+        out = file_dialogs.save_file_name(self, title, default_name, "Excel 工作簿 (*.xlsx)")
         if not out:
             return
         self._op = workers.run(self, "正在生成，请稍候…", lambda: job(out),

@@ -43,9 +43,10 @@ class Operation(QObject):
     done = Signal(object)
     error = Signal(object, str)
 
-    def __init__(self, parent: QWidget, label: str, fn: Callable[[], Any]):
+    def __init__(self, parent: QWidget, label: str, fn: Callable[..., Any], counted: bool = False):
+        """``counted``: ``fn`` takes a ``report(done, total)`` to say how far it is (a bar, not the busy sign)."""
         super().__init__(parent)
-        self._job = _Job(fn)
+        self._job = _Job((lambda: fn(self.report)) if counted else fn)
         self._job.setAutoDelete(False)
         self._job.signals.finished.connect(self._finish, Qt.ConnectionType.QueuedConnection)
         self._job.signals.failed.connect(self._fail, Qt.ConnectionType.QueuedConnection)
@@ -66,7 +67,7 @@ class Operation(QObject):
         return self
 
     def report(self, done: int, total: int) -> None:
-        """From the job's thread: how far it is (the dialog shows a bar instead of the busy sign)."""
+        """From the job's thread: how far it is."""
         self._job.signals.progress.emit(done, total)
 
     def _progress(self, done: int, total: int) -> None:
@@ -89,12 +90,12 @@ class Operation(QObject):
         self.error.emit(exc, details)
 
 
-def run(parent: QWidget, label: str, fn: Callable[[], Any], on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException, str], None] | None = None) -> Operation:
+def run(parent: QWidget, label: str, fn: Callable[..., Any], on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException, str], None] | None = None, *, counted: bool = False) -> Operation:
     """Start ``fn`` in the background; ``on_done`` gets its result, errors go to the one error presenter."""
     from fazhi_desktop.gui.shell.errors import show_exception
 
-    op = Operation(parent, label, fn)
+    op = Operation(parent, label, fn, counted)
     op.done.connect(on_done)
     op.error.connect(on_error or (lambda exc, details: show_exception(parent, exc, details)))
     return op.start()
@@ -131,15 +132,3 @@ def call(parent: QWidget, label: str, fn: Callable[[], Any]) -> Any:
         raise outcome["error"]
     return outcome.get("result")
 
-
-def run_counted(parent: QWidget, label: str, fn: Callable[[Callable[[int, int], None]], Any],
-                on_done: Callable[[Any], None]) -> Operation:
-    """``run`` for a job that says how far it is: ``fn`` gets a ``report(done, total)`` to call as it goes."""
-    from fazhi_desktop.gui.shell.errors import show_exception
-
-    holder: list[Operation] = []
-    op = Operation(parent, label, lambda: fn(holder[0].report))
-    holder.append(op)
-    op.done.connect(on_done)
-    op.error.connect(lambda exc, details: show_exception(parent, exc, details))
-    return op.start()
