@@ -109,6 +109,7 @@ class Ledger:
     period: Any = None  # domain.periods.Period: counted for every year its service period overlaps
     activity: bool = True  # its records are work done in their year (a contract signed ahead, a roster, are not)
     sheet_order: str | None = None  # the field a printed sheet lists by (a roster by 小组职务), else year_from
+    evidence: bool = False  # a record should have its 佐证材料 (photos, sign-in sheets): the 台账汇编 says 「缺」
     _by_key: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

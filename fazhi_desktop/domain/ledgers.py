@@ -29,6 +29,7 @@ def _ledger(*, fields: tuple[Field, ...], **kw) -> Ledger:
 
 MEETING = _ledger(
     key="meeting",
+    evidence=True,
     name="会议台账",
     group="组织领导",
     year_from="date",
@@ -83,6 +84,7 @@ LEADING_GROUP = _ledger(
 
 FACILITY = _ledger(
     key="facility",
+    evidence=True,
     name="法治阵地台账",
     group="组织领导",
     year_from="built_on",
@@ -103,6 +105,7 @@ FACILITY = _ledger(
 
 STUDY = _ledger(
     key="study",
+    evidence=True,
     name="学法台账",
     group="学法述法",
     year_from="date",
@@ -121,6 +124,7 @@ STUDY = _ledger(
 
 LAW_REPORT = _ledger(
     key="law_report",
+    evidence=True,
     name="述法台账",
     group="学法述法",
     year_from="year",
@@ -149,6 +153,7 @@ def is_law(topic: str) -> bool:
     return topic != "其他" and topic.endswith(LAW_SUFFIXES)
 PUBLICITY = _ledger(
     key="publicity",
+    evidence=True,
     name="普法宣传活动台账",
     group="普法宣传",
     year_from="date",
@@ -336,6 +341,7 @@ RECTIFICATION = _ledger(
 
 LEGAL_SERVICE = _ledger(
     key="legal_service",
+    evidence=True,
     name="公共法律服务台账",
     group="公共法律服务",
     year_from="date",

@@ -112,6 +112,7 @@ class _Package:
             if info.file_size > limit:
                 raise _refuse(path, f"的「{name[:60]}」过大")
             self.infos[name] = info
+        self._read: dict[str, bytes] = {}
         if pf.MANIFEST not in self.infos:
             raise _refuse(path, "没有清单（manifest.json），不是本程序生成的数据包")
         self.manifest = self._manifest()
@@ -120,7 +121,10 @@ class _Package:
         self.zf.close()
 
     def read(self, name: str) -> bytes:
-        """A part, read within its declared size and checked against the manifest's checksum."""
+        """A part, read within its declared size and checked against the manifest's checksum (once: the check
+        before any write and the merge after it read the same bytes)."""
+        if name in self._read:
+            return self._read[name]
         info = self.infos.get(name)
         if info is None:
             raise _refuse(self.path, f"缺少「{name}」")
@@ -132,6 +136,7 @@ class _Package:
         if expected is not None and (hashlib.sha256(data).hexdigest() != expected["sha256"]
                                      or len(data) != expected["size"]):
             raise _refuse(self.path, f"的「{name}」校验值不符（文件被改动过或不完整）")
+        self._read[name] = data
         return data
 
     def json(self, name: str) -> Any:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from fazhi_desktop import __version__
 from fazhi_desktop.domain.fields import Field
 from fazhi_desktop.domain.ledgers import LEDGERS
+from fazhi_desktop.domain.ledgers import ledger as get_ledger
 from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS
 from fazhi_desktop.exchange import package_format as pf
 from fazhi_desktop.services import attachments as attachment_files
@@ -46,7 +47,7 @@ def _records(conn: sa.Connection, unit: Unit, ledger_key: str, year: int,
     (a deletion must travel)."""
     from fazhi_desktop.services.records import from_storage
 
-    ledger = next(lg for lg in LEDGERS if lg.key == ledger_key)
+    ledger = get_ledger(ledger_key)
     t = ledger_table(ledger_key)
     for deleted in (False, True):
         q = listing.ListQuery(ledger_key, year=year, deleted=deleted, ref_date=ref_date)

@@ -110,7 +110,7 @@ def _blocks(text: str) -> list[_Block]:
             block.title = title
             if not title.strip("。"):
                 raise UserError(f"{_where(n)}标题没有文字。")
-            if _placeholders(n, title) and any(p in PARTS for p in _placeholders(n, title)):
+            if any(p in PARTS for p in _placeholders(n, title)):
                 raise UserError(f"{_where(n)}标题里不能放段落；请把段落写在标题的句号之后或下一行。")
             blocks.append(block)
         else:

@@ -33,7 +33,6 @@ SPINE_WIDTHS_MM = (20, 30, 40)
 SPINE_HEIGHT_MM = 220
 IMAGE_DPI = 150  # enough for print, a fraction of a camera's pixels
 ROLES = ("songti", "heiti")  # two fonts, not the report's five: each one parsed holds MB of memory
-EVIDENCE_LEDGERS = ("meeting", "study", "publicity", "law_report", "legal_service", "facility")
 # Fields whose value names the people and the place in a photo's caption, by ledger
 CAPTION_PEOPLE = ("host", "speaker", "leader", "organizer", "person", "parties")
 CAPTION_PLACE = ("place", "village")
@@ -436,6 +435,6 @@ def gather(conn, unit, year: int, ledger_keys: list[str] | None = None) -> Binde
             piece = Piece(len(pieces) + 1, ledger, record, atts,
                           title=_value_text(ledger.field(ledger.title_field), record.get(ledger.title_field)) or ledger.name,
                           date=date if isinstance(date, dt.date) else None)
-            piece.missing = ledger.key in EVIDENCE_LEDGERS and not atts
+            piece.missing = ledger.evidence and not atts
             pieces.append(piece)
     return Binder(unit.name, year, str(unit.settings.get("retention") or "定期30年"), pieces, counts=counts)
