@@ -24,6 +24,9 @@ def test_county_tab_imports_packages_and_shows_the_four_tables(window, qtbot, tm
     tab = window.county_tab
     qtbot.waitUntil(lambda: not tab.busy and tab.view is not None and len(tab.view.units) == 4, timeout=20000)
     assert window.ui.tabs.tabText(window.ui.tabs.currentIndex()) == "县级汇总"
+    from .test_desktop_round2_gui import AT_100, AT_125, fits
+
+    assert fits(window, AT_125) and fits(window, AT_100), window.minimumSizeHint()  # the county tab fits too
     summary = _table(tab, "汇总表")
     names = [r[0] for r in summary]
     assert {"太白镇", "肖咀镇", "蒿咀铺乡"} <= set(names) and names[-1] == "合计"

@@ -49,7 +49,8 @@ def test_1_every_dialog_fits_the_screen_at_125_percent(window, qtbot):
                FirstRunWizard(Context(window.session.db, None, "测试员"))]
     for dialog in dialogs:
         qtbot.addWidget(dialog)
-        assert fits(dialog, AT_125), (type(dialog).__name__, dialog.minimumSizeHint())
+        for limit in (AT_125, AT_100):
+            assert fits(dialog, limit), (type(dialog).__name__, dialog.minimumSizeHint(), limit)
 
 
 def test_9_findings_wrap_whole_and_the_most_important_come_first(window, db, unit, svc, qtbot):
