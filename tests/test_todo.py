@@ -161,6 +161,3 @@ def test_the_demo_years_deadlines(demo_db):
     open_fixes = [i for i in items if i.ledger == "rectification" and not i.done]
     assert open_fixes and all(i.state(dt.date(2024, 7, 1), 7) == todo.OVERDUE for i in open_fixes)
     assert _one(items, "向社会公开").days_left(dt.date(2024, 3, 1)) == 31
-    lawsuit = _one(items, "答辩状")  # 15 days after the complaint was served, not yet filed
-    assert not lawsuit.done and lawsuit.due == dt.date(2024, 1, 4)
-    assert lawsuit.state(dt.date(2023, 12, 29), 7) == todo.SOON and lawsuit.state(dt.date(2024, 1, 5), 7) == todo.OVERDUE
