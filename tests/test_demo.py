@@ -64,7 +64,8 @@ def test_what_the_seed_does_not_count_is_plausible(s):
     cats = {k for k, v in s["disputes.by_category"].items() if v}
     assert cats == {"婚姻家庭", "土地纠纷", "邻里关系", "民间借贷", "经济利益"}
     assert all(s["disputes.by_risk"][r] > 0 for r in ("红", "黄", "绿"))
-    assert s["enforcement.flexible"] > 0 and s["enforcement.penalties"] == 0
+    # 「以行政指导、行政告诫、行政建议为主」 and 「过错与处罚相当」: mostly guidance, and a penalty where it was due
+    assert s["enforcement.flexible"] > 2 * s["enforcement.penalties"] > 0
 
 
 def test_previous_year_is_not_empty(demo_db):

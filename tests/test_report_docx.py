@@ -299,6 +299,32 @@ def test_libreoffice_lays_it_out_on_the_same_grid_as_the_pdf(demo_db, tmp_path, 
     assert hung or template == "督察规定五项"  # the 三段式 demo hangs marks; they print in LibreOffice too
 
 
+@pytest.mark.external
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_pushes_out_and_hangs_the_marks_the_pdf_does(tmp_path):
+    """Each mark that may not start a line, after a full line: LibreOffice hangs it or pushes a character down
+    exactly as the PDF does (it hung 「；」 where the PDF pushed 「为」 down, so one demo sentence broke elsewhere)."""
+    import pdfplumber
+
+    from fazhi_desktop.reports.model import Document, Paragraph, Span
+    from fazhi_desktop.reports.render.docx import render_docx
+    from fazhi_desktop.reports.render.pdf import render_pdf
+    from fazhi_desktop.reports.typeset.layout import NO_START
+
+    marks = sorted(m for m in NO_START if unicodedata.east_asian_width(m) in "WF")
+    doc = Document(title="测试", addressee="", issuers=[], date=None,
+                   paragraphs=[Paragraph([Span("法" * 26 + m + "治" * 10)]) for m in marks])
+    render_docx(doc, tmp_path / "m.docx")
+    render_pdf(doc, tmp_path / "m.pdf")
+
+    def lines(path):
+        with pdfplumber.open(path) as pdf:
+            return [ln.replace(" ", "") for p in pdf.pages for ln in (p.extract_text() or "").splitlines()]
+
+    office, ours = lines(office_pdf(tmp_path / "m.docx", tmp_path)), lines(tmp_path / "m.pdf")
+    assert [ln for ln in office if "法" in ln] == [ln for ln in ours if "法" in ln]
+
+
 def test_cli_report_commands(tmp_path):
     from clikit import run_cli
 

@@ -161,3 +161,13 @@ def test_the_demo_years_deadlines(demo_db):
     open_fixes = [i for i in items if i.ledger == "rectification" and not i.done]
     assert open_fixes and all(i.state(dt.date(2024, 7, 1), 7) == todo.OVERDUE for i in open_fixes)
     assert _one(items, "向社会公开").days_left(dt.date(2024, 3, 1)) == 31
+    # every kind of deadline the rules derive, each from a demo record (or the unit's settings)
+    assert _one(items, "答辩状").done and _one(items, "答辩状").due == dt.date(2024, 1, 4)  # served 12-20, +15 days
+    assert _one(items, "作出处罚决定").due == dt.date(2023, 11, 26)  # 立案 08-28, +90 days
+    assert _one(items, "报送县里").due == dt.date(2024, 3, 25) and _one(items, "报送县里").done  # dated 3月20日
+    # 15 working days after 04-11 skip 05-01..05-03 and count the 调休 Sunday 04-23: 05-04, not 05-02
+    assert _one(items, "光伏电站").due == dt.date(2023, 5, 4)
+    assert _one(items, "合同到期").days_left(dt.date(2024, 3, 1)) == 305
+    assert any(i.ledger == "dispute" and i.urgent for i in items)  # the red-level dispute
+    kinds = {i.basis.split("（")[0] for i in items}
+    assert len(kinds) == 9, kinds

@@ -18,7 +18,7 @@ from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.domain.idcard import check_digit
 from fazhi_desktop.services import reports_text
 from fazhi_desktop.services.records import RecordService
-from fazhi_desktop.services.units import Unit, create_unit
+from fazhi_desktop.services.units import Unit, create_unit, update_settings
 from fazhi_desktop.storage.schema import units
 
 DEMO_ACTOR = "示例数据"
@@ -342,9 +342,36 @@ def load_demo(engine: sa.Engine) -> Unit:
                          "scope": "重大行政决策、规范性文件和合同的合法性审查，参与信访接待和矛盾纠纷化解"}])
         add("review_litigation", [{"date": dt.date(2023, 7, 14), "case_no": "合政复〔2023〕9号", "kind": "行政复议",
                                    "applicant": g.name(), "act": "责令限期拆除违法建筑", "result": "维持",
-                                   "served_on": dt.date(2023, 7, 17), "answered_on": dt.date(2023, 7, 26)}])
+                                   "served_on": dt.date(2023, 7, 17), "answered_on": dt.date(2023, 7, 26)},
+                                  # a lawsuit still being tried, its 答辩状 filed within the 15 days (待办)
+                                  {"date": dt.date(2023, 12, 18), "case_no": "（2023）甘1024行初45号", "kind": "行政诉讼",
+                                   "applicant": g.name(), "act": "不予受理信息公开申请", "result": "审理中",
+                                   "served_on": dt.date(2023, 12, 20), "answered_on": dt.date(2024, 1, 3)}])
+        # one penalty decided within 90 days of 立案 (the seed's 「过错与处罚相当」), after the guidance cases
+        add("enforcement", [{"date": dt.date(2023, 8, 28), "case_no": "肖执〔2023〕9号", "domain": "安全生产",
+                             "party": g.name(), "facts": "烟花爆竹零售点超量储存，责令改正后逾期未改正",
+                             "method": "行政处罚", "fine": "3000.00", "officers": "执法证号 6210240001、6210240002",
+                             "id_shown": True, "recorded": True, "publicized": True, "major": False,
+                             "legal_review": False, "filed_on": dt.date(2023, 8, 28),
+                             "closed_on": dt.date(2023, 9, 15), "appeal": "无"}])
         reports_text.save_report_text(conn, unit, 2023, DEMO_REPORT_TEXT, DEMO_ACTOR)
+        unit = update_settings(conn, unit, {"todo": DEMO_TODO}, DEMO_ACTOR)
     return unit
+
+
+def _days(*spans: tuple[str, int]) -> list[str]:
+    return [str(dt.date.fromisoformat(first) + dt.timedelta(days=i)) for first, n in spans for i in range(n)]
+
+
+# 待办's settings as a county would set them: the report due on 3月25日 (the demo's is dated 3月20日), and the
+# State Council's 2023/2024 holidays with their 调休 working weekends, so working days count as in the office.
+DEMO_TODO = {
+    "report_due": "03-25",
+    "holidays": _days(("2023-01-02", 1), ("2023-01-23", 5), ("2023-04-05", 1), ("2023-05-01", 3), ("2023-06-22", 2),
+                      ("2023-09-29", 1), ("2023-10-02", 5), ("2024-01-01", 1), ("2024-02-12", 5), ("2024-04-04", 2)),
+    "workdays": ["2023-01-28", "2023-01-29", "2023-04-23", "2023-05-06", "2023-06-25", "2023-10-07", "2023-10-08",
+                 "2024-02-04", "2024-02-18", "2024-04-07"],
+}
 
 
 DEMO_REPORT_TEXT: dict[str, Any] = {

@@ -52,3 +52,47 @@ def test_the_deadline_settings_are_edited_in_settings_and_checked(window, qtbot,
     saved = window.session.unit.settings["todo"]
     assert saved["holidays"] == ["2023-10-02", "2023-10-03"] and saved["report_due"] == "03-15"
     assert saved["dispute_days"] == 3
+
+
+def test_the_demo_years_deadlines_on_the_overview(qtbot, tmp_path):
+    """The demo (2023) on the overview: each open deadline with its days left, and the 整改 items red once their
+    时限 has passed."""
+    import datetime as dt
+
+    from PySide6.QtCore import QSettings
+
+    from fazhi_desktop.gui.shell.main_window import MainWindow
+    from fazhi_desktop.gui.shell.session import Session
+    from fazhi_desktop.services import todo
+    from fazhi_desktop.services.demo import load_demo
+    from fazhi_desktop.storage.database import open_database
+
+    db = open_database(tmp_path / "demo.sqlite3")
+    unit = load_demo(db.engine)
+    win = MainWindow(Session(db, unit, "测试员", 2023), QSettings(str(tmp_path / "g.ini"), QSettings.Format.IniFormat),
+                     backup_on_exit=False)
+    win.show()
+    try:
+        overview = win.overview
+        qtbot.waitUntil(lambda: not overview.busy and overview.todo_table.rowCount() > 0, timeout=10000)
+        with db.engine.connect() as conn:
+            items = todo.items(conn, unit, 2023)
+
+        def table(today):
+            overview._show_todo(items, today)
+            t = overview.todo_table
+            return {t.item(r, 3).text(): [t.item(r, c) for c in range(3)] for r in range(t.rowCount())}
+
+        rows = table(dt.date(2024, 3, 1))
+        left = {what: cells[2].text() for what, cells in rows.items()}
+        assert left["2023年度法治政府建设报告向社会公开"] == "31"
+        assert [v for k, v in left.items() if k.startswith("整改问题")] == ["121"] * 4
+        assert left["法律顾问「赵明远」合同到期：续签或另聘"] == "305"
+        assert not any("答辩状" in k or "处罚决定" in k for k in left)  # done in time: not listed
+        fixes = [cells for what, cells in table(dt.date(2024, 7, 1)).items() if what.startswith("整改问题")]
+        assert len(fixes) == 4 and all(c[0].text() == "已逾期" and c[2].text() == "超过1天" for c in fixes)
+        assert {c[0].foreground().color().name() for c in fixes} == {"#c0392b"}
+    finally:
+        win.close()
+        win.deleteLater()
+        db.dispose()

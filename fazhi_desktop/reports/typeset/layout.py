@@ -23,7 +23,8 @@ NO_END = set("（《「『【“‘" "〔([{")
 UNSPLITTABLE = {"—", "…"}
 # A full line followed by one of these lets it hang past the right margin rather than pushing the line's last
 # character down: the default of Word/WPS (允许标点溢出边界) and LibreOffice, so the DOCX breaks where the PDF does.
-HANGING = set("，。、．")
+# The set is LibreOffice's zh_CN LineBreakHangingCharacters (full-width ones): 「；」 and 「：」 hang there too.
+HANGING = set("，。、．：；？！")
 # Office suites also put a small gap between Chinese characters and digits or Latin letters by default (Word/WPS
 # 自动调整中文与数字的间距). 3.2 pt at 3号 is what LibreOffice sets for the DOCX (measured on a short unjustified line).
 AUTOSPACE = 3.2
