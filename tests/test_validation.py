@@ -139,7 +139,7 @@ def test_idcard_helpers():
     assert idcard_problem(GOOD_ID) is None
     assert "18位" in idcard_problem("123")
     assert "出生日期" in idcard_problem("110105194913310021")
-    assert mask_idcard("620102199001011234") == "6201**********1234"
+    assert mask_idcard("620102199001011234") == "620102********1234"  # 6+4 (#21), not the spec's 4+4
 
 
 def test_empty_collections_stay_their_own_type():

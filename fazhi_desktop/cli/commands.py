@@ -37,14 +37,116 @@ def _open(args: argparse.Namespace, *, write: bool = False, must_exist: bool = F
 
 
 def _context(args: argparse.Namespace, *, write: bool = False, unit: bool = True) -> Context:
-    """The operation context of a command: the opened database, the unit asked for (or the only one), the OS user."""
+    """The operation context of a command: the opened database, the unit asked for (or the only one), and who:
+    ``--user`` or the OS user, logged in with a password once the database has accounts."""
     db = _open(args, write=write)
-    return Context(db, units.pick(db, args.unit) if unit else None, default_actor())
+    return Context(db, units.pick(db, args.unit) if unit else None, _log_in(args, db))
 
 
 def _open_unit(args: argparse.Namespace):
     ctx = _context(args)
     return ctx.db, ctx.unit
+
+
+def read_password(prompt: str) -> str:
+    """A password from the terminal (not echoed) or, when piped, one line of standard input."""
+    import getpass
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    print(prompt, end="", file=sys.stderr, flush=True)
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.rstrip("\r\n")
+
+
+def _log_in(args: argparse.Namespace, db: Database) -> str:
+    from fazhi_desktop.services import accounts
+    from fazhi_desktop.services.actor import act_as
+
+    name = args.user or default_actor()
+    with db.engine.connect() as conn:
+        needed = accounts.has_accounts(conn)
+    if needed:
+        name = accounts.login(db.engine, name, read_password(f"账户「{name}」的密码：")).name
+        act_as(name)
+    elif args.user:
+        act_as(name)  # no accounts yet: the name only goes into the history
+    return name
+
+
+def _log_in_file(args: argparse.Namespace, path: Path) -> str:
+    """Who restores a file that is not opened first (a restore may replace a damaged one)."""
+    import types
+
+    import sqlalchemy as sa
+
+    from fazhi_desktop.services import accounts
+
+    if not path.exists():
+        return args.user or default_actor()
+    engine = accounts.read_only_engine(path)
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table("accounts"):
+                return args.user or default_actor()
+    except sa.exc.DatabaseError:  # damaged: it cannot say who may restore it
+        engine.dispose()
+        return args.user or default_actor()
+    try:
+        return _log_in(args, types.SimpleNamespace(engine=engine))
+    finally:
+        engine.dispose()
+
+
+def user(args: argparse.Namespace) -> int:
+    from fazhi_desktop.domain.errors import UserError
+    from fazhi_desktop.services import accounts
+
+    ctx = _context(args, write=args.action != "list", unit=False)
+    if args.action == "list":
+        with ctx.engine.connect() as conn:
+            found = accounts.list_accounts(conn)
+        if not found:
+            print("还没有账户：本机任何人打开程序都可以做所有操作。用 user add 名称 --role 管理员 建立第一个账户。")
+        for a in found:
+            state = "已停用" if a.disabled else (f"锁定至{a.locked_until:%H:%M}" if a.locked_until else "在用")
+            print(f"{a.name}\t{a.role}\t{state}\t建立于{a.created_at:%Y-%m-%d}")
+        return 0
+    if not args.name:
+        raise UserError("请写出账户名，例如 user add 张三 --role 录入员")
+    if args.action == "disable":
+        with ctx.engine.begin() as conn:
+            accounts.disable(conn, args.name, ctx.actor)
+        print(f"已停用账户「{args.name}」。")
+        return 0
+    if args.action == "password":
+        old = read_password(f"账户「{args.name}」的原密码：")
+        new = read_password("新密码：")
+        if read_password("再输一遍新密码：") != new:
+            raise UserError("两次输入的新密码不一致，密码没有修改")
+        accounts.change_password(ctx.engine, args.name, old, new)
+        print(f"已修改账户「{args.name}」的密码。")
+        return 0
+    if not args.role:
+        raise UserError("请用 --role 指定角色：管理员、录入员或查看")
+    password = read_password(f"为账户「{args.name}」设置密码：")
+    if read_password("再输一遍密码：") != password:
+        raise UserError("两次输入的密码不一致，账户没有建立")
+    with ctx.engine.begin() as conn:
+        accounts.add(conn, args.name, args.role, password, ctx.actor)
+    print(f"已建立账户「{args.name}」（{args.role}）。此后打开程序需要登录。")
+    return 0
+
+
+def reveal(args: argparse.Namespace) -> int:
+    from fazhi_desktop.domain.ledgers import ledger_named
+    from fazhi_desktop.services import privacy
+
+    ledger = ledger_named(args.ledger)
+    key = next((f.key for f in ledger.fields if args.field in (f.key, f.label)), args.field)
+    ctx = _context(args, write=True)
+    print(privacy.reveal(ctx.engine, ctx.unit, ctx.actor, ledger.key, args.record, key) or "（空）")
+    return 0
 
 
 def init(args: argparse.Namespace) -> int:
@@ -126,8 +228,14 @@ def report(args: argparse.Namespace) -> int:
         raise UserError(f"报告体检发现 {len(findings)} 项需要处理（见上），--strict 时不生成报告。")
     from fazhi_desktop.services import local
 
+    if args.accept:
+        from fazhi_desktop.reports import publication
+
+        with db.engine.begin() as conn:
+            unit = publication.accept(conn, unit, args.year, args.accept, ctx.actor)
+        print(f"已确认可以公开：{'、'.join(args.accept)}")
     result = write_report(db.engine, unit, args.year, args.out, args.format, args.template,
-                          fonts=local.fonts(db))
+                          fonts=local.fonts(db), public=args.public)
     pages = f"，共 {result.pages} 页" if result.pages else ""
     print(f"已生成{unit.name}{args.year}年度报告：{result.path}{pages}")
     for warning in result.warnings:
@@ -170,8 +278,9 @@ def import_(args: argparse.Namespace) -> int:
         if db.is_sqlite:
             safety.backup_now(db, "before-import")
 
+    actor = _log_in(args, db)
     try:
-        report = run_import(db.engine, args.file, dry_run=args.dry_run, actor=default_actor(), unit_name=args.unit,
+        report = run_import(db.engine, args.file, dry_run=args.dry_run, actor=actor, unit_name=args.unit,
                             before_write=before_write)
     except ValidationError as exc:
         print(f"检查发现 {len(exc.problems)} 处错误，没有导入任何数据：", file=sys.stderr)
@@ -223,9 +332,10 @@ def restore(args: argparse.Namespace) -> int:
     from fazhi_desktop.services import opening, safety
 
     path = opening.must_be_sqlite(args.db, args.db_url)
+    actor = _log_in_file(args, path)
     held = opening.lock(path)
     try:
-        result = safety.restore(path, Path(args.file), default_actor(), allow_other_unit=args.other_unit)
+        result = safety.restore(path, Path(args.file), actor, allow_other_unit=args.other_unit)
     finally:
         if held is not None:
             held.release()
@@ -316,6 +426,7 @@ def _package_import(args: argparse.Namespace) -> int:
     from fazhi_desktop.services import safety
 
     db = _open(args, write=True)
+    actor = _log_in(args, db)
     paths = packages_in(args.files)
     if not paths:
         print("没有找到数据包（*.zip）。", file=sys.stderr)
@@ -325,7 +436,7 @@ def _package_import(args: argparse.Namespace) -> int:
     refused = 0
     for path in paths:
         try:
-            merged = merge_package(db.engine, path, default_actor(), unit_name=args.unit)
+            merged = merge_package(db.engine, path, actor, unit_name=args.unit)
         except PackageError as exc:
             refused += 1
             print(f"错误：{exc}", file=sys.stderr)
@@ -406,17 +517,12 @@ def score(args: argparse.Namespace) -> int:
 
 def binder(args: argparse.Namespace) -> int:
     from fazhi_desktop.domain.ledgers import ledger_named
-    from fazhi_desktop.reports.render import fonts_for
-    from fazhi_desktop.reports.render.binder_pdf import ROLES as BINDER_ROLES
-    from fazhi_desktop.reports.render.binder_pdf import gather, write_binder
-    from fazhi_desktop.services import local
+    from fazhi_desktop.reports.render.binder_pdf import make_binder
 
     chosen = [ledger_named(name).key for name in args.ledger] if args.ledger else None
     ctx = _context(args)
-    with ctx.engine.connect() as conn:
-        book = gather(conn, ctx.unit, args.year, chosen)
-    book.compiler = local.clerk(ctx.db) or ""
-    path = write_binder(book, fonts_for(local.fonts(ctx.db), BINDER_ROLES), args.out)
+    book = make_binder(ctx, args.year, args.out, chosen)
+    path = args.out
     missing = sum(1 for p in book.pieces if p.missing)
     print(f"已生成{ctx.unit.name}{args.year}年台账汇编：{path}（{len(book.pieces)} 件，{book.total_pages} 页，"
           f"照片 {book.photos} 张{f'，{missing} 件缺佐证材料' if missing else ''}）")

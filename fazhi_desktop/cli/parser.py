@@ -48,6 +48,7 @@ def build_parser() -> ChineseParser:
     g.add_argument("--db", metavar="文件", help="SQLite 数据库文件（默认在用户数据文件夹中）")
     g.add_argument("--db-url", metavar="地址", help="SQLAlchemy 数据库地址，例如 postgresql+psycopg://…")
     p.add_argument("--unit", metavar="单位", help="数据库中有多个单位时，指定要操作的单位名称")
+    p.add_argument("--user", metavar="账户", help="以这个账户操作（默认是系统登录名）；建有账户后会询问密码（从标准输入读取）")
     p.set_defaults(handler="gui", command=None)
     sub = p.add_subparsers(dest="command", metavar="子命令", parser_class=ChineseParser)
 
@@ -75,6 +76,10 @@ def build_parser() -> ChineseParser:
     s.add_argument("--strict", action="store_true", help="体检发现问题时不生成报告，以 1 退出")
     s.add_argument("--format", choices=("pdf", "docx"), help="输出格式（默认按文件扩展名，否则 pdf）")
     s.add_argument("--template", metavar="模板", help="报告模板：三段式（默认）或 督察规定五项")
+    s.add_argument("--public", action="store_true",
+                   help="生成向社会公开的公开版：先做保密审查（当事人和村民姓名、身份证号、电话、敏感词），全部处理后才生成")
+    s.add_argument("--accept", action="append", default=[], metavar="文字",
+                   help="公开版：确认这处文字可以公开（可写多次；仅管理员，记入修改记录）")
     s.set_defaults(handler="report")
 
     s = sub.add_parser("tables", help="生成统计表（Excel 工作簿）")
@@ -143,6 +148,18 @@ def build_parser() -> ChineseParser:
     s.add_argument("--out", required=True, metavar="文件.xlsx")
     s.add_argument("--deadline", metavar="月-日", help="县里要求的报送截止日期，如 03-15（记住，下次不必再写）")
     s.set_defaults(handler="county_tables")
+
+    s = sub.add_parser("user", help="账户：add 新建（密码从标准输入读两遍）、list 列出、disable 停用；建有账户后图形界面要求登录")
+    s.add_argument("action", choices=("add", "list", "disable", "password"))
+    s.add_argument("name", nargs="?", metavar="账户名")
+    s.add_argument("--role", choices=("管理员", "录入员", "查看"), metavar="角色", help="add：管理员、录入员或查看")
+    s.set_defaults(handler="user")
+
+    s = sub.add_parser("reveal", help="显示一条记录的完整身份证号或电话（仅管理员，每次查看都记入修改记录）")
+    s.add_argument("--ledger", required=True, metavar="台账")
+    s.add_argument("--record", required=True, metavar="UUID")
+    s.add_argument("--field", required=True, metavar="字段", help="如 身份证号、联系电话、当事人身份证号")
+    s.set_defaults(handler="reveal")
 
     s = sub.add_parser("audit", help="修改记录：verify 检查是否被篡改，log 显示修改历史")
     s.add_argument("action", choices=("verify", "log"))

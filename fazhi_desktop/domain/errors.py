@@ -81,6 +81,14 @@ class ConflictError(UserError):
     """Someone else saved the record after it was opened here (a shared server database): nothing was written."""
 
 
+class AccessDenied(UserError):
+    """The account's role does not allow the operation, or no valid account is working (domain.roles)."""
+
+
+class LoginError(UserError):
+    """A wrong name or password, a disabled or locked account."""
+
+
 class NotFoundError(UserError):
     pass
 

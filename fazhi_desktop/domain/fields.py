@@ -34,6 +34,7 @@ class Field:
     extendable: bool = True  # a unit may add its own choices (not to a fixed scale such as 风险等级 or 状态)
     usual_max: int | None = None  # a count above this is possible but mostly a typo: asked before it is saved
     printed: bool = True  # a column of the printed 统计表 sheet (a working field such as 难易程度 is not)
+    private_name: bool = False  # names private persons (parties, villagers): the 公开版 check looks for them
 
     @property
     def is_choice(self) -> bool:
@@ -91,7 +92,21 @@ class PatternWarning:
     message: str
 
 
-Rule = RequiredWhen | RequireTrueWhen | NotBefore | PatternWarning
+@dataclass(frozen=True)
+class MinorWarning:
+    """Warn when the ID number in ``target`` is a child's (under ``age`` on date ``on``): 未成年人 are flagged.
+    Where ``when`` holds one of ``values`` (a penalty, say) ``special`` says the rule the law sets for them."""
+
+    target: str
+    on: str
+    message: str
+    age: int = 14
+    when: str | None = None
+    values: tuple[Any, ...] = ()
+    special: str = ""
+
+
+Rule = RequiredWhen | RequireTrueWhen | NotBefore | PatternWarning | MinorWarning
 
 
 @dataclass(frozen=True)

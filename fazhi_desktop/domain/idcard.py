@@ -30,9 +30,37 @@ def idcard_problem(value: str) -> str | None:
 
 
 def mask_idcard(value: str | None) -> str | None:
-    """``620102199001011234`` → ``6201**********1234`` (first 4 and last 4 kept)."""
+    """``620102199001011234`` → ``620102********1234``: the one rule every output uses (first 6 and last 4 kept),
+    so no two outputs show different digits that could be joined back into the number."""
     if not value:
         return value
-    if len(value) <= 8:
+    if len(value) <= 10:
         return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str | None) -> str | None:
+    """A phone number's first 3 and last 4 digits kept, the digits between hidden, dashes kept:
+    ``13800001234`` → ``138****1234``, ``0934-5500000`` → ``093*-***0000``."""
+    if not value:
+        return value
+    digits = [i for i, ch in enumerate(value) if ch.isdigit()]
+    keep = set(digits[:3] + digits[-4:]) if len(digits) > 7 else set(digits[-2:])
+    return "".join(ch if (i in keep or not ch.isdigit()) else "*" for i, ch in enumerate(value))
+
+
+def birth_date(value: str | None) -> dt.date | None:
+    """The birth date an 18-digit ID number carries, or None."""
+    if not value or len(value) != 18 or not value[6:14].isdigit():
+        return None
+    try:
+        return dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return None
+
+
+def age_on(value: str | None, day: dt.date | None) -> int | None:
+    born = birth_date(value)
+    if born is None or day is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from fazhi_desktop.domain import values as F
-from fazhi_desktop.domain.idcard import idcard_problem, mask_idcard
+from fazhi_desktop.domain.idcard import idcard_problem, mask_idcard, mask_phone
 
 if TYPE_CHECKING:
     from fazhi_desktop.domain.fields import Field
@@ -154,10 +154,35 @@ class LongText(Text):
         return "" if _blank(value) else " ".join(str(value).split())[:60]
 
 
-class Phone(Kind):
+class Masked(Kind):
+    """Personal data shown by one masking rule in every output (domain.idcard); the full value only where a
+    管理员 asks for it. A masked value typed back (a re-imported export, an untouched form field) keeps the stored
+    number it came from."""
+
+    personal = True
+    mask = staticmethod(lambda value: value)
+
+    def display(self, value: Any) -> str:
+        return "" if _blank(value) else self.mask(value) or ""
+
+    def cell(self, value: Any, *, full_id: bool = False) -> Any:
+        return None if _blank(value) else (value if full_id else self.mask(value))
+
+    def is_masked(self, raw: Any) -> bool:
+        return isinstance(raw, str) and "*" in raw
+
+    def unmasked(self, raw: Any, stored: Any) -> Any:
+        """The stored value when the masked one is its mask (the same visible digits); else nothing."""
+        if isinstance(stored, str) and len(raw) == len(stored) and all(
+                m == "*" or m == s for m, s in zip(raw, stored, strict=True)):
+            return stored
+        return None
+
+
+class Phone(Masked):
     name = "phone"
     searchable = True
-    cell_is_stored = True
+    mask = staticmethod(mask_phone)
 
     def coerce(self, f: Field, raw: Any) -> Any:
         text = super().coerce(f, raw)
@@ -170,11 +195,11 @@ class Phone(Kind):
         return "0934-5500000"
 
 
-class IdCard(Kind):
+class IdCard(Masked):
     name = "idcard"
     storage = "idcard"
-    personal = True
     excel_format = "@"  # 18 digits as a number would lose the last three
+    mask = staticmethod(mask_idcard)
 
     def coerce(self, f: Field, raw: Any) -> Any:
         text = super().coerce(f, raw)
@@ -183,24 +208,8 @@ class IdCard(Kind):
     def check(self, f: Field, value: Any, ctx: CheckContext) -> str | None:
         return idcard_problem(value)
 
-    def display(self, value: Any) -> str:
-        return "" if _blank(value) else mask_idcard(value) or ""
-
-    def cell(self, value: Any, *, full_id: bool = False) -> Any:
-        return None if _blank(value) else (value if full_id else mask_idcard(value))
-
     def example(self, f: Field, villages: Iterable[str]) -> Any:
         return "11010519491231002X"
-
-    def is_masked(self, raw: Any) -> bool:
-        return isinstance(raw, str) and "*" in raw
-
-    def unmasked(self, raw: Any, stored: Any) -> Any:
-        """The stored number when the masked one is its export (the same visible digits); else nothing."""
-        if isinstance(stored, str) and len(raw) == len(stored) and all(
-                m == "*" or m == s for m, s in zip(raw, stored, strict=True)):
-            return stored
-        return None
 
 
 class Date(Kind):

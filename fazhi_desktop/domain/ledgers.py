@@ -9,6 +9,7 @@ from __future__ import annotations
 from fazhi_desktop.domain.fields import (
     Field,
     Ledger,
+    MinorWarning,
     NotBefore,
     PatternWarning,
     RequiredWhen,
@@ -187,7 +188,7 @@ LEGAL_TALENT = _ledger(
     in_force=True,
     fields=(
         Field("year", "登记年度", T.YEAR, required=True),
-        Field("name", "姓名", T.TEXT, required=True),
+        Field("name", "姓名", T.TEXT, required=True, private_name=True),
         Field("gender", "性别", T.CHOICE, choices=("男", "女")),
         Field("village", "所在村", T.VILLAGE, required=True),
         Field("category", "类别", T.CHOICE, required=True, choices=("学法带头人", "法律明白人", "民主法治示范户")),
@@ -259,7 +260,8 @@ ENFORCEMENT = _ledger(
         Field("domain", "执法领域", T.CHOICE, required=True,
               choices=("安全生产", "自然资源", "生态环境", "农业农村", "市场监管", "城乡建设", "林业草原", "交通运输", "卫生健康",
                        "文化旅游", "其他")),
-        Field("party", "当事人", T.TEXT, required=True),
+        Field("party", "当事人", T.TEXT, required=True, private_name=True),
+        Field("party_id", "当事人身份证号", T.IDCARD, printed=False, help="当事人是自然人时填写；未满十四周岁的会提示"),
         Field("facts", "违法事实/事由", T.LONGTEXT, required=True),
         Field("method", "处理方式", T.CHOICE, required=True,
               choices=(*FLEXIBLE_METHODS[:3], "责令改正", FLEXIBLE_METHODS[3], "行政处罚", "行政强制", INSPECTION)),
@@ -277,6 +279,9 @@ ENFORCEMENT = _ledger(
     rules=(
         RequireTrueWhen("legal_review", "major", "重大执法决定应当经过法制审核后再作出"),
         NotBefore("closed_on", "date"),
+        MinorWarning("party_id", "date", "当事人是未成年人（{age}岁，未满十四周岁），请注意保护其个人信息和隐私",
+                     when="method", values=("行政处罚",),
+                     special="当事人未满十四周岁（{age}岁），依法不予行政处罚，应责令监护人加以管教（行政处罚法第三十条）"),
     ),
 )
 
@@ -294,7 +299,8 @@ DISPUTE = _ledger(
         Field("village", "所在村", T.VILLAGE, required=True),
         Field("category", "纠纷类别", T.CHOICE, required=True,
               choices=("婚姻家庭", "土地纠纷", "邻里关系", "民间借贷", "经济利益", "劳资纠纷", "山林权属", "征地拆迁", "其他")),
-        Field("parties", "当事人", T.TEXT, required=True),
+        Field("parties", "当事人", T.TEXT, required=True, private_name=True),
+        Field("party_id", "当事人身份证号", T.IDCARD, printed=False, help="需要核实身份时填写；未满十四周岁的会提示"),
         Field("summary", "简要情况", T.LONGTEXT, required=True),
         Field("risk", "风险等级", T.CHOICE, required=True, choices=("红", "黄", "绿"), extendable=False),
         Field("complexity", "难易程度", T.CHOICE, choices=DISPUTE_COMPLEXITY, extendable=False, printed=False,
@@ -313,6 +319,8 @@ DISPUTE = _ledger(
         RequiredWhen("closed_on", "status", CLOSED_DISPUTE_STATES),
         NotBefore("closed_on", "date"),
         NotBefore("revisit_on", "closed_on"),
+        MinorWarning("party_id", "date", "当事人是未成年人（{age}岁，未满十四周岁），调处时应通知监护人到场，"
+                     "并保护其个人信息和隐私（未成年人保护法）"),
     ),
 )
 
@@ -351,7 +359,7 @@ LEGAL_SERVICE = _ledger(
         Field("station", "服务站点", T.TEXT, required=True, help="镇公共法律服务工作站，或某村公共法律服务工作室"),
         Field("kind", "服务类型", T.CHOICE, required=True,
               choices=("法律咨询", "法律援助转介", "人民调解", "公证引导", "代写文书", "其他")),
-        Field("client", "服务对象", T.TEXT),
+        Field("client", "服务对象", T.TEXT, private_name=True),
         Field("matter", "事项", T.TEXT, required=True),
         Field("provider", "提供人", T.TEXT),
         Field("result", "结果", T.TEXT),
@@ -371,7 +379,7 @@ REVIEW_LITIGATION = _ledger(
         Field("served_on", "收到副本日期", T.DATE,
               help="收到起诉状副本（诉讼：15日内答辩）或复议申请书副本（复议：10日内书面答复）的日期"),
         Field("answered_on", "答辩/答复日期", T.DATE, help="提交答辩状或书面答复的日期"),
-        Field("applicant", "申请人/原告", T.TEXT, required=True),
+        Field("applicant", "申请人/原告", T.TEXT, required=True, private_name=True),
         Field("act", "被复议/被诉行为", T.TEXT, required=True),
         Field("head_appeared", "负责人出庭", T.BOOL),
         Field("head_name", "出庭负责人", T.TEXT),

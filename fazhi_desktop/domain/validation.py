@@ -11,6 +11,7 @@ from fazhi_desktop.domain.fields import (
     CoercionError,
     Field,
     Ledger,
+    MinorWarning,
     NotBefore,
     PatternWarning,
     RequiredWhen,
@@ -18,6 +19,7 @@ from fazhi_desktop.domain.fields import (
     bad_character,
     coerce,
 )
+from fazhi_desktop.domain.idcard import age_on
 from fazhi_desktop.domain.kinds import CheckContext
 from fazhi_desktop.domain.values import MAX_LONGTEXT, MAX_TEXT
 
@@ -129,6 +131,13 @@ def _check_rule(ledger: Ledger, rule: Any, clean: Mapping[str, Any], bad: set[st
         if later and earlier and later < earlier:
             f_later, f_earlier = ledger.field(rule.later), ledger.field(rule.earlier)
             return Problem(f_later.key, f_later.label, f"不能早于「{f_earlier.label}」（{earlier.isoformat()}）")
+    elif isinstance(rule, MinorWarning):
+        age = age_on(clean.get(rule.target), clean.get(rule.on))
+        if rule.target not in bad and age is not None and age < rule.age:
+            special = rule.when is not None and clean.get(rule.when) in rule.values
+            target = ledger.field(rule.target)
+            return Problem(target.key, target.label, (rule.special if special else rule.message).format(age=age),
+                           warning=True)
     elif isinstance(rule, PatternWarning):
         value = clean.get(rule.target)
         if value and not re.match(rule.pattern, value):

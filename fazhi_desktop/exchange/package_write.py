@@ -20,7 +20,8 @@ from fazhi_desktop.domain.ledgers import ledger as get_ledger
 from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS
 from fazhi_desktop.exchange import package_format as pf
 from fazhi_desktop.services import attachments as attachment_files
-from fazhi_desktop.services import listing, reports_text
+from fazhi_desktop.services import listing, privacy, reports_text
+from fazhi_desktop.services.actor import default_actor
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage import migrate
 from fazhi_desktop.storage.atomic import atomic_stream
@@ -36,9 +37,11 @@ class Written:
     attachments: int
 
 
-def _values(fields: tuple[Field, ...], record: dict[str, Any]) -> dict[str, Any]:
-    """Values as the import reads them; ID numbers masked (the county needs no full number)."""
-    return {f.key: f.kind.cell(record.get(f.key)) for f in fields if record.get(f.key) not in (None, [], {}, "")}
+def _values(fields: tuple[Field, ...], record: dict[str, Any], *, full: bool = False) -> dict[str, Any]:
+    """Values as the import reads them; ID and phone numbers masked (the county needs no full number) — but for
+    the unit's own office phone (``full``), which is no person's."""
+    return {f.key: f.kind.cell(record.get(f.key), full_id=full) for f in fields
+            if record.get(f.key) not in (None, [], {}, "")}
 
 
 def _records(conn: sa.Connection, unit: Unit, ledger_key: str, year: int,
@@ -57,8 +60,10 @@ def _records(conn: sa.Connection, unit: Unit, ledger_key: str, year: int,
 
 
 def write_package(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLike, *, findings_open: int = 0,
-                  report_pdf: Path | None = None) -> Written:
-    """Write the package (atomically: a half-written file never exists under its name)."""
+                  report_pdf: Path | None = None, actor: str | None = None) -> Written:
+    """Write the package (atomically: a half-written file never exists under its name); the export is logged."""
+    actor = actor or default_actor()
+    privacy.check_export(engine, actor)
     counts: dict[str, int] = {}
     parts: dict[str, dict[str, Any]] = {}
     with engine.connect() as conn, atomic_stream(out) as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -67,7 +72,7 @@ def write_package(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLi
             parts[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
             zf.writestr(name, data)
 
-        unit_values = _values(UNIT_FIELDS, vars(unit))
+        unit_values = _values(UNIT_FIELDS, vars(unit), full=True)
         put(pf.UNIT, pf.dumps({"id": unit.id, "values": unit_values,
                                "local_choices": unit.local_choices}).encode("utf-8"))
         draft = reports_text.load_report_text(conn, unit, year)
@@ -114,4 +119,5 @@ def write_package(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLi
             "doc_date": (draft or {}).get("doc_date"), "has_report": report_pdf is not None, "parts": parts,
         }
         zf.writestr(pf.MANIFEST, pf.dumps(manifest).encode("utf-8"))
+    privacy.log_export(engine, unit, actor, f"{year}年度数据包", out, sum(counts.values()))
     return Written(Path(out), counts, len(kept))

@@ -29,7 +29,8 @@ from fazhi_desktop.exchange.layout import (
     header_label,
 )
 from fazhi_desktop.office.xlsx_sheets import BORDER, HEADER_FILL, HEADER_FONT, fit_columns
-from fazhi_desktop.services import listing
+from fazhi_desktop.services import listing, privacy
+from fazhi_desktop.services.actor import default_actor
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.atomic import atomic_stream
 from fazhi_desktop.storage.schema import report_texts
@@ -101,7 +102,7 @@ def _unit_sheet(wb: Workbook, unit: Unit | None) -> None:
     for c in (1, 2):
         ws.cell(1, c).font, ws.cell(1, c).fill = HEADER_FONT, HEADER_FILL
     for f in UNIT_FIELDS:
-        ws.append([header_label(f), f.kind.cell(getattr(unit, f.key)) if unit else None])
+        ws.append([header_label(f), f.kind.cell(getattr(unit, f.key), full_id=True) if unit else None])  # the office's
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 60
 
@@ -165,9 +166,12 @@ def write_template(path: str | os.PathLike, unit: Unit | None) -> Path:
 
 
 def export_workbook(engine: sa.Engine, unit: Unit, path: str | os.PathLike, year: int | None = None,
-                    full_ids: bool = False, ledgers: Collection[str] | None = None) -> dict[str, int]:
+                    full_ids: bool = False, ledgers: Collection[str] | None = None,
+                    actor: str | None = None) -> dict[str, int]:
     """Export in the import format (UUIDs included): every ledger, or those keyed in ``ledgers`` (then without the
-    report drafts). ID numbers are masked unless ``full_ids``."""
+    report drafts). ID and phone numbers are masked unless ``full_ids`` (a 管理员 only); the export is logged."""
+    actor = actor or default_actor()
+    privacy.check_export(engine, actor, full=full_ids)
     counts: dict[str, int] = {}
     wb = Workbook()
     _help_sheet(wb)
@@ -192,6 +196,7 @@ def export_workbook(engine: sa.Engine, unit: Unit, path: str | os.PathLike, year
     _text_only(wb)
     with atomic_stream(path) as tmp:
         wb.save(tmp)
+    privacy.log_export(engine, unit, actor, "台账数据（可再导入的 Excel）", path, sum(counts.values()), full=full_ids)
     return counts
 
 

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 
 from fazhi_desktop.domain.audit_actions import ATTACH, DETACH
 from fazhi_desktop.domain.errors import UserError, write_error
-from fazhi_desktop.services import audit
+from fazhi_desktop.domain.roles import WRITE
+from fazhi_desktop.services import accounts, audit
 from fazhi_desktop.services.context import Changed, Context, Done, records_of
 from fazhi_desktop.storage import blobstore, identity
 from fazhi_desktop.storage.schema import attachments
@@ -59,6 +60,7 @@ def of_record(ctx: Context, record_id: str) -> list[dict[str, Any]]:
 
 
 def add(engine: sa.Engine, unit_id: str, ledger: str, record_id: str, source: str | os.PathLike, actor: str) -> str:
+    accounts.require_engine(engine, actor, WRITE)
     src = Path(source)
     if not src.is_file():
         raise UserError(f"找不到文件：{src}")
@@ -91,6 +93,7 @@ def list_for(conn: sa.Connection, record_id: str) -> list[dict[str, Any]]:
 
 def remove(engine: sa.Engine, attachment_id: str, actor: str) -> None:
     with engine.begin() as conn:
+        accounts.require(conn, actor, WRITE)
         row = conn.execute(sa.select(attachments).where(attachments.c.id == attachment_id)).mappings().first()
         if row is None:
             return

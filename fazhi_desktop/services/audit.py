@@ -108,7 +108,8 @@ def state_problems(conn: sa.Connection) -> list[str]:
             .where(audit_log.c.state.is_not(None)).order_by(audit_log.c.id)):
         last[record_id] = (ledger, state)
     names = {lg.key: (lg.name, lg.title_field) for lg in LEDGERS} | {"unit": ("单位设置", "name"),
-                                                                     "report_text": ("年度报告文稿", "year")}
+                                                                     "report_text": ("年度报告文稿", "year"),
+                                                                     "account": ("账户", "name")}
     found: list[str] = []
     seen: set[str] = set()
     for ledger, table in audit_chain.covered_tables().items():

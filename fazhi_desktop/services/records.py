@@ -14,8 +14,9 @@ from fazhi_desktop.domain.audit_actions import CREATE, DELETE, PURGE, RESTORE, U
 from fazhi_desktop.domain.errors import ConflictError, NotFoundError, Problem, ValidationError
 from fazhi_desktop.domain.fields import Ledger
 from fazhi_desktop.domain.ledgers import ledger as get_ledger
+from fazhi_desktop.domain.roles import ADMIN_ONLY, WRITE
 from fazhi_desktop.domain.validation import report_year, validate_record
-from fazhi_desktop.services import audit
+from fazhi_desktop.services import accounts, audit
 from fazhi_desktop.services.actor import default_actor
 from fazhi_desktop.services.context import NOTHING, Changed, Context, records_of
 from fazhi_desktop.services.units import Unit
@@ -45,6 +46,19 @@ def from_storage(ledger: Ledger, row: Mapping[str, Any]) -> dict[str, Any]:
     for f in ledger.fields:
         if f.key in out:
             out[f.key] = f.kind.loaded(out[f.key])
+    return out
+
+
+def unmask(ledger: Ledger, values: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
+    """A form shows ID and phone numbers masked: one saved unchanged keeps the stored number (a masked value that
+    is not the stored one's mask stays as typed, and validation says it is not a number)."""
+    out = dict(values)
+    for f in ledger.fields:
+        raw = out.get(f.key)
+        if f.kind.personal and f.kind.is_masked(raw):
+            kept = f.kind.unmasked(raw, current.get(f.key))
+            if kept is not None:
+                out[f.key] = kept
     return out
 
 
@@ -93,6 +107,7 @@ class RecordService:
                      items: Iterable[tuple[str | None, dict[str, Any]]], action: str = CREATE) -> list[str]:
         """Insert already validated records in the caller's transaction (``action`` names it in the history:
         create, or import)."""
+        accounts.require(conn, self.actor, WRITE)
         now = _now()
         rows, changes = [], []
         for i, (rid, clean) in enumerate(items):
@@ -118,7 +133,7 @@ class RecordService:
             current = self._fetch(conn, ledger, record_id)
             if expected_version is not None:
                 self._same_version(ledger, current, expected_version)
-            merged = {f.key: current[f.key] for f in ledger.fields} | dict(values)
+            merged = {f.key: current[f.key] for f in ledger.fields} | unmask(ledger, values, current)
             clean, warnings = self._checked(ledger, merged)
             self.update_clean(conn, ledger, record_id, clean, current, expected_version=expected_version)
         return SaveResult(record_id, warnings, records_of(ledger_key))
@@ -136,6 +151,7 @@ class RecordService:
         """Write validated values over a stored record in the caller's transaction; log only what changed. The
         row is written only while its version is still the one read (or ``expected_version``): a save that
         raced another one on a server fails instead of overwriting it."""
+        accounts.require(conn, self.actor, WRITE)
         current = current or self._fetch(conn, ledger, record_id)
         diff = {k: (current[k], v) for k, v in clean.items() if current[k] != v}
         if diff:
@@ -153,6 +169,7 @@ class RecordService:
         ledger = get_ledger(ledger_key)
         table = ledger_table(ledger_key)
         with self.engine.begin() as conn:
+            accounts.require(conn, self.actor, WRITE)
             current = self._fetch(conn, ledger, record_id)
             if current["deleted"] == deleted:
                 return NOTHING
@@ -176,6 +193,7 @@ class RecordService:
         ledger = get_ledger(ledger_key)
         table = ledger_table(ledger_key)
         with self.engine.begin() as conn:
+            accounts.require(conn, self.actor, ADMIN_ONLY)
             current = self._fetch(conn, ledger, record_id)
             if not current["deleted"]:
                 raise ValidationError([Problem("", "", "只能彻底删除回收站中的记录，请先删除")])

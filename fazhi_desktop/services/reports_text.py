@@ -10,9 +10,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from fazhi_desktop.domain.errors import ValidationError
+from fazhi_desktop.domain.roles import WRITE
 from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS
 from fazhi_desktop.domain.validation import validate_fields
-from fazhi_desktop.services import audit
+from fazhi_desktop.services import accounts, audit
 from fazhi_desktop.services.context import Changed, Context, Done
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import report_texts
@@ -28,6 +29,7 @@ def load_report_text(conn: sa.Connection, unit: Unit, year: int) -> dict[str, An
 def save_report_text(conn: sa.Connection, unit: Unit, year: int, values: Mapping[str, Any], actor: str, *,
                      updated_at: dt.datetime | None = None) -> dict[str, Any]:
     """``updated_at``: when the draft was last changed where it came from (a package), else now."""
+    accounts.require(conn, actor, WRITE)
     current = load_report_text(conn, unit, year)
     merged = {f.key: (current or {}).get(f.key) for f in REPORT_TEXT_FIELDS} | dict(values)
     clean, problems = validate_fields(REPORT_TEXT_FIELDS, merged)

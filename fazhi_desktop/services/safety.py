@@ -8,6 +8,8 @@ import logging
 import re
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from fazhi_desktop.domain.audit_actions import REIDENTIFY, RESTORE_BACKUP
 from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.services import audit
@@ -78,6 +80,19 @@ def restore(db_path: Path, backup: Path, actor: str, *, allow_other_unit: bool =
     before it replaces the live file."""
     folder = folder or policy_for_file(db_path)
     when = backup_time(backup)
+    if db_path.exists():  # restoring replaces every record: a 管理员's decision once accounts exist
+        from fazhi_desktop.domain.roles import ADMIN_ONLY
+        from fazhi_desktop.services import accounts
+
+        current = accounts.read_only_engine(db_path)
+        try:
+            with current.connect() as conn:
+                if sa.inspect(conn).has_table("accounts"):
+                    accounts.require(conn, actor, ADMIN_ONLY)
+        except sa.exc.DatabaseError:
+            pass  # a damaged file cannot say who may restore it: restoring it is what it needs
+        finally:
+            current.dispose()
 
     def prepare(restored: Path, database_id: str) -> None:
         from fazhi_desktop.services.units import drop_local_keys

@@ -12,9 +12,10 @@ import sqlalchemy as sa
 
 from fazhi_desktop.domain.errors import CHOOSE_UNIT, NotFoundError, Problem, UserError, ValidationError
 from fazhi_desktop.domain.fields import bad_character
+from fazhi_desktop.domain.roles import SETTINGS, WRITE
 from fazhi_desktop.domain.unit import UNIT_FIELDS, kind_from_name
 from fazhi_desktop.domain.validation import validate_fields
-from fazhi_desktop.services import audit
+from fazhi_desktop.services import accounts, audit
 from fazhi_desktop.services.context import EVERYTHING, Changed, Context, Done
 from fazhi_desktop.storage.database import Database
 from fazhi_desktop.storage.schema import units
@@ -57,14 +58,18 @@ def _validated(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _write(conn: sa.Connection, unit_id: str, values: Mapping[str, Any], actor: str,
-           now: dt.datetime | None = None) -> None:
-    """The one way a unit row is changed: every change stamps who and when (the history entry follows)."""
+           now: dt.datetime | None = None, action: str | None = SETTINGS) -> None:
+    """The one way a unit row is changed: the actor's role is asked first (``action``; None for the program's own
+    upkeep), every change stamps who and when (the history entry follows)."""
+    if action is not None:
+        accounts.require(conn, actor, action)
     now = now or dt.datetime.now().replace(microsecond=0)
     conn.execute(sa.update(units).where(units.c.id == unit_id).values(**values, updated_at=now, updated_by=actor))
 
 
 def create_unit(conn: sa.Connection, values: Mapping[str, Any], actor: str, *, unit_id: str | None = None) -> Unit:
     """``unit_id``: the unit's own id where it came from (a township's package at its county)."""
+    accounts.require(conn, actor, SETTINGS)
     clean = _validated(values)
     if conn.execute(sa.select(units.c.id).where(units.c.name == clean["name"])).first():
         raise UserError(f"单位「{clean['name']}」已经存在")
@@ -107,6 +112,10 @@ def update_unit(conn: sa.Connection, unit: Unit, values: Mapping[str, Any], acto
             label = next(f.label for f in UNIT_FIELDS if f.key == "villages")
             raise ValidationError([Problem("villages", label, "、".join(
                 f"「{v}」还有 {n} 条记录在用" for v, n in used) + "，不能删除；村名有变动时请用“村名改名”，记录会一并改过来")])
+    values = dict(values)
+    for f in UNIT_FIELDS:  # the office phone, shown masked in 设置 like every phone: saved untouched, kept
+        if f.kind.personal and f.kind.is_masked(values.get(f.key)):
+            values[f.key] = f.kind.unmasked(values[f.key], current.get(f.key)) or values[f.key]
     clean = _validated({**current, **values})
     changes = {k: (current[k], v) for k, v in clean.items() if current[k] != v}
     if changes:
@@ -196,7 +205,7 @@ def add_local_choice(conn: sa.Connection, unit: Unit, ledger_key: str, field_key
     if value in local.get(key, []):
         return unit
     local.setdefault(key, []).append(value)
-    _write(conn, unit.id, {"local_choices": local}, actor)
+    _write(conn, unit.id, {"local_choices": local}, actor, action=WRITE)
     audit.append(conn, actor, [audit.Change(unit.id, "unit", unit.id, "update",
                                             {"local_choices": (unit.local_choices, local)})])
     return get_unit(conn, unit_id=unit.id)
@@ -238,7 +247,7 @@ def drop_local_keys(conn: sa.Connection, actor: str) -> dict[str, Any]:
         if dropped:
             found = found or dropped
             kept = {k: v for k, v in unit.settings.items() if k not in KEYS}
-            _write(conn, unit.id, {"settings": kept}, actor)
+            _write(conn, unit.id, {"settings": kept}, actor, action=None)  # the program's upkeep at opening
             audit.append(conn, actor, [audit.Change(unit.id, "unit", unit.id, "update",
                                                     {"settings": (unit.settings, kept)})])
     return found

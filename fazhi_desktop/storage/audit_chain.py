@@ -59,7 +59,8 @@ def covered_tables() -> dict[str, str]:
     """History ``ledger`` name → the table whose rows it describes (ledgers, units, report drafts)."""
     from fazhi_desktop.domain.ledgers import LEDGERS
 
-    return {**{lg.key: lg.key for lg in LEDGERS}, "unit": "units", "report_text": "report_texts"}
+    return {**{lg.key: lg.key for lg in LEDGERS}, "unit": "units", "report_text": "report_texts",
+            "account": "accounts"}  # an account written outside the program (a forged 管理员) shows
 
 
 def _rows(conn: sa.Connection, table: str, ids: list[str] | None = None) -> Iterator[dict[str, Any]]:

@@ -177,3 +177,21 @@ package_receipts = sa.Table(
 
 def ledger_table(key: str) -> sa.Table:
     return ledger_tables[key]
+
+
+# Accounts (none by default: a one-person PC works without them). Once one exists every front end asks who is
+# working; the role decides what the service layer lets them do (domain.roles). Passwords are Argon2id hashes.
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("role", sa.String(10), nullable=False),
+    sa.Column("password_hash", sa.String(200), nullable=False),
+    sa.Column("disabled", sa.Boolean(), nullable=False, default=False),
+    sa.Column("failures", sa.Integer(), nullable=False, default=0, comment="连续输错密码次数"),
+    sa.Column("locked_until", sa.DateTime(), nullable=True),
+    sa.Column("created_at", sa.DateTime(), nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("password_changed_at", sa.DateTime(), nullable=False),
+)

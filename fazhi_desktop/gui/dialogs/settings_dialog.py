@@ -133,7 +133,8 @@ class SettingsDialog(QDialog):
                 clerk = self.clerk_edit.text().strip()
                 local.save(self.session.db, fonts=fonts, backup_dir=self.ui.backupDirEdit.text().strip(),
                            keep=self.ui.keepSpin.value(), clerk=clerk)
-                self.session.actor = clerk or default_actor()
+                if not self.session.account:  # logged in: the account stays who works
+                    self.session.actor = clerk or default_actor()
         except ValidationError as exc:
             self.ui.tabs.setCurrentWidget(self.ui.unitPage)
             self.unit_form.show_problems(exc.problems)

@@ -55,11 +55,21 @@ def _text(f: Field, ctx: EditorContext) -> FieldEditor:
     return FieldEditor(f, w, w.text, lambda v: w.setText("" if v is None else str(v)))
 
 
+def _masked(f: Field, ctx: EditorContext) -> FieldEditor:
+    """An ID or phone number, shown by the one masking rule like every output; saved untouched, the stored number
+    stays (services.records.unmask). A 管理员 sees a full number with ``fazhi-desktop reveal`` (logged)."""
+    w = QLineEdit()
+    w.textEdited.connect(ctx.changed)
+    return FieldEditor(f, w, w.text, lambda v: w.setText("" if v is None else f.kind.display(v)))
+
+
 def _idcard(f: Field, ctx: EditorContext) -> FieldEditor:
-    editor = _text(f, ctx)
+    editor = _masked(f, ctx)
     editor.widget.setMaxLength(18)
-    editor.widget.setPlaceholderText("18位身份证号，导出时自动隐藏中间位")
+    editor.widget.setPlaceholderText("18位身份证号，显示和导出时隐藏中间位")
     def check(text: str) -> str | None:
+        if "*" in text:
+            return None  # the stored number, shown masked
         try:
             value = f.kind.coerce(f, text)
         except CoercionError as exc:
@@ -140,7 +150,7 @@ def _sections(f: Field, ctx: EditorContext) -> FieldEditor:
 
 # kind name → editor. Enter moves on from every one-line editor (``RecordForm``).
 EDITORS: dict[str, Callable[[Field, EditorContext], FieldEditor]] = {
-    "text": _text, "phone": _text, "idcard": _idcard, "longtext": _longtext, "textlist": _names, "lines": _lines,
+    "text": _text, "phone": _masked, "idcard": _idcard, "longtext": _longtext, "textlist": _names, "lines": _lines,
     "date": _date, "int": _integer, "year": _integer, "money": _money, "bool": _bool, "choice": _choice,
     "village": _choice, "multichoice": _multichoice, "textmap": _sections,
 }

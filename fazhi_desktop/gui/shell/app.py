@@ -79,6 +79,7 @@ class Startup:
         self.args = args
         self.db = None
         self.opened: opening.Opened | None = None
+        self.account: str | None = None  # the account logged in, once the database has accounts
 
     def open(self) -> bool:
         """Lock first (a command that writes must not run beside the window, and migrations write), then open; a
@@ -125,14 +126,30 @@ class Startup:
             QMessageBox.critical(None, "无法打开", str(exc))
             return None
 
+    def log_in(self, actor: str) -> str | None:
+        """Once the database has accounts: the login dialog (None when the clerk quits). Without: the OS user."""
+        from fazhi_desktop.gui.dialogs.login import LoginDialog
+        from fazhi_desktop.services import accounts
+        from fazhi_desktop.services.actor import act_as
+
+        with self.db.engine.connect() as conn:
+            if not accounts.has_accounts(conn):
+                return actor
+        dialog = LoginDialog(self.db.engine, actor)
+        if not dialog.exec():
+            return None
+        self.account = dialog.account.name
+        act_as(self.account)
+        return self.account
+
     def session(self, unit, actor: str):
         from fazhi_desktop.gui.shell.session import Session
         from fazhi_desktop.services import local
         from fazhi_desktop.services.context import Context
         from fazhi_desktop.services.listing import latest_year
 
-        actor = local.clerk(self.db) or actor  # the name the clerk gave, else the login
-        return Session(self.db, unit, actor, latest_year(Context(self.db, unit, actor)))
+        actor = self.account or local.clerk(self.db) or actor  # the account, else the name the clerk gave
+        return Session(self.db, unit, actor, latest_year(Context(self.db, unit, actor)), account=self.account)
 
     def close(self) -> None:
         if self.opened is not None:
@@ -155,7 +172,8 @@ def run_gui(args: argparse.Namespace) -> int:
         _benchmark_hook(app, window)
 
         def finish() -> None:
-            unit = start.unit(actor) if start.open() else None
+            who = start.log_in(actor) if start.open() else None
+            unit = start.unit(who) if who else None
             if unit is None:
                 window.close()
                 app.exit(1)
@@ -165,7 +183,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
         QTimer.singleShot(0, finish)
     else:
-        unit = start.unit(actor) if start.open() else None
+        who = start.log_in(actor) if start.open() else None
+        unit = start.unit(who) if who else None
         if unit is None:
             start.close()
             return 1 if start.db is None else 0

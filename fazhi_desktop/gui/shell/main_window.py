@@ -169,6 +169,11 @@ class MainWindow(QMainWindow):
         for action in (self.binder_action, self.score_action, self.package_export_action, self.package_import_action):
             self.ui.menuFile.insertAction(self.ui.actionBackup, action)
         self.ui.menuFile.insertSeparator(self.ui.actionBackup)
+        self.password_action = QAction("修改密码(&W)…", self)
+        self.ui.menuFile.insertAction(self.ui.actionQuit, self.password_action)
+        self.password_action.setVisible(False)
+        self.password_action.triggered.connect(self.change_password)
+        self.idle_lock = None
         self._county_tab: LazyTab | None = None
         self._session_actions = {
             self.ui.actionSettings: self.open_settings, self.ui.actionImport: self.open_import,
@@ -199,6 +204,31 @@ class MainWindow(QMainWindow):
         for holder in (self._overview_tab, self._report_tab, *self.holders.values()):
             if holder.isVisible():
                 _ = holder.page
+        if session.account:  # logged in: 修改密码, and the program locks itself when left alone
+            from fazhi_desktop.gui.dialogs.login import DEFAULT_IDLE_MINUTES, IdleLock
+
+            self.password_action.setVisible(True)
+            minutes = session.unit.settings.get("idle_lock_minutes", DEFAULT_IDLE_MINUTES)
+            self.idle_lock = IdleLock(float(minutes or 0), self.lock_screen, self)
+
+    def lock_screen(self) -> None:
+        """Idle too long: the password again (or the program closes; nothing unsaved is written for the clerk)."""
+        from fazhi_desktop.gui.dialogs.login import LoginDialog
+
+        dialog = LoginDialog(self.session.db.engine, self.session.account, self, locked=True)
+        self.centralWidget().setVisible(False)  # the records are not left on the screen behind the dialog
+        try:
+            unlocked = dialog.exec()
+        finally:
+            self.centralWidget().setVisible(True)
+        if not unlocked:
+            self.close()
+
+    def change_password(self) -> None:
+        from fazhi_desktop.gui.dialogs.login import PasswordDialog
+
+        if PasswordDialog(self.session.db.engine, self.session.account, self).exec():
+            self.statusBar().showMessage("密码已修改。", 8000)
 
     @property
     def overview(self) -> OverviewTab:
@@ -276,9 +306,7 @@ class MainWindow(QMainWindow):
     def make_binder(self) -> None:
         """台账汇编 of the year shown, every ledger, on a worker (hundreds of photos take a while)."""
         from fazhi_desktop.gui.shell import file_dialogs, workers
-        from fazhi_desktop.reports.render import fonts_for
-        from fazhi_desktop.reports.render.binder_pdf import ROLES as BINDER_ROLES
-        from fazhi_desktop.reports.render.binder_pdf import gather, write_binder
+        from fazhi_desktop.reports.render.binder_pdf import make_binder
 
         ctx, year = self.session.context(), self.session.year
         out = file_dialogs.save_file_name(self, "保存台账汇编", f"{ctx.unit.name}{year}年台账汇编.pdf", "PDF 文件 (*.pdf)")
@@ -286,11 +314,7 @@ class MainWindow(QMainWindow):
             return
 
         def job(report):
-            with ctx.engine.connect() as conn:
-                book = gather(conn, ctx.unit, year)
-            book.compiler = local.clerk(ctx.db) or ""
-            write_binder(book, fonts_for(local.fonts(ctx.db), BINDER_ROLES), out, progress=report)
-            return book
+            return make_binder(ctx, year, out, progress=report)
 
         def done(book) -> None:
             missing = sum(1 for p in book.pieces if p.missing)

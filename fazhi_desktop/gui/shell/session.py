@@ -22,11 +22,14 @@ class Session(QObject):
     year_changed = Signal(int)
     changed = Signal(object)  # services.context.Changed
 
-    def __init__(self, db: Database, unit: Unit, actor: str | None = None, year: int | None = None):
+    def __init__(self, db: Database, unit: Unit, actor: str | None = None, year: int | None = None,
+                 account: str | None = None):
         super().__init__()
         self.db = db
         self.unit = unit
-        self.actor = actor or default_actor()
+        # Logged in to an account: that name, which the services check the role of, is who works.
+        self.account = account
+        self.actor = account or actor or default_actor()
         self.year = year or dt.date.today().year
 
     def context(self) -> Context:

@@ -36,10 +36,16 @@ def format_for(out: str | os.PathLike, fmt: str | None) -> str:
 
 
 def write_report(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLike, fmt: str | None = None,
-                 template: str | None = None, *, fonts: Mapping[str, str] | None = None) -> RenderResult:
+                 template: str | None = None, *, fonts: Mapping[str, str] | None = None,
+                 public: bool = False) -> RenderResult:
+    """``public``: the 公开版, written only once its 保密审查 has nothing left (reports.publication)."""
     fmt = format_for(out, fmt)
     with engine.connect() as conn:
         doc = build_document(conn, unit, year, template)
+        if public:
+            from fazhi_desktop.reports import publication
+
+            publication.refuse_unhandled(conn, unit, year, doc)
     font_set = fonts_for(fonts)
     h3_bold = bool(unit.settings.get("h3_bold"))
     if fmt == "pdf":

@@ -438,3 +438,18 @@ def gather(conn, unit, year: int, ledger_keys: list[str] | None = None) -> Binde
             piece.missing = ledger.evidence and not atts
             pieces.append(piece)
     return Binder(unit.name, year, str(unit.settings.get("retention") or "定期30年"), pieces, counts=counts)
+
+
+def make_binder(ctx, year: int, out: str | os.PathLike, ledger_keys: list[str] | None = None,
+                progress: Callable[[int, int], None] | None = None) -> Binder:
+    """The binder of ``ctx``'s unit, as the GUI and the command line make it: this PC's fonts and clerk, and a
+    history line (it names people and carries their photos)."""
+    from fazhi_desktop.reports.render import fonts_for
+    from fazhi_desktop.services import local, privacy
+
+    with ctx.engine.connect() as conn:
+        book = gather(conn, ctx.unit, year, ledger_keys)
+    book.compiler = local.clerk(ctx.db) or ""
+    write_binder(book, fonts_for(local.fonts(ctx.db), ROLES), out, progress=progress)
+    privacy.log_export(ctx.engine, ctx.unit, ctx.actor, f"{year}年台账汇编", out, len(book.pieces))
+    return book

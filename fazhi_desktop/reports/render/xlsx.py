@@ -20,7 +20,8 @@ from fazhi_desktop.office.xlsx_sheets import (
     POINTS_STYLE,
     write_titled_table,
 )
-from fazhi_desktop.services import listing, stats
+from fazhi_desktop.services import listing, privacy, stats
+from fazhi_desktop.services.actor import default_actor
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.atomic import atomic_stream
 from fazhi_desktop.storage.schema import ledger_table
@@ -88,10 +89,12 @@ def is_long_roster(ledger: Ledger) -> bool:
 
 
 def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLike, *,
-                              full_rosters: bool = False) -> Path:
+                              full_rosters: bool = False, actor: str | None = None) -> Path:
     """The workbook for ``unit`` and ``year``. A long roster prints as counts by village and category unless
-    ``full_rosters`` asks for every name (the whole roster is always in the export workbook)."""
+    ``full_rosters`` asks for every name (the whole roster is always in the export workbook). Its ledger sheets
+    name people (their ID and phone numbers masked), so the file is logged."""
     wb = Workbook(write_only=True)
+    rows = 0
     with engine.connect() as conn:
         current, previous = stats.compute_with_previous(conn, unit, year)
         summary = _summary_rows(current, previous)
@@ -121,10 +124,13 @@ def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str
                 continue
             headers = ["序号", *(f.label for f in printed_fields(ledger))]
             formats = {i: MONEY_STYLE for i, f in enumerate(printed_fields(ledger), start=2) if f.kind.storage == "money"}
+            records = _ledger_rows(conn, unit, ledger, year)
+            rows += len(records)
             write_titled_table(wb.create_sheet(ledger.name[:31]), f"{unit.name}{year}年{ledger.name}",
-                               filler_line(unit), headers, _ledger_rows(conn, unit, ledger, year), formats)
+                               filler_line(unit), headers, records, formats)
     with atomic_stream(out) as tmp:
         wb.save(tmp)
+    privacy.log_export(engine, unit, actor or default_actor(), f"{year}年统计表", out, rows)
     return Path(out)
 
 

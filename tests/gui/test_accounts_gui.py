@@ -1,0 +1,120 @@
+"""Accounts in the GUI (#21): the login once accounts exist, the idle lock, 修改密码; the role is the services'
+(a 查看 account's save is refused by them, not by a hidden button)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from fazhi_desktop.services import accounts
+
+ADMIN_PW, VIEWER_PW = "admin-2024a", "viewer-2024c"
+
+
+@pytest.fixture
+def staffed(db, unit):
+    with db.engine.begin() as conn:
+        accounts.add(conn, "张主任", "管理员", ADMIN_PW, "x")
+        accounts.add(conn, "王五", "查看", VIEWER_PW, "张主任")
+    return db
+
+
+def test_login_dialog_refuses_a_wrong_password_and_stays_open(staffed, qtbot):
+    from fazhi_desktop.gui.dialogs.login import LoginDialog
+
+    dialog = LoginDialog(staffed.engine, "王五")
+    qtbot.addWidget(dialog)
+    dialog.password_edit.setText("not-it-123")
+    dialog.accept()
+    assert dialog.account is None and "账户名或密码不正确" in dialog.error.text() and not dialog.password_edit.text()
+    dialog.password_edit.setText(VIEWER_PW)
+    dialog.accept()
+    assert dialog.account.name == "王五" and dialog.account.role == "查看" and dialog.result() == 1
+
+
+def test_startup_asks_for_a_login_once_accounts_exist(staffed, unit, monkeypatch):
+    from fazhi_desktop.gui.dialogs import login
+    from fazhi_desktop.gui.shell.app import Startup
+    from fazhi_desktop.services import actor
+
+    def fake_exec(dialog):
+        dialog.password_edit.setText(VIEWER_PW)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(login.LoginDialog, "exec", fake_exec)
+    start = Startup.__new__(Startup)
+    start.db, start.account = staffed, None
+    try:
+        assert start.log_in("王五") == "王五"
+        session = start.session(unit, "系统用户")
+        assert session.account == session.actor == "王五"
+    finally:
+        actor.act_as(None)
+    monkeypatch.setattr(login.LoginDialog, "exec", lambda dialog: 0)  # 退出程序
+    assert Startup.log_in(start, "王五") is None
+
+
+def test_a_viewer_session_is_refused_by_the_services(staffed, unit, qtbot, tmp_path):
+    from fazhi_desktop.domain.errors import AccessDenied
+    from fazhi_desktop.gui.shell.session import Session
+
+    session = Session(staffed, unit, "系统用户", 2023, account="王五")
+    with pytest.raises(AccessDenied, match="查看"):
+        session.records().create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
+
+
+def test_idle_lock_hides_the_records_and_asks_for_the_password(staffed, unit, qtbot, tmp_path, monkeypatch):
+    from fazhi_desktop.gui.dialogs import login
+    from fazhi_desktop.gui.shell.main_window import MainWindow
+    from fazhi_desktop.gui.shell.session import Session
+
+    asked = []
+
+    def fake_exec(dialog):
+        asked.append((dialog.windowTitle(), dialog.name_edit.text(), dialog.name_edit.isReadOnly(),
+                      win.centralWidget().isVisible()))
+        dialog.password_edit.setText(ADMIN_PW)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(login.LoginDialog, "exec", fake_exec)
+    win = MainWindow(Session(staffed, unit, "x", 2023, account="张主任"),
+                     QSettings(str(tmp_path / "g.ini"), QSettings.Format.IniFormat), backup_on_exit=False)
+    win.show()
+    try:
+        lock = win.idle_lock
+        assert lock is not None and lock.minutes == login.DEFAULT_IDLE_MINUTES and win.password_action.isVisible()
+        now = [1000.0]
+        lock.clock, lock.last = (lambda: now[0]), now[0]
+        now[0] += 9 * 60
+        lock.check()
+        assert not asked  # 9 minutes: still open
+        qtbot.keyClick(win, "a")  # a key press counts as being there
+        now[0] += 9 * 60
+        lock.check()
+        assert not asked
+        now[0] += 2 * 60  # 11 minutes since the key
+        lock.check()
+        assert asked == [("已锁定 — 请输入密码", "张主任", True, False)]  # the records hidden behind it
+        assert win.centralWidget().isVisible() and win.isVisible()  # unlocked
+    finally:
+        win.idle_lock.stop()
+        win.close()
+        win.deleteLater()
+
+
+def test_change_password_dialog(staffed, qtbot):
+    from fazhi_desktop.gui.dialogs.login import PasswordDialog
+
+    dialog = PasswordDialog(staffed.engine, "王五")
+    qtbot.addWidget(dialog)
+    dialog.old_edit.setText(VIEWER_PW)
+    dialog.new_edit.setText("brand-new-77")
+    dialog.again_edit.setText("brand-new-78")
+    dialog.accept()
+    assert "不一致" in dialog.error.text()
+    dialog.again_edit.setText("brand-new-77")
+    dialog.accept()
+    assert dialog.result() == 1
+    assert accounts.login(staffed.engine, "王五", "brand-new-77").name == "王五"
