@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -135,6 +136,37 @@ def user(args: argparse.Namespace) -> int:
     with ctx.engine.begin() as conn:
         accounts.add(conn, args.name, args.role, password, ctx.actor)
     print(f"已建立账户「{args.name}」（{args.role}）。此后打开程序需要登录。")
+    return 0
+
+
+def retention(args: argparse.Namespace) -> int:
+    from fazhi_desktop.domain.errors import UserError
+    from fazhi_desktop.domain.ledgers import ledger_named
+    from fazhi_desktop.services import retention as keep
+
+    ctx = _context(args, write=args.action != "list")
+    if args.action == "set":
+        if not args.ledger or not args.period:
+            raise UserError("请写出台账和保管期限，例如 retention set 矛盾纠纷排查调处台账 10年")
+        ledger = ledger_named(args.ledger)
+        with ctx.engine.begin() as conn:
+            keep.set_classes(conn, ctx.unit, {ledger.key: args.period}, ctx.actor)
+        print(f"已把{ledger.name}的保管期限设为{args.period}。")
+        return 0
+    items = keep.due_of(ctx, args.today)
+    when = (args.today or dt.date.today()).isoformat()
+    if not items:
+        print(f"{ctx.unit.name}到 {when} 没有保管期满的记录。")
+        return 0
+    print(f"{ctx.unit.name}到 {when} 保管期满的记录 {len(items)} 条：")
+    for n, item in enumerate(items[:MAX_PROBLEMS_SHOWN], start=1):
+        print(f"  {n}. " + "，".join(f"{k}：{v}" for k, v in keep.describe(item).items() if v != ""))
+    if args.action == "destroy":
+        if not args.yes:
+            print("以上记录尚未销毁。确认销毁请加 --yes（销毁后无法恢复，修改记录中留下销毁记录）。")
+            return 0
+        done = keep.destroy_due(ctx, args.today).value
+        print(f"已销毁 {done} 条记录及其佐证材料，修改记录中已留下销毁记录。")
     return 0
 
 
@@ -472,8 +504,6 @@ def county_tables(args: argparse.Namespace) -> int:
 
 
 def todo(args: argparse.Namespace) -> int:
-    import datetime as dt
-
     from fazhi_desktop.services import todo as todo_service
 
     ctx = _context(args)

@@ -106,6 +106,8 @@ class MinorWarning:
     special: str = ""
 
 
+RETENTION_YEARS: dict[str, int | None] = {"永久": None, "30年": 30, "10年": 10}
+
 Rule = RequiredWhen | RequireTrueWhen | NotBefore | PatternWarning | MinorWarning
 
 
@@ -125,6 +127,9 @@ class Ledger:
     activity: bool = True  # its records are work done in their year (a contract signed ahead, a roster, are not)
     sheet_order: str | None = None  # the field a printed sheet lists by (a roster by 小组职务), else year_from
     evidence: bool = False  # a record should have its 佐证材料 (photos, sign-in sheets): the 台账汇编 says 「缺」
+    # 保管期限 (DA/T 22: 永久, 定期30年, 定期10年), the default a unit may change in 设置; personal data is kept no
+    # longer than that (个人信息保护法第十九条), then destroyed with a 销毁 line in the history.
+    retention: str = "30年"
     _by_key: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

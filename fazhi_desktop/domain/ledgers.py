@@ -50,6 +50,7 @@ MEETING = _ledger(
 
 DOCUMENT = _ledger(
     key="document",
+    retention="永久",
     name="制度文件台账",
     group="组织领导",
     year_from="date",
@@ -85,6 +86,7 @@ LEADING_GROUP = _ledger(
 
 FACILITY = _ledger(
     key="facility",
+    retention="10年",
     evidence=True,
     name="法治阵地台账",
     group="组织领导",
@@ -106,6 +108,7 @@ FACILITY = _ledger(
 
 STUDY = _ledger(
     key="study",
+    retention="10年",
     evidence=True,
     name="学法台账",
     group="学法述法",
@@ -154,6 +157,7 @@ def is_law(topic: str) -> bool:
     return topic != "其他" and topic.endswith(LAW_SUFFIXES)
 PUBLICITY = _ledger(
     key="publicity",
+    retention="10年",
     evidence=True,
     name="普法宣传活动台账",
     group="普法宣传",
@@ -181,6 +185,7 @@ PUBLICITY = _ledger(
 
 LEGAL_TALENT = _ledger(
     key="legal_talent",
+    retention="10年",
     name="法治人才名册",
     group="法治人才",
     year_from="year",
@@ -289,6 +294,7 @@ CLOSED_DISPUTE_STATES = ("调解成功", "调解不成", "已移交")
 DISPUTE_COMPLEXITY = ("简单", "一般", "复杂")
 DISPUTE = _ledger(
     key="dispute",
+    retention="10年",
     name="矛盾纠纷排查调处台账",
     group="矛盾纠纷",
     year_from="date",
@@ -349,6 +355,7 @@ RECTIFICATION = _ledger(
 
 LEGAL_SERVICE = _ledger(
     key="legal_service",
+    retention="10年",
     evidence=True,
     name="公共法律服务台账",
     group="公共法律服务",

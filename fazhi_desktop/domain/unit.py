@@ -64,6 +64,19 @@ TODO_FIELDS: tuple[Field, ...] = (
 )
 
 
+def privacy_fields() -> tuple[Field, ...]:
+    """设置 → 个人信息: each ledger's 保管期限 (its declared default) and the idle lock, declared once here."""
+    from fazhi_desktop.domain.fields import RETENTION_YEARS
+    from fazhi_desktop.domain.ledgers import LEDGERS
+
+    return (
+        Field("idle_lock_minutes", "闲置自动锁定（分钟）", T.INT, default=10, usual_max=240,
+              help="建有账户后，这么久没有操作就要求重新输入密码；0 为不锁定"),
+        *(Field(lg.key, f"{lg.name}保管期限", T.CHOICE, choices=tuple(RETENTION_YEARS), default=lg.retention,
+                extendable=False, help="期满后列入到期清单，由管理员销毁") for lg in LEDGERS),
+    )
+
+
 UNIT_KINDS = ("镇", "乡", "民族乡", "街道")
 
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from fazhi_desktop.domain.errors import UserError, ValidationError
-from fazhi_desktop.domain.unit import TODO_FIELDS, UNIT_FIELDS
+from fazhi_desktop.domain.unit import TODO_FIELDS, UNIT_FIELDS, privacy_fields
 from fazhi_desktop.gui.generated.ui_settings_dialog import Ui_SettingsDialog
 from fazhi_desktop.gui.ledger.form import RecordForm
 from fazhi_desktop.gui.shell import file_dialogs, files, ops
@@ -68,7 +68,16 @@ class SettingsDialog(QDialog):
 
         self.todo_form = RecordForm(TODO_FIELDS, unit)
         self.todo_form.set_values(todo.settings_of(unit))
-        self.ui.tabs.addTab(self.todo_form.in_scroll_area(), "待办期限")
+        self.todo_page = self.todo_form.in_scroll_area()
+        self.ui.tabs.addTab(self.todo_page, "待办期限")
+        # 个人信息: the idle lock and each ledger's 保管期限, a form generated from their declarations
+        from fazhi_desktop.services import retention
+
+        self.privacy_form = RecordForm(privacy_fields(), unit)
+        self.privacy_form.set_values({"idle_lock_minutes": unit.settings.get("idle_lock_minutes", 10),
+                                      **retention.classes_of(unit)})
+        self.privacy_page = self.privacy_form.in_scroll_area()
+        self.ui.tabs.addTab(self.privacy_page, "个人信息")
         self.ui.h3BoldCheck.setChecked(bool(unit.settings.get("h3_bold")))
         folder, keep = local.policy(session.db)
         self.ui.backupDirEdit.setText(str(folder))
@@ -122,13 +131,22 @@ class SettingsDialog(QDialog):
         try:
             todo_settings = todo.clean_settings(self.todo_form.values())
         except ValidationError as exc:
-            self.ui.tabs.setCurrentIndex(self.ui.tabs.count() - 1)
+            self.ui.tabs.setCurrentWidget(self.todo_page)
             self.todo_form.show_problems(exc.problems)
             return
+        from fazhi_desktop.domain.validation import validate_fields
+
+        privacy, problems = validate_fields(privacy_fields(), self.privacy_form.values())
+        if any(not p.warning for p in problems):
+            self.ui.tabs.setCurrentWidget(self.privacy_page)
+            self.privacy_form.show_problems(problems)
+            return
+        minutes = privacy.pop("idle_lock_minutes")
+        settings = {"h3_bold": self.ui.h3BoldCheck.isChecked(), "todo": todo_settings,
+                    "idle_lock_minutes": 10 if minutes is None else minutes, "retention": privacy}
         try:
-            values, h3_bold = self.unit_form.values(), self.ui.h3BoldCheck.isChecked()
-            ops.call_write(self, self.session, "正在保存设置…",
-                           lambda ctx: units.save(ctx, values, {"h3_bold": h3_bold, "todo": todo_settings}))
+            values = self.unit_form.values()
+            ops.call_write(self, self.session, "正在保存设置…", lambda ctx: units.save(ctx, values, settings))
             if self.session.db.database_id:
                 clerk = self.clerk_edit.text().strip()
                 local.save(self.session.db, fonts=fonts, backup_dir=self.ui.backupDirEdit.text().strip(),

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fazhi_desktop.domain.errors import ValidationError
+from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS
 from fazhi_desktop.gui.ledger.form import RecordForm
-from fazhi_desktop.gui.shell import dialogs, file_dialogs, files, ops
+from fazhi_desktop.gui.shell import dialogs, file_dialogs, files, ops, workers
 from fazhi_desktop.gui.shell.errors import show_user_error
 from fazhi_desktop.gui.shell.freshness import RefreshWhenVisible
 from fazhi_desktop.gui.shell.session import Session
@@ -325,6 +325,51 @@ class ReportTab(RefreshWhenVisible, QWidget):
 
         self._op = ops.read(self, self.session, "正在生成，请稍候…", work, self._generated)
 
+    def generate_public(self, out: str | None = None) -> None:
+        """公开版: the 保密审查 first (each hit ticked as publishable or changed in the draft), then the PDF."""
+        from fazhi_desktop.gui.report.public_check import PublicCheckDialog
+        from fazhi_desktop.reports import publication
+        from fazhi_desktop.reports.content.builder import build_document
+
+        if self.dirty and not self.save():
+            return
+        year, template = self.session.year, self.template_combo.currentText()
+
+        def hits(ctx):
+            with ctx.engine.connect() as conn:
+                return publication.pending(conn, ctx.unit, year, build_document(conn, ctx.unit, year, template))
+
+        left = workers.call(self, "正在做保密审查…", lambda: hits(self.session.context()))
+        if left:
+            dialog = PublicCheckDialog(left, self)
+            if not dialog.exec():
+                return
+            chosen = dialog.accepted_texts()
+            if chosen:
+                try:
+                    ops.call_write(self, self.session, "正在保存…", lambda ctx: _accept(ctx, year, chosen))
+                except UserError as exc:
+                    show_user_error(self, str(exc))
+                    return
+            if not dialog.all_accepted():
+                QMessageBox.information(self, "公开版", "还有未确认的内容，请在文稿中修改后再生成公开版。")
+                return
+        unit = self.session.unit
+        if out is None:
+            out = file_dialogs.save_file_name(self, "保存公开版到", f"{unit.name}{year}年法治政府建设工作报告（公开版）.pdf",
+                                              "PDF 文件 (*.pdf)")
+            if not out:
+                return
+        fonts = local.fonts(self.session.db)
+
+        def work(ctx):
+            from fazhi_desktop.reports.render import write_report
+
+            result = write_report(ctx.engine, ctx.unit, year, out, "pdf", template, fonts=fonts, public=True)
+            return result.path, result.warnings
+
+        self._op = ops.read(self, self.session, "正在生成公开版…", work, self._generated)
+
     def remove_previews(self) -> None:
         """The preview's temporary PDFs go when the window does (a viewer still holding one: left to the OS)."""
         import shutil
@@ -405,3 +450,12 @@ class ReportTab(RefreshWhenVisible, QWidget):
                                 "请安装 PDF 阅读器或 WPS，或把文件复制到有打印机的电脑上打印（选择“实际大小/100%”）。")
         elif clicked is folder_b:
             files.open_folder(self.last_output)
+
+
+def _accept(ctx, year: int, texts: list[str]):
+    from fazhi_desktop.reports import publication
+    from fazhi_desktop.services.context import Changed, Done
+
+    with ctx.engine.begin() as conn:
+        unit = publication.accept(conn, ctx.unit, year, texts, ctx.actor)
+    return Done(unit, Changed(unit=True))

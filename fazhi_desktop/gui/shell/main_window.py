@@ -166,7 +166,10 @@ class MainWindow(QMainWindow):
         self.package_import_action = QAction("导入乡镇数据包（县级汇总）(&G)…", self)
         self.score_action = QAction("考核自评(&K)…", self)
         self.binder_action = QAction("台账汇编（检查用 PDF）(&H)…", self)
-        for action in (self.binder_action, self.score_action, self.package_export_action, self.package_import_action):
+        self.retention_action = QAction("到期销毁（保管期满的记录）(&X)…", self)
+        self.public_action = QAction("生成报告公开版（保密审查）(&V)…", self)
+        for action in (self.binder_action, self.score_action, self.package_export_action, self.package_import_action,
+                       self.public_action, self.retention_action):
             self.ui.menuFile.insertAction(self.ui.actionBackup, action)
         self.ui.menuFile.insertSeparator(self.ui.actionBackup)
         self.password_action = QAction("修改密码(&W)…", self)
@@ -180,7 +183,8 @@ class MainWindow(QMainWindow):
             self.ui.actionExport: self.export_ledgers, self.ui.actionTemplate: self.save_template,
             self.ui.actionBackup: self.open_backups, self.package_export_action: self.export_package,
             self.package_import_action: self.import_packages, self.score_action: self.self_score,
-            self.binder_action: self.make_binder,
+            self.binder_action: self.make_binder, self.retention_action: self.open_retention,
+            self.public_action: lambda: self.show_report_tab().generate_public(),
         }
         for action, slot in self._session_actions.items():
             action.triggered.connect(slot)
@@ -223,6 +227,11 @@ class MainWindow(QMainWindow):
             self.centralWidget().setVisible(True)
         if not unlocked:
             self.close()
+
+    def open_retention(self) -> None:
+        from fazhi_desktop.gui.dialogs.retention_dialog import RetentionDialog
+
+        RetentionDialog(self.session, self).exec()
 
     def change_password(self) -> None:
         from fazhi_desktop.gui.dialogs.login import PasswordDialog

@@ -1,0 +1,69 @@
+"""到期销毁: the 到期清单 of records whose 保管期限 has run out, and their destruction (a 管理员's act, refused by
+the services for anyone else; each record leaves a 销毁 line in the history)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fazhi_desktop.domain.errors import UserError
+from fazhi_desktop.gui.shell import dialogs, ops
+from fazhi_desktop.gui.shell.errors import show_user_error
+from fazhi_desktop.gui.shell.session import Session
+from fazhi_desktop.services import retention
+
+COLUMNS = ("台账", "记录", "年度", "保管期限", "可销毁年度", "在回收站")
+
+
+class RetentionDialog(QDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("到期销毁")
+        layout = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.destroy_button = QPushButton("销毁这些记录(&D)…")
+        buttons.addButton(self.destroy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.destroy_button.clicked.connect(self.destroy_due)
+        layout.addWidget(buttons)
+        dialogs.sized(self, 760, 460)
+        self.reload()
+
+    def reload(self) -> None:
+        self.items = retention.due_of(self.session.context())
+        self.table.setRowCount(len(self.items))
+        for r, item in enumerate(self.items):
+            for c, value in enumerate(retention.describe(item).values()):
+                self.table.setItem(r, c, QTableWidgetItem(str(value)))
+        self.table.resizeColumnsToContents()
+        self.destroy_button.setEnabled(bool(self.items))
+        self.summary.setText(f"保管期满的记录 {len(self.items)} 条（保管期限在 设置 → 个人信息 中设定）。" if self.items
+                             else "没有保管期满的记录。")
+
+    def destroy_due(self) -> None:
+        if not dialogs.confirm(self, "到期销毁", f"彻底销毁这 {len(self.items)} 条记录及其佐证材料？销毁后无法恢复，"
+                               "修改记录中只留下销毁记录（台账、年度、保管期限），不留记录内容。"):
+            return
+        try:
+            done = ops.call_write(self, self.session, "正在销毁…", retention.destroy_due)
+        except UserError as exc:
+            show_user_error(self, str(exc))
+            return
+        self.reload()
+        self.summary.setText(f"已销毁 {done} 条记录。")

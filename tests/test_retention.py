@@ -1,0 +1,86 @@
+"""保管期限 and 到期销毁 (#21 point 3): a class per ledger (a setting), the yearly 到期清单, and a destruction that
+leaves a 销毁 line in the history — and nothing of what the record held."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from fazhi_desktop.domain.errors import AccessDenied, UserError
+from fazhi_desktop.services import accounts, attachments, audit, retention
+from fazhi_desktop.storage.schema import audit_log
+
+
+def _dispute(svc, unit, year: int, parties: str):
+    return svc.create("dispute", {"date": f"{year}-05-06", "source": "排查发现", "village": unit.villages[0],
+                                  "category": "邻里关系", "parties": parties, "summary": "排水", "risk": "绿",
+                                  "status": "调解成功", "closed_on": f"{year}-05-20"}).id
+
+
+def test_the_list_follows_each_ledgers_class_and_the_setting(db, unit, svc):
+    old = _dispute(svc, unit, 2012, "赵甲与钱乙")  # 10年: due from 2023
+    _dispute(svc, unit, 2013, "孙丙与李丁")  # due from 2024
+    svc.create("meeting", {"date": "2012-03-01", "kind": "法治建设专题会议", "title": "专题会"})  # 30年
+    svc.create("legal_talent", {"year": 2010, "name": "周戊", "village": unit.villages[0], "category": "法律明白人"})
+    left = svc.create("legal_talent", {"year": 2005, "name": "吴己", "village": unit.villages[0],
+                                       "category": "法律明白人", "left_year": 2012}).id
+    with db.engine.connect() as conn:
+        due = retention.due(conn, unit, dt.date(2023, 1, 1))
+    # the 2012 dispute and the roster entry that left in 2012; not the one still serving, not the meeting
+    assert {(d.ledger, d.record_id, d.due_year) for d in due} == {("dispute", old, 2023), ("legal_talent", left, 2023)}
+    with db.engine.connect() as conn:
+        assert len(retention.due(conn, unit, dt.date(2024, 1, 1))) == 3
+    with db.engine.begin() as conn:
+        unit = retention.set_classes(conn, unit, {"dispute": "30年"}, "测试员")
+    with db.engine.connect() as conn:
+        assert {d.ledger for d in retention.due(conn, unit, dt.date(2024, 1, 1))} == {"legal_talent"}
+    with db.engine.begin() as conn, pytest.raises(UserError, match="保管期限只能是"):
+        retention.set_classes(conn, unit, {"dispute": "5年"}, "测试员")
+
+
+def test_destruction_leaves_a_line_without_the_personal_data(db, unit, svc, tmp_path):
+    rid = _dispute(svc, unit, 2012, "赵甲与钱乙")
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(b"\xff\xd8\xff" + b"x" * 100)
+    attachments.add(db.engine, unit.id, "dispute", rid, photo, "测试员")
+    with db.engine.connect() as conn:
+        due = retention.due(conn, unit, dt.date(2023, 1, 1))
+    assert retention.destroy(db.engine, unit, "测试员", due) == 1
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM dispute")).scalar() == 0
+        assert conn.execute(sa.text("SELECT count(*) FROM attachments")).scalar() == 0
+        line = conn.execute(sa.select(audit_log).where(audit_log.c.action == "destroy")).mappings().one()
+        assert audit.verify(conn) is None and audit.state_problems(conn) == []
+    assert line["record_id"] == rid and line["actor"] == "测试员"
+    assert json.loads(line["changes"]) == {"年度": [2012, None], "保管期限": ["10年", None], "佐证材料": [1, 0]}
+    assert "赵甲" not in line["changes"]
+
+
+def test_only_an_admin_destroys(db, unit, svc):
+    _dispute(svc, unit, 2012, "赵甲与钱乙")
+    with db.engine.begin() as conn:
+        accounts.add(conn, "张主任", "管理员", "admin-2024a", "x")
+        accounts.add(conn, "李四", "录入员", "clerk-2024b", "张主任")
+    with db.engine.connect() as conn:
+        due = retention.due(conn, unit, dt.date(2023, 1, 1))
+    with pytest.raises(AccessDenied, match="录入员"):
+        retention.destroy(db.engine, unit, "李四", due)
+    assert retention.destroy(db.engine, unit, "张主任", due) == 1
+
+
+def test_cli_lists_then_destroys(tmp_path):
+    from clikit import run_cli
+
+    db = tmp_path / "demo.sqlite3"
+    assert run_cli("--db", str(db), "demo").returncode == 0
+    listed = run_cli("--db", str(db), "retention", "list", "--today", "2033-01-01")
+    assert listed.returncode == 0 and "保管期满的记录" in listed.stdout and "学法台账" in listed.stdout
+    asked = run_cli("--db", str(db), "retention", "destroy", "--today", "2033-01-01")
+    assert "尚未销毁" in asked.stdout
+    done = run_cli("--db", str(db), "retention", "destroy", "--today", "2033-01-01", "--yes")
+    assert done.returncode == 0 and "已销毁" in done.stdout
+    assert "没有保管期满的记录" in run_cli("--db", str(db), "retention", "list", "--today", "2033-01-01").stdout
+    assert run_cli("--db", str(db), "audit", "verify").returncode == 0
