@@ -444,7 +444,7 @@ def _package_export(args: argparse.Namespace) -> int:
             pdf = Path(tmp) / "report.pdf"
             write_report(ctx.engine, ctx.unit, args.year, pdf, fonts=local.fonts(ctx.db))
         written = write_package(ctx.engine, ctx.unit, args.year, args.out, findings_open=len(findings),
-                                report_pdf=pdf)
+                                report_pdf=pdf, actor=ctx.actor)
     total = sum(written.counts.values())
     print(f"已生成{ctx.unit.name}{args.year}年数据包：{written.path}（记录 {total} 条，佐证材料 {written.attachments} 个"
           f"{'，附年度报告' if args.with_report else ''}）")

@@ -64,11 +64,19 @@ def role_of(conn: sa.Connection, actor: str) -> str | None:
 def require(conn: sa.Connection, actor: str, action: str) -> None:
     """Refuse (``AccessDenied``) unless ``actor`` may do ``action``: the service layer calls this before it writes,
     reveals or exports."""
+    tx = conn.get_transaction()
+    known = conn.info.get("access")
+    if tx is not None and known is not None and known[0] is tx and (actor, action) in known[1]:
+        return  # asked already in this transaction (an import's thousands of rows ask once)
     role = role_of(conn, actor)
     if role is None:
         raise AccessDenied(f"「{actor}」不是本数据库的有效账户，不能{ACTIONS[action]}。请用自己的账户登录。")
     if not allows(role, action):
         raise AccessDenied(f"账户「{actor}」是「{role}」，不能{ACTIONS[action]}。如需办理，请联系管理员。")
+    if tx is not None:
+        if known is None or known[0] is not tx:
+            known = conn.info["access"] = (tx, set())
+        known[1].add((actor, action))
 
 
 def read_only_engine(path) -> sa.Engine:

@@ -118,3 +118,40 @@ def test_change_password_dialog(staffed, qtbot):
     dialog.accept()
     assert dialog.result() == 1
     assert accounts.login(staffed.engine, "王五", "brand-new-77").name == "王五"
+
+
+def test_a_viewer_is_not_offered_the_write_buttons(staffed, unit, qtbot, tmp_path):
+    from fazhi_desktop.gui.shell.main_window import MainWindow
+    from fazhi_desktop.gui.shell.session import Session
+
+    for account, shown in (("王五", False), ("张主任", True)):
+        win = MainWindow(Session(staffed, unit, "x", 2023, account=account),
+                         QSettings(str(tmp_path / f"{account}.ini"), QSettings.Format.IniFormat), backup_on_exit=False)
+        win.show()
+        try:
+            page = win.select_ledger("meeting")
+            assert page.new_button.isVisible() is shown and page.save_button.isVisible() is shown
+            assert page.delete_button.isVisible() is shown
+        finally:
+            win.idle_lock.stop()
+            win.close()
+            win.deleteLater()
+
+
+def test_an_admin_reveals_a_number_in_the_form_and_it_is_logged(window, svc, unit, qtbot):
+    import sqlalchemy as sa
+
+    from fazhi_desktop.storage.schema import audit_log
+
+    rid = svc.create("legal_talent", {"year": 2023, "name": "张三", "village": "东村", "category": "法律明白人",
+                                      "id_number": "11010519491231002X", "phone": "13912345678"}).id
+    page = window.select_ledger("legal_talent")
+    page.reload()
+    page.show_record(rid)
+    assert page.form.editors["id_number"].widget.text() == "110105********002X"
+    assert page.reveal_button.isVisible()
+    page.reveal_numbers()  # no accounts: the one user of the PC is its 管理员
+    assert page.form.editors["id_number"].widget.text() == "11010519491231002X"
+    assert page.form.editors["phone"].widget.text() == "13912345678"
+    with window.session.db.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).where(audit_log.c.action == "reveal")).scalar() == 2

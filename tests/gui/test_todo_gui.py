@@ -39,13 +39,14 @@ def test_the_deadline_settings_are_edited_in_settings_and_checked(window, qtbot,
 
     dialog = SettingsDialog(window.session, window)
     qtbot.addWidget(dialog)
-    assert dialog.ui.tabs.tabText(dialog.ui.tabs.count() - 1) == "待办期限"
+    assert dialog.ui.tabs.tabText(dialog.ui.tabs.indexOf(dialog.todo_page)) == "待办期限"
     form = dialog.todo_form
     assert form.values()["review_days"] == 15 and form.values()["dispute_days"] == 7  # the defaults shown
     page = SimpleNamespace(form=form)  # fill() types into a page's form
     fill(page, holidays="2023-10-02\n十月三日", report_due="3月15日")
     dialog.accept()
     assert "todo" not in window.session.unit.settings
+    assert dialog.ui.tabs.currentWidget() is dialog.todo_page  # the mistake is shown, not the last tab
     assert "不是日期" in form.problem_text("holidays") and "月-日" in form.problem_text("report_due")
     fill(page, holidays="2023-10-02\n2023-10-03", report_due="03-15", dispute_days=3)
     dialog.accept()

@@ -35,10 +35,10 @@ from fazhi_desktop.domain.fields import FieldType, Ledger
 from fazhi_desktop.domain.validation import choices_for
 from fazhi_desktop.gui.ledger.form import RecordForm
 from fazhi_desktop.gui.ledger.table_model import IdRole, LedgerTableModel
-from fazhi_desktop.gui.shell import dialogs, file_dialogs, files, ops
+from fazhi_desktop.gui.shell import dialogs, file_dialogs, files, ops, workers
 from fazhi_desktop.gui.shell.errors import show_exception, show_user_error
 from fazhi_desktop.gui.shell.session import Session
-from fazhi_desktop.services import attachments, audit, records, units
+from fazhi_desktop.services import attachments, audit, privacy, records, units
 from fazhi_desktop.services.context import Changed, Done, records_of
 
 ACTION_NAMES = audit_actions.LABELS
@@ -52,7 +52,12 @@ class LedgerPage(QWidget):
         self.ledger = ledger
         self.current_id: str | None = None
         self.model = LedgerTableModel(session.context, ledger, self)
+        self.viewer = session.read_only_role  # a 查看 account: what the services would refuse is not offered
         self._build()
+        if self.viewer:
+            for button in (self.new_button, self.save_button, self.cancel_button, self.add_attachment_button,
+                           self.remove_attachment_button, self.undo_button):
+                button.setVisible(False)
         self._filter_timer = QTimer(self, singleShot=True, interval=250)
         self._filter_timer.timeout.connect(self.apply_filters)
         session.year_changed.connect(lambda _y: self._year_switched())
@@ -131,8 +136,13 @@ class LedgerPage(QWidget):
         self.save_button.setToolTip("保存（Ctrl+S）")
         self.cancel_button = QPushButton("撤销修改")
         self.cancel_button.setToolTip("放弃未保存的修改（Esc）")
+        # ID and phone numbers show masked; a 管理员 may see one record's in full (each look is logged)
+        self.reveal_button = QPushButton("显示完整号码")
+        self.reveal_button.setToolTip("仅管理员可用；每次查看都记入修改记录")
+        self.reveal_button.setVisible(any(f.kind.personal for f in self.ledger.fields) and not self.viewer)
         buttons = QHBoxLayout()
         buttons.addWidget(self.notice_label, 1)
+        buttons.addWidget(self.reveal_button)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
 
@@ -186,6 +196,7 @@ class LedgerPage(QWidget):
         self.purge_button.clicked.connect(self.purge_current)
         self.recycle_toggle.toggled.connect(self.show_recycle_bin)
         self.save_button.clicked.connect(self.save)
+        self.reveal_button.clicked.connect(self.reveal_numbers)
         self.cancel_button.clicked.connect(self.revert)
         self.undo_button.clicked.connect(lambda: self.undo_last_change())
         self.search_edit.textChanged.connect(lambda _t: self._filter_timer.start())
@@ -302,14 +313,30 @@ class LedgerPage(QWidget):
         self.form.setEnabled(not on)
         self._update_buttons()
 
+    def reveal_numbers(self) -> None:
+        """The shown record's ID and phone numbers in full, in its form (the services allow it a 管理员 only)."""
+        if self.current_id is None:
+            return
+        ctx, rid = self.session.context(), self.current_id
+        keys = [f.key for f in self.ledger.fields if f.kind.personal]
+        try:
+            full = workers.call(self, "正在读取…", lambda: {k: privacy.reveal(
+                ctx.engine, ctx.unit, ctx.actor, self.ledger.key, rid, k) for k in keys})
+        except UserError as exc:
+            show_user_error(self, str(exc))
+            return
+        for key, value in full.items():
+            if value:
+                self.form.editors[key].widget.setText(str(value))
+
     def _update_buttons(self) -> None:
         bin_mode = self.in_recycle_bin
         has = self.current_id is not None
         self.new_button.setEnabled(not bin_mode)
-        self.delete_button.setVisible(not bin_mode)
+        self.delete_button.setVisible(not bin_mode and not self.viewer)
         self.delete_button.setEnabled(has)
-        self.restore_button.setVisible(bin_mode)
-        self.purge_button.setVisible(bin_mode)
+        self.restore_button.setVisible(bin_mode and not self.viewer)
+        self.purge_button.setVisible(bin_mode and not self.viewer)
         self.restore_button.setEnabled(bin_mode and has)
         self.purge_button.setEnabled(bin_mode and has)
         self.save_button.setEnabled(not bin_mode)

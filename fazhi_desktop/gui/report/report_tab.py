@@ -317,7 +317,8 @@ class ReportTab(RefreshWhenVisible, QWidget):
             if fmt == "xlsx":
                 from fazhi_desktop.reports.render.xlsx import write_statistics_workbook
 
-                return write_statistics_workbook(ctx.engine, ctx.unit, year, out, full_rosters=full_rosters), []
+                return write_statistics_workbook(ctx.engine, ctx.unit, year, out, full_rosters=full_rosters,
+                                                 actor=ctx.actor), []
             from fazhi_desktop.reports.render import write_report
 
             result = write_report(ctx.engine, ctx.unit, year, out, fmt, template, fonts=fonts)

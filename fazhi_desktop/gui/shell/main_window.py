@@ -379,7 +379,8 @@ class MainWindow(QMainWindow):
             with tempfile.TemporaryDirectory() as tmp:
                 pdf = Path(tmp) / "report.pdf"
                 write_report(ctx.engine, ctx.unit, year, pdf, fonts=local.fonts(ctx.db))
-                return write_package(ctx.engine, ctx.unit, year, out, findings_open=len(findings), report_pdf=pdf)
+                return write_package(ctx.engine, ctx.unit, year, out, findings_open=len(findings), report_pdf=pdf,
+                                     actor=ctx.actor)
 
         def done(written) -> None:
             self.statusBar().showMessage(f"已导出{year}年数据包（记录 {sum(written.counts.values())} 条，附年度报告）："
@@ -526,7 +527,8 @@ class MainWindow(QMainWindow):
             return
         year, ledgers = dialog.chosen()
         self._save_in_background("导出台账", dialog.file_name(ctx.unit.name),
-                                 lambda out: export_workbook(ctx.engine, ctx.unit, out, year, ledgers=ledgers))
+                                 lambda out: export_workbook(ctx.engine, ctx.unit, out, year, ledgers=ledgers,
+                                                             actor=ctx.actor))
 
     def save_template(self) -> None:
         from fazhi_desktop.exchange.writer import write_template
