@@ -264,6 +264,7 @@ def test_the_public_version_finds_a_partys_name_and_refuses_until_handled(tmp_pa
     from fazhi_desktop.reports.render import write_report
     from fazhi_desktop.services import reports_text
     from fazhi_desktop.services.demo import load_demo
+    from fazhi_desktop.services.units import update_settings
     from fazhi_desktop.storage.database import open_database
 
     db = open_database(tmp_path / "d.sqlite3")
@@ -283,6 +284,12 @@ def test_the_public_version_finds_a_partys_name_and_refuses_until_handled(tmp_pa
         unit = publication.accept(conn, unit, 2023, ["13900001111"], "测试员")
     with pytest.raises(UserError, match=party):  # one handled, one left
         write_report(db.engine, unit, 2023, tmp_path / "public.pdf", public=True)
+    with db.engine.begin() as conn:  # a configured sensitive word is found too
+        unit = update_settings(conn, unit, {"sensitive_words": ["执法力度"]}, "测试员")
+    with pytest.raises(UserError, match="敏感词「执法力度」"):
+        write_report(db.engine, unit, 2023, tmp_path / "public.pdf", public=True)
+    with db.engine.begin() as conn:
+        unit = publication.accept(conn, unit, 2023, ["执法力度"], "测试员")
     problems[-1] = problems[-1].replace(party, "某某")  # changed in the text
     with db.engine.begin() as conn:
         reports_text.save_report_text(conn, unit, 2023, {"problems": problems}, "测试员")
@@ -329,3 +336,16 @@ def test_only_an_admin_restores_a_backup(staffed, unit):
         safety.restore(staffed.path, backup, "李四")
     staffed.dispose()
     assert safety.restore(staffed.path, backup, "张主任").safety is not None
+
+
+def test_a_copy_of_the_database_is_an_admins_and_is_logged(staffed, unit, tmp_path):
+    from fazhi_desktop.services import safety
+
+    (tmp_path / "usb").mkdir()
+    with pytest.raises(AccessDenied, match="录入员"):  # it holds every full ID number
+        safety.copy_to(staffed, tmp_path / "usb", "李四")
+    assert not list((tmp_path / "usb").iterdir())
+    path = safety.copy_to(staffed, tmp_path / "usb", "张主任")
+    with staffed.engine.connect() as conn:
+        line = conn.execute(sa.select(audit_log).where(audit_log.c.action == "export")).mappings().one()
+    assert line["actor"] == "张主任" and json.loads(line["changes"])["文件"] == [None, path.name]

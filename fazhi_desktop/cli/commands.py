@@ -351,7 +351,7 @@ def backup(args: argparse.Namespace) -> int:
 
     if args.out:  # a copy elsewhere rotates nothing: it may run beside an open window
         db = _open(args)
-        path = safety.copy_to(db, Path(args.out))
+        path = safety.copy_to(db, Path(args.out), _log_in(args, db))
     else:
         opening.must_be_sqlite(args.db, args.db_url)
         db = _open(args, write=True, must_exist=True)

@@ -72,6 +72,8 @@ def privacy_fields() -> tuple[Field, ...]:
     return (
         Field("idle_lock_minutes", "闲置自动锁定（分钟）", T.INT, default=10, usual_max=240,
               help="建有账户后，这么久没有操作就要求重新输入密码；0 为不锁定"),
+        Field("sensitive_words", "公开版敏感词", T.TEXTLIST, max_items=200, max_length=40,
+              help="生成公开版前的保密审查要找出的词，如 内部讨论、未定稿"),
         *(Field(lg.key, f"{lg.name}保管期限", T.CHOICE, choices=tuple(RETENTION_YEARS), default=lg.retention,
                 extendable=False, help="期满后列入到期清单，由管理员销毁") for lg in LEDGERS),
     )

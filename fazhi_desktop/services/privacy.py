@@ -40,11 +40,11 @@ def check_export(engine: sa.Engine, actor: str, *, full: bool = False) -> None:
     accounts.require_engine(engine, actor, ADMIN_ONLY if full else EXPORT)
 
 
-def log_export(engine: sa.Engine, unit: Unit, actor: str, what: str, path: str | os.PathLike, rows: int, *,
+def log_export(engine: sa.Engine, unit: Unit | None, actor: str, what: str, path: str | os.PathLike, rows: int, *,
                full: bool = False) -> None:
-    """One history line for a written file that holds personal data."""
+    """One history line for a written file that holds personal data (``unit`` None: the whole database)."""
     target = Path(path)
     with engine.begin() as conn:
-        audit.append(conn, actor, [audit.Change(unit.id, "export", str(uuid.uuid4()), A.EXPORT, {
+        audit.append(conn, actor, [audit.Change(unit.id if unit else None, "export", str(uuid.uuid4()), A.EXPORT, {
             "内容": (None, what), "文件": (None, target.name), "位置": (None, str(target.parent)),
             "记录数": (None, rows), "完整号码": (None, "是" if full else "否（已隐藏中间位）")})])

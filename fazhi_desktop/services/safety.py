@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from fazhi_desktop.domain.audit_actions import REIDENTIFY, RESTORE_BACKUP
 from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.services import audit
+from fazhi_desktop.services.actor import default_actor
 from fazhi_desktop.storage import audit_chain, backup_files, backups, identity, local_settings, migrate
 from fazhi_desktop.storage import restore as restoring
 from fazhi_desktop.storage.database import Database, make_engine
@@ -54,13 +55,22 @@ def daily(db: Database) -> Path | None:
     return path
 
 
-def copy_to(db: Database, target: Path) -> Path:
-    """备份到U盘: one self-contained file (attachments inside), named after the unit when a folder is given."""
+def copy_to(db: Database, target: Path, actor: str | None = None) -> Path:
+    """备份到U盘: one self-contained file (attachments inside), named after the unit when a folder is given. It
+    holds every full ID number, so once accounts exist only a 管理员 makes one, and each copy is logged."""
+    from fazhi_desktop.domain.roles import ADMIN_ONLY
+    from fazhi_desktop.services import accounts, privacy
+
     if not db.is_sqlite:
         raise UserError("服务器数据库请用数据库自身的备份工具备份")
+    actor = actor or default_actor()
+    accounts.require_engine(db.engine, actor, ADMIN_ONLY)
     summary = backup_files.summarize(db.path)
     path = backups.copy_to(db.path, target, summary.units if summary else ())
     log.info("copy of %s written to %s", db.path, path)
+    if not db.read_only:  # a database on a read-only medium cannot take the history line
+        privacy.log_export(db.engine, None, actor, "数据库备份（含完整身份证号）", path,
+                           summary.records if summary else 0, full=True)
     return path
 
 

@@ -19,10 +19,11 @@ def test_privacy_settings_are_edited_and_checked(window, qtbot):
     fill(page, idle_lock_minutes="五分钟")
     dialog.accept()
     assert dialog.ui.tabs.currentWidget() is dialog.privacy_page and form.problem_text("idle_lock_minutes")
-    fill(page, idle_lock_minutes="5", dispute="30年")
+    fill(page, idle_lock_minutes="5", dispute="30年", sensitive_words="内部讨论\n未定稿")
     dialog.accept()
     unit = window.session.unit
     assert unit.settings["idle_lock_minutes"] == 5 and retention.classes_of(unit)["dispute"] == "30年"
+    assert unit.settings["sensitive_words"] == ["内部讨论", "未定稿"]
 
 
 def test_the_due_list_and_its_destruction(window, svc, unit, answer, qtbot):

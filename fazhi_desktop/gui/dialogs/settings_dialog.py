@@ -75,6 +75,7 @@ class SettingsDialog(QDialog):
 
         self.privacy_form = RecordForm(privacy_fields(), unit)
         self.privacy_form.set_values({"idle_lock_minutes": unit.settings.get("idle_lock_minutes", 10),
+                                      "sensitive_words": unit.settings.get("sensitive_words") or [],
                                       **retention.classes_of(unit)})
         self.privacy_page = self.privacy_form.in_scroll_area()
         self.ui.tabs.addTab(self.privacy_page, "个人信息")
@@ -141,9 +142,10 @@ class SettingsDialog(QDialog):
             self.ui.tabs.setCurrentWidget(self.privacy_page)
             self.privacy_form.show_problems(problems)
             return
-        minutes = privacy.pop("idle_lock_minutes")
+        minutes, words = privacy.pop("idle_lock_minutes"), privacy.pop("sensitive_words") or []
         settings = {"h3_bold": self.ui.h3BoldCheck.isChecked(), "todo": todo_settings,
-                    "idle_lock_minutes": 10 if minutes is None else minutes, "retention": privacy}
+                    "idle_lock_minutes": 10 if minutes is None else minutes, "retention": privacy,
+                    "sensitive_words": words}
         try:
             values = self.unit_form.values()
             ops.call_write(self, self.session, "正在保存设置…", lambda ctx: units.save(ctx, values, settings))
