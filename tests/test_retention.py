@@ -55,8 +55,23 @@ def test_destruction_leaves_a_line_without_the_personal_data(db, unit, svc, tmp_
         line = conn.execute(sa.select(audit_log).where(audit_log.c.action == "destroy")).mappings().one()
         assert audit.verify(conn) is None and audit.state_problems(conn) == []
     assert line["record_id"] == rid and line["actor"] == "测试员"
-    assert json.loads(line["changes"]) == {"年度": [2012, None], "保管期限": ["10年", None], "佐证材料": [1, 0]}
-    assert "赵甲" not in line["changes"]
+    said = json.loads(line["changes"])
+    assert {k: said[k] for k in ("年度", "保管期限", "佐证材料")} == {"年度": [2012, None], "保管期限": ["10年", None],
+                                                                 "佐证材料": [1, 0]}
+    assert len(said["销毁的修改记录"][1]) == 2  # the create and the attach entries, their content gone
+    db.dispose()
+    # nothing of what it held is left anywhere in the file: not in the table, the history, free pages or the WAL
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("test.sqlite3*"))
+    assert "赵甲".encode() not in stored and "现场.jpg".encode() not in stored
+
+
+def test_a_redaction_not_listed_by_a_destruction_breaks_the_chain(db, unit, svc):
+    from fazhi_desktop.storage.audit_chain import REDACTED
+
+    _dispute(svc, unit, 2012, "赵甲与钱乙")
+    with db.engine.begin() as conn:
+        conn.execute(sa.update(audit_log).where(audit_log.c.ledger == "dispute").values(changes=REDACTED))
+        assert audit.verify(conn) is not None
 
 
 def test_only_an_admin_destroys(db, unit, svc):

@@ -72,15 +72,33 @@ def append(conn: sa.Connection, actor: str, entries: Iterable[Change], *, at: dt
 
 
 def verify(conn: sa.Connection) -> int | None:
-    """Return the id of the first entry whose chain is broken, or None when the whole chain is intact."""
+    """Return the id of the first entry whose chain is broken, or None when the whole chain is intact. An entry
+    redacted when its record was destroyed (its changes replaced) counts as intact when it still links the chain
+    and a later 销毁 entry, itself intact, lists it."""
+    redacted = _redacted_entries(conn)
     prev = GENESIS
     for row in conn.execute(sa.select(audit_log).order_by(audit_log.c.id)).mappings():
+        if row["changes"] == audit_chain.REDACTED and row["id"] in redacted:
+            if row["prev_hash"] != prev:
+                return row["id"]
+            prev = row["hash"]
+            continue
         expected = audit_chain.entry_hash(prev, row["at"], row["actor"], row["unit_id"], row["ledger"],
                                           row["record_id"], row["action"], row["changes"], row["state"])
         if row["prev_hash"] != prev or row["hash"] != expected:
             return row["id"]
         prev = row["hash"]
     return None
+
+
+def _redacted_entries(conn: sa.Connection) -> set[int]:
+    from fazhi_desktop.domain.audit_actions import DESTROY
+
+    found: set[int] = set()
+    for (changes,) in conn.execute(sa.select(audit_log.c.changes).where(audit_log.c.action == DESTROY)):
+        listed = json.loads(changes).get(audit_chain.DESTROYED_ENTRIES, [None, []])[1]
+        found.update(int(i) for i in listed if isinstance(i, int))
+    return found
 
 
 def anchor_problem(conn: sa.Connection, database_id: str | None) -> str | None:

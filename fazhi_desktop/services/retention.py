@@ -25,7 +25,8 @@ from fazhi_desktop.domain.roles import ADMIN_ONLY
 from fazhi_desktop.services import accounts, audit
 from fazhi_desktop.services.context import Changed, Context, Done
 from fazhi_desktop.services.units import Unit, update_settings
-from fazhi_desktop.storage.schema import attachments, ledger_table
+from fazhi_desktop.storage import audit_chain
+from fazhi_desktop.storage.schema import attachments, audit_log, ledger_table
 
 END_FIELD = "left_year"  # a roster entry's last year (退出年度)
 
@@ -83,6 +84,8 @@ def destroy(engine: sa.Engine, unit: Unit, actor: str, items: Iterable[Due]) -> 
     removed_files: list[tuple[str, str]] = []
     with engine.begin() as conn:
         accounts.require(conn, actor, ADMIN_ONLY)
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left readable
         changes = []
         for item in items:
             t = ledger_table(item.ledger)
@@ -93,9 +96,19 @@ def destroy(engine: sa.Engine, unit: Unit, actor: str, items: Iterable[Due]) -> 
                 attachments.c.record_id == item.record_id)).all()
             conn.execute(sa.delete(attachments).where(attachments.c.record_id == item.record_id))
             removed_files += [(d, n) for d, n in files]
+            # the history's earlier entries held the record's values: they go too, the chain stays provable
+            earlier = list(conn.execute(sa.select(audit_log.c.id).where(
+                audit_log.c.record_id == item.record_id, audit_log.c.ledger == item.ledger)).scalars())
+            if earlier:
+                conn.execute(sa.update(audit_log).where(audit_log.c.id.in_(earlier)).values(
+                    changes=audit_chain.REDACTED))
             changes.append(audit.Change(unit.id, item.ledger, item.record_id, A.DESTROY, {
-                "年度": (item.year, None), "保管期限": (item.retention, None), "佐证材料": (len(files), 0)}))
+                "年度": (item.year, None), "保管期限": (item.retention, None), "佐证材料": (len(files), 0),
+                audit_chain.DESTROYED_ENTRIES: (None, earlier)}))
         audit.append(conn, actor, changes)
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # the old pages leave the WAL as well
     _remove_unused_files(engine, removed_files)
     return len(changes)
 

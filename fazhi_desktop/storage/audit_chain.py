@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 GENESIS = "0" * 64
 GONE = "f" * 64  # the state of a record that no longer exists (purged)
+# What a destroyed record's earlier entries hold instead of their changes (保管期满销毁). Such an entry is proven by
+# its place in the chain and by the later, intact 销毁 entry that lists it (services.audit.verify).
+REDACTED = '{"内容":"保管期满，已随记录销毁"}'
+DESTROYED_ENTRIES = "销毁的修改记录"  # the 销毁 entry's list of the entries it redacted
 BASELINE = "baseline"
 _CHUNK = 500
 
