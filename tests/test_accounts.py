@@ -7,8 +7,6 @@ import datetime as dt
 import json
 import os
 import re
-import subprocess
-import sys
 import zipfile
 
 import pytest
@@ -299,8 +297,9 @@ def test_the_public_version_finds_a_partys_name_and_refuses_until_handled(tmp_pa
 
 
 def _cli(db, *args, stdin=""):
-    return subprocess.run([sys.executable, "-m", "fazhi_desktop", "--db", str(db), *args], input=stdin,
-                          capture_output=True, text=True, encoding="utf-8", timeout=180, env=dict(os.environ))
+    from clikit import run_cli
+
+    return run_cli("--db", str(db), *args, stdin=stdin)
 
 
 def test_cli_accounts_and_passwords(tmp_path):

@@ -184,8 +184,8 @@ def _attempt(conn: sa.Connection, name: str, password: str, at: dt.datetime) -> 
         if locked:
             return LoginError(f"密码连续输错{MAX_FAILURES}次，账户已锁定{LOCK_MINUTES}分钟")
         return LoginError(f"账户名或密码不正确（再输错{MAX_FAILURES - failures}次将锁定账户）")
-    if row["failures"] or row["locked_until"] is not None or _hasher.check_needs_rehash(row["password_hash"]):
-        rehash = _hasher.check_needs_rehash(row["password_hash"])
+    rehash = _hasher.check_needs_rehash(row["password_hash"])  # the KDF's parameters were raised since
+    if row["failures"] or row["locked_until"] is not None or rehash:
         conn.execute(sa.update(accounts).where(accounts.c.id == row["id"]).values(
             failures=0, locked_until=None, password_hash=_hasher.hash(password) if rehash else row["password_hash"]))
         _log(conn, row["name"], row["id"], A.LOGIN, {"failures": (row["failures"], 0)})

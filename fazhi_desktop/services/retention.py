@@ -58,9 +58,10 @@ def set_classes(conn: sa.Connection, unit: Unit, chosen: dict[str, str], actor: 
 def due(conn: sa.Connection, unit: Unit, today: dt.date | None = None) -> list[Due]:
     """The 到期清单: every record whose retention has run out by ``today``."""
     year_now = (today or dt.date.today()).year
+    classes = classes_of(unit)
     out: list[Due] = []
     for ledger in LEDGERS:
-        keep = RETENTION_YEARS[classes_of(unit)[ledger.key]]
+        keep = RETENTION_YEARS[classes[ledger.key]]
         if keep is None:
             continue
         t = ledger_table(ledger.key)
@@ -73,7 +74,7 @@ def due(conn: sa.Connection, unit: Unit, today: dt.date | None = None) -> list[D
         rows = conn.execute(sa.select(t.c.id, t.c[ledger.title_field], base.label("base"), t.c.deleted).where(
             t.c.unit_id == unit.id, base.is_not(None), base + keep < year_now).order_by(base, t.c.created_at))
         for rid, title, year, deleted in rows:
-            out.append(Due(ledger.key, rid, str(title or "")[:30], int(year), classes_of(unit)[ledger.key],
+            out.append(Due(ledger.key, rid, str(title or "")[:30], int(year), classes[ledger.key],
                            int(year) + keep + 1, bool(deleted)))
     return out
 
