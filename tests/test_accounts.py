@@ -348,3 +348,21 @@ def test_a_copy_of_the_database_is_an_admins_and_is_logged(staffed, unit, tmp_pa
     with staffed.engine.connect() as conn:
         line = conn.execute(sa.select(audit_log).where(audit_log.c.action == "export")).mappings().one()
     assert line["actor"] == "张主任" and json.loads(line["changes"])["文件"] == [None, path.name]
+
+
+def test_cli_restore_asks_for_an_admin_and_counts_failures(tmp_path, data_dir):
+    db = tmp_path / "d.sqlite3"
+    assert _cli(db, "demo").returncode == 0
+    assert _cli(db, "--user", "张主任", "user", "add", "张主任", "--role", "管理员",
+                stdin=f"{ADMIN_PW}\n{ADMIN_PW}\n").returncode == 0
+    assert _cli(db, "--user", "张主任", "user", "add", "李四", "--role", "录入员",
+                stdin=f"{ADMIN_PW}\n{CLERK_PW}\n{CLERK_PW}\n").returncode == 0
+    made = _cli(db, "--user", "张主任", "backup", stdin=f"{ADMIN_PW}\n")
+    assert made.returncode == 0, made.stderr
+    backup = next((data_dir / "backups").glob("*.sqlite3"))
+    refused = _cli(db, "--user", "李四", "restore", str(backup), stdin=f"{CLERK_PW}\n")
+    assert refused.returncode == 1 and "录入员" in refused.stderr
+    wrong = _cli(db, "--user", "张主任", "restore", str(backup), stdin="guess-12345\n")
+    assert wrong.returncode == 1 and "再输错4次" in wrong.stderr  # counted: no way round the lockout
+    ok = _cli(db, "--user", "张主任", "restore", str(backup), stdin=f"{ADMIN_PW}\n")
+    assert ok.returncode == 0, ok.stderr

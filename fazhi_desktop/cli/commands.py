@@ -82,17 +82,20 @@ def _log_in_file(args: argparse.Namespace, path: Path) -> str:
     import sqlalchemy as sa
 
     from fazhi_desktop.services import accounts
+    from fazhi_desktop.storage.database import make_engine
 
     if not path.exists():
         return args.user or default_actor()
-    engine = accounts.read_only_engine(path)
+    engine = accounts.read_only_engine(path)  # read first without touching it (it may be damaged)
     try:
         with engine.connect() as conn:
-            if not sa.inspect(conn).has_table("accounts"):
+            if not sa.inspect(conn).has_table("accounts") or not accounts.has_accounts(conn):
                 return args.user or default_actor()
     except sa.exc.DatabaseError:  # damaged: it cannot say who may restore it
-        engine.dispose()
         return args.user or default_actor()
+    finally:
+        engine.dispose()
+    engine = make_engine(path=path)  # its accounts read: a login counts its failures (the lockout holds here too)
     try:
         return _log_in(args, types.SimpleNamespace(engine=engine))
     finally:
