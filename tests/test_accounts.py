@@ -366,3 +366,16 @@ def test_cli_restore_asks_for_an_admin_and_counts_failures(tmp_path, data_dir):
     assert wrong.returncode == 1 and "再输错4次" in wrong.stderr  # counted: no way round the lockout
     ok = _cli(db, "--user", "张主任", "restore", str(backup), stdin=f"{ADMIN_PW}\n")
     assert ok.returncode == 0, ok.stderr
+
+
+def test_the_office_phone_shown_masked_in_settings_is_kept_and_travels_in_full(db, unit, tmp_path):
+    from fazhi_desktop.exchange.package_write import write_package
+    from fazhi_desktop.services.units import update_unit
+
+    with db.engine.begin() as conn:
+        unit = update_unit(conn, unit, {"phone": "0934-5500000"}, "测试员")
+        unit = update_unit(conn, unit, {"phone": mask_phone("0934-5500000"), "contact": "王"}, "测试员")
+    assert unit.phone == "0934-5500000" and unit.contact == "王"
+    write_package(db.engine, unit, 2023, tmp_path / "p.zip")
+    with zipfile.ZipFile(tmp_path / "p.zip") as zf:
+        assert "0934-5500000" in zf.read("unit.json").decode("utf-8")

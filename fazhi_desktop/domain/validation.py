@@ -152,3 +152,16 @@ def report_year(ledger: Ledger, clean: Mapping[str, Any]) -> int | None:
     if value is None:
         return None
     return value if isinstance(value, int) else value.year
+
+
+def unmask(fields: Iterable[Field], values: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
+    """Forms show ID and phone numbers masked: one saved unchanged keeps the stored number. A masked value that is
+    not the stored one's mask stays as typed (validation then says it is not a number)."""
+    out = dict(values)
+    for f in fields:
+        raw = out.get(f.key)
+        if f.kind.personal and f.kind.is_masked(raw):
+            kept = f.kind.unmasked(raw, current.get(f.key))
+            if kept is not None:
+                out[f.key] = kept
+    return out

@@ -15,7 +15,7 @@ from fazhi_desktop.domain.errors import ConflictError, NotFoundError, Problem, V
 from fazhi_desktop.domain.fields import Ledger
 from fazhi_desktop.domain.ledgers import ledger as get_ledger
 from fazhi_desktop.domain.roles import ADMIN_ONLY, WRITE
-from fazhi_desktop.domain.validation import report_year, validate_record
+from fazhi_desktop.domain.validation import report_year, unmask, validate_record
 from fazhi_desktop.services import accounts, audit
 from fazhi_desktop.services.actor import default_actor
 from fazhi_desktop.services.context import NOTHING, Changed, Context, records_of
@@ -46,19 +46,6 @@ def from_storage(ledger: Ledger, row: Mapping[str, Any]) -> dict[str, Any]:
     for f in ledger.fields:
         if f.key in out:
             out[f.key] = f.kind.loaded(out[f.key])
-    return out
-
-
-def unmask(ledger: Ledger, values: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
-    """A form shows ID and phone numbers masked: one saved unchanged keeps the stored number (a masked value that
-    is not the stored one's mask stays as typed, and validation says it is not a number)."""
-    out = dict(values)
-    for f in ledger.fields:
-        raw = out.get(f.key)
-        if f.kind.personal and f.kind.is_masked(raw):
-            kept = f.kind.unmasked(raw, current.get(f.key))
-            if kept is not None:
-                out[f.key] = kept
     return out
 
 
@@ -133,7 +120,7 @@ class RecordService:
             current = self._fetch(conn, ledger, record_id)
             if expected_version is not None:
                 self._same_version(ledger, current, expected_version)
-            merged = {f.key: current[f.key] for f in ledger.fields} | unmask(ledger, values, current)
+            merged = {f.key: current[f.key] for f in ledger.fields} | unmask(ledger.fields, values, current)
             clean, warnings = self._checked(ledger, merged)
             self.update_clean(conn, ledger, record_id, clean, current, expected_version=expected_version)
         return SaveResult(record_id, warnings, records_of(ledger_key))

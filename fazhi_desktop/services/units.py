@@ -14,7 +14,7 @@ from fazhi_desktop.domain.errors import CHOOSE_UNIT, NotFoundError, Problem, Use
 from fazhi_desktop.domain.fields import bad_character
 from fazhi_desktop.domain.roles import SETTINGS, WRITE
 from fazhi_desktop.domain.unit import UNIT_FIELDS, kind_from_name
-from fazhi_desktop.domain.validation import validate_fields
+from fazhi_desktop.domain.validation import unmask, validate_fields
 from fazhi_desktop.services import accounts, audit
 from fazhi_desktop.services.context import EVERYTHING, Changed, Context, Done
 from fazhi_desktop.storage.database import Database
@@ -112,10 +112,7 @@ def update_unit(conn: sa.Connection, unit: Unit, values: Mapping[str, Any], acto
             label = next(f.label for f in UNIT_FIELDS if f.key == "villages")
             raise ValidationError([Problem("villages", label, "、".join(
                 f"「{v}」还有 {n} 条记录在用" for v, n in used) + "，不能删除；村名有变动时请用“村名改名”，记录会一并改过来")])
-    values = dict(values)
-    for f in UNIT_FIELDS:  # the office phone, shown masked in 设置 like every phone: saved untouched, kept
-        if f.kind.personal and f.kind.is_masked(values.get(f.key)):
-            values[f.key] = f.kind.unmasked(values[f.key], current.get(f.key)) or values[f.key]
+    values = unmask(UNIT_FIELDS, values, current)  # the office phone shows masked in 设置 like every phone
     clean = _validated({**current, **values})
     changes = {k: (current[k], v) for k, v in clean.items() if current[k] != v}
     if changes:

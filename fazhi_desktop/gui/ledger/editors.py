@@ -57,7 +57,7 @@ def _text(f: Field, ctx: EditorContext) -> FieldEditor:
 
 def _masked(f: Field, ctx: EditorContext) -> FieldEditor:
     """An ID or phone number, shown by the one masking rule like every output; saved untouched, the stored number
-    stays (services.records.unmask). A 管理员 sees a full number with ``fazhi-desktop reveal`` (logged)."""
+    stays (domain.validation.unmask). A 管理员 sees the full number with 显示完整号码 or ``reveal`` (logged)."""
     w = QLineEdit()
     w.textEdited.connect(ctx.changed)
     return FieldEditor(f, w, w.text, lambda v: w.setText("" if v is None else f.kind.display(v)))
