@@ -155,3 +155,37 @@ def test_an_admin_reveals_a_number_in_the_form_and_it_is_logged(window, svc, uni
     assert page.form.editors["phone"].widget.text() == "13912345678"
     with window.session.db.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).where(audit_log.c.action == "reveal")).scalar() == 2
+
+
+def test_accounts_are_managed_in_the_gui_and_the_first_one_logs_the_clerk_in(window, qtbot, answer, monkeypatch):
+    from fazhi_desktop.gui.dialogs import accounts_dialog
+    from fazhi_desktop.gui.dialogs.accounts_dialog import AccountsDialog, NewAccountDialog
+    from fazhi_desktop.services import actor
+
+    shown = []
+    monkeypatch.setattr(accounts_dialog, "show_user_error", lambda parent, text: shown.append(text))
+    first = NewAccountDialog(True)
+    qtbot.addWidget(first)
+    assert [first.role_combo.itemText(i) for i in range(first.role_combo.count())] == ["管理员"]
+    dialog = AccountsDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 0 and "还没有账户" in dialog.summary.text()
+    try:
+        dialog.add_account(("张主任", "管理员", ADMIN_PW))
+        assert window.session.account == window.session.actor == actor.default_actor() == "张主任"
+        assert window.idle_lock is not None and window.password_action.isVisible()
+        dialog.add_account(("李四", "录入员", "short"))
+        assert shown and "至少8位" in shown[-1]
+        dialog.add_account(("李四", "录入员", "clerk-2024b"))
+        assert [dialog.table.item(r, 1).text() for r in range(2)] == ["管理员", "录入员"]
+        dialog.table.selectRow(1)
+        dialog.disable_selected()
+        assert "停用账户「李四」" in answer.questions[-1] and dialog.table.item(1, 2).text() == "已停用"
+        dialog.table.selectRow(0)
+        dialog.disable_selected()  # the only 管理员 stays
+        assert "唯一" in shown[-1] and dialog.table.item(0, 2).text() == "在用"
+        # the services took the new login: the clerk's next save is signed 张主任 and allowed
+        window.session.records().create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
+    finally:
+        actor.act_as(None)
+        window.idle_lock.stop()

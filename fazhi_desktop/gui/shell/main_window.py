@@ -172,6 +172,8 @@ class MainWindow(QMainWindow):
                        self.public_action, self.retention_action):
             self.ui.menuFile.insertAction(self.ui.actionBackup, action)
         self.ui.menuFile.insertSeparator(self.ui.actionBackup)
+        self.accounts_action = QAction("账户管理(&U)…", self)
+        self.ui.menuFile.insertAction(self.ui.actionQuit, self.accounts_action)
         self.password_action = QAction("修改密码(&W)…", self)
         self.ui.menuFile.insertAction(self.ui.actionQuit, self.password_action)
         self.password_action.setVisible(False)
@@ -185,6 +187,7 @@ class MainWindow(QMainWindow):
             self.package_import_action: self.import_packages, self.score_action: self.self_score,
             self.binder_action: self.make_binder, self.retention_action: self.open_retention,
             self.public_action: lambda: self.show_report_tab().generate_public(),
+            self.accounts_action: self.open_accounts,
         }
         for action, slot in self._session_actions.items():
             action.triggered.connect(slot)
@@ -208,12 +211,31 @@ class MainWindow(QMainWindow):
         for holder in (self._overview_tab, self._report_tab, *self.holders.values()):
             if holder.isVisible():
                 _ = holder.page
-        if session.account:  # logged in: 修改密码, and the program locks itself when left alone
-            from fazhi_desktop.gui.dialogs.login import DEFAULT_IDLE_MINUTES, IdleLock
+        if session.account:
+            self._guard_account()
 
-            self.password_action.setVisible(True)
-            minutes = session.unit.settings.get("idle_lock_minutes", DEFAULT_IDLE_MINUTES)
+    def _guard_account(self) -> None:
+        """Logged in: 修改密码, and the program locks itself when left alone."""
+        from fazhi_desktop.gui.dialogs.login import DEFAULT_IDLE_MINUTES, IdleLock
+
+        self.password_action.setVisible(True)
+        minutes = self.session.unit.settings.get("idle_lock_minutes", DEFAULT_IDLE_MINUTES)
+        if self.idle_lock is None:
             self.idle_lock = IdleLock(float(minutes or 0), self.lock_screen, self)
+
+    def logged_in(self, name: str) -> None:
+        """The first account was made here: the clerk works as it from now on."""
+        from fazhi_desktop.services.actor import act_as
+
+        act_as(name)
+        self.session.account = self.session.actor = name
+        self._guard_account()
+        self.statusBar().showMessage(f"已建立账户「{name}」，您现在以它工作；下次打开程序时要登录。", 15000)
+
+    def open_accounts(self) -> None:
+        from fazhi_desktop.gui.dialogs.accounts_dialog import AccountsDialog
+
+        AccountsDialog(self.session, self).exec()
 
     def lock_screen(self) -> None:
         """Idle too long: the password again (or the program closes; nothing unsaved is written for the clerk)."""
