@@ -10,13 +10,12 @@ stored or logged in clear; five wrong passwords in a row lock the account for 15
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from fazhi_desktop.domain import audit_actions as A
 from fazhi_desktop.domain.errors import AccessDenied, LoginError, UserError
@@ -28,7 +27,15 @@ from fazhi_desktop.storage.schema import accounts
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD = 8
-_hasher = PasswordHasher()  # RFC 9106's low-memory profile: Argon2id, 64 MiB, 3 passes
+
+
+@functools.cache
+def _kdf():
+    """Argon2id (RFC 9106's low-memory profile: 64 MiB, 3 passes), loaded on first use: every record write imports
+    this module, and start-up need not load the KDF."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -127,7 +134,7 @@ def add(conn: sa.Connection, name: str, role: str, password: str, actor: str) ->
     if problem:
         raise UserError(problem)
     now, account_id = _now(), str(uuid.uuid4())
-    conn.execute(sa.insert(accounts).values(id=account_id, name=name, role=role, password_hash=_hasher.hash(password),
+    conn.execute(sa.insert(accounts).values(id=account_id, name=name, role=role, password_hash=_kdf().hash(password),
                                             disabled=False, failures=0, created_at=now,
                                             created_by=actor, password_changed_at=now))
     _log(conn, actor, account_id, A.ACCOUNT_ADD, {"name": (None, name), "role": (None, role)})
@@ -167,15 +174,17 @@ def login(engine: sa.Engine, name: str, password: str, now: Callable[[], dt.date
 def _attempt(conn: sa.Connection, name: str, password: str, at: dt.datetime) -> Account | LoginError:
     row = _row(conn, (name or "").strip())
     if row is None:
-        _hasher.hash(password or "x")  # as slow as a real check: the time does not tell which names exist
+        _kdf().hash(password or "x")  # as slow as a real check: the time does not tell which names exist
         return LoginError("账户名或密码不正确")
     if row["disabled"]:
         return LoginError(f"账户「{row['name']}」已停用，请联系管理员")
     if row["locked_until"] is not None and at < row["locked_until"]:
         return LoginError(f"密码连续输错{MAX_FAILURES}次，账户已锁定，请于{row['locked_until']:%H:%M}后再试")
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        _hasher.verify(row["password_hash"], password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        _kdf().verify(row["password_hash"], password)
+    except (VerificationError, InvalidHashError):  # VerifyMismatchError is a VerificationError
         failures = row["failures"] + 1
         locked = at + dt.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
         conn.execute(sa.update(accounts).where(accounts.c.id == row["id"]).values(
@@ -184,10 +193,10 @@ def _attempt(conn: sa.Connection, name: str, password: str, at: dt.datetime) -> 
         if locked:
             return LoginError(f"密码连续输错{MAX_FAILURES}次，账户已锁定{LOCK_MINUTES}分钟")
         return LoginError(f"账户名或密码不正确（再输错{MAX_FAILURES - failures}次将锁定账户）")
-    rehash = _hasher.check_needs_rehash(row["password_hash"])  # the KDF's parameters were raised since
+    rehash = _kdf().check_needs_rehash(row["password_hash"])  # the KDF's parameters were raised since
     if row["failures"] or row["locked_until"] is not None or rehash:
         conn.execute(sa.update(accounts).where(accounts.c.id == row["id"]).values(
-            failures=0, locked_until=None, password_hash=_hasher.hash(password) if rehash else row["password_hash"]))
+            failures=0, locked_until=None, password_hash=_kdf().hash(password) if rehash else row["password_hash"]))
         _log(conn, row["name"], row["id"], A.LOGIN, {"failures": (row["failures"], 0)})
     return Account(row["name"], row["role"], False, None, row["created_at"])
 
@@ -202,5 +211,5 @@ def change_password(engine: sa.Engine, name: str, old: str, new: str) -> None:
     with engine.begin() as conn:
         row = _row(conn, name)
         conn.execute(sa.update(accounts).where(accounts.c.id == row["id"]).values(
-            password_hash=_hasher.hash(new), password_changed_at=_now()))
+            password_hash=_kdf().hash(new), password_changed_at=_now()))
         _log(conn, name, row["id"], A.PASSWORD, {"password": ("（已隐藏）", "（已隐藏）")})

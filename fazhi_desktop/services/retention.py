@@ -136,6 +136,10 @@ def destroy_due(ctx: Context, today: dt.date | None = None) -> Done:
     return Done(destroy(ctx.engine, ctx.unit, ctx.actor, items), Changed(ledgers=frozenset(i.ledger for i in items)))
 
 
+DUE_COLUMNS = ("台账", "记录", "年度", "保管期限", "可销毁年度", "在回收站")
+
+
 def describe(item: Due) -> dict[str, Any]:
-    return {"台账": get_ledger(item.ledger).name, "记录": item.title, "年度": item.year, "保管期限": item.retention,
-            "可销毁年度": item.due_year, "在回收站": "是" if item.deleted else ""}
+    """The item as the 到期清单 prints it, under ``DUE_COLUMNS``."""
+    return dict(zip(DUE_COLUMNS, (get_ledger(item.ledger).name, item.title, item.year, item.retention,
+                                  item.due_year, "是" if item.deleted else ""), strict=True))

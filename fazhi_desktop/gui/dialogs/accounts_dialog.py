@@ -49,14 +49,9 @@ class NewAccountDialog(QDialog):
         form.addRow("再输一遍：", self.again_edit)
         layout.addLayout(form)
         layout.addWidget(QLabel(f"密码至少{accounts.MIN_PASSWORD}位，字母和数字混合。"))
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c0392b;")
-        self.error.setWordWrap(True)
+        self.error = dialogs.error_label()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(dialogs.ok_cancel(self))
 
     def accept(self) -> None:
         if self.password_edit.text() != self.again_edit.text():
@@ -69,16 +64,8 @@ class AccountsDialog(QDialog):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        self.setWindowTitle("账户管理")
-        layout = QVBoxLayout(self)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout, self.summary, self.table = dialogs.listing_layout(self, "账户管理", COLUMNS)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.add_button = QPushButton("新建账户(&N)…")
         self.disable_button = QPushButton("停用所选账户(&D)")

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from fazhi_desktop.domain.errors import UserError
+from fazhi_desktop.gui.shell import dialogs
 from fazhi_desktop.services import accounts
 
 DEFAULT_IDLE_MINUTES = 10
-ERROR_COLOR = "#c0392b"
 
 
 class LoginDialog(QDialog):
@@ -42,9 +42,7 @@ class LoginDialog(QDialog):
         form.addRow("账户名：", self.name_edit)
         form.addRow("密码：", self.password_edit)
         layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setStyleSheet(f"color: {ERROR_COLOR};")
-        self.error.setWordWrap(True)
+        self.error = dialogs.error_label()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox()
         buttons.addButton("登录" if not locked else "解锁", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -80,14 +78,9 @@ class PasswordDialog(QDialog):
             form.addRow(label, edit)
         layout.addWidget(QLabel(f"账户：{name}（新密码至少{accounts.MIN_PASSWORD}位，字母和数字混合）"))
         layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setStyleSheet(f"color: {ERROR_COLOR};")
-        self.error.setWordWrap(True)
+        self.error = dialogs.error_label()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(dialogs.ok_cancel(self))
 
     def accept(self) -> None:
         if self.new_edit.text() != self.again_edit.text():

@@ -3,16 +3,7 @@ the services for anyone else; each record leaves a 销毁 line in the history)."
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QTableWidgetItem, QWidget
 
 from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.gui.shell import dialogs, ops
@@ -20,22 +11,12 @@ from fazhi_desktop.gui.shell.errors import show_user_error
 from fazhi_desktop.gui.shell.session import Session
 from fazhi_desktop.services import retention
 
-COLUMNS = ("台账", "记录", "年度", "保管期限", "可销毁年度", "在回收站")
-
 
 class RetentionDialog(QDialog):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        self.setWindowTitle("到期销毁")
-        layout = QVBoxLayout(self)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        layout.addWidget(self.table, 1)
+        layout, self.summary, self.table = dialogs.listing_layout(self, "到期销毁", retention.DUE_COLUMNS)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.destroy_button = QPushButton("销毁这些记录(&D)…")
         buttons.addButton(self.destroy_button, QDialogButtonBox.ButtonRole.ActionRole)

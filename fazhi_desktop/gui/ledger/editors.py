@@ -22,8 +22,7 @@ from fazhi_desktop.gui.ledger.widgets import (
     NullableDateEdit,
     OptionalMoneyBox,
 )
-
-ERROR_STYLE = "color: #c0392b;"
+from fazhi_desktop.gui.shell.dialogs import ERROR_STYLE
 
 
 class FieldEditor:

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+ERROR_STYLE = "color: #c0392b;"  # a field's or a dialog's own message in red
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 
@@ -39,3 +51,32 @@ def sized(dialog: QWidget, width: int, height: int) -> None:
         return
     avail = screen.availableGeometry()
     dialog.resize(min(width, avail.width() - 40), min(height, avail.height() - 60))
+
+
+def error_label() -> QLabel:
+    """Where a dialog says what is wrong, in red, without a box of its own."""
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    return label
+
+
+def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def listing_layout(dialog: QDialog, title: str, columns: Sequence[str]) -> tuple[QVBoxLayout, QLabel, QTableWidget]:
+    """A dialog that lists rows: its title, a wrapping summary above a read-only table of ``columns``."""
+    dialog.setWindowTitle(title)
+    layout = QVBoxLayout(dialog)
+    summary = QLabel()
+    summary.setWordWrap(True)
+    layout.addWidget(summary)
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    layout.addWidget(table, 1)
+    return layout, summary, table
