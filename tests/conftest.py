@@ -56,7 +56,8 @@ def demo_db(tmp_path_factory):
 # The level of each test module (pyproject.toml's markers); tests/gui is "gui". Tests that need an outside tool or
 # condition carry ``external`` themselves, wherever they live.
 LEVELS = {
-    "unit": {"test_numbers.py", "test_validation.py", "test_declarations.py", "test_layering.py", "test_bundle_rules.py"},
+    "unit": {"test_numbers.py", "test_validation.py", "test_declarations.py", "test_layering.py", "test_bundle_rules.py",
+             "test_dependency_pins.py"},
     "cli": {"test_cli.py"},
 }
 

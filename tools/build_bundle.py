@@ -1,7 +1,8 @@
 """Build what an office PC installs: the PyInstaller bundle, the .deb (Linux) and the NSIS installer (Windows).
 
-The bundle is built in a fresh virtual environment holding the program's runtime dependencies and the pinned build
-tools only (pyproject's `bundle` extra), so nothing a developer or a test installed (psycopg, pytest…) gets in.
+The bundle is built in a fresh virtual environment holding exactly what requirements/bundle.lock pins (the program's
+runtime dependencies and the build tools, each checked against its hashes), so nothing a developer or a test installed
+(psycopg, pytest…) gets in and what is shipped is what CI tested. The lock's sha256 is printed and in the summary.
 
 Usage:  python tools/build_bundle.py [--out build/release] [--deb] [--nsis] [--fast] [--bundle DIR]
   --deb   also a .deb (needs dpkg-deb; Linux)       --nsis  also the Windows installer (needs makensis)
@@ -26,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from fazhi_desktop import __version__  # noqa: E402
 from tools.bundle_contents import SYSTEM_PACKAGES  # noqa: E402
+from tools.locks import BUNDLE_LOCK, sha256  # noqa: E402
 
 TRIM_LINE = "bundle trim, MB saved per rule:"
 
@@ -35,11 +37,14 @@ def venv_python(folder: Path) -> Path:
 
 
 def build_environment(folder: Path) -> Path:
+    """A fresh venv with the locked set (hashes required), then the program itself without resolving anything."""
     shutil.rmtree(folder, ignore_errors=True)
     venv.EnvBuilder(with_pip=True).create(folder)
     python = venv_python(folder)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", f"{ROOT}[bundle]"],
-                   check=True)
+    print(f"installing from {BUNDLE_LOCK.relative_to(ROOT)} sha256 {sha256(BUNDLE_LOCK)}", file=sys.stderr, flush=True)
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--require-hashes", "--only-binary=:all:", "-r", str(BUNDLE_LOCK)], check=True)
+    subprocess.run([*pip, "--no-deps", str(ROOT)], check=True)
     return python
 
 
@@ -139,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.bundle is None:
         python = build_environment(out / "venv")
         bundle, trim = run_pyinstaller(python, out)
-        summary = {"bundle": str(bundle), "bundle_mb": round(tree_size(bundle) / 1e6, 1), "trim_mb_saved": trim}
+        summary = {"bundle": str(bundle), "bundle_mb": round(tree_size(bundle) / 1e6, 1), "trim_mb_saved": trim,
+                   "lock": str(BUNDLE_LOCK.relative_to(ROOT)), "lock_sha256": sha256(BUNDLE_LOCK)}
     if args.deb:
         deb = build_deb(bundle, out, args.fast)
         summary.update(deb=str(deb), deb_mb=round(deb.stat().st_size / 1e6, 1))

