@@ -21,3 +21,15 @@ def checked_import(window, qtbot, path):
     dialog.check()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
     return dialog
+
+
+def type_chinese(qtbot, widget, text: str) -> None:
+    """Type ``text`` into ``widget`` as an input method commits it (qtbot.keyClicks aborts on non-ASCII text)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)

@@ -189,3 +189,97 @@ def test_accounts_are_managed_in_the_gui_and_the_first_one_logs_the_clerk_in(win
     finally:
         actor.act_as(None)
         window.idle_lock.stop()
+
+
+def test_the_new_account_button_makes_an_account_when_clicked(window, qtbot):
+    """#31.1: the button's clicked(bool) reached the slot as its ``values`` and every click ended in 程序出错."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from fazhi_desktop.gui.dialogs.accounts_dialog import AccountsDialog, NewAccountDialog
+    from fazhi_desktop.services import actor
+
+    dialog = AccountsDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    typed = []
+
+    def type_into_the_new_account_dialog():
+        new = QApplication.activeModalWidget()
+        if not isinstance(new, NewAccountDialog):
+            QTimer.singleShot(20, type_into_the_new_account_dialog)
+            return
+        new.name_edit.setText("张主任")
+        new.password_edit.setText(ADMIN_PW)
+        new.again_edit.setText(ADMIN_PW)
+        ok = new.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        typed.append(True)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, type_into_the_new_account_dialog)
+    try:
+        qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+        assert typed
+        assert dialog.table.rowCount() == 1 and dialog.table.item(0, 0).text() == "张主任"
+        assert window.session.account == "张主任"
+    finally:
+        actor.act_as(None)
+        if window.idle_lock is not None:
+            window.idle_lock.stop()
+
+
+def test_quitting_from_the_lock_and_cancelling_the_unsaved_prompt_locks_again(staffed, unit, qtbot, tmp_path,
+                                                                              monkeypatch):
+    """#31.2: 退出程序 → 「尚未保存」 → 取消 left the program open and unlocked."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
+
+    from fazhi_desktop.gui.dialogs.login import LoginDialog
+    from fazhi_desktop.gui.shell import dialogs
+    from fazhi_desktop.gui.shell.main_window import MainWindow
+    from fazhi_desktop.gui.shell.session import Session
+
+    prompts = []
+    monkeypatch.setattr(dialogs, "ask_unsaved", lambda parent, what: prompts.append(what) or dialogs.CANCEL)
+    win = MainWindow(Session(staffed, unit, "x", 2023, account="张主任"),
+                     QSettings(str(tmp_path / "g.ini"), QSettings.Format.IniFormat), backup_on_exit=False)
+    win.show()
+    page = win.select_ledger("meeting")
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    from tests.gui.guikit import type_chinese
+
+    type_chinese(qtbot, page.form.editors["title"].widget, "半截的会议")  # typed, not saved
+    assert page.form.dirty
+    seen = []
+
+    def answer_the_lock():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, LoginDialog):
+            QTimer.singleShot(20, answer_the_lock)
+            return
+        seen.append(win.centralWidget().isVisible())
+        box = dialog.findChild(QDialogButtonBox)
+        if len(seen) == 1:  # the first time: 退出程序
+            quit_button = next(b for b in box.findChildren(QPushButton) if b.text() == "退出程序")
+            QTimer.singleShot(0, answer_the_lock)
+            qtbot.mouseClick(quit_button, Qt.MouseButton.LeftButton)
+        else:  # the lock is back: the password
+            dialog.password_edit.setText(ADMIN_PW)
+            unlock = next(b for b in box.findChildren(QPushButton) if b.text() == "解锁")
+            qtbot.mouseClick(unlock, Qt.MouseButton.LeftButton)
+
+    try:
+        lock = win.idle_lock
+        now = [1000.0]
+        lock.clock, lock.last = (lambda: now[0]), now[0]
+        now[0] += 11 * 60
+        QTimer.singleShot(0, answer_the_lock)
+        lock.timer.timeout.emit()  # the lock's own timer fires after 11 idle minutes
+        assert prompts, "退出程序 asked about the unsaved record"
+        assert seen == [False, False], "the lock came back, the records hidden behind it, until the password"
+        assert win.isVisible() and win.centralWidget().isVisible() and page.form.dirty
+    finally:
+        win.idle_lock.stop()
+        page.form.dirty = False
+        win.close()
+        win.deleteLater()

@@ -72,8 +72,9 @@ class AccountsDialog(QDialog):
         buttons.addButton(self.add_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.disable_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
-        self.add_button.clicked.connect(self.add_account)
-        self.disable_button.clicked.connect(self.disable_selected)
+        # clicked(bool) would hand its checked flag to a slot's first parameter: the slots are called without it
+        self.add_button.clicked.connect(lambda: self.add_account())
+        self.disable_button.clicked.connect(lambda: self.disable_selected())
         layout.addWidget(buttons)
         dialogs.sized(self, 560, 380)
         self.reload()

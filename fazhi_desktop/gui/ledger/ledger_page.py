@@ -203,7 +203,7 @@ class LedgerPage(QWidget):
         for combo in self.filters.values():
             combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.add_attachment_button.clicked.connect(self.add_attachment)
+        self.add_attachment_button.clicked.connect(lambda: self.add_attachment())  # not clicked(bool) as paths
         self.open_attachment_button.clicked.connect(self.open_attachment)
         self.remove_attachment_button.clicked.connect(self.remove_attachment)
         self.attachment_list.itemDoubleClicked.connect(lambda _i: self.open_attachment())

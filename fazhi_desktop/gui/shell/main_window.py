@@ -238,17 +238,20 @@ class MainWindow(QMainWindow):
         AccountsDialog(self.session, self).exec()
 
     def lock_screen(self) -> None:
-        """Idle too long: the password again (or the program closes; nothing unsaved is written for the clerk)."""
+        """Idle too long: the password again. The lock is a state no dialog leaves but the password or quitting: 退出程序
+        closes the window only when its unsaved edits are saved or discarded; 取消 there brings the lock back."""
         from fazhi_desktop.gui.dialogs.login import LoginDialog
 
-        dialog = LoginDialog(self.session.db.engine, self.session.account, self, locked=True)
         self.centralWidget().setVisible(False)  # the records are not left on the screen behind the dialog
         try:
-            unlocked = dialog.exec()
+            while True:
+                dialog = LoginDialog(self.session.db.engine, self.session.account, self, locked=True)
+                unlocked = dialog.exec()
+                dialog.deleteLater()
+                if unlocked or self.close():
+                    return
         finally:
             self.centralWidget().setVisible(True)
-        if not unlocked:
-            self.close()
 
     def open_retention(self) -> None:
         from fazhi_desktop.gui.dialogs.retention_dialog import RetentionDialog
