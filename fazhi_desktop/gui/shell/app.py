@@ -66,9 +66,11 @@ def make_app() -> QApplication:
     app.setOrganizationName("fazhi_desktop")
     app.setWindowIcon(QIcon(str(Path(__file__).parents[1] / "fazhi-desktop.png")))
     install_chinese(app)
-    from fazhi_desktop.gui.shell import style
+    from fazhi_desktop.gui.shell import style, wheel
 
     style.install(app)
+    if not app.property("wheel_guard_installed"):  # once, however often the app is asked for (tests)
+        wheel.install(app)
     return app
 
 

@@ -1,0 +1,73 @@
+"""Desktop round 3 (#31): what a clerk does by mouse or keyboard cannot change or lose anything by accident."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QScrollArea
+
+AT_125 = (1093, 614)  # 1366×768 at 125%, in logical pixels
+
+
+def roll_wheel(widget, notches: int) -> None:
+    """The real wheel over ``widget``: negative notches roll towards the clerk (down the page)."""
+    center = widget.rect().center()
+    event = QWheelEvent(QPointF(center), QPointF(widget.mapToGlobal(center)), QPoint(0, 0), QPoint(0, 120 * notches),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def scroll_area_of(widget) -> QScrollArea:
+    area = widget.parentWidget()
+    while not isinstance(area, QScrollArea):
+        area = area.parentWidget()
+    return area
+
+
+def test_3_the_wheel_over_a_combo_box_scrolls_the_form_and_changes_nothing_until_it_is_focused(window, qtbot):
+    record = window.session.records().create("dispute", {
+        "date": "2023-05-06", "source": "排查发现", "village": window.session.unit.villages[0], "category": "土地纠纷",
+        "parties": "甲与乙", "summary": "地界", "risk": "红", "complexity": "复杂", "status": "调处中"})
+    window.resize(*AT_125)
+    page = window.select_ledger("dispute")
+    assert page.show_record(record.id)
+    qtbot.wait(20)
+    combos = [page.form.editors[key].widget for key in ("complexity", "risk")]
+    assert [c.currentText() for c in combos] == ["复杂", "红"]
+    page.view.setFocus()  # the clerk's focus is in the list, as after clicking the record
+    area = scroll_area_of(combos[0])
+    bar = area.verticalScrollBar()
+    bar.setValue(0)
+    for combo in combos:
+        roll_wheel(combo, -1)
+        roll_wheel(combo, -2)
+    assert [c.currentText() for c in combos] == ["复杂", "红"] and not page.form.dirty
+    assert bar.maximum() == 0 or bar.value() > 0, "the wheel went to the form's scroll area"
+    # tabbed into, the combo box is the clerk's to roll
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    combos[1].setFocus(Qt.FocusReason.TabFocusReason)
+    assert combos[1].hasFocus()
+    roll_wheel(combos[1], -1)
+    assert combos[1].currentText() != "红" and page.form.dirty
+    page.form.dirty = False
+
+
+def test_3_a_setting_under_the_wheel_keeps_its_value(window, qtbot):
+    from fazhi_desktop.gui.dialogs.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    dialog.resize(*AT_125)
+    dialog.show()
+    dialog.ui.tabs.setCurrentWidget(dialog.privacy_page)
+    qtbot.wait(10)
+    boxes = [w for w in dialog.findChildren(QComboBox) + dialog.findChildren(QAbstractSpinBox) if w.isEnabled()]
+    assert len(boxes) >= 3
+    before = [b.currentText() if isinstance(b, QComboBox) else b.text() for b in boxes]
+    dialog.ui.buttonBox.setFocus()
+    for box in boxes:
+        roll_wheel(box, -1)
+    assert [b.currentText() if isinstance(b, QComboBox) else b.text() for b in boxes] == before
+    for box in boxes:
+        assert box.focusPolicy() != Qt.FocusPolicy.WheelFocus
