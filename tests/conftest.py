@@ -57,6 +57,7 @@ def demo_db(tmp_path_factory):
 # condition carry ``external`` themselves, wherever they live.
 LEVELS = {
     "unit": {"test_numbers.py", "test_validation.py", "test_declarations.py", "test_layering.py", "test_bundle_rules.py",
+             "test_portable_formats.py",
              "test_dependency_pins.py"},
     "cli": {"test_cli.py"},
 }

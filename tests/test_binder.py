@@ -79,7 +79,7 @@ def test_photos_carry_captions_and_pdfs_are_appended_page_by_page(book):
                                                                                 first.first_page + 2]
     assert first.pages == 3
     for text in photos:
-        assert "事由：一季度专题会" in text and "时间：2023年03月01日" in text and "人物：党委书记" in text
+        assert "事由：一季度专题会" in text and "时间：2023年3月1日" in text and "人物：党委书记" in text
         assert "摄影者：李文书" in text
     sheets = [p for p in pages if "签到表.pdf" in p]
     assert len(sheets) == 2 and "第 1 页，共 2 页" in sheets[0] and "第 2 页，共 2 页" in sheets[1]

@@ -587,7 +587,7 @@ class LedgerPage(QWidget):
         if restored:
             self.form.dirty = True
             self.form.edited.emit()
-            self.notice_label.setText(f"已把「{'、'.join(restored)}」填回{last['at']:%m月%d日 %H:%M}修改前的内容，"
+            self.notice_label.setText(f"已把「{'、'.join(restored)}」填回{last['at'].month}月{last['at'].day}日 {last['at']:%H:%M}修改前的内容，"
                                       "核对后请保存。")
 
     def _load_attachments(self) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from fazhi_desktop.domain.fields import Ledger
+from fazhi_desktop.reports.content.numbers import cn_date
 from fazhi_desktop.reports.typeset.fonts import FontSet
 from fazhi_desktop.storage.atomic import atomic_stream
 
@@ -215,7 +216,7 @@ def _cover(c, pen: _Pen, b: Binder) -> None:
     pen.draw(c, PAGE_W / 2, PAGE_H - 115 * MM, f"{b.year}年度法治建设台账汇编", "heiti", 26, centre=True)
     y = 95 * MM
     for label, value in (("编制单位", b.unit_name), ("所属年度", f"{b.year}年"), ("保管期限", b.retention),
-                         ("件    数", f"{len(b.pieces)}件"), ("编制日期", f"{dt.date.today():%Y年%m月%d日}")):
+                         ("件    数", f"{len(b.pieces)}件"), ("编制日期", cn_date(dt.date.today()))):
         pen.draw(c, 60 * MM, y, f"{label}：{value}", "songti", 16)
         y -= 12 * MM
 
@@ -298,7 +299,7 @@ def caption(piece: Piece, att: dict[str, Any]) -> list[str]:
     record = piece.record
     people = "、".join(str(record[k]) for k in CAPTION_PEOPLE if record.get(k) and piece.ledger.has(k))
     place = next((str(record[k]) for k in CAPTION_PLACE if record.get(k) and piece.ledger.has(k)), "")
-    when = f"{piece.date:%Y年%m月%d日}" if piece.date else ""
+    when = cn_date(piece.date) if piece.date else ""
     return [f"事由：{piece.title}", f"时间：{when}", f"地点：{place}", f"人物：{people}", f"摄影者：{att.get('added_by', '')}"]
 
 
@@ -389,7 +390,7 @@ def _notes(c, pen: _Pen, b: Binder) -> None:
     lines = [f"本盒（册）共 {len(b.pieces)} 件，{b.total_pages} 页（含封面、目录、备考表和脊背标签页），照片 {b.photos} 张。",
              f"缺佐证材料的 {missing} 件，已在相应位置放入「缺」页。" if missing else "各件佐证材料齐全。",
              "身份证号按规定隐藏中间位。", "", f"立卷人：{b.compiler or '　　　　　　'}", "检查人：　　　　　　",
-             f"立卷时间：{dt.date.today():%Y年%m月%d日}"]
+             f"立卷时间：{cn_date(dt.date.today())}"]
     for line in lines:
         for part in pen.wrap(line, BODY_W, "songti", 14):
             pen.draw(c, LEFT, y, part, "songti", 14)

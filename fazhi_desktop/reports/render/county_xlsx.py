@@ -9,6 +9,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from fazhi_desktop.office.xlsx_sheets import HEADER_STYLE, write_titled_table
+from fazhi_desktop.reports.content.numbers import cn_date
 from fazhi_desktop.services.county import CountyView
 from fazhi_desktop.storage.atomic import atomic_stream
 
@@ -18,7 +19,7 @@ EMPTY = "无"  # a ledger with no record for the year, marked so an empty cell i
 def write_county_workbook(view: CountyView, out: str | os.PathLike) -> Path:
     county = view.county
     wb = Workbook(write_only=True)
-    filler = f"汇总单位：{county}法治办（盖章）　　　　统计年度：{view.year}年　　　　汇总日期：{dt.date.today():%Y年%m月%d日}"
+    filler = f"汇总单位：{county}法治办（盖章）　　　　统计年度：{view.year}年　　　　汇总日期：{cn_date(dt.date.today())}"
     title = f"{county}{view.year}年各乡镇（街道）法治政府建设"
     last = len(view.summary) - 1
     bold = {(last, c): HEADER_STYLE for c in range(1, len(view.summary_headers) + 1)}
