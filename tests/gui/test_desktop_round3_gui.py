@@ -71,3 +71,29 @@ def test_3_a_setting_under_the_wheel_keeps_its_value(window, qtbot):
     assert [b.currentText() if isinstance(b, QComboBox) else b.text() for b in boxes] == before
     for box in boxes:
         assert box.focusPolicy() != Qt.FocusPolicy.WheelFocus
+
+
+def test_6_adopting_the_generated_text_asks_before_replacing_the_clerks_draft_and_ctrl_z_undoes_it(
+        window, svc, qtbot, answer):
+    from PySide6.QtWidgets import QMessageBox
+
+    svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "一季度专题会"})
+    tab = window.show_report_tab()
+    tab.refresh_content()
+    qtbot.waitUntil(lambda: not tab.busy and tab.section_list.count() > 0, timeout=10000)
+    tab.section_list.setCurrentRow(0)
+    mine = "本镇自己写的这一部分，改了三遍。"
+    tab.own_edit.setPlainText(mine)
+    assert tab.save()
+    assert tab.generated_view.toPlainText() and tab.own_edit.toPlainText() == mine
+    answer(QMessageBox.StandardButton.No)
+    qtbot.mouseClick(tab.adopt_button, Qt.MouseButton.LeftButton)
+    assert answer.questions and "已有您写的文字" in answer.questions[-1]
+    assert tab.own_edit.toPlainText() == mine and not tab.dirty
+    answer(QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(tab.adopt_button, Qt.MouseButton.LeftButton)
+    assert tab.own_edit.toPlainText() == tab.generated_view.toPlainText() and tab.dirty
+    assert tab.own_edit.hasFocus() or not window.isActiveWindow()
+    tab.own_edit.setFocus()
+    qtbot.keyClick(tab.own_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert tab.own_edit.toPlainText() == mine

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -262,7 +263,19 @@ class ReportTab(RefreshWhenVisible, QWidget):
             self._dirty_sections = True
 
     def _adopt(self) -> None:
-        self.own_edit.setPlainText(self.generated_view.toPlainText())
+        """The generated text as the clerk's draft of this part: asked first when she has written her own, and done as
+        one edit of the box, so Ctrl+Z brings her text back (setPlainText would empty the undo history)."""
+        generated, own = self.generated_view.toPlainText(), self.own_edit.toPlainText()
+        if own.strip() and own != generated and not dialogs.confirm(
+                self, "以生成文字为底稿修改",
+                "“我的文稿”中这一部分已有您写的文字。用自动生成的文字替换它吗？\n替换后，在文稿中按 Ctrl+Z 可以撤销。"):
+            return
+        cursor = self.own_edit.textCursor()
+        cursor.beginEditBlock()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(generated)
+        cursor.endEditBlock()
+        self.own_edit.setFocus()
 
     def save(self) -> bool:
         values = self.form.values() | {"template": self.template_combo.currentText(),
