@@ -34,6 +34,17 @@ def clerk(db: Database) -> str | None:
     return local_settings.load(db.database_id).get("clerk")
 
 
+def last_account(db: Database) -> str:
+    """The account that last logged in to this database on this PC: the login box offers it (the computer's own
+    login name is rarely an account's name, and a first try that fails counts towards the lockout)."""
+    return local_settings.load(db.database_id).get("last_account", "")
+
+
+def remember_account(db: Database, name: str) -> None:
+    if db.database_id:  # a server database keeps no local settings
+        local_settings.update(db.database_id, {"last_account": name})
+
+
 def policy(db: Database) -> tuple[Path, int]:
     return local_settings.backup_policy(db.database_id)
 

@@ -53,9 +53,10 @@ def clean(values: Mapping[str, Any]) -> dict[str, Any]:
     keep = values.get("backup_keep")
     if isinstance(keep, int) and not isinstance(keep, bool) and 1 <= keep <= MAX_KEEP:
         out["backup_keep"] = keep
-    clerk = values.get("clerk")
-    if isinstance(clerk, str) and 0 < len(clerk.strip()) <= MAX_CLERK and not bad_character(clerk):
-        out["clerk"] = clerk.strip()
+    for key in ("clerk", "last_account"):
+        name = values.get(key)
+        if isinstance(name, str) and 0 < len(name.strip()) <= MAX_CLERK and not bad_character(name):
+            out[key] = name.strip()
     fonts = values.get("fonts")
     if isinstance(fonts, dict):
         chosen = {str(k): v for k, v in fonts.items() if isinstance(v, str) and v and not bad_character(v)}
@@ -65,7 +66,8 @@ def clean(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def update(database_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-    for value in (changes.get("backup_dir"), changes.get("clerk"), *((changes.get("fonts") or {}).values())):
+    for value in (changes.get("backup_dir"), changes.get("clerk"), changes.get("last_account"),
+                  *((changes.get("fonts") or {}).values())):
         problem = bad_character(value) if isinstance(value, str) else None
         if problem:
             raise UserError(f"设置内容{problem}")

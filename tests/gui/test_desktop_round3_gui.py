@@ -97,3 +97,81 @@ def test_6_adopting_the_generated_text_asks_before_replacing_the_clerks_draft_an
     tab.own_edit.setFocus()
     qtbot.keyClick(tab.own_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert tab.own_edit.toPlainText() == mine
+
+
+def test_5_enter_after_the_clerks_name_goes_to_the_unit_name_and_what_is_typed_lands_there(db, qtbot):
+    from fazhi_desktop.gui.dialogs.wizard import FirstRunWizard
+    from fazhi_desktop.services.context import Context
+    from tests.gui.guikit import type_chinese
+
+    wizard = FirstRunWizard(Context(db, None, "Administrator"))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow, timeout=2000)
+    type_chinese(qtbot, wizard.page.clerk_edit, "李明")
+    qtbot.keyClick(wizard.page.clerk_edit, Qt.Key.Key_Return)
+    name = wizard.page.form.editors["name"].widget
+    assert QApplication.focusWidget() is name
+    event_target = QApplication.focusWidget()
+    from PySide6.QtGui import QInputMethodEvent
+
+    typed = QInputMethodEvent("", [])
+    typed.setCommitString("新镇")
+    QApplication.sendEvent(event_target, typed)
+    assert name.text() == "新镇"
+    # Tab from the clerk's name goes the same way
+    wizard.page.clerk_edit.setFocus()
+    qtbot.keyClick(wizard.page.clerk_edit, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is name
+
+
+def test_8_esc_in_the_wizard_asks_before_dropping_what_was_typed(db, qtbot, answer):
+    from PySide6.QtWidgets import QMessageBox
+
+    from fazhi_desktop.gui.dialogs.wizard import FirstRunWizard
+    from fazhi_desktop.services.context import Context
+    from tests.gui.guikit import type_chinese
+
+    wizard = FirstRunWizard(Context(db, None, "Administrator"))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    type_chinese(qtbot, wizard.page.form.editors["name"].widget, "新镇")
+    answer(QMessageBox.StandardButton.No)
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    assert answer.questions and "还没有保存" in answer.questions[-1]
+    assert wizard.isVisible() and wizard.page.form.editors["name"].widget.text() == "新镇"
+    answer(QMessageBox.StandardButton.Yes)
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    assert not wizard.isVisible()
+
+
+def test_8_a_new_idle_lock_time_holds_at_once(db, unit, qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from fazhi_desktop.gui.dialogs.settings_dialog import SettingsDialog
+    from fazhi_desktop.gui.shell.main_window import MainWindow
+    from fazhi_desktop.gui.shell.session import Session
+    from fazhi_desktop.services import accounts
+
+    with db.engine.begin() as conn:
+        accounts.add(conn, "张主任", "管理员", "admin-2024a", "x")
+    win = MainWindow(Session(db, unit, "x", 2023, account="张主任"),
+                     QSettings(str(tmp_path / "g.ini"), QSettings.Format.IniFormat), backup_on_exit=False)
+    win.show()
+    try:
+        assert win.idle_lock.minutes == 10
+        dialog = SettingsDialog(win.session, win)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        minutes = dialog.privacy_form.editors["idle_lock_minutes"].widget
+        minutes.selectAll()
+        qtbot.keyClicks(minutes, "3")
+        qtbot.mouseClick(dialog.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        assert not dialog.isVisible()
+        assert win.idle_lock.minutes == 3
+    finally:
+        win.idle_lock.stop()
+        win.close()
+        win.deleteLater()

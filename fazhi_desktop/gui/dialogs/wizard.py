@@ -12,6 +12,7 @@ from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.domain.unit import FIRST_RUN_FIELDS
 from fazhi_desktop.gui.ledger.form import RecordForm
 from fazhi_desktop.gui.ledger.widgets import EnterMovesFocus
+from fazhi_desktop.gui.shell import dialogs
 from fazhi_desktop.services import local, units
 from fazhi_desktop.services.context import Context
 from fazhi_desktop.services.units import Unit
@@ -78,6 +79,13 @@ class FirstRunWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.page = _UnitPage(ctx)
         self.addPage(self.page)
+
+    def reject(self) -> None:
+        """Esc, 取消 or the close button: what was typed is not dropped without asking."""
+        typed = self.page.form.dirty or bool(self.page.clerk_edit.text().strip())
+        if typed and not dialogs.confirm(self, "退出向导", "已填写的单位信息还没有保存。退出向导（程序随之关闭）吗？"):
+            return
+        super().reject()
 
     @property
     def unit(self) -> Unit | None:

@@ -71,6 +71,9 @@ class RecordForm(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Not a stop of its own: Enter or Tab from the field before the form lands in its first field, not on an
+        # invisible frame that swallows what the clerk types next
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(self)
         return scroll
 

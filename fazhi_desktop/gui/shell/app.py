@@ -131,16 +131,20 @@ class Startup:
     def log_in(self, actor: str) -> str | None:
         """Once the database has accounts: the login dialog (None when the clerk quits). Without: the OS user."""
         from fazhi_desktop.gui.dialogs.login import LoginDialog
-        from fazhi_desktop.services import accounts
+        from fazhi_desktop.services import accounts, local
         from fazhi_desktop.services.actor import act_as
 
         with self.db.engine.connect() as conn:
             if not accounts.has_accounts(conn):
                 return actor
-        dialog = LoginDialog(self.db.engine, actor)
+        dialog = LoginDialog(self.db.engine, local.last_account(self.db))
         if not dialog.exec():
             return None
         self.account = dialog.account.name
+        try:
+            local.remember_account(self.db, self.account)
+        except UserError as exc:  # a read-only data folder: the next login is typed in full, nothing else changes
+            log.warning("could not remember the account: %s", exc)
         act_as(self.account)
         return self.account
 

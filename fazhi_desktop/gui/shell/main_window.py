@@ -216,12 +216,16 @@ class MainWindow(QMainWindow):
 
     def _guard_account(self) -> None:
         """Logged in: 修改密码, and the program locks itself when left alone."""
-        from fazhi_desktop.gui.dialogs.login import DEFAULT_IDLE_MINUTES, IdleLock
+        from fazhi_desktop.gui.dialogs.login import IdleLock
 
         self.password_action.setVisible(True)
-        minutes = self.session.unit.settings.get("idle_lock_minutes", DEFAULT_IDLE_MINUTES)
         if self.idle_lock is None:
-            self.idle_lock = IdleLock(float(minutes or 0), self.lock_screen, self)
+            self.idle_lock = IdleLock(self._idle_minutes(), self.lock_screen, self)
+
+    def _idle_minutes(self) -> float:
+        from fazhi_desktop.gui.dialogs.login import DEFAULT_IDLE_MINUTES
+
+        return float(self.session.unit.settings.get("idle_lock_minutes", DEFAULT_IDLE_MINUTES) or 0)
 
     def logged_in(self, name: str) -> None:
         """The first account was made here: the clerk works as it from now on."""
@@ -307,6 +311,8 @@ class MainWindow(QMainWindow):
     def _on_changed(self, changed) -> None:
         if changed.unit_changed:
             self._update_title()
+            if self.idle_lock is not None:  # a new idle-lock time holds from now on, not after a restart
+                self.idle_lock.minutes = self._idle_minutes()
         if changed.ledgers or changed.everything:
             self._fill_years()  # a record saved into a new year, an import of several years
         if changed.everything:
