@@ -175,3 +175,72 @@ def test_8_a_new_idle_lock_time_holds_at_once(db, unit, qtbot, tmp_path):
         win.idle_lock.stop()
         win.close()
         win.deleteLater()
+
+
+def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    """A key as the clerk presses it: to whatever has the focus (the window when nothing has)."""
+    target = QApplication.focusWidget() or QApplication.activeWindow()
+    assert target is not None, "nothing has the focus and no window is active"
+    qtbot.keyClick(target, key, modifier)
+
+
+def make_active(window, qtbot) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.wait(10)  # the deferred focus into the page
+
+
+def test_5_ctrl_tab_works_from_the_start_and_ctrl_n_wherever_the_focus_is(window, svc, qtbot):
+    for i in range(30):  # a long list: the form of the shown record is scrolled
+        svc.create("meeting", {"date": f"2023-03-{i % 28 + 1:02d}", "kind": "法治建设专题会议", "title": f"会{i}"})
+    window.resize(*AT_125)
+    make_active(window, qtbot)
+    tabs = window.ui.tabs
+    start = tabs.currentIndex()
+    press(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert tabs.currentIndex() == (start + 1) % tabs.count(), "Ctrl+Tab right after start"
+    page = window.select_ledger("meeting")
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=5000)
+    qtbot.wait(10)
+    window.ui.yearCombo.setFocus()  # the focus outside the page (the year box), as after a dialog or a click
+    press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    first = next(iter(page.form.editors.values()))
+    assert page.current_id is None, "Ctrl+N opened a new record"
+    assert first.widget.hasFocus() or first.widget.isAncestorOf(QApplication.focusWidget())
+    area = scroll_area_of(first.widget)
+    top_left = first.widget.mapTo(area.widget(), first.widget.rect().topLeft())
+    visible = area.viewport().rect().translated(0, area.verticalScrollBar().value())
+    assert visible.contains(top_left), "日期 is in view when the clerk starts typing"
+    # on a page that is no ledger, Ctrl+N says where it works
+    window.ui.tabs.setCurrentIndex(0)
+    qtbot.wait(10)
+    press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert "Ctrl+N" in window.statusBar().currentMessage()
+
+
+def test_5_building_a_page_never_flashes_a_window_that_takes_the_keyboard(window, qtbot):
+    """A ledger page's filter row was shown before it had a parent: for a moment a window of its own, which took the
+    activation from the main window (the next Ctrl+N or Ctrl+Tab went nowhere)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    shown = []
+
+    class Spy(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Show and obj.isWidgetType() and obj.isWindow() and obj is not window:
+                shown.append(type(obj).__name__)
+            return False
+
+    make_active(window, qtbot)
+    spy = Spy()
+    QApplication.instance().installEventFilter(spy)
+    try:
+        for key in window.holders:
+            window.select_ledger(key)
+            qtbot.wait(5)
+        window.show_report_tab()
+        qtbot.wait(20)
+    finally:
+        QApplication.instance().removeEventFilter(spy)
+    assert shown == []
+    assert window.isActiveWindow()

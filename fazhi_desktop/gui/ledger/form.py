@@ -152,12 +152,19 @@ class RecordForm(QWidget):
             self._show(editor, text)
             first = first or editor
         if first:
-            first.widget.setFocus(Qt.FocusReason.OtherFocusReason)
-            area = first.widget.parent()
-            while area is not None and not isinstance(area, QScrollArea):
-                area = area.parent()
-            if area is not None:  # a long form: the bad field is brought into view, not left below the fold
-                area.ensureWidgetVisible(first.widget)
+            self._focus(first.widget)
+
+    def focus_first(self) -> None:
+        """A new record: the cursor in the first field (日期), and that field in view."""
+        self._focus(next(iter(self.editors.values())).widget)
+
+    def _focus(self, widget: QWidget) -> None:
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        area = widget.parent()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parent()
+        if area is not None:  # a long form: the field is brought into view, never typed into below the fold
+            area.ensureWidgetVisible(widget)
 
     def problem_text(self, key: str) -> str:
         editor = self.editors[key]

@@ -102,7 +102,7 @@ class LedgerPage(QWidget):
         bar.addWidget(self.recycle_toggle)
         # Six filters beside the buttons made the dispute page wider than a 1366×768 screen at 125%: they get a row
         # of their own that scrolls sideways when even that is too narrow.
-        self.filter_area = QScrollArea()
+        self.filter_area = QScrollArea(self)  # parented now: made visible before it is in a layout, it was a window
         self.filter_area.setWidget(filter_row)
         self.filter_area.setWidgetResizable(True)
         self.filter_area.setFrameShape(QFrame.Shape.NoFrame)
@@ -137,7 +137,7 @@ class LedgerPage(QWidget):
         self.cancel_button = QPushButton("撤销修改")
         self.cancel_button.setToolTip("放弃未保存的修改（Esc）")
         # ID and phone numbers show masked; a 管理员 may see one record's in full (each look is logged)
-        self.reveal_button = QPushButton("显示完整号码")
+        self.reveal_button = QPushButton("显示完整号码", self)  # parented: shown before its layout, it was a window
         self.reveal_button.setToolTip("仅管理员可用；每次查看都记入修改记录")
         self.reveal_button.setVisible(any(f.kind.personal for f in self.ledger.fields) and not self.viewer)
         buttons = QHBoxLayout()
@@ -209,7 +209,7 @@ class LedgerPage(QWidget):
         self.attachment_list.itemDoubleClicked.connect(lambda _i: self.open_attachment())
         within = Qt.ShortcutContext.WidgetWithChildrenShortcut
         self._shortcut(QKeySequence.StandardKey.Save, self, self.save, within)
-        self._shortcut(QKeySequence("Ctrl+N"), self, self.new_record, within)
+        # Ctrl+N is the window's (MainWindow.new_record_action): it works wherever the focus is, on the page in front
         self._shortcut(QKeySequence(Qt.Key.Key_Escape), self.form, self.ask_revert, within)
         self._shortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.focus_search, within)
         # Delete only from the list: in a text field the key must keep deleting characters.
@@ -401,8 +401,7 @@ class LedgerPage(QWidget):
         self.view.clearSelection()
         self.view.selectionModel().blockSignals(False)
         self.load(None)
-        first = next(iter(self.form.editors.values()))
-        first.widget.setFocus()
+        self.form.focus_first()
 
     def revert(self) -> None:
         self.load(self.current_id)

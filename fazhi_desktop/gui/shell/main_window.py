@@ -9,9 +9,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, QThreadPool
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from fazhi_desktop import APP_NAME, __version__
 from fazhi_desktop.domain.ledgers import GROUPS, LEDGERS
@@ -178,6 +178,11 @@ class MainWindow(QMainWindow):
         self.ui.menuFile.insertAction(self.ui.actionQuit, self.password_action)
         self.password_action.setVisible(False)
         self.password_action.triggered.connect(self.change_password)
+        # Ctrl+N belongs to the window, not to a page: it works wherever the focus is (after start, after Ctrl+Tab,
+        # after a dialog closed) and acts on the ledger in front
+        self.new_record_action = QAction("新增记录", self)
+        self.new_record_action.setShortcut("Ctrl+N")
+        self.addAction(self.new_record_action)
         self.idle_lock = None
         self._county_tab: LazyTab | None = None
         self._session_actions = {
@@ -187,7 +192,7 @@ class MainWindow(QMainWindow):
             self.package_import_action: self.import_packages, self.score_action: self.self_score,
             self.binder_action: self.make_binder, self.retention_action: self.open_retention,
             self.public_action: lambda: self.show_report_tab().generate_public(),
-            self.accounts_action: self.open_accounts,
+            self.accounts_action: self.open_accounts, self.new_record_action: self.new_record,
         }
         for action, slot in self._session_actions.items():
             action.triggered.connect(slot)
@@ -211,6 +216,7 @@ class MainWindow(QMainWindow):
         for holder in (self._overview_tab, self._report_tab, *self.holders.values()):
             if holder.isVisible():
                 _ = holder.page
+        QTimer.singleShot(0, self._focus_page)  # the keys work from the start: Ctrl+Tab, Ctrl+N, the list's arrows
         if session.account:
             self._guard_account()
 
@@ -456,6 +462,29 @@ class MainWindow(QMainWindow):
                     tabs.blockSignals(False)
                     return
         tabs.setProperty("previous", index)
+        QTimer.singleShot(0, self._focus_page)
+
+    def current_ledger_page(self) -> LedgerPage | None:
+        widget = self.ui.tabs.currentWidget()
+        if isinstance(widget, QTabWidget):
+            widget = widget.currentWidget()
+        return widget.page if isinstance(widget, LazyTab) and widget in self.holders.values() else None
+
+    def _focus_page(self) -> None:
+        """The focus goes into the page in front (its list, or the tab bar), so that the keys act there."""
+        if self.session is None or QApplication.activeModalWidget() is not None:
+            return
+        page = self.current_ledger_page()
+        target = page.view if page is not None else self.ui.tabs.tabBar()
+        if target.isVisible():
+            target.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def new_record(self) -> None:
+        page = self.current_ledger_page()
+        if page is None:
+            self.statusBar().showMessage("请先切换到一本台账，再按 Ctrl+N 新增记录。", 6000)
+        elif page.new_button.isVisible():  # a 查看 account is not offered it
+            page.new_record()
 
     def all_editors(self) -> list:
         holders = [*self.holders.values(), self._report_tab]
