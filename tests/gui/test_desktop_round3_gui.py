@@ -244,3 +244,78 @@ def test_5_building_a_page_never_flashes_a_window_that_takes_the_keyboard(window
         QApplication.instance().removeEventFilter(spy)
     assert shown == []
     assert window.isActiveWindow()
+
+
+SCREENS = {"125%": (1093, 614 - 32), "100% with a taskbar": (1366, 768 - 40)}  # usable area, logical pixels
+
+
+def on_screen(monkeypatch, usable) -> None:
+    """The screen a clerk has: its usable area (what sized dialogs and the window are fitted to)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, *usable))
+
+
+def within(dialog, widgets, usable) -> None:
+    assert dialog.frameGeometry().height() <= usable[1] and dialog.frameGeometry().width() <= usable[0], (
+        type(dialog).__name__, dialog.frameGeometry(), usable)
+    for w in widgets:
+        bottom = w.mapTo(dialog, w.rect().bottomLeft()).y()
+        assert w.isVisible() and bottom <= dialog.height(), (w.text(), bottom, dialog.height())
+
+
+def test_4_the_import_dialog_with_a_workbook_loaded_and_the_preview_fit_the_screen(window, svc, qtbot, tmp_path,
+                                                                                    monkeypatch):
+    from openpyxl import Workbook
+
+    from tests.gui.guikit import checked_import
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "会议台账"
+    ws.append(["记录编号", "日期*", "会议类型*", "会议名称/议题*"])
+    for i in range(40):
+        ws.append([None, "2023-13-01" if i % 3 == 0 else "2023-03-01", "法治建设专题会议", f"会{i}"])  # problems too
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
+    for name, usable in SCREENS.items():
+        on_screen(monkeypatch, usable)
+        dialog = checked_import(window, qtbot, path)
+        dialog.show()
+        qtbot.wait(10)
+        assert dialog.problem_table.rowCount() > 0, name  # as the clerk sees it: a workbook checked, problems listed
+        within(dialog, [b for b in dialog.buttons.buttons() if b.isVisible()], usable)
+        dialog.close()
+        tab = window.show_report_tab()
+        qtbot.waitUntil(lambda tab=tab: not tab.busy, timeout=10000)
+        qtbot.mouseClick(tab.preview_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda tab=tab: not tab.busy and hasattr(tab, "preview_dialog"), timeout=20000)
+        preview = tab.preview_dialog
+        qtbot.wait(10)
+        within(preview, [preview.zoom_in, preview.zoom_out, preview.print_button], usable)
+        preview.close()
+        del tab.preview_dialog
+
+
+def test_9_the_first_start_on_a_laptop_is_maximised_and_the_report_parts_are_in_view(db, unit, qtbot, tmp_path,
+                                                                                    monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    from fazhi_desktop.gui.shell.main_window import MainWindow
+    from fazhi_desktop.gui.shell.session import Session
+
+    on_screen(monkeypatch, SCREENS["125%"])
+    win = MainWindow(Session(db, unit, "x", 2023), QSettings(str(tmp_path / "first.ini"), QSettings.Format.IniFormat),
+                     backup_on_exit=False)
+    qtbot.addWidget(win)
+    win.show_on_screen()
+    assert win.isMaximized()
+    win.showNormal()
+    win.resize(*AT_125)
+    tab = win.show_report_tab()
+    qtbot.waitUntil(lambda: not tab.busy, timeout=10000)
+    qtbot.wait(10)
+    top = tab.section_list.mapTo(tab, tab.section_list.rect().topLeft()).y()
+    assert top + 60 <= tab.height(), "the 各部分文稿 list starts within the tab, not below the fold"

@@ -36,7 +36,7 @@ class BackupDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle("备份与恢复")
-        self.resize(720, 460)
+        dialogs.sized(self, 720, 460)
         self.folder, self.keep = safety.policy(session.db)
         self.info = QLabel()
         self.info.setWordWrap(True)

@@ -22,7 +22,7 @@ from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.exchange.apply import run_import
 from fazhi_desktop.exchange.plan import ImportReport, plan_import
 from fazhi_desktop.gui.ledger.table_model import display
-from fazhi_desktop.gui.shell import files, ops
+from fazhi_desktop.gui.shell import dialogs, files, ops
 from fazhi_desktop.gui.shell.errors import show_exception
 from fazhi_desktop.gui.shell.hints import worded
 from fazhi_desktop.gui.shell.session import Session
@@ -43,7 +43,7 @@ class ImportDialog(QDialog):
         self.problems = []
         self._op: Operation | None = None
         self.setWindowTitle("从 Excel 导入台账")
-        self.resize(980, 620)
+        dialogs.sized(self, 980, 620)  # shrunk to the screen: 导入 and 关闭 stay on it
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText("选择 .xlsx 工作簿（可先在“文件”菜单下载导入模板）")
         browse = QPushButton("浏览…")

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fazhi_desktop.gui.shell import dialogs
+
 PREVIEW_DPI = 96
 
 
@@ -44,7 +46,7 @@ class PreviewDialog(QDialog):
     def __init__(self, images: list[QImage], title: str, parent: QWidget | None = None, pdf: Path | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"预览 — {title}")
-        self.resize(900, 760)
+        dialogs.sized(self, 900, 760)  # shrunk to the screen: 放大/缩小/打印/关闭 never below it
         self.images, self.pdf, self.zoom = images, pdf, 1.0
         pages = QWidget()
         column = QVBoxLayout(pages)

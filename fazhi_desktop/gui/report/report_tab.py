@@ -88,10 +88,12 @@ class ReportTab(RefreshWhenVisible, QWidget):
         left_layout = QVBoxLayout(left_inner)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(top)
-        left_layout.addWidget(self.form)
+        # The parts first: they are what the clerk works through; the draft's dates and numbers, set once a year,
+        # come below them (at 125% the list stood below the fold under them)
         left_layout.addWidget(QLabel("各部分文稿："))
         self.section_list.setMinimumHeight(120)
         left_layout.addWidget(self.section_list, 1)
+        left_layout.addWidget(self.form)
         # The draft's fields scroll on a short screen (1366×768 at 125%): they never push the buttons off it.
         left = QScrollArea()
         left.setWidgetResizable(True)

@@ -173,7 +173,7 @@ def run_gui(args: argparse.Namespace) -> int:
     hint = opening.unit_hint(args.db, args.db_url, args.unit)
     if hint:
         window = MainWindow(None, title_hint=hint)
-        window.show()
+        window.show_on_screen()
         app.processEvents()  # paint the window now; the database layer loads after
         _benchmark_hook(app, window)
 
@@ -195,7 +195,7 @@ def run_gui(args: argparse.Namespace) -> int:
             start.close()
             return 1 if start.db is None else 0
         window = MainWindow(start.session(unit, actor))
-        window.show()
+        window.show_on_screen()
         app.processEvents()
         _benchmark_hook(app, window)
         window.start_daily_backup()

@@ -119,6 +119,10 @@ SHORTCUTS = (
 )
 
 
+# Below this usable area (logical pixels) a first start is maximised: 1366×768 at 100% or 125%, 1440×900 at 125%.
+SMALL_SCREEN = (1440, 860)
+
+
 class MainWindow(QMainWindow):
     """Built without a database session it is a shell that can be on screen at once; ``attach`` brings it to life."""
 
@@ -295,6 +299,17 @@ class MainWindow(QMainWindow):
         tab = self.settings.value("main/tab", 0)
         with contextlib.suppress(TypeError, ValueError):
             self.ui.tabs.setCurrentIndex(int(tab))
+
+    def show_on_screen(self) -> None:
+        """The first start (no size saved yet) on a laptop's screen is maximised: the designed size would leave the
+        status bar and the lowest buttons below the taskbar. Later starts come back as the clerk left the window."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if self.settings.value("main/geometry") is None and screen is not None:
+            avail = screen.availableGeometry()
+            if avail.width() < SMALL_SCREEN[0] or avail.height() < SMALL_SCREEN[1]:
+                self.showMaximized()
+                return
+        self.show()
 
     def fit_to_screen(self) -> None:
         """Never larger than the screen's usable area (a 1366×768 laptop at 125% has 1093×590 of it), nor partly
