@@ -180,3 +180,20 @@ def test_a_regular_install_finds_its_fonts_and_writes_the_report(release, tmp_pa
                               text=True, cwd=tmp_path, env=env, timeout=300)
         assert proc.returncode == 0, proc.stderr
     assert b"FandolFang" in (tmp_path / "r.pdf").read_bytes()
+
+
+def test_the_bundle_is_built_from_the_lock(release):
+    """What is shipped is what CI tested: the build venv holds exactly the locked versions (#39)."""
+    from packaging.utils import canonicalize_name
+
+    from tools import locks
+
+    assert release["lock_sha256"] == locks.sha256(locks.BUNDLE_LOCK)
+    python = build_bundle.venv_python(Path(release["bundle"]).parents[1] / "venv")
+    listed = json.loads(subprocess.run([str(python), "-m", "pip", "list", "--format", "json"], capture_output=True,
+                                       text=True, check=True).stdout)
+    installed = {canonicalize_name(p["name"]): p["version"] for p in listed}
+    linux = {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix", "platform_machine": "x86_64"}
+    wanted = {canonicalize_name(p.name): p.version for p in locks.pins_for(locks.BUNDLE_LOCK, linux)}
+    assert {n: installed.get(n) for n in wanted} == wanted
+    assert installed["pyside6-essentials"] == wanted["pyside6-essentials"]

@@ -85,6 +85,9 @@ def test_the_bundle_holds_a_windowed_and_a_console_program_and_fits(build, bundl
     print(json.dumps(sizes, ensure_ascii=False))
     assert build["bundle_mb"] <= BUNDLE_LIMIT_MB
     assert build["installer_mb"] <= INSTALLER_LIMIT_MB
+    from tools import locks
+
+    assert build["lock_sha256"] == locks.sha256(locks.BUNDLE_LOCK)  # built from the lock CI tested (#39)
     for exe, subsystem in (("fazhi-desktop.exe", "Windows GUI"), ("fazhi-desktop-cli.exe", "Windows CUI")):
         head = subprocess.run(["x86_64-w64-mingw32-objdump", "-p", str(bundle / exe)], capture_output=True,
                               text=True).stdout
