@@ -78,3 +78,19 @@ def answer(monkeypatch):
             reply["value"] = button
 
     return Answer()
+
+
+@pytest.fixture
+def boxes(monkeypatch):
+    """Result boxes (gui.shell.dialogs.finished) are read and closed as the clerk would: their title and text are
+    recorded, and 确定 is the answer."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[tuple[str, str]] = []
+
+    def read_and_close(box):
+        shown.append((box.windowTitle(), box.text()))
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "exec", read_and_close)
+    return shown

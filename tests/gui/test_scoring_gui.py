@@ -9,19 +9,20 @@ from openpyxl import load_workbook
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "考核细则示例.xlsx"
 
 
-def test_self_scoring_from_the_file_menu(window, qtbot, tmp_path, monkeypatch):
+def test_self_scoring_from_the_file_menu(window, qtbot, tmp_path, monkeypatch, boxes):
     from fazhi_desktop.gui.shell import file_dialogs
 
     out = tmp_path / "自评.xlsx"
     monkeypatch.setattr(file_dialogs, "open_file_name", lambda *a, **k: str(SAMPLE))
     monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: str(out))
     window.score_action.trigger()
-    qtbot.waitUntil(lambda: "已生成考核自评表" in window.statusBar().currentMessage(), timeout=20000)
+    qtbot.waitUntil(lambda: bool(boxes), timeout=20000)
+    assert boxes[0][0] == "考核自评" and "已生成考核自评表" in boxes[0][1]  # in a box the clerk closes (#31.7)
     rows = [r for r in load_workbook(out).active.iter_rows(min_row=4, values_only=True) if r[0]]
     assert rows[-1][0] == "合计" and len(rows) == 10
 
 
-def test_the_binder_from_the_file_menu(window, svc, qtbot, tmp_path, monkeypatch):
+def test_the_binder_from_the_file_menu(window, svc, qtbot, tmp_path, monkeypatch, boxes):
     import pdfplumber
 
     from fazhi_desktop.gui.shell import file_dialogs
@@ -30,7 +31,9 @@ def test_the_binder_from_the_file_menu(window, svc, qtbot, tmp_path, monkeypatch
     out = tmp_path / "汇编.pdf"
     monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: str(out))
     window.binder_action.trigger()
-    qtbot.waitUntil(lambda: "已生成台账汇编" in window.statusBar().currentMessage(), timeout=30000)
+    qtbot.waitUntil(lambda: bool(boxes), timeout=30000)
+    title, text = boxes[0]
+    assert title == "台账汇编" and "已生成台账汇编" in text and "1 件缺佐证材料" in text  # the meeting has no photo
     with pdfplumber.open(out) as pdf:
         assert "归档文件目录" in pdf.pages[1].extract_text() and "专题会" in pdf.pages[2].extract_text()
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from fazhi_desktop.domain.errors import UserError
-from fazhi_desktop.gui.shell import file_dialogs, files, ops, workers
+from fazhi_desktop.gui.shell import dialogs, file_dialogs, files, ops, workers
 from fazhi_desktop.gui.shell.errors import show_user_error
 from fazhi_desktop.gui.shell.session import Session
 from fazhi_desktop.services import county
@@ -137,9 +137,11 @@ class CountyTab(QWidget):
         paths = [Path(p) for p in chosen]
         batch = ops.call_write(self, self.session, f"正在导入 {len(paths)} 个数据包…", lambda ctx: merge_many(ctx, paths))
         lines = [f"{m.unit}：新增 {m.created} 条，更新 {m.updated} 条，未变 {m.unchanged} 条" for m in batch.merged]
-        self.status.setText("；".join(lines) or "没有导入任何数据包。")
+        text = (f"已导入 {len(batch.merged)} 个数据包：\n" + "\n".join(lines)) if lines else "没有导入任何数据包。"
         if batch.refused:
-            show_user_error(self, "\n\n".join(batch.refused))
+            text += f"\n\n未导入 {len(batch.refused)} 个（文件没有任何改动）：\n" + "\n\n".join(batch.refused)
+        self.status.setText("；".join(lines) or "没有导入任何数据包。")
+        dialogs.finished(self, "导入乡镇数据包", text, warning=bool(batch.refused))
 
     def save_workbook(self) -> None:
         if self.view is None:

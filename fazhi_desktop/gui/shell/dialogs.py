@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -40,6 +42,20 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
 
 def error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
+
+
+def finished(parent: QWidget | None, title: str, text: str, path: str | os.PathLike | None = None, *,
+             warning: bool = False) -> None:
+    """What a long job did, in a box the clerk reads and closes herself (in the status bar it flashed by, and the
+    county's import result was overwritten at once); with ``path``, a button shows the file in its folder."""
+    from fazhi_desktop.gui.shell import files
+
+    icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    folder = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole) if path else None
+    box.exec()
+    if folder is not None and box.clickedButton() is folder:
+        files.open_folder(Path(path))
 
 
 def sized(dialog: QWidget, width: int, height: int) -> None:

@@ -379,8 +379,10 @@ class MainWindow(QMainWindow):
 
         def done(book) -> None:
             missing = sum(1 for p in book.pieces if p.missing)
-            self.statusBar().showMessage(f"已生成台账汇编（{len(book.pieces)} 件，{book.total_pages} 页"
-                                         f"{f'，{missing} 件缺佐证材料' if missing else ''}）：{out}", 15000)
+            lack = (f"\n其中 {missing} 件缺佐证材料，已在相应位置放入「缺」页：补齐照片或扫描件后可重新生成。"
+                    if missing else "\n各件佐证材料齐全。")
+            dialogs.finished(self, "台账汇编", f"已生成台账汇编：{len(book.pieces)} 件，{book.total_pages} 页。{lack}"
+                             f"\n\n{out}", out)
 
         self._op = workers.run(self, "正在生成台账汇编（照片较多时需要几分钟）…", job, done, counted=True)
 
@@ -408,8 +410,8 @@ class MainWindow(QMainWindow):
                 figures = stats.compute(conn, ctx.unit, year, draft.get("doc_date"))
             return write_score_workbook(ctx.unit, year, score(items, figures), out)
 
-        self._op = workers.run(self, "正在按考核细则自评…", job,
-                               lambda path: self.statusBar().showMessage(f"已生成考核自评表：{path}", 15000))
+        self._op = workers.run(self, "正在按考核细则自评…", job, lambda path: dialogs.finished(
+            self, "考核自评", f"已生成考核自评表（考核得分一栏留给县考核组）：\n{path}", path))
 
     def export_package(self) -> None:
         import tempfile
@@ -435,8 +437,8 @@ class MainWindow(QMainWindow):
                                      actor=ctx.actor)
 
         def done(written) -> None:
-            self.statusBar().showMessage(f"已导出{year}年数据包（记录 {sum(written.counts.values())} 条，附年度报告）："
-                                         f"{written.path}", 15000)
+            dialogs.finished(self, "导出数据包", f"已导出{year}年数据包：记录 {sum(written.counts.values())} 条，附年度报告。"
+                             f"\n请把这个文件交给县法治办：\n{written.path}", written.path)
 
         self._op = workers.run(self, "正在导出数据包…", job, done)
 
