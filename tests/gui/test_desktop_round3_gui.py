@@ -319,3 +319,51 @@ def test_9_the_first_start_on_a_laptop_is_maximised_and_the_report_parts_are_in_
     qtbot.wait(10)
     top = tab.section_list.mapTo(tab, tab.section_list.rect().topLeft()).y()
     assert top + 60 <= tab.height(), "the 各部分文稿 list starts within the tab, not below the fold"
+
+
+# What each role is offered in the 文件 menu (domain.roles: 录入员 records, imports and exports; 查看 reads and prints;
+# accounts, 到期销毁, merging packages, the unit's settings and a database copy or restore are a 管理员's).
+HIDDEN = {
+    "管理员": set(),
+    "录入员": {"设置", "导入乡镇数据包", "到期销毁", "账户管理"},
+    "查看": {"设置", "导入乡镇数据包", "到期销毁", "账户管理", "导入", "导出台账", "导出数据包", "台账汇编", "新增记录"},
+}
+
+
+def test_8_each_role_is_offered_only_what_it_may_do(db, unit, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    from fazhi_desktop.gui.dialogs.backup_dialog import BackupDialog
+    from fazhi_desktop.gui.shell.main_window import MainWindow
+    from fazhi_desktop.gui.shell.session import Session
+    from fazhi_desktop.services import accounts
+
+    with db.engine.begin() as conn:
+        accounts.add(conn, "张主任", "管理员", "admin-2024a", "x")
+        accounts.add(conn, "李四", "录入员", "clerk-2024b", "张主任")
+        accounts.add(conn, "王五", "查看", "viewer-2024c", "张主任")
+    for account, role in (("张主任", "管理员"), ("李四", "录入员"), ("王五", "查看")):
+        win = MainWindow(Session(db, unit, "x", 2023, account=account),
+                         QSettings(str(tmp_path / f"{account}.ini"), QSettings.Format.IniFormat), backup_on_exit=False)
+        win.show()
+        try:
+            names = {win.ui.actionSettings: "设置", win.package_import_action: "导入乡镇数据包",
+                     win.retention_action: "到期销毁", win.accounts_action: "账户管理", win.ui.actionImport: "导入",
+                     win.ui.actionExport: "导出台账", win.package_export_action: "导出数据包",
+                     win.binder_action: "台账汇编", win.new_record_action: "新增记录"}
+            hidden = {name for action, name in names.items() if not action.isVisible()}
+            assert hidden == HIDDEN[role], role
+            # every action of the 文件 menu has its need declared: none is left offered by default
+            for action in win.ui.menuFile.actions():
+                if action.isSeparator() or action in (win.ui.actionQuit, win.password_action):
+                    continue
+                assert action in win.action_needs, action.text()
+            dialog = BackupDialog(win.session, win)
+            qtbot.addWidget(dialog)
+            dialog.show()
+            assert dialog.usb_button.isVisible() is (role == "管理员")
+            assert dialog.file_button.isVisible() is (role == "管理员")
+        finally:
+            win.idle_lock.stop()
+            win.close()
+            win.deleteLater()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from fazhi_desktop.domain.errors import UserError
+from fazhi_desktop.domain.roles import ADMIN_ONLY
 from fazhi_desktop.gui.shell import dialogs, file_dialogs, files, workers
 from fazhi_desktop.gui.shell.session import Session
 from fazhi_desktop.gui.shell.workers import Operation
@@ -67,6 +68,10 @@ class BackupDialog(QDialog):
         self.file_button.clicked.connect(lambda: self.restore_file())
         self.folder_button.clicked.connect(lambda: files.open_file(self.folder))
         self.close_button.clicked.connect(self.reject)
+        # A copy with every full number and a restore are a 管理员's (the services refuse anyone else's)
+        admin = session.may(ADMIN_ONLY)
+        for button in (self.usb_button, self.restore_button, self.file_button):
+            button.setVisible(admin)
         self._op: Operation | None = None
         self._list_op: Operation | None = None
         self.items: list = []

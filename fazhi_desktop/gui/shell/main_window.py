@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from fazhi_desktop import APP_NAME, __version__
+from fazhi_desktop.domain import roles
 from fazhi_desktop.domain.ledgers import GROUPS, LEDGERS
 from fazhi_desktop.gui.generated.ui_main_window import Ui_MainWindow
 from fazhi_desktop.gui.shell import dialogs
@@ -201,6 +202,15 @@ class MainWindow(QMainWindow):
         for action, slot in self._session_actions.items():
             action.triggered.connect(slot)
             action.setEnabled(False)
+        # What each action needs (domain.roles): an account whose role does not allow it is not offered it at all,
+        # rather than refused at 确定 or after choosing a file. The services refuse it anyway.
+        self.action_needs = {
+            self.ui.actionSettings: roles.SETTINGS, self.ui.actionImport: roles.WRITE,
+            self.ui.actionExport: roles.EXPORT, self.ui.actionTemplate: roles.READ, self.ui.actionBackup: roles.READ,
+            self.package_export_action: roles.EXPORT, self.package_import_action: roles.ADMIN_ONLY,
+            self.score_action: roles.READ, self.binder_action: roles.EXPORT, self.retention_action: roles.ADMIN_ONLY,
+            self.public_action: roles.READ, self.accounts_action: roles.ADMIN_ONLY, self.new_record_action: roles.WRITE,
+        }
         self.setWindowTitle(f"{APP_NAME} — {title_hint}" if title_hint else APP_NAME)
         self._restore_state()
         if session is not None:
@@ -213,7 +223,7 @@ class MainWindow(QMainWindow):
         self.ui.yearCombo.currentIndexChanged.connect(self._year_selected)
         for action in self._session_actions:
             action.setEnabled(True)
-        self.ui.actionBackup.setVisible(session.db.is_sqlite)
+        self._offer_by_role()
         session.changed.connect(self._on_changed)
         self._update_title()
         self._offer_county_tab()
@@ -237,6 +247,13 @@ class MainWindow(QMainWindow):
 
         return float(self.session.unit.settings.get("idle_lock_minutes", DEFAULT_IDLE_MINUTES) or 0)
 
+    def _offer_by_role(self) -> None:
+        role = self.session.role  # asked once
+        for action, needed in self.action_needs.items():
+            action.setVisible(not self.session.account or roles.allows(role, needed))
+        if not self.session.db.is_sqlite:  # a server database is backed up by its server
+            self.ui.actionBackup.setVisible(False)
+
     def logged_in(self, name: str) -> None:
         """The first account was made here: the clerk works as it from now on."""
         from fazhi_desktop.services.actor import act_as
@@ -244,6 +261,7 @@ class MainWindow(QMainWindow):
         act_as(name)
         self.session.account = self.session.actor = name
         self._guard_account()
+        self._offer_by_role()
         self.statusBar().showMessage(f"已建立账户「{name}」，您现在以它工作；下次打开程序时要登录。", 15000)
 
     def open_accounts(self) -> None:

@@ -33,6 +33,24 @@ class Session(QObject):
         self.year = year or dt.date.today().year
 
     @property
+    def role(self) -> str | None:
+        """The logged-in account's role (None without accounts: one person does everything)."""
+        if not self.account:
+            return None
+        from fazhi_desktop.services import accounts
+
+        with self.db.engine.connect() as conn:
+            return accounts.role_of(conn, self.account)
+
+    def may(self, action: str) -> bool:
+        """Whether the role allows ``action`` (domain.roles): what the window offers, the services enforce."""
+        if not self.account:
+            return True
+        from fazhi_desktop.domain.roles import allows
+
+        return allows(self.role, action)
+
+    @property
     def read_only_role(self) -> bool:
         """Logged in as a 查看 account (the services refuse its writes; pages hide their write buttons)."""
         if not self.account:
