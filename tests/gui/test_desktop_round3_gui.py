@@ -367,3 +367,50 @@ def test_8_each_role_is_offered_only_what_it_may_do(db, unit, qtbot, tmp_path, m
             win.idle_lock.stop()
             win.close()
             win.deleteLater()
+
+
+def test_10_qts_file_dialog_speaks_chinese_and_still_opens_folders(qtbot, tmp_path):
+    import sys
+
+    import pytest
+    from PySide6.QtWidgets import QTreeView
+
+    from fazhi_desktop.gui.shell import file_dialogs
+
+    if sys.platform == "win32":
+        pytest.skip("Windows keeps its own file dialog")
+    (tmp_path / "子文件夹").mkdir()
+    (tmp_path / "子文件夹" / "里面.xlsx").write_bytes(b"x" * 3000)
+    (tmp_path / "台账.xlsx").write_bytes(b"x" * 5000)
+    (tmp_path / "说明.abc").write_bytes(b"x")
+    dialog = file_dialogs.make(None, "选择", str(tmp_path), "全部文件 (*)")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    tree = dialog.findChild(QTreeView, "treeView")
+    model = tree.model()
+
+    def rows():
+        root = tree.rootIndex()
+        return {model.data(model.index(r, 0, root)): [model.data(model.index(r, c, root)) for c in range(1, 4)]
+                for r in range(model.rowCount(root))}
+
+    qtbot.waitUntil(lambda: len(rows()) == 3, timeout=5000)
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
+    assert headers == ["名称", "大小", "类型", "修改日期"]
+    shown = rows()
+    assert shown["子文件夹"][:2] == ["", "文件夹"]
+    assert shown["台账.xlsx"][0] == "4 KB"
+    assert not any("a" <= ch.lower() <= "z" for ch in shown["说明.abc"][1].replace("abc", ""))
+    for size, _kind, modified in shown.values():
+        shown_text = size.replace("KB", "").replace("MB", "") + modified  # KB and MB as Chinese office software says
+        assert not any("a" <= ch.lower() <= "z" for ch in shown_text), (size, modified)
+        assert modified[:4].isdigit() and modified[4] == "-"
+    # the proxy keeps the dialog working: the folder chosen with the arrow keys opens with Enter
+    root = tree.rootIndex()
+    folder = next(model.index(r, 0, root) for r in range(model.rowCount(root))
+                  if model.data(model.index(r, 0, root)) == "子文件夹")
+    tree.setFocus()
+    tree.setCurrentIndex(folder)
+    qtbot.keyClick(tree, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.directory().dirName() == "子文件夹", timeout=5000)
+    qtbot.waitUntil(lambda: "里面.xlsx" in rows(), timeout=5000)

@@ -23,13 +23,10 @@ from PySide6.QtWidgets import (
 from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.domain.roles import ADMIN_ONLY
 from fazhi_desktop.gui.shell import dialogs, file_dialogs, files, workers
+from fazhi_desktop.gui.shell.files import size_text
 from fazhi_desktop.gui.shell.session import Session
 from fazhi_desktop.gui.shell.workers import Operation
 from fazhi_desktop.services import safety
-
-
-def size_text(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
 
 
 class BackupDialog(QDialog):

@@ -8,8 +8,10 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QStorageInfo, QUrl
+from PySide6.QtCore import QIdentityProxyModel, QStandardPaths, QStorageInfo, Qt, QUrl
 from PySide6.QtWidgets import QFileDialog, QTreeView, QWidget
+
+from fazhi_desktop.gui.shell import files
 
 NAME_COLUMN_CHARS = 36  # 「法治建设台账备份-肖咀镇-20240320-0930.sqlite3」 reads whole
 REMOVABLE_ROOTS = ("/media/", "/run/media/", "/mnt/")  # where Linux desktops mount U盘 and discs
@@ -40,11 +42,39 @@ def places(volumes: Iterable[tuple[str, bool]] | None = None) -> list[QUrl]:
     return [QUrl.fromLocalFile(f) for f in dict.fromkeys(folders)]
 
 
+class ChineseColumns(QIdentityProxyModel):
+    """Qt's file list says 「Folder」, 「2 bytes」/「KiB」 and dates in the system locale's digits (「6 12 2026」 under
+    LANG=C), which Qt's own Chinese catalogue does not cover: the 大小, 类型 and 修改日期 columns are said here."""
+
+    SIZE, KIND, MODIFIED = 1, 2, 3
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt's name
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and section == self.SIZE:
+            return "大小"  # Qt's catalogue says 体积 (volume)
+        return super().headerData(section, orientation, role)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole or index.column() not in (self.SIZE, self.KIND, self.MODIFIED):
+            return super().data(index, role)
+        info = self.sourceModel().fileInfo(self.mapToSource(index))
+        if index.column() == self.SIZE:
+            return "" if info.isDir() else files.size_text(info.size())
+        if index.column() == self.KIND:
+            if info.isDir():
+                return "文件夹"
+            kind = super().data(index, role) or ""
+            return f"{info.suffix()} 文件" if kind.endswith(" File") or kind == "File" else kind
+        when = info.lastModified()
+        day, time = when.date(), when.time()
+        return f"{day.year()}-{day.month():02d}-{day.day():02d} {time.hour():02d}:{time.minute():02d}"
+
+
 def make(parent: QWidget | None, title: str, folder: str, name_filter: str = "") -> QFileDialog:
     dialog = QFileDialog(parent, title, folder, name_filter)
     if sys.platform != "win32":
         # Linux desktops without a file dialog of their own get Qt's: it is set up here the same on every one.
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setProxyModel(ChineseColumns(dialog))
         dialog.setSidebarUrls(places())
         dialog.setViewMode(QFileDialog.ViewMode.Detail)
         tree = dialog.findChild(QTreeView)

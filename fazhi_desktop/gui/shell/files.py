@@ -11,6 +11,11 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
 
+def size_text(n: int) -> str:
+    """A file's size as the program says it everywhere (KB and MB, never Qt's English bytes and KiB)."""
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
+
+
 def open_file(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
