@@ -253,6 +253,7 @@ class MainWindow(QMainWindow):
             action.setVisible(not self.session.account or roles.allows(role, needed))
         if not self.session.db.is_sqlite:  # a server database is backed up by its server
             self.ui.actionBackup.setVisible(False)
+        self.ui.menuSettings.menuAction().setVisible(self.ui.actionSettings.isVisible())  # no empty menu
 
     def logged_in(self, name: str) -> None:
         """The first account was made here: the clerk works as it from now on."""
