@@ -1,7 +1,8 @@
 """Regenerate the pictures of the README and the user manual from the real window on the demo data.
 
 A 1366×768 screen at 100% and at 125% scaling (QT_SCALE_FACTOR, each scale in its own process): the overview, the
-dispute ledger with a record open, and the report tab; plus the demo report's first page. Runs the window on a
+dispute ledger with a record open, and the report tab; dialogs, among them the import dialog with a workbook checked
+and 预览 with the demo's report; plus the demo report's first page. Runs the window on a
 virtual X screen (Xvfb) when one can be started, else Qt's offscreen platform.
 Usage: python tools/screenshots.py
 """
@@ -89,6 +90,42 @@ def shoot_dialogs(window, app, scale: int, work: Path) -> None:
     shoot_window(shown[0], app, "shortcuts", scale)
     shown[0].close()
     fresh.dispose()
+    shoot_loaded(window, app, scale, work)
+
+
+def shoot_loaded(window, app, scale: int, work: Path) -> None:
+    """Two dialogs as a clerk sees them: the import dialog with a workbook checked (the demo's own export, one date
+    spoiled so that a problem is listed), and 预览 with the demo's report."""
+    from openpyxl import load_workbook
+
+    from fazhi_desktop.exchange.writer import export_workbook
+    from fazhi_desktop.gui.dialogs.import_dialog import ImportDialog
+
+    book = work / "台账.xlsx"
+    export_workbook(window.session.db.engine, window.session.unit, book, 2023, actor="示例")
+    wb = load_workbook(book)
+    wb["会议台账"]["B2"] = "2023-13-01"
+    wb.save(book)
+    dialog = ImportDialog(window.session, window)
+    dialog.path_edit.setText(str(book))
+    dialog.show()
+    dialog.check()
+    wait_until(app, lambda: not dialog.busy)
+    shoot_window(dialog, app, "import-loaded", scale)
+    dialog.close()
+    tab = window.show_report_tab()
+    wait_until(app, lambda: not tab.busy)
+    tab.preview()
+    wait_until(app, lambda: not tab.busy and hasattr(tab, "preview_dialog"))
+    shoot_window(tab.preview_dialog, app, "preview", scale)
+    tab.preview_dialog.close()
+
+
+def wait_until(app, done, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while not done() and time.time() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
 
 
 def main() -> int:
