@@ -149,10 +149,20 @@ def install_wheels(work: Path, wine: Wine) -> None:
 
 def run_pyinstaller(work: Path, wine: Wine) -> tuple[Path, dict]:
     out = work / "out"
-    shutil.rmtree(out, ignore_errors=True)
-    proc = wine.run("C:\\python\\python.exe", "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-                    "--distpath", wine.path(out / "dist"), "--workpath", wine.path(out / "work"),
-                    wine.path(ROOT / "build_installer.spec"))
+    args = ("C:\\python\\python.exe", "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+            "--distpath", wine.path(out / "dist"), "--workpath", wine.path(out / "work"),
+            wine.path(ROOT / "build_installer.spec"))
+    for attempt in (1, 2):
+        shutil.rmtree(out, ignore_errors=True)
+        proc = wine.run(*args, check=False)
+        # Wine 8 now and then refuses to start PyInstaller's helper process (CreateProcess: WinError 1359, "Internal
+        # error"; seen once in a CI run, the same commit built cleanly twice after): it is tried once more, and says so.
+        if proc.returncode == 0 or attempt == 2 or "[WinError 1359]" not in proc.stdout:
+            break
+        wine.wait()
+        print("PyInstaller under Wine: WinError 1359 starting a helper process; building once more", file=sys.stderr)
+    if proc.returncode != 0:
+        raise RuntimeError(f"wine PyInstaller failed ({proc.returncode}):\n{proc.stdout[-4000:]}")
     trim = {}
     for line in proc.stdout.splitlines():
         if line.startswith(TRIM_LINE):
