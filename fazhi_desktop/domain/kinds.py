@@ -172,9 +172,9 @@ class Masked(Kind):
         return isinstance(raw, str) and "*" in raw
 
     def unmasked(self, raw: Any, stored: Any) -> Any:
-        """The stored value when the masked one is its mask (the same visible digits); else nothing."""
-        if isinstance(stored, str) and len(raw) == len(stored) and all(
-                m == "*" or m == s for m, s in zip(raw, stored, strict=True)):
+        """The stored value only when ``raw`` is exactly its mask, as every output shows it; else nothing. Any other
+        pattern of stars is refused: 「******1***********」 would otherwise test one hidden digit at a time."""
+        if isinstance(stored, str) and raw == self.mask(stored):
             return stored
         return None
 

@@ -24,11 +24,12 @@ import sqlalchemy as sa
 from fazhi_desktop.domain.audit_actions import IMPORT, UPDATE
 from fazhi_desktop.domain.errors import Problem, UserError
 from fazhi_desktop.domain.ledgers import ledger as get_ledger
+from fazhi_desktop.domain.roles import ADMIN_ONLY
 from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS
 from fazhi_desktop.domain.validation import validate_fields, validate_record
 from fazhi_desktop.exchange import package_format as pf
+from fazhi_desktop.services import accounts, audit, reports_text
 from fazhi_desktop.services import attachments as attachment_files
-from fazhi_desktop.services import audit, reports_text
 from fazhi_desktop.services.records import from_storage, to_storage
 from fazhi_desktop.services.units import Unit, create_unit, get_unit, update_unit
 from fazhi_desktop.storage import blobstore, migrate
@@ -243,6 +244,8 @@ def merge_package(engine: sa.Engine, path: str | Path, actor: str, *, unit_name:
 
 def _merge(engine: sa.Engine, pkg: _Package, actor: str, unit_name: str | None) -> Merged:
     manifest = pkg.manifest
+    # Merging a township's year is a 管理员's (domain.roles), asked before anything is read further or stored
+    accounts.require_engine(engine, actor, ADMIN_ONLY)
     file_digest = blobstore.digest_file(pkg.path)
     # Every part is read and checked before anything is written (a wrong checksum anywhere refuses all of it).
     for name in manifest["parts"]:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from fazhi_desktop.domain.errors import CHOOSE_UNIT, FULL_IDS, Notice, Problem, UserError, ValidationError
 from fazhi_desktop.domain.fields import Ledger
+from fazhi_desktop.domain.roles import ADMIN_ONLY
 from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS, kind_from_name
 from fazhi_desktop.domain.validation import validate_fields
 from fazhi_desktop.exchange import guard, reader
@@ -28,6 +29,7 @@ from fazhi_desktop.exchange.layout import (
     norm_header,
 )
 from fazhi_desktop.exchange.reader import Book
+from fazhi_desktop.services import accounts
 from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import Unit, list_units
 from fazhi_desktop.storage.schema import ledger_table
@@ -191,6 +193,8 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
         unit = Unit("", clean.get("name") or "", kind or kind_from_name(clean.get("name")) or "镇", clean.get("county") or "",
                     clean.get("addressee") or "", clean.get("issuers") or [], clean.get("villages") or [])
     svc = RecordService(engine, unit)
+    # Whoever may not see full numbers learns nothing of a stored one from an import's plan (a dry run's 更新 0 or 1)
+    sees_full = accounts.may(engine, svc.actor, ADMIN_ONLY)
     plans: list[SheetPlan] = []
     seen_ids: set[str] = set()
     sheet_of: dict[str, str] = {}
@@ -250,6 +254,8 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
                     continue
                 seen_ids.add(record_id)
             current = existing.get(record_id) if record_id else None
+            typed_full = any(f.kind.personal and f.key in raw and raw[f.key] not in (None, "")
+                             and not f.kind.is_masked(raw[f.key]) for f in ledger.fields)
             for f in ledger.fields:
                 if f.key in raw and f.kind.is_masked(raw[f.key]):
                     raw[f.key] = f.kind.unmasked(raw[f.key], (current or {}).get(f.key))
@@ -261,8 +267,8 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
             warnings += [str(Problem(p.field, p.label, p.message, True, excel_row, title)) for p in found if p.warning]
             if current is None:
                 plan.creates.append((record_id, clean))
-            elif all(current[k] == v for k, v in clean.items()):
-                plan.unchanged += 1
+            elif all(current[k] == v for k, v in clean.items()) and (sees_full or not typed_full):
+                plan.unchanged += 1  # (a full number typed by someone who may not see it is written again, always)
             else:
                 plan.updates.append((record_id, clean))
         _drop_duplicates(engine, unit, plan)

@@ -96,6 +96,12 @@ def read_only_engine(path) -> sa.Engine:
     return sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
 
 
+def may(engine: sa.Engine, actor: str, action: str) -> bool:
+    """Whether ``actor`` may do ``action`` (asking, not refusing)."""
+    with engine.connect() as conn:
+        return allows(role_of(conn, actor), action)
+
+
 def require_engine(engine: sa.Engine, actor: str, action: str) -> None:
     with engine.connect() as conn:
         require(conn, actor, action)

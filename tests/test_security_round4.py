@@ -1,0 +1,86 @@
+"""Security round 4 (#33): what is built so far — personal numbers are no oracle (H2), merging a package is a
+管理员's (H1), and commands that copy or rotate data ask for the password (M7)."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+
+from fazhi_desktop.domain.errors import AccessDenied
+from fazhi_desktop.exchange.plan import plan_import
+from fazhi_desktop.exchange.writer import export_workbook
+from fazhi_desktop.services import accounts
+from fazhi_desktop.services.actor import act_as
+
+STORED = "11010519491231002X"
+ADMIN_PW, CLERK_PW, VIEWER_PW = "admin-2024a", "clerk-2024b", "viewer-2024c"
+
+
+@pytest.fixture
+def roster(db, unit, svc, tmp_path):
+    """One person with an ID number, the three accounts, and the 录入员's own (masked) export of the year."""
+    rid = svc.create("legal_talent", {"year": 2023, "name": "张三", "village": "东村", "category": "法律明白人",
+                                      "id_number": STORED}).id
+    with db.engine.begin() as conn:
+        accounts.add(conn, "张主任", "管理员", ADMIN_PW, "x")
+        accounts.add(conn, "李四", "录入员", CLERK_PW, "张主任")
+        accounts.add(conn, "王五", "查看", VIEWER_PW, "张主任")
+    act_as("李四")
+    book = tmp_path / "export.xlsx"
+    export_workbook(db.engine, unit, book, 2023, actor="李四")
+    yield rid, book
+    act_as(None)
+
+
+def _plan_with(db, book, tmp_path, typed: str):
+    wb = load_workbook(book)
+    ws = wb["法治人才名册"]
+    column = next(c for c in range(1, ws.max_column + 1) if ws.cell(1, c).value.startswith("身份证号"))
+    assert ws.cell(2, column).value == "110105********002X"  # the export shows the one mask
+    ws.cell(2, column).value = typed
+    path = tmp_path / "typed.xlsx"
+    wb.save(path)
+    plan = next(p for p in plan_import(db.engine, path).plans if p.ledger.key == "legal_talent")
+    return len(plan.updates), plan.unchanged
+
+
+def test_h2_only_the_exact_mask_keeps_the_stored_number(db, roster, tmp_path):
+    assert _plan_with(db, roster[1], tmp_path, "110105********002X") == (0, 1)  # the export re-imported: unchanged
+    # a pattern of stars that shows a hidden digit is not the mask: refused alike whether the digit is right or not
+    right = "1101051***********"[:17] + "X"
+    wrong = "1101052***********"[:17] + "X"
+    assert _plan_with(db, roster[1], tmp_path, right) == _plan_with(db, roster[1], tmp_path, wrong)
+
+
+def test_h2_a_full_number_typed_by_a_clerk_gets_the_same_answer_whether_it_matches_or_not(db, roster, tmp_path):
+    matching = _plan_with(db, roster[1], tmp_path, STORED)
+    other = _plan_with(db, roster[1], tmp_path, "110105194912310038")
+    assert matching == other == (1, 0)
+    act_as("张主任")  # a 管理员 may see the number anyway: the plan says what really changes
+    assert _plan_with(db, roster[1], tmp_path, STORED) == (0, 1)
+
+
+def test_h1_a_viewer_or_clerk_cannot_merge_a_package(db, unit, svc, tmp_path):
+    from fazhi_desktop.exchange.package_read import merge_package
+    from fazhi_desktop.exchange.package_write import write_package
+    from fazhi_desktop.storage.database import open_database
+
+    svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
+    package = tmp_path / "pkg.zip"
+    write_package(db.engine, unit, 2023, package)
+    county = open_database(tmp_path / "county.sqlite3")
+    try:
+        with county.engine.begin() as conn:
+            accounts.add(conn, "县管理员", "管理员", ADMIN_PW, "x")
+            accounts.add(conn, "县录入员", "录入员", CLERK_PW, "县管理员")
+            accounts.add(conn, "县查看", "查看", VIEWER_PW, "县管理员")
+        assert merge_package(county.engine, package, "县管理员").created == 1
+        # the township sends a correction: only a 管理员 merges it (the unit is there already, nothing else asks)
+        svc.create("meeting", {"date": "2023-06-01", "kind": "法治建设专题会议", "title": "二季度专题会"})
+        write_package(db.engine, unit, 2023, package)
+        for who in ("县查看", "县录入员"):
+            with pytest.raises(AccessDenied):
+                merge_package(county.engine, package, who)
+        assert merge_package(county.engine, package, "县管理员").created == 1
+    finally:
+        county.dispose()
