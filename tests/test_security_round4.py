@@ -84,3 +84,38 @@ def test_h1_a_viewer_or_clerk_cannot_merge_a_package(db, unit, svc, tmp_path):
         assert merge_package(county.engine, package, "县管理员").created == 1
     finally:
         county.dispose()
+
+
+def _cli(db, *args, stdin=""):
+    from clikit import run_cli
+
+    return run_cli("--db", str(db), *args, stdin=stdin)
+
+
+def test_m7_backup_and_county_tables_ask_for_the_password(tmp_path, data_dir):
+    db = tmp_path / "d.sqlite3"
+    assert _cli(db, "demo").returncode == 0
+    assert _cli(db, "--user", "张主任", "user", "add", "张主任", "--role", "管理员",
+                stdin=f"{ADMIN_PW}\n{ADMIN_PW}\n").returncode == 0
+    assert _cli(db, "--user", "张主任", "user", "add", "王五", "--role", "查看",
+                stdin=f"{ADMIN_PW}\n{VIEWER_PW}\n{VIEWER_PW}\n").returncode == 0
+    backups = data_dir / "backups"
+    before = sorted(backups.glob("*.sqlite3")) if backups.exists() else []
+    # a rotating backup: a wrong password, and a 查看 account, rotate nothing
+    wrong = _cli(db, "--user", "张主任", "backup", stdin="guess-12345\n")
+    assert wrong.returncode == 1 and "密码" in wrong.stderr
+    viewer = _cli(db, "--user", "王五", "backup", stdin=f"{VIEWER_PW}\n")
+    assert viewer.returncode == 1 and "查看" in viewer.stderr
+    assert (sorted(backups.glob("*.sqlite3")) if backups.exists() else []) == before
+    assert _cli(db, "--user", "张主任", "backup", stdin=f"{ADMIN_PW}\n").returncode == 0
+    # the county tables name parties: an export, after the password; the deadline is a setting
+    out = tmp_path / "county.xlsx"
+    no_password = _cli(db, "--user", "张主任", "county-tables", "--year", "2023", "--out", str(out))
+    assert no_password.returncode == 1 and not out.exists()
+    viewer = _cli(db, "--user", "王五", "county-tables", "--year", "2023", "--out", str(out), "--deadline", "03-15",
+                  stdin=f"{VIEWER_PW}\n")
+    assert viewer.returncode == 1 and not out.exists()
+    made = _cli(db, "--user", "张主任", "county-tables", "--year", "2023", "--out", str(out), "--deadline", "03-15",
+                stdin=f"{ADMIN_PW}\n")
+    assert made.returncode == 0, made.stderr
+    assert out.exists()

@@ -358,7 +358,7 @@ def backup(args: argparse.Namespace) -> int:
     else:
         opening.must_be_sqlite(args.db, args.db_url)
         db = _open(args, write=True, must_exist=True)
-        path = safety.backup_now(db, "manual")
+        path = safety.backup_now(db, "manual", _log_in(args, db))
     print(f"已备份到：{path}（已校验）")
     return 0
 
@@ -485,14 +485,17 @@ def _package_import(args: argparse.Namespace) -> int:
 
 
 def county_tables(args: argparse.Namespace) -> int:
+    from fazhi_desktop.domain.roles import EXPORT
     from fazhi_desktop.reports.render.county_xlsx import write_county_workbook
-    from fazhi_desktop.services import county
+    from fazhi_desktop.services import accounts, county
 
     deadline = county.parse_deadline(args.deadline) if args.deadline else None
     db = _open(args, write=deadline is not None)
+    actor = _log_in(args, db)  # the workbook names parties of disputes: an export of personal data
+    accounts.require_engine(db.engine, actor, EXPORT)
     if deadline is not None:
         with db.engine.begin() as conn:
-            county.store_deadline(conn, deadline)
+            county.store_deadline(conn, deadline, actor)
     with db.engine.connect() as conn:
         view = county.view(conn, args.year)
     if not view.units:

@@ -83,7 +83,12 @@ def stored_deadline(conn: sa.Connection) -> tuple[int, int] | None:
         return None
 
 
-def store_deadline(conn: sa.Connection, deadline: tuple[int, int]) -> None:
+def store_deadline(conn: sa.Connection, deadline: tuple[int, int], actor: str) -> None:
+    """The county's deadline is a setting of the database: a 管理员's once accounts exist."""
+    from fazhi_desktop.domain.roles import SETTINGS
+    from fazhi_desktop.services import accounts
+
+    accounts.require(conn, actor, SETTINGS)
     value = f"{deadline[0]:02d}-{deadline[1]:02d}"
     if conn.execute(sa.select(database_info.c.key).where(database_info.c.key == DEADLINE_KEY)).first():
         conn.execute(sa.update(database_info).where(database_info.c.key == DEADLINE_KEY).values(value=value))
@@ -166,5 +171,5 @@ def set_deadline(ctx, deadline: tuple[int, int]):
     from fazhi_desktop.services.context import Done
 
     with ctx.engine.begin() as conn:
-        store_deadline(conn, deadline)
+        store_deadline(conn, deadline, ctx.actor)
     return Done(deadline)

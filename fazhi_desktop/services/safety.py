@@ -36,9 +36,17 @@ def policy_for_file(path: Path) -> Path:
     return local_settings.backup_policy(identity.recall(path))[0]
 
 
-def backup_now(db: Database, reason: str = "manual") -> Path:
+def backup_now(db: Database, reason: str = "manual", actor: str | None = None) -> Path:
+    """``actor``: someone asked for it (立即备份, ``backup``), who must be an account that may write once accounts
+    exist: each backup rotates the oldest away, so backing up thirty times would otherwise let anyone clear them.
+    The program's own backups (daily, on exit, before a migration) name no actor."""
     if not db.is_sqlite:
         raise UserError("服务器数据库请用数据库自身的备份工具备份")
+    if actor is not None:
+        from fazhi_desktop.domain.roles import WRITE
+        from fazhi_desktop.services import accounts
+
+        accounts.require_engine(db.engine, actor, WRITE)
     folder, keep = policy(db)
     path = backups.make_backup(db.path, reason, folder, keep, database_id=db.database_id)
     log.info("backup (%s) of %s written: %s", reason, db.path, path)

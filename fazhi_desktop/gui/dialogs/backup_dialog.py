@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from fazhi_desktop.domain.errors import UserError
-from fazhi_desktop.domain.roles import ADMIN_ONLY
+from fazhi_desktop.domain.roles import ADMIN_ONLY, WRITE
 from fazhi_desktop.gui.shell import dialogs, file_dialogs, files, workers
 from fazhi_desktop.gui.shell.files import size_text
 from fazhi_desktop.gui.shell.session import Session
@@ -69,6 +69,7 @@ class BackupDialog(QDialog):
         admin = session.may(ADMIN_ONLY)
         for button in (self.usb_button, self.restore_button, self.file_button):
             button.setVisible(admin)
+        self.backup_button.setVisible(session.may(WRITE))  # each backup rotates the oldest away
         self._op: Operation | None = None
         self._list_op: Operation | None = None
         self.items: list = []
@@ -111,7 +112,8 @@ class BackupDialog(QDialog):
 
     def backup_now(self) -> None:
         db = self.session.db
-        self._run("正在备份…", lambda: safety.backup_now(db, "manual"), lambda _p: self.refresh())
+        actor = self.session.actor
+        self._run("正在备份…", lambda: safety.backup_now(db, "manual", actor), lambda _p: self.refresh())
 
     def copy_to_usb(self, target: str | None = None) -> None:
         if not target:
