@@ -45,7 +45,7 @@ def test_3_the_wheel_over_a_combo_box_scrolls_the_form_and_changes_nothing_until
     assert bar.maximum() == 0 or bar.value() > 0, "the wheel went to the form's scroll area"
     # tabbed into, the combo box is the clerk's to roll
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=10000)
     combos[1].setFocus(Qt.FocusReason.TabFocusReason)
     assert combos[1].hasFocus()
     roll_wheel(combos[1], -1)
@@ -108,7 +108,7 @@ def test_5_enter_after_the_clerks_name_goes_to_the_unit_name_and_what_is_typed_l
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.activateWindow()
-    qtbot.waitUntil(wizard.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(wizard.isActiveWindow, timeout=10000)
     type_chinese(qtbot, wizard.page.clerk_edit, "李明")
     qtbot.keyClick(wizard.page.clerk_edit, Qt.Key.Key_Return)
     name = wizard.page.form.editors["name"].widget
@@ -186,7 +186,7 @@ def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
 
 def make_active(window, qtbot) -> None:
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=10000)
     qtbot.wait(10)  # the deferred focus into the page
 
 

@@ -81,7 +81,7 @@ def test_every_menu_action_as_each_role_at_both_scales(staffed, unit, qtbot, tmp
                          backup_on_exit=False)
         win.show_on_screen()
         win.activateWindow()
-        qtbot.waitUntil(win.isActiveWindow, timeout=2000)
+        qtbot.waitUntil(win.isActiveWindow, timeout=10000)
         try:
             for menu in (win.ui.menuFile, win.ui.menuSettings, win.ui.menuHelp):
                 for action in menu.actions():
