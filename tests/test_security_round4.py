@@ -119,3 +119,38 @@ def test_m7_backup_and_county_tables_ask_for_the_password(tmp_path, data_dir):
                 stdin=f"{ADMIN_PW}\n")
     assert made.returncode == 0, made.stderr
     assert out.exists()
+
+
+def test_m2_parallel_guesses_get_five_tries_in_all(db, unit):
+    import threading
+
+    import sqlalchemy as sa
+
+    from fazhi_desktop.domain.errors import LoginError
+    from fazhi_desktop.storage.schema import audit_log
+
+    with db.engine.begin() as conn:
+        accounts.add(conn, "张主任", "管理员", ADMIN_PW, "x")
+    answers: list[str] = []
+    start = threading.Barrier(12)
+
+    def guess(i: int) -> None:
+        start.wait()
+        try:
+            accounts.login(db.engine, "张主任", f"guess-{i:05d}")
+        except LoginError as exc:
+            answers.append(str(exc))
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    with db.engine.connect() as conn:
+        checked = conn.execute(sa.select(sa.func.count()).select_from(audit_log)
+                               .where(audit_log.c.action == "login-failed")).scalar()
+    assert len(answers) == 12
+    assert checked == 5, f"{checked} guesses were checked before the lock"
+    assert sum("已锁定" in a for a in answers) == 12 - 4  # the fifth locks it; the rest find it locked
+    with pytest.raises(LoginError, match="已锁定"):
+        accounts.login(db.engine, "张主任", ADMIN_PW)

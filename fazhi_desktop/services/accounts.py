@@ -170,7 +170,10 @@ def disable(conn: sa.Connection, name: str, actor: str) -> None:
 def login(engine: sa.Engine, name: str, password: str, now: Callable[[], dt.datetime] = _now) -> Account:
     """Check a password. A failure is counted (and committed) before the refusal is raised. Every refusal says only
     what the user can act on; a wrong name and a wrong password read alike."""
-    with engine.begin() as conn:
+    # One attempt at a time per database: the count is read, the password checked and the count written under one
+    # write lock (SQLite: BEGIN IMMEDIATE; a server: the row locked), so parallel guesses cannot each read the same
+    # count and get five tries apiece
+    with engine.connect().execution_options(immediate=True) as conn, conn.begin():
         outcome = _attempt(conn, name, password, now())
     if isinstance(outcome, LoginError):
         raise outcome
@@ -178,7 +181,8 @@ def login(engine: sa.Engine, name: str, password: str, now: Callable[[], dt.date
 
 
 def _attempt(conn: sa.Connection, name: str, password: str, at: dt.datetime) -> Account | LoginError:
-    row = _row(conn, (name or "").strip())
+    row = conn.execute(sa.select(accounts).where(accounts.c.name == (name or "").strip())
+                       .with_for_update()).mappings().first()
     if row is None:
         _kdf().hash(password or "x")  # as slow as a real check: the time does not tell which names exist
         return LoginError("账户名或密码不正确")

@@ -99,7 +99,9 @@ def _on_sqlite_connect(dbapi_conn, _record) -> None:
 
 
 def _on_sqlite_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # ``immediate``: the write lock from the first statement, for a read-then-write that parallel callers must not
+    # interleave (a login's failure count)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("immediate") else "BEGIN")
 
 
 def _on_sqlite_connect_read_only(dbapi_conn, _record) -> None:
