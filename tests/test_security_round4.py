@@ -154,3 +154,20 @@ def test_m2_parallel_guesses_get_five_tries_in_all(db, unit):
     assert sum("已锁定" in a for a in answers) == 12 - 4  # the fifth locks it; the rest find it locked
     with pytest.raises(LoginError, match="已锁定"):
         accounts.login(db.engine, "张主任", ADMIN_PW)
+
+
+def test_h5_an_outline_is_refused_by_its_size_before_it_is_parsed_and_compiles_in_one_pass(db, unit):
+    from fazhi_desktop.domain.errors import UserError
+    from fazhi_desktop.reports.content.builder import unit_template
+    from fazhi_desktop.reports.content.outline import MAX_OUTLINE_CHARS, compile_outline
+
+    figure = "{法治建设专题会议}"
+    crowded = "# 一、主要工作\n" + "共" + "、".join([figure] * ((MAX_OUTLINE_CHARS - 200) // (len(figure) + 1))) + "。\n"
+    assert len(crowded) <= MAX_OUTLINE_CHARS
+    compiled = compile_outline(crowded)  # thousands of placeholders on one line: each brace checked once
+    assert compiled.count("s[") > 2000
+    with pytest.raises(UserError, match="模板太长"):
+        compile_outline(crowded * 5)
+    # a unit's stored outline (say, from a restored backup) is refused the same way, by name, with what to do
+    with pytest.raises(UserError, match="恢复默认模板"):
+        unit_template("三段式", crowded * 5)

@@ -42,6 +42,9 @@ FIGURES: dict[str, tuple[str, str]] = {ind.label: (ind.key, ind.kind) for ind in
 BREAKDOWNS = {ind.label for ind in INDICATORS if ind.kind == "breakdown"}
 VALUES = {"年度": "year", "单位名称": "unit.name", "党委政府": "party_committee"}
 
+# The shipped outlines are about 2,000 characters; a unit's own wording fits in a few pages. A longer text is refused
+# before it is parsed (it may come from a restored backup).
+MAX_OUTLINE_CHARS = 50_000
 _PLACEHOLDER = re.compile(r"\{([^{}\n]*)\}")
 _HEADING = re.compile(r"^(#+)[ \t\u3000]*(.*)$")
 _H1_NUMBER = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*")
@@ -75,11 +78,12 @@ def _where(n: int) -> str:
 def _placeholders(n: int, text: str) -> list[str]:
     """The placeholders in one line, after checking that every brace belongs to one with a known name."""
     found = []
+    code = re.search(r"\{[{%#]", text) is not None  # once a line, not once a placeholder (that was quadratic)
     for m in _PLACEHOLDER.finditer(text):
         name = m[1].strip()
         if name in BREAKDOWNS:
             raise UserError(f"{_where(n)}「{name}」是分类统计（一组数字），不能直接写进句子；请改用合计类的统计数字。")
-        if name[:1] in "%#" or re.search(r"\{[{%#]", text):
+        if name[:1] in "%#" or code:
             raise UserError(f"{_where(n)}「{{%…%}}」「{{{{…}}}}」这样的模板程序写法在这里不能使用；"
                             "请只写文字和{名称}占位符。")
         if name not in PARTS and name not in FIGURES and name not in VALUES:
@@ -166,6 +170,9 @@ def compile_outline(text: str) -> str:
     """The Jinja template for an outline (raises ``UserError`` naming the line of a mistake)."""
     from fazhi_desktop.domain.fields import bad_character
 
+    if len(text) > MAX_OUTLINE_CHARS:  # before anything else: an outline from a backup is read as hostile
+        raise UserError(f"模板太长（{len(text)} 个字符，最多 {MAX_OUTLINE_CHARS} 个）：报告模板只写标题、本单位惯用的句子和"
+                        "{名称}占位符，几页纸足够。")
     problem = bad_character(text)
     if problem:
         raise UserError(f"模板{problem}")
