@@ -171,3 +171,70 @@ def test_h5_an_outline_is_refused_by_its_size_before_it_is_parsed_and_compiles_i
     # a unit's stored outline (say, from a restored backup) is refused the same way, by name, with what to do
     with pytest.raises(UserError, match="恢复默认模板"):
         unit_template("三段式", crowded * 5)
+
+
+def test_h4_a_package_whose_attachment_name_a_restore_would_refuse_is_refused_and_accepted_ones_restore(
+        tmp_path, data_dir):
+    import hashlib
+    import json
+    import zipfile
+
+    from countykit import dump, township
+
+    from fazhi_desktop.exchange import package_format as pf
+    from fazhi_desktop.exchange.package_read import PackageError, merge_package
+    from fazhi_desktop.exchange.package_write import write_package
+    from fazhi_desktop.services import attachments, safety
+    from fazhi_desktop.services.units import get_unit
+    from fazhi_desktop.storage.database import open_database
+
+    db = township(tmp_path, "太白镇", ["东村", "西村"], 1)
+    with db.engine.connect() as conn:
+        unit = get_unit(conn, "太白镇")
+    import sqlalchemy as sa
+
+    from fazhi_desktop.storage.schema import ledger_table
+
+    with db.engine.connect() as conn:
+        record = conn.execute(sa.select(ledger_table("meeting").c.id)).scalar()
+    # a file of this PC whose own name holds a control character is stored under a name a restore accepts
+    odd = tmp_path / "会议\x01照片.jpg"
+    odd.write_bytes(b"\xff\xd8\xff" + b"photo" * 1000)
+    attachments.add(db.engine, unit.id, "meeting", record, odd, "文书")
+    pkg = write_package(db.engine, unit, 2023, tmp_path / "pkg.zip").path
+    db.dispose()
+
+    def forged_name(src, dst):
+        """The attachment's name given a control character, every checksum recomputed."""
+        parts = {}
+        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+            names = zin.namelist()
+            for name in names:
+                data = zin.read(name)
+                if name == pf.ATTACHMENTS:
+                    lines = [json.loads(line) for line in data.decode().splitlines() if line]
+                    for item in lines:
+                        item["name"] = "会议\x07照片.jpg"
+                    data = "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in lines).encode()
+                if name != pf.MANIFEST:
+                    parts[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+                    zout.writestr(name, data)
+            manifest = json.loads(zin.read(pf.MANIFEST))
+            zout.writestr(pf.MANIFEST, json.dumps({**manifest, "parts": {**manifest["parts"], **parts}}))
+        return dst
+
+    county = open_database(tmp_path / "county.sqlite3")
+    try:
+        before = dump(county.engine)
+        with pytest.raises(PackageError, match="文件名"):
+            merge_package(county.engine, forged_name(pkg, tmp_path / "forged.zip"), "县法治办")
+        assert dump(county.engine) == before
+        assert merge_package(county.engine, pkg, "县法治办").attachments == 1
+        # accepted means restorable: the county's backup after the package restores
+        backup = safety.backup_now(county, "manual")
+    finally:
+        county.dispose()
+    restored = tmp_path / "restored.sqlite3"
+    restored.write_bytes((tmp_path / "county.sqlite3").read_bytes())
+    result = safety.restore(restored, backup, "县法治办")
+    assert result is not None

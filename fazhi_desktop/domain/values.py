@@ -60,6 +60,11 @@ def bad_character(text: str) -> str | None:
     return f"含有不可见的{kind}（第 {m.start() + 1} 个字符，U+{ord(m[0]):04X}），请删除后重试"
 
 
+def replace_bad_characters(text: str, by: str = "_") -> str:
+    """``text`` with each character no output can carry replaced (for a name from this PC, not typed by the clerk)."""
+    return _BAD_CHARACTER.sub(by, text)
+
+
 def checked_text(text: str) -> str:
     problem = bad_character(text)
     if problem:

@@ -65,6 +65,15 @@ def _text(value: Any, where: str, path: Path, limit: int = pf.MAX_TEXT) -> str:
     return value
 
 
+def _name(value: Any, where: str, path: Path) -> str:
+    """An attachment's name, by the restore's own rule (blobstore.name_problem): a name accepted here must not make
+    every later backup of the county's database unrestorable."""
+    problem = blobstore.name_problem(value)
+    if problem:
+        raise _refuse(path, f"的{where}的文件名异常（{problem}）")
+    return value
+
+
 def _uuid(value: Any, where: str, path: Path) -> str:
     try:
         return str(uuid.UUID(_text(value, where, path, 36)))
@@ -379,7 +388,7 @@ def _attachment_items(pkg: _Package) -> list[dict[str, Any]]:
         items.append({"id": _uuid(item.get("id"), f"{where}的编号", pkg.path),
                       "record_id": _uuid(item.get("record_id"), f"{where}所属记录", pkg.path),
                       "ledger": ledger_key, "sha256": digest, "size": size,
-                      "name": _text(item.get("name"), f"{where}的文件名", pkg.path, 255),
+                      "name": _name(item.get("name"), where, pkg.path),
                       "added_at": _when(item.get("added_at"), f"{where}的添加时间", pkg.path),
                       "added_by": _text(item.get("added_by"), f"{where}的添加人", pkg.path, 64), "where": where})
     return items

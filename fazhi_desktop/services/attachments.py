@@ -67,7 +67,7 @@ def add(engine: sa.Engine, unit_id: str, ledger: str, record_id: str, source: st
     size = src.stat().st_size
     if size > MAX_SIZE:
         raise UserError(f"文件过大（{size // 1024 // 1024} MB），佐证材料单个文件不能超过 200 MB")
-    name = src.name[:255]
+    name = blobstore.clean_name(src.name)  # stored names are what a backup's restore accepts
     digest = blobstore.digest_file(src)
     with engine.connect() as conn:
         files = store(conn)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from fazhi_desktop.domain.errors import UserError
+from fazhi_desktop.domain.values import bad_character, replace_bad_characters
 from fazhi_desktop.storage import atomic
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -46,6 +47,25 @@ def checked_digest(value: object, where: str = "") -> str:
         raise HostileValueError(f"{where}佐证材料的校验值 {shown} 不是本程序写入的（应为64位十六进制数字），"
                                 "文件可能被人为改动过，已拒绝。")
     return value  # type: ignore[return-value]
+
+
+MAX_NAME = 255
+
+
+def name_problem(name: object) -> str | None:
+    """Why a stored file's name may not be kept (None when it may). The one check for every door a name comes in by
+    (a restored backup, a township's package): what one of them accepted, a backup made later must restore."""
+    if not isinstance(name, str) or not name.strip():
+        return "文件名为空"
+    if len(name) > MAX_NAME:
+        return f"文件名超过{MAX_NAME}个字符"
+    return bad_character(name)
+
+
+def clean_name(name: str) -> str:
+    """A file's own name from this PC, made storable (a Linux file name may hold a control character)."""
+    cleaned = replace_bad_characters(name)[:MAX_NAME]
+    return cleaned if cleaned.strip() else "未命名"
 
 
 def safe_suffix(name: object) -> str:

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fazhi_desktop.domain.errors import UserError, write_error
-from fazhi_desktop.domain.fields import bad_character
 from fazhi_desktop.storage import atomic, blobstore, identity, paths, row_check, sqlite_file
 from fazhi_desktop.storage.backup_files import Summary, backup_name, default_folder, summarize
 from fazhi_desktop.storage.backups import make_backup
@@ -153,7 +152,7 @@ def _attachment_rows(path: Path, con: sqlite3.Connection, tables: set[str]) -> l
         shown = repr(name)[:60]
         if not blobstore.valid_digest(sha):
             raise _refuse(path, f"佐证材料「{shown}」的校验值 {repr(sha)[:80]} 不是本程序写入的（可能指向本机的其他文件）")
-        if not isinstance(name, str) or len(name) > 255 or bad_character(name) or not name.strip():
+        if blobstore.name_problem(name):
             raise _refuse(path, f"佐证材料的文件名 {shown} 异常")
         if not isinstance(size, int) or size < 0:
             raise _refuse(path, f"佐证材料「{shown}」的大小异常")
