@@ -238,3 +238,24 @@ def test_h4_a_package_whose_attachment_name_a_restore_would_refuse_is_refused_an
     restored.write_bytes((tmp_path / "county.sqlite3").read_bytes())
     result = safety.restore(restored, backup, "县法治办")
     assert result is not None
+
+
+def test_m3_restoring_an_older_backup_keeps_the_accounts(tmp_path, data_dir):
+    """An older backup made before the accounts existed: restored, anyone would have been 管理员."""
+    db = tmp_path / "d.sqlite3"
+    assert _cli(db, "demo").returncode == 0
+    assert _cli(db, "backup").returncode == 0  # no accounts yet
+    old = next((data_dir / "backups").glob("*manual*.sqlite3"))
+    assert _cli(db, "--user", "张主任", "user", "add", "张主任", "--role", "管理员",
+                stdin=f"{ADMIN_PW}\n{ADMIN_PW}\n").returncode == 0
+    restored = _cli(db, "--user", "张主任", "restore", str(old), stdin=f"{ADMIN_PW}\n")
+    assert restored.returncode == 0, restored.stderr
+    # still asks for the password, and the history still proves itself
+    refused = _cli(db, "--user", "随便谁", "stats", "--year", "2023", stdin="anything-123\n")
+    assert refused.returncode == 1
+    verified = _cli(db, "--user", "张主任", "audit", "verify", stdin=f"{ADMIN_PW}\n")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    # a 管理员 may take the backup's accounts on purpose
+    taken = _cli(db, "--user", "张主任", "restore", str(old), "--accounts-from-backup", stdin=f"{ADMIN_PW}\n")
+    assert taken.returncode == 0, taken.stderr
+    assert _cli(db, "stats", "--year", "2023").returncode == 0  # the backup had none

@@ -370,7 +370,8 @@ def restore(args: argparse.Namespace) -> int:
     actor = _log_in_file(args, path)
     held = opening.lock(path)
     try:
-        result = safety.restore(path, Path(args.file), actor, allow_other_unit=args.other_unit)
+        result = safety.restore(path, Path(args.file), actor, allow_other_unit=args.other_unit,
+                                accounts_from_backup=args.accounts_from_backup)
     finally:
         if held is not None:
             held.release()

@@ -112,6 +112,8 @@ def build_parser() -> ChineseParser:
     s = sub.add_parser("restore", help="用备份文件恢复数据库（会先把当前数据另存一份）")
     s.add_argument("file", metavar="备份文件")
     s.add_argument("--other-unit", action="store_true", help="确认用其他单位的备份替换当前数据（默认拒绝）")
+    s.add_argument("--accounts-from-backup", action="store_true",
+                   help="用备份中的账户和密码替换现有账户（默认保留现有账户，仅管理员）")
     s.set_defaults(handler="restore")
 
     s = sub.add_parser("check", help="检查数据库是否完好")

@@ -211,6 +211,28 @@ def _attempt(conn: sa.Connection, name: str, password: str, at: dt.datetime) -> 
     return Account(row["name"], row["role"], False, None, row["created_at"])
 
 
+def snapshot(conn: sa.Connection) -> list[dict]:
+    """Every account as stored (to be kept through a restore)."""
+    return [dict(r) for r in conn.execute(sa.select(accounts).order_by(accounts.c.name)).mappings()]
+
+
+def adopt(conn: sa.Connection, kept: list[dict], actor: str) -> int:
+    """A restored database takes the accounts the database had before the restore: an older backup (or one with
+    its accounts emptied) must not leave the data with no accounts, where anyone is 管理员, nor with passwords and
+    roles of the past. Each account that differs is a history entry. Returns how many did."""
+    before = {r["id"]: r for r in snapshot(conn)}
+    conn.execute(sa.delete(accounts))
+    if kept:
+        conn.execute(sa.insert(accounts), kept)
+    changes = [audit.Change(None, "account", r["id"], A.ACCOUNTS_KEPT, {"账户": (None, r["name"])})
+               for r in kept if before.get(r["id"]) != r]
+    changes += [audit.Change(None, "account", rid, A.ACCOUNTS_KEPT, {"账户": (r["name"], None)})
+                for rid, r in before.items() if rid not in {k["id"] for k in kept}]
+    if changes:
+        audit.append(conn, actor, changes)
+    return len(changes)
+
+
 def change_password(engine: sa.Engine, name: str, old: str, new: str) -> None:
     login(engine, name, old)
     problem = password_problem(new)

@@ -92,25 +92,31 @@ def inspect(path: Path) -> backup_files.Summary:
 
 
 def restore(db_path: Path, backup: Path, actor: str, *, allow_other_unit: bool = False,
-            folder: Path | None = None) -> RestoreResult:
+            folder: Path | None = None, accounts_from_backup: bool = False) -> RestoreResult:
     """Validate, save the current data, restore; the restored copy is upgraded to the current schema, keeps this
-    database's identity, loses any settings that name places on another PC, and records the restore in its history
-    before it replaces the live file."""
+    database's identity and (unless ``accounts_from_backup``, a 管理员's explicit choice) its current accounts, loses
+    any settings that name places on another PC, and records the restore in its history before it replaces the live
+    file."""
+    from fazhi_desktop.services import accounts
+
     folder = folder or policy_for_file(db_path)
     when = backup_time(backup)
+    kept: list[dict] | None = None  # the accounts this database has now, kept through the restore
     if db_path.exists():  # restoring replaces every record: a 管理员's decision once accounts exist
         from fazhi_desktop.domain.roles import ADMIN_ONLY
-        from fazhi_desktop.services import accounts
 
         current = accounts.read_only_engine(db_path)
         try:
             with current.connect() as conn:
                 if sa.inspect(conn).has_table("accounts"):
                     accounts.require(conn, actor, ADMIN_ONLY)
+                    kept = accounts.snapshot(conn)
         except sa.exc.DatabaseError:
             pass  # a damaged file cannot say who may restore it: restoring it is what it needs
         finally:
             current.dispose()
+    if accounts_from_backup:
+        kept = None
 
     def prepare(restored: Path, database_id: str) -> None:
         from fazhi_desktop.services.units import drop_local_keys
@@ -122,6 +128,8 @@ def restore(db_path: Path, backup: Path, actor: str, *, allow_other_unit: bool =
                 old = identity.read_id(conn)
                 identity.write_id(conn, database_id)
                 drop_local_keys(conn, actor)
+                if kept:  # the accounts as they are now, not as the backup remembers them (or lacks them)
+                    accounts.adopt(conn, kept, actor)
                 changes = [audit.Change(None, "database", database_id, RESTORE_BACKUP, {
                     "备份文件": (None, backup.name), "备份时间": (None, when)})]
                 if old and old != database_id:
