@@ -50,3 +50,11 @@ def test_the_check_finds_each_form_it_guards_against():
     sample = 'import datetime as dt\nd = dt.date.today()\na = f"{d:%Y年%m月}"\nb = d.strftime("%m月%d日")\n' \
              'c = format(d, "%Y年")\nok = f"{d:%Y-%m-%d}" + d.strftime("%H:%M")\n'
     assert sorted(locale_formats(ast.parse(sample))) == [3, 4, 5]
+
+
+def test_hints_name_the_program_a_person_types_on_each_platform():
+    from fazhi_desktop.runtime import command_name
+
+    assert command_name("win32", frozen=True) == "fazhi-desktop-cli"  # fazhi-desktop.exe is the windowed one
+    assert command_name("win32", frozen=False) == "fazhi-desktop"  # a source install's console script
+    assert command_name("linux", frozen=True) == "fazhi-desktop"

@@ -108,6 +108,7 @@ def test_the_frozen_command_line_does_every_document_path(wine, bundle, document
     db = win(wine, documents / "台账.sqlite3")
     demo = cli(wine, bundle, "--db", db, "demo")
     assert "已载入示例单位「肖咀镇」" in demo.stdout  # UTF-8 console output: no "?" for Chinese
+    assert "fazhi-desktop-cli stats" in demo.stdout  # the console program, not the windowed one (#32)
     stats = json.loads(cli(wine, bundle, "--db", db, "stats", "--year", "2023", "--format", "json").stdout)
     linux = tmp_path / "linux.sqlite3"
     env = dict(os.environ, FAZHI_DATA_DIR=str(tmp_path / "data"))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from fazhi_desktop.cli.parser import UsageError, build_parser
 from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.logs import setup_logging
-from fazhi_desktop.runtime import process
+from fazhi_desktop.runtime import command_name, process
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except UsageError as exc:
-        print(f"参数错误：{exc}\n请运行 fazhi-desktop --help 查看用法。", file=sys.stderr)
+        print(f"参数错误：{exc}\n请运行 {command_name()} --help 查看用法。", file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0)

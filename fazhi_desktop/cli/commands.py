@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from fazhi_desktop.reports.content import numbers
+from fazhi_desktop.runtime import command_name
 from fazhi_desktop.services import stats as stats_service
 from fazhi_desktop.services import units
 from fazhi_desktop.services.actor import default_actor
@@ -203,7 +204,7 @@ def demo(args: argparse.Namespace) -> int:
         print(f"示例单位「{found[0].name}」已经载入过，无需重复载入。")
         return 0
     unit = demo_data.load_demo(db.engine)
-    print(f"已载入示例单位「{unit.name}」的 2022、2023 年台账。可运行：fazhi-desktop stats --year 2023")
+    print(f"已载入示例单位「{unit.name}」的 2022、2023 年台账。可运行：{command_name()} stats --year 2023")
     return 0
 
 

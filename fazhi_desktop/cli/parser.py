@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 
 from fazhi_desktop import __version__
+from fazhi_desktop.runtime import command_name
 
 # argparse's own words, in Chinese (it looks them up through its module-level ``_``).
 _ZH = {
@@ -41,8 +42,8 @@ def year(text: str) -> int:
 
 
 def build_parser() -> ChineseParser:
-    p = ChineseParser(prog="fazhi-desktop", description="法治建设台账与年度报告。不带子命令时打开图形界面。")
-    p.add_argument("--version", action="version", version=f"fazhi-desktop {__version__}",
+    p = ChineseParser(prog=command_name(), description="法治建设台账与年度报告。不带子命令时打开图形界面。")
+    p.add_argument("--version", action="version", version=f"{command_name()} {__version__}",
                    help="显示版本号并退出")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--db", metavar="文件", help="SQLite 数据库文件（默认在用户数据文件夹中）")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fazhi_desktop.domain.errors import UserError
+from fazhi_desktop.runtime import command_name
 from fazhi_desktop.storage import backup_files, sqlite_file
 
 
@@ -27,7 +28,7 @@ def check_file(path: Path) -> None:
                         "不要从备份恢复。")
     problem = sqlite_file.integrity_problem(path)
     if problem:
-        raise UserError(f"数据库已损坏：{path}（{problem}）。\n请用 fazhi-desktop restore <备份文件> 从备份恢复。")
+        raise UserError(f"数据库已损坏：{path}（{problem}）。\n请用 {command_name()} restore <备份文件> 从备份恢复。")
 
 
 def check(opened) -> Health:
