@@ -259,3 +259,96 @@ def test_m3_restoring_an_older_backup_keeps_the_accounts(tmp_path, data_dir):
     taken = _cli(db, "--user", "张主任", "restore", str(old), "--accounts-from-backup", stdin=f"{ADMIN_PW}\n")
     assert taken.returncode == 0, taken.stderr
     assert _cli(db, "stats", "--year", "2023").returncode == 0  # the backup had none
+
+
+def _repacked(src, dst, change):
+    """A copy of a package with parts changed by ``change(name, data) -> data`` and every checksum recomputed."""
+    import hashlib
+    import json
+    import zipfile
+
+    from fazhi_desktop.exchange import package_format as pf
+
+    parts = {}
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        manifest = json.loads(zin.read(pf.MANIFEST))
+        for name in zin.namelist():
+            if name == pf.MANIFEST:
+                continue
+            data = change(name, zin.read(name))
+            parts[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+            zout.writestr(name, data)
+        zout.writestr(pf.MANIFEST, json.dumps({**manifest, "parts": {**manifest["parts"], **parts}}))
+    return dst
+
+
+def _store_files(county):
+    from fazhi_desktop.storage import blobstore
+
+    root = blobstore.database_store(county.database_id).root
+    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_h7_a_refused_package_leaves_no_file_and_a_bomb_is_refused_by_its_ratio(tmp_path, data_dir):
+    import hashlib
+    import json
+
+    import sqlalchemy as sa
+    from countykit import dump, township
+
+    from fazhi_desktop.exchange import package_format as pf
+    from fazhi_desktop.exchange.package_read import PackageError, merge_package
+    from fazhi_desktop.exchange.package_write import write_package
+    from fazhi_desktop.services import attachments
+    from fazhi_desktop.services.units import get_unit
+    from fazhi_desktop.storage.database import open_database
+    from fazhi_desktop.storage.schema import ledger_table
+
+    db = township(tmp_path, "太白镇", ["东村", "西村"], 1)
+    with db.engine.connect() as conn:
+        unit = get_unit(conn, "太白镇")
+        record = conn.execute(sa.select(ledger_table("meeting").c.id)).scalar()
+    photo = tmp_path / "照片.jpg"
+    photo.write_bytes(b"\xff\xd8\xff" + hashlib.sha256(b"seed").digest() * 4000)
+    attachments.add(db.engine, unit.id, "meeting", record, photo, "文书")
+    pkg = write_package(db.engine, unit, 2023, tmp_path / "pkg.zip").path
+    db.dispose()
+    county = open_database(tmp_path / "county.sqlite3")
+    try:
+        before = dump(county.engine)
+        # refused after its photo was stored (a record breaks the ledger's rules): the photo does not stay
+        spoiled = _repacked(pkg, tmp_path / "spoiled.zip", lambda n, d: d.replace("邻里关系".encode(), "不存在的类别".encode(), 1)
+                            if n.endswith("dispute.jsonl") else d)
+        with pytest.raises(PackageError):
+            merge_package(county.engine, spoiled, "县法治办")
+        assert dump(county.engine) == before and _store_files(county) == []
+        # a bomb: 50 MB of zeros listed as a photo, a few dozen KB in the zip
+        zeros = b"\0" * (50 * 1024**2)
+        digest = hashlib.sha256(zeros).hexdigest()
+
+        def bomb(name, data):
+            if name == pf.ATTACHMENTS:
+                items = [json.loads(line) for line in data.decode().splitlines() if line]
+                items.append({**items[0], "id": "00000000-0000-4000-8000-000000000001", "sha256": digest,
+                              "size": len(zeros), "name": "空白.jpg"})
+                return "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items).encode()
+            return data
+        bombed = _repacked(pkg, tmp_path / "bomb.zip", bomb)
+        import zipfile
+
+        with zipfile.ZipFile(bombed, "a", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(f"files/{digest}", zeros)
+        manifest = json.loads(zipfile.ZipFile(bombed).read(pf.MANIFEST))
+        manifest["parts"][f"files/{digest}"] = {"sha256": digest, "size": len(zeros)}
+        final = tmp_path / "bomb-final.zip"
+        with zipfile.ZipFile(bombed) as zin, zipfile.ZipFile(final, "w", zipfile.ZIP_DEFLATED) as zout:
+            for name in zin.namelist():
+                zout.writestr(name, json.dumps(manifest) if name == pf.MANIFEST else zin.read(name))
+        assert final.stat().st_size < 1024**2
+        with pytest.raises(PackageError, match="压缩比"):
+            merge_package(county.engine, final, "县法治办")
+        assert dump(county.engine) == before and _store_files(county) == []
+        assert merge_package(county.engine, pkg, "县法治办").attachments == 1
+        assert len(_store_files(county)) == 1
+    finally:
+        county.dispose()

@@ -42,6 +42,10 @@ MAX_BLOB_BYTES = 200 * 1024**2  # an attachment (services.attachments.MAX_SIZE)
 MAX_PDF_BYTES = 100 * 1024**2
 MAX_RECORDS = 1_000_000  # of one ledger
 MAX_TEXT = 200  # actor names, program versions and the like
+# What a part may expand to, against its compressed bytes: photos and PDFs barely compress, a year's records about
+# 10–30 to 1; a part of zeros reaches 1,000 to 1 (deflate's limit). Parts under 1 MiB are not asked.
+MAX_RATIO = 200
+RATIO_FROM_BYTES = 1024**2
 
 
 def known_part(name: str) -> bool:
