@@ -66,11 +66,9 @@ def make_app() -> QApplication:
     app.setOrganizationName("fazhi_desktop")
     app.setWindowIcon(QIcon(str(Path(__file__).parents[1] / "fazhi-desktop.png")))
     install_chinese(app)
-    from fazhi_desktop.gui.shell import style, wheel
+    from fazhi_desktop.gui.shell import style
 
     style.install(app)
-    if not app.property("wheel_guard_installed"):  # once, however often the app is asked for (tests)
-        wheel.install(app)
     return app
 
 

@@ -7,6 +7,8 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleOption, QWidget
 
+from fazhi_desktop.gui.shell.wheel import GUARDED, guard
+
 RING_PX = 2
 RING_COLOR = QColor("#1a5fb4")  # dark blue: visible on grey buttons and white fields, and to most colour-blind eyes
 
@@ -15,6 +17,12 @@ _RINGED = {QStyle.ControlElement.CE_PushButton, QStyle.ControlElement.CE_CheckBo
 
 
 class FocusRingStyle(QProxyStyle):
+    def polish(self, target):
+        """Every widget passes here once, before it is first shown: combo and spin boxes get the wheel guard."""
+        if isinstance(target, GUARDED):
+            guard(target)
+        return super().polish(target)
+
     def drawControl(self, element, option: QStyleOption, painter: QPainter, widget: QWidget | None = None) -> None:
         super().drawControl(element, option, painter, widget)
         if element in _RINGED and option.state & QStyle.StateFlag.State_HasFocus:
