@@ -352,3 +352,47 @@ def test_h7_a_refused_package_leaves_no_file_and_a_bomb_is_refused_by_its_ratio(
         assert len(_store_files(county)) == 1
     finally:
         county.dispose()
+
+
+def test_h6_h8_hostile_photos_and_pdfs_cost_their_own_page_never_the_binder(svc, db, unit, tmp_path, monkeypatch):
+    import pdfplumber
+    from PIL import EpsImagePlugin
+    from reportlab.pdfgen.canvas import Canvas
+
+    from fazhi_desktop.reports.render import fonts_for
+    from fazhi_desktop.reports.render.binder_pdf import PDF_PAGES, ROLES, gather, write_binder
+    from fazhi_desktop.services import attachments
+
+    opened_as_eps = []
+    monkeypatch.setattr(EpsImagePlugin.EpsImageFile, "_open", lambda self: opened_as_eps.append(1))
+    meeting = svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "一季度专题会"}).id
+    eps = tmp_path / "照片1.jpg"  # PostScript named as a photo: Pillow would hand it to Ghostscript
+    eps.write_bytes(b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\nnewpath 0 0 moveto showpage\n%%EOF\n")
+    damaged = tmp_path / "照片2.png"  # a PNG cut short after its header
+    damaged.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x02\x00\x00\x00"
+                        + b"\x00" * 140)
+    giant = tmp_path / "大幅面.pdf"  # one page of 14,400 pt (5 m) square: rendered as it is, gigabytes
+    c = Canvas(str(giant), pagesize=(14400, 14400))
+    c.drawString(100, 100, "x")
+    c.showPage()
+    c.save()
+    long_pdf = tmp_path / "长文件.pdf"
+    c = Canvas(str(long_pdf))
+    for i in range(PDF_PAGES + 40):
+        c.drawString(100, 700, f"page {i + 1}")
+        c.showPage()
+    c.save()
+    for path in (eps, damaged, giant, long_pdf):
+        attachments.add(db.engine, unit.id, "meeting", meeting, path, "文书")
+    with db.engine.connect() as conn:
+        binder = gather(conn, unit, 2023)
+    out = write_binder(binder, fonts_for(roles=ROLES), tmp_path / "binder.pdf")
+    with pdfplumber.open(out) as pdf:
+        pages = [(p.extract_text() or "") for p in pdf.pages]
+        sizes = {(round(p.width), round(p.height)) for p in pdf.pages}
+    assert opened_as_eps == []  # no decoder picked by content
+    assert sum("无法读取" in p for p in pages) == 2  # the PostScript and the damaged PNG, each on its own page
+    assert any("大幅面.pdf（第 1 页，共 1 页）" in p for p in pages)
+    printed = [p for p in pages if "长文件.pdf（第" in p]
+    assert len(printed) == PDF_PAGES and "其余 40 页见电子台账" in printed[-1]
+    assert len(pages) == binder.total_pages and sizes == {(595, 842)}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -25,6 +26,8 @@ from fazhi_desktop.reports.content.numbers import cn_date
 from fazhi_desktop.reports.typeset.fonts import FontSet
 from fazhi_desktop.storage.atomic import atomic_stream
 
+log = logging.getLogger(__name__)
+
 MM = 72 / 25.4
 PAGE_W, PAGE_H = 210 * MM, 297 * MM
 # 芯页: the area inside the margins a bound page keeps (left margin wider: the binding side)
@@ -33,6 +36,14 @@ BODY_W = PAGE_W - LEFT - RIGHT
 SPINE_WIDTHS_MM = (20, 30, 40)
 SPINE_HEIGHT_MM = 220
 IMAGE_DPI = 150  # enough for print, a fraction of a camera's pixels
+# Photos and PDFs come from anywhere (a township's package, a clerk's folder) and are read as hostile:
+# decoders by an explicit list (never one picked by content: an EPS named .jpg would run Ghostscript), pixels bounded
+# (a JPEG decodes scaled down; another kind is refused above the limit), a PDF page rendered to at most
+# RENDER_PIXELS whatever its size, and at most PDF_PAGES pages of one attachment printed.
+PHOTO_FORMATS = ("JPEG", "PNG", "GIF", "BMP", "WEBP", "TIFF")
+PHOTO_PIXELS = 50_000_000
+RENDER_PIXELS = 8_000_000
+PDF_PAGES = 50
 ROLES = ("songti", "heiti")  # two fonts, not the report's five: each one parsed holds MB of memory
 # Fields whose value names the people and the place in a photo's caption, by ledger
 CAPTION_PEOPLE = ("host", "speaker", "leader", "organizer", "person", "parties")
@@ -152,7 +163,7 @@ def _attachment_pages(att: dict[str, Any]) -> int:
         except (pypdfium2.PdfiumError, OSError):
             return 1  # shown as a page that says it could not be read
         try:
-            return len(doc)
+            return min(len(doc), PDF_PAGES)
         finally:
             doc.close()
     return 1  # another kind of file: a page naming it
@@ -339,19 +350,23 @@ def _release() -> None:
 
 
 def _photo(c, pen: _Pen, piece: Piece, att: dict[str, Any]) -> None:
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, ImageOps
 
     pen.draw(c, LEFT, PAGE_H - TOP, f"照片　第 {piece.number} 件", "heiti", 14)
     box_top = PAGE_H - TOP - 8 * MM
     box_bottom = BOTTOM + 40 * MM
     try:
-        with Image.open(att["path"]) as img:
+        with Image.open(att["path"], formats=PHOTO_FORMATS) as img:
             # A JPEG decodes straight at (about) the size it is printed: a 12-megapixel photo never sits in memory
             # at full size.
             box_px = (int(BODY_W / 72 * IMAGE_DPI), int((box_top - box_bottom) / 72 * IMAGE_DPI))
             img.draft("RGB", (max(box_px), max(box_px)))
+            if img.width * img.height > PHOTO_PIXELS:
+                raise Image.DecompressionBombError(f"{img.width}×{img.height}")
             _embed(c, ImageOps.exif_transpose(img), BODY_W, box_top - box_bottom, LEFT, box_bottom)
-    except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
+    except Exception as exc:  # noqa: BLE001 - decoders raise many kinds (OSError, SyntaxError, struct.error, …)
+        # a damaged or hostile picture costs its own page, never the binder
+        log.info("photo %s not printed: %s", att["name"], type(exc).__name__)
         pen.draw(c, LEFT, PAGE_H / 2, f"照片「{att['name']}」无法读取，原件见电子台账。", "songti", 12)
     _release()
     y = box_bottom - 8 * MM
@@ -370,11 +385,17 @@ def _pdf_pages(c, pen: _Pen, piece: Piece, att: dict[str, Any], finish) -> None:
         finish()
         return
     try:
-        for i in range(len(doc)):
+        total = len(doc)
+        for i in range(min(total, PDF_PAGES)):
             page = doc[i]
-            image = page.render(scale=IMAGE_DPI / 72).to_pil()
+            width, height = page.get_size()
+            scale = min(IMAGE_DPI / 72, (RENDER_PIXELS / max(width * height, 1.0)) ** 0.5)
+            image = page.render(scale=scale).to_pil()
             page.close()
-            pen.draw(c, LEFT, PAGE_H - TOP, f"附件：{att['name']}（第 {i + 1} 页，共 {len(doc)} 页）", "heiti", 12)
+            shown = f"附件：{att['name']}（第 {i + 1} 页，共 {total} 页）"
+            if i + 1 == PDF_PAGES < total:
+                shown += f"；其余 {total - PDF_PAGES} 页见电子台账"
+            pen.draw(c, LEFT, PAGE_H - TOP, shown, "heiti", 12)
             _embed(c, image, BODY_W, PAGE_H - TOP - BOTTOM - 12 * MM, LEFT, BOTTOM)
             del image
             _release()
