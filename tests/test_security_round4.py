@@ -396,3 +396,48 @@ def test_h6_h8_hostile_photos_and_pdfs_cost_their_own_page_never_the_binder(svc,
     printed = [p for p in pages if "长文件.pdf（第" in p]
     assert len(printed) == PDF_PAGES and "其余 40 页见电子台账" in printed[-1]
     assert len(pages) == binder.total_pages and sizes == {(595, 842)}
+
+
+def test_m1_no_time_in_a_package_is_later_than_the_package_itself(db, unit, svc, tmp_path):
+    import json
+    import re
+
+    from countykit import dump
+
+    from fazhi_desktop.exchange import package_format as pf
+    from fazhi_desktop.exchange.package_read import PackageError, merge_package
+    from fazhi_desktop.exchange.package_write import write_package
+    from fazhi_desktop.storage.database import open_database
+
+    svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
+    pkg = write_package(db.engine, unit, 2023, tmp_path / "pkg.zip").path
+
+    def dated_2099(name, data):  # a record saved "in 2099": newer-save-wins would never let the county's copy change
+        if name.endswith("meeting.jsonl"):
+            return re.sub(rb'"updated_at": ?"\d{4}', b'"updated_at": "2099', data)
+        return data
+
+    def package_2099(src, dst):
+        import zipfile
+
+        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+            for name in zin.namelist():
+                data = zin.read(name)
+                if name == pf.MANIFEST:
+                    manifest = json.loads(data)
+                    manifest["created_at"] = "2099-01-01T00:00:00"
+                    data = json.dumps(manifest).encode()
+                zout.writestr(name, data)
+        return dst
+
+    county = open_database(tmp_path / "county.sqlite3")
+    try:
+        before = dump(county.engine)
+        with pytest.raises(PackageError, match="晚于数据包的生成时间"):
+            merge_package(county.engine, _repacked(pkg, tmp_path / "record-2099.zip", dated_2099), "县法治办")
+        with pytest.raises(PackageError, match="晚于本机时间"):
+            merge_package(county.engine, package_2099(pkg, tmp_path / "package-2099.zip"), "县法治办")
+        assert dump(county.engine) == before
+        assert merge_package(county.engine, pkg, "县法治办").created == 1
+    finally:
+        county.dispose()

@@ -81,6 +81,9 @@ def _uuid(value: Any, where: str, path: Path) -> str:
         raise _refuse(path, f"的{where}不是有效的编号") from None
 
 
+CLOCK_SKEW = dt.timedelta(days=1)  # two office PCs' clocks may differ by hours, not by years
+
+
 def _when(value: Any, where: str, path: Path, optional: bool = False) -> dt.datetime | None:
     if value is None and optional:
         return None
@@ -130,6 +133,11 @@ class _Package:
         if pf.MANIFEST not in self.infos:
             raise _refuse(path, "没有清单（manifest.json），不是本程序生成的数据包")
         self.manifest = self._manifest()
+        # The package's own time bounds every time in it (M1): newer-save-wins must not let a package dated 2099
+        # freeze the county's copy of its records, nor one claim a future the county has not reached.
+        self.created_at = _when(self.manifest.get("created_at"), "生成时间", path)
+        if self.created_at > dt.datetime.now() + CLOCK_SKEW:
+            raise _refuse(path, f"的生成时间（{self.created_at:%Y-%m-%d %H:%M}）晚于本机时间；请核对两台电脑的日期")
 
     def close(self) -> None:
         self.zf.close()
@@ -236,13 +244,21 @@ def _meta(pkg: _Package, where: str, meta: Any) -> dict[str, Any]:
     version = meta.get("version") or 0
     if not isinstance(version, int) or not 0 <= version < 2**31 or not isinstance(meta.get("deleted"), bool):
         raise _refuse(pkg.path, f"{where}的记录信息异常")
-    return {"created_at": _when(meta.get("created_at"), f"{where}的创建时间", pkg.path),
+    return {"created_at": _not_after(pkg, meta.get("created_at"), f"{where}的创建时间"),
             "created_by": _text(meta.get("created_by"), f"{where}的录入人", pkg.path, 64),
-            "updated_at": _when(meta.get("updated_at"), f"{where}的修改时间", pkg.path),
+            "updated_at": _not_after(pkg, meta.get("updated_at"), f"{where}的修改时间"),
             "updated_by": _text(meta.get("updated_by"), f"{where}的修改人", pkg.path, 64),
             "deleted": meta["deleted"],
-            "deleted_at": _when(meta.get("deleted_at"), f"{where}的删除时间", pkg.path, optional=True),
+            "deleted_at": _not_after(pkg, meta.get("deleted_at"), f"{where}的删除时间", optional=True),
             "version": version}
+
+
+def _not_after(pkg: _Package, value: Any, where: str, optional: bool = False) -> dt.datetime | None:
+    """A time of the package's records: none may be later than the package itself was made."""
+    when = _when(value, where, pkg.path, optional)
+    if when is not None and when > pkg.created_at + CLOCK_SKEW:
+        raise _refuse(pkg.path, f"的{where}（{when:%Y-%m-%d %H:%M}）晚于数据包的生成时间，数据包可能被改动过")
+    return when
 
 
 def merge_package(engine: sa.Engine, path: str | Path, actor: str, *, unit_name: str | None = None) -> Merged:
@@ -322,7 +338,7 @@ def _merge_records(engine: sa.Engine, pkg: _Package, actor: str, unit_id: str, u
             findings = manifest.get("findings_open")
             conn.execute(sa.insert(package_receipts).values(
                 id=str(uuid.uuid4()), unit_id=unit.id, year=year, received_at=dt.datetime.now().replace(microsecond=0),
-                received_by=actor[:64], created_at=_when(manifest.get("created_at"), "生成时间", pkg.path),
+                received_by=actor[:64], created_at=pkg.created_at,
                 sha256=file_digest, program_version=_text(manifest.get("program_version"), "程序版本", pkg.path, 20),
                 schema_revision=manifest["schema_revision"], counts=counts,
                 findings_open=findings if isinstance(findings, int) and 0 <= findings < 10**6 else 0,
@@ -407,7 +423,7 @@ def _attachment_items(pkg: _Package) -> list[dict[str, Any]]:
                       "record_id": _uuid(item.get("record_id"), f"{where}所属记录", pkg.path),
                       "ledger": ledger_key, "sha256": digest, "size": size,
                       "name": _name(item.get("name"), where, pkg.path),
-                      "added_at": _when(item.get("added_at"), f"{where}的添加时间", pkg.path),
+                      "added_at": _not_after(pkg, item.get("added_at"), f"{where}的添加时间"),
                       "added_by": _text(item.get("added_by"), f"{where}的添加人", pkg.path, 64), "where": where})
     return items
 
@@ -435,7 +451,7 @@ def _merge_draft(pkg: _Package, conn: sa.Connection, unit: Unit, year: int, acto
     data = pkg.json(pf.REPORT_TEXT)
     if not isinstance(data, dict) or not isinstance(data.get("values"), dict):
         raise _refuse(pkg.path, "的报告文稿异常")
-    when = _when(data.get("updated_at"), "报告文稿的修改时间", pkg.path)
+    when = _not_after(pkg, data.get("updated_at"), "报告文稿的修改时间")
     current = reports_text.load_report_text(conn, unit, year)
     if current is not None and current["updated_at"] >= when:
         return
