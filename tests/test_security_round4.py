@@ -441,3 +441,36 @@ def test_m1_no_time_in_a_package_is_later_than_the_package_itself(db, unit, svc,
         assert merge_package(county.engine, pkg, "县法治办").created == 1
     finally:
         county.dispose()
+
+
+def test_m8_a_packages_own_choices_are_in_the_county_history_and_checked(db, unit, svc, tmp_path):
+    import json
+
+    from fazhi_desktop.exchange import package_format as pf
+    from fazhi_desktop.exchange.package_read import PackageError, merge_package
+    from fazhi_desktop.exchange.package_write import write_package
+    from fazhi_desktop.services import audit
+    from fazhi_desktop.services.units import add_local_choice
+    from fazhi_desktop.storage.database import open_database
+
+    with db.engine.begin() as conn:
+        add_local_choice(conn, unit, "dispute", "category", "林权纠纷", "测试员")
+    svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"})
+    pkg = write_package(db.engine, unit, 2023, tmp_path / "pkg.zip").path
+
+    def control_character(name, data):
+        if name == pf.UNIT:
+            doc = json.loads(data)
+            doc["local_choices"] = {"dispute.category": ["林权\x1b纠纷"]}
+            return json.dumps(doc, ensure_ascii=False).encode()
+        return data
+
+    county = open_database(tmp_path / "county.sqlite3")
+    try:
+        with pytest.raises(PackageError, match="自定义选项"):
+            merge_package(county.engine, _repacked(pkg, tmp_path / "bad.zip", control_character), "县法治办")
+        merge_package(county.engine, pkg, "县法治办")
+        with county.engine.connect() as conn:
+            assert audit.verify_problem(conn) is None  # the choices came with a history line
+    finally:
+        county.dispose()

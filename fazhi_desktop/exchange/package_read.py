@@ -27,6 +27,7 @@ from fazhi_desktop.domain.ledgers import ledger as get_ledger
 from fazhi_desktop.domain.roles import ADMIN_ONLY
 from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS
 from fazhi_desktop.domain.validation import validate_fields, validate_record
+from fazhi_desktop.domain.values import bad_character
 from fazhi_desktop.exchange import package_format as pf
 from fazhi_desktop.services import accounts, audit, reports_text
 from fazhi_desktop.services import attachments as attachment_files
@@ -233,8 +234,9 @@ def _unit(pkg: _Package, conn: sa.Connection, wanted: str | None) -> tuple[str, 
     choices = data.get("local_choices") or {}
     if not isinstance(choices, dict) or not all(
             isinstance(k, str) and len(k) <= 100 and isinstance(v, list) and len(v) <= 500
-            and all(isinstance(x, str) and len(x) <= pf.MAX_TEXT for x in v) for k, v in choices.items()):
-        raise _refuse(pkg.path, "的单位自定义选项异常")
+            and all(isinstance(x, str) and len(x) <= pf.MAX_TEXT and x.strip() and "|" not in x
+                    and not bad_character(x) for x in v) for k, v in choices.items()):
+        raise _refuse(pkg.path, "的单位自定义选项异常")  # by add_local_choice's own rule (M8)
     return unit_id, clean, choices
 
 
@@ -321,8 +323,11 @@ def _merge_records(engine: sa.Engine, pkg: _Package, actor: str, unit_id: str, u
             merged = dict(unit.local_choices)
             for k, v in choices.items():
                 merged[k] = list(dict.fromkeys([*merged.get(k, []), *v]))
-            conn.execute(sa.update(units).where(units.c.id == unit.id).values(local_choices=merged))
-            unit = get_unit(conn, unit_id=unit.id)
+            if merged != unit.local_choices:  # a change of the unit like any other: in its history (M8)
+                conn.execute(sa.update(units).where(units.c.id == unit.id).values(local_choices=merged))
+                audit.append(conn, actor, [audit.Change(unit.id, "unit", unit.id, UPDATE,
+                                                        {"local_choices": (unit.local_choices, merged)})])
+                unit = get_unit(conn, unit_id=unit.id)
         problems: list[tuple[str, Problem]] = []
         changes: list[audit.Change] = []
         for part, key in pf.LEDGER_PARTS.items():
