@@ -474,3 +474,15 @@ def test_m8_a_packages_own_choices_are_in_the_county_history_and_checked(db, uni
             assert audit.verify_problem(conn) is None  # the choices came with a history line
     finally:
         county.dispose()
+
+
+def test_m5_verify_says_plainly_when_this_pc_has_no_anchor(tmp_path, data_dir):
+    import shutil
+
+    db = tmp_path / "d.sqlite3"
+    assert _cli(db, "demo").returncode == 0
+    here = _cli(db, "audit", "verify")
+    assert here.returncode == 0 and "与本机记录的最后一条相符" in here.stdout
+    shutil.rmtree(data_dir)  # another PC, or the data folder cleared: nothing of this PC's own to compare with
+    elsewhere = _cli(db, "audit", "verify")
+    assert elsewhere.returncode == 0 and "与本机记录" not in elsewhere.stdout and "无法证明" in elsewhere.stdout

@@ -412,7 +412,11 @@ def audit(args: argparse.Namespace) -> int:
         result = audit_log.verify_of(ctx)
         if result.problem:
             raise UserError(f"{result.problem}\n{result.summary}")
-        print("修改记录校验通过：链条完整，与本机记录的最后一条相符，每条记录都与它的最后一条修改记录一致。")
+        if result.anchored:
+            print("修改记录校验通过：链条完整，与本机记录的最后一条相符，每条记录都与它的最后一条修改记录一致。")
+        else:  # nothing on this PC to compare the last entry with: say so, never claim it (M5)
+            print("修改记录校验通过：链条完整，每条记录都与它的最后一条修改记录一致。本机没有这个数据库的“最后一条修改记录”"
+                  "（在别的电脑上，或数据文件夹已清空），无法证明末尾的修改记录没有被整段删除；请与抄下的校验值核对。")
         print(result.summary)
         return 0
     for e in audit_log.entries_of(ctx, args.record):

@@ -202,11 +202,13 @@ def history_of(ctx, record_id: str) -> list[dict[str, Any]]:
 class Verification:
     problem: str | None
     summary: str
+    anchored: bool = True  # whether this PC had a last entry of its own to compare with
 
 
 def verify_of(ctx) -> Verification:
     with ctx.engine.connect() as conn:
-        return Verification(verify_problem(conn, ctx.db.database_id), summary(conn))
+        anchored = audit_chain.anchor(ctx.db.database_id) is not None
+        return Verification(verify_problem(conn, ctx.db.database_id), summary(conn), anchored)
 
 
 def entries_of(ctx, record_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
