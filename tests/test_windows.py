@@ -63,8 +63,8 @@ def documents(wine) -> Path:
     return folder
 
 
-def cli(wine: Wine, bundle: Path, *args: str, timeout: float = 300, check: bool = True):
-    proc = wine.run(str(bundle / "fazhi-desktop-cli.exe"), *args, timeout=timeout, check=False)
+def cli(wine: Wine, bundle: Path, *args: str, timeout: float = 300, check: bool = True, env: dict | None = None):
+    proc = wine.run(str(bundle / "fazhi-desktop-cli.exe"), *args, timeout=timeout, check=False, env=env)
     assert "Traceback" not in proc.stdout, proc.stdout[-3000:]
     if check:
         assert proc.returncode == 0, proc.stdout[-3000:]
@@ -148,6 +148,66 @@ def test_the_frozen_command_line_does_every_document_path(wine, bundle, document
     cli(wine, bundle, "init", "--unit", "甲镇", "--county", "某县", "--addressee", "县法治办", "--issuer", "甲镇",
         "--villages", "东村、西村")
     assert (data / "fazhi.sqlite3").is_file()
+
+
+# Wine takes the Windows code page from LANG (no Linux locale needed): 936 is a Chinese Windows, 1252 an English one.
+CODE_PAGES = {"936": "zh_CN.UTF-8", "1252": "en_US.UTF-8"}
+
+
+@pytest.mark.parametrize("code_page", list(CODE_PAGES))
+def test_every_command_runs_under_a_chinese_and_an_english_windows(wine, bundle, documents, code_page):
+    """Each subcommand of the console program (#32), the county's included, under both code pages: a date formatted
+    through the C library in the system code page (「%Y年」) used to kill binder and county-tables there."""
+    import datetime as dt
+
+    import pdfplumber
+
+    env = {"LANG": CODE_PAGES[code_page], "LC_ALL": CODE_PAGES[code_page]}
+    folder = documents / f"代码页{code_page}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    shutil.copy(ROOT / "resources" / "考核细则示例.xlsx", folder / "考核细则.xlsx")
+
+    def run(*args: str, check: bool = True):
+        return cli(wine, bundle, *args, env=env, check=check)
+
+    db, county, fresh = (win(wine, folder / n) for n in ("镇.sqlite3", "县.sqlite3", "新.sqlite3"))
+    out = lambda name: win(wine, folder / name)  # noqa: E731
+    locale_check = wine.run("C:\\python\\python.exe", "-c", "import locale; print(locale.getencoding())", env=env)
+    assert f"cp{code_page}" in locale_check.stdout
+    run("--db", fresh, "init", "--unit", "甲镇", "--county", "某县", "--addressee", "县法治办", "--issuer", "甲镇",
+        "--villages", "东村、西村")
+    assert "fazhi-desktop-cli" in run("--db", db, "demo").stdout
+    assert "专题会议" in run("--db", db, "stats", "--year", "2023").stdout
+    run("--db", db, "report", "--year", "2023", "--out", out("报告.pdf"))
+    run("--db", db, "report", "--year", "2023", "--format", "docx", "--out", out("报告.docx"))
+    run("--db", db, "report", "--year", "2023", "--check")
+    public = run("--db", db, "report", "--year", "2023", "--public", "--out", out("公开版.pdf"), check=False)
+    assert public.returncode in (0, 1) and ("公开版" in public.stdout or "保密审查" in public.stdout), public.stdout[-800:]
+    run("--db", db, "tables", "--year", "2023", "--out", out("统计表.xlsx"))
+    run("--db", db, "template", "--out", out("导入模板.xlsx"))
+    run("--db", db, "export", out("导出.xlsx"))
+    assert "检查通过" in run("--db", db, "import", out("导出.xlsx"), "--dry-run").stdout
+    assert "待办" in run("--db", db, "todo", "--year", "2023", "--today", "2024-03-01").stdout
+    run("--db", db, "score", "--year", "2023", "--sheet", out("考核细则.xlsx"), "--out", out("自评.xlsx"))
+    run("--db", db, "binder", "--year", "2023", "--out", out("汇编.pdf"))
+    run("--db", db, "package", "export", "--year", "2023", "--out", out("数据包.zip"), "--with-report")
+    run("--db", county, "package", "import", out("数据包.zip"))
+    run("--db", county, "county-tables", "--year", "2023", "--out", out("县级汇总表.xlsx"), "--deadline", "03-25")
+    run("--db", db, "retention", "list")
+    run("--db", db, "audit", "log")
+    assert "校验通过" in run("--db", db, "audit", "verify").stdout
+    assert "数据库完好" in run("--db", db, "check").stdout
+    run("--db", db, "backup", "--out", out(""))
+    today = dt.date.today()
+    with pdfplumber.open(folder / "汇编.pdf") as pdf:
+        cover = (pdf.pages[0].extract_text() or "").replace(" ", "")
+    assert f"编制日期：{today.year}年{today.month}月{today.day}日" in cover
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(folder / "县级汇总表.xlsx")["汇总表"]
+    header = " ".join(str(c.value) for row in sheet.iter_rows(max_row=3) for c in row if c.value)
+    assert f"汇总日期：{today.year}年{today.month}月{today.day}日" in header
 
 
 def _window(wine: Wine, bundle: Path, db: str, seconds: float, report: Path, shot: Path | None = None):
