@@ -69,8 +69,13 @@ def _log_in(args: argparse.Namespace, db: Database) -> str:
     with db.engine.connect() as conn:
         needed = accounts.has_accounts(conn)
     if needed:
+        from fazhi_desktop.cli.access import need_of
+
         name = accounts.login(db.engine, name, read_password(f"账户「{name}」的密码：")).name
         act_as(name)
+        need = need_of(args)
+        if need is not None:  # before anything is read or written: a refusal leaves no half-done job
+            accounts.require_engine(db.engine, name, need)
     elif args.user:
         act_as(name)  # no accounts yet: the name only goes into the history
     return name
