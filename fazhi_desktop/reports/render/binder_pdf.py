@@ -469,6 +469,7 @@ def make_binder(ctx, year: int, out: str | os.PathLike, ledger_keys: list[str] |
     from fazhi_desktop.reports.render import fonts_for
     from fazhi_desktop.services import local, privacy
 
+    privacy.check_export(ctx.engine, ctx.actor)  # it names people and carries their photos: an export
     with ctx.engine.connect() as conn:
         book = gather(conn, ctx.unit, year, ledger_keys)
     book.compiler = local.clerk(ctx.db) or ""
