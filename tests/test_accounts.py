@@ -353,10 +353,9 @@ def test_a_copy_of_the_database_is_an_admins_and_is_logged(staffed, unit, tmp_pa
 def test_cli_restore_asks_for_an_admin_and_counts_failures(tmp_path, data_dir):
     db = tmp_path / "d.sqlite3"
     assert _cli(db, "demo").returncode == 0
-    assert _cli(db, "--user", "张主任", "user", "add", "张主任", "--role", "管理员",
-                stdin=f"{ADMIN_PW}\n{ADMIN_PW}\n").returncode == 0
-    assert _cli(db, "--user", "张主任", "user", "add", "李四", "--role", "录入员",
-                stdin=f"{ADMIN_PW}\n{CLERK_PW}\n{CLERK_PW}\n").returncode == 0
+    from clikit import add_accounts
+
+    add_accounts(db, ("张主任", ADMIN_PW), ("李四", "录入员", CLERK_PW))
     made = _cli(db, "--user", "张主任", "backup", stdin=f"{ADMIN_PW}\n")
     assert made.returncode == 0, made.stderr
     backup = next((data_dir / "backups").glob("*.sqlite3"))

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from clikit import run_cli
+from clikit import add_accounts, run_cli
 
 from fazhi_desktop.cli.access import NEEDS, need_of
 from fazhi_desktop.cli.parser import build_parser
@@ -72,13 +72,7 @@ def staffed(tmp_path_factory):
     assert run_cli("--db", str(db), "package", "export", "--year", "2023", "--out", str(folder / "包.zip"),
                    env=env).returncode == 0
     assert run_cli("--db", str(db), "backup", "--out", str(folder), env=env).returncode == 0
-    first = "张主任"
-    assert run_cli("--db", str(db), "--user", first, "user", "add", first, "--role", "管理员",
-                   stdin=f"{PASSWORDS[first]}\n{PASSWORDS[first]}\n", env=env).returncode == 0
-    for name in ("李四", "王五"):
-        made = run_cli("--db", str(db), "--user", first, "user", "add", name, "--role", ROLES[name],
-                       stdin=f"{PASSWORDS[first]}\n{PASSWORDS[name]}\n{PASSWORDS[name]}\n", env=env)
-        assert made.returncode == 0, made.stderr
+    add_accounts(db, ("张主任", PASSWORDS["张主任"]), *((n, ROLES[n], PASSWORDS[n]) for n in ("李四", "王五")), env=env)
     return folder, db, data
 
 

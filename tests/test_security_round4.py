@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from clikit import add_accounts, run_cli
 from openpyxl import load_workbook
 
 from fazhi_desktop.domain.errors import AccessDenied
@@ -87,18 +88,13 @@ def test_h1_a_viewer_or_clerk_cannot_merge_a_package(db, unit, svc, tmp_path):
 
 
 def _cli(db, *args, stdin=""):
-    from clikit import run_cli
-
     return run_cli("--db", str(db), *args, stdin=stdin)
 
 
 def test_m7_backup_and_county_tables_ask_for_the_password(tmp_path, data_dir):
     db = tmp_path / "d.sqlite3"
     assert _cli(db, "demo").returncode == 0
-    assert _cli(db, "--user", "张主任", "user", "add", "张主任", "--role", "管理员",
-                stdin=f"{ADMIN_PW}\n{ADMIN_PW}\n").returncode == 0
-    assert _cli(db, "--user", "张主任", "user", "add", "王五", "--role", "查看",
-                stdin=f"{ADMIN_PW}\n{VIEWER_PW}\n{VIEWER_PW}\n").returncode == 0
+    add_accounts(db, ("张主任", ADMIN_PW), ("王五", "查看", VIEWER_PW))
     backups = data_dir / "backups"
     before = sorted(backups.glob("*.sqlite3")) if backups.exists() else []
     # a rotating backup: a wrong password, and a 查看 account, rotate nothing
@@ -246,8 +242,7 @@ def test_m3_restoring_an_older_backup_keeps_the_accounts(tmp_path, data_dir):
     assert _cli(db, "demo").returncode == 0
     assert _cli(db, "backup").returncode == 0  # no accounts yet
     old = next((data_dir / "backups").glob("*manual*.sqlite3"))
-    assert _cli(db, "--user", "张主任", "user", "add", "张主任", "--role", "管理员",
-                stdin=f"{ADMIN_PW}\n{ADMIN_PW}\n").returncode == 0
+    add_accounts(db, ("张主任", ADMIN_PW))
     restored = _cli(db, "--user", "张主任", "restore", str(old), stdin=f"{ADMIN_PW}\n")
     assert restored.returncode == 0, restored.stderr
     # still asks for the password, and the history still proves itself

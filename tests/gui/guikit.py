@@ -33,3 +33,19 @@ def type_chinese(qtbot, widget, text: str) -> None:
     event = QInputMethodEvent("", [])
     event.setCommitString(text)
     QApplication.sendEvent(widget, event)
+
+
+def when_modal(kind, act) -> None:
+    """Once a modal dialog of ``kind`` is up (its own event loop running), ``act(dialog)`` — as a person answers a
+    dialog a click opened. Call it before the click: the click does not return until the dialog closes."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, kind):
+            act(dialog)
+        else:
+            QTimer.singleShot(20, look)
+
+    QTimer.singleShot(0, look)

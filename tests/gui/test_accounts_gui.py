@@ -202,22 +202,19 @@ def test_accounts_are_managed_in_the_gui_and_the_first_one_logs_the_clerk_in(win
 
 def test_the_new_account_button_makes_an_account_when_clicked(window, qtbot):
     """#31.1: the button's clicked(bool) reached the slot as its ``values`` and every click ended in 程序出错."""
-    from PySide6.QtCore import Qt, QTimer
-    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
 
     from fazhi_desktop.gui.dialogs.accounts_dialog import AccountsDialog, NewAccountDialog
     from fazhi_desktop.services import actor
+    from tests.gui.guikit import when_modal
 
     dialog = AccountsDialog(window.session, window)
     qtbot.addWidget(dialog)
     dialog.show()
     typed = []
 
-    def type_into_the_new_account_dialog():
-        new = QApplication.activeModalWidget()
-        if not isinstance(new, NewAccountDialog):
-            QTimer.singleShot(20, type_into_the_new_account_dialog)
-            return
+    def type_into_the_new_account_dialog(new):
         new.name_edit.setText("张主任")
         new.password_edit.setText(ADMIN_PW)
         new.again_edit.setText(ADMIN_PW)
@@ -225,7 +222,7 @@ def test_the_new_account_button_makes_an_account_when_clicked(window, qtbot):
         typed.append(True)
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(0, type_into_the_new_account_dialog)
+    when_modal(NewAccountDialog, type_into_the_new_account_dialog)
     try:
         qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
         assert typed
@@ -240,13 +237,14 @@ def test_the_new_account_button_makes_an_account_when_clicked(window, qtbot):
 def test_quitting_from_the_lock_and_cancelling_the_unsaved_prompt_locks_again(staffed, unit, qtbot, tmp_path,
                                                                               monkeypatch):
     """#31.2: 退出程序 → 「尚未保存」 → 取消 left the program open and unlocked."""
-    from PySide6.QtCore import Qt, QTimer
-    from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
     from fazhi_desktop.gui.dialogs.login import LoginDialog
     from fazhi_desktop.gui.shell import dialogs
     from fazhi_desktop.gui.shell.main_window import MainWindow
     from fazhi_desktop.gui.shell.session import Session
+    from tests.gui.guikit import when_modal
 
     prompts = []
     monkeypatch.setattr(dialogs, "ask_unsaved", lambda parent, what: prompts.append(what) or dialogs.CANCEL)
@@ -261,16 +259,12 @@ def test_quitting_from_the_lock_and_cancelling_the_unsaved_prompt_locks_again(st
     assert page.form.dirty
     seen = []
 
-    def answer_the_lock():
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, LoginDialog):
-            QTimer.singleShot(20, answer_the_lock)
-            return
+    def answer_the_lock(dialog):
         seen.append(win.centralWidget().isVisible())
         box = dialog.findChild(QDialogButtonBox)
         if len(seen) == 1:  # the first time: 退出程序
             quit_button = next(b for b in box.findChildren(QPushButton) if b.text() == "退出程序")
-            QTimer.singleShot(0, answer_the_lock)
+            when_modal(LoginDialog, answer_the_lock)
             qtbot.mouseClick(quit_button, Qt.MouseButton.LeftButton)
         else:  # the lock is back: the password
             dialog.password_edit.setText(ADMIN_PW)
@@ -282,7 +276,7 @@ def test_quitting_from_the_lock_and_cancelling_the_unsaved_prompt_locks_again(st
         now = [1000.0]
         lock.clock, lock.last = (lambda: now[0]), now[0]
         now[0] += 11 * 60
-        QTimer.singleShot(0, answer_the_lock)
+        when_modal(LoginDialog, answer_the_lock)
         lock.timer.timeout.emit()  # the lock's own timer fires after 11 idle minutes
         assert prompts, "退出程序 asked about the unsaved record"
         assert seen == [False, False], "the lock came back, the records hidden behind it, until the password"

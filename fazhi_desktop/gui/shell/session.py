@@ -53,13 +53,9 @@ class Session(QObject):
     @property
     def read_only_role(self) -> bool:
         """Logged in as a 查看 account (the services refuse its writes; pages hide their write buttons)."""
-        if not self.account:
-            return False
         from fazhi_desktop.domain.roles import VIEWER
-        from fazhi_desktop.services import accounts
 
-        with self.db.engine.connect() as conn:
-            return accounts.role_of(conn, self.account) == VIEWER
+        return bool(self.account) and self.role == VIEWER
 
     def context(self) -> Context:
         return Context(self.db, self.unit, self.actor)
