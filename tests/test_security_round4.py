@@ -481,3 +481,54 @@ def test_m5_verify_says_plainly_when_this_pc_has_no_anchor(tmp_path, data_dir):
     shutil.rmtree(data_dir)  # another PC, or the data folder cleared: nothing of this PC's own to compare with
     elsewhere = _cli(db, "audit", "verify")
     assert elsewhere.returncode == 0 and "与本机记录" not in elsewhere.stdout and "无法证明" in elsewhere.stdout
+
+
+@pytest.mark.parametrize(("column", "change"), [
+    ("角色", "UPDATE accounts SET role = '超级管理员'"),
+    ("密码", "UPDATE accounts SET password_hash = 'abc'"),
+    ("锁定到", "UPDATE accounts SET locked_until = '9999-12-31 00:00:00', failures = 5"),
+    ("账户名", "UPDATE accounts SET name = '张' || char(7) || '主任'"),
+    ("没有一个可用的管理员", "UPDATE accounts SET disabled = 1"),
+])
+def test_m4_a_backup_whose_accounts_would_lock_everyone_out_is_refused(tmp_path, data_dir, column, change):
+    """Restored on a PC without accounts (a new PC, say), the backup's accounts become the accounts: one value the
+    program could not have written locked everyone out for good. Refused, naming it, with nothing changed."""
+    import hashlib
+    import shutil
+    import sqlite3
+
+    source = tmp_path / "src.sqlite3"
+    assert _cli(source, "demo").returncode == 0
+    add_accounts(source, ("张主任", ADMIN_PW))
+    assert _cli(source, "--user", "张主任", "backup", "--out", str(tmp_path), stdin=f"{ADMIN_PW}\n").returncode == 0
+    (good,) = tmp_path.glob("*-备份-*.sqlite3")
+    bad = tmp_path / "改过的备份.sqlite3"
+    shutil.copy(good, bad)
+    with sqlite3.connect(bad) as conn:
+        conn.execute(change)
+    conn.close()
+    target = tmp_path / "new-pc.sqlite3"
+    assert _cli(target, "demo").returncode == 0
+    before = hashlib.sha256(target.read_bytes()).hexdigest()
+    refused = _cli(target, "restore", str(bad), "--other-unit")
+    assert refused.returncode == 1 and "accounts" in refused.stderr and column in refused.stderr, refused.stderr
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == before
+    restored = _cli(target, "restore", str(good), "--other-unit")  # the untouched backup restores, and its 管理员 logs in
+    assert restored.returncode == 0, restored.stderr
+    assert _cli(target, "--user", "张主任", "stats", "--year", "2023", stdin=f"{ADMIN_PW}\n").returncode == 0
+
+
+def test_m4_a_county_backup_with_a_malformed_receipt_is_refused(db, unit, svc, tmp_path):
+    import sqlite3
+
+    from fazhi_desktop.domain.errors import UserError
+    from fazhi_desktop.storage.restore import inspect_backup
+
+    copy = tmp_path / "county.sqlite3"
+    with sqlite3.connect(db.path) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("INSERT INTO package_receipts VALUES ('r1', ?, 2023, '2024-03-01 10:00:00', '县', "
+                     "'2024-03-01 09:00:00', 'not-a-digest', '0.1.0', '0008', '{}', 0, 0, 0, 0)", (unit.id,))
+    with pytest.raises(UserError, match="package_receipts.*校验值"):
+        inspect_backup(copy)

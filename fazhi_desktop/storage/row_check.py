@@ -101,10 +101,69 @@ def _record_checks() -> Iterator[tuple[str, str, str]]:
     yield "report_texts", "year", _integer('"year"', 1949, 2100) + ' OR "year" IS NULL'
     for f in REPORT_TEXT_FIELDS:
         yield "report_texts", f.label, field_check(f)
+    yield from _account_checks()
+    yield from _receipt_checks()
     yield "audit_log", "at", _stamp("at")
     yield "audit_log", "changes", _json("changes", "object")
     for col in ("prev_hash", "hash"):
         yield "audit_log", col, _text(col, 64) + f" OR {col} IS NULL"
+
+
+# Control characters (NUL aside, which SQLite text cannot hold): never in a name the program wrote.
+_CONTROL = "char(" + ", ".join(str(c) for c in [*range(1, 32), 127]) + ")"
+
+
+def _name(col: str, limit: int) -> str:
+    return _text(col, limit) + f" OR {col} IS NULL OR {col} = '' OR {col} GLOB '*[' || {_CONTROL} || ']*'"
+
+
+def _account_checks() -> Iterator[tuple[str, str, str]]:
+    """An account the program could not have written would lock everyone out once restored (#33 M4): a role it does
+    not know, a password hash argon2 cannot read, a lock until the far future."""
+    from fazhi_desktop.domain.roles import ROLES
+
+    roles = ", ".join(f"'{r}'" for r in ROLES)
+    yield "accounts", "id", _text("id", 36) + " OR id IS NULL"
+    yield "accounts", "账户名", _name("name", 64)
+    yield "accounts", "角色", _text("role", 10) + f" OR role IS NULL OR role NOT IN ({roles})"
+    yield "accounts", "密码", _text("password_hash", 200) + " OR password_hash IS NULL " \
+                             "OR password_hash NOT GLOB '$argon2id$v=*$m=*,t=*,p=*$*$*'"
+    yield "accounts", "停用", _integer("disabled", 0, 1) + " OR disabled IS NULL"
+    yield "accounts", "输错次数", _integer("failures", 0, 100) + " OR failures IS NULL"
+    # A lock lasts minutes from the moment it was written, which is no later than now.
+    yield "accounts", "锁定到", _stamp("locked_until", nullable=True) + \
+        " OR locked_until > datetime('now', '+1 day')"
+    for col, label in (("created_at", "建立时间"), ("password_changed_at", "改密码时间")):
+        yield "accounts", label, _stamp(col)
+    yield "accounts", "建立人", _text("created_by", 64) + " OR created_by IS NULL"
+
+
+def _receipt_checks() -> Iterator[tuple[str, str, str]]:
+    """The county's record of each package received (its 报送 table reads every row)."""
+    yield "package_receipts", "id", _text("id", 36) + " OR id IS NULL"
+    yield "package_receipts", "unit_id", _text("unit_id", 36) + " OR unit_id IS NULL"
+    yield "package_receipts", "年度", _integer('"year"', 1949, 2100) + ' OR "year" IS NULL'
+    for col, label in (("received_at", "接收时间"), ("created_at", "数据包生成时间")):
+        yield "package_receipts", label, _stamp(col)
+    yield "package_receipts", "接收人", _name("received_by", 64)
+    yield "package_receipts", "校验值", _text("sha256", 64) + " OR length(sha256) != 64 OR sha256 GLOB '*[^0-9a-f]*'"
+    for col in ("program_version", "schema_revision"):
+        yield "package_receipts", col, _text(col, 20) + f" OR {col} IS NULL"
+    yield "package_receipts", "各台账记录数", _json("counts", "object") + " OR counts IS NULL"
+    for col, label in (("findings_open", "体检未处理事项"), ("created", "新增"), ("updated", "更新")):
+        yield "package_receipts", label, _integer(col, 0) + f" OR {col} IS NULL"
+    yield "package_receipts", "含报告", _integer("has_report", 0, 1) + " OR has_report IS NULL"
+
+
+def _accounts_problem(con: sqlite3.Connection) -> str | None:
+    """Accounts, when there are any, keep at least one usable 管理员: else no one could ever manage them again."""
+    from fazhi_desktop.domain.roles import ADMIN
+
+    total = con.execute("SELECT count(*) FROM accounts").fetchone()[0]
+    admins = con.execute("SELECT count(*) FROM accounts WHERE role = ? AND disabled = 0", (ADMIN,)).fetchone()[0]
+    if total and not admins:
+        return f"数据表「accounts」有 {total} 个账户，却没有一个可用的管理员"
+    return None
 
 
 def problem(con: sqlite3.Connection) -> str | None:
@@ -122,6 +181,8 @@ def problem(con: sqlite3.Connection) -> str | None:
         row = con.execute(f'SELECT rowid FROM "{table}" WHERE {cond} LIMIT 1').fetchone()  # noqa: S608
         if row:
             return f"数据表「{table}」第 {row[0]} 行的「{label}」不是本程序写入的值"
+    if "accounts" in tables and (found := _accounts_problem(con)):
+        return found
     if "units" in tables:
         return _units_problem(con)
     return None
