@@ -193,3 +193,19 @@ BYPASSES = {
     "one shared string reused by 3,000 cells": (_reused_shared_string, "32767"),
     "869-byte .ods of 100 million cells": (_tiny_ods, ".xlsx"),
 }
+
+
+def one_shared_string_everywhere(path: Path, rows: int, characters: int) -> Path:
+    """``rows`` rows of ten cells, each the same shared string of ``characters`` Chinese characters: a few KB on disk
+    that every reader expands to rows × 10 × characters."""
+    body = header_row() + "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" t="s"><v>0</v></c>' for c in "ABCDEFGHIJ")
+                                  + "</row>" for r in range(2, rows + 2))
+    write_xlsx(path, body)
+    parts = parts_of(path)
+    parts["xl/sharedStrings.xml"] = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats'
+                                     b'.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
+                                     + "会".encode() * characters + b"</t></si></sst>")
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    return write_parts(path, parts)

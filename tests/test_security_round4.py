@@ -532,3 +532,42 @@ def test_m4_a_county_backup_with_a_malformed_receipt_is_refused(db, unit, svc, t
                      "'2024-03-01 09:00:00', 'not-a-digest', '0.1.0', '0008', '{}', 0, 0, 0, 0)", (unit.id,))
     with pytest.raises(UserError, match="package_receipts.*校验值"):
         inspect_backup(copy)
+
+
+@pytest.mark.parametrize(("rows", "characters", "says"), [
+    (700, 30_000, "超过任何一栏能存的 20000 字"),  # 16 KB: the program's own process used to hold 1.4 GB
+    (1_500, 16_000, "文字过多"),  # every cell fits a field, 240 million characters in all
+])
+def test_m9_a_small_workbook_cannot_fill_the_programs_memory(tmp_path, rows, characters, says):
+    """Refused in the boxed reader; the program's own process never holds what it would expand to."""
+    import subprocess
+    import sys
+
+    from hostile_files import one_shared_string_everywhere
+
+    book = one_shared_string_everywhere(tmp_path / "小文件.xlsx", rows, characters)
+    assert book.stat().st_size < 40_000
+    code = ("import resource, sys\nfrom fazhi_desktop.domain.errors import UserError\n"
+            "from fazhi_desktop.exchange.plan import open_workbook\n"
+            "try:\n    open_workbook(sys.argv[1])\n    print('READ')\nexcept UserError as exc:\n    print('REFUSED', exc)\n"
+            "print('MB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(book)], capture_output=True, text=True, timeout=300)
+    assert "REFUSED" in proc.stdout and says in proc.stdout, proc.stdout + proc.stderr
+    megabytes = int(proc.stdout.split("MB")[-1])
+    assert megabytes < 200, proc.stdout
+
+
+def test_m9_the_program_refuses_an_answer_larger_than_its_budget_unread(tmp_path):
+    from fazhi_desktop.runtime import child
+
+    book = tmp_path / "x.xlsx"
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "会议台账"
+    wb.active.append(["会" * 1000] * 20)
+    wb.save(book)
+    with pytest.raises(child.ChildFailed) as refused:
+        child.run("read-workbook", {"path": str(book), "sheets": ["会议台账"]}, seconds=60, memory_mb=1024,
+                  max_answer_bytes=10_000)
+    assert refused.value.reason == "refused" and "内容过多" in refused.value.detail

@@ -16,10 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from fazhi_desktop.domain.errors import UserError
+from fazhi_desktop.domain.values import MAX_LONGTEXT
 from fazhi_desktop.exchange import guard
 
 MEMORY_MB = 2048
 SECONDS = 120.0
+# Characters of text all the grids of one reading may hold: 100,000 rows (the guard's most) of 15 filled columns at
+# 16 characters each — far beyond a township's year — and bounded so the program's own process stays small.
+MAX_TEXT_CHARS = 24_000_000
+# What the child's answer may take on disk (UTF-8 JSON of MAX_TEXT_CHARS Chinese characters, with the grid around it).
+MAX_ANSWER_BYTES = 3 * MAX_TEXT_CHARS + 64 * 1024 * 1024
 
 
 @dataclass
@@ -38,6 +44,27 @@ def _value(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+class _TextBudget:
+    """The text a reading may hand back to the program (#33 M9): every character of the grids travels to the
+    program's own process, where a 16 KB workbook (one long shared string in 7,000 cells) used to take 1.4 GB. A cell
+    longer than any field holds, or more text in all than any real import, is refused in the child."""
+
+    def __init__(self, limit: int = MAX_TEXT_CHARS):
+        self.left = limit
+
+    def take(self, sheet: str, rows: list[list[Any]]) -> None:
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if isinstance(value, str):
+                    if len(value) > MAX_LONGTEXT:
+                        raise UserError(f"工作表「{sheet}」第 {r} 行第 {c} 列的内容有 {len(value)} 个字，超过任何一栏能存的"
+                                        f" {MAX_LONGTEXT} 字，文件可能被人为改动过。")
+                    self.left -= len(value)
+            if self.left < 0:
+                raise UserError(f"工作表中的文字过多（超过 {MAX_TEXT_CHARS // 10_000} 万字），不像一年的台账，文件可能"
+                                "被人为改动过。请把要导入的内容复制到新工作簿、保存后再导入。")
 
 
 def _sheet_grid(sheet: Any) -> list[list[Any]]:
@@ -59,7 +86,11 @@ def read_grids(request: dict[str, Any]) -> dict[str, list[list[Any]]]:
     try:
         with open(path, "rb") as fh, CalamineWorkbook.from_filelike(fh) as wb:
             found = [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet and m.name in names]
-            return {name: _sheet_grid(wb.get_sheet_by_name(name)) for name in found}
+            budget, grids = _TextBudget(), {}
+            for name in found:
+                grids[name] = _sheet_grid(wb.get_sheet_by_name(name))
+                budget.take(name, grids[name])
+            return grids
     except (CalamineError, OSError, ValueError) as exc:
         raise UserError(f"「{Path(path).name}」不是有效的 Excel 工作簿，或文件已损坏（{exc}）") from exc
 
@@ -71,7 +102,8 @@ def read_workbook(path: Path, shapes: list[guard.SheetShape]) -> Book:
     request = {"path": str(path), "sheets": [s.name for s in shapes]}
     formulas = {s.name: s.formulas for s in shapes}
     try:
-        grids = child.run("read-workbook", request, seconds=SECONDS, memory_mb=MEMORY_MB)
+        grids = child.run("read-workbook", request, seconds=SECONDS, memory_mb=MEMORY_MB,
+                          max_answer_bytes=MAX_ANSWER_BYTES)
     except child.ChildFailed as exc:
         if exc.reason == "refused":
             raise UserError(exc.detail) from None

@@ -73,8 +73,10 @@ def _decode(obj: dict) -> Any:
     return obj
 
 
-def run(task: str, value: Any, *, seconds: float, memory_mb: int) -> Any:
-    """Run ``task`` on ``value`` in a child process; its result, or ``ChildFailed``."""
+def run(task: str, value: Any, *, seconds: float, memory_mb: int, max_answer_bytes: int = 64 * 1024 * 1024) -> Any:
+    """Run ``task`` on ``value`` in a child process; its result, or ``ChildFailed``. An answer larger than
+    ``max_answer_bytes`` is refused unread: the parent holds all of what it reads, several times its size in Python
+    objects (#33 M9)."""
     if task not in _TASKS:
         raise ValueError(task)
     with tempfile.TemporaryDirectory(prefix="fazhi-child-") as folder:
@@ -94,6 +96,9 @@ def run(task: str, value: Any, *, seconds: float, memory_mb: int) -> Any:
             detail = err.decode("utf-8", "replace")[-2000:]
             memory = "MemoryError" in detail or "memory allocation" in detail or proc.returncode in (-9, 134, -6)
             raise ChildFailed("memory" if memory else "error", detail)
+        if target.stat().st_size > max_answer_bytes:
+            raise ChildFailed("refused", f"内容过多（展开后超过 {max_answer_bytes // (1024 * 1024)} MB），文件可能被人为"
+                                         "改动过。")
         answer = json.loads(target.read_text(encoding="utf-8"), object_hook=_decode)
     if "error" in answer:
         raise ChildFailed("refused", answer["error"])
