@@ -13,8 +13,12 @@ RequestExecutionLevel user
 !endif
 
 !include "MUI2.nsh"
+!include "WinVer.nsh"
 
 !define PRODUCT "法治建设台账与年度报告"
+!define CONSOLE "${PRODUCT} 命令行"
+; The oldest Windows the window runs on (fazhi_desktop/runtime/windows_version.py: Qt 6 needs Windows 10 1809).
+!define MINIMUM_BUILD 17763
 !define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\fazhi-desktop"
 
 Name "${PRODUCT}"
@@ -44,6 +48,13 @@ VIAddVersionKey /LANG=2052 "LegalCopyright" "MIT 许可证"
 !insertmacro MUI_UNPAGE_INSTFILES
 !insertmacro MUI_LANGUAGE "SimpChinese"
 
+Function .onInit
+  ${IfNot} ${AtLeastBuild} ${MINIMUM_BUILD}
+    MessageBox MB_OK|MB_ICONSTOP "${PRODUCT}需要 Windows 10 1809 版（内部版本 ${MINIMUM_BUILD}）或更新的 Windows，本机的 Windows 版本过旧，无法安装。" /SD IDOK
+    Abort
+  ${EndIf}
+FunctionEnd
+
 Section "程序文件" SecMain
   SectionIn RO
   SetShellVarContext current
@@ -54,6 +65,10 @@ Section "程序文件" SecMain
   WriteUninstaller "$INSTDIR\uninstall.exe"
   CreateShortcut "$SMPROGRAMS\${PRODUCT}.lnk" "$INSTDIR\fazhi-desktop.exe" "" "$INSTDIR\fazhi-desktop.exe" 0
   CreateShortcut "$DESKTOP\${PRODUCT}.lnk" "$INSTDIR\fazhi-desktop.exe" "" "$INSTDIR\fazhi-desktop.exe" 0
+  ; The command line (stats, report, backup…): a console opened in the program folder (the shortcut's 起始位置, set by
+  ; SetOutPath above), where fazhi-desktop-cli is found; the folder is not put on PATH.
+  CreateShortcut "$SMPROGRAMS\${CONSOLE}.lnk" "$SYSDIR\cmd.exe" "/k fazhi-desktop-cli --help" \
+    "$INSTDIR\fazhi-desktop-cli.exe" 0 SW_SHOWNORMAL "" "${PRODUCT}的命令行程序 fazhi-desktop-cli"
   WriteRegStr HKCU "Software\fazhi-desktop" "InstallDir" "$INSTDIR"
   WriteRegStr HKCU "${UNINST_KEY}" "DisplayName" "${PRODUCT}"
   WriteRegStr HKCU "${UNINST_KEY}" "DisplayVersion" "${VERSION}"
@@ -70,6 +85,7 @@ Section "Uninstall"
   SetShellVarContext current
   Delete "$SMPROGRAMS\${PRODUCT}.lnk"
   Delete "$DESKTOP\${PRODUCT}.lnk"
+  Delete "$SMPROGRAMS\${CONSOLE}.lnk"
   ; Only the program's own files: a folder that does not hold the program is left alone, and the ledgers
   ; (%LOCALAPPDATA%\fazhi_desktop, backups included) are never deleted.
   IfFileExists "$INSTDIR\fazhi-desktop.exe" 0 done

@@ -9,8 +9,9 @@ Steps (each timed in the JSON summary):
    PyInstaller and its Windows-only helpers, pip) as Windows wheels, each checked against the lock's hashes
    (``pip download --require-hashes --platform win_amd64``), installed into that Python under Wine; the lock's sha256
    is printed and in the summary;
-4. PyInstaller on build_installer.spec under Wine: fazhi-desktop.exe (windowed) and fazhi-desktop-cli.exe (console);
-5. with ``--nsis``: the NSIS installer around that bundle (Debian's makensis).
+4. PyInstaller on build_installer.spec under Wine: fazhi-desktop-cli.exe, the one program (console);
+5. the windowed fazhi-desktop.exe: tools/launcher/fazhi-desktop.c built with mingw, with the icon and version resource;
+6. with ``--nsis``: the NSIS installer around that bundle (Debian's makensis).
 
 Usage:  python tools/build_windows.py [--work build/windows] [--nsis] [--fast]
 Needs (Debian): wine wine64 xvfb xauth nsis gcc-mingw-w64-x86-64-win32 osslsigncode.
@@ -53,10 +54,10 @@ class Wine:
         return subprocess.run(["winepath", "-w", str(linux)], capture_output=True, text=True, env=self.env,
                               check=True).stdout.strip()
 
-    def run(self, *args: str, timeout: float = 1200, env: dict | None = None, check: bool = True
-            ) -> subprocess.CompletedProcess:
+    def run(self, *args: str, timeout: float = 1200, env: dict | None = None, check: bool = True,
+            input: bytes | None = None) -> subprocess.CompletedProcess:
         proc = subprocess.run(["wine", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout,
-                              env={**self.env, **(env or {})})
+                              env={**self.env, **(env or {})}, input=input)
         proc.stdout = proc.stdout.decode("utf-8", "replace").replace("\r\n", "\n")
         if check and proc.returncode != 0:
             raise RuntimeError(f"wine {' '.join(args[:3])} failed ({proc.returncode}):\n{proc.stdout[-4000:]}")
@@ -109,6 +110,10 @@ def make_prefix(work: Path, python: Path) -> Wine:
     shutil.rmtree(prefix, ignore_errors=True)
     wine = Wine(prefix)
     wine.run("wineboot", "-i", timeout=600)
+    wine.wait()
+    # A new Wine 8 prefix says it is Windows 7 (build 7601); the program supports Windows 10 1809 and later
+    # (fazhi_desktop/runtime/windows_version.py) and tells an older one so: the prefix is the PC it supports.
+    wine.run("winecfg", "-v", "win10")
     wine.wait()
     system32 = wine.drive_c / "windows" / "system32"
     for source in sorted((ROOT / "tools" / "wine").glob("*.c")):
@@ -170,6 +175,50 @@ def run_pyinstaller(work: Path, wine: Wine) -> tuple[Path, dict]:
     return out / "dist" / "fazhi-desktop", trim
 
 
+def build_launcher(work: Path, bundle: Path) -> Path:
+    """The windowed fazhi-desktop.exe (tools/launcher): starts fazhi-desktop-cli.exe without showing its console."""
+    from fazhi_desktop import __version__
+
+    numbers = ",".join((__version__.split(".") + ["0", "0", "0"])[:4])
+    resources = work / "launcher.rc"
+    icon = (ROOT / "resources" / "fazhi-desktop.ico").as_posix()
+    resources.write_text(f"""#pragma code_page(65001)
+1 ICON "{icon}"
+1 VERSIONINFO
+FILEVERSION {numbers}
+PRODUCTVERSION {numbers}
+FILEOS 0x40004
+FILETYPE 0x1
+BEGIN
+  BLOCK "StringFileInfo"
+  BEGIN
+    BLOCK "080404B0"
+    BEGIN
+      VALUE "CompanyName", "fazhi_desktop"
+      VALUE "FileDescription", "法治建设台账与年度报告"
+      VALUE "FileVersion", "{__version__}"
+      VALUE "ProductName", "法治建设台账与年度报告"
+      VALUE "ProductVersion", "{__version__}"
+      VALUE "LegalCopyright", "MIT 许可证"
+      VALUE "OriginalFilename", "fazhi-desktop.exe"
+      VALUE "InternalName", "fazhi-desktop"
+    END
+  END
+  BLOCK "VarFileInfo"
+  BEGIN
+    VALUE "Translation", 0x0804, 1200
+  END
+END
+""", encoding="utf-8")
+    compiled = work / "launcher-resources.o"
+    subprocess.run(["x86_64-w64-mingw32-windres", "-c", "65001", str(resources), "-O", "coff", "-o", str(compiled)],
+                   check=True)
+    exe = bundle / "fazhi-desktop.exe"
+    subprocess.run(["x86_64-w64-mingw32-gcc", "-O2", "-municode", "-mwindows", "-s", "-o", str(exe),
+                    str(ROOT / "tools" / "launcher" / "fazhi-desktop.c"), str(compiled)], check=True)
+    return exe
+
+
 def tree_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
 
@@ -189,6 +238,7 @@ def build(work: Path, nsis: bool = False, fast: bool = False) -> dict:
     wine = step("prefix_s", make_prefix, work, python)
     step("wheels_s", install_wheels, work, wine)
     bundle, trim = step("pyinstaller_s", run_pyinstaller, work, wine)
+    step("launcher_s", build_launcher, work, bundle)
     from tools.locks import sha256
 
     summary = {"bundle": str(bundle), "prefix": str(wine.prefix), "bundle_mb": round(tree_size(bundle) / 1e6, 1),

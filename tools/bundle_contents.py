@@ -258,7 +258,7 @@ def report() -> dict[str, float]:
     return {reason: round(size / 1e6, 1) for reason, size in sorted(_saved.items(), key=lambda kv: -kv[1])}
 
 
-def windows_version_info(version: str):
+def windows_version_info(version: str, file_name: str):
     """The version resource Windows shows in the file's 属性 → 详细信息 (built only on Windows: needs pefile)."""
     from PyInstaller.utils.win32 import versioninfo as vi
 
@@ -268,8 +268,8 @@ def windows_version_info(version: str):
                vi.StringStruct("FileDescription", "法治建设台账与年度报告"),
                vi.StringStruct("FileVersion", version), vi.StringStruct("ProductName", "法治建设台账与年度报告"),
                vi.StringStruct("ProductVersion", version), vi.StringStruct("LegalCopyright", "MIT 许可证"),
-               vi.StringStruct("OriginalFilename", "fazhi-desktop.exe"),
-               vi.StringStruct("InternalName", "fazhi-desktop")]
+               vi.StringStruct("OriginalFilename", file_name),
+               vi.StringStruct("InternalName", file_name.removesuffix(".exe"))]
     return vi.VSVersionInfo(
         ffi=vi.FixedFileInfo(filevers=numbers, prodvers=numbers),
         kids=[vi.StringFileInfo([vi.StringTable("080404B0", strings)]),

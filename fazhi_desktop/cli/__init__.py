@@ -38,6 +38,10 @@ def _force_utf8() -> None:
 def _handler(name: str):
     """Command modules are imported on demand: the GUI starts without loading what only the commands need."""
     if name == "gui":
+        from fazhi_desktop.runtime.windows_version import refuse_old_windows
+
+        if refuse_old_windows():  # before Qt's DLLs load: on an older Windows they fail without a word
+            return lambda args: EXIT_USER
         from fazhi_desktop.gui.shell.app import run_gui
 
         return run_gui

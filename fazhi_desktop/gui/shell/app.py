@@ -234,7 +234,12 @@ def _benchmark_hook(app: QApplication, window) -> None:
         shot = os.environ.get("FAZHI_SCREENSHOT")
         if shot:
             say(f"screenshot {window.grab().save(shot)} {window.windowTitle()}")
-        app.quit()
+        # Closed as a person closes it (closeEvent: the backup on exit); the last window closed ends the program.
+        # Not app.quit(): under Wine, when another program had started the Wine session, Qt's close-all-windows loop
+        # spun for ever on a window its close left open, memory growing (#32). If the window stays, say so and leave.
+        if not window.close() or window.isVisible():
+            say("window still open after close")
+            app.exit(0)
 
     def poll() -> None:
         if window.session is None:
