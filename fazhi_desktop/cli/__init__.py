@@ -102,6 +102,11 @@ def _run(args, log_file) -> int:
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return EXIT_USER
+    except MemoryError:
+        log.exception("out of memory in command %s", getattr(args, "command", None))
+        print("错误：本机内存不足，操作未完成，数据没有改动。若在读取别处送来的文件，文件可能过大或被人为改动过。",
+              file=sys.stderr)
+        return EXIT_USER
     except Exception:
         log.exception("unexpected error in command %s", getattr(args, "command", None))
         where = f"详细信息已写入日志：{log_file}" if log_file else "（日志文件无法写入）"

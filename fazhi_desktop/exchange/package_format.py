@@ -37,6 +37,9 @@ MAX_FILE_BYTES = 8 * 1024**3  # photos of a whole year
 MAX_PARTS = 50_000
 MAX_MANIFEST_BYTES = 1024**2
 MAX_JSON_PART_BYTES = 512 * 1024**2  # one ledger's lines
+# All the records' and other text parts together (declared sizes, before anything is read): one township's year is a
+# few MB; the parts are read as streams, line by line, so this bounds time more than memory (#33 H3).
+MAX_JSON_TOTAL_BYTES = 1024**3
 MAX_LINE_BYTES = 1024**2
 MAX_BLOB_BYTES = 200 * 1024**2  # an attachment (services.attachments.MAX_SIZE)
 MAX_PDF_BYTES = 100 * 1024**2

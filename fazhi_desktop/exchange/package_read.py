@@ -37,6 +37,7 @@ from fazhi_desktop.storage import blobstore, migrate
 from fazhi_desktop.storage.schema import attachments, ledger_table, package_receipts, units
 
 MAX_PROBLEMS = 20
+MERGE_BATCH = 1000  # records of one ledger merged at a time
 
 
 class PackageError(UserError):
@@ -130,6 +131,10 @@ class _Package:
             if info.file_size > pf.RATIO_FROM_BYTES and info.file_size > pf.MAX_RATIO * max(info.compress_size, 1):
                 raise _refuse(path, f"的「{name[:60]}」压缩比异常（解压后是压缩后的 {info.file_size // max(info.compress_size, 1)} 倍）")
             self.infos[name] = info
+        text_bytes = sum(i.file_size for n, i in self.infos.items() if not n.startswith("files/") and n != pf.REPORT_PDF)
+        if text_bytes > pf.MAX_JSON_TOTAL_BYTES:
+            raise _refuse(path, f"的记录部分解压后共 {text_bytes // 1024**2} MB，超过 {pf.MAX_JSON_TOTAL_BYTES // 1024**2} MB，"
+                                "不像一个单位一年的数据")
         self._read: dict[str, bytes] = {}
         if pf.MANIFEST not in self.infos:
             raise _refuse(path, "没有清单（manifest.json），不是本程序生成的数据包")
@@ -162,6 +167,31 @@ class _Package:
         self._read[name] = data
         return data
 
+    def _expected(self, name: str) -> dict[str, Any]:
+        info = self.infos.get(name)
+        expected = self.manifest["parts"].get(name)
+        if info is None or expected is None:
+            raise _refuse(self.path, f"缺少「{name}」")
+        return expected
+
+    def _mismatch(self, name: str, digest: str, size: int) -> bool:
+        expected = self._expected(name)
+        return size != self.infos[name].file_size or digest != expected["sha256"] or size != expected["size"]
+
+    def verify(self, name: str) -> None:
+        """A part checked against its size and the manifest's checksum, read as a stream (a 512 MB part was kept
+        whole, and every part at once: a small package took gigabytes, #33 H3)."""
+        self._expected(name)
+        digest, size = hashlib.sha256(), 0
+        with self.zf.open(self.infos[name]) as fh:
+            while chunk := fh.read(1024 * 1024):
+                size += len(chunk)
+                if size > self.infos[name].file_size:
+                    break
+                digest.update(chunk)
+        if self._mismatch(name, digest.hexdigest(), size):
+            raise _refuse(self.path, f"的「{name}」校验值不符（文件被改动过或不完整）")
+
     def json(self, name: str) -> Any:
         try:
             return json.loads(self.read(name).decode("utf-8"))
@@ -169,16 +199,25 @@ class _Package:
             raise _refuse(self.path, f"的「{name}」内容无法读取") from None
 
     def lines(self, name: str) -> Iterator[tuple[int, Any]]:
-        text = self.read(name)
-        for n, line in enumerate(text.split(b"\n"), start=1):
-            if not line.strip():
-                continue
-            if len(line) > pf.MAX_LINE_BYTES or n > pf.MAX_RECORDS:
-                raise _refuse(self.path, f"的「{name}」第 {n} 行过长或行数过多")
-            try:
-                yield n, json.loads(line.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-                raise _refuse(self.path, f"的「{name}」第 {n} 行无法读取") from None
+        """The part's JSON lines, one at a time, each within its limit before it is parsed; checked against the
+        manifest again as it is read (the file may have changed since the check before the merge)."""
+        self._expected(name)
+        digest, size, n = hashlib.sha256(), 0, 0
+        with self.zf.open(self.infos[name]) as fh:
+            while line := fh.readline(pf.MAX_LINE_BYTES + 1):
+                n += 1
+                size += len(line)
+                digest.update(line)
+                if len(line) > pf.MAX_LINE_BYTES or n > pf.MAX_RECORDS or size > self.infos[name].file_size:
+                    raise _refuse(self.path, f"的「{name}」第 {n} 行过长或行数过多")
+                if not line.strip():
+                    continue
+                try:
+                    yield n, json.loads(line.decode("utf-8"))
+                except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+                    raise _refuse(self.path, f"的「{name}」第 {n} 行无法读取") from None
+        if self._mismatch(name, digest.hexdigest(), size):
+            raise _refuse(self.path, f"的「{name}」校验值不符（文件被改动过或不完整）")
 
     def _manifest(self) -> dict[str, Any]:
         try:
@@ -266,11 +305,14 @@ def _not_after(pkg: _Package, value: Any, where: str, optional: bool = False) ->
 def merge_package(engine: sa.Engine, path: str | Path, actor: str, *, unit_name: str | None = None) -> Merged:
     """Merge one package in one transaction; ``PackageError`` (nothing written) when anything is wrong with it."""
     path = Path(path)
-    pkg = _Package(path)
     try:
-        return _merge(engine, pkg, actor, unit_name)
-    finally:
-        pkg.close()
+        pkg = _Package(path)
+        try:
+            return _merge(engine, pkg, actor, unit_name)
+        finally:
+            pkg.close()
+    except MemoryError:  # within every limit and still too much for this PC: a refusal, not an internal error
+        raise _refuse(path, "的内容过多，本机内存不足以读取") from None
 
 
 def _merge(engine: sa.Engine, pkg: _Package, actor: str, unit_name: str | None) -> Merged:
@@ -281,7 +323,7 @@ def _merge(engine: sa.Engine, pkg: _Package, actor: str, unit_name: str | None) 
     # Every part is read and checked before anything is written (a wrong checksum anywhere refuses all of it).
     for name in manifest["parts"]:
         if not name.startswith("files/"):
-            pkg.read(name)
+            pkg.verify(name)
     with engine.connect() as conn:
         unit_id, unit_values, choices = _unit(pkg, conn, unit_name)
         files = attachment_files.store(conn)
@@ -355,14 +397,25 @@ def _merge_records(engine: sa.Engine, pkg: _Package, actor: str, unit_id: str, u
 def _merge_ledger(pkg: _Package, conn: sa.Connection, unit: Unit, part: str, key: str, actor: str, result: Merged,
                   problems: list[tuple[str, Problem]], changes: list[audit.Change]) -> None:
     ledger = get_ledger(key)
-    table = ledger_table(key)
-    entries = []
+    entries: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = []
     for n, item in pkg.lines(part):
         where = f"{ledger.name}第 {n} 条"
         if not isinstance(item, dict) or not isinstance(item.get("values"), dict):
             raise _refuse(pkg.path, f"{where}格式异常")
         entries.append((where, _uuid(item.get("id"), f"{where}的编号", pkg.path), _meta(pkg, where, item.get("meta")),
                         item["values"]))
+        if len(entries) == MERGE_BATCH:
+            _merge_batch(pkg, conn, unit, key, actor, result, problems, changes, entries)
+            entries = []
+    _merge_batch(pkg, conn, unit, key, actor, result, problems, changes, entries)
+
+
+def _merge_batch(pkg: _Package, conn: sa.Connection, unit: Unit, key: str, actor: str, result: Merged,
+                 problems: list[tuple[str, Problem]], changes: list[audit.Change],
+                 entries: list[tuple[str, str, dict[str, Any], dict[str, Any]]]) -> None:
+    """Some of a ledger's records (a whole ledger's values, rows and history entries were held at once before)."""
+    ledger = get_ledger(key)
+    table = ledger_table(key)
     ids = [e[1] for e in entries]
     stored: dict[str, dict[str, Any]] = {}
     for i in range(0, len(ids), 500):
@@ -403,6 +456,9 @@ def _merge_ledger(pkg: _Package, conn: sa.Connection, unit: Unit, part: str, key
         result.by_ledger[key] = result.by_ledger.get(key, 0) + 1
     if inserts:
         conn.execute(sa.insert(table), inserts)
+    if not problems:  # a package with problems is refused as a whole: its history entries would be rolled back
+        audit.append(conn, actor, changes)
+    changes.clear()
 
 
 def _attachment_items(pkg: _Package) -> list[dict[str, Any]]:
