@@ -673,3 +673,34 @@ def test_h3_running_out_of_memory_is_a_refusal_not_an_internal_error(tmp_path, d
                 merge_package(county.engine, pkg, "县法治办")
     finally:
         county.dispose()
+
+
+def test_low_a_damaged_compressed_part_is_refused_and_the_rest_of_the_batch_merges(tmp_path, data_dir):
+    """One package damaged on its way (a USB stick) among several chosen together: it is refused with a message;
+    the others merge (it used to be 「程序内部错误」, and the batch stopped there)."""
+    import shutil
+    import struct
+    import zipfile
+
+    from fazhi_desktop.exchange.package_read import merge_many
+    from fazhi_desktop.services.context import Context
+    from fazhi_desktop.storage.database import open_database
+
+    good = _synthetic_package(tmp_path, 300)
+    damaged = tmp_path / "损坏.zip"
+    shutil.copy(good, damaged)
+    with zipfile.ZipFile(damaged) as z:
+        info = max((i for i in z.infolist() if i.filename.startswith("records/")), key=lambda i: i.compress_size)
+    data = bytearray(damaged.read_bytes())
+    name_len, extra_len = struct.unpack("<HH", data[info.header_offset + 26:info.header_offset + 30])
+    start = info.header_offset + 30 + name_len + extra_len
+    for k in range(start + info.compress_size // 2, start + info.compress_size // 2 + 8):
+        data[k] ^= 0x5A
+    damaged.write_bytes(bytes(data))
+    county = open_database(tmp_path / "county.sqlite3")
+    try:
+        batch = merge_many(Context(county, None, "县法治办"), [damaged, good]).value
+    finally:
+        county.dispose()
+    assert len(batch.refused) == 1 and "损坏" in batch.refused[0], batch.refused
+    assert len(batch.merged) == 1 and batch.merged[0].created > 250

@@ -14,6 +14,7 @@ import hashlib
 import json
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -313,6 +314,8 @@ def merge_package(engine: sa.Engine, path: str | Path, actor: str, *, unit_name:
             pkg.close()
     except MemoryError:  # within every limit and still too much for this PC: a refusal, not an internal error
         raise _refuse(path, "的内容过多，本机内存不足以读取") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a damaged compressed part (CRC, deflate stream)
+        raise _refuse(path, f"已损坏，无法读取（{str(exc)[:80]}）。请让对方重新导出数据包") from None
 
 
 def _merge(engine: sa.Engine, pkg: _Package, actor: str, unit_name: str | None) -> Merged:
