@@ -25,8 +25,9 @@ def _figures(demo_db):
         return stats.compute(conn, get_unit(conn), 2023, dt.date(2024, 3, 20))
 
 
-def _edited(tmp_path, row_text: str, column: str, value) -> Path:
-    """A copy of the sample with one cell changed, as a county would edit its sheet."""
+def _edited(tmp_path, row_text: str, column: str, value, *, as_text: bool = False) -> Path:
+    """A copy of the sample with one cell changed, as a county would edit its sheet (``as_text``: a value starting
+    with "=" stored as text, as Excel stores one typed after an apostrophe)."""
     path = tmp_path / "细则.xlsx"
     shutil.copy(SAMPLE, path)
     wb = load_workbook(path)
@@ -34,6 +35,8 @@ def _edited(tmp_path, row_text: str, column: str, value) -> Path:
     header = [c.value for c in ws[2]]
     row = next(r for r in ws.iter_rows(min_row=3) if r[1].value and row_text in r[1].value)
     row[header.index(column)].value = value
+    if as_text:
+        row[header.index(column)].data_type = "s"
     wb.save(path)
     return path
 
@@ -79,7 +82,7 @@ def test_the_score_command_prints_the_sheet_in_the_countys_columns(tmp_path, dat
     env = {"FAZHI_DATA_DIR": str(data_dir)}
     db = str(tmp_path / "d.sqlite3")
     assert run_cli("--db", db, "demo", env=env).returncode == 0
-    sheet = _edited(tmp_path, "开展“法律十进”活动", "考核依据", "=HYPERLINK(\"http://x\",\"点我\")")
+    sheet = _edited(tmp_path, "开展“法律十进”活动", "考核依据", "=HYPERLINK(\"http://x\",\"点我\")", as_text=True)
     out = tmp_path / "自评.xlsx"
     proc = run_cli("--db", db, "score", "--year", "2023", "--sheet", str(sheet), "--out", str(out), env=env)
     assert proc.returncode == 0 and "考核自评表" in proc.stdout, proc.stderr
@@ -92,3 +95,10 @@ def test_the_score_command_prints_the_sheet_in_the_countys_columns(tmp_path, dat
     assert ws.page_setup.orientation == "landscape"
     assert not any(c.data_type == "f" for r in ws.iter_rows() for c in r)  # a formula typed in the sheet stays text
 
+
+def test_a_formula_saved_without_its_result_is_named_not_read_as_empty(tmp_path):
+    """A sheet written by a program that does not calculate (openpyxl here) holds the formula and no result: the
+    达标值 used to vanish silently (the item then scored without its threshold)."""
+    path = _edited(tmp_path, "党委理论学习中心组", "达标值", "=2+2")
+    with pytest.raises(UserError, match="第 5 行第 .* 列是公式，但文件中没有保存它的计算结果"):
+        read_sheet(path)

@@ -45,14 +45,25 @@ def read_sheet(path: str | Path) -> tuple[str, list[ScoreItem]]:
     if not path.is_file():
         raise UserError(f"找不到考核细则文件：{path}")
     shapes = guard.inspect(path, lambda name: True)
-    grids = reader.read_workbook(path, shapes).grids
-    for sheet, grid in grids.items():
+    book = reader.read_workbook(path, shapes)
+    for sheet, grid in book.grids.items():
         for r, row in enumerate(grid[:HEADER_ROWS]):
             names = [str(v).strip() if v is not None else "" for v in row]
             if "考核项目" in names and "分值" in names:
+                _no_formula_without_value(sheet, grid, book.formulas.get(sheet, frozenset()))
                 return sheet, _items(path.name, sheet, grid, r, names)
     raise UserError(f"「{path.name}」中没有找到考核细则：需要一个表头含“考核项目”“分值”的工作表。"
                     f"列为：{'、'.join(COUNTY_COLUMNS + RULE_COLUMNS)}。")
+
+
+def _no_formula_without_value(sheet: str, grid: list[list[Any]], formulas: frozenset[tuple[int, int]]) -> None:
+    """A formula whose result the file does not hold (written by a program that does not calculate) reads as an
+    empty cell: a 分值 or 考核项目 would silently vanish. The county is asked to save it from Excel or WPS."""
+    for row, column in sorted(formulas):
+        r, c = row - 1, column - 1
+        if r < len(grid) and c < len(grid[r]) and grid[r][c] is None:
+            raise UserError(f"「{sheet}」第 {row} 行第 {column} 列是公式，但文件中没有保存它的计算结果。请在 Excel 或"
+                            " WPS 中打开这个考核细则、保存一次后再导入。")
 
 
 def _items(file: str, sheet: str, grid: list[list[Any]], header: int, names: list[str]) -> list[ScoreItem]:
