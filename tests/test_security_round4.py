@@ -707,3 +707,23 @@ def test_low_a_damaged_compressed_part_is_refused_and_the_rest_of_the_batch_merg
         county.dispose()
     assert len(batch.refused) == 1 and "损坏" in batch.refused[0], batch.refused
     assert len(batch.merged) == 1 and batch.merged[0].created > 250
+
+
+def test_low_a_backup_claiming_an_older_revision_than_its_tables_is_refused_with_a_message(tmp_path, data_dir):
+    """Its upgrade fails on the restored copy: a message, the live file untouched (it was 「程序内部错误」)."""
+    import hashlib
+    import sqlite3
+
+    db = tmp_path / "d.sqlite3"
+    assert _cli(db, "demo").returncode == 0
+    assert _cli(db, "backup", "--out", str(tmp_path)).returncode == 0
+    (copy,) = tmp_path.glob("*-备份-*.sqlite3")
+    with sqlite3.connect(copy) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0005'")
+    conn.close()
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    refused = _cli(db, "restore", str(copy))
+    assert refused.returncode == 1 and "结构版本不符" in refused.stderr, refused.stderr
+    assert "程序内部错误" not in refused.stderr
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert _cli(db, "check").returncode == 0

@@ -119,11 +119,20 @@ def restore(db_path: Path, backup: Path, actor: str, *, allow_other_unit: bool =
         kept = None
 
     def prepare(restored: Path, database_id: str) -> None:
+        from alembic.util import CommandError
+
         from fazhi_desktop.services.units import drop_local_keys
 
         engine = make_engine(path=restored)
         try:
-            migrate.upgrade_to_head(Database(engine, restored), take_backup=False, database_id=database_id)
+            try:
+                migrate.upgrade_to_head(Database(engine, restored), take_backup=False, database_id=database_id)
+            except (sa.exc.SQLAlchemyError, CommandError) as exc:
+                # A backup whose tables are not those of the revision it claims (an edited file): its upgrade fails
+                # on the copy, before anything replaces the live file.
+                log.warning("upgrade of the restored copy of %s failed: %s", backup, exc)
+                raise UserError(f"备份文件「{backup.name}」的表结构与它记载的结构版本不符（文件可能被人为改动过），不能用于"
+                                "恢复。当前数据没有任何改动。") from None
             with engine.begin() as conn:
                 old = identity.read_id(conn)
                 identity.write_id(conn, database_id)
