@@ -727,3 +727,24 @@ def test_low_a_backup_claiming_an_older_revision_than_its_tables_is_refused_with
     assert "程序内部错误" not in refused.stderr
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
     assert _cli(db, "check").returncode == 0
+
+
+def test_low_what_a_killed_binder_run_left_beside_its_output_goes_at_the_next_run(tmp_path, data_dir):
+    import os
+    import time
+
+    db = tmp_path / "d.sqlite3"
+    assert _cli(db, "demo").returncode == 0
+    out = tmp_path / "汇编.pdf"
+    stale = tmp_path / ".汇编.pdf.k1ll3d.part"  # as tempfile.mkstemp names them, left by a killed run
+    stale.write_bytes(b"%PDF-1.4 half a binder")
+    an_hour_ago = time.time() - 3700
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    running = tmp_path / ".汇编.pdf.running.part"  # another run writing the same file right now
+    running.write_bytes(b"%PDF-1.4 being written")
+    other = tmp_path / ".其他.pdf.old.part"  # another output's: not this one's to take
+    other.write_bytes(b"x")
+    os.utime(other, (an_hour_ago, an_hour_ago))
+    made = _cli(db, "binder", "--year", "2023", "--out", str(out))
+    assert made.returncode == 0, made.stderr
+    assert out.is_file() and not stale.exists() and running.exists() and other.exists()

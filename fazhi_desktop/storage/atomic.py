@@ -23,6 +23,7 @@ _JOURNALS = ("-wal", "-shm", "-journal", ".lock")
 TEMP_SUFFIX = ".part"
 PRIVATE_MODE = 0o600  # the database, backups, attachments, logs: personal data
 SHARED_MODE = 0o644  # documents meant to be printed, mailed and read by colleagues
+STALE_SECONDS = 3600  # a temporary output file untouched this long is a killed write's leftover
 
 
 def is_database_file(path: Path) -> bool:
@@ -116,6 +117,22 @@ def atomic_stream(path: str | os.PathLike, *, private: bool = False, output: boo
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+    if output:
+        remove_stale_temporaries(target)
+
+
+def remove_stale_temporaries(target: Path, older_than: float = STALE_SECONDS) -> list[Path]:
+    """What killed writes of this output left beside it (a binder run stopped half-way): removed once the output
+    is written again, if untouched for an hour — a write in progress in another program's run is never taken."""
+    import time
+
+    gone = []
+    for stale in stale_temporaries(target):
+        with contextlib.suppress(OSError):
+            if time.time() - stale.stat().st_mtime > older_than:
+                stale.unlink()
+                gone.append(stale)
+    return gone
 
 
 @contextlib.contextmanager
