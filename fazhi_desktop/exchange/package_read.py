@@ -150,20 +150,14 @@ class _Package:
         self.zf.close()
 
     def read(self, name: str) -> bytes:
-        """A part, read within its declared size and checked against the manifest's checksum (once: the check
-        before any write and the merge after it read the same bytes)."""
+        """A small part (the unit, the report's text), read whole within its declared size and checked against the
+        manifest like every part (``_mismatch``); kept for the merge."""
         if name in self._read:
             return self._read[name]
-        info = self.infos.get(name)
-        if info is None:
-            raise _refuse(self.path, f"缺少「{name}」")
-        with self.zf.open(info) as fh:
-            data = fh.read(info.file_size + 1)
-        expected = self.manifest["parts"].get(name) if name != pf.MANIFEST else None
-        if len(data) != info.file_size:
-            raise _refuse(self.path, f"的「{name}」大小与记载的不符（文件可能被改动过）")
-        if expected is not None and (hashlib.sha256(data).hexdigest() != expected["sha256"]
-                                     or len(data) != expected["size"]):
+        self._expected(name)
+        with self.zf.open(self.infos[name]) as fh:
+            data = fh.read(self.infos[name].file_size + 1)
+        if self._mismatch(name, hashlib.sha256(data).hexdigest(), len(data)):
             raise _refuse(self.path, f"的「{name}」校验值不符（文件被改动过或不完整）")
         self._read[name] = data
         return data
