@@ -99,3 +99,65 @@ def test_cli_lists_then_destroys(tmp_path):
     assert done.returncode == 0 and "已销毁" in done.stdout
     assert "没有保管期满的记录" in run_cli("--db", str(db), "retention", "list", "--today", "2033-01-01").stdout
     assert run_cli("--db", str(db), "audit", "verify").returncode == 0
+
+
+def _destroyed_with_a_meeting_and_an_admin(db, unit, svc):
+    """A meeting, then a dispute of 2012 destroyed by a 管理员: the dispute's redacted entries come after the
+    meeting's."""
+    meeting = svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "专题会"}).id
+    _dispute(svc, unit, 2012, "赵甲与钱乙")
+    with db.engine.begin() as conn:
+        accounts.add(conn, "张主任", "管理员", "admin-2024a", "x")
+    with db.engine.connect() as conn:
+        due = retention.due(conn, unit, dt.date(2023, 1, 1))
+    retention.destroy(db.engine, unit, "张主任", due)
+    return meeting
+
+
+def _repoint_a_redacted_entry(conn, ledger: str, record_id: str, table: str) -> None:
+    """What a forger does with a SQLite tool: the redacted entry (no content left to hash) is made the last entry of
+    another record, carrying that record's state as it now is."""
+    from fazhi_desktop.storage import audit_chain
+
+    row = conn.exec_driver_sql(f'SELECT * FROM "{table}" WHERE id = ?', (record_id,)).mappings().one()  # noqa: S608
+    redacted = conn.execute(sa.select(sa.func.max(audit_log.c.id)).where(
+        audit_log.c.changes == audit_chain.REDACTED)).scalar_one()
+    conn.execute(sa.update(audit_log).where(audit_log.c.id == redacted).values(
+        ledger=ledger, record_id=record_id, state=audit_chain.row_state(dict(row))))
+
+
+@pytest.mark.parametrize("forgery", ["a record changed", "an admin account forged"])
+def test_m5_a_redacted_entry_cannot_vouch_for_another_record(db, unit, svc, forgery):
+    meeting = _destroyed_with_a_meeting_and_an_admin(db, unit, svc)
+    with db.engine.begin() as conn:
+        assert audit.verify_problem(conn) is None
+        if forgery == "a record changed":
+            conn.execute(sa.text("UPDATE meeting SET title = '从未开过的会' WHERE id = :i"), {"i": meeting})
+            _repoint_a_redacted_entry(conn, "meeting", meeting, "meeting")
+        else:
+            conn.execute(sa.text("INSERT INTO accounts (id, name, role, password_hash, created_at, created_by, "
+                                 "disabled, failures, password_changed_at) SELECT 'f0rged', '冒名', '管理员', "
+                                 "password_hash, created_at, created_by, 0, 0, password_changed_at FROM accounts WHERE name = '张主任'"))
+            _repoint_a_redacted_entry(conn, "account", "f0rged", "accounts")
+        assert audit.state_problems(conn) == []  # the forged state matches: only the chain can tell
+        assert audit.verify(conn) is not None
+        assert "修改记录校验失败" in audit.verify_problem(conn)
+
+
+def test_m5_a_destruction_written_before_digests_still_binds_its_entries_to_the_record(db, unit, svc):
+    from fazhi_desktop.storage import audit_chain
+
+    meeting = _destroyed_with_a_meeting_and_an_admin(db, unit, svc)
+    with db.engine.begin() as conn:
+        # the 销毁 line as the previous version wrote it: the list of entries only (rehashed, as it was then)
+        line = conn.execute(sa.select(audit_log).where(audit_log.c.action == "destroy")).mappings().one()
+        said = json.loads(line["changes"])
+        del said[audit_chain.REDACTED_DIGESTS]
+        old = json.dumps(said, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        digest = audit_chain.entry_hash(line["prev_hash"], line["at"], line["actor"], line["unit_id"], line["ledger"],
+                                        line["record_id"], line["action"], old, line["state"])
+        conn.execute(sa.update(audit_log).where(audit_log.c.id == line["id"]).values(changes=old, hash=digest))
+        assert audit.verify(conn) is None
+        conn.execute(sa.text("UPDATE meeting SET title = '从未开过的会' WHERE id = :i"), {"i": meeting})
+        _repoint_a_redacted_entry(conn, "meeting", meeting, "meeting")
+        assert audit.verify(conn) is not None

@@ -73,13 +73,17 @@ def append(conn: sa.Connection, actor: str, entries: Iterable[Change], *, at: dt
 
 def verify(conn: sa.Connection) -> int | None:
     """Return the id of the first entry whose chain is broken, or None when the whole chain is intact. An entry
-    redacted when its record was destroyed (its changes replaced) counts as intact when it still links the chain
-    and a later 销毁 entry, itself intact, lists it."""
+    redacted when its record was destroyed (its changes replaced) counts as intact when it still links the chain and
+    a later 销毁 entry, itself intact, lists it: about the same record, with the digest of what the redaction kept
+    (M5: a redacted entry re-pointed at another record, or given another state, would otherwise hide a change)."""
     redacted = _redacted_entries(conn)
     prev = GENESIS
     for row in conn.execute(sa.select(audit_log).order_by(audit_log.c.id)).mappings():
-        if row["changes"] == audit_chain.REDACTED and row["id"] in redacted:
-            if row["prev_hash"] != prev:
+        listed = redacted.get(row["id"])
+        if row["changes"] == audit_chain.REDACTED and listed is not None:
+            ledger, record_id, digest = listed
+            if (row["prev_hash"] != prev or (row["ledger"], row["record_id"]) != (ledger, record_id)
+                    or (digest is not None and audit_chain.kept_digest(dict(row)) != digest)):
                 return row["id"]
             prev = row["hash"]
             continue
@@ -91,13 +95,24 @@ def verify(conn: sa.Connection) -> int | None:
     return None
 
 
-def _redacted_entries(conn: sa.Connection) -> set[int]:
+def _redacted_entries(conn: sa.Connection) -> dict[int, tuple[str, str, str | None]]:
+    """Each entry a 销毁 entry lists → (ledger, record id) of the destroyed record and the digest of what the
+    redaction kept (None in a 销毁 entry written before digests were kept, which binds only the record)."""
     from fazhi_desktop.domain.audit_actions import DESTROY
 
-    found: set[int] = set()
-    for (changes,) in conn.execute(sa.select(audit_log.c.changes).where(audit_log.c.action == DESTROY)):
-        listed = json.loads(changes).get(audit_chain.DESTROYED_ENTRIES, [None, []])[1]
-        found.update(int(i) for i in listed if isinstance(i, int))
+    found: dict[int, tuple[str, str, str | None]] = {}
+    for ledger, record_id, changes in conn.execute(
+            sa.select(audit_log.c.ledger, audit_log.c.record_id, audit_log.c.changes)
+            .where(audit_log.c.action == DESTROY)):
+        said = json.loads(changes)
+        ids = said.get(audit_chain.DESTROYED_ENTRIES, [None, []])[1]
+        digests = said.get(audit_chain.REDACTED_DIGESTS, [None, None])[1]
+        if not isinstance(ids, list) or (digests is not None and (
+                not isinstance(digests, list) or len(digests) != len(ids))):
+            continue  # not what destroy writes: its entries count as unlisted, and break the chain
+        for n, entry_id in enumerate(ids):
+            if isinstance(entry_id, int):
+                found[entry_id] = (ledger, record_id, digests[n] if digests is not None else None)
     return found
 
 

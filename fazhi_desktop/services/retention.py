@@ -98,14 +98,17 @@ def destroy(engine: sa.Engine, unit: Unit, actor: str, items: Iterable[Due]) -> 
             conn.execute(sa.delete(attachments).where(attachments.c.record_id == item.record_id))
             removed_files += [(d, n) for d, n in files]
             # the history's earlier entries held the record's values: they go too, the chain stays provable
-            earlier = list(conn.execute(sa.select(audit_log.c.id).where(
-                audit_log.c.record_id == item.record_id, audit_log.c.ledger == item.ledger)).scalars())
+            entries = conn.execute(sa.select(audit_log).where(
+                audit_log.c.record_id == item.record_id, audit_log.c.ledger == item.ledger)
+                .order_by(audit_log.c.id)).mappings().all()
+            earlier = [e["id"] for e in entries]
             if earlier:
                 conn.execute(sa.update(audit_log).where(audit_log.c.id.in_(earlier)).values(
                     changes=audit_chain.REDACTED))
             changes.append(audit.Change(unit.id, item.ledger, item.record_id, A.DESTROY, {
                 "年度": (item.year, None), "保管期限": (item.retention, None), "佐证材料": (len(files), 0),
-                audit_chain.DESTROYED_ENTRIES: (None, earlier)}))
+                audit_chain.DESTROYED_ENTRIES: (None, earlier),
+                audit_chain.REDACTED_DIGESTS: (None, [audit_chain.kept_digest(dict(e)) for e in entries])}))
         audit.append(conn, actor, changes)
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:

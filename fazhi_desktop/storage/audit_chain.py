@@ -30,6 +30,9 @@ GONE = "f" * 64  # the state of a record that no longer exists (purged)
 # its place in the chain and by the later, intact 销毁 entry that lists it (services.audit.verify).
 REDACTED = '{"内容":"保管期满，已随记录销毁"}'
 DESTROYED_ENTRIES = "销毁的修改记录"  # the 销毁 entry's list of the entries it redacted
+# ... and, for each of them, a digest of everything the redaction kept, its original hash included (which covers the
+# content removed): a redacted entry cannot later be pointed at another record or given another state (M5)
+REDACTED_DIGESTS = "销毁的修改记录摘要"
 BASELINE = "baseline"
 _CHUNK = 500
 
@@ -49,6 +52,15 @@ def entry_hash(prev_hash: str, at: dt.datetime, actor: str, unit_id: str | None,
     fields = [prev_hash, at.isoformat(), actor, unit_id, ledger, record_id, action, changes]
     if state is not None:
         fields.append(state)
+    payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def kept_digest(entry: dict[str, Any]) -> str:
+    """What a redaction keeps of a history entry, in one digest: every column but the removed changes. The entry's
+    own hash was computed over the changes, so the digest binds them too, without keeping them."""
+    fields = [entry["id"], entry["prev_hash"], entry["hash"], _jsonable(entry["at"]), entry["actor"],
+              entry["unit_id"], entry["ledger"], entry["record_id"], entry["action"], entry["state"]]
     payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
