@@ -55,6 +55,7 @@ RUNS = {
     "user disable": ["user", "disable", "不存在的人"],
     "retention list": ["retention", "list"],
     "retention destroy": ["retention", "destroy"],
+    "retention purge-backups": ["retention", "purge-backups"],
     "reveal": ["reveal", "--ledger", "法治人才名册", "--record", "00000000-0000-0000-0000-000000000000", "--field", "身份证号"],
     "audit": ["audit", "verify"],
 }

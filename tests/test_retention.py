@@ -161,3 +161,112 @@ def test_m5_a_destruction_written_before_digests_still_binds_its_entries_to_the_
         conn.execute(sa.text("UPDATE meeting SET title = '从未开过的会' WHERE id = :i"), {"i": meeting})
         _repoint_a_redacted_entry(conn, "meeting", meeting, "meeting")
         assert audit.verify(conn) is not None
+
+
+def _backup_holding_a_destroyed_dispute(db, unit, svc, tmp_path):
+    """A dispute of 2012 with a photo, a rotating backup made while it lived, then its destruction."""
+    from fazhi_desktop.services import safety
+
+    rid = _dispute(svc, unit, 2012, "赵甲与钱乙")
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(b"\xff\xd8\xff" + "调解现场".encode() * 50)
+    attachments.add(db.engine, unit.id, "dispute", rid, photo, "测试员")
+    backup = safety.backup_now(db, "manual")
+    with db.engine.connect() as conn:
+        due = retention.due(conn, unit, dt.date(2023, 1, 1))
+    assert retention.destroy(db.engine, unit, "测试员", due) == 1
+    return rid, backup, photo
+
+
+def _stored(paths) -> bytes:
+    return b"".join(p.read_bytes() for p in paths if p.is_file())
+
+
+def test_m6_restoring_a_backup_made_before_a_destruction_destroys_the_record_again(db, unit, svc, tmp_path):
+    from fazhi_desktop.services import safety
+
+    rid, backup, _photo = _backup_holding_a_destroyed_dispute(db, unit, svc, tmp_path)
+    db.dispose()
+    result = safety.restore(db.path, backup, "测试员")
+    assert result.destroyed_again == 1
+    from fazhi_desktop.storage.database import open_database
+
+    again = open_database(db.path)
+    try:
+        with again.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM dispute")).scalar() == 0
+            assert conn.execute(sa.text("SELECT count(*) FROM attachments")).scalar() == 0
+            assert audit.verify_problem(conn, again.database_id) is None
+            # the backup's history, in which the record is destroyed once: on this restore
+            assert conn.execute(sa.select(sa.func.count()).select_from(audit_log).where(
+                audit_log.c.action == "destroy", audit_log.c.record_id == rid)).scalar() == 1
+    finally:
+        again.dispose()
+    assert "赵甲".encode() not in _stored(tmp_path.glob("test.sqlite3*"))
+
+
+def test_m6_destruction_purges_the_rotating_backups_and_their_stash_which_still_restore(db, unit, svc, tmp_path):
+    from fazhi_desktop.services import retention_backups, safety
+    from fazhi_desktop.storage.database import open_database
+
+    rid, backup, photo = _backup_holding_a_destroyed_dispute(db, unit, svc, tmp_path)
+    folder = safety.policy(db)[0]
+    kept = safety.backup_now(db, "manual")  # made after the destruction: nothing to purge in it
+    before = kept.read_bytes()
+    assert "赵甲".encode() in backup.read_bytes()
+    assert "调解现场".encode() in _stored(folder.rglob("*"))
+    assert retention_backups.holding(db) == [backup]
+
+    purged = retention_backups.purge(db, "测试员")
+    assert purged.changed == (backup,) and purged.left == () and purged.files == 1
+    assert "赵甲".encode() not in _stored(folder.rglob("*")) and "调解现场".encode() not in _stored(folder.rglob("*"))
+    assert kept.read_bytes() == before  # a backup holding nothing destroyed is not rewritten
+    assert retention_backups.holding(db) == []
+    assert "已从 1 份本机备份中清除" in retention_backups.describe(purged)
+
+    db.dispose()
+    result = safety.restore(db.path, backup, "测试员")  # the purged backup restores, and proves its history
+    assert result.destroyed_again == 0 and result.summary.records == 0
+    again = open_database(db.path)
+    try:
+        with again.engine.connect() as conn:
+            assert audit.verify_problem(conn, again.database_id) is None
+            assert conn.execute(sa.select(sa.func.count()).select_from(audit_log).where(
+                audit_log.c.action == "destroy", audit_log.c.record_id == rid)).scalar() == 1
+    finally:
+        again.dispose()
+    assert photo.exists()
+
+
+def test_m6_purging_is_a_managers_act_and_a_backup_it_cannot_change_is_named(db, unit, svc, tmp_path):
+    from fazhi_desktop.services import retention_backups
+
+    _rid, backup, _photo = _backup_holding_a_destroyed_dispute(db, unit, svc, tmp_path)
+    with db.engine.begin() as conn:
+        accounts.add(conn, "张主任", "管理员", "admin-2024a", "x")
+        accounts.add(conn, "李四", "录入员", "clerk-2024b", "张主任")
+    with pytest.raises(AccessDenied, match="录入员"):
+        retention_backups.purge(db, "李四")
+    import sqlite3
+
+    con = sqlite3.connect(backup)  # as an older version of the program would have left it
+    con.execute("UPDATE alembic_version SET version_num = '0001'")
+    con.commit()
+    con.close()
+    purged = retention_backups.purge(db, "张主任")
+    assert purged.changed == () and purged.left == (backup,)
+    assert "1 份备份无法修改" in retention_backups.describe(purged) and backup.name in retention_backups.describe(purged)
+
+
+def test_m6_cli_offers_the_purge_after_destroying(tmp_path):
+    from clikit import run_cli
+
+    db = tmp_path / "demo.sqlite3"
+    assert run_cli("--db", str(db), "demo").returncode == 0
+    assert run_cli("--db", str(db), "backup").returncode == 0
+    done = run_cli("--db", str(db), "retention", "destroy", "--today", "2033-01-01", "--yes")
+    assert done.returncode == 0 and "本机还有 1 份备份含有已销毁的记录" in done.stdout, done.stdout
+    purged = run_cli("--db", str(db), "retention", "purge-backups")
+    assert purged.returncode == 0 and "已从 1 份本机备份中清除" in purged.stdout, purged.stdout + purged.stderr
+    again = run_cli("--db", str(db), "retention", "purge-backups")
+    assert "本机备份中没有需要清除的已销毁记录" in again.stdout

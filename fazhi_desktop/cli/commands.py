@@ -162,6 +162,9 @@ def retention(args: argparse.Namespace) -> int:
             keep.set_classes(conn, ctx.unit, {ledger.key: args.period}, ctx.actor)
         print(f"已把{ledger.name}的保管期限设为{args.period}。")
         return 0
+    if args.action == "purge-backups":
+        _offer_backup_purge(ctx, True)
+        return 0
     items = keep.due_of(ctx, args.today)
     when = (args.today or dt.date.today()).isoformat()
     if not items:
@@ -176,7 +179,21 @@ def retention(args: argparse.Namespace) -> int:
             return 0
         done = keep.destroy_due(ctx, args.today).value
         print(f"已销毁 {done} 条记录及其佐证材料，修改记录中已留下销毁记录。")
+        _offer_backup_purge(ctx, args.backups)
     return 0
+
+
+def _offer_backup_purge(ctx, purge: bool) -> None:
+    """到期销毁 offers to reach the backups on this PC as well (M6)."""
+    from fazhi_desktop.services import retention_backups
+
+    if purge:
+        print(retention_backups.describe(retention_backups.purge_of(ctx)))
+        return
+    held = retention_backups.holding_of(ctx)
+    if held:
+        print(f"本机还有 {len(held)} 份备份含有已销毁的记录（用它们恢复时会再次销毁）。如要一并清除，请运行："
+              "retention purge-backups")
 
 
 def reveal(args: argparse.Namespace) -> int:
@@ -388,6 +405,8 @@ def restore(args: argparse.Namespace) -> int:
         print("恢复前没有数据（数据库文件不存在或为空），无需另存。")
     units = "、".join(result.summary.units) or "无单位"
     print(f"已从备份恢复：{args.file}（{units}，记录 {result.summary.records} 条）")
+    if result.destroyed_again:
+        print(f"备份中有 {result.destroyed_again} 条记录在备份之后已到期销毁，恢复时已再次销毁（修改记录中留有销毁记录）。")
     if result.missing:
         print(f"提示：备份中有 {len(result.missing)} 个佐证材料文件找不到，未能恢复：{'、'.join(result.missing[:10])}",
               file=sys.stderr)

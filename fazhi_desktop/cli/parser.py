@@ -158,12 +158,14 @@ def build_parser() -> ChineseParser:
     s.add_argument("--role", choices=("管理员", "录入员", "查看"), metavar="角色", help="add：管理员、录入员或查看")
     s.set_defaults(handler="user")
 
-    s = sub.add_parser("retention", help="保管期限：list 到期清单、destroy 销毁到期记录（仅管理员，留下销毁记录）、set 改某本台账的保管期限")
-    s.add_argument("action", choices=("list", "destroy", "set"))
+    s = sub.add_parser("retention", help="保管期限：list 到期清单、destroy 销毁到期记录（仅管理员，留下销毁记录）、"
+                       "purge-backups 从本机备份中清除已销毁的记录、set 改某本台账的保管期限")
+    s.add_argument("action", choices=("list", "destroy", "purge-backups", "set"))
     s.add_argument("ledger", nargs="?", metavar="台账", help="set：台账名称")
     s.add_argument("period", nargs="?", choices=("永久", "30年", "10年"), metavar="期限", help="set：永久、30年或10年")
     s.add_argument("--today", type=dt.date.fromisoformat, metavar="日期", help="按某一天计算是否到期（默认今天）")
     s.add_argument("--yes", action="store_true", help="destroy：确认销毁（不加时只列出将要销毁的记录）")
+    s.add_argument("--backups", action="store_true", help="destroy：同时从本机的备份中清除这些记录")
     s.set_defaults(handler="retention")
 
     s = sub.add_parser("reveal", help="显示一条记录的完整身份证号或电话（仅管理员，每次查看都记入修改记录）")

@@ -10,6 +10,7 @@ which ledger, year and class, never the personal data it held.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -81,43 +82,64 @@ def due(conn: sa.Connection, unit: Unit, today: dt.date | None = None) -> list[D
 
 def destroy(engine: sa.Engine, unit: Unit, actor: str, items: Iterable[Due]) -> int:
     """Delete the listed records and their attachments for good, one 销毁 line each; one transaction."""
-    items = list(items)
-    removed_files: list[tuple[str, str]] = []
     with engine.begin() as conn:
         accounts.require(conn, actor, ADMIN_ONLY)
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left readable
-        changes = []
-        for item in items:
-            t = ledger_table(item.ledger)
-            gone = conn.execute(sa.delete(t).where(t.c.id == item.record_id, t.c.unit_id == unit.id)).rowcount
-            if not gone:
-                continue
-            files = conn.execute(sa.select(attachments.c.sha256, attachments.c.name).where(
-                attachments.c.record_id == item.record_id)).all()
-            conn.execute(sa.delete(attachments).where(attachments.c.record_id == item.record_id))
-            removed_files += [(d, n) for d, n in files]
-            # the history's earlier entries held the record's values: they go too, the chain stays provable
-            entries = conn.execute(sa.select(audit_log).where(
-                audit_log.c.record_id == item.record_id, audit_log.c.ledger == item.ledger)
-                .order_by(audit_log.c.id)).mappings().all()
-            earlier = [e["id"] for e in entries]
-            if earlier:
-                conn.execute(sa.update(audit_log).where(audit_log.c.id.in_(earlier)).values(
-                    changes=audit_chain.REDACTED))
-            changes.append(audit.Change(unit.id, item.ledger, item.record_id, A.DESTROY, {
-                "年度": (item.year, None), "保管期限": (item.retention, None), "佐证材料": (len(files), 0),
-                audit_chain.DESTROYED_ENTRIES: (None, earlier),
-                audit_chain.REDACTED_DIGESTS: (None, [audit_chain.kept_digest(dict(e)) for e in entries])}))
-        audit.append(conn, actor, changes)
+        done, removed_files = destroy_rows(conn, unit.id, actor, items)
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # the old pages leave the WAL as well
-    _remove_unused_files(engine, removed_files)
-    return len(changes)
+    remove_unused_files(engine, removed_files)
+    return done
 
 
-def _remove_unused_files(engine: sa.Engine, files: list[tuple[str, str]]) -> None:
+def destroy_rows(conn: sa.Connection, unit_id: str, actor: str, items: Iterable[Due]
+                 ) -> tuple[int, list[tuple[str, str]]]:
+    """The destruction itself, in the caller's transaction (the role is the caller's to check: a backup or a
+    restored copy being purged has its own accounts). Returns how many records went and their files' (digest, name)."""
+    removed_files: list[tuple[str, str]] = []
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left readable
+    changes = []
+    for item in items:
+        t = ledger_table(item.ledger)
+        gone = conn.execute(sa.delete(t).where(t.c.id == item.record_id, t.c.unit_id == unit_id)).rowcount
+        if not gone:
+            continue
+        files = conn.execute(sa.select(attachments.c.sha256, attachments.c.name).where(
+            attachments.c.record_id == item.record_id)).all()
+        conn.execute(sa.delete(attachments).where(attachments.c.record_id == item.record_id))
+        removed_files += [(d, n) for d, n in files]
+        # the history's earlier entries held the record's values: they go too, the chain stays provable
+        entries = conn.execute(sa.select(audit_log).where(
+            audit_log.c.record_id == item.record_id, audit_log.c.ledger == item.ledger)
+            .order_by(audit_log.c.id)).mappings().all()
+        earlier = [e["id"] for e in entries]
+        if earlier:
+            conn.execute(sa.update(audit_log).where(audit_log.c.id.in_(earlier)).values(
+                changes=audit_chain.REDACTED))
+        changes.append(audit.Change(unit_id, item.ledger, item.record_id, A.DESTROY, {
+            "年度": (item.year, None), "保管期限": (item.retention, None), "佐证材料": (len(files), 0),
+            audit_chain.DESTROYED_ENTRIES: (None, earlier),
+            audit_chain.REDACTED_DIGESTS: (None, [audit_chain.kept_digest(dict(e)) for e in entries])}))
+    audit.append(conn, actor, changes)
+    return len(changes), removed_files
+
+
+def destroyed(conn: sa.Connection) -> dict[str, list[Due]]:
+    """Every record this database's history says was destroyed, by unit: what a backup or a restored copy must
+    not bring back (M6)."""
+    out: dict[str, list[Due]] = {}
+    for unit_id, ledger, record_id, changes in conn.execute(
+            sa.select(audit_log.c.unit_id, audit_log.c.ledger, audit_log.c.record_id, audit_log.c.changes)
+            .where(audit_log.c.action == A.DESTROY).order_by(audit_log.c.id)):
+        said = json.loads(changes)
+        year, retention = said.get("年度", [None])[0], said.get("保管期限", [None])[0]
+        if unit_id and isinstance(year, int) and isinstance(retention, str):
+            out.setdefault(unit_id, []).append(Due(ledger, record_id, "", year, retention, 0, False))
+    return out
+
+
+def remove_unused_files(engine: sa.Engine, files: list[tuple[str, str]]) -> None:
     from fazhi_desktop.services.attachments import store
 
     with engine.connect() as conn:

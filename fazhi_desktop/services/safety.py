@@ -3,6 +3,7 @@ this PC), and a restore that upgrades, keeps the database's identity and is writ
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 
 from fazhi_desktop.domain.audit_actions import REIDENTIFY, RESTORE_BACKUP
 from fazhi_desktop.domain.errors import UserError
-from fazhi_desktop.services import audit
+from fazhi_desktop.services import audit, retention
 from fazhi_desktop.services.actor import default_actor
 from fazhi_desktop.storage import audit_chain, backup_files, backups, identity, local_settings, migrate
 from fazhi_desktop.storage import restore as restoring
@@ -102,6 +103,9 @@ def restore(db_path: Path, backup: Path, actor: str, *, allow_other_unit: bool =
     folder = folder or policy_for_file(db_path)
     when = backup_time(backup)
     kept: list[dict] | None = None  # the accounts this database has now, kept through the restore
+    gone: dict[str, list[retention.Due]] = {}  # what was destroyed here: a backup must not bring it back (M6)
+    again: list[tuple[str, str]] = []  # the files of what was destroyed again
+    redestroyed = 0
     if db_path.exists():  # restoring replaces every record: a 管理员's decision once accounts exist
         from fazhi_desktop.domain.roles import ADMIN_ONLY
 
@@ -111,6 +115,9 @@ def restore(db_path: Path, backup: Path, actor: str, *, allow_other_unit: bool =
                 if sa.inspect(conn).has_table("accounts"):
                     accounts.require(conn, actor, ADMIN_ONLY)
                     kept = accounts.snapshot(conn)
+            with current.connect() as conn:
+                if sa.inspect(conn).has_table("audit_log"):
+                    gone = retention.destroyed(conn)
         except sa.exc.DatabaseError:
             pass  # a damaged file cannot say who may restore it: restoring it is what it needs
         finally:
@@ -119,6 +126,7 @@ def restore(db_path: Path, backup: Path, actor: str, *, allow_other_unit: bool =
         kept = None
 
     def prepare(restored: Path, database_id: str) -> None:
+        nonlocal redestroyed
         from alembic.util import CommandError
 
         from fazhi_desktop.services.units import drop_local_keys
@@ -139,6 +147,10 @@ def restore(db_path: Path, backup: Path, actor: str, *, allow_other_unit: bool =
                 drop_local_keys(conn, actor)
                 if kept:  # the accounts as they are now, not as the backup remembers them (or lacks them)
                     accounts.adopt(conn, kept, actor)
+                for unit_id, items in gone.items():  # destroyed since the backup was made: destroyed again
+                    done, files = retention.destroy_rows(conn, unit_id, actor, items)
+                    redestroyed += done
+                    again.extend(files)
                 changes = [audit.Change(None, "database", database_id, RESTORE_BACKUP, {
                     "备份文件": (None, backup.name), "备份时间": (None, when)})]
                 if old and old != database_id:
@@ -155,6 +167,15 @@ def restore(db_path: Path, backup: Path, actor: str, *, allow_other_unit: bool =
         raise
     identity.remember(db_path, result.database_id)
     _anchor_restored(db_path, result.database_id)
+    if again:
+        engine = make_engine(path=db_path)
+        try:
+            retention.remove_unused_files(engine, again)
+        finally:
+            engine.dispose()
+    if redestroyed:
+        log.info("%d records destroyed before were in the backup and were destroyed again", redestroyed)
+        result = dataclasses.replace(result, destroyed_again=redestroyed)
     log.info("restored %s from %s; the data before it was kept as %s", db_path, backup, result.safety)
     return result
 

@@ -57,6 +57,7 @@ class RestoreResult:
     summary: Summary
     database_id: str
     missing: list[str] = field(default_factory=list)
+    destroyed_again: int = 0  # records destroyed (到期销毁) after the backup was made, destroyed again in the copy
 
 
 def _refuse(path: Path, why: str) -> UserError:

@@ -40,6 +40,27 @@ def test_the_due_list_and_its_destruction(window, svc, unit, answer, qtbot):
     assert svc.count("study") == 0 and svc.count("study", deleted=True) == 0
 
 
+def test_destroying_offers_to_purge_the_backups_that_still_hold_the_record(window, svc, unit, answer, qtbot):
+    """M6 as a 管理员 meets it: 销毁这些记录 clicked, confirmed, then the offer for this PC's backups, accepted."""
+    from PySide6.QtCore import Qt
+
+    from fazhi_desktop.gui.dialogs.retention_dialog import RetentionDialog
+    from fazhi_desktop.services import retention_backups, safety
+
+    svc.create("study", {"date": "2010-04-01", "form": "党委理论学习中心组学法", "content": "宪法（旧）", "participants": 12})
+    backup = safety.backup_now(window.session.db, "manual")
+    dialog = RetentionDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.destroy_button, Qt.MouseButton.LeftButton)
+    assert "无法恢复" in answer.questions[0]
+    assert "本机还有 1 份备份含有已销毁的记录" in answer.questions[1]
+    qtbot.waitUntil(lambda: "已从 1 份本机备份中清除" in dialog.summary.text(), timeout=10000)
+    assert "已销毁 1 条" in dialog.summary.text()
+    assert "宪法（旧）".encode() not in backup.read_bytes()
+    assert retention_backups.holding(window.session.db) == []
+
+
 def test_the_public_version_asks_about_each_hit(window, svc, unit, qtbot, monkeypatch, tmp_path):
     from pypdf import PdfReader
 

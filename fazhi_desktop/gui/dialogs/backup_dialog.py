@@ -184,4 +184,6 @@ class BackupDialog(QDialog):
         self.refresh(select=backup)
         kept = f"恢复前的数据另存为：{result.safety}" if result.safety else "恢复前没有数据，无需另存。"
         missing = f"\n有 {len(result.missing)} 个佐证材料文件找不到：{'、'.join(result.missing[:5])}" if result.missing else ""
-        self.info.setText(f"已恢复。{kept}{missing}")
+        again = (f"\n备份中有 {result.destroyed_again} 条记录在备份之后已到期销毁，恢复时已再次销毁。"
+                 if result.destroyed_again else "")
+        self.info.setText(f"已恢复。{kept}{again}{missing}")

@@ -9,7 +9,7 @@ from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.gui.shell import dialogs, ops
 from fazhi_desktop.gui.shell.errors import show_user_error
 from fazhi_desktop.gui.shell.session import Session
-from fazhi_desktop.services import retention
+from fazhi_desktop.services import retention, retention_backups
 
 
 class RetentionDialog(QDialog):
@@ -47,4 +47,20 @@ class RetentionDialog(QDialog):
             show_user_error(self, str(exc))
             return
         self.reload()
-        self.summary.setText(f"已销毁 {done} 条记录。")
+        said = f"已销毁 {done} 条记录。"
+        self.summary.setText(said)
+        self.offer_backup_purge(said)
+
+    def offer_backup_purge(self, said: str) -> None:
+        """The backups on this PC hold the destroyed records too: offered, not imposed (M6)."""
+        try:
+            held = ops.call_read(self, self.session, "正在检查备份…", retention_backups.holding_of)
+            if not held or not dialogs.confirm(
+                    self, "到期销毁", f"本机还有 {len(held)} 份备份含有已销毁的记录。用这些备份恢复时，程序会再次销毁它们；"
+                    "也可以现在就从这些备份中清除。\n\n现在从本机备份中清除吗？"):
+                return
+            purged = ops.call_write(self, self.session, "正在清除备份中的记录…", retention_backups.purge_of)
+        except UserError as exc:
+            show_user_error(self, str(exc))
+            return
+        self.summary.setText(f"{said}{retention_backups.describe(purged)}")
