@@ -748,3 +748,69 @@ def test_low_what_a_killed_binder_run_left_beside_its_output_goes_at_the_next_ru
     made = _cli(db, "binder", "--year", "2023", "--out", str(out))
     assert made.returncode == 0, made.stderr
     assert out.is_file() and not stale.exists() and running.exists() and other.exists()
+
+
+KILLED_MERGE = """
+import os, sys
+from pathlib import Path
+from fazhi_desktop.exchange import package_read
+from fazhi_desktop.storage.database import open_database
+
+def killed(*args, **kwargs):  # the process dies after the photos were stored, before any record is written
+    os._exit(9)
+
+package_read._merge_records = killed
+county = open_database(Path(sys.argv[1]))
+package_read.merge_package(county.engine, Path(sys.argv[2]), "县法治办")
+"""
+
+
+def test_h7_what_a_killed_merge_stored_goes_at_the_next_start(tmp_path, data_dir):
+    """A merge killed between storing a package's photos and writing its records: the next start (holding the
+    lock, as the window and every writing command do) removes the photos no record points to."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    import sqlalchemy as sa
+    from countykit import township
+
+    from fazhi_desktop.exchange.package_write import write_package
+    from fazhi_desktop.services import attachments, opening
+    from fazhi_desktop.services.units import get_unit
+    from fazhi_desktop.storage import blobstore
+    from fazhi_desktop.storage.database import open_database
+    from fazhi_desktop.storage.schema import ledger_table
+
+    db = township(tmp_path, "太白镇", ["东村", "西村"], 1)
+    with db.engine.connect() as conn:
+        unit = get_unit(conn, "太白镇")
+        record = conn.execute(sa.select(ledger_table("meeting").c.id)).scalar()
+    photo = tmp_path / "照片.jpg"
+    photo.write_bytes(b"\xff\xd8\xff" + hashlib.sha256(b"killed").digest() * 4000)
+    attachments.add(db.engine, unit.id, "meeting", record, photo, "文书")
+    pkg = write_package(db.engine, unit, 2023, tmp_path / "pkg.zip").path
+    db.dispose()
+    county_path = tmp_path / "county.sqlite3"
+    open_database(county_path).dispose()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    run = subprocess.run([sys.executable, "-c", KILLED_MERGE, str(county_path), str(pkg)], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 9, run.stderr
+    county = open_database(county_path)
+    store = blobstore.database_store(county.database_id)
+    county.dispose()
+    assert _store_files_in(store) and list(store.root.glob("pending-*.json"))  # what the kill left
+
+    opened = opening.open_for(str(county_path), write=True, actor="县法治办")
+    try:
+        assert _store_files_in(store) == [] and not list(store.root.glob("pending-*.json"))
+        with opened.db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM attachments")).scalar() == 0
+    finally:
+        opened.close()
+
+
+def _store_files_in(store) -> list[str]:
+    return sorted(p.name for p in store.root.rglob("*") if p.is_file() and not p.name.startswith("pending-"))

@@ -327,19 +327,20 @@ def _merge(engine: sa.Engine, pkg: _Package, actor: str, unit_name: str | None) 
     # Attachments first, each checked against its sha256 as it is stored: content-addressed, so a refused package
     # leaves at most files no record points to.
     listed = _attachment_items(pkg)
-    written: list[tuple[str, str]] = []  # files this merge added to the store: taken back if the package is refused
+    # the files this merge adds to the store: taken back if the package is refused, swept at the next start if the
+    # merge is killed (their intent file; services.attachments.settle_interrupted)
+    new = list(dict.fromkeys((i["sha256"], i["name"]) for i in listed if files.find(i["sha256"], i["name"]) is None))
     try:
-        for item in listed:
-            if files.find(item["sha256"], item["name"]) is None:
-                written.append((item["sha256"], item["name"]))
-            with pkg.zf.open(pkg.infos[f"files/{item['sha256']}"]) as fh:
-                try:
-                    files.put(fh, item["sha256"], item["name"])
-                except blobstore.HostileValueError:
-                    raise _refuse(pkg.path, f"的佐证材料「{item['name'][:40]}」校验值不符") from None
-        return _merge_records(engine, pkg, actor, unit_id, unit_values, choices, listed, file_digest)
+        with files.writing(new):
+            for item in listed:
+                with pkg.zf.open(pkg.infos[f"files/{item['sha256']}"]) as fh:
+                    try:
+                        files.put(fh, item["sha256"], item["name"])
+                    except blobstore.HostileValueError:
+                        raise _refuse(pkg.path, f"的佐证材料「{item['name'][:40]}」校验值不符") from None
+            return _merge_records(engine, pkg, actor, unit_id, unit_values, choices, listed, file_digest)
     except BaseException:
-        for digest, name in written:  # refused means nothing written: the new files go too
+        for digest, name in new:  # refused means nothing written: the new files go too
             files.remove(digest, name)
         raise
 

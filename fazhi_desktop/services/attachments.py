@@ -71,17 +71,41 @@ def add(engine: sa.Engine, unit_id: str, ledger: str, record_id: str, source: st
     digest = blobstore.digest_file(src)
     with engine.connect() as conn:
         files = store(conn)
-    try:
-        files.put_file(src, digest, name)
-    except OSError as exc:
-        raise write_error(exc, files.path(digest, name)) from exc
+    new = [(digest, name)] if files.find(digest, name) is None else []
     att_id = str(uuid.uuid4())
-    with engine.begin() as conn:
-        conn.execute(sa.insert(attachments).values(
-            id=att_id, unit_id=unit_id, ledger=ledger, record_id=record_id, name=name, sha256=digest, size=size,
-            added_at=dt.datetime.now().replace(microsecond=0), added_by=actor))
-        audit.append(conn, actor, [audit.Change(unit_id, ledger, record_id, ATTACH, {"佐证材料": (None, name)})])
+    try:
+        with files.writing(new):
+            try:
+                files.put_file(src, digest, name)
+            except OSError as exc:
+                raise write_error(exc, files.path(digest, name)) from exc
+            with engine.begin() as conn:
+                conn.execute(sa.insert(attachments).values(
+                    id=att_id, unit_id=unit_id, ledger=ledger, record_id=record_id, name=name, sha256=digest,
+                    size=size, added_at=dt.datetime.now().replace(microsecond=0), added_by=actor))
+                audit.append(conn, actor, [audit.Change(unit_id, ledger, record_id, ATTACH, {"佐证材料": (None, name)})])
+    except BaseException:
+        for d, n in new:  # the record was not written: the file it would have pointed to goes
+            files.remove(d, n)
+        raise
     return att_id
+
+
+def settle_interrupted(engine: sa.Engine) -> int:
+    """Remove the files an operation killed before its records were written left in the store (its intent file
+    lists them; ``Store.writing``). Called at start, holding the database's lock. Returns how many went."""
+    with engine.connect() as conn:
+        files = store(conn)
+        removed = 0
+        for journal, items in list(files.interrupted()):
+            for digest, name in items:
+                used = conn.execute(sa.select(sa.func.count()).select_from(attachments).where(
+                    attachments.c.sha256 == digest)).scalar_one()
+                if not used and files.find(digest, name) is not None:
+                    files.remove(digest, name)
+                    removed += 1
+            journal.unlink(missing_ok=True)
+    return removed
 
 
 def list_for(conn: sa.Connection, record_id: str) -> list[dict[str, Any]]:

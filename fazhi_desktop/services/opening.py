@@ -115,6 +115,8 @@ def _after_open(opened: Opened, actor: str, trusted: bool) -> None:
         _move_local_settings(db, actor, trusted)
     if opened.lock is not None:
         clean_temporaries(db)
+        if not db.read_only:
+            _settle_attachments(db)
     warning = location_warning(db.path)
     if warning:
         opened.notices.append(warning)
@@ -148,6 +150,20 @@ def clean_temporaries(db: Database) -> int:
             path.unlink()
             log.info("removed a temporary file left by an interrupted run: %s", path)
     return len(found)
+
+
+def _settle_attachments(db: Database) -> None:
+    import sqlalchemy as sa
+
+    from fazhi_desktop.services import attachments
+
+    try:
+        removed = attachments.settle_interrupted(db.engine)
+    except (OSError, UserError, sa.exc.SQLAlchemyError) as exc:  # tidying only: never stops the start
+        log.warning("files of an interrupted operation could not be removed: %s", exc)
+        return
+    if removed:
+        log.info("removed %d attachment files an interrupted import or attachment left unreferenced", removed)
 
 
 def must_be_sqlite(db_path: str | None, db_url: str | None) -> Path:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import re
 import stat
+import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -30,6 +32,8 @@ CHUNK = 1 << 20
 # scripts (.bat .exe .js .desktop .lnk …), web pages — is stored without one and never opened by the program.
 OPENABLE_SUFFIXES = frozenset(
     [".pdf", ".ofd", ".doc", ".docx", ".wps", ".wpt", ".dot", ".dotx", ".rtf", ".txt", ".odt", ".xls", ".xlsx", ".et", ".ett", ".csv", ".ods", ".ppt", ".pptx", ".dps", ".odp", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".heic", ".mp3", ".m4a", ".wav", ".amr", ".aac", ".mp4", ".mov", ".avi", ".wmv", ".3gp", ".mkv", ".flv", ".zip", ".rar", ".7z"])
+PENDING = "pending-"  # intent files of operations adding files (Store.writing)
+MAX_PENDING_BYTES = 64 * 1024**2
 MARKER = ".fazhi-attachments"  # in a backup folder's store: the files there were written by this program
 
 
@@ -174,6 +178,40 @@ class Store:
         path = self.path(digest, name)
         if regular_file(path) and _inside(self.root, path):
             path.unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def writing(self, items: list[tuple[str, str]]) -> Iterator[None]:
+        """Files an operation is about to add, before its records point to them: listed in an intent file first,
+        which goes when the operation ends (its records committed, or the files taken back). A kill in between
+        leaves the intent file, and the next start removes the listed files no record points to (``interrupted``)."""
+        if not items:
+            yield
+            return
+        for digest, _name in items:
+            checked_digest(digest)
+        atomic_dir(self.root, self.root)
+        journal = self.root / f"{PENDING}{uuid.uuid4().hex}.json"
+        with atomic.atomic_stream(journal, private=True, output=False) as fh:
+            fh.write(json.dumps([[d, n] for d, n in items], ensure_ascii=False).encode("utf-8"))
+        try:
+            yield
+        finally:
+            journal.unlink(missing_ok=True)
+
+    def interrupted(self) -> Iterator[tuple[Path, list[tuple[str, str]]]]:
+        """Intent files an interrupted operation left (``writing``), each with the files it was adding."""
+        if not self.root.is_dir():
+            return
+        for journal in self.root.glob(f"{PENDING}*.json"):
+            if not regular_file(journal) or journal.stat().st_size > MAX_PENDING_BYTES:
+                continue
+            try:
+                listed = json.loads(journal.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                listed = []
+            items = [(d, n) for d, n in (e for e in listed if isinstance(e, list) and len(e) == 2)
+                     if valid_digest(d) and isinstance(n, str)] if isinstance(listed, list) else []
+            yield journal, items
 
 
 def atomic_dir(folder: Path, root: Path) -> None:
