@@ -62,3 +62,60 @@ def test_a_township_exports_its_package_from_the_file_menu(window, svc, qtbot, t
         names = zf.namelist()
         assert pf.MANIFEST in names and pf.REPORT_PDF in names
         assert zf.read("records/meeting.jsonl").count(b"\n") == 1
+
+
+def _newline_bomb(good, out, megabytes: int):
+    """The H3 shape: a package whose ledger part is ``megabytes`` MB of newlines (a few hundred KB in the zip), its
+    checksum and size recomputed so that only reading it can tell."""
+    import hashlib
+    import json
+
+    from fazhi_desktop.exchange import package_format as pf
+
+    block = b"\n" * (1 << 20)
+    digest = hashlib.sha256()
+    for _ in range(megabytes):
+        digest.update(block)
+    part = "records/dispute.jsonl"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        manifest = json.loads(zin.read(pf.MANIFEST))
+        manifest["parts"][part] = {"sha256": digest.hexdigest(), "size": megabytes << 20}
+        for name in zin.namelist():
+            if name == part:
+                with zout.open(part, "w", force_zip64=True) as fh:
+                    for _ in range(megabytes):
+                        fh.write(block)
+            elif name != pf.MANIFEST:
+                zout.writestr(name, zin.read(name))
+        zout.writestr(pf.MANIFEST, json.dumps(manifest))
+    return out
+
+
+def test_a_package_bomb_chosen_with_a_good_one_is_refused_and_the_window_keeps_painting(
+        window, qtbot, tmp_path, demo_db, monkeypatch, boxes):
+    """#33 H3 in the window: the merge runs beside the window, within the package budget; the bomb is refused by
+    name, the good package is merged, and the window's event loop never stalls."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from fazhi_desktop.gui.shell import file_dialogs
+
+    made = packages(tmp_path, demo_db)
+    bomb = _newline_bomb(made[1], tmp_path / "炸弹.zip", 300)
+    assert bomb.stat().st_size < 2 * 1024**2
+    monkeypatch.setattr(file_dialogs, "open_file_names", lambda *a, **k: [str(bomb), str(made[2])])
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(10)
+    started = time.monotonic()
+    window.import_packages()
+    qtbot.waitUntil(lambda: bool(boxes), timeout=60000)
+    timer.stop()
+    took = time.monotonic() - started
+    title, text = boxes[0][0], boxes[0][1]
+    assert title == "导入乡镇数据包" and "已导入 1 个数据包" in text and "蒿咀铺乡" in text, text
+    assert "未导入 1 个" in text and "炸弹.zip" in text and "压缩比异常" in text, text
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert len(ticks) >= 2 and max(gaps) < 0.5, (took, max(gaps))
