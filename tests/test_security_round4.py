@@ -814,3 +814,53 @@ def test_h7_what_a_killed_merge_stored_goes_at_the_next_start(tmp_path, data_dir
 
 def _store_files_in(store) -> list[str]:
     return sorted(p.name for p in store.root.rglob("*") if p.is_file() and not p.name.startswith("pending-"))
+
+
+TYPED_ID = "620102199001011234"
+
+
+def test_low_an_id_typed_into_free_text_is_masked_in_every_output_and_survives_a_round_trip(db, unit, svc, tmp_path):
+    """A clerk writes a party's ID number into 简要情况: export, statistics workbook, binder, package and the history
+    show it by the one mask; the export brought back unchanged keeps the stored text; a 管理员's full export shows it."""
+    import json
+    import zipfile
+
+    from pypdf import PdfReader
+
+    from fazhi_desktop.exchange.package_write import write_package
+    from fazhi_desktop.reports.render.binder_pdf import make_binder
+    from fazhi_desktop.reports.render.xlsx import write_statistics_workbook
+    from fazhi_desktop.services import audit
+    from fazhi_desktop.services.context import Context
+
+    summary = f"张三（身份证号{TYPED_ID}）与邻居因排水沟发生纠纷"
+    rid = svc.create("dispute", {"date": "2023-05-06", "source": "排查发现", "village": unit.villages[0],
+                                 "category": "邻里关系", "parties": "张三与李四", "summary": summary, "risk": "绿",
+                                 "status": "调解成功", "closed_on": "2023-05-20"}).id
+    masked = "620102********1234"
+
+    def cells(path):
+        wb = load_workbook(path, read_only=True)
+        return " ".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row if c is not None)
+
+    export = tmp_path / "导出.xlsx"
+    export_workbook(db.engine, unit, export, 2023)
+    tables = write_statistics_workbook(db.engine, unit, 2023, tmp_path / "统计表.xlsx")
+    make_binder(Context(db, unit, "测试员"), 2023, tmp_path / "汇编.pdf", ["dispute"])
+    pkg = write_package(db.engine, unit, 2023, tmp_path / "包.zip").path
+    with zipfile.ZipFile(pkg) as zf:
+        packed = zf.read("records/dispute.jsonl").decode()
+    with db.engine.connect() as conn:
+        history = json.dumps([audit.masked_changes(e) for e in audit.history(conn, rid)], ensure_ascii=False)
+    printed = "".join(p.extract_text() for p in PdfReader(tmp_path / "汇编.pdf").pages).replace("\n", "")
+    for name, text in {"export": cells(export), "tables": cells(tables), "package": packed, "history": history,
+                       "binder": printed}.items():
+        assert TYPED_ID not in text, name
+        assert masked in text, name
+    # the clerk's own export brought back as it is: nothing changes, the full number stays stored
+    plan = next(p for p in plan_import(db.engine, export).plans if p.ledger.key == "dispute")
+    assert plan.updates == [] and plan.unchanged == 1
+    assert svc.get("dispute", rid)["summary"] == summary
+    full = tmp_path / "完整.xlsx"
+    export_workbook(db.engine, unit, full, 2023, full_ids=True)
+    assert TYPED_ID in cells(full)

@@ -39,6 +39,23 @@ def mask_idcard(value: str | None) -> str | None:
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
+# An ID number written inside free text (「当事人张三（身份证号620102199001011234）」): the shape of one — area, a
+# plausible birth date, sequence, check character — not checked further, since a mistyped number is still a person's.
+_ID_IN_TEXT = re.compile(r"(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+                         r"[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
+_MASKED_IN_TEXT = re.compile(r"(?<![0-9])[1-9][0-9]{5}\*{8}[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
+
+
+def mask_ids_in_text(text: str) -> str:
+    """Free text with each ID number in it masked by the one rule (#33: an ID typed into 简要情况 printed in full in
+    every export)."""
+    return _ID_IN_TEXT.sub(lambda m: mask_idcard(m[0]) or "", text)
+
+
+def has_masked_id(text: str) -> bool:
+    return bool(_MASKED_IN_TEXT.search(text))
+
+
 def mask_phone(value: str | None) -> str | None:
     """A phone number's first 3 and last 4 digits kept, the digits between hidden, dashes kept:
     ``13800001234`` → ``138****1234``, ``0934-5500000`` → ``093*-***0000``."""

@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from fazhi_desktop.domain import values as F
-from fazhi_desktop.domain.idcard import idcard_problem, mask_idcard, mask_phone
+from fazhi_desktop.domain.idcard import has_masked_id, idcard_problem, mask_idcard, mask_ids_in_text, mask_phone
 
 if TYPE_CHECKING:
     from fazhi_desktop.domain.fields import Field
@@ -143,7 +143,23 @@ class Text(Kind):
     name = "text"
     searchable = True
     text_sort = True
-    cell_is_stored = True
+
+    def cell(self, value: Any, *, full_id: bool = False) -> Any:
+        """An ID number typed into the text is masked in every output, as in an ID field (``full_id``: a 管理员's
+        full export)."""
+        if isinstance(value, str) and not full_id:
+            return mask_ids_in_text(value) or None
+        return super().cell(value, full_id=full_id)
+
+    def is_masked(self, raw: Any) -> bool:
+        return isinstance(raw, str) and has_masked_id(raw)
+
+    def unmasked(self, raw: Any, stored: Any) -> Any:
+        """Text exported with its ID numbers masked and brought back unchanged keeps the stored text; any other text
+        is what was typed (an edit), stars and all."""
+        if isinstance(stored, str) and raw == mask_ids_in_text(stored):
+            return stored
+        return raw
 
 
 class LongText(Text):
@@ -301,6 +317,9 @@ class Choice(Text):
     name = "choice"
     filterable = True
     open_choices = True
+    cell_is_stored = True  # a declared value: no number to mask
+    cell = Kind.cell
+    is_masked = Kind.is_masked
 
     def spelled(self, value: Any, choices: tuple[str, ...]) -> Any:
         return known_spelling(value, choices)
@@ -320,6 +339,9 @@ class Choice(Text):
 class Village(Text):
     name = "village"
     filterable = True
+    cell_is_stored = True  # a name from the unit's list
+    cell = Kind.cell
+    is_masked = Kind.is_masked
 
     def check(self, f: Field, value: Any, ctx: CheckContext) -> str | None:
         if value not in ctx.villages:

@@ -197,6 +197,7 @@ def recent(conn: sa.Connection, limit: int = 200) -> list[dict[str, Any]]:
 def masked_changes(entry: Mapping[str, Any]) -> dict[str, list[Any]]:
     """An entry's changes as the history shows them: ID numbers masked with the one rule every output uses (the
     full values stay in the database, for 历史's "put back")."""
+    from fazhi_desktop.domain.idcard import mask_ids_in_text
     from fazhi_desktop.domain.ledgers import LEDGERS
 
     personal = {f.key: f for lg in LEDGERS if lg.key == entry.get("ledger") for f in lg.fields if f.kind.personal}
@@ -204,6 +205,8 @@ def masked_changes(entry: Mapping[str, Any]) -> dict[str, list[Any]]:
     for key, pair in entry["changes"].items():
         if key in personal and isinstance(pair, list):
             pair = [personal[key].kind.display(v) if isinstance(v, str) else v for v in pair]
+        elif isinstance(pair, list):  # an ID number typed into free text is masked as well
+            pair = [mask_ids_in_text(v) if isinstance(v, str) else v for v in pair]
         out[key] = pair
     return out
 
