@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,28 @@ from fazhi_desktop.services.units import create_unit  # noqa: E402
 from fazhi_desktop.storage.database import open_database  # noqa: E402
 
 VILLAGES = ["东村", "西村", "南村"]
+
+
+@pytest.fixture(autouse=True)
+def accepted_packages_restore(monkeypatch, tmp_path_factory):
+    """#33: accepted means restorable. After every package a test merges into a SQLite database, that database is
+    backed up and the backup restored into a new file, with every check a restore makes; a value a package brought
+    that a restore refuses fails the test that merged it."""
+    from fazhi_desktop.exchange import package_read
+    from fazhi_desktop.storage import restore as restoring
+    from fazhi_desktop.storage.backups import backup_sqlite
+
+    merge = package_read._merge
+
+    def merged_then_restored(engine, *args, **kwargs):
+        result = merge(engine, *args, **kwargs)
+        if engine.dialect.name == "sqlite" and engine.url.database:
+            folder = tmp_path_factory.mktemp("restored")
+            copy = backup_sqlite(Path(engine.url.database), folder / "county-backup.sqlite3")
+            restoring.restore(folder / "restored.sqlite3", copy, folder / "safety")
+        return result
+
+    monkeypatch.setattr(package_read, "_merge", merged_then_restored)
 
 
 @pytest.fixture(autouse=True)

@@ -16,10 +16,12 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QLabel,
+    QMessageBox,
     QTableWidget,
     QTabWidget,
 )
 
+from fazhi_desktop.domain.roles import allows
 from fazhi_desktop.services import accounts
 
 SCREENS = {"125%": (1093, 614 - 32), "100% with a taskbar": (1366, 768 - 40)}
@@ -27,6 +29,7 @@ SCREENS = {"125%": (1093, 614 - 32), "100% with a taskbar": (1366, 768 - 40)}
 ALLOWED = re.compile(r"PDF|Word|Excel|WPS|DOCX|XLSX|xlsx|docx|pdf|zip|jpg|png|U盘|Ctrl|Shift|Alt|Esc|Tab|Enter|Del|"
                      r"F\d+|KB|MB|GB/T|DA/T|ID|Argon2id|SQLite|Fandol|Droid Sans Fallback|GPL|Apache|Qt|Python|MIT|[A-Z]:\\\\|&[A-Za-z]")
 ROLES = {"管理员": "admin-2024a", "录入员": "clerk-2024b", "查看": "viewer-2024c"}
+ROLE_OF = {"张主任": "管理员", "李四": "录入员", "王五": "查看"}
 
 
 def english(text: str) -> str:
@@ -83,6 +86,14 @@ def test_every_menu_action_as_each_role_at_both_scales(staffed, unit, qtbot, tmp
         win.activateWindow()
         qtbot.waitUntil(win.isActiveWindow, timeout=10000)
         try:
+            # what is offered follows the declarations (win.action_needs, domain.roles), for every menu action
+            everyone = {win.ui.actionQuit, win.password_action, *win.ui.menuHelp.actions()}
+            for menu in (win.ui.menuFile, win.ui.menuSettings):
+                for action in menu.actions():
+                    if not action.isSeparator() and action not in everyone:
+                        assert action in win.action_needs, (role, action.text())
+            for action, need in win.action_needs.items():
+                assert action.isVisible() is allows(ROLE_OF[account], need), (role, action.text(), need)
             for menu in (win.ui.menuFile, win.ui.menuSettings, win.ui.menuHelp):
                 for action in menu.actions():
                     if action.isSeparator() or not action.isVisible() or action is win.ui.actionQuit:
@@ -101,6 +112,8 @@ def test_every_menu_action_as_each_role_at_both_scales(staffed, unit, qtbot, tmp
                     qtbot.waitUntil(lambda before=before, m=modeless: len(opened) > before or bool(m()),
                                     timeout=15000)
                     dialog = opened[-1] if len(opened) > before else modeless()[0]
+                    refused = dialog.text() if isinstance(dialog, QMessageBox) else ""
+                    assert "不能" not in refused or "账户" not in refused, (role, action.text(), refused)
                     dialog.show()
                     qtbot.wait(5)
                     where = f"{role}, {scale}: {action.text()} → {dialog.windowTitle()}"
