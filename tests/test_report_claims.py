@@ -37,7 +37,9 @@ def _text(engine, unit, year=2023, template=None) -> str:
 
 
 def _lint(doc: Document, unit) -> list[str]:
-    return [f.message for f in lint_document(doc, unit.kind, [unit.name, *unit.villages])]
+    """The linter's findings but one: a part 督察规定 requires that the records say nothing of waits for the clerk
+    (that one is asked for, and tested, on its own)."""
+    return [f.message for f in lint_document(doc, unit.kind, [unit.name, *unit.villages]) if "还没有内容" not in f.message]
 
 
 def _part(text: str, start: str, end: str | None = None) -> str:
@@ -105,7 +107,8 @@ def test_the_linter_finds_nothing_in_the_demo_a_thin_year_an_empty_year_and_a_st
         assert _lint(doc, unit) == [], (unit.name, doc.plain_text())
         with engine.connect() as conn:
             text_findings = readiness.text_findings(conn, unit, 2023)
-        assert text_findings == [], (unit.name, [f.message for f in text_findings])
+        # the fixtures' reports have no 成文日期: the day they are made is no date for a 2023 report (#34 point 11)
+        assert [f for f in text_findings if f.field != "doc_date"] == [], (unit.name, [f.message for f in text_findings])
 
 
 def test_every_claim_has_records_behind_it(demo_db, thin, street, db):
@@ -115,22 +118,38 @@ def test_every_claim_has_records_behind_it(demo_db, thin, street, db):
         doc = _doc(engine, unit)
         assert doc.claims
         for claim in doc.claims:
-            assert claim.evidence and all(n > 0 for _what, n in claim.evidence), claim
+            assert claim.facts and not any(f.empty for f in claim.facts), claim
             assert claim.text in doc.plain_text().replace("\n", "") or claim.text.rstrip("。") in doc.plain_text()
 
 
 # -- 1. an empty year ------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("template", TEMPLATES)
-def test_1_an_empty_year_prints_no_empty_part(db, template):
+def test_1_an_empty_year_prints_no_empty_part(db):
     unit = _unit(db, "空镇")
-    doc = _doc(db.engine, unit, 2023, template)
+    doc = _doc(db.engine, unit, 2023, "三段式")
     for i, p in enumerate(doc.paragraphs):
         if p.level == 1:
             assert i + 1 < len(doc.paragraphs) and doc.paragraphs[i + 1].level != 1, p.text
     text = doc.plain_text()
-    assert "一、工作开展情况" not in text and "主要举措和成效" not in text
+    assert "一、工作开展情况" not in text
     # the rest renumbered from 一
     assert re.findall(r"^([一二三四五])、", text, re.M) == ["一", "二", "三", "四"][:len(re.findall(r"^.、", text, re.M))]
+
+
+DUCHA_ITEMS = ["一、主要举措和成效", "二、存在的不足和原因", "三、党政主要负责人履行推进法治建设第一责任人职责情况",
+               "四、下一年度推进法治政府建设的主要安排", "五、其他需要报告的情况"]
+
+
+def test_34_9_the_five_items_of_the_regulation_are_always_there_in_order(db, thin):
+    """督察规定 第二十五条's five items are the report's structure: in an empty or thin year none is dropped or
+    renumbered; a part the records say nothing of asks for the clerk's words, and 报告体检 blocks the report."""
+    for unit in (_unit(db, "空镇"), thin):
+        doc = _doc(db.engine, unit, 2023, "督察规定五项")
+        assert [p.text for p in doc.paragraphs if p.level == 1] == DUCHA_ITEMS, unit.name
+    empty = _doc(db.engine, _unit(db, "又一空镇"), 2023, "督察规定五项")
+    text = empty.plain_text()
+    assert _part(text, "一、主要举措和成效", "二、").count("请根据实际工作填写") == 1
+    findings = [f.message for f in lint_document(empty, "镇")]
+    assert any("「一、主要举措和成效」中还没有内容" in f for f in findings)
 
 
 def test_1_tidy_drops_an_empty_part_and_renumbers():
@@ -383,7 +402,9 @@ def test_12_first_duty_claims_only_what_each_leader_did(db):
     assert "学法" not in duty and "述法" not in duty  # 司法所长 taught; nobody's 述法 is recorded
     assert "亲自" not in duty
     empty = _part(_text(db.engine, _unit(db, "空镇"), 2023, "督察规定五项"), "党政主要负责人履行推进法治建设第一责任人职责情况")
-    assert "没有党政主要负责人" in empty and "履行推进法治建设第一责任人职责：" not in empty
+    # nothing recorded: the part the 督察规定 requires waits for the clerk's words (报告体检 blocks it), and never says
+    # anything of the program's own records to the county (#34 point 8)
+    assert "请根据实际工作填写" in empty and "台账" not in empty and "履行推进法治建设第一责任人职责：" not in empty
 
 
 # -- the linter, rule by rule (the issue's own examples) ------------------------------------------------------------
@@ -425,7 +446,7 @@ def test_readiness_reads_dates_disputes_and_ignored_rectification(db):
     with db.engine.connect() as conn:
         found = readiness.text_findings(conn, unit, 2023)
     messages = " ".join(f.message for f in found)
-    assert "成文日期 2026-03-01 与报告年度 2023 年不相符" in messages
+    assert "成文日期 2026-03-01 不在2023年度报告应有的日期范围内" in messages
     assert "矛盾纠纷「张与李」已超过化解时限（2023-07-01）" in messages
     assert "“存在问题”中没有提到整改" in messages
     dispute = next(f for f in found if f.ledger == "dispute")
@@ -465,7 +486,7 @@ def test_hundreds_of_random_units_lint_clean_in_both_templates(random_db, seed):
         for template in TEMPLATES:
             doc = _doc(random_db.engine, unit, 2023, template)
             assert _lint(doc, unit) == [], (unit.name, unit.kind, shape, template, doc.plain_text())
-            assert all(n > 0 for c in doc.claims for _w, n in c.evidence)
+            assert not any(f.empty for c in doc.claims for f in c.facts)
     assert shapes == {"empty", "alone", "one_each", "thin", "mixed"}
 
 

@@ -46,14 +46,26 @@ _ID_IN_TEXT = re.compile(r"(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|
 _MASKED_IN_TEXT = re.compile(r"(?<![0-9])[1-9][0-9]{5}\*{8}[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
 
 
+# A mobile number written inside free text, and one masked by mask_phone.
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+_MASKED_MOBILE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9]\*{4}[0-9]{4}(?![0-9])")
+
+
 def mask_ids_in_text(text: str) -> str:
-    """Free text with each ID number in it masked by the one rule (#33: an ID typed into 简要情况 printed in full in
-    every export)."""
-    return _ID_IN_TEXT.sub(lambda m: mask_idcard(m[0]) or "", text)
+    """Free text with each ID number and mobile number in it masked by the one rule of each (#33: an ID typed into
+    简要情况 printed in full in every export; #34: one typed into the report's own text)."""
+    text = _ID_IN_TEXT.sub(lambda m: mask_idcard(m[0]) or "", text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m[0]) or "", text)
 
 
 def has_masked_id(text: str) -> bool:
-    return bool(_MASKED_IN_TEXT.search(text))
+    return bool(_MASKED_IN_TEXT.search(text) or _MASKED_MOBILE_IN_TEXT.search(text))
+
+
+def personal_numbers_in(text: str) -> list[str]:
+    """The ID and mobile numbers written in full in ``text``, each masked (to name it without showing it)."""
+    return [mask_idcard(m[0]) or "" for m in _ID_IN_TEXT.finditer(text)] + \
+        [mask_phone(m[0]) or "" for m in _MOBILE_IN_TEXT.finditer(text)]
 
 
 def mask_phone(value: str | None) -> str | None:

@@ -444,7 +444,8 @@ class Lines(NameList):
         return "\n".join(value or [])
 
     def cell(self, value: Any, *, full_id: bool = False) -> Any:
-        return "\n".join(value) if value else None
+        text = "\n".join(value) if value else None
+        return mask_ids_in_text(text) if text and not full_id else text
 
 
 class TextMap(Kind):
@@ -479,7 +480,10 @@ class TextMap(Kind):
         return "" if not value else f"{len(value)} 个部分"
 
     def cell(self, value: Any, *, full_id: bool = False) -> Any:
-        return json.dumps(value, ensure_ascii=False) if value else None
+        if not value:
+            return None
+        return json.dumps(value if full_id else {k: mask_ids_in_text(v) if isinstance(v, str) else v
+                                                 for k, v in value.items()}, ensure_ascii=False)
 
 
 KINDS: dict[FieldType, Kind] = {

@@ -193,12 +193,14 @@ def _style_arrays(ws: Any) -> dict[str, Any]:
 
 def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
                        column_styles: dict[int, str] | None = None,
-                       cell_styles: dict[tuple[int, int], str] | None = None) -> None:
+                       cell_styles: dict[tuple[int, int], str] | None = None,
+                       min_widths: dict[int, float] | None = None) -> None:
     """Stream a print-ready table into a write-only sheet: row 1 merged title, row 2 填报 line, row 3 bold header,
     then the data, every cell bordered and in 宋体.
 
     column_styles: 1-based column → named style for its non-empty cells (money). Dates get the date style.
     cell_styles: (0-based row of ``rows``, 1-based column) → named style, overriding the column's (totals, rates).
+    min_widths: 1-based column → the least width, for values a number format widens (「+7.5个百分点」).
     A row holding text too long for its column is wrapped and centred vertically as a whole. A row shorter than the
     table (the sub-tables of a cross sheet) is bordered only as far as it goes; an empty row is a gap.
     """
@@ -213,6 +215,8 @@ def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[
         header = headers[col - 1] if col <= len(headers) else ""
         widths[col] = max(values.get(col, 6), round(text_width(header) / 2 + 2.5, 1), 6)
         floors[col] = max(values.get(col, 6), round(text_width(header) / 3 + 2.5, 1), 6)
+    for col, least in (min_widths or {}).items():
+        widths[col], floors[col] = max(widths.get(col, 6), least), max(floors.get(col, 6), least)
     texts = {c for c in values if any(type(row[c - 1]) is str for row in rows[:WIDTH_SAMPLE_ROWS] if c - 1 < len(row))}
     long_text = {c for c in texts if values[c] > MIN_TEXT_WIDTH + 4}  # five characters and more
     halves = {}

@@ -39,6 +39,8 @@ class Document:
     date: dt.date | None
     sections: dict[str, str] = field(default_factory=dict)  # generated text per editable section
     claims: list = field(default_factory=list)  # the claims behind the generated text (reports.content.claims)
+    claims_by_section: dict[str, list] = field(default_factory=dict)  # the same, by the section that printed them
+    ref_date: dt.date | None = None  # the day the report's figures are counted to (its 成文日期, else 31 December)
 
     def plain_text(self) -> str:
         lines = [self.title, "", f"{self.addressee}：" if self.addressee else ""]

@@ -92,10 +92,10 @@ def text_findings(conn: sa.Connection, unit: Unit, year: int, draft: dict | None
     out = [Finding(f"报告文字：{f.message}", field=_section_of(f.excerpt, texts))
            for f in lint_document(document, unit.kind, [unit.name, *unit.villages])]
     out += _stale_sections(document.sections, draft.get("sections") or {})
+    out += _claims_not_borne_out(conn, unit, year, document)
+    out += _personal_numbers(draft)
     doc_date = draft.get("doc_date")
-    if doc_date and not dt.date(year, 1, 1) <= doc_date <= dt.date(year + 1, 12, 31):
-        out.append(Finding(f"成文日期 {doc_date:%Y-%m-%d} 与报告年度 {year} 年不相符（应在{year}年至{year + 1}年之间）：请核对。",
-                           field="doc_date", rank=0))
+    out += _date_problem(unit, year, doc_date, document.date)
     ref = doc_date or dt.date(year, 12, 31)
     out += _disputes_overdue(conn, unit, year, ref)
     ignored = problems_ignoring_overdue(draft.get("problems") or [], stats.compute(conn, unit, year, ref)
@@ -128,6 +128,63 @@ def _stale_sections(generated: dict[str, str], own: dict[str, str]) -> list[Find
         out.append(Finding(f"已保存的「{SECTION_LABELS.get(key, key)}」文稿中的数字「{shown}与台账现在算出的不一致"
                            f"（台账已有变动）：请按右侧生成的文字核对修改，或清空文稿改用生成的文字。",
                            field=f"section:{key}"))
+    return out
+
+
+def report_deadline(unit: Unit, year: int) -> dt.date:
+    """The last day a report of ``year`` may be dated: the county's 报送 date when set in 设置 → 待办期限 (次年的月-日),
+    else 31 March — 督察规定 has the report sent and published before 1 April."""
+    due = str((unit.settings or {}).get("report_due") or "")
+    m = re.fullmatch(r"(\d{1,2})-(\d{1,2})", due.strip())
+    if m:
+        try:
+            return dt.date(year + 1, int(m[1]), int(m[2]))
+        except ValueError:
+            pass
+    return dt.date(year + 1, 3, 31)
+
+
+def _date_problem(unit: Unit, year: int, doc_date: dt.date | None, printed: dt.date | None) -> list[Finding]:
+    """The date under the signature must fit the report (#34): after its year has ended, by the county's deadline.
+    Without a 成文日期 the report carries the day it is made, which for an old year is years later."""
+    first, last = dt.date(year + 1, 1, 1), report_deadline(unit, year)
+    day = doc_date or printed
+    if day is None or first <= day <= last:
+        return []
+    span = f"{first:%Y-%m-%d}至{last:%Y-%m-%d}"
+    if doc_date:
+        return [Finding(f"成文日期 {doc_date:%Y-%m-%d} 不在{year}年度报告应有的日期范围内（{span}，即年度结束后、报送截止前）："
+                        "请核对。", field="doc_date", rank=0)]
+    return [Finding(f"没有填写成文日期，报告将印上生成当天的日期 {day:%Y-%m-%d}，不在{year}年度报告应有的日期范围内（{span}）："
+                    "请在“年度报告”页填写成文日期。", field="doc_date", rank=0)]
+
+
+def _personal_numbers(draft: dict) -> list[Finding]:
+    """An ID or mobile number in the clerk's own text would go to the county (#34): printed masked, and asked out."""
+    from fazhi_desktop.domain.idcard import personal_numbers_in
+
+    out = []
+    texts = [("problems", p) for p in draft.get("problems") or []] + [("plans", p) for p in draft.get("plans") or []]
+    texts += [(f"section:{k}", v) for k, v in (draft.get("sections") or {}).items() if isinstance(v, str)]
+    texts += [("basis", draft.get("basis") or "")]
+    for where, text in texts:
+        found = personal_numbers_in(text)
+        if found:
+            out.append(Finding(f"报告文字中有身份证号或手机号（{'、'.join(found[:3])}）：报告和数据包中已隐去中间数字，但这类个人信息"
+                               "不应写进报告，请删去。", field=where, rank=0))
+    return out
+
+
+def _claims_not_borne_out(conn: sa.Connection, unit: Unit, year: int, document) -> list[Finding]:
+    """The independent check of every generated sentence (services.claim_check): one the cited records do not bear
+    out would print something untrue. It cannot happen by the writer's construction; if it does, it is said."""
+    from fazhi_desktop.services import claim_check
+
+    out = []
+    for key, claims in document.claims_by_section.items():
+        for problem in claim_check.check(conn, unit.id, year, document.ref_date, claims):
+            out.append(Finding(f"报告中的一句话与记录不符：{problem}。请核对相关记录，或把这一部分改写为自己的文字。",
+                               field=f"section:{key}", rank=0))
     return out
 
 

@@ -11,19 +11,22 @@ from typing import Any
 import sqlalchemy as sa
 
 from fazhi_desktop.domain.errors import TemplateLimitError, UserError
+from fazhi_desktop.domain.idcard import mask_ids_in_text
 from fazhi_desktop.domain.ledgers import FLEXIBLE_METHODS
 from fazhi_desktop.domain.unit import government_name, organs
 from fazhi_desktop.reports.content import markup, numbers
 from fazhi_desktop.reports.content.outline import compile_outline, is_outline
 from fazhi_desktop.reports.content.sections import Writer
 from fazhi_desktop.reports.model import Document
-from fazhi_desktop.services import report_facts, reports_text, stats
+from fazhi_desktop.services import report_facts, report_records, reports_text, stats
 from fazhi_desktop.services.units import Unit
 
 TEMPLATES = {"三段式": "sanduan.j2", "督察规定五项": "ducha.j2"}
 TRIAL_SECONDS = 2.0  # each trial render when a template is saved
 DEADLINE_S = 5.0  # a real render takes ≈10 ms
 DEFAULT_TEMPLATE = "三段式"
+# 督察规定 第二十五条's five items are the report's required structure: all five, in order, whatever the year holds.
+REQUIRED_STRUCTURE = "督察规定五项"
 # The sections a clerk may rewrite, in the order the report tab shows them.
 SECTION_LABELS = {
     "opening": "开头", "org": "组织领导", "study": "学法普法", "enforcement": "规范执法", "disputes": "矛盾纠纷化解",
@@ -125,8 +128,12 @@ def build_document(conn: sa.Connection, unit: Unit, year: int, template: str | N
     ref_date = doc_date or dt.date(year, 12, 31)
     s = stats.compute(conn, unit, year, ref_date)
     facts = report_facts.gather(conn, unit, year, ref_date)
-    rt = {"basis": draft.get("basis"), "problems": draft.get("problems") or [], "plans": draft.get("plans") or []}
-    writer = Writer(unit, year, s, facts, ref_date, name if name in TEMPLATES else DEFAULT_TEMPLATE, rt["basis"])
+    records = report_records.load(conn, unit, year, ref_date)
+    # The clerk's own words print with any ID or mobile number in them masked, as every output does (报告体检 asks for
+    # them to be taken out); the generated text never holds one.
+    rt = {"basis": draft.get("basis"), "problems": [mask_ids_in_text(p) for p in draft.get("problems") or []],
+          "plans": [mask_ids_in_text(p) for p in draft.get("plans") or []]}
+    writer = Writer(unit, year, records, ref_date, name if name in TEMPLATES else DEFAULT_TEMPLATE, rt["basis"])
     parts = writer.parts(rt["problems"], rt["plans"])
     context: dict[str, Any] = {
         "unit": unit, "year": year, "s": s, "facts": facts, "doc_date": ref_date, "rt": rt, "parts": parts,
@@ -138,19 +145,22 @@ def build_document(conn: sa.Connection, unit: Unit, year: int, template: str | N
         "active": bool(facts.ledgers_with_records),
         "auto_problems": [c.text for _k, c in writer.derived_problems()],
     }
-    body, generated = render(unit, draft.get("sections") or {}, name, context, seconds or DEADLINE_S)
+    own = {k: mask_ids_in_text(v) if isinstance(v, str) else v for k, v in (draft.get("sections") or {}).items()}
+    body, generated = render(unit, own, name, context, seconds or DEADLINE_S)
     # The report tab lists the sections in reading order, whatever order the template filled them in.
     generated = {**{k: generated[k] for k in SECTION_LABELS if k in generated}, **generated}
     return Document(
         title=f"关于上报{unit.name}{year}年法治政府建设工作的报告",
         addressee=unit.addressee,
-        paragraphs=markup.parse(markup.tidy(body)),
+        paragraphs=markup.parse(markup.tidy(body, required=name == REQUIRED_STRUCTURE)),
         issuers=list(draft.get("issuers") or unit.issuers),
         # A document always carries its date (GB/T 9704); until the clerk sets 成文日期 it is the day it is made,
         # and the readiness check says so.
         date=doc_date or dt.date.today(),
         sections=generated,
         claims=writer.claims,
+        claims_by_section=writer.sections,
+        ref_date=ref_date,
     )
 
 

@@ -1,8 +1,10 @@
 """Claims: the only way generated report text is made.
 
-A claim is a piece of text together with the counts of the records behind it. ``say`` refuses to make one when any
-count is zero or missing, so a sentence like 「调处0件」 or 「聘请法律顾问」 without a contract cannot be written; the
-helpers below word what they join for how many there are (one item: no ordinal, no 其中, no 等).
+A claim is a piece of text together with the facts it states about the year's records (``domain.evidence``): which
+records, which fields, what figure. ``say`` refuses to make one when a fact has no records behind it or a zero
+figure, so a sentence like 「调处0件」 or 「聘请法律顾问」 without a contract cannot be written; ``services.claim_check``
+re-derives every fact from the cited records alone. The helpers below word what they join for how many there are
+(one item: no ordinal, no 其中, no 等).
 """
 
 from __future__ import annotations
@@ -10,20 +12,40 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from fazhi_desktop.domain.evidence import Fact
 from fazhi_desktop.reports.content import numbers
 
 
 @dataclass(frozen=True)
 class Claim:
     text: str
-    evidence: tuple[tuple[str, int], ...]  # (what was counted, how many records) — every count > 0
+    facts: tuple[Fact, ...]
+
+    @property
+    def records(self) -> dict[str, tuple[str, ...]]:
+        """The records the claim rests on, by ledger (the evidence view lists them)."""
+        out: dict[str, dict[str, None]] = {}
+        for f in self.facts:
+            for rows in (f.rows, f.base):
+                if rows is not None:
+                    out.setdefault(rows.ledger, {}).update(dict.fromkeys(rows.ids))
+        return {k: tuple(v) for k, v in out.items()}
+
+    @property
+    def fields(self) -> dict[str, tuple[str, ...]]:
+        """The fields it reads, by ledger: those its facts are about and those its records were chosen by."""
+        out: dict[str, dict[str, None]] = {}
+        for f in self.facts:
+            keys = [c.field for c in f.rows.conds] + ([f.field] if f.field else [])
+            out.setdefault(f.rows.ledger, {}).update(dict.fromkeys(keys))
+        return {k: tuple(v) for k, v in out.items()}
 
 
-def say(text: str, **evidence: int | float | bool | None) -> Claim | None:
-    """``text`` backed by ``evidence``; None (nothing is written) when any count is zero or unknown."""
-    if not evidence or any(not v for v in evidence.values()):
+def say(text: str, *facts: Fact) -> Claim | None:
+    """``text`` resting on ``facts``; None (nothing is written) when there is none or any has nothing behind it."""
+    if not facts or any(f.empty for f in facts):
         return None
-    return Claim(text, tuple((k, int(v) if not isinstance(v, bool) else 1) for k, v in evidence.items()))
+    return Claim(text, tuple(facts))
 
 
 def joined(parts: Iterable[Claim | None], sep: str = "，", end: str = "") -> Claim | None:
@@ -31,7 +53,7 @@ def joined(parts: Iterable[Claim | None], sep: str = "，", end: str = "") -> Cl
     live = [p for p in parts if p is not None]
     if not live:
         return None
-    return Claim(sep.join(p.text for p in live) + end, tuple(e for p in live for e in p.evidence))
+    return Claim(sep.join(p.text for p in live) + end, tuple(f for p in live for f in p.facts))
 
 
 def sentence(*parts: Claim | None, sep: str = "，") -> Claim | None:
@@ -41,7 +63,7 @@ def sentence(*parts: Claim | None, sep: str = "，") -> Claim | None:
 
 def prefixed(prefix: str, claim: Claim | None, end: str = "") -> Claim | None:
     """Text that only makes sense in front of a claim (``全年``, ``依托``…): written only with it."""
-    return None if claim is None else Claim(prefix + claim.text + end, claim.evidence)
+    return None if claim is None else Claim(prefix + claim.text + end, claim.facts)
 
 
 @dataclass

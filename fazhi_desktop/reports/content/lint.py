@@ -12,13 +12,16 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from fazhi_desktop.reports.content.markup import TO_WRITE
 from fazhi_desktop.reports.model import Document
 
 PAGE_CHARS = 22 * 28  # one page of body text (GB/T 9704 grid)
 REPEAT_CHARS = 12  # a phrase this long, twice within a page, reads as a slip
 UNITS = "件|次|场次|人次|个|名|人|份|条|块|项|部|户|处"
 _ZERO = re.compile(rf"(?<![\d.〔])0(?:\.0)?(?:{UNITS}|%)")
-_RATE_BELOW_FULL = re.compile(r"率(?:为|达到?)?(\d{1,2}(?:\.\d)?|0)%")
+# A duty's rate below 100% (记录率, 公示率, 调处率…) is a shortfall, not a result. 调解成功率 is no duty's rate: a
+# mediation can fail however well it is done, and the county reads the figure first (#34).
+_RATE_BELOW_FULL = re.compile(r"(?<!调解成功)率(?:为|达到?)?(\d{1,2}(?:\.\d)?|0)%")
 _ONE_THEN_PART = re.compile(rf"(?<![\d.])1(?:{UNITS})[^。；，]{{0,2}}，其中")
 _ETC = re.compile(r"等(?:形式|方式|柔性方式|会议|制度文件|文件|宣传资料|方面|活动|问题|\d)")
 _PLACEHOLDER = re.compile(r"\{[^{}]{0,20}\}|\{\{|\}\}|\{%|%\}")
@@ -93,6 +96,8 @@ def lint_document(doc: Document, unit_kind: str | None, names: Iterable[str] = (
                 listed = body[start + 1:m.start()]
                 if "、" not in listed and "》《" not in listed and "和" not in listed:
                     flag(part, f"{where}只列了一项却写“等”：「{_quote(body, start + 1, m.end(), 2)}」。", t)
+            if TO_WRITE in t:
+                flag(part, f"{where}还没有内容：督察规定要求的每一部分都要写明，请在“年度报告”页填写。", t)
             for m in _PLACEHOLDER.finditer(t):
                 flag(part, f"{where}有没有替换的占位符「{m[0]}」：请检查本单位的开头用语或模板。", t)
         if part.startswith(("一、", "（")) and ("举措" in part or "工作开展" in part):
@@ -123,7 +128,7 @@ def _organs(doc: Document, unit_kind: str | None, names: Iterable[str], flag) ->
 
 def _repeats(doc: Document, flag) -> None:
     """The same words twice within a page's worth of text (titles in 《》 and figures aside), each run once."""
-    text = "".join(_TITLE.sub("《》", p.text) for p in doc.paragraphs if not p.is_heading_only)
+    text = "".join(_TITLE.sub("《》", p.text).replace(TO_WRITE, "") for p in doc.paragraphs if not p.is_heading_only)
     seen: dict[str, int] = {}
     i = 0
     while i <= len(text) - REPEAT_CHARS:

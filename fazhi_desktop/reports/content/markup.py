@@ -16,10 +16,16 @@ _H1_NUMBER = re.compile(r"^#\s+[一二三四五六七八九十]+、")
 _H2_NUMBER = re.compile(r"^##\s+（[一二三四五六七八九十]+）")
 
 
-def tidy(text: str) -> str:
+TO_WRITE = "【此部分请根据实际工作填写】"  # a required part the records say nothing of: the clerk's to write
+
+
+def tidy(text: str, *, required: bool = False) -> str:
     """The numbering of a rendered template made right whatever it left out: a level-1 part with nothing under it is
     dropped and the rest renumbered 一、二、…; the level-2 headings under a part are numbered in order, and a lone one
-    loses its number (an official document does not write （一） without （二）)."""
+    loses its number (an official document does not write （一） without （二）).
+
+    ``required``: the template's level-1 parts are a required structure (督察规定 第二十五条's five items): none is
+    dropped or renumbered; an empty one keeps its heading and asks for the clerk's text (报告体检 blocks it)."""
     from fazhi_desktop.reports.content.numbers import chinese
 
     blocks: list[tuple[str | None, list[str]]] = []
@@ -36,7 +42,9 @@ def tidy(text: str) -> str:
     for head, body in blocks:
         if head is not None:
             if not body:
-                continue
+                if not required:
+                    continue
+                body.append(TO_WRITE)
             n += 1
             out.append(_H1_NUMBER.sub(f"# {chinese(n)}、", head))
         numbered = [i for i, line in enumerate(body) if _H2_NUMBER.match(line)]

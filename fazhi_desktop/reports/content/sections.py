@@ -1,18 +1,30 @@
-"""The report's generated sections, written from the year's figures as claims (``claims``).
+"""The report's generated sections, written from the year's records as claims (``claims``, ``domain.evidence``).
 
 Each method returns the text of one section (the templates only place it under its heading) and keeps the claims it
-made, so a test can check that every written sentence has records behind it. Organ names come from ``domain.unit``;
-no sentence states a cause, a principle or an outcome the ledgers do not record.
+made: every sentence names the records it rests on and what it states about them, so ``services.claim_check`` can
+re-derive it. A figure is always about the records it was counted from — a topic of some events is never put in front
+of what all of them did, one 述法对象 is never lent to people who reported to another body — and no sentence states a
+cause, a principle or an outcome the records do not hold. Organ names come from ``domain.unit``; nothing is said about
+the program's own records (what the ledgers lack is for 报告体检, not for the county).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from fazhi_desktop.domain.ledgers import is_law, ledger
+from fazhi_desktop.domain.evidence import Rows, YearRecords, count, every, names, none, share, total
+from fazhi_desktop.domain.ledgers import (
+    CLOSED_DISPUTE_STATES,
+    FLEXIBLE_METHODS,
+    INSPECTION,
+    TEN_ENTRIES,
+    is_law,
+    ledger,
+)
 from fazhi_desktop.domain.unit import county_organs, government_name, organs
 from fazhi_desktop.reports.content import numbers
 from fazhi_desktop.reports.content.claims import (
@@ -26,24 +38,25 @@ from fazhi_desktop.reports.content.claims import (
     say,
     sentence,
     several,
-    with_parts,
 )
-from fazhi_desktop.services.report_facts import ReportFacts
+from fazhi_desktop.reports.content.markup import TO_WRITE
 
-# How a choice value reads in a sentence (the ledgers' labels are column headings, not prose).
+# How a choice value reads in a sentence (the ledgers' labels are column headings, not prose). A value without prose
+# here (其他) is never printed by its label: it counts in the totals only.
 MEETING_PROSE = {"党委会议研究法治工作": "召开{committee}会议研究法治工作{n}次", "法治建设领导小组会议": "召开法治建设领导小组会议{n}次",
-                 "联席会议": "召开联席会议研究法治工作{n}次", "其他": "在其他会议上研究法治工作{n}次"}
-STUDY_PROSE = {"法治专题培训": "举办法治专题培训{n}次", "法律知识考试": "组织法律知识考试{n}次", "旁听庭审": "组织旁听庭审{n}次",
-               "其他": "开展其他形式学法{n}次"}
+                 "联席会议": "召开联席会议研究法治工作{n}次"}
+STUDY_PROSE = {"法治专题培训": "举办法治专题培训{n}次", "法律知识考试": "组织法律知识考试{n}次", "旁听庭审": "组织旁听庭审{n}次"}
 CAMPAIGN_PROSE = {"集日宣传": "集日宣传", "宪法宣传周": "宪法宣传周活动", "主题宣传日": "主题宣传日活动", "法治讲座": "法治讲座",
                   "特殊群体普法": "特殊群体普法", "线上宣传": "线上宣传"}
-COUNSEL_SERVICE_PROSE = {"法律咨询": "提供法律咨询{n}次", "参与信访接待": "参与信访接待{n}次", "法治讲座": "开展法治讲座{n}次",
-                         "其他": "提供其他法律服务{n}次"}
+COUNSEL_SERVICE_PROSE = {"法律咨询": "提供法律咨询{n}次", "参与信访接待": "参与信访接待{n}次", "法治讲座": "开展法治讲座{n}次"}
 LEGAL_SERVICE_PROSE = {"法律咨询": "提供法律咨询{n}人次", "法律援助转介": "转介法律援助{n}件", "人民调解": "开展人民调解{n}件",
-                       "公证引导": "引导办理公证{n}件", "代写文书": "代写法律文书{n}份", "其他": "提供其他法律服务{n}次"}
+                       "公证引导": "引导办理公证{n}件", "代写文书": "代写法律文书{n}份"}
 SOURCE_PROSE = {"司法部反馈问题": "司法部反馈的问题", "上级督察": "上级督察发现的问题", "考核评价": "考核评价反馈的问题",
                 "自查发现": "自查发现的问题"}
-# Results of a 行政复议/行政诉讼: (one case, every case, as part of a mix).
+# 合法性审查 proper; the fourth review kind, 重大执法决定法制审核, is an enforcement duty and is said under 执法.
+LEGALITY_REVIEWS = ("重大行政决策合法性审查", "规范性文件合法性审查", "合同审查")
+LAW_ENFORCEMENT_REVIEW = "重大执法决定法制审核"
+# Results of a 行政复议/行政诉讼: (one case, every case, as part of a mix). A case without a result typed has none.
 REVIEW_PROSE = {
     "行政复议": {"维持": ("经复议维持原行政行为", "均经复议维持原行政行为", "维持原行政行为"),
                  "驳回": ("复议申请被驳回", "复议申请均被驳回", "驳回复议申请"),
@@ -64,9 +77,11 @@ REVIEW_PROSE = {
 }
 FLEXIBLE_WAYS = ("行政指导", "行政告诫", "行政建议")
 SET_UP = ("群众接待窗口", "心理咨询室", "矛盾纠纷调解室", "法律服务室")  # rooms and windows are 设立, not 建成
-MAIN_POSTS = ("党委书记", "党工委书记", "书记", "镇长", "乡长", "街道办事处主任", "办事处主任", "主任")
-CORE_LEDGERS = ("meeting", "study", "law_report", "publicity", "dispute")  # missing ones make a thin year
+# The two 主要负责人 of 督察规定 by the posts people write, with or without their organ (乡党委书记, 党委副书记、镇长).
+PARTY_HEAD = re.compile(r"^(?:[乡镇]|街道)?(?:党委|党工委)?书记$")
+GOVERNMENT_HEAD = re.compile(r"(?:^|[、，,])(?:[乡镇]|街道办事处|办事处)?(?:镇长|乡长|主任)$")
 STUDY_LEDGERS = ("study", "law_report", "publicity", "legal_talent")
+DOCUMENT_NAME = re.compile(r"(方案|通知|意见|办法|规定|细则|计划|要点|清单|报告|决定|函|纪要|通报)》?$")
 
 _BASIS_DEFAULT = {"三段式": "按照{依据}文件要求，{单位}对{年度}年法治政府建设工作进行了认真自查，现将有关情况报告如下：",
                   "督察规定五项": "按照{依据}文件要求，现将{单位}{年度}年法治政府建设情况报告如下："}
@@ -103,6 +118,22 @@ def ended(text: str) -> str:
     return text + "。"
 
 
+def held(rows: Rows, name: str) -> str:
+    """「党委书记」, 「党委副书记、镇长、2名党委副书记」: each post once, with how many hold it when several do."""
+    seen = Counter(r.get(name) for r in rows if r.get(name))
+    return "、".join(post if n == 1 else f"{n}名{post}" for post, n in seen.items())
+
+
+def bare_title(title: str) -> str:
+    return title.strip().strip("《》")
+
+
+def as_named(name: str) -> str:
+    """A batch or document as the report names it: a document's title in 《》, an activity's name as it is."""
+    bare = bare_title(name)
+    return f"《{bare}》" if DOCUMENT_NAME.search(bare) else bare
+
+
 class Parts(Mapping[str, str]):
     """The sections by name, each written on first use (a template reads ``parts.org`` or ``parts["org"]``)."""
 
@@ -124,29 +155,43 @@ class Parts(Mapping[str, str]):
 class Writer:
     """Writes the sections of one unit's report for one year."""
 
-    def __init__(self, unit: Any, year: int, s: Mapping[str, Any], facts: ReportFacts, ref_date: dt.date,
-                 template: str, basis: str | None = None):
-        self.unit, self.year, self.s, self.f, self.ref_date = unit, year, s, facts, ref_date
+    def __init__(self, unit: Any, year: int, records: YearRecords, ref_date: dt.date, template: str,
+                 basis: str | None = None):
+        self.unit, self.year, self.r, self.ref_date = unit, year, records, ref_date
         self.template, self.basis = template, normalise_doc_numbers(basis or "")
         self.o = organs(unit.kind)
         self.government = government_name(unit.name, unit.kind)
         self.claims: list[Claim] = []
+        self.sections: dict[str, list[Claim]] = {}  # the claims of each section, for the evidence view
+        self._section = ""
 
     def parts(self, problems: Sequence[str], plans: Sequence[str]) -> Parts:
         """Every generated section, by the name the templates place it under — each written when a template first
         places it, so the claims kept are those of the sections the report prints."""
-        return Parts({
+        writers = {
             "basis": self.basis_line, "opening": self.opening, "org_lead": self.org_lead, "org": self.org,
             "study_lead": self.study_lead, "study": self.study, "enforcement_lead": self.enforcement_lead,
             "enforcement": self.enforcement, "rectification": self.rectification, "disputes": self.disputes,
             "disputes_next": self.disputes_next, "problems": lambda: self.problems(problems),
             "plans": lambda: self.plans(plans), "first_duty": self.first_duty,
-            "other": lambda: "无。",  # 其他需要报告的情况: nothing the ledgers could tell
-        })
+            "other": lambda: "无。",  # 其他需要报告的情况: nothing the records could tell
+        }
+        return Parts({key: self._in_section(key, write) for key, write in writers.items()})
+
+    def _in_section(self, key: str, write: Callable[[], str]) -> Callable[[], str]:
+        def written() -> str:
+            self._section = key
+            try:
+                return write()
+            finally:
+                self._section = ""
+        return written
 
     # -- helpers ---------------------------------------------------------------------------------------------------
     def _keep(self, text: str, claims: Sequence[Claim]) -> str:
         self.claims += claims
+        if self._section:
+            self.sections.setdefault(self._section, []).extend(claims)
         return text
 
     def _items(self, items: Sequence[Item], suffix: str = "是") -> str:
@@ -155,11 +200,17 @@ class Writer:
     def _one(self, claim: Claim | None) -> str:
         return "" if claim is None else self._keep(claim.text, [claim])
 
-    def _all(self, counts: Mapping[str, int], prose: Mapping[str, str], **names: str) -> list[Claim | None]:
-        return [say(prose[k].format(n=n, **names), **{k: n}) for k, n in counts.items() if k in prose]
+    @staticmethod
+    def _each(rows: Rows, key: str, prose: Mapping[str, str], **words: str) -> list[Claim | None]:
+        """One clause per value of ``key`` that has prose, most frequent first."""
+        return [say(prose[k].format(n=len(sub), **words), count(sub)) for k, sub in rows.by(key).items() if k in prose]
 
     def _village(self, label: str) -> str:
         return self.o.village + label.removeprefix("村") if label.startswith("村") else label
+
+    def _active(self) -> list[str]:
+        """The ledgers holding records of the year that count as the year's work."""
+        return [lg for (lg, scope), rows in self.r.scoped.items() if scope == "year" and rows and ledger(lg).activity]
 
     # -- opening ---------------------------------------------------------------------------------------------------
     def basis_line(self) -> str:
@@ -171,54 +222,60 @@ class Writer:
         own = (self.unit.opening_wording or "").strip()
         if own:
             return fill(own, 单位=self.unit.name, 年度=str(self.year), 依据=self.basis or "上级")
-        has = set(self.f.ledgers_with_records)
-        areas = [name for keys, name in ((STUDY_LEDGERS, "学法普法"), (("enforcement",), "规范执法"),
-                                         (("dispute",), "矛盾纠纷化解"), (("rectification",), "问题整改"),
-                                         (("legal_service", "counsel_service", "review_litigation"), "法律服务"))
-                 if has & set(keys)]
-        work = f"统筹推进{listing(areas)}工作" if areas else "推进法治政府建设"
+        r = self.r
+        areas = [(name, [count(r(k), "") for k in keys if r(k)]) for keys, name in (
+            (STUDY_LEDGERS, "学法普法"), (("enforcement",), "规范执法"), (("dispute",), "矛盾纠纷化解"),
+            (("rectification",), "问题整改"), (("legal_service", "counsel_service", "review_litigation"), "法律服务"))]
+        areas = [(name, facts) for name, facts in areas if facts]
+        work = f"统筹推进{listing(name for name, _f in areas)}工作" if areas else "推进法治政府建设"
+        facts = [f for _n, fs in areas for f in fs] or [count(r(k), "") for k in self._active()]
         return self._one(say(
             f"{self.year}年，{self.unit.name}在{county_organs(self.unit.county)}的领导下，坚持以习近平新时代中国特色社会主义"
-            f"思想为指导，深入学习贯彻习近平法治思想，{work}。", ledgers=len(has)))
+            f"思想为指导，深入学习贯彻习近平法治思想，{work}。", *facts))
 
     # -- 组织领导 -------------------------------------------------------------------------------------------------
     def org_lead(self) -> str:
-        return self._one(say(f"{self.o.both}认真履行推进法治建设主体责任。",
-                             leading_group=self.s["org.leading_group_members"], meetings=self.s["org.meetings_total"]))
+        lg, m = self.r("leading_group"), self.r("meeting")
+        return self._one(say(f"{self.o.both}认真履行推进法治建设主体责任。", count(lg, ""), count(m, "")))
 
     def org(self) -> str:
-        s, f = self.s, self.f
-        posts, members = f.group_posts, s["org.leading_group_members"]
-        staff = len(posts.get("办公室主任", [])) + len(posts.get("联络员", []))
+        r = self.r
+        lg = r("leading_group")
+        heads, deputies = lg.eq("role", "组长"), lg.eq("role", "副组长")
+        staff = lg.among("role", ("办公室主任", "联络员"))
         group = sentence(
-            say(f"调整充实了{self.unit.name}法治建设领导小组", leading_group=members),
-            prefixed("由", say(f"{listing(posts.get('组长', []))}任组长", leaders=len(posts.get("组长", [])))),
-            say(f"{listing(posts.get('副组长', []))}任副组长", deputies=len(posts.get("副组长", []))),
-            say(f"小组成员共{members}人", leading_group=members if members > 1 else 0),
-            say("明确专人负责日常工作", staff=staff))
-        titles = [book(t) for t in f.documents]
-        n = s["org.documents"]
-        if n == 1:
-            docs = say(f"制定印发了{titles[0]}。", documents=n)
+            say(f"调整充实了{self.unit.name}法治建设领导小组", count(lg, "")),
+            prefixed("由", say(f"{held(heads, 'post')}任组长", names(heads, "post", heads.values("post")))),
+            say(f"{held(deputies, 'post')}任副组长", names(deputies, "post", deputies.values("post"))),
+            say(f"小组成员共{len(lg)}人", count(lg)) if len(lg) > 1 else None,
+            say("明确专人负责日常工作", count(staff, "")))
+        d = r("document")
+        titles = [bare_title(t) for t in d.values("title")]
+        if len(d) == 1:
+            docs = say(f"制定印发了{book(titles[0])}。", count(d, ""), names(d, "title", titles))
+        elif len(titles) < 2:  # several under one title: no 「等」 after a single name
+            docs = say(f"制定印发了制度文件{len(d)}份。", count(d))
         else:
-            shown = titles[:8]
-            docs = say(f"制定印发了{listing(shown)}等制度文件{n}份。", documents=n)
-        special = s["org.special_meetings"]
-        others = [say(MEETING_PROSE[k].format(n=v, committee=self.o.committee), **{"meetings": v})
-                  for k, v in f.meeting_kinds.items() if k in MEETING_PROSE]
-        meetings = sentence(prefixed("全年", joined([say(f"召开法治建设专题会议{special}次", special_meetings=special),
+            docs = say(f"制定印发了{listing(book(t) for t in titles[:8])}等制度文件{len(d)}份。", count(d),
+                       names(d, "title", titles[:8]))
+        m = r("meeting")
+        special = m.eq("kind", "法治建设专题会议")
+        others = self._each(m, "kind", MEETING_PROSE, committee=self.o.committee)
+        meetings = sentence(prefixed("全年", joined([say(f"召开法治建设专题会议{len(special)}次", count(special)),
                                                      *others])),
-                            say(f"研究解决问题{s['org.issues_resolved']}项", issues=s["org.issues_resolved"]))
+                            say(f"研究解决问题{m.total('issues_resolved')}项", total(m, "issues_resolved")))
         return self._items([
-            Item("健全组织机构" if members else "完善制度机制", [group, docs]),
+            Item("健全组织机构" if lg else "完善制度机制", [group, docs]),
             Item("周密安排部署", [meetings]),
             Item("强化阵地建设", self._facilities()),
         ])
 
     def _facilities(self) -> list[Claim | None]:
         year, unit = self.year, self.unit
-        town = [x for x in self.f.facilities if x["level"] == "镇级"]
-        village = [x for x in self.f.facilities if x["level"] != "镇级"]
+        in_use = self.r("facility", "in_use")
+        town_rows, village_rows = in_use.eq("level", "镇级"), in_use.ne("level", "镇级")
+        kind_order = {k: i for i, k in enumerate(ledger("facility").field("kind").choices)}
+        town = sorted(town_rows, key=lambda x: kind_order.get(x["kind"], 99))
 
         def new(x: Mapping[str, Any]) -> bool:
             return bool(x.get("built_on")) and x["built_on"].year == year
@@ -236,25 +293,31 @@ class Writer:
             else:
                 parent["rooms"].append({**x, "room": bare(x["name"]).removeprefix(bare(parent["name"]))})
         old_built, old_set, new_built, new_set, new_rooms = [], [], [], [], []
+        named: list[str] = []
         for c in centres:
-            rooms = [r for r in c["rooms"] if not new(r) or new(c)]
-            late = [r for r in c["rooms"] if new(r) and not new(c)]
-            shown = f"{c['name']}（内设{listing(r['room'] for r in rooms)}）" if rooms else c["name"]
+            rooms = [x for x in c["rooms"] if not new(x) or new(c)]
+            late = [x for x in c["rooms"] if new(x) and not new(c)]
+            shown = f"{c['name']}（内设{listing(x['room'] for x in rooms)}）" if rooms else c["name"]
+            named += [c["name"], *(x["room"] for x in c["rooms"])]
             set_up = c["kind"] in SET_UP and not rooms
             [[old_built, old_set], [new_built, new_set]][new(c)][set_up].append(shown)
             if late:
-                new_rooms.append(f"在{bare(c['name'])}新设{listing(r['room'] for r in late)}")
+                new_rooms.append(f"在{bare(c['name'])}新设{listing(x['room'] for x in late)}")
         level = f"{self.o.place}级"
+        old_town, new_town = town_rows.not_in_year("built_on", year), town_rows.in_year("built_on", year)
         town_claims = sentence(
-            prefixed(level, joined([say(f"已建成{listing(old_built)}", facilities=len(old_built)),
-                                    say(f"已设立{listing(old_set)}", facilities=len(old_set))])),
-            prefixed(f"{year}年", joined([say(f"新建成{listing(new_built)}", facilities=len(new_built)),
-                                          say(f"新设立{listing(new_set)}", facilities=len(new_set)),
-                                          say(listing(new_rooms), facilities=len(new_rooms))])))
-        rooms = [x for x in village if x["kind"] == "村公共法律服务工作室"]
+            prefixed(level, joined([say(f"已建成{listing(old_built)}", count(old_town, ""),
+                                        names(town_rows, "name", named)) if old_built else None,
+                                    say(f"已设立{listing(old_set)}", count(old_town, ""),
+                                        names(town_rows, "name", named)) if old_set else None])),
+            prefixed(f"{year}年", joined([say(f"新建成{listing(new_built)}", count(new_town, "")) if new_built else None,
+                                          say(f"新设立{listing(new_set)}", count(new_town, "")) if new_set else None,
+                                          say(listing(new_rooms), count(new_town, "")) if new_rooms else None])))
+        room_rows = village_rows.eq("kind", "村公共法律服务工作室")
+        rooms = list(room_rows)
         room_label = self._village("村公共法律服务工作室").removeprefix(self.o.village)
         covered = {x["village"] for x in rooms}
-        fresh = [x for x in rooms if new(x)]
+        fresh = room_rows.in_year("built_on", year)
         if len(unit.villages) > 1 and covered >= set(unit.villages):
             if not fresh:
                 room_text = f"各{self.o.village}均已建成{room_label}"
@@ -268,297 +331,415 @@ class Writer:
             room_text = f"{len(rooms)}个{self.o.village}建成{room_label}" + (
                 f"，其中{len(fresh)}个为{year}年新建" if 0 < len(fresh) < len(rooms) else
                 f"，均为{year}年新建" if fresh else "")
-        rest = [x for x in village if x["kind"] != "村公共法律服务工作室"]
+        rest = village_rows.ne("kind", "村公共法律服务工作室")
 
         def placed(x: Mapping[str, Any]) -> str:
             verb = "设立" if x["kind"] in SET_UP[:1] else "建成"
             return f"在{x.get('village') or ''}{verb}{x['name'].removeprefix(x.get('village') or '')}"
 
-        old_rest = [placed(x) for x in rest if not new(x)]
-        new_rest = [placed(x) for x in rest if new(x)]
+        old_rest, new_rest = rest.not_in_year("built_on", year), rest.in_year("built_on", year)
         village_claims = sentence(
-            say(room_text, rooms=len(rooms)),
-            prefixed("此前已", say("，".join(old_rest), facilities=len(old_rest))),
-            prefixed(f"{year}年", say("，".join(new_rest), facilities=len(new_rest))))
+            say(room_text, count(room_rows, "")),
+            prefixed("此前已", say("，".join(placed(x) for x in old_rest), count(old_rest, ""))),
+            prefixed(f"{year}年", say("，".join(placed(x) for x in new_rest), count(new_rest, ""))))
         return [town_claims, village_claims]
 
     # -- 学法普法 -------------------------------------------------------------------------------------------------
     def study_lead(self) -> str:
-        return self._one(say("坚持把法律知识学习作为法治建设的基础性工作。", study=self.s["study.total"]))
+        return self._one(say("坚持把法律知识学习作为法治建设的基础性工作。", count(self.r("study"), "")))
 
     def study(self) -> str:
-        s, f, o = self.s, self.f, self.o
-        forms = f.study_forms
-        center, joint, pre = (forms.get(k, 0) for k in ("党委理论学习中心组学法", "干部群众共同学法", "会前学法"))
-        occasions = f.joint_occasions
-        joint_text = f"结合召开{several(occasions, '会议')}开展干部群众共同学法{joint}次" if occasions else \
-            f"开展干部群众共同学法{joint}次"
+        r, o = self.r, self.o
+        st = r("study")
+        center, joint, pre = (st.eq("form", k) for k in ("党委理论学习中心组学法", "干部群众共同学法", "会前学法"))
+        occasions = list(dict.fromkeys(o_.strip() for occ in joint.values("occasion") for o_ in occ.split("、")
+                                       if o_.strip()))
+        joint_claim = (say(f"结合召开{several(occasions, '会议')}开展干部群众共同学法{len(joint)}次", count(joint),
+                           names(joint, "occasion", occasions)) if occasions else
+                       say(f"开展干部群众共同学法{len(joint)}次", count(joint)))
         studies = sentence(prefixed("全年", joined([
-            say(f"{o.committee}理论学习中心组集体学法{center}次", center_group=center),
-            say(joint_text, joint=joint), say(f"会前学法{pre}次", pre_meeting=pre),
-            *self._all(forms, STUDY_PROSE)])),
-            say(f"累计参学{s['study.participants']}人次", participants=s["study.participants"]))
-        ids = f.law_report_identities
-        leaders = ids.get("党政主要负责人", 0) + ids.get("班子成员", 0)
-        groups = [c.text for c in (
-            say(f"班子成员{leaders}人", leaders=leaders),
-            say(f"{ids.get('村党组织书记', 0)}名{o.village}党组织书记", secretaries=ids.get("村党组织书记", 0)),
-            say(f"{ids.get('站所负责人', 0)}名站所负责人", stations=ids.get("站所负责人", 0)),
-            say(f"其他人员{ids.get('其他', 0)}人", others=ids.get("其他", 0))) if c is not None]
-        who = "和".join(groups) if len(groups) == 2 else listing(groups)
-        who = who or f"{s['law_report.total']}名干部"
-        reports = say(f"{who}向{f.law_report_audience or o.party}{f.law_report_manner or '述法'}。",
-                      law_report=s["law_report.total"])
-        ten = s["publicity.ten_entries"]
-        targets = [k for k, v in s["publicity.ten_entries.by_target"].items() if v]
-        ten_text = say(f"开展法律知识{listing(targets)}活动{ten}场次。", ten_entries=ten)
+            say(f"{o.committee}理论学习中心组集体学法{len(center)}次", count(center)), joint_claim,
+            say(f"会前学法{len(pre)}次", count(pre)), *self._each(st, "form", STUDY_PROSE)])),
+            say(f"累计参学{st.total('participants')}人次", total(st, "participants")))
+        ten = self._ten_entries()
         publicity = self._publicity()
+        p = r("publicity")
+        kinds = (len(p.eq("kind", "普法宣传会议")) > 0) + len(
+            [k for k in p.besides("kind", (TEN_ENTRIES, "普法宣传会议")).by("kind") if k])
+        counsel_rows = r("counsel", "window")
+        reviews = r("counsel_service").among("kind", LEGALITY_REVIEWS)
         return self._items([
-            Item("干部带头学法述法", [studies, reports]),
-            Item("开展“法律十进”活动", [ten_text]),
-            Item("多措并举广泛宣传" if (s["publicity.meetings"] > 0) + len(f.campaign_counts) > 1 else "开展法治宣传",
-                 publicity),
+            Item("干部带头学法述法", [studies, self._law_reports()]),
+            Item("开展“法律十进”活动", [ten]),
+            Item("多措并举广泛宣传" if kinds > 1 else "开展法治宣传", publicity),
             Item("培育法治人才", [self._talent()]),
-            Item("聘请法律顾问" if f.counsels else "开展合法性审查" if s["counsel.reviews"] else "做好法律服务",
-                 self._counsel()),
+            Item("聘请法律顾问" if counsel_rows else "开展合法性审查" if reviews else "做好法律服务", self._counsel()),
         ])
 
+    def _law_reports(self) -> Claim | None:
+        """Who reported, to whom and how — each group as the records say; a blank 述法对象 is the unit's own party
+        committee (the field's help text), never another group's body."""
+        o = self.o
+        groups: list[Claim | None] = []
+        for audience, to_whom in self.r("law_report").by("audience").items():
+            for manner, rows in to_whom.by("manner").items():
+                leaders = rows.among("identity", ("党政主要负责人", "班子成员"))
+                secretaries, stations = rows.eq("identity", "村党组织书记"), rows.eq("identity", "站所负责人")
+                others = rows.besides("identity", ("党政主要负责人", "班子成员", "村党组织书记", "站所负责人"))
+                parts = [c for c in (
+                    say(f"班子成员{len(leaders)}人", count(leaders)),
+                    say(f"{len(secretaries)}名{o.village}党组织书记", count(secretaries)),
+                    say(f"{len(stations)}名站所负责人", count(stations)),
+                    say(f"其他人员{len(others)}人", count(others))) if c]
+                who = joined(parts, "和" if len(parts) == 2 else "、")
+                to = audience or o.party
+                groups.append(prefixed("", who, f"向{to}{manner or '述法'}") if who else None)
+        return sentence(*groups, sep="；")
+
+    def _ten_entries(self) -> Claim | None:
+        ten = self.r("publicity").eq("kind", TEN_ENTRIES)
+        order = {k: i for i, k in enumerate(ledger("publicity").field("target").choices)}
+        targets = sorted(ten.values("target"), key=lambda t: order.get(t, 99))
+        if targets:
+            return say(f"开展法律知识{listing(targets)}活动{len(ten)}场次。", count(ten), names(ten, "target", targets))
+        return say(f"开展“法律十进”活动{len(ten)}场次。", count(ten))
+
     def _publicity(self) -> list[Claim | None]:
-        s, f = self.s, self.f
-        meetings = s["publicity.meetings"]
-        campaigns = s["publicity.campaigns"]
-        kinds = [CAMPAIGN_PROSE[k] for k in f.campaign_counts if k in CAMPAIGN_PROSE]
+        p = self.r("publicity")
+        meetings = p.eq("kind", "普法宣传会议")
+        campaigns = p.besides("kind", (TEN_ENTRIES, "普法宣传会议"))
+        by_kind = campaigns.by("kind")
+        kinds = [CAMPAIGN_PROSE[k] for k in by_kind if k in CAMPAIGN_PROSE]
         if len(kinds) > 1:
-            campaign_text = f"通过{several(kinds, '形式')}开展法律宣传活动{campaigns}场次"
-        elif kinds and len(f.campaign_counts) == 1:
-            campaign_text = f"开展{kinds[0]}{campaigns}场次"
+            campaign_text = f"通过{several(kinds, '形式')}开展法律宣传活动{len(campaigns)}场次"
+        elif kinds and len(by_kind) == 1:
+            campaign_text = f"开展{kinds[0]}{len(campaigns)}场次"
         else:
-            campaign_text = f"开展法律宣传活动{campaigns}场次"
-        topics = [book(t) if is_law(t) else t for t in s["publicity.laws.by_law"] if t != "其他"]
-        materials = s["publicity.materials"]
-        what = f"{several(topics, '')}" if topics else ""
+            campaign_text = f"开展法律宣传活动{len(campaigns)}场次"
+        # The topics named with the leaflets are those of the events that gave leaflets out (#34: a topic of some
+        # school events without leaflets is not put in front of every campaign's leaflets).
+        leaflets = p.positive("materials")
+        order = {k: i for i, k in enumerate(ledger("publicity").field("topics").choices)}
+        topics = sorted((t for t in leaflets.each("topics") if t != "其他"), key=lambda t: order.get(t, len(order)))
+        what = several([book(t) if is_law(t) else t for t in topics], "") if topics else ""
+        materials = p.total("materials")
+        audience = p.total("audience")
         return [sentence(
-            say(f"召开{'各类' if meetings > 1 else ''}普法宣传会议{meetings}场次", meetings=meetings),
-            say(campaign_text, campaigns=campaigns),
-            say(f"受众{numbers.approx(s['publicity.audience'], '余')}人次", audience=s["publicity.audience"]),
-            say(f"向群众发放{what}宣传资料{numbers.approx(materials)}份", materials=materials),
-            say(f"悬挂横幅{s['publicity.banners']}条", banners=s["publicity.banners"]),
-            say(f"制作展板海报{s['publicity.boards']}块", boards=s["publicity.boards"]))]
+            say(f"召开{'各类' if len(meetings) > 1 else ''}普法宣传会议{len(meetings)}场次", count(meetings)),
+            say(campaign_text, count(campaigns)),
+            say(f"各类普法活动受众{numbers.approx(audience, '余')}人次", total(p, "audience", numbers.approx(audience, "余"))),
+            say(f"现场解答群众咨询{p.total('consultations')}人次", total(p, "consultations")),
+            say(f"向群众发放{what}宣传资料{numbers.approx(materials)}份", total(p, "materials", numbers.approx(materials)),
+                *([names(leaflets, "topics", topics)] if topics else [])),
+            say(f"悬挂横幅{p.total('banners')}条", total(p, "banners")),
+            say(f"制作展板海报{p.total('boards')}块", total(p, "boards")))]
 
     def _talent(self) -> Claim | None:
-        s, f = self.s, self.f
-        leaders, understanders, households = (s["talent.law_leaders"], s["talent.legal_understanders"],
-                                              f.talent_households)
-        roster = joined([say(f"学法带头人{leaders}名", law_leaders=leaders),
-                         say(f"法律明白人{numbers.approx(understanders, '余')}人", understanders=understanders),
-                         say(f"民主法治示范户{households}户", households=households)], "、")
-        total, fresh = leaders + understanders + households, sum(f.talent_new.values())
+        t = self.r("legal_talent", "in_force")
+        leaders, understanders = t.eq("category", "学法带头人"), t.eq("category", "法律明白人")
+        households = t.eq("category", "民主法治示范户")
+        roster = joined([say(f"学法带头人{len(leaders)}名", count(leaders)),
+                         say(f"法律明白人{numbers.approx(len(understanders), '余')}人",
+                             count(understanders, numbers.approx(len(understanders), "余"))),
+                         say(f"民主法治示范户{len(households)}户", count(households))], "、")
         if roster is None:
             return None
-        if fresh and fresh >= total:
+        fresh = t.eq("year", self.year)
+        if fresh and len(fresh) == len(t):
             return prefixed(f"{self.year}年培养", roster, "。")
         return sentence(prefixed(f"全{self.o.place}现有", roster),
-                        say(f"其中{self.year}年新培养{fresh}名", talent_new=fresh))
+                        say(f"其中{self.year}年新培养{len(fresh)}名", count(fresh)))
 
     def _counsel(self) -> list[Claim | None]:
-        s, f = self.s, self.f
-        counsels = f.counsels
+        r = self.r
+        counsels = r("counsel", "window")
         contract = None
         if counsels:
-            firms = list(dict.fromkeys(c["firm"] for c in counsels))
-            months = list(dict.fromkeys((c["signed_on"].year, c["signed_on"].month) for c in counsels))
+            firms = counsels.values("firm")
+            months = list(dict.fromkeys((c["signed_on"].year, c["signed_on"].month) for c in counsels
+                                        if c.get("signed_on")))
             when = f"{months[0][0]}年{months[0][1]}月" if len(months) == 1 else ""
-            contract = say(f"{when}与{listing(firms)}签订聘请协议，聘请{len(counsels)}名执业律师担任{self.government}法律顾问。",
-                           counsel=len(counsels))
-        services = prefixed("全年", joined(self._all(f.counsel_services, COUNSEL_SERVICE_PROSE), "、"), "。")
-        reviews = s["counsel.reviews"]
-        adoption = s["counsel.review_adoption"]
-        adopted = round((adoption or 0) * reviews)
-        handlers = [h for h in f.review_handlers if h]
+            contract = say(f"{when}与{listing(firms)}签订聘请协议，聘请{len(counsels)}名执业律师担任{self.government}"
+                           "法律顾问。", count(counsels), *([names(counsels, "firm", firms)] if firms else []))
+        cs = r("counsel_service")
+        services = prefixed("全年", joined(self._each(cs.besides("kind", (*LEGALITY_REVIEWS, LAW_ENFORCEMENT_REVIEW)),
+                                                     "kind", COUNSEL_SERVICE_PROSE), "、"), "。")
+        reviews = cs.among("kind", LEGALITY_REVIEWS)
+        adopted = reviews.true("adopted")
+        counsel_names = tuple(r("counsel", "window").values("name"))
+        by_counsel = reviews.among("handler", counsel_names)  # a counsel's own name reads as 法律顾问
+        others = [h for h in reviews.values("handler") if h not in counsel_names]
+        handlers = ["法律顾问"] * bool(by_counsel) + others
+        # who did them is said only when every review names its handler
+        said_by = handlers if handlers and not reviews.blank("handler") else []
         review = sentence(
-            say(f"全年{'由' + listing(handlers) if handlers else ''}开展合法性审查{reviews}件", reviews=reviews),
-            say("审查意见均被采纳" if reviews > 1 else "审查意见被采纳", adopted=adopted if adopted == reviews else 0),
-            say(f"采纳审查意见{adopted}件", adopted=adopted if adopted < reviews else 0))
+            say(f"全年{'由' + listing(said_by) if said_by else ''}开展合法性审查{len(reviews)}件", count(reviews),
+                *([names(reviews.besides("handler", counsel_names), "handler", others)] if said_by and others else [])),
+            say("审查意见均被采纳" if len(reviews) > 1 else "审查意见被采纳", every(reviews, "adopted"))
+            if len(adopted) == len(reviews) else None,
+            say(f"采纳审查意见{len(adopted)}件", count(adopted)) if len(adopted) < len(reviews) else None)
         return [contract, services, review]
 
     # -- 规范执法 -------------------------------------------------------------------------------------------------
     def enforcement_lead(self) -> str:
-        return self._one(say("坚持严格规范公正文明执法。", cases=self.s["enforcement.cases"]))
+        return self._one(say("坚持严格规范公正文明执法。", count(self.r("enforcement").ne("method", INSPECTION), "")))
 
     def enforcement(self) -> str:
-        s, f = self.s, self.f
-        cases, by_method = s["enforcement.cases"], s["enforcement.by_method"]
-        ways = [m for m in FLEXIBLE_WAYS if by_method.get(m)]
-        n_ways = sum(by_method.get(m, 0) for m in ways)
-        parts = [(f"采取{several(ways, '柔性方式') if len(ways) > 1 else ways[0] + '方式'}办理", n_ways)] if ways else []
-        parts += [(text, by_method.get(m, 0)) for m, text in (
+        r = self.r
+        e = r("enforcement")
+        cases = e.ne("method", INSPECTION)
+        by_method = cases.by("method")
+        ways = [m for m in FLEXIBLE_WAYS if m in by_method]
+        flexible_ways = cases.among("method", ways)
+        parts: list[tuple[str, Rows]] = []
+        if ways:
+            parts.append((f"采取{several(ways, '柔性方式') if len(ways) > 1 else ways[0] + '方式'}办理", flexible_ways))
+        parts += [(text, by_method[m]) for m, text in (
             ("不予处罚（免罚清单）", "依照免罚清单对轻微违法行为不予处罚"), ("责令改正", "责令改正"),
-            ("行政处罚", "作出行政处罚"), ("行政强制", "采取行政强制措施")) if by_method.get(m)]
-        if len(parts) == 1 and parts[0][1] == cases:
-            split = f"，{'均' if cases > 1 else ''}{parts[0][0]}"
+            ("行政处罚", "作出行政处罚"), ("行政强制", "采取行政强制措施")) if m in by_method]
+        n = len(cases)
+        if len(parts) == 1 and len(parts[0][1]) == n:
+            split = [say(f"，{'均' if n > 1 else ''}{parts[0][0]}", count(parts[0][1], ""))]
         else:
-            split = "：" + "，".join(f"{t}{n}件" for t, n in parts) if parts else ""
-        flexible, penalties = s["enforcement.flexible"], s["enforcement.penalties"]
-        manner = say("坚持教育与处罚相结合", flexible=flexible, penalties=penalties) or \
-            say("坚持以教育引导为主", flexible=flexible if flexible * 2 > cases else 0)
-        inspections = say(f"{'全年' if not cases else ''}开展行政检查{s['enforcement.inspections']}次。",
-                          inspections=s["enforcement.inspections"])
-        handled = joined([sentence(say(f"全年办理行政执法案件{cases}件{split}", cases=cases)), inspections,
-                          sentence(manner)], "")
-        done = [label for label, rate in (("全过程记录", s["enforcement.recorded_rate"]),
-                                          ("执法公示", s["enforcement.publicized_rate"])) if rate == 1]
+            split = [say(f"{'：' if i == 0 else '，'}{t}{len(rows)}件", count(rows)) for i, (t, rows) in enumerate(parts)]
+        flexible, penalties = cases.among("method", FLEXIBLE_METHODS), cases.eq("method", "行政处罚")
+        manner = say("坚持教育与处罚相结合", count(flexible, ""), count(penalties, "")) or \
+            (say("坚持以教育引导为主", count(flexible, "")) if len(flexible) * 2 > n else None)
+        inspections = e.eq("method", INSPECTION)
+        handled = joined([
+            joined([say(f"全年办理行政执法案件{n}件", count(cases)), *split], "", "。"),
+            say(f"{'全年' if not n else ''}开展行政检查{len(inspections)}次。", count(inspections)),
+            sentence(manner)], "")
+        done = [(label, key) for label, key in (("全过程记录", "recorded"), ("执法公示", "publicized"))
+                if cases and len(cases.true(key)) == n]
         procedure = sentence(
-            say(f"{str(cases) + '件执法案件均' if cases > 1 else '执法案件'}做到{'和'.join(done)}", cases=len(done) and cases),
-            say("重大执法决定均经法制审核", reviewed=s["enforcement.legal_review_rate"] == 1))
-        service = prefixed("公共法律服务站点全年", joined(self._all(f.legal_services, LEGAL_SERVICE_PROSE), "、"), "。")
+            say(f"{str(n) + '件执法案件均' if n > 1 else '执法案件'}做到{'和'.join(label for label, _k in done)}",
+                *(every(cases, key) for _l, key in done)) if done else None,
+            say("重大执法决定均经法制审核", every(cases.true("major"), "legal_review"))
+            if cases.true("major") and len(cases.true("major").true("legal_review")) == len(cases.true("major")) else None,
+            say(f"开展重大执法决定法制审核{len(sub)}件", count(sub)) if (
+                sub := r("counsel_service").eq("kind", LAW_ENFORCEMENT_REVIEW)) else None)
+        ls = r("legal_service")
+        known = self._each(ls, "kind", LEGAL_SERVICE_PROSE)
+        other = ls.besides("kind", tuple(LEGAL_SERVICE_PROSE))
+        if not any(known) and other:  # only 其他: the total, never the raw label
+            known = [say(f"提供公共法律服务{len(other)}次", count(other))]
+        service = prefixed("公共法律服务站点全年", joined(known, "、"), "。")
         review = sentence(*self._reviews(), sep="；")
         title = "做好法律服务和复议应诉" if service and review else "做好公共法律服务" if service else "依法做好复议应诉"
         return self._items([
-            Item("推行柔性执法" if flexible else "依法开展行政执法" if cases else "依法开展行政检查", [handled]),
+            Item("推行柔性执法" if flexible else "依法开展行政执法" if n else "依法开展行政检查", [handled]),
             Item("规范执法程序", [procedure]),
             Item(title, [service, review]),
         ])
 
     def _reviews(self) -> list[Claim | None]:
         out: list[Claim | None] = []
-        for kind, results in self.f.review_outcomes.items():
-            words = REVIEW_PROSE.get(kind, REVIEW_PROSE["行政复议"])
-            n = sum(results.values())
-            noun = f"{kind}案件"
-            if len(results) == 1:
-                one, every, _part = words.get(next(iter(results)), words["审理中"])
-                out.append(say(f"{noun}{n}件，{one if n == 1 else every}", cases=n))
+        rl = self.r("review_litigation")
+        for kind, cases in rl.by("kind").items():
+            words = REVIEW_PROSE.get(kind or "行政复议", REVIEW_PROSE["行政复议"])
+            noun = f"{kind or '行政复议'}案件"
+            n = len(cases)
+            results = {k: v for k, v in cases.by("result").items() if k is not None}
+            if not results:  # no result typed: the case is stated, no outcome is made up
+                out.append(say(f"{noun}{n}件", count(cases)))
+            elif len(results) == 1 and len(next(iter(results.values()))) == n:
+                result, rows = next(iter(results.items()))
+                one, each_, _part = words.get(result, words["审理中"])
+                out.append(say(f"{noun}{n}件，{one if n == 1 else each_}", count(cases), every(rows, "result", result)))
             else:
-                mix = listing(f"{words.get(r, words['审理中'])[2]}{c}件" for r, c in results.items())
-                out.append(say(f"{noun}{n}件，其中{mix}", cases=n))
-        if self.f.lawsuits and self.f.lawsuits_attended == self.f.lawsuits:
-            out.append(say("行政机关负责人均出庭应诉" if self.f.lawsuits > 1 else "行政机关负责人出庭应诉",
-                           attended=self.f.lawsuits))
+                mix = listing(f"{words.get(k, words['审理中'])[2]}{len(rows)}件" for k, rows in results.items())
+                out.append(say(f"{noun}{n}件，其中{mix}", count(cases),
+                               *(count(rows) for rows in results.values())))
+        suits = rl.eq("kind", "行政诉讼")
+        attended = suits.true("head_appeared")
+        if suits and len(attended) == len(suits):
+            out.append(say("行政机关负责人均出庭应诉" if len(suits) > 1 else "行政机关负责人出庭应诉",
+                           every(suits, "head_appeared")))
+        elif attended:
+            out.append(say(f"行政机关负责人出庭应诉{len(attended)}件", count(attended)))
         return out
 
     # -- 整改 ------------------------------------------------------------------------------------------------------
     def rectification(self) -> str:
-        s, f = self.s, self.f
-        total, closed = s["rectification.total"], s["rectification.closed"]
-        what = listing(SOURCE_PROSE[x] for x in f.rectification_sources if x in SOURCE_PROSE) or "问题"
+        rt = self.r("rectification")
+        batches: list[Claim | None] = []
+        for batch, rows in rt.by("batch").items():
+            sources = [SOURCE_PROSE[x] for x in rows.values("source") if x in SOURCE_PROSE]
+            what = listing(sources) or "问题"
+            against = f"对照{as_named(batch)}，" if batch else ""
+            batches.append(say(f"{against}{'逐条' if len(rows) > 1 else ''}认领{what}{len(rows)}个", count(rows),
+                               *([names(rows, "batch", [bare_title(batch)])] if batch else [])))
+        # Each 督查 batch is counted on its own (#34): two batches are two lists, never one summed figure.
+        claimed = sentence(*batches, sep="；")
+        if claimed is None:
+            return ""
+        managed = say("建立问题台账，明确责任部门和整改时限，实行销号式管理。", count(rt, ""))
+        closed, open_ = rt.eq("status", "已销号"), rt.ne("status", "已销号")
         on = numbers.cn_date(self.ref_date)
-        if closed == total:
-            status = f"截至{on}，{'已全部销号' if total > 1 else '已销号'}"
+        n = len(rt)
+        if not open_:
+            status = say(f"截至{on}，{'已全部销号' if n > 1 else '已销号'}。", every(rt, "status", "已销号"))
         elif not closed:
-            status = f"截至{on}，{'均在整改中' if total > 1 else '正在整改'}"
+            status = say(f"截至{on}，{'均在整改中' if n > 1 else '正在整改'}。", every(rt, "status", "整改中"))
         else:
-            status = f"截至{on}，已销号{closed}个，正在整改{total - closed}个"
-        return self._one(joined([sentence(
-            say(f"对照{listing(book(b) for b in f.rectification_batches)}", batches=len(f.rectification_batches)),
-            say(f"{'逐条' if total > 1 else ''}认领{what}{total}个", rectification=total),
-            say("建立问题台账，明确责任部门和整改时限，实行销号式管理", rectification=total)),
-            sentence(say(status, rectification=total))], ""))
+            status = say(f"截至{on}，已销号{len(closed)}个，正在整改{len(open_)}个。", count(closed), count(open_))
+        return self._one(joined([claimed, managed, status], ""))
 
     # -- 矛盾纠纷 ---------------------------------------------------------------------------------------------------
     def disputes(self) -> str:
-        s = self.s
-        found, handled, resolved = s["disputes.found"], s["disputes.handled"], s["disputes.resolved"]
-        risks = {k: v for k, v in s["disputes.by_risk"].items() if v}
-        if len(risks) > 1:
-            risk_text = "按“红、黄、绿”分类定级，" + "、".join(f"{k}色{v}件" for k, v in risks.items())
+        d = self.r("dispute")
+        found = len(d)
+        handled, resolved = d.among("status", CLOSED_DISPUTE_STATES), d.eq("status", "调解成功")
+        order = ledger("dispute").field("category").choices
+        cats = {k: rows for k, rows in sorted(((k, v) for k, v in d.by("category").items() if k),
+                                              key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)}
+        head = f"{self.year}年共排查矛盾纠纷{found}件"
+        if len(cats) == 1 and len(next(iter(cats.values()))) == found:
+            found_claim = say(f"{head}，{'均为' if found > 1 else '为'}{next(iter(cats))}", count(d),
+                              every(d, "category", next(iter(cats))))
+        elif cats:
+            found_claim = say(f"{head}，其中{listing(f'{k}{len(v)}件' for k, v in cats.items())}", count(d),
+                              *(count(v) for v in cats.values()))
         else:
-            risk_text = f"按“红、黄、绿”分类定级，{'均' if found > 1 else ''}定为{next(iter(risks), '')}色"
-        done = ("均已调处" if found > 1 else "已调处") if handled == found else f"调处{handled}件"
-        success = ("，均调解成功" if handled > 1 else "，调解成功") if resolved == handled else \
-            f"，其中调解成功{resolved}件"
-        return self._one(sentence(
-            say(with_parts(f"{self.year}年共排查矛盾纠纷{found}件", found, s["disputes.by_category"], "件"), disputes=found),
-            say(risk_text, risk=len(risks)),
-            say(done + (success if resolved else ""), handled=handled), sep="；"))
+            found_claim = say(head, count(d))
+        risks = {k: v for k, v in d.by("risk").items() if k}
+        risks = {k: risks[k] for k in ("红", "黄", "绿") if k in risks}
+        if len(risks) > 1:
+            risk = say("按“红、黄、绿”分类定级，" + "、".join(f"{k}色{len(v)}件" for k, v in risks.items()),
+                       *(count(v) for v in risks.values()))
+        elif risks:
+            only = next(iter(risks))
+            risk = say(f"按“红、黄、绿”分类定级，{'均' if found > 1 else ''}定为{only}色", every(d, "risk", only)) \
+                if len(risks[only]) == found else None
+        else:
+            risk = None
+        if len(handled) == found:
+            done = say("均已调处" if found > 1 else "已调处", every(d, "status", CLOSED_DISPUTE_STATES))
+        else:
+            done = say(f"调处{len(handled)}件", count(handled))
+        if resolved and len(resolved) == len(handled):
+            success = say("均调解成功" if len(handled) > 1 else "调解成功", every(handled, "status", "调解成功"))
+        elif resolved:
+            rate = numbers.percent(len(resolved) / len(handled))
+            success = say(f"其中调解成功{len(resolved)}件，调解成功率{rate}", count(resolved), share(resolved, handled, rate))
+        else:
+            success = None
+        return self._one(sentence(found_claim, risk, joined([done, success]), sep="；"))
 
     def disputes_next(self) -> str:
-        cats = [k for k, v in self.s["disputes.by_category"].items() if v and k != "其他"]
+        d = self.r("dispute")
+        cats = [k for k in d.values("category") if k != "其他"]
+        order = ledger("dispute").field("category").choices
+        cats.sort(key=lambda k: order.index(k) if k in order else 99)
         where = f"继续从{several(cats, '方面')}入手，" if cats else ""
         return (f"{where}坚持“红、黄、绿”分类定级、动态管理，做到小事不出{self.o.village}、大事不出{self.o.place}、矛盾不上交。"
-                if self.s["disputes.found"] else "坚持经常性排查，做到发现一件、登记一件、化解一件。")
+                if d else "坚持经常性排查，做到发现一件、登记一件、化解一件。")
 
     # -- 第一责任人 -------------------------------------------------------------------------------------------------
+    def _head_of(self, who: str | None, roster: Mapping[str, str]) -> str | None:
+        """"party" or "government" when ``who`` (a post, or a name on the year's roster) is one of the two 主要负责人."""
+        if not who:
+            return None
+        post = roster.get(who, who)
+        if PARTY_HEAD.search(post):
+            return "party"
+        if GOVERNMENT_HEAD.search(post) and not post.endswith("副主任") and (
+                "主任" not in post[-2:] or self.unit.kind == "街道"):
+            return "government"
+        return None
+
     def first_duty(self) -> str:
-        f, o = self.f, self.o
-        main_names = {m["person"] for m in f.main_leaders}
-        main_posts = {m["post"] for m in f.main_leaders} | set(f.group_posts.get("组长", []))
+        """督察规定 item 三: what each of the two 主要负责人 did, as the records name them (a post written with its
+        organ — 乡党委书记, 镇长 — is theirs too); nothing is said of one the records do not name."""
+        r, o = self.r, self.o
+        roster = {row["name"]: row["post"] for row in r("leading_group") if row.get("name") and row.get("post")}
+        heads: dict[str, list[Claim | None]] = {}
+        posts: dict[str, str] = {}
 
-        def post_of(who: str) -> str:
-            return f.group_people.get(who, who)
+        def add(kind: str | None, who: str, claim: Claim | None) -> None:
+            if kind and claim is not None:
+                posts.setdefault(kind, roster.get(who, who))
+                heads.setdefault(kind, []).append(claim)
 
-        def is_main(who: str) -> bool:
-            post = post_of(who)
-            return who in main_names or post in main_posts or post in MAIN_POSTS or post == o.head
+        def by_head(rows: Rows, name: str) -> dict[str, tuple[str, Rows]]:
+            """The rows of each 主要负责人 (a post or a name of the year's roster in ``name``), with the post said."""
+            found: dict[str, list[str]] = {}
+            for who in rows.values(name):
+                kind = self._head_of(who, roster)
+                if kind:
+                    found.setdefault(kind, []).append(who)
+            return {kind: (who[0], rows.among(name, who)) for kind, who in found.items()}
 
-        def by_post(counts: Mapping[str, int]) -> dict[str, int]:  # 王明 and 党委书记 are one person's count
-            out: dict[str, int] = {}
-            for who, n in counts.items():
-                if is_main(who):
-                    out[post_of(who)] = out.get(post_of(who), 0) + n
-            return out
-
-        hosted = [say(f"{post}主持召开法治建设专题会议{n}次", special_meetings=n)
-                  for post, n in by_post(f.special_meeting_hosts).items()]
-        taught = [say(f"{post}为{o.committee}理论学习中心组学法主讲{n}次", center_group=n)
-                  for post, n in by_post(f.center_group_speakers).items()]
-        leaders = f.main_leaders
-        manners = {m["manner"] for m in leaders}
-        named = list(dict.fromkeys(m["post"] for m in leaders))
-        posts = "和".join(named) if len(named) == 2 else listing(named)
-        # Whom they reported to is said under 学法普法 already; here only that they did.
-        report = say(f"{posts}{'均' if len(leaders) > 1 else ''}已{next(iter(manners)) if len(manners) == 1 else '述法'}",
-                     main_leaders=len(leaders))
-        duties = joined([*hosted, *taught, report], "；")
+        meetings = r("meeting").eq("kind", "法治建设专题会议")
+        for kind, (who, rows) in by_head(meetings, "host").items():
+            add(kind, who, say(f"主持召开法治建设专题会议{len(rows)}次", count(rows)))
+        center = r("study").eq("form", "党委理论学习中心组学法")
+        for kind, (who, rows) in by_head(center, "speaker").items():
+            add(kind, who, say(f"为{o.committee}理论学习中心组学法主讲{len(rows)}次", count(rows)))
+        mains = r("law_report").eq("identity", "党政主要负责人")
+        for post, rows in mains.by("post").items():
+            manner = rows.values("manner")
+            # a 主要负责人 whose post reads as neither head is still named, under the post the record gives
+            add(self._head_of(post, roster) or post, post or "", say(
+                f"已{manner[0] if len(manner) == 1 else '述法'}", count(rows, ""), *([names(rows, "post", [post])] if post else [])))
+        suits = r("review_litigation").eq("kind", "行政诉讼").true("head_appeared")
+        for kind, (who, rows) in by_head(suits, "head_name").items():
+            add(kind, who, say(f"出庭应诉行政诉讼案件{len(rows)}件", count(rows)))
+        parts = []
+        for kind in sorted(heads, key=lambda k: {"party": 0, "government": 1}.get(k, 2)):
+            post = posts[kind] or ("党委书记" if kind == "party" else o.head if kind == "government" else kind)
+            parts.append(prefixed(post, joined(heads[kind], "，")))
+        duties = joined(parts, "；")
         if duties is None:
-            return (f"{self.year}年台账中没有党政主要负责人主持法治建设专题会议、为中心组学法主讲或述法的记录。")
+            return TO_WRITE if self.template == "督察规定五项" else ""
         return self._one(prefixed("党政主要负责人履行推进法治建设第一责任人职责：", duties, "。"))
 
     # -- 存在问题 and 打算 ------------------------------------------------------------------------------------------
     def derived_problems(self) -> list[tuple[str, Claim]]:
-        """存在的问题 the figures show, each with the records behind it and no cause (no ledger records one)."""
-        s, f, year = self.s, self.f, self.year
+        """存在的问题 the records show, each with the records behind it and no cause (no record holds one)."""
+        r, year = self.r, self.year
         out: list[tuple[str, Claim | None]] = []
-        cases = s["enforcement.cases"]
-        missed = [say(f"{n}件{what}", missed=n) for n, what in (
-            (cases - round((s["enforcement.recorded_rate"] or 0) * cases), "未做到全过程记录"),
-            (cases - round((s["enforcement.publicized_rate"] or 0) * cases), "未进行执法公示"),
-            (f.major_unreviewed, "重大执法决定未经法制审核"))]
-        gaps = joined(missed, "、")
-        if gaps is not None and cases > 1:
+        cases = r("enforcement").ne("method", INSPECTION)
+        n = len(cases)
+        major = cases.true("major")
+        gaps = [(cases.not_true("recorded"), "未做到全过程记录"), (cases.not_true("publicized"), "未进行执法公示"),
+                (major.not_true("legal_review"), "重大执法决定未经法制审核")]
+        if n > 1:
+            missed = joined([say(f"{len(rows)}件{what}", count(rows)) for rows, what in gaps], "、")
             out.append(("three_systems", prefixed(
-                f"行政执法“三项制度”落实还不够到位。{year}年办理的{cases}件执法案件中，", gaps, "。")))
-        elif gaps is not None and cases == 1:  # the one case: what it lacked, without counting to one
-            out.append(("three_systems", prefixed(f"行政执法“三项制度”落实还不够到位。{year}年办理的1件执法案件",
-                                                 joined([Claim(c.text.removeprefix("1件").replace(
-                                                     "重大执法决定未经", "作为重大执法决定未经"), c.evidence)
-                                                     for c in missed if c is not None], "、"), "。")))
-        overdue = s["rectification.overdue"]
+                f"行政执法“三项制度”落实还不够到位。{year}年办理的{n}件执法案件中，", missed, "。")))
+        elif n == 1:  # the one case: what it lacked, without counting to one
+            missed = joined([say(what.replace("重大执法决定未经", "作为重大执法决定未经"), count(rows, ""))
+                             for rows, what in gaps], "、")
+            out.append(("three_systems", prefixed(f"行政执法“三项制度”落实还不够到位。{year}年办理的1件执法案件", missed,
+                                                 "。")))
+        rt = r("rectification")
+        overdue = rt.eq("status", "整改中").before("deadline", self.ref_date)
         out.append(("rectification_overdue", say(
-            f"问题整改进度不够快。认领的{s['rectification.total']}个整改问题中，有{overdue}个超过整改时限仍未销号。"
-            if s["rectification.total"] > 1 else "问题整改进度不够快。认领的1个整改问题超过整改时限仍未销号。",
-            overdue=overdue)))
-        found, handled = s["disputes.found"], s["disputes.handled"]
-        open_, late = found - handled, f.disputes_overdue
-        late_text = "" if not late else "，均已超过化解时限" if late == open_ > 1 else "，已超过化解时限"             if late == open_ else f"，其中{late}件已超过化解时限"
+            f"问题整改进度不够快。认领的{len(rt)}个整改问题中，有{len(overdue)}个超过整改时限仍未销号。"
+            if len(rt) > 1 else "问题整改进度不够快。认领的1个整改问题超过整改时限仍未销号。", count(overdue), count(rt))))
+        d = r("dispute")
+        open_ = d.besides("status", CLOSED_DISPUTE_STATES)
+        late = open_.before("deadline", self.ref_date)
+        late_text = "" if not late else "，均已超过化解时限" if len(late) == len(open_) > 1 else "，已超过化解时限" \
+            if len(late) == len(open_) else f"，其中{len(late)}件已超过化解时限"
         out.append(("disputes_open", say(
-            f"矛盾纠纷化解还有差距。{year}年排查的{found}件矛盾纠纷中，尚有{open_}件未调处完毕{late_text}。" if found > 1
-            else f"矛盾纠纷化解还有差距。{year}年排查的1件矛盾纠纷尚未调处完毕{late_text}。", open_disputes=open_)))
-        if not f.counsels:
-            out.append(("no_counsel", Claim(
-                f"法律顾问制度尚未落实。{year}年没有在聘的法律顾问，{self.government}的合法性审查和法律事务缺少执业律师参与。",
-                (("no_counsel_contract", 1),))))
-        suits, attended = f.lawsuits, f.lawsuits_attended
-        absent = ("负责人未出庭应诉" if suits == 1 else "负责人均未出庭应诉") if not attended else \
-            f"负责人出庭应诉{attended}件"
-        out.append(("head_appearance", say(
-            f"行政机关负责人出庭应诉还不到位。{suits}件行政诉讼案件中，{absent}。" if suits > 1 else
-            f"行政机关负责人出庭应诉还不到位。1件行政诉讼案件{absent}。", lawsuits=suits if attended < suits else 0)))
-        missing = [k for k in CORE_LEDGERS if k not in f.ledgers_with_records]
-        if missing:
-            names = listing(ledger(k).name for k in missing)
-            text = (f"法治建设台账记录还不完整。{year}年各项法治建设台账均没有记录，全年工作没有形成台账资料。"
-                    if not f.ledgers_with_records else f"法治建设台账记录还不完整。{year}年{names}没有记录。")
-            out.append(("records_thin", Claim(text, (("ledgers_without_records", len(missing)),))))
+            f"矛盾纠纷化解还有差距。{year}年排查的{len(d)}件矛盾纠纷中，尚有{len(open_)}件未调处完毕{late_text}。"
+            if len(d) > 1 else f"矛盾纠纷化解还有差距。{year}年排查的1件矛盾纠纷尚未调处完毕{late_text}。",
+            count(open_), *([count(late)] if late else []))))
+        counsels = r("counsel", "window")
+        out.append(("no_counsel", say(
+            f"法律顾问制度尚未落实。{year}年没有在聘的法律顾问，{self.government}的合法性审查和法律事务缺少执业律师参与。",
+            none(counsels))))
+        suits = r("review_litigation").eq("kind", "行政诉讼")
+        attended = suits.true("head_appeared")
+        absent = ("负责人未出庭应诉" if len(suits) == 1 else "负责人均未出庭应诉") if not attended else \
+            f"负责人出庭应诉{len(attended)}件"
+        if suits and len(attended) < len(suits):
+            out.append(("head_appearance", say(
+                f"行政机关负责人出庭应诉还不到位。{len(suits)}件行政诉讼案件中，{absent}。" if len(suits) > 1 else
+                f"行政机关负责人出庭应诉还不到位。1件行政诉讼案件{absent}。", count(suits.not_true("head_appeared")))))
         return [(k, c) for k, c in out if c is not None]
 
     def problems(self, own: Sequence[str]) -> str:
@@ -567,8 +748,8 @@ class Writer:
             return self._list(own, "是")
         derived = self.derived_problems()
         if not derived:
-            return f"对照各项台账自查，{self.year}年未发现需要单独报告的问题。"
-        self.claims += [c for _k, c in derived]
+            return f"经自查，{self.year}年未发现需要单独报告的问题。"
+        self._keep("", [c for _k, c in derived])
         return self._list([c.text for _k, c in derived], "是")
 
     def plans(self, own: Sequence[str]) -> str:
@@ -577,38 +758,35 @@ class Writer:
             items = [p + self.disputes_next() if "矛盾纠纷" in p and p.rstrip("。").count("。") == 0
                      and p.endswith("。") else p for p in own]
             return self._list(items, "要", paragraphs=True)
-        s, f = self.s, self.f
+        r = self.r
         keys = {k: c for k, c in self.derived_problems()}
         out = []
         if "three_systems" in keys:
             out.append("全面落实行政执法“三项制度”。抓好执法公示、执法全过程记录和重大执法决定法制审核，做到执法全程留痕、可回溯。")
         if "rectification_overdue" in keys:
-            out.append(f"加快问题整改进度。对超过整改时限仍未销号的{s['rectification.overdue']}个问题逐项分析原因、明确措施和责任人，"
-                       "限期销号。")
+            late = len(r("rectification").eq("status", "整改中").before("deadline", self.ref_date))
+            out.append(f"加快问题整改进度。对超过整改时限仍未销号的{late}个问题{'逐项' if late > 1 else ''}分析原因、明确措施和"
+                       "责任人，限期销号。")
+        d = r("dispute")
+        open_ = len(d.besides("status", CLOSED_DISPUTE_STATES))
         if "disputes_open" in keys:
-            out.append(f"抓好矛盾纠纷调处化解。对尚未调处完毕的{s['disputes.found'] - s['disputes.handled']}件纠纷落实包案责任，"
-                       f"跟踪化解到位。{self.disputes_next()}")
+            out.append(f"抓好矛盾纠纷调处化解。对尚未调处完毕的{open_}件纠纷落实包案责任，跟踪化解到位。{self.disputes_next()}")
         if "no_counsel" in keys:
             out.append(f"落实法律顾问制度。按规定聘请执业律师担任{self.government}法律顾问，参与重大行政决策、规范性文件和合同的"
                        "合法性审查。")
         if "head_appearance" in keys:
             out.append("落实行政机关负责人出庭应诉制度。行政诉讼案件由负责人出庭应诉，不能出庭的依法委托相应工作人员。")
-        if "records_thin" in keys:
-            missing = [k for k in CORE_LEDGERS if k not in f.ledgers_with_records]
-            out.append(f"健全法治建设台账。对{listing(ledger(k).name.removesuffix('台账') for k in missing)}等工作随时登记、"
-                       "及时归档，做到有据可查。" if len(missing) > 1 else
-                       f"健全法治建设台账。对{ledger(missing[0]).name.removesuffix('台账')}工作随时登记、及时归档，做到有据可查。")
-        publicity = "publicity" in f.ledgers_with_records
+        publicity = bool(r("publicity"))
         out.append(f"{'持续' if publicity else ''}加大普法宣传力度。创新普法宣传载体，用好集日、会议、入户走访和微信群等渠道，"
                    "深入开展“法律十进”活动。")
-        if "disputes_open" not in keys and s["disputes.found"]:
+        if "disputes_open" not in keys and d:
             out.append(f"扎实做好矛盾纠纷排查化解。{self.disputes_next()}")
-        if "three_systems" not in keys and s["enforcement.cases"]:
+        if "three_systems" not in keys and r("enforcement").ne("method", INSPECTION):
             out.append("持续规范行政执法。坚持执法公示、执法全过程记录和重大执法决定法制审核制度，推行柔性执法。")
         return self._list(out, "要", paragraphs=True)
 
     @staticmethod
-    def _list(items: Sequence[str], suffix: str, paragraphs: bool = False) -> str:
+    def _list(items: Iterable[str], suffix: str, paragraphs: bool = False) -> str:
         """一是… 二是…, or the single item alone; 打算 are one paragraph each."""
         items = [ended(i) for i in items if i and i.strip()]
         if len(items) == 1:

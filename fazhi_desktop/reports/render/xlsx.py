@@ -18,6 +18,7 @@ from fazhi_desktop.office.xlsx_sheets import (
     MONEY_STYLE,
     PERCENT_STYLE,
     POINTS_STYLE,
+    text_width,
     write_titled_table,
 )
 from fazhi_desktop.services import listing, privacy, stats
@@ -98,16 +99,21 @@ def write_statistics_workbook(engine: sa.Engine, unit: Unit, year: int, out: str
     with engine.connect() as conn:
         current, previous = stats.compute_with_previous(conn, unit, year)
         summary = _summary_rows(current, previous)
+        # A year before without a single record has no figures: its zeros would print as 「上年 0，增减 +N」 (#34).
+        had_previous = year - 1 in listing.years_in_use(conn, unit)
         rates: dict[tuple[int, int], str] = {}
         for i, row in enumerate(summary):
+            if not had_previous:
+                row[5] = row[6] = "—"
             if row[3] == "%":
                 for c in (5, 6, 7):
                     if row[c - 1] is None:
                         row[c - 1] = "—"
-                    else:
+                    elif row[c - 1] != "—":
                         rates[(i, c)] = POINTS_STYLE if c == 7 else PERCENT_STYLE
         write_titled_table(wb.create_sheet("统计总表"), f"{unit.name}{year}年法治建设统计总表", filler_line(unit),
-                           SUMMARY_HEADERS, summary, cell_styles=rates)
+                           SUMMARY_HEADERS, summary, cell_styles=rates,
+                           min_widths={7: text_width("+100.0个百分点") + 2} if rates else None)
 
         _cross_sheet(wb, "矛盾纠纷交叉表", f"{unit.name}{year}年矛盾纠纷分类统计表", unit, [
             ("纠纷类别 × 风险等级", stats.cross_table(conn, unit, year, "dispute", "category", "risk")),

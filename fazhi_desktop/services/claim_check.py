@@ -1,0 +1,182 @@
+"""The independent check of the report's claims (#34): each fact a sentence states is re-derived from the records it
+cites, read here straight from the database, by code that shares nothing with the writer but the ledger names.
+
+For every fact: each cited record exists, is the unit's, is not deleted and lies in the scope the fact names (the
+year, the rosters in force, the facilities in use, the counsel contracts covering the report's days); every one meets
+the conditions it was chosen by; no record of the unit that meets them was left out; and the figure, name or share
+the sentence states is what those records give. A problem is a Chinese sentence quoting the claim.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from fazhi_desktop.storage.schema import ledger_table
+
+_CHUNK = 500
+
+
+def _raw(value: Any) -> Any:
+    """A multi-choice value is stored as ``|a|b|``: its members."""
+    if isinstance(value, str) and value.startswith("|") and value.endswith("|") and len(value) > 1:
+        return [v for v in value.split("|") if v]
+    return value
+
+
+def _meets(row: Mapping[str, Any], name: str, op: str, want: Any) -> bool:
+    v = _raw(row.get(name))
+    blank = v is None or v == "" or v == []
+    checks = {
+        "eq": lambda: v == want, "ne": lambda: v != want, "in": lambda: v in tuple(want),
+        "not_in": lambda: v not in tuple(want), "has": lambda: isinstance(v, list) and want in v,
+        "true": lambda: v is True or v == 1, "not_true": lambda: not (v is True or v == 1),
+        "blank": lambda: blank, "not_blank": lambda: not blank,
+        "positive": lambda: isinstance(v, int) and not isinstance(v, bool) and v > 0,
+        "before": lambda: isinstance(v, dt.date) and v < want,
+        "in_year": lambda: isinstance(v, dt.date) and v.year == want,
+        "not_in_year": lambda: not (isinstance(v, dt.date) and v.year == want),
+    }
+    return checks[op]()
+
+
+class _Scope:
+    """Which of the unit's records a scope holds, decided row by row (the rules indicators.md gives)."""
+
+    def __init__(self, year: int, ref_date: dt.date):
+        self.year, self.first = year, dt.date(year, 1, 1)
+        self.last = max(dt.date(year, 12, 31), ref_date)
+
+    def holds(self, scope: str, row: Mapping[str, Any]) -> bool:
+        y = row.get("year")
+        if scope == "year":
+            return y == self.year
+        if scope == "in_force":
+            left = row.get("left_year")
+            return y is not None and y <= self.year and (left is None or left > self.year)
+        if scope == "in_use":
+            return row.get("in_use") in (None, True, 1) and (y is None or y <= self.year)
+        if scope == "window":
+            start = row.get("service_from") or row.get("signed_on")
+            end = row.get("service_to")
+            return (start is None or start <= self.last) and (end is None or end >= self.first)
+        return False
+
+
+def _figure(shown: str, value: Any) -> bool:
+    """``shown`` writes ``value``: the number itself, or its first two digits and 多/余 (3500多 for 3560)."""
+    m = re.fullmatch(r"(\d+)([多余]?)", shown)
+    if not m or not isinstance(value, int):
+        return False
+    n = int(m[1])
+    if not m[2]:
+        return n == value
+    step = 10 ** max(len(str(value)) - 2, 0)
+    return n < value and value - n < step
+
+
+def _percent(shown: str, value: float) -> bool:
+    m = re.fullmatch(r"(\d+(?:\.\d)?)%", shown)
+    return bool(m) and abs(float(m[1]) - round(value * 100, 1)) < 0.051
+
+
+class Checker:
+    def __init__(self, conn: sa.Connection, unit_id: str, year: int, ref_date: dt.date):
+        self.conn, self.unit_id = conn, unit_id
+        self.scope = _Scope(year, ref_date)
+        self._unit_rows: dict[str, list[dict[str, Any]]] = {}
+
+    def _all(self, ledger: str) -> list[dict[str, Any]]:
+        """Every live record of the unit in one ledger, as stored."""
+        if ledger not in self._unit_rows:
+            t = ledger_table(ledger)
+            self._unit_rows[ledger] = [dict(r) for r in self.conn.execute(sa.select(t).where(
+                t.c.unit_id == self.unit_id, t.c.deleted.is_(sa.false()))).mappings()]
+        return self._unit_rows[ledger]
+
+    def _cited(self, ledger: str, ids: Iterable[str]) -> tuple[list[dict[str, Any]], list[str]]:
+        t = ledger_table(ledger)
+        ids = list(ids)
+        found: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(ids), _CHUNK):
+            for r in self.conn.execute(sa.select(t).where(t.c.id.in_(ids[i:i + _CHUNK]))).mappings():
+                found[r["id"]] = dict(r)
+        problems = []
+        for rid in ids:
+            row = found.get(rid)
+            if row is None:
+                problems.append(f"引用的记录 {rid[:8]} 不存在")
+            elif row["unit_id"] != self.unit_id or row["deleted"]:
+                problems.append(f"引用的记录 {rid[:8]} 不是本单位的在用记录")
+        return [found[i] for i in ids if i in found], problems
+
+    def rows(self, rows) -> tuple[list[dict[str, Any]], list[str]]:
+        """The cited records after every check of membership; problems when any fails."""
+        cited, problems = self._cited(rows.ledger, rows.ids)
+        conds = [(c.field, c.op, c.value) for c in rows.conds]
+        for row in cited:
+            if not self.scope.holds(rows.scope, row):
+                problems.append(f"引用的记录 {row['id'][:8]} 不在报告所说的范围内")
+            bad = [name for name, op, want in conds if not _meets(row, name, op, want)]
+            if bad:
+                problems.append(f"引用的记录 {row['id'][:8]} 不符合条件（{'、'.join(bad)}）")
+        everyone = {r["id"] for r in self._all(rows.ledger) if self.scope.holds(rows.scope, r)
+                    and all(_meets(r, name, op, want) for name, op, want in conds)}
+        left_out = everyone - set(rows.ids)
+        if left_out:
+            problems.append(f"漏了 {len(left_out)} 条符合条件的记录")
+        return cited, problems
+
+    def fact(self, fact, text: str) -> list[str]:
+        cited, problems = self.rows(fact.rows)
+        kind, value = fact.kind, fact.value
+        if kind == "count":
+            if value != len(cited):
+                problems.append(f"说的是 {value} 条，记录是 {len(cited)} 条")
+        elif kind == "sum":
+            found = sum(_raw(r.get(fact.field)) or 0 for r in cited)
+            if value != found:
+                problems.append(f"「{fact.field}」合计是 {found}，不是 {value}")
+        elif kind == "every":
+            wrong = [r for r in cited if not (_raw(r.get(fact.field)) in value if isinstance(value, tuple)
+                                              else _meets(r, fact.field, "true", None) if value is True
+                                              else _raw(r.get(fact.field)) == value)]
+            if wrong or not cited:
+                problems.append(f"并非每条记录的「{fact.field}」都是「{value}」")
+        elif kind == "names":
+            for name in value:
+                holders = [r for r in cited if name in (_raw(r.get(fact.field)) or "")]
+                if not holders:
+                    problems.append(f"「{name}」不是所引记录的「{fact.field}」")
+                if name not in text:
+                    problems.append(f"句中没有写出「{name}」")
+        elif kind == "none":
+            if cited:
+                problems.append("说没有，但有记录")
+        elif kind == "rate":
+            base, base_problems = self.rows(fact.base)
+            problems += base_problems
+            if not base or not _percent(fact.shown or "", len(cited) / len(base)):
+                problems.append(f"比率「{fact.shown}」与记录不符")
+        if fact.shown and kind in ("count", "sum"):
+            if fact.shown not in text:
+                problems.append(f"句中没有写出「{fact.shown}」")
+            elif not _figure(fact.shown, value):
+                problems.append(f"「{fact.shown}」写的不是 {value}")
+        return problems
+
+
+def check(conn: sa.Connection, unit_id: str, year: int, ref_date: dt.date, claims: Iterable) -> list[str]:
+    """Each claim whose facts the cited records do not bear out, with what is wrong."""
+    checker = Checker(conn, unit_id, year, ref_date)
+    out = []
+    for claim in claims:
+        problems = [p for fact in claim.facts for p in checker.fact(fact, claim.text)]
+        if problems:
+            quoted = claim.text if len(claim.text) <= 40 else claim.text[:40] + "…"
+            out.append(f"「{quoted}」：{'；'.join(dict.fromkeys(problems))}")
+    return out
