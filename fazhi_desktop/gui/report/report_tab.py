@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS
 from fazhi_desktop.gui.ledger.form import RecordForm
+from fazhi_desktop.gui.report.evidence_view import EvidenceView
 from fazhi_desktop.gui.shell import dialogs, file_dialogs, files, ops, workers
 from fazhi_desktop.gui.shell.errors import show_user_error
 from fazhi_desktop.gui.shell.freshness import RefreshWhenVisible
@@ -35,6 +36,7 @@ from fazhi_desktop.gui.shell.session import Session
 from fazhi_desktop.gui.shell.workers import Operation
 from fazhi_desktop.reports import readiness
 from fazhi_desktop.reports.content.builder import SECTION_LABELS, TEMPLATES, document_for
+from fazhi_desktop.reports.content.claims import claim_at
 from fazhi_desktop.services import local, reports_text
 
 DRAFT_FIELDS = tuple(f for f in REPORT_TEXT_FIELDS if f.key not in ("sections", "template"))
@@ -66,6 +68,8 @@ class ReportTab(RefreshWhenVisible, QWidget):
         self.generated_view = QPlainTextEdit()
         self.generated_view.setReadOnly(True)
         self.generated_view.setTabChangesFocus(True)
+        self.evidence = EvidenceView()
+        self.claims_by_section: dict[str, list] = {}
         self.adopt_button = QPushButton("以生成文字为底稿修改")
         self.save_button = QPushButton("保存文稿")
         self.pdf_button = QPushButton("生成 PDF…")
@@ -116,10 +120,18 @@ class ReportTab(RefreshWhenVisible, QWidget):
         own_layout.addWidget(QLabel("我的文稿（打印时使用）"))
         own_layout.addWidget(self.own_edit)
         own_layout.addWidget(self.adopt_button)
-        gen = QWidget()
-        gen_layout = QVBoxLayout(gen)
+        gen_text = QWidget()
+        gen_layout = QVBoxLayout(gen_text)
+        gen_layout.setContentsMargins(0, 0, 0, 0)
         gen_layout.addWidget(QLabel("根据台账自动生成"))
         gen_layout.addWidget(self.generated_view)
+        # 依据 under the generated text: a sentence clicked there shows the records it rests on (#34)
+        gen = QSplitter(Qt.Orientation.Vertical)
+        gen.addWidget(gen_text)
+        gen.addWidget(self.evidence)
+        gen.setStretchFactor(0, 3)
+        gen.setStretchFactor(1, 2)
+        gen.setChildrenCollapsible(False)
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(own)
@@ -142,6 +154,8 @@ class ReportTab(RefreshWhenVisible, QWidget):
         layout.addLayout(buttons)
 
         self.section_list.currentRowChanged.connect(self._show_section)
+        self.generated_view.cursorPositionChanged.connect(self._show_evidence)
+        self.evidence.open_record.connect(self._open_record)
         self.check_list.itemActivated.connect(self._go_to_finding)
         self.own_edit.textChanged.connect(self._own_edited)
         self.adopt_button.clicked.connect(self._adopt)
@@ -188,13 +202,14 @@ class ReportTab(RefreshWhenVisible, QWidget):
         year, template = self.session.year, self.template_combo.currentText()
 
         def work(ctx):
-            return document_for(ctx, year, template).sections, readiness.check_for(ctx, year)
+            return document_for(ctx, year, template), readiness.check_for(ctx, year)
 
         self._op = ops.read(self, self.session, "正在生成文稿…", work, self._got_content)
 
     def _got_content(self, result) -> None:
-        sections, findings = result
-        self._got_sections(sections)
+        document, findings = result
+        self.claims_by_section = document.claims_by_section
+        self._got_sections(document.sections)
         self.findings = findings
         self.check_list.clear()
         for finding in findings:
@@ -257,6 +272,19 @@ class ReportTab(RefreshWhenVisible, QWidget):
         self.own_edit.setPlainText(self.sections.get(key, "") if key else "")
         self.own_edit.blockSignals(False)
         self.generated_view.setPlainText(self.generated.get(key, "") if key else "")
+        self.evidence.show_claim(None)
+
+    def _show_evidence(self) -> None:
+        """The sentence under the cursor in the generated text, and the records behind it."""
+        key = self._current_key()
+        claims = self.claims_by_section.get(key or "", [])
+        text = self.generated_view.toPlainText()
+        self.evidence.show_claim(claim_at(text, claims, self.generated_view.textCursor().position()))
+
+    def _open_record(self, ledger: str, record_id: str) -> None:
+        window = self.window()
+        if hasattr(window, "select_ledger"):
+            window.select_ledger(ledger).show_record(record_id)
 
     def _own_edited(self) -> None:
         key = self._current_key()

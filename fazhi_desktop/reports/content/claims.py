@@ -125,3 +125,41 @@ def with_parts(total_text: str, total: int, parts: Mapping[str, int], unit: str,
 def several(names: Sequence[str], noun: str) -> str:
     """「利用集日宣传、线上宣传等形式」 for two or more, 「利用集日宣传形式」 is wrong: one is named alone."""
     return f"{listing(names)}等{noun}" if len(names) > 1 else names[0]
+
+
+def claim_at(text: str, claims: Sequence[Claim], position: int) -> Claim | None:
+    """The claim whose words cover ``position`` in a section's text (the sentence a clerk clicked), the shortest
+    when several do."""
+    found: list[tuple[int, Claim]] = []
+    for claim in claims:
+        start = text.find(claim.text)
+        while start >= 0:
+            if start <= position < start + len(claim.text):
+                found.append((len(claim.text), claim))
+                break
+            start = text.find(claim.text, start + 1)
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
+def evidence_rows(claim: Claim) -> list[dict[str, str]]:
+    """The records a claim rests on, as the evidence view lists them: 台账, 记录, 日期, and every field the claim read
+    from each with its value (ID and phone numbers masked, as on every screen but the form)."""
+    from fazhi_desktop.domain.ledgers import ledger as get_ledger
+
+    found: dict[str, tuple[str, Mapping, dict[str, None]]] = {}
+    for fact in claim.facts:
+        for rows in (fact.rows, fact.base):
+            if rows is None:
+                continue
+            keys = [c.field for c in rows.conds] + ([fact.field] if fact.field and rows is fact.rows else [])
+            for record in rows:
+                entry = found.setdefault(record["id"], (rows.ledger, record, {}))
+                entry[2].update(dict.fromkeys(keys))
+    out: list[dict[str, str]] = []
+    for rid, (key, record, keys) in found.items():
+        lg = get_ledger(key)
+        read = [f"{lg.field(k).label}：{lg.field(k).kind.cell(record.get(k)) or '（空）'}" for k in keys if lg.has(k)]
+        when = record.get(lg.year_from) if lg.year_from else None
+        out.append({"ledger": key, "id": rid, "台账": lg.name, "记录": str(record.get(lg.title_field) or "")[:30],
+                    "日期": str(when or record.get("year") or ""), "依据": "；".join(read)})
+    return out
