@@ -93,6 +93,7 @@ def text_findings(conn: sa.Connection, unit: Unit, year: int, draft: dict | None
            for f in lint_document(document, unit.kind, [unit.name, *unit.villages])]
     out += _stale_sections(document.sections, draft.get("sections") or {})
     out += _claims_not_borne_out(conn, unit, year, document)
+    out += _causes_missing(draft)
     out += _personal_numbers(draft)
     doc_date = draft.get("doc_date")
     out += _date_problem(unit, year, doc_date, document.date)
@@ -157,6 +158,25 @@ def _date_problem(unit: Unit, year: int, doc_date: dt.date | None, printed: dt.d
                         "请核对。", field="doc_date", rank=0)]
     return [Finding(f"没有填写成文日期，报告将印上生成当天的日期 {day:%Y-%m-%d}，不在{year}年度报告应有的日期范围内（{span}）："
                     "请在“年度报告”页填写成文日期。", field="doc_date", rank=0)]
+
+
+# Words that give a cause: 督察规定's second item is 「存在的不足和原因」.
+_CAUSE = re.compile(r"原因|由于|因为|因而|导致|造成|主要是|究其")
+
+
+def _causes_missing(draft: dict) -> list[Finding]:
+    """督察规定五项 asks for 不足 and their 原因. The records show some 不足 but never why: the program does not invent a
+    cause (#34), it asks the clerk for one — for its own list of 不足, and for each of the clerk's without one."""
+    from fazhi_desktop.reports.content.builder import DEFAULT_TEMPLATE, REQUIRED_STRUCTURE
+
+    if (draft.get("template") or DEFAULT_TEMPLATE) != REQUIRED_STRUCTURE:
+        return []
+    own = draft.get("problems") or []
+    if not own:
+        return [Finding("“存在的不足和原因”只列出了根据记录归纳的不足，没有原因：原因只有本单位清楚，程序不代写。请在“年度报告”页的"
+                        "“存在问题”中逐条写明不足及其原因。", field="problems", rank=0)]
+    return [Finding(f"“存在问题”第{n}条没有写原因（「{text[:20]}」）：督察规定要求写明不足和原因，请补写原因。",
+                    field="problems", rank=0) for n, text in enumerate(own, 1) if not _CAUSE.search(text)]
 
 
 def _personal_numbers(draft: dict) -> list[Finding]:

@@ -515,7 +515,7 @@ class Writer:
         procedure = sentence(
             say(f"{str(n) + '件执法案件均' if n > 1 else '执法案件'}做到{'和'.join(label for label, _k in done)}",
                 *(every(cases, key) for _l, key in done)) if done else None,
-            say("重大执法决定均经法制审核", every(cases.true("major"), "legal_review"))
+            say(f"重大执法决定{'均' if len(cases.true('major')) > 1 else ''}经法制审核", every(cases.true("major"), "legal_review"))
             if cases.true("major") and len(cases.true("major").true("legal_review")) == len(cases.true("major")) else None,
             say(f"开展重大执法决定法制审核{len(sub)}件", count(sub)) if (
                 sub := r("counsel_service").eq("kind", LAW_ENFORCEMENT_REVIEW)) else None)
