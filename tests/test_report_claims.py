@@ -19,7 +19,7 @@ from fazhi_desktop.reports.content.builder import build_document
 from fazhi_desktop.reports.content.lint import lint_document
 from fazhi_desktop.reports.content.markup import parse, tidy
 from fazhi_desktop.reports.model import Document
-from fazhi_desktop.services import reports_text, stats
+from fazhi_desktop.services import claim_check, reports_text, stats
 from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import create_unit, get_unit, update_unit
 from fazhi_desktop.storage.database import open_database
@@ -487,6 +487,14 @@ def test_hundreds_of_random_units_lint_clean_in_both_templates(random_db, seed):
             doc = _doc(random_db.engine, unit, 2023, template)
             assert _lint(doc, unit) == [], (unit.name, unit.kind, shape, template, doc.plain_text())
             assert not any(f.empty for c in doc.claims for f in c.facts)
+            # every sentence re-derived from its records by the independent check (#34), and nothing said to the
+            # county about the program's own records
+            with random_db.engine.connect() as conn:
+                wrong = claim_check.check(conn, unit.id, 2023, doc.ref_date, doc.claims)
+            assert wrong == [], (unit.name, shape, template, wrong)
+            # (「建立问题台账」 is the township's own 整改 practice, a fact of its 整改 records, not the program's)
+            body = doc.plain_text().split("报告如下：", 1)[-1].replace("建立问题台账", "")
+            assert "台账" not in body, (unit.name, template)
     assert shapes == {"empty", "alone", "one_each", "thin", "mixed"}
 
 

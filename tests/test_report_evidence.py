@@ -148,8 +148,8 @@ def test_6_each_batch_is_counted_on_its_own_and_only_documents_take_book_marks(d
                                  "closed_on": "2023-10-01"})
     doc = _doc(db, unit)
     text = doc.plain_text()
-    assert "对照《县委巡察反馈问题整改方案》，逐条认领上级督察发现的问题2个" in text, text
-    assert "对照2023年第二季度督查，认领上级督察发现的问题1个" in text
+    assert "对照《县委巡察反馈问题整改方案》，逐条认领问题2个" in text, text
+    assert "对照2023年第二季度督查，认领问题1个" in text
     assert "《2023年第二季度督查》" not in text and "问题3个" not in text
     assert _checked(db, unit, doc) == []
 

@@ -16,7 +16,14 @@ from fazhi_desktop.services.units import Unit, create_unit
 
 SURNAMES = "王李张刘赵杨马何陈郭牛段"
 WORDS = ["土地承包", "宅基地", "安全生产", "森林防火", "婚姻家庭", "民间借贷", "村规民约", "扫黑除恶", "禁毒宣传", "普法讲座"]
-POSTS = ["党委书记", "党委副书记、镇长", "人大主席", "纪委书记", "副镇长", "司法所长", "村党支部书记"]
+# Posts as offices type them, the two heads with and without their organ (乡党委书记, 镇长) among them (#34).
+COMMON_POSTS = ["人大主席", "纪委书记", "司法所长", "村党支部书记", "党委副书记"]
+POSTS = {"镇": ["党委书记", "镇党委书记", "党委副书记、镇长", "镇长", "副镇长", *COMMON_POSTS],
+         "乡": ["党委书记", "乡党委书记", "党委副书记、乡长", "乡长", "副乡长", *COMMON_POSTS],
+         "街道": ["党工委书记", "街道党工委书记", "街道办事处主任", "主任", "副主任", "人大工委主任", "纪工委书记",
+                  "司法所长", "社区党委书记"]}
+AUDIENCES = ["县委依法治县委员会", "区委依法治区委员会", "县委全面依法治县委员会办公室"]
+BATCHES = ["县委巡察反馈问题整改方案", "2023年第二季度督查", "司法部反馈问题整改清单", "市级督察"]
 KINDS = ("镇", "乡", "街道")
 
 
@@ -24,7 +31,7 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.sample("建国明华平英强军红兰", rng.choice((1, 2))))
 
 
-def _value(f: Field, rng: random.Random, year: int, villages: list[str], base: dt.date) -> Any:
+def _value(f: Field, rng: random.Random, year: int, villages: list[str], base: dt.date, kind: str = "镇") -> Any:
     t = f.type
     if t is FieldType.DATE:
         return base + dt.timedelta(days=rng.randint(0, 60)) if f.key != "date" else base
@@ -47,16 +54,22 @@ def _value(f: Field, rng: random.Random, year: int, villages: list[str], base: d
     if t is FieldType.IDCARD:
         first = f"621024{rng.randint(1960, 1999)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(100, 999)}"
         return first + check_digit(first)
-    if f.key in ("person", "name", "party", "parties", "applicant", "client", "host", "speaker", "leader"):
-        return _name(rng) if f.key != "host" else rng.choice(POSTS)
+    if f.key in ("host", "speaker", "head_name"):  # a post, or a person's name
+        return rng.choice(POSTS[kind]) if rng.random() < 0.7 else _name(rng)
+    if f.key in ("person", "name", "party", "parties", "applicant", "client", "leader"):
+        return _name(rng)
     if f.key == "post":
-        return rng.choice(POSTS)
+        return rng.choice(POSTS[kind])
+    if f.key == "audience":
+        return rng.choice(AUDIENCES)
+    if f.key == "batch":
+        return rng.choice(BATCHES)
     return "".join(rng.sample(WORDS, rng.randint(1, 3)))
 
 
-def record(ledger: Ledger, rng: random.Random, year: int, villages: list[str]) -> dict[str, Any]:
+def record(ledger: Ledger, rng: random.Random, year: int, villages: list[str], kind: str = "镇") -> dict[str, Any]:
     base = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
-    return {f.key: _value(f, rng, year, villages, base) for f in ledger.fields
+    return {f.key: _value(f, rng, year, villages, base, kind) for f in ledger.fields
             if f.required or rng.random() < 0.6 or f.key in ("closed_on", "village", "target")}
 
 
@@ -64,7 +77,8 @@ def add_records(svc: RecordService, ledger: Ledger, rng: random.Random, year: in
     """``n`` valid records of ``ledger`` (a value the rules refuse is drawn again, then left out)."""
     made = 0
     for _ in range(n):
-        values = record(ledger, rng, year, svc.unit.villages)
+        kind = svc.unit.kind if svc.unit.kind in POSTS else "镇"
+        values = record(ledger, rng, year, svc.unit.villages, kind)
         for _attempt in range(6):
             try:
                 svc.create(ledger.key, values)
@@ -76,7 +90,7 @@ def add_records(svc: RecordService, ledger: Ledger, rng: random.Random, year: in
                         values.pop(p.field)
                     else:
                         values[p.field] = _value(ledger.field(p.field), rng, year, svc.unit.villages,
-                                                 dt.date(year, 12, 31))
+                                                 dt.date(year, 12, 31), kind)
     return made
 
 

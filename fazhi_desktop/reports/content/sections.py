@@ -381,19 +381,23 @@ class Writer:
         committee (the field's help text), never another group's body."""
         o = self.o
         groups: list[Claim | None] = []
-        for audience, to_whom in self.r("law_report").by("audience").items():
-            for manner, rows in to_whom.by("manner").items():
-                leaders = rows.among("identity", ("党政主要负责人", "班子成员"))
-                secretaries, stations = rows.eq("identity", "村党组织书记"), rows.eq("identity", "站所负责人")
-                others = rows.besides("identity", ("党政主要负责人", "班子成员", "村党组织书记", "站所负责人"))
-                parts = [c for c in (
-                    say(f"班子成员{len(leaders)}人", count(leaders)),
-                    say(f"{len(secretaries)}名{o.village}党组织书记", count(secretaries)),
-                    say(f"{len(stations)}名站所负责人", count(stations)),
-                    say(f"其他人员{len(others)}人", count(others))) if c]
-                who = joined(parts, "和" if len(parts) == 2 else "、")
-                to = audience or o.party
-                groups.append(prefixed("", who, f"向{to}{manner or '述法'}") if who else None)
+        for audience, rows in self.r("law_report").by("audience").items():
+            leaders = rows.among("identity", ("党政主要负责人", "班子成员"))
+            secretaries, stations = rows.eq("identity", "村党组织书记"), rows.eq("identity", "站所负责人")
+            others = rows.besides("identity", ("党政主要负责人", "班子成员", "村党组织书记", "站所负责人"))
+            parts = [c for c in (
+                say(f"班子成员{len(leaders)}人", count(leaders)),
+                say(f"{len(secretaries)}名{o.village}党组织书记", count(secretaries)),
+                say(f"{len(stations)}名站所负责人", count(stations)),
+                say(f"其他人员{len(others)}人", count(others))) if c]
+            who = joined(parts, "和" if len(parts) == 2 else "、")
+            to = audience or o.party
+            manners = {m: sub for m, sub in rows.by("manner").items() if m}
+            if len(manners) == 1 and len(next(iter(manners.values()))) == len(rows):
+                groups.append(prefixed("", who, f"向{to}{next(iter(manners))}") if who else None)
+            else:  # several ways of reporting to one body: said once, with how many each
+                how = joined([say(f"{m}{len(sub)}人", count(sub)) for m, sub in manners.items()], "、")
+                groups.append(joined([prefixed("", who, f"向{to}述法"), prefixed("其中", how)]) if who else None)
         return sentence(*groups, sep="；")
 
     def _ten_entries(self) -> Claim | None:
@@ -564,9 +568,11 @@ class Writer:
     def rectification(self) -> str:
         rt = self.r("rectification")
         batches: list[Claim | None] = []
-        for batch, rows in rt.by("batch").items():
+        by_batch = rt.by("batch")
+        for batch, rows in by_batch.items():
             sources = [SOURCE_PROSE[x] for x in rows.values("source") if x in SOURCE_PROSE]
-            what = listing(sources) or "问题"
+            # where the problems came from is said for a single list; several lists are told apart by their names
+            what = listing(sources) if sources and len(by_batch) == 1 else "问题"
             against = f"对照{as_named(batch)}，" if batch else ""
             batches.append(say(f"{against}{'逐条' if len(rows) > 1 else ''}认领{what}{len(rows)}个", count(rows),
                                *([names(rows, "batch", [bare_title(batch)])] if batch else [])))
@@ -739,7 +745,8 @@ class Writer:
         if suits and len(attended) < len(suits):
             out.append(("head_appearance", say(
                 f"行政机关负责人出庭应诉还不到位。{len(suits)}件行政诉讼案件中，{absent}。" if len(suits) > 1 else
-                f"行政机关负责人出庭应诉还不到位。1件行政诉讼案件{absent}。", count(suits.not_true("head_appeared")))))
+                f"行政机关负责人出庭应诉还不到位。1件行政诉讼案件{absent}。", count(suits),
+                count(attended) if attended else none(attended))))
         return [(k, c) for k, c in out if c is not None]
 
     def problems(self, own: Sequence[str]) -> str:
