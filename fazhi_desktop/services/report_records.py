@@ -7,14 +7,15 @@ costs, not what the database holds (every query is bounded by unit and year, or 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import sqlalchemy as sa
 
 from fazhi_desktop.domain import periods
 from fazhi_desktop.domain.evidence import Rows, YearRecords
+from fazhi_desktop.domain.kinds import Kind
 from fazhi_desktop.domain.ledgers import LEDGERS, ledger
 from fazhi_desktop.services.periods import in_window
-from fazhi_desktop.services.records import from_storage
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import ledger_table
 
@@ -34,6 +35,21 @@ def _where(t: sa.Table, scope: str, year: int, ref_date: dt.date) -> list:
     return [*live, in_window(t, ledger(t.name).period, first, last)]
 
 
+@functools.cache
+def _converters(ledger_key: str) -> tuple:
+    """The fields whose stored form is not their value (multi-choice ``|a|b|``, JSON lists): only they are converted."""
+    lg = ledger(ledger_key)
+    return tuple((f.key, f.kind.loaded) for f in lg.fields if type(f.kind).loaded is not Kind.loaded)
+
+
+def _loaded(lg, row) -> dict:
+    out = dict(row)
+    for key, convert in _converters(lg.key):
+        if key in out:
+            out[key] = convert(out[key])
+    return out
+
+
 def load(conn: sa.Connection, unit: Unit, year: int, ref_date: dt.date) -> YearRecords:
     out = YearRecords(unit.id, year, ref_date)
     for lg in LEDGERS:
@@ -45,5 +61,5 @@ def load(conn: sa.Connection, unit: Unit, year: int, ref_date: dt.date) -> YearR
             order = [t.c[lg.year_from]] if lg.year_from in t.c else []
             rows = conn.execute(sa.select(t).where(*_where(t, scope, year, ref_date))
                                 .order_by(*order, t.c.created_at, t.c.id), {"unit_id": unit.id}).mappings()
-            out.scoped[(lg.key, scope)] = Rows(lg.key, scope, tuple(from_storage(lg, r) for r in rows))
+            out.scoped[(lg.key, scope)] = Rows(lg.key, scope, tuple(_loaded(lg, r) for r in rows))
     return out

@@ -61,10 +61,45 @@ def _normalise(text: str) -> str:
     return "\n".join("".join(line.strip() for line in p.splitlines()) for p in paragraphs if p.strip())
 
 
+class _CompiledTemplates:
+    """Jinja's compiled code of each template source, kept for the process: every preview and report builds a new
+    environment (the clerk's sections are its filters), and compiling the same outline again cost more than the
+    rest of the report. Keyed by Jinja on the template's name and source checksum, so an edited template compiles."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        found = self.code.get(bucket.key)
+        if found is not None:
+            bucket.bytecode_from_string(found)
+
+    def dump_bytecode(self, bucket) -> None:
+        if len(self.code) > 64:  # a clerk trying many wordings: the oldest go
+            self.code.pop(next(iter(self.code)))
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+def _bytecode_cache():
+    from jinja2 import BytecodeCache
+
+    class Cache(_CompiledTemplates, BytecodeCache):
+        pass
+
+    return Cache()
+
+
+_COMPILED = None
+
+
 def _environment(unit: Unit, sections: Mapping[str, str], generated: dict[str, str]):
+    global _COMPILED
     from jinja2 import ChoiceLoader, DictLoader, PackageLoader, StrictUndefined  # imported on first use: start-up
 
     from fazhi_desktop.reports.content.template_sandbox import LimitedEnvironment
+
+    if _COMPILED is None:
+        _COMPILED = _bytecode_cache()
 
     # Units may keep their own wording of a template in their settings; the shipped ones are the fallback. Both are
     # outlines compiled here; a unit's template written in Jinja by an earlier version is used as it is.
@@ -72,7 +107,8 @@ def _environment(unit: Unit, sections: Mapping[str, str], generated: dict[str, s
     for name, source in (unit.settings.get("templates") or {}).items():
         compiled[TEMPLATES.get(name, name)] = unit_template(name, source) if is_outline(source) else source
     env = LimitedEnvironment(loader=ChoiceLoader([DictLoader(compiled), PackageLoader("fazhi_desktop.reports.content")]),
-                             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False)
+                             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False,
+                             bytecode_cache=_COMPILED)
 
     def section(text: str, key: str) -> str:
         generated[key] = _normalise(text)
@@ -127,7 +163,10 @@ def build_document(conn: sa.Connection, unit: Unit, year: int, template: str | N
     doc_date = draft.get("doc_date")
     ref_date = doc_date or dt.date(year, 12, 31)
     s = stats.compute(conn, unit, year, ref_date)
-    facts = report_facts.gather(conn, unit, year, ref_date)
+    # The lists of ReportFacts are read only by a unit's template written in Jinja by an earlier version; outlines
+    # place the sections and figures alone.
+    legacy = not all(is_outline(source) for source in (unit.settings.get("templates") or {}).values())
+    facts = report_facts.gather(conn, unit, year, ref_date) if legacy else report_facts.ReportFacts()
     records = report_records.load(conn, unit, year, ref_date)
     # The clerk's own words print with any ID or mobile number in them masked, as every output does (报告体检 asks for
     # them to be taken out); the generated text never holds one.
