@@ -770,14 +770,20 @@ class Writer:
         out = []
         if "three_systems" in keys:
             out.append("全面落实行政执法“三项制度”。抓好执法公示、执法全过程记录和重大执法决定法制审核，做到执法全程留痕、可回溯。")
+        # a plan that names a figure is a claim like any sentence: it carries the records it counts
+        figured: list[Claim | None] = []
         if "rectification_overdue" in keys:
-            late = len(r("rectification").eq("status", "整改中").before("deadline", self.ref_date))
-            out.append(f"加快问题整改进度。对超过整改时限仍未销号的{late}个问题{'逐项' if late > 1 else ''}分析原因、明确措施和"
-                       "责任人，限期销号。")
+            late = r("rectification").eq("status", "整改中").before("deadline", self.ref_date)
+            figured.append(say(f"加快问题整改进度。对超过整改时限仍未销号的{len(late)}个问题{'逐项' if len(late) > 1 else ''}"
+                               "分析原因、明确措施和责任人，限期销号。", count(late)))
         d = r("dispute")
-        open_ = len(d.besides("status", CLOSED_DISPUTE_STATES))
         if "disputes_open" in keys:
-            out.append(f"抓好矛盾纠纷调处化解。对尚未调处完毕的{open_}件纠纷落实包案责任，跟踪化解到位。{self.disputes_next()}")
+            open_ = d.besides("status", CLOSED_DISPUTE_STATES)
+            figured.append(say(f"抓好矛盾纠纷调处化解。对尚未调处完毕的{len(open_)}件纠纷落实包案责任，跟踪化解到位。"
+                               f"{self.disputes_next()}", count(open_)))
+        kept = [c for c in figured if c is not None]
+        self._keep("", kept)
+        out += [c.text for c in kept]
         if "no_counsel" in keys:
             out.append(f"落实法律顾问制度。按规定聘请执业律师担任{self.government}法律顾问，参与重大行政决策、规范性文件和合同的"
                        "合法性审查。")
