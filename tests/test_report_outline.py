@@ -4,6 +4,7 @@ the ledgers' text and figures."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import pytest
@@ -101,3 +102,27 @@ def test_a_stored_outline_with_a_mistake_names_the_template(demo_db):
         own = replace(unit, settings={**unit.settings, "templates": {"三段式": "# 一、甲\n{没有}\n"}})
         with pytest.raises(UserError, match="本单位的报告模板「三段式」有错误：第 2 行"):
             builder.build_document(conn, own, 2023)
+
+
+def test_compiled_templates_kept_for_the_process_never_carry_one_reports_text_into_another(db):
+    """Templates compile once per process (#34's speed); a filter fed constants is folded into compiled code by
+    Jinja, so the section filter must never be: a clerk's own text, and the record of which sections exist, belong to
+    the report being made."""
+    from fazhi_desktop.reports.content.builder import build_document
+    from fazhi_desktop.services import reports_text
+    from fazhi_desktop.services.units import create_unit
+
+    made = []
+    for name, own in (("甲镇", "甲镇自己写的组织领导部分。"), ("乙镇", None), ("丙镇", "丙镇自己写的。")):
+        with db.engine.begin() as conn:
+            unit = create_unit(conn, {"name": name, "county": "某县", "addressee": "县法治办",
+                                      "issuers": [f"中共{name}委员会"], "villages": ["东村"]}, "测试员")
+            if own:
+                reports_text.save_report_text(conn, unit, 2023, {"sections": {"org": own},
+                                                                 "doc_date": dt.date(2024, 3, 1)}, "测试员")
+        with db.engine.connect() as conn:
+            made.append(build_document(conn, unit, 2023))
+    first, second, third = made
+    assert "甲镇自己写的组织领导部分。" in first.plain_text()
+    assert "甲镇自己写的" not in second.plain_text() and "org" in second.sections
+    assert "丙镇自己写的。" in third.plain_text() and "甲镇自己写的" not in third.plain_text()

@@ -94,7 +94,7 @@ _COMPILED = None
 
 def _environment(unit: Unit, sections: Mapping[str, str], generated: dict[str, str]):
     global _COMPILED
-    from jinja2 import ChoiceLoader, DictLoader, PackageLoader, StrictUndefined  # imported on first use: start-up
+    from jinja2 import ChoiceLoader, DictLoader, PackageLoader, StrictUndefined, pass_context  # on first use: start-up
 
     from fazhi_desktop.reports.content.template_sandbox import LimitedEnvironment
 
@@ -110,7 +110,10 @@ def _environment(unit: Unit, sections: Mapping[str, str], generated: dict[str, s
                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False,
                              bytecode_cache=_COMPILED)
 
-    def section(text: str, key: str) -> str:
+    # It records what it was given: never run while compiling (Jinja folds a filter of constants into the compiled
+    # code, whose cached copy would then skip the recording in the next report).
+    @pass_context
+    def section(_context, text: str, key: str) -> str:
         generated[key] = _normalise(text)
         own = (sections.get(key) or "").strip()
         return "\n".join(line.strip() for line in own.splitlines() if line.strip()) if own else generated[key]
