@@ -201,8 +201,9 @@ def _claims_not_borne_out(conn: sa.Connection, unit: Unit, year: int, document) 
     from fazhi_desktop.services import claim_check
 
     out = []
+    checker = claim_check.Checker(conn, unit.id, year, document.ref_date)
     for key, claims in document.claims_by_section.items():
-        for problem in claim_check.check(conn, unit.id, year, document.ref_date, claims):
+        for problem in claim_check.check(conn, unit.id, year, document.ref_date, claims, checker):
             out.append(Finding(f"报告中的一句话与记录不符：{problem}。请核对相关记录，或把这一部分改写为自己的文字。",
                                field=f"section:{key}", rank=0))
     return out

@@ -28,20 +28,29 @@ def _raw(value: Any) -> Any:
     return value
 
 
-def _meets(row: Mapping[str, Any], name: str, op: str, want: Any) -> bool:
+def _meets(row: Mapping[str, Any], name: str, op: str, want: Any) -> bool:  # noqa: PLR0911 - one test per condition
     v = _raw(row.get(name))
-    blank = v is None or v == "" or v == []
-    checks = {
-        "eq": lambda: v == want, "ne": lambda: v != want, "in": lambda: v in tuple(want),
-        "not_in": lambda: v not in tuple(want), "has": lambda: isinstance(v, list) and want in v,
-        "true": lambda: v is True or v == 1, "not_true": lambda: not (v is True or v == 1),
-        "blank": lambda: blank, "not_blank": lambda: not blank,
-        "positive": lambda: isinstance(v, int) and not isinstance(v, bool) and v > 0,
-        "before": lambda: isinstance(v, dt.date) and v < want,
-        "in_year": lambda: isinstance(v, dt.date) and v.year == want,
-        "not_in_year": lambda: not (isinstance(v, dt.date) and v.year == want),
-    }
-    return checks[op]()
+    if op == "eq":
+        return v == want
+    if op == "ne":
+        return v != want
+    if op == "in":
+        return v in want
+    if op == "not_in":
+        return v not in want
+    if op == "has":
+        return isinstance(v, list) and want in v
+    if op in ("true", "not_true"):
+        return (v is True or v == 1) is (op == "true")
+    if op in ("blank", "not_blank"):
+        return (v is None or v == "" or v == []) is (op == "blank")
+    if op == "positive":
+        return isinstance(v, int) and not isinstance(v, bool) and v > 0
+    if op == "before":
+        return isinstance(v, dt.date) and v < want
+    if op in ("in_year", "not_in_year"):
+        return (isinstance(v, dt.date) and v.year == want) is (op == "in_year")
+    raise ValueError(op)
 
 
 class _Scope:
@@ -89,21 +98,39 @@ class Checker:
         self.conn, self.unit_id = conn, unit_id
         self.scope = _Scope(year, ref_date)
         self._unit_rows: dict[str, list[dict[str, Any]]] = {}
+        self._pools: dict[str, dict[str, dict[str, Any]]] = {}
+        self._meeting: dict[tuple, set[str]] = {}  # the ids meeting a set of conditions, worked out once
 
-    def _all(self, ledger: str) -> list[dict[str, Any]]:
-        """Every live record of the unit in one ledger, as stored."""
-        if ledger not in self._unit_rows:
+    def _all(self, ledger: str, scope: str) -> list[dict[str, Any]]:
+        """The unit's live records of one ledger that may lie in the scope, as stored: the year's for "year" (the
+        rows are judged by ``_Scope`` all the same; the query only spares reading other years)."""
+        key = f"{ledger}:{scope}"
+        if key not in self._unit_rows:
             t = ledger_table(ledger)
-            self._unit_rows[ledger] = [dict(r) for r in self.conn.execute(sa.select(t).where(
-                t.c.unit_id == self.unit_id, t.c.deleted.is_(sa.false()))).mappings()]
-        return self._unit_rows[ledger]
+            where = [t.c.unit_id == self.unit_id, t.c.deleted.is_(sa.false())]
+            if scope == "year":
+                where.append(t.c.year == self.scope.year)
+            elif scope in ("in_force", "in_use"):
+                where.append(sa.or_(t.c.year.is_(None), t.c.year <= self.scope.year))
+            self._unit_rows[key] = [dict(r) for r in self.conn.execute(sa.select(t).where(*where)).mappings()]
+        return self._unit_rows[key]
 
-    def _cited(self, ledger: str, ids: Iterable[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    def _pool(self, ledger: str, scope: str) -> dict[str, dict[str, Any]]:
+        key = f"pool:{ledger}:{scope}"
+        if key not in self._pools:
+            self._pools[key] = {r["id"]: r for r in self._all(ledger, scope)}
+        return self._pools[key]
+
+    def _cited(self, ledger: str, scope: str, ids: Iterable[str]) -> tuple[list[dict[str, Any]], list[str]]:
+        """The cited records as stored: those read for the scope already, the rest (another year's, another unit's,
+        a deleted one — or none at all) asked for by id."""
         t = ledger_table(ledger)
         ids = list(ids)
-        found: dict[str, dict[str, Any]] = {}
-        for i in range(0, len(ids), _CHUNK):
-            for r in self.conn.execute(sa.select(t).where(t.c.id.in_(ids[i:i + _CHUNK]))).mappings():
+        pool = self._pool(ledger, scope)
+        found: dict[str, dict[str, Any]] = {i: pool[i] for i in ids if i in pool}
+        rest = [i for i in ids if i not in found]
+        for i in range(0, len(rest), _CHUNK):
+            for r in self.conn.execute(sa.select(t).where(t.c.id.in_(rest[i:i + _CHUNK]))).mappings():
                 found[r["id"]] = dict(r)
         problems = []
         for rid in ids:
@@ -116,16 +143,22 @@ class Checker:
 
     def rows(self, rows) -> tuple[list[dict[str, Any]], list[str]]:
         """The cited records after every check of membership; problems when any fails."""
-        cited, problems = self._cited(rows.ledger, rows.ids)
-        conds = [(c.field, c.op, c.value) for c in rows.conds]
+        cited, problems = self._cited(rows.ledger, rows.scope, rows.ids)
+        conds = tuple((c.field, c.op, c.value if not isinstance(c.value, list) else tuple(c.value)) for c in rows.conds)
+        key = (rows.ledger, rows.scope, conds)
+        everyone = self._meeting.get(key)
+        if everyone is None:
+            everyone = self._meeting[key] = {
+                r["id"] for r in self._all(rows.ledger, rows.scope) if self.scope.holds(rows.scope, r)
+                and all(_meets(r, name, op, want) for name, op, want in conds)}
         for row in cited:
+            if row["id"] in everyone:
+                continue  # in scope and meeting every condition: worked out once for all the facts citing it
             if not self.scope.holds(rows.scope, row):
                 problems.append(f"引用的记录 {row['id'][:8]} 不在报告所说的范围内")
             bad = [name for name, op, want in conds if not _meets(row, name, op, want)]
             if bad:
                 problems.append(f"引用的记录 {row['id'][:8]} 不符合条件（{'、'.join(bad)}）")
-        everyone = {r["id"] for r in self._all(rows.ledger) if self.scope.holds(rows.scope, r)
-                    and all(_meets(r, name, op, want) for name, op, want in conds)}
         left_out = everyone - set(rows.ids)
         if left_out:
             problems.append(f"漏了 {len(left_out)} 条符合条件的记录")
@@ -170,9 +203,11 @@ class Checker:
         return problems
 
 
-def check(conn: sa.Connection, unit_id: str, year: int, ref_date: dt.date, claims: Iterable) -> list[str]:
-    """Each claim whose facts the cited records do not bear out, with what is wrong."""
-    checker = Checker(conn, unit_id, year, ref_date)
+def check(conn: sa.Connection, unit_id: str, year: int, ref_date: dt.date, claims: Iterable,
+          checker: Checker | None = None) -> list[str]:
+    """Each claim whose facts the cited records do not bear out, with what is wrong. ``checker``: one already reading
+    this unit and year (its records are read once for all the sections checked with it)."""
+    checker = checker or Checker(conn, unit_id, year, ref_date)
     out = []
     for claim in claims:
         problems = [p for fact in claim.facts for p in checker.fact(fact, claim.text)]
