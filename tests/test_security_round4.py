@@ -281,6 +281,30 @@ def _repacked(src, dst, change):
     return dst
 
 
+def _package_with_a_photo(tmp_path, seed: bytes):
+    """A township's 2023 package with one meeting photo (its bytes made from ``seed``)."""
+    import hashlib
+
+    import sqlalchemy as sa
+    from countykit import township
+
+    from fazhi_desktop.exchange.package_write import write_package
+    from fazhi_desktop.services import attachments
+    from fazhi_desktop.services.units import get_unit
+    from fazhi_desktop.storage.schema import ledger_table
+
+    db = township(tmp_path, "太白镇", ["东村", "西村"], 1)
+    with db.engine.connect() as conn:
+        unit = get_unit(conn, "太白镇")
+        record = conn.execute(sa.select(ledger_table("meeting").c.id)).scalar()
+    photo = tmp_path / "照片.jpg"
+    photo.write_bytes(b"\xff\xd8\xff" + hashlib.sha256(seed).digest() * 4000)
+    attachments.add(db.engine, unit.id, "meeting", record, photo, "文书")
+    pkg = write_package(db.engine, unit, 2023, tmp_path / "pkg.zip").path
+    db.dispose()
+    return pkg
+
+
 def _store_files(county):
     from fazhi_desktop.storage import blobstore
 
@@ -292,26 +316,13 @@ def test_h7_a_refused_package_leaves_no_file_and_a_bomb_is_refused_by_its_ratio(
     import hashlib
     import json
 
-    import sqlalchemy as sa
-    from countykit import dump, township
+    from countykit import dump
 
     from fazhi_desktop.exchange import package_format as pf
     from fazhi_desktop.exchange.package_read import PackageError, merge_package
-    from fazhi_desktop.exchange.package_write import write_package
-    from fazhi_desktop.services import attachments
-    from fazhi_desktop.services.units import get_unit
     from fazhi_desktop.storage.database import open_database
-    from fazhi_desktop.storage.schema import ledger_table
 
-    db = township(tmp_path, "太白镇", ["东村", "西村"], 1)
-    with db.engine.connect() as conn:
-        unit = get_unit(conn, "太白镇")
-        record = conn.execute(sa.select(ledger_table("meeting").c.id)).scalar()
-    photo = tmp_path / "照片.jpg"
-    photo.write_bytes(b"\xff\xd8\xff" + hashlib.sha256(b"seed").digest() * 4000)
-    attachments.add(db.engine, unit.id, "meeting", record, photo, "文书")
-    pkg = write_package(db.engine, unit, 2023, tmp_path / "pkg.zip").path
-    db.dispose()
+    pkg = _package_with_a_photo(tmp_path, b"seed")
     county = open_database(tmp_path / "county.sqlite3")
     try:
         before = dump(county.engine)
@@ -768,30 +779,17 @@ package_read.merge_package(county.engine, Path(sys.argv[2]), "县法治办")
 def test_h7_what_a_killed_merge_stored_goes_at_the_next_start(tmp_path, data_dir):
     """A merge killed between storing a package's photos and writing its records: the next start (holding the
     lock, as the window and every writing command do) removes the photos no record points to."""
-    import hashlib
     import os
     import subprocess
     import sys
 
     import sqlalchemy as sa
-    from countykit import township
 
-    from fazhi_desktop.exchange.package_write import write_package
-    from fazhi_desktop.services import attachments, opening
-    from fazhi_desktop.services.units import get_unit
+    from fazhi_desktop.services import opening
     from fazhi_desktop.storage import blobstore
     from fazhi_desktop.storage.database import open_database
-    from fazhi_desktop.storage.schema import ledger_table
 
-    db = township(tmp_path, "太白镇", ["东村", "西村"], 1)
-    with db.engine.connect() as conn:
-        unit = get_unit(conn, "太白镇")
-        record = conn.execute(sa.select(ledger_table("meeting").c.id)).scalar()
-    photo = tmp_path / "照片.jpg"
-    photo.write_bytes(b"\xff\xd8\xff" + hashlib.sha256(b"killed").digest() * 4000)
-    attachments.add(db.engine, unit.id, "meeting", record, photo, "文书")
-    pkg = write_package(db.engine, unit, 2023, tmp_path / "pkg.zip").path
-    db.dispose()
+    pkg = _package_with_a_photo(tmp_path, b"killed")
     county_path = tmp_path / "county.sqlite3"
     open_database(county_path).dispose()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
