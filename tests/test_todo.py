@@ -22,13 +22,19 @@ def _one(items, text):
     return found[0]
 
 
-def test_working_days_skip_weekends_holidays_and_count_swapped_workdays():
-    friday = dt.date(2023, 9, 29)
-    assert todo.add_working_days(friday, 1) == dt.date(2023, 10, 2)  # over the weekend
-    national = [dt.date(2023, 10, d) for d in range(2, 7)]  # 国庆 2–6 October
-    assert todo.add_working_days(friday, 1, holidays=national) == dt.date(2023, 10, 9)
-    assert todo.add_working_days(friday, 1, holidays=national, workdays=["2023-10-07"]) == dt.date(2023, 10, 7)
-    assert todo.add_working_days(dt.date(2023, 3, 1), 15) == dt.date(2023, 3, 22)  # 15 working days: 3 weeks
+def test_working_days_follow_the_shipped_calendar_and_the_units_additions():
+    from fazhi_desktop.domain import deadlines, holidays
+
+    shipped = holidays.calendar()
+    friday = dt.date(2023, 9, 29)  # 中秋、国庆 2023: 9月29日至10月6日 off, 10月7日 (Saturday) worked
+    assert deadlines.add_working_days(friday, 1, shipped) == dt.date(2023, 10, 7)
+    assert deadlines.add_working_days(dt.date(2023, 3, 1), 15, shipped) == dt.date(2023, 3, 22)  # three weeks
+    # a year the shipped data does not hold yet: the unit's own days off and 调休 days count
+    assert deadlines.add_working_days(dt.date(2027, 9, 30), 1, shipped) == dt.date(2027, 10, 1)
+    own = holidays.calendar(["2027-10-01", "2027-10-04"], ["2027-10-02"])
+    assert deadlines.add_working_days(dt.date(2027, 9, 30), 1, own) == dt.date(2027, 10, 2)
+    assert deadlines.add_working_days(dt.date(2027, 9, 30), 2, own) == dt.date(2027, 10, 5)
+    assert todo.add_working_days(friday, 1) == dt.date(2023, 10, 7)
 
 
 def test_each_deadline_is_derived_from_its_record(svc, db, unit):
@@ -70,7 +76,7 @@ def test_each_deadline_is_derived_from_its_record(svc, db, unit):
                                                      "dispute_days": 3}}, "测试员")
     items = _items(db, unit)
     assert _one(items, "报送县里").due == dt.date(2024, 3, 15)
-    assert _one(items, "村规民约").due == dt.date(2023, 4, 5)  # 25 working days
+    assert _one(items, "村规民约").due == dt.date(2023, 4, 6)  # 25 working days, 清明 (4月5日) not one of them
     assert _one(items, "钱七").due == dt.date(2023, 7, 6)
     # a renewed contract closes the old one's item
     svc.create("counsel", {"name": "周律师", "firm": "某所", "signed_on": "2023-12-20", "service_from": "2024-01-01",
@@ -163,7 +169,7 @@ def test_the_demo_years_deadlines(demo_db):
     assert _one(items, "向社会公开").days_left(dt.date(2024, 3, 1)) == 31
     # every kind of deadline the rules derive, each from a demo record (or the unit's settings)
     assert _one(items, "答辩状").done and _one(items, "答辩状").due == dt.date(2024, 1, 4)  # served 12-20, +15 days
-    assert _one(items, "作出处罚决定").due == dt.date(2023, 11, 26)  # 立案 08-28, +90 days
+    assert _one(items, "作出处罚决定").due == dt.date(2023, 11, 27)  # 立案 08-28, +90 days is a Sunday: Monday
     assert _one(items, "报送县里").due == dt.date(2024, 3, 25) and _one(items, "报送县里").done  # dated 3月20日
     # 15 working days after 04-11 skip 05-01..05-03 and count the 调休 Sunday 04-23: 05-04, not 05-02
     assert _one(items, "光伏电站").due == dt.date(2023, 5, 4)

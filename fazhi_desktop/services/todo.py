@@ -1,11 +1,11 @@
 """待办: the year's legal deadlines, derived from the records (never typed twice), with days left.
 
-行政诉讼 答辩状: 15 days after the complaint was served (行政诉讼法第六十七条); 行政复议 书面答复: 10 days after the
-application was served (行政复议法第四十八条); 行政处罚 decision: 90 days after the case was filed (行政处罚法第六十条);
-合法性审查: working days (a setting, default 15, plus an extension where the county allows one); 整改时限; a dispute's
-own time limit, or the setting's days (default 7, 一般纠纷), red-level ones flagged at once; the counsel contract's end;
-the county's report date (a setting) and the 4月1日 publication limit. Working days skip weekends and the unit's
-holidays (a setting, with 调休 working days).
+The statutory ones (行政诉讼 答辩状, 行政复议 书面答复, 行政处罚 decision) are counted by ``domain.deadlines``: the
+version of the law in force on the day the period starts, its days counted as that version counts them, over the
+shipped holiday calendar (``domain.holidays``) and the unit's additions to it. 合法性审查: working days (a setting,
+default 15, plus an extension where the county allows one); 整改时限; a dispute's own time limit, or the setting's
+days (default 7, 一般纠纷), red-level ones flagged at once; the counsel contract's end; the county's report date (a
+setting) and the 4月1日 publication limit.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from fazhi_desktop.domain import deadlines, holidays
 from fazhi_desktop.domain.ledgers import CLOSED_DISPUTE_STATES, REVIEW_KINDS
 from fazhi_desktop.services import listing, reports_text
 from fazhi_desktop.services.units import Unit
@@ -91,25 +92,9 @@ def clean_settings(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in clean.items() if v not in (None, [], "")}
 
 
-def _dates(values: Iterable[Any]) -> set[dt.date]:
-    out = set()
-    for v in values or ():
-        try:
-            out.add(v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)))
-        except ValueError:
-            continue
-    return out
-
-
-def add_working_days(start: dt.date, n: int, holidays: Iterable[Any] = (), workdays: Iterable[Any] = ()) -> dt.date:
-    """The ``n``-th working day after ``start``: weekends and holidays skipped, 调休 working weekend days counted."""
-    off, on = _dates(holidays), _dates(workdays)
-    day, left = start, n
-    while left > 0:
-        day += dt.timedelta(days=1)
-        if day in on or (day.weekday() < 5 and day not in off):
-            left -= 1
-    return day
+def add_working_days(start: dt.date, n: int, holidays_off: Iterable[Any] = (), workdays: Iterable[Any] = ()) -> dt.date:
+    """The ``n``-th working day after ``start`` by the shipped holiday calendar and the unit's additions."""
+    return deadlines.add_working_days(start, n, holidays.calendar(holidays_off, workdays))
 
 
 def _rows(conn: sa.Connection, unit: Unit, key: str, year: int, ref: dt.date | None) -> list[Mapping[str, Any]]:
@@ -124,24 +109,26 @@ def items(conn: sa.Connection, unit: Unit, year: int) -> list[Item]:
     draft = reports_text.load_report_text(conn, unit, year) or {}
     ref = draft.get("doc_date")
     out: list[Item] = []
+    cal = holidays.calendar(cfg["holidays"], cfg["workdays"])  # the shipped calendar, and the unit's additions
     for r in _rows(conn, unit, "review_litigation", year, ref):
         if r["served_on"] is None:
             continue
         lawsuit = r["kind"] == "行政诉讼"
-        out.append(Item(f"{r['kind']}「{r['applicant']}」：提交{'答辩状' if lawsuit else '书面答复'}",
-                        r["served_on"] + dt.timedelta(days=15 if lawsuit else 10), r["answered_on"] is not None,
-                        "行政诉讼法第六十七条（收到起诉状副本之日起15日内）" if lawsuit
-                        else "行政复议法第四十八条（收到申请书副本之日起10日内）", "review_litigation", r["id"]))
+        found = deadlines.due("lawsuit_answer" if lawsuit else "review_answer", r["served_on"], cal)
+        if found:
+            out.append(Item(f"{r['kind']}「{r['applicant']}」：提交{'答辩状' if lawsuit else '书面答复'}", found[0],
+                            r["answered_on"] is not None, found[1], "review_litigation", r["id"]))
     for r in _rows(conn, unit, "enforcement", year, ref):
         if r["method"] == "行政处罚" and r["filed_on"] is not None:
-            out.append(Item(f"行政处罚「{r['party']}」：作出处罚决定", r["filed_on"] + dt.timedelta(days=90),
-                            r["closed_on"] is not None, "行政处罚法第六十条（自立案之日起90日内）", "enforcement",
-                            r["id"]))
+            found = deadlines.due("penalty_decision", r["filed_on"], cal)
+            if found:
+                out.append(Item(f"行政处罚「{r['party']}」：作出处罚决定", found[0], r["closed_on"] is not None,
+                                found[1], "enforcement", r["id"]))
     review_days = int(cfg["review_days"]) + int(cfg["review_extension_days"])
     for r in _rows(conn, unit, "counsel_service", year, ref):
         if r["kind"] in REVIEW_KINDS:
             out.append(Item(f"{r['kind']}「{r['title']}」：出具审查意见",
-                            add_working_days(r["date"], review_days, cfg["holidays"], cfg["workdays"]),
+                            deadlines.add_working_days(r["date"], review_days, cal),
                             r["completed_on"] is not None, f"合法性审查期限（{review_days}个工作日）", "counsel_service",
                             r["id"]))
     for r in _rows(conn, unit, "rectification", year, ref):
