@@ -16,7 +16,7 @@ D = dt.date
 
 @pytest.mark.parametrize(("year", "off_weekdays", "worked"), [
     # the days off that fall on weekdays, and the 调休 weekend days worked, counted by hand from each notice
-    (2023, 18, 7), (2024, 19, 8), (2025, 18, 5), (2026, 19, 6),
+    (2020, 19, 6), (2021, 18, 7), (2022, 18, 7), (2023, 18, 7), (2024, 19, 8), (2025, 18, 5), (2026, 19, 6),
 ])
 def test_each_shipped_year_holds_its_notice(year, off_weekdays, worked):
     cal = holidays.CALENDARS[year]
@@ -35,7 +35,8 @@ CASES = [
     ("review_answer", D(2023, 12, 29), D(2024, 1, 8), ["2017年修正"]),  # served in 2023: the old law, 10 days
     ("lawsuit_answer", D(2024, 9, 16), D(2024, 10, 8), ["第六十七条", "民事诉讼法第八十五条"]),  # ends in 国庆
     ("lawsuit_answer", D(2026, 2, 1), D(2026, 2, 24), ["第六十七条"]),  # 2.16 → after 春节 2026 (2.15–2.23)
-    ("lawsuit_answer", D(2021, 11, 1), D(2021, 11, 16), ["民事诉讼法第八十二条"]),  # before 2022: the old number
+    ("lawsuit_answer", D(2021, 9, 20), D(2021, 10, 8), ["民事诉讼法第八十二条"]),  # before 2022: the old number
+    ("review_answer", D(2020, 1, 20), D(2020, 2, 3), ["2017年修正"]),  # 1.30 → 春节 2020, extended to 2月2日
     ("penalty_decision", D(2025, 7, 3), D(2025, 10, 9), ["第六十条", "2021年修订"]),  # 10.1 → after 国庆 2025
 ]
 
