@@ -73,3 +73,34 @@ def test_the_todo_list_and_the_readiness_check_use_the_law_not_calendar_days(svc
     assert review.state(D(2025, 10, 10), 7) != todo.OVERDUE and review.state(D(2025, 10, 17), 7) == todo.OVERDUE
     assert lawsuit.due == D(2024, 10, 8)
     assert todo.open_items([review], D(2025, 10, 10)) == []
+
+
+def test_per_case_extensions_and_what_counts_as_sent(svc, db, unit, tmp_path):
+    """A penalty case's approved extension and its days that do not count; a review's own extension; 「报送县里」 done
+    when a 报送日期 is recorded or the year's package is exported — not when a 成文日期 is typed."""
+    from fazhi_desktop.exchange.package_write import write_package
+    from fazhi_desktop.services import reports_text
+    from fazhi_desktop.services.units import update_settings
+
+    svc.create("enforcement", {"date": "2025-06-01", "domain": "安全生产", "party": "某厂", "facts": "无证",
+                               "method": "行政处罚", "filed_on": "2025-06-03", "extended_days": 30, "suspended_days": 5})
+    svc.create("counsel_service", {"date": "2025-03-03", "kind": "规范性文件合法性审查", "title": "村规民约",
+                                   "extension_days": 10})
+    with db.engine.begin() as conn:
+        unit = update_settings(conn, unit, {"todo": {"report_due": "03-15"}}, "测试员")
+        reports_text.save_report_text(conn, unit, 2025, {"doc_date": D(2026, 3, 10)}, "测试员")
+
+    def items():
+        with db.engine.connect() as conn:
+            return todo.items(conn, unit, 2025)
+
+    found = items()
+    case = next(i for i in found if "某厂" in i.what)
+    # 6.3 + 90 + 30 + 5 = 10.6 (in 国庆 2025: 10.1–10.8) → 10.9
+    assert case.due == D(2025, 10, 9) and "批准延长30日" in case.basis and "不计入期限5日" in case.basis
+    review = next(i for i in found if "村规民约" in i.what)
+    assert review.due == deadlines.add_working_days(D(2025, 3, 3), 25, holidays.calendar()) == D(2025, 4, 8)
+    sent = next(i for i in found if "报送县里" in i.what)
+    assert not sent.done  # a 成文日期 is no sending
+    write_package(db.engine, unit, 2025, tmp_path / "包.zip")
+    assert next(i for i in items() if "报送县里" in i.what).done

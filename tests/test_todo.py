@@ -170,7 +170,7 @@ def test_the_demo_years_deadlines(demo_db):
     # every kind of deadline the rules derive, each from a demo record (or the unit's settings)
     assert _one(items, "答辩状").done and _one(items, "答辩状").due == dt.date(2024, 1, 4)  # served 12-20, +15 days
     assert _one(items, "作出处罚决定").due == dt.date(2023, 11, 27)  # 立案 08-28, +90 days is a Sunday: Monday
-    assert _one(items, "报送县里").due == dt.date(2024, 3, 25) and _one(items, "报送县里").done  # dated 3月20日
+    assert _one(items, "报送县里").due == dt.date(2024, 3, 25) and _one(items, "报送县里").done  # sent 3月20日
     # 15 working days after 04-11 skip 05-01..05-03 and count the 调休 Sunday 04-23: 05-04, not 05-02
     assert _one(items, "光伏电站").due == dt.date(2023, 5, 4)
     assert _one(items, "合同到期").days_left(dt.date(2024, 3, 1)) == 305

@@ -75,11 +75,12 @@ def add_days(start: dt.date, n: int, cal: Calendar) -> dt.date:
     return day
 
 
-def due(rule_key: str, start: dt.date, cal: Calendar) -> tuple[dt.date, str] | None:
+def due(rule_key: str, start: dt.date, cal: Calendar, extra_days: int = 0) -> tuple[dt.date, str] | None:
     """The last day of a statutory period starting ``start``, and the basis it was counted by; None when no version
-    of the law set the period on that day (a 行政处罚 filed before the 2021 revision has no 90-day limit)."""
+    of the law set the period on that day (a 行政处罚 filed before the 2021 revision has no 90-day limit).
+    ``extra_days``: an approved extension and the days that do not count (听证, 鉴定, 公告), in the period's own unit."""
     version = RULES[rule_key].version_on(start)
     if version is None:
         return None
     count = add_working_days if version.unit == WORKING_DAYS else add_days
-    return count(start, version.days, cal), version.basis
+    return count(start, version.days + max(extra_days, 0), cal), version.basis

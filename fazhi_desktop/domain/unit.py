@@ -44,6 +44,7 @@ REPORT_TEXT_FIELDS: tuple[Field, ...] = (
     Field("reviewed_on", "审议会议日期", T.DATE, help="党委（党工委）常委会或政府常务会议审议报告的日期"),
     Field("published_on", "公开日期", T.DATE, help="报告在政府网站或公开栏公开的日期（应在4月1日前）"),
     Field("published_url", "公开网址", T.TEXT, help="公开的网址或位置，如 政府网站“法治政府建设”栏目"),
+    Field("submitted_on", "报送日期", T.DATE, help="报告报送县里的日期（导出数据包也算报送）"),
 )
 
 
@@ -58,9 +59,9 @@ TODO_FIELDS: tuple[Field, ...] = (
           help="矛盾纠纷没有登记化解时限时按难易程度提醒；未填难易程度的按一般纠纷"),
     Field("dispute_complex_days", "复杂纠纷化解时限（日）", T.INT, default=20),
     Field("due_soon_days", "提前几天提醒", T.INT, default=7),
-    Field("holidays", "法定节假日", T.TEXTLIST, max_items=60,
-          help="不计入工作日的日期，如 2024-10-01、2024-10-02；周末已自动跳过"),
-    Field("workdays", "调休上班日", T.TEXTLIST, max_items=20, help="周末调休上班、计入工作日的日期"),
+    Field("holidays", "法定节假日", T.TEXTLIST, max_items=400,
+          help="2020年至2026年的节假日已内置；以后年份的通知发布后可在此补录，如 2027-10-01；周末已自动跳过"),
+    Field("workdays", "调休上班日", T.TEXTLIST, max_items=200, help="内置年份以外、周末调休上班的日期"),
 )
 
 

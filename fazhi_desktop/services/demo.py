@@ -378,6 +378,7 @@ DEMO_REPORT_TEXT: dict[str, Any] = {
     "basis": "县法治办（2023）16号、35号、（2024）1号",
     "template": "三段式",
     "doc_date": dt.date(2024, 3, 20),
+    "submitted_on": dt.date(2024, 3, 20),  # sent the day it was dated
     "issuers": ["中共肖咀镇委员会"],
     "problems": [
         "执法力量不足。镇上干部一人多岗，能够专门用于执法的时间和精力有限。",

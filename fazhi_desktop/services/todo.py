@@ -120,13 +120,18 @@ def items(conn: sa.Connection, unit: Unit, year: int) -> list[Item]:
                             r["answered_on"] is not None, found[1], "review_litigation", r["id"]))
     for r in _rows(conn, unit, "enforcement", year, ref):
         if r["method"] == "行政处罚" and r["filed_on"] is not None:
-            found = deadlines.due("penalty_decision", r["filed_on"], cal)
+            extended, suspended = r["extended_days"] or 0, r["suspended_days"] or 0
+            found = deadlines.due("penalty_decision", r["filed_on"], cal, extended + suspended)
             if found:
+                more = "、".join(x for x in (f"批准延长{extended}日" if extended else "",
+                                             f"不计入期限{suspended}日" if suspended else "") if x)
                 out.append(Item(f"行政处罚「{r['party']}」：作出处罚决定", found[0], r["closed_on"] is not None,
-                                found[1], "enforcement", r["id"]))
-    review_days = int(cfg["review_days"]) + int(cfg["review_extension_days"])
+                                found[1] + (f"（{more}）" if more else ""), "enforcement", r["id"]))
     for r in _rows(conn, unit, "counsel_service", year, ref):
         if r["kind"] in REVIEW_KINDS:
+            # a case's own extension, else the county's general one (设置)
+            extension = r["extension_days"] if r["extension_days"] is not None else int(cfg["review_extension_days"])
+            review_days = int(cfg["review_days"]) + extension
             out.append(Item(f"{r['kind']}「{r['title']}」：出具审查意见",
                             deadlines.add_working_days(r["date"], review_days, cal),
                             r["completed_on"] is not None, f"合法性审查期限（{review_days}个工作日）", "counsel_service",
@@ -156,13 +161,25 @@ def items(conn: sa.Connection, unit: Unit, year: int) -> list[Item]:
     if cfg["report_due"]:
         try:
             month, day = (int(x) for x in str(cfg["report_due"]).split("-"))
-            out.append(Item(f"{year}年度法治政府建设报告报送县里", dt.date(year + 1, month, day), bool(ref),
+            # sent: a 报送日期 recorded, or the year's package exported (the package is what a township sends)
+            sent = draft.get("submitted_on") is not None or _package_exported(conn, unit, year)
+            out.append(Item(f"{year}年度法治政府建设报告报送县里", dt.date(year + 1, month, day), sent,
                             "县里通知的报送日期"))
         except ValueError:
             pass
     out.append(Item(f"{year}年度法治政府建设报告向社会公开", dt.date(year + 1, 4, 1), draft.get("published_on") is not None,
                     "法治政府建设与责任落实督察工作规定（每年4月1日之前公开）"))
     return sorted(out, key=lambda i: (i.done, not i.urgent, i.due))
+
+
+def _package_exported(conn: sa.Connection, unit: Unit, year: int) -> bool:
+    """The year's data package was written (its history line, services.privacy.log_export)."""
+    from fazhi_desktop.domain.audit_actions import EXPORT
+    from fazhi_desktop.storage.schema import audit_log
+
+    return conn.execute(sa.select(audit_log.c.id).where(
+        audit_log.c.unit_id == unit.id, audit_log.c.action == EXPORT,
+        audit_log.c.changes.like(f'%"{year}年度数据包"%')).limit(1)).first() is not None
 
 
 def items_of(ctx, year: int) -> list[Item]:
