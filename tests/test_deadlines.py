@@ -104,3 +104,19 @@ def test_per_case_extensions_and_what_counts_as_sent(svc, db, unit, tmp_path):
     assert not sent.done  # a 成文日期 is no sending
     write_package(db.engine, unit, 2025, tmp_path / "包.zip")
     assert next(i for i in items() if "报送县里" in i.what).done
+
+
+def test_in_december_a_missing_calendar_for_next_year_is_a_todo_item(db, unit):
+    from fazhi_desktop.services.units import update_settings
+
+    def asked(today, unit):
+        with db.engine.connect() as conn:
+            return [i for i in todo.items(conn, unit, today.year, today) if "法定节假日安排" in i.what]
+
+    assert asked(D(2026, 11, 30), unit) == []  # not yet December
+    item = asked(D(2026, 12, 6), unit)
+    assert len(item) == 1 and not item[0].done and "2027年" in item[0].what and item[0].due == D(2026, 12, 31)
+    assert asked(D(2025, 12, 6), unit) == []  # 2026 is shipped
+    with db.engine.begin() as conn:
+        unit = update_settings(conn, unit, {"todo": {"holidays": ["2027-01-01"]}}, "测试员")
+    assert asked(D(2026, 12, 6), unit)[0].done

@@ -103,7 +103,7 @@ def _rows(conn: sa.Connection, unit: Unit, key: str, year: int, ref: dt.date | N
     return list(conn.execute(sa.select(t).where(*listing.where_of(unit, q))).mappings())
 
 
-def items(conn: sa.Connection, unit: Unit, year: int) -> list[Item]:
+def items(conn: sa.Connection, unit: Unit, year: int, today: dt.date | None = None) -> list[Item]:
     """Every deadline of the year, earliest first."""
     cfg = settings_of(unit)
     draft = reports_text.load_report_text(conn, unit, year) or {}
@@ -167,9 +167,22 @@ def items(conn: sa.Connection, unit: Unit, year: int) -> list[Item]:
                             "县里通知的报送日期"))
         except ValueError:
             pass
+    out += _next_calendar(year, today or dt.date.today(), cfg)
     out.append(Item(f"{year}年度法治政府建设报告向社会公开", dt.date(year + 1, 4, 1), draft.get("published_on") is not None,
                     "法治政府建设与责任落实督察工作规定（每年4月1日之前公开）"))
     return sorted(out, key=lambda i: (i.done, not i.urgent, i.due))
+
+
+def _next_calendar(year: int, today: dt.date, cfg: Mapping[str, Any]) -> list[Item]:
+    """In December, next year's holidays must be known before its deadlines are counted: shipped with the program, or
+    typed in 设置 from the State Council's notice (published each November or December)."""
+    coming = today.year + 1
+    if year != today.year or today.month != 12 or coming in holidays.CALENDARS:
+        return []
+    typed = any(str(d).startswith(f"{coming}-") for d in cfg.get("holidays") or [])
+    return [Item(f"{coming}年法定节假日安排：国务院办公厅通知发布后，请在“设置 → 待办期限”中录入，或更新程序",
+                 dt.date(today.year, 12, 31), typed,
+                 f"未录入前，{coming}年的工作日只按周一至周五计算，节假日前后的法定期限会算错")]
 
 
 def _package_exported(conn: sa.Connection, unit: Unit, year: int) -> bool:
