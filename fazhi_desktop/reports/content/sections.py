@@ -580,7 +580,8 @@ class Writer:
         claimed = sentence(*batches, sep="；")
         if claimed is None:
             return ""
-        managed = say("建立问题台账，明确责任部门和整改时限，实行销号式管理。", count(rt, ""))
+        # 「问题清单」, never 「台账」: nothing in the report reads as talk of the program's own records (#34)
+        managed = say("建立问题清单，明确责任部门和整改时限，实行销号式管理。", count(rt, ""))
         closed, open_ = rt.eq("status", "已销号"), rt.ne("status", "已销号")
         on = numbers.cn_date(self.ref_date)
         n = len(rt)
