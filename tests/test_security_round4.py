@@ -765,27 +765,33 @@ KILLED_MERGE = """
 import os, sys
 from pathlib import Path
 from fazhi_desktop.exchange import package_read
+from fazhi_desktop.storage import blobstore
 from fazhi_desktop.storage.database import open_database
 
-def killed(*args, **kwargs):  # the process dies after the photos were stored, before any record is written
+def killed(*args, **kwargs):
     os._exit(9)
 
-package_read._merge_records = killed
+if sys.argv[3] == "before-commit":  # the photos were written, no record yet
+    package_read._merge_records = killed
+else:  # the records are committed, the photos not yet moved into the store
+    blobstore.Staging.publish = killed
 county = open_database(Path(sys.argv[1]))
 package_read.merge_package(county.engine, Path(sys.argv[2]), "县法治办")
 """
 
 
-def test_h7_what_a_killed_merge_stored_goes_at_the_next_start(tmp_path, data_dir):
-    """A merge killed between storing a package's photos and writing its records: the next start (holding the
-    lock, as the window and every writing command do) removes the photos no record points to."""
+@pytest.mark.parametrize("when", ["before-commit", "after-commit"])
+def test_h7_what_a_killed_merge_left_is_settled_at_the_next_start(tmp_path, data_dir, when):
+    """A merge killed between writing a package's photos and committing its records leaves nothing in the store,
+    and the next start (holding the lock, as the window and every writing command do) removes the staged photos; one
+    killed after its commit leaves the photos staged, and the next start moves them in under their records."""
     import os
     import subprocess
     import sys
 
     import sqlalchemy as sa
 
-    from fazhi_desktop.services import opening
+    from fazhi_desktop.services import attachments, opening
     from fazhi_desktop.storage import blobstore
     from fazhi_desktop.storage.database import open_database
 
@@ -793,25 +799,60 @@ def test_h7_what_a_killed_merge_stored_goes_at_the_next_start(tmp_path, data_dir
     county_path = tmp_path / "county.sqlite3"
     open_database(county_path).dispose()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    run = subprocess.run([sys.executable, "-c", KILLED_MERGE, str(county_path), str(pkg)], env=env,
+    run = subprocess.run([sys.executable, "-c", KILLED_MERGE, str(county_path), str(pkg), when], env=env,
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 9, run.stderr
     county = open_database(county_path)
     store = blobstore.database_store(county.database_id)
     county.dispose()
-    assert _store_files_in(store) and list(store.root.glob("pending-*.json"))  # what the kill left
+    assert _store_files_in(store) == []  # nothing reached the store itself
+    assert len(list(store.root.glob("staging-*/*"))) == 1  # the photo waits beside it
 
     opened = opening.open_for(str(county_path), write=True, actor="县法治办")
     try:
-        assert _store_files_in(store) == [] and not list(store.root.glob("pending-*.json"))
+        assert not list(store.root.glob("staging-*"))
         with opened.db.engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT count(*) FROM attachments")).scalar() == 0
+            rows = conn.execute(sa.text("SELECT sha256, name FROM attachments")).all()
+            if when == "before-commit":
+                assert rows == [] and _store_files_in(store) == []
+            else:
+                assert len(rows) == 1 and len(_store_files_in(store)) == 1
+                stored = attachments.path_for(conn, rows[0].sha256, rows[0].name)
+                assert blobstore.digest_file(stored) == rows[0].sha256
     finally:
         opened.close()
 
 
+def test_h7_a_packages_photos_reach_the_store_only_after_its_records_are_committed(tmp_path, data_dir, monkeypatch):
+    """Refused means nothing written: while the records are checked (the moment a refusal comes), the package's
+    files are in a staging folder, not in the county's store."""
+    from fazhi_desktop.exchange import package_read
+    from fazhi_desktop.storage import blobstore
+    from fazhi_desktop.storage.database import open_database
+
+    pkg = _package_with_a_photo(tmp_path, b"staged")
+    county = open_database(tmp_path / "county.sqlite3")
+    store = blobstore.database_store(county.database_id)
+    seen: list[tuple[list[str], int]] = []
+    real = package_read._merge_records
+
+    def watched(*args, **kwargs):
+        seen.append((_store_files_in(store), len(list(store.root.glob("staging-*/*")))))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(package_read, "_merge_records", watched)
+    try:
+        assert package_read.merge_package(county.engine, pkg, "县法治办").attachments == 1
+        assert seen == [([], 1)]
+        assert len(_store_files_in(store)) == 1 and not list(store.root.glob("staging-*"))
+    finally:
+        county.dispose()
+
+
 def _store_files_in(store) -> list[str]:
-    return sorted(p.name for p in store.root.rglob("*") if p.is_file() and not p.name.startswith("pending-"))
+    """The files in the store itself (not an intent file, not what waits in a staging folder)."""
+    return sorted(p.name for p in store.root.rglob("*") if p.is_file() and not p.name.startswith("pending-")
+                  and not p.parent.name.startswith("staging-"))
 
 
 TYPED_ID = "620102199001011234"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import uuid
 import zipfile
 import zlib
@@ -36,6 +37,8 @@ from fazhi_desktop.services.records import from_storage, to_storage
 from fazhi_desktop.services.units import Unit, create_unit, get_unit, update_unit
 from fazhi_desktop.storage import blobstore, migrate
 from fazhi_desktop.storage.schema import attachments, ledger_table, package_receipts, units
+
+log = logging.getLogger(__name__)
 
 MAX_PROBLEMS = 20
 MERGE_BATCH = 1000  # records of one ledger merged at a time
@@ -324,25 +327,24 @@ def _merge(engine: sa.Engine, pkg: _Package, actor: str, unit_name: str | None) 
     with engine.connect() as conn:
         unit_id, unit_values, choices = _unit(pkg, conn, unit_name)
         files = attachment_files.store(conn)
-    # Attachments first, each checked against its sha256 as it is stored: content-addressed, so a refused package
-    # leaves at most files no record points to.
+    # Attachments first, each checked against its sha256 as it is written, into a staging folder: they move into the
+    # store only once their records are committed. A refused package leaves nothing; a merge killed before its
+    # commit leaves a staging folder the next start removes, one killed after it one whose files the next start
+    # moves in (services.attachments.settle_interrupted).
     listed = _attachment_items(pkg)
-    # the files this merge adds to the store: taken back if the package is refused, swept at the next start if the
-    # merge is killed (their intent file; services.attachments.settle_interrupted)
-    new = list(dict.fromkeys((i["sha256"], i["name"]) for i in listed if files.find(i["sha256"], i["name"]) is None))
-    try:
-        with files.writing(new):
-            for item in listed:
-                with pkg.zf.open(pkg.infos[f"files/{item['sha256']}"]) as fh:
-                    try:
-                        files.put(fh, item["sha256"], item["name"])
-                    except blobstore.HostileValueError:
-                        raise _refuse(pkg.path, f"的佐证材料「{item['name'][:40]}」校验值不符") from None
-            return _merge_records(engine, pkg, actor, unit_id, unit_values, choices, listed, file_digest)
-    except BaseException:
-        for digest, name in new:  # refused means nothing written: the new files go too
-            files.remove(digest, name)
-        raise
+    with files.staging() as stage:
+        for item in listed:
+            with pkg.zf.open(pkg.infos[f"files/{item['sha256']}"]) as fh:
+                try:
+                    stage.put(fh, item["sha256"], item["name"])
+                except blobstore.HostileValueError:
+                    raise _refuse(pkg.path, f"的佐证材料「{item['name'][:40]}」校验值不符") from None
+        merged = _merge_records(engine, pkg, actor, unit_id, unit_values, choices, listed, file_digest)
+        try:
+            stage.publish()
+        except OSError as exc:  # accepted and committed: the files wait in the staging folder for the next start
+            log.warning("attachment files of an accepted package could not be moved into the store yet: %s", exc)
+    return merged
 
 
 def _merge_records(engine: sa.Engine, pkg: _Package, actor: str, unit_id: str, unit_values: dict[str, Any],

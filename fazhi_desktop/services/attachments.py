@@ -91,21 +91,32 @@ def add(engine: sa.Engine, unit_id: str, ledger: str, record_id: str, source: st
     return att_id
 
 
-def settle_interrupted(engine: sa.Engine) -> int:
-    """Remove the files an operation killed before its records were written left in the store (its intent file
-    lists them; ``Store.writing``). Called at start, holding the database's lock. Returns how many went."""
+def settle_interrupted(engine: sa.Engine) -> tuple[int, int]:
+    """Tidy what a killed operation left in the store, at start, holding the database's lock: the files an intent
+    file lists (``Store.writing``) that no record points to go; a package's staging folder (``Store.staging``) gives
+    the store the files a committed record points to (killed after its commit) and loses the rest (killed before).
+    Returns (files removed, files moved in)."""
     with engine.connect() as conn:
         files = store(conn)
+
+        def used(digest: str) -> bool:
+            return conn.execute(sa.select(attachments.c.id).where(attachments.c.sha256 == digest).limit(1)).first() \
+                is not None
+
         removed = 0
         for journal, items in list(files.interrupted()):
             for digest, name in items:
-                used = conn.execute(sa.select(sa.func.count()).select_from(attachments).where(
-                    attachments.c.sha256 == digest)).scalar_one()
-                if not used and files.find(digest, name) is not None:
+                if not used(digest) and files.find(digest, name) is not None:
                     files.remove(digest, name)
                     removed += 1
             journal.unlink(missing_ok=True)
-    return removed
+        moved = 0
+        for stage in files.leftover_stagings():
+            waiting = len(stage.files())
+            moved_here = stage.publish(used)
+            moved += moved_here
+            removed += waiting - moved_here
+    return removed, moved
 
 
 def list_for(conn: sa.Connection, record_id: str) -> list[dict[str, Any]]:

@@ -158,12 +158,13 @@ def _settle_attachments(db: Database) -> None:
     from fazhi_desktop.services import attachments
 
     try:
-        removed = attachments.settle_interrupted(db.engine)
+        removed, moved = attachments.settle_interrupted(db.engine)
     except (OSError, UserError, sa.exc.SQLAlchemyError) as exc:  # tidying only: never stops the start
         log.warning("files of an interrupted operation could not be removed: %s", exc)
         return
-    if removed:
-        log.info("removed %d attachment files an interrupted import or attachment left unreferenced", removed)
+    if removed or moved:
+        log.info("an interrupted import or attachment left files: %d unreferenced removed, %d of committed records "
+                 "moved into the store", removed, moved)
 
 
 def must_be_sqlite(db_path: str | None, db_url: str | None) -> Path:

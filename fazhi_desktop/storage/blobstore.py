@@ -17,7 +17,7 @@ import os
 import re
 import stat
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,6 +33,7 @@ CHUNK = 1 << 20
 OPENABLE_SUFFIXES = frozenset(
     [".pdf", ".ofd", ".doc", ".docx", ".wps", ".wpt", ".dot", ".dotx", ".rtf", ".txt", ".odt", ".xls", ".xlsx", ".et", ".ett", ".csv", ".ods", ".ppt", ".pptx", ".dps", ".odp", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".heic", ".mp3", ".m4a", ".wav", ".amr", ".aac", ".mp4", ".mov", ".avi", ".wmv", ".3gp", ".mkv", ".flv", ".zip", ".rar", ".7z"])
 PENDING = "pending-"  # intent files of operations adding files (Store.writing)
+STAGING = "staging-"  # folders of files that wait for their records (Store.staging)
 MAX_PENDING_BYTES = 64 * 1024**2
 MARKER = ".fazhi-attachments"  # in a backup folder's store: the files there were written by this program
 
@@ -198,6 +199,30 @@ class Store:
         finally:
             journal.unlink(missing_ok=True)
 
+    @contextlib.contextmanager
+    def staging(self) -> Iterator[Staging]:
+        """A folder beside the store for the files of an operation that may still be refused (a township's
+        package): the files are written and verified there, and move into the store only on ``Staging.publish``,
+        after their records are committed. Leaving the block unpublished removes the folder with all it holds; a
+        kill leaves it, and the next start moves in what a committed record points to and removes the rest
+        (``leftover_stagings``)."""
+        atomic_dir(self.root, self.root)
+        folder = self.root / f"{STAGING}{uuid.uuid4().hex}"
+        atomic_dir(folder, self.root)
+        stage = Staging(self, folder)
+        try:
+            yield stage
+        finally:
+            if not stage.kept:
+                stage.discard()
+
+    def leftover_stagings(self) -> list[Staging]:
+        """Staging folders an interrupted operation left (``staging``)."""
+        if not self.root.is_dir():
+            return []
+        return [Staging(self, p) for p in self.root.glob(f"{STAGING}*")
+                if p.is_dir() and not p.is_symlink() and re.fullmatch(rf"{STAGING}[0-9a-f]{{32}}", p.name)]
+
     def interrupted(self) -> Iterator[tuple[Path, list[tuple[str, str]]]]:
         """Intent files an interrupted operation left (``writing``), each with the files it was adding."""
         if not self.root.is_dir():
@@ -212,6 +237,79 @@ class Store:
             items = [(d, n) for d, n in (e for e in listed if isinstance(e, list) and len(e) == 2)
                      if valid_digest(d) and isinstance(n, str)] if isinstance(listed, list) else []
             yield journal, items
+
+
+class Staging:
+    """Files waiting in a staging folder of a store (``Store.staging``), each named by its checked digest and the
+    extension the store gives it."""
+
+    def __init__(self, store: Store, folder: Path):
+        self.store = store
+        self.folder = folder
+        self.kept = False  # a publish failed half-way: what waits is left for the next start, never removed
+
+    def _path(self, digest: str, name: str) -> Path:
+        path = self.folder / (checked_digest(digest) + safe_suffix(name))
+        if not _inside(self.folder, path):
+            raise HostileValueError(f"佐证材料的暂存位置异常（{path}），已拒绝。")
+        return path
+
+    def put(self, source: BinaryIO, digest: str, name: str = "") -> bool:
+        """Write the bytes of ``source`` here, verified against ``digest``; False when the store already holds the
+        file (nothing to write)."""
+        if self.store.find(digest, name) is not None:
+            return False
+        target = self._path(digest, name)
+        if regular_file(target):
+            return True
+        with atomic.atomic_stream(target, private=True, output=False) as out:
+            h = hashlib.sha256()
+            for chunk in iter(lambda: source.read(CHUNK), b""):
+                h.update(chunk)
+                out.write(chunk)
+            if h.hexdigest() != digest:
+                raise HostileValueError(f"佐证材料的内容与其校验值不符（{digest[:12]}…），已拒绝。")
+        return True
+
+    def files(self) -> list[tuple[str, Path]]:
+        """(digest, path) of each file waiting here; anything else in the folder is not ours to move."""
+        found = []
+        with contextlib.suppress(OSError):
+            for path in self.folder.iterdir():
+                digest = path.name[:64]
+                if valid_digest(digest) and path.name == digest + safe_suffix(path.name) and regular_file(path):
+                    found.append((digest, path))
+        return found
+
+    def publish(self, wanted: Callable[[str], bool] = lambda _digest: True) -> int:
+        """Move the waiting files ``wanted`` says a record points to into the store (a rename: same folder tree),
+        then remove the folder. Returns how many moved."""
+        moved = 0
+        try:
+            for digest, path in self.files():
+                if not wanted(digest):
+                    continue
+                target = self.store.path(digest, path.name)
+                if not regular_file(target):
+                    atomic_dir(target.parent, self.store.root)
+                    os.replace(path, target)
+                    moved += 1
+        except OSError:
+            self.kept = True
+            raise
+        self.discard()
+        return moved
+
+    def discard(self) -> None:
+        """Remove the folder and whatever still waits in it (only regular files, never through a link)."""
+        if not self.folder.is_dir() or self.folder.is_symlink():
+            return
+        with contextlib.suppress(OSError):
+            for path in self.folder.iterdir():
+                if regular_file(path):
+                    path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            self.folder.rmdir()
 
 
 def atomic_dir(folder: Path, root: Path) -> None:

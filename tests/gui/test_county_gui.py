@@ -20,7 +20,7 @@ def test_county_tab_imports_packages_and_shows_the_four_tables(window, qtbot, tm
     made = packages(tmp_path, demo_db)
     assert window.county_tab is None  # one unit: a township's database has no county tab
     monkeypatch.setattr(file_dialogs, "open_file_names", lambda *a, **k: [str(p) for p in made])
-    window.import_packages()
+    window.package_import_action.trigger()  # 文件 → 导入乡镇数据包
     tab = window.county_tab
     qtbot.waitUntil(lambda: not tab.busy and tab.view is not None and len(tab.view.units) == 4, timeout=20000)
     assert window.ui.tabs.tabText(window.ui.tabs.currentIndex()) == "县级汇总"
@@ -110,7 +110,7 @@ def test_a_package_bomb_chosen_with_a_good_one_is_refused_and_the_window_keeps_p
     timer.timeout.connect(lambda: ticks.append(time.monotonic()))
     timer.start(10)
     started = time.monotonic()
-    window.import_packages()
+    window.package_import_action.trigger()  # 文件 → 导入乡镇数据包
     qtbot.waitUntil(lambda: bool(boxes), timeout=60000)
     timer.stop()
     took = time.monotonic() - started
