@@ -18,9 +18,11 @@ PACKAGE = Path(__file__).resolve().parents[1] / "fazhi_desktop"
 
 
 def test_spec_ledger_keys_are_all_declared():
+    """The spec's fifteen ledgers, and 政府信息公开 依申请 that #35 adds (the spec is silent on it)."""
     assert {lg.key for lg in LEDGERS} == {
         "meeting", "document", "leading_group", "facility", "study", "law_report", "publicity", "legal_talent",
         "counsel", "counsel_service", "enforcement", "dispute", "rectification", "legal_service", "review_litigation",
+        "disclosure",
     }
 
 

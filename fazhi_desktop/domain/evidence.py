@@ -20,7 +20,18 @@ from typing import Any
 SCOPES = ("year", "in_force", "in_use", "window")
 # Conditions a record may be chosen by; services.claim_check knows the same names.
 OPS = ("eq", "ne", "in", "not_in", "has", "true", "not_true", "blank", "not_blank", "positive", "before", "in_year",
-       "not_in_year")
+       "not_in_year", "in_time", "not_in_time")
+
+
+def in_time(record: Mapping[str, Any], calendar_spec: tuple[Any, ...]) -> bool:
+    """Answered by the day the law set: ``calendar_spec`` is (rule, the unit's extra days off, its extra days worked),
+    so a claim carries the calendar it was judged by and a checker can judge it again."""
+    from fazhi_desktop.domain import deadlines, holidays
+
+    rule, off, worked = calendar_spec
+    if rule != "disclosure_answer":
+        raise ValueError(rule)
+    return deadlines.answered_in_time(record, holidays.calendar(off, worked))
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,8 @@ class Cond:
             return isinstance(v, dt.date) and v.year == self.value
         if op == "not_in_year":
             return not (isinstance(v, dt.date) and v.year == self.value)
+        if op in ("in_time", "not_in_time"):
+            return in_time(record, self.value) is (op == "in_time")
         raise ValueError(op)
 
 
@@ -125,6 +138,12 @@ class Rows:
 
     def not_in_year(self, name: str, year: int) -> Rows:
         return self.where(Cond(name, "not_in_year", year))
+
+    def in_time(self, calendar_spec: tuple[Any, ...]) -> Rows:
+        return self.where(Cond("answered_on", "in_time", calendar_spec))
+
+    def not_in_time(self, calendar_spec: tuple[Any, ...]) -> Rows:
+        return self.where(Cond("answered_on", "not_in_time", calendar_spec))
 
     def total(self, name: str) -> int:
         return sum(r.get(name) or 0 for r in self.records)

@@ -284,7 +284,16 @@ ENFORCEMENT = _ledger(
               help="依法经批准延长作出处罚决定期限的天数（法律、法规、规章另有规定的，行政处罚法第六十条）"),
         Field("suspended_days", "不计入期限（日）", T.INT, printed=False,
               help="听证、检测、检验、鉴定、公告等依法不计入办案期限的天数"),
+        Field("hearing_told_on", "告知听证权利日期", T.DATE, printed=False,
+              help="当事人要求听证的，应当在告知后5个工作日内提出（行政处罚法第六十四条）；期满前不宜作出决定"),
         Field("closed_on", "办结日期", T.DATE),
+        Field("served_on", "决定书送达日期", T.DATE, printed=False,
+              help="当事人不在场的，宣告后7个工作日内送达（行政处罚法第六十一条）"),
+        Field("urged_on", "催告书送达日期", T.DATE, printed=False,
+              help="当事人不履行决定的：催告书送达10个工作日后仍未履行的，可申请法院强制执行（行政强制法第五十四条）"),
+        Field("appeal_expires_on", "复议诉讼期限届满日期", T.DATE, printed=False,
+              help="当事人申请复议、提起诉讼的期限届满之日：起三个月内申请法院强制执行（行政强制法第五十三条）"),
+        Field("court_applied_on", "申请法院强制执行日期", T.DATE, printed=False),
         Field("appeal", "复议诉讼", T.CHOICE, choices=("无", "行政复议", "行政诉讼"), default="无"),
     ),
     rules=(
@@ -297,6 +306,7 @@ ENFORCEMENT = _ledger(
 )
 
 CLOSED_DISPUTE_STATES = ("调解成功", "调解不成", "已移交")
+PETITION = "信访事项"  # a dispute that came as 信访: the 信访 time limits apply
 DISPUTE_COMPLEXITY = ("简单", "一般", "复杂")
 DISPUTE = _ledger(
     key="dispute",
@@ -307,7 +317,9 @@ DISPUTE = _ledger(
     title_field="parties",
     fields=(
         Field("date", "排查日期", T.DATE, required=True),
-        Field("source", "来源", T.CHOICE, required=True, choices=("排查发现", "群众来访", "网格上报", "上级转办", "其他")),
+        Field("source", "来源", T.CHOICE, required=True,
+              choices=("排查发现", "群众来访", "网格上报", "上级转办", PETITION, "其他"),
+              help=f"「{PETITION}」：按信访的办理时限提醒（15日内告知是否受理，受理后60日内办结）"),
         Field("village", "所在村", T.VILLAGE, required=True),
         Field("category", "纠纷类别", T.CHOICE, required=True,
               choices=("婚姻家庭", "土地纠纷", "邻里关系", "民间借贷", "经济利益", "劳资纠纷", "山林权属", "征地拆迁", "其他")),
@@ -326,9 +338,14 @@ DISPUTE = _ledger(
         Field("resolution", "化解方式", T.CHOICE, choices=("调解协议", "口头协议", "引导诉讼", "转信访", "其他")),
         Field("closed_on", "办结日期", T.DATE),
         Field("revisit_on", "回访日期", T.DATE),
+        Field("petition_accepted_on", "信访受理日期", T.DATE, printed=False,
+              help=f"来源为「{PETITION}」的：告知受理的日期，办结时限自此起算"),
+        Field("petition_extended_days", "信访延长办理（日）", T.INT, printed=False, usual_max=30,
+              help="情况复杂、经负责人批准延长的天数（不超过30日）"),
     ),
     rules=(
         RequiredWhen("closed_on", "status", CLOSED_DISPUTE_STATES),
+        NotBefore("petition_accepted_on", "date"),
         NotBefore("closed_on", "date"),
         NotBefore("revisit_on", "closed_on"),
         MinorWarning("party_id", "date", "当事人是未成年人（{age}岁，未满十四周岁），调处时应通知监护人到场，"
@@ -392,6 +409,8 @@ REVIEW_LITIGATION = _ledger(
         Field("served_on", "收到副本日期", T.DATE,
               help="收到起诉状副本（诉讼：15日内答辩）或复议申请书副本（复议：10日内书面答复）的日期"),
         Field("answered_on", "答辩/答复日期", T.DATE, help="提交答辩状或书面答复的日期"),
+        Field("simple", "简易程序", T.BOOL, printed=False,
+              help="行政复议适用简易程序的：5个工作日内书面答复（行政复议法第五十四条，2024年起）"),
         Field("applicant", "申请人/原告", T.TEXT, required=True, private_name=True),
         Field("act", "被复议/被诉行为", T.TEXT, required=True),
         Field("head_appeared", "负责人出庭", T.BOOL),
@@ -401,9 +420,46 @@ REVIEW_LITIGATION = _ledger(
     ),
 )
 
+DISCLOSURE_RESULTS = ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理")
+CORRECTED = "纠正"  # a 复议/诉讼 result that corrected the answer (被纠错)
+DISCLOSURE = _ledger(
+    key="disclosure",
+    name="政府信息公开申请台账",
+    group="信息公开",
+    year_from="date",
+    title_field="content",
+    fields=(
+        Field("date", "收到申请日期", T.DATE, required=True,
+              help="当面提交的为提交之日，邮寄的为签收之日，网络提交的为确认之日（政府信息公开条例第三十一条）"),
+        Field("applicant", "申请人", T.TEXT, required=True, private_name=True),
+        Field("form", "申请方式", T.CHOICE, choices=("当面", "信函", "网络", "传真", "其他")),
+        Field("content", "申请公开的信息", T.TEXT, required=True),
+        Field("correction_told_on", "告知补正日期", T.DATE, printed=False,
+              help="申请内容不明确的，收到申请之日起7个工作日内一次性告知补正（第三十条）"),
+        Field("corrected_on", "收到补正日期", T.DATE, printed=False, help="答复期限自收到补正的申请之日起计算"),
+        Field("consulted_on", "征求第三方意见日期", T.DATE, printed=False,
+              help="书面征求第三方意见的，第三方15个工作日内提出意见（第三十二条）"),
+        Field("consult_days", "征求意见用时（工作日）", T.INT, printed=False,
+              help="征求第三方和其他机关意见所需时间，不计算在答复期限内（第三十三条）"),
+        Field("extended_days", "延长答复（工作日）", T.INT, printed=False, usual_max=20,
+              help="经政府信息公开工作机构负责人同意并告知申请人的延长，最长20个工作日（第三十三条）"),
+        Field("answered_on", "答复日期", T.DATE),
+        Field("result", "答复结果", T.CHOICE, choices=DISCLOSURE_RESULTS, extendable=False),
+        Field("appeal", "复议诉讼", T.CHOICE, choices=("无", "行政复议", "行政诉讼"), default="无", extendable=False),
+        Field("appeal_result", "复议诉讼结果", T.CHOICE, choices=("审理中", "维持", CORRECTED, "驳回", "撤回/撤诉", "其他"),
+              extendable=False),
+    ),
+    rules=(
+        NotBefore("answered_on", "date"),
+        NotBefore("correction_told_on", "date"),
+        NotBefore("corrected_on", "date"),
+        NotBefore("consulted_on", "date"),
+    ),
+)
+
 LEDGERS: tuple[Ledger, ...] = (
     MEETING, DOCUMENT, LEADING_GROUP, FACILITY, STUDY, LAW_REPORT, PUBLICITY, LEGAL_TALENT, COUNSEL, COUNSEL_SERVICE,
-    ENFORCEMENT, DISPUTE, RECTIFICATION, LEGAL_SERVICE, REVIEW_LITIGATION,
+    ENFORCEMENT, DISPUTE, RECTIFICATION, LEGAL_SERVICE, REVIEW_LITIGATION, DISCLOSURE,
 )
 _BY_KEY = {ledger.key: ledger for ledger in LEDGERS}
 
@@ -428,4 +484,4 @@ def ledger_named(name: str) -> Ledger:
 
 # Tab groups, in the order a township office thinks of its work (each ledger declares its ``group``).
 GROUPS = ("组织领导", "学法述法", "普法宣传", "法治人才", "法律顾问", "行政执法", "矛盾纠纷", "整改台账", "公共法律服务",
-          "复议应诉")
+          "复议应诉", "信息公开")

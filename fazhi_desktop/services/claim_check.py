@@ -50,7 +50,20 @@ def _meets(row: Mapping[str, Any], name: str, op: str, want: Any) -> bool:  # no
         return isinstance(v, dt.date) and v < want
     if op in ("in_year", "not_in_year"):
         return (isinstance(v, dt.date) and v.year == want) is (op == "in_year")
+    if op in ("in_time", "not_in_time"):
+        return _answered_in_time(row, want) is (op == "in_time")
     raise ValueError(op)
+
+
+def _answered_in_time(row: Mapping[str, Any], spec: Any) -> bool:
+    """Judged again from the stored row and the law as data (domain.deadlines, the shipped holiday calendar and the
+    days the claim says the unit added): the statute is shared with the writer, the records are not."""
+    from fazhi_desktop.domain import deadlines, holidays
+
+    rule, off, worked = spec
+    if rule != "disclosure_answer":
+        raise ValueError(rule)
+    return deadlines.answered_in_time(row, holidays.calendar(off, worked))
 
 
 class _Scope:

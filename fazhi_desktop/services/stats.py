@@ -17,6 +17,7 @@ from fazhi_desktop.domain.indicators import INDICATORS
 from fazhi_desktop.domain.kinds import MULTI_SEP
 from fazhi_desktop.domain.ledgers import (
     CLOSED_DISPUTE_STATES,
+    CORRECTED,
     FLEXIBLE_METHODS,
     INSPECTION,
     REVIEW_KINDS,
@@ -262,8 +263,33 @@ def _rest(q: _Year) -> dict[str, Any]:
     }
 
 
+def _disclosure(q: _Year) -> dict[str, Any]:
+    """政府信息公开 依申请: counted in SQL; 按时 needs each application's statutory date (working days over the holiday
+    calendar, from the receipt or the 补正, less the days a third party was asked), so the year's applications — a
+    few dozen at most in a township — are read once for it."""
+    from fazhi_desktop.domain.deadlines import answered_in_time
+    from fazhi_desktop.services.todo import calendar_of
+
+    t = ledger_table("disclosure")
+    out = q.row(("disclosure",), lambda: totals(
+        t, of_year(t), requests=_count(), answered=_count(t.c.answered_on.is_not(None)),
+        appeals=_count(is_(t, "appeal", "行政复议", "行政诉讼")), corrected=_count(is_(t, "appeal_result", CORRECTED))))
+    on_time = 0
+    if out["answered"]:
+        cal = calendar_of(q.unit)
+        columns = [t.c.date, t.c.corrected_on, t.c.consult_days, t.c.extended_days, t.c.answered_on]
+        statement = _statement(("disclosure-dates",), lambda: sa.select(*columns).where(
+            *of_year(t), t.c.answered_on.is_not(None)))
+        on_time = sum(1 for row in q.conn.execute(statement, q.params).mappings() if answered_in_time(row, cal))
+    return {
+        "disclosure.requests": out["requests"], "disclosure.answered": out["answered"], "disclosure.on_time": on_time,
+        "disclosure.on_time_rate": rate(on_time, out["answered"]), "disclosure.appeals": out["appeals"],
+        "disclosure.corrected": out["corrected"],
+    }
+
+
 _SECTIONS: tuple[Callable[[_Year], dict[str, Any]], ...] = (
-    _organisation, _study, _publicity, _talent_and_counsel, _enforcement, _disputes, _rest,
+    _organisation, _study, _publicity, _talent_and_counsel, _enforcement, _disputes, _rest, _disclosure,
 )
 
 

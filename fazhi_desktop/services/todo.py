@@ -1,6 +1,7 @@
 """待办: the year's legal deadlines, derived from the records (never typed twice), with days left.
 
-The statutory ones (行政诉讼 答辩状, 行政复议 书面答复, 行政处罚 decision) are counted by ``domain.deadlines``: the
+The statutory ones (行政诉讼 答辩状, 行政复议 书面答复 and its 简易程序, 行政处罚 decision, 听证 and 送达, 行政强制 催告 and
+申请法院强制执行, 政府信息公开 依申请 答复, 补正 and 第三方意见, 信访 受理 and 办结) are counted by ``domain.deadlines``: the
 version of the law in force on the day the period starts, its days counted as that version counts them, over the
 shipped holiday calendar (``domain.holidays``) and the unit's additions to it. 合法性审查: working days (a setting,
 default 15, plus an extension where the county allows one); 整改时限; a dispute's own time limit, or the setting's
@@ -18,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from fazhi_desktop.domain import deadlines, holidays
-from fazhi_desktop.domain.ledgers import CLOSED_DISPUTE_STATES, REVIEW_KINDS
+from fazhi_desktop.domain.ledgers import CLOSED_DISPUTE_STATES, PETITION, REVIEW_KINDS
 from fazhi_desktop.services import listing, reports_text
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage.schema import ledger_table
@@ -54,6 +55,12 @@ class Item:
 
 def settings_of(unit: Unit) -> dict[str, Any]:
     return {**DEFAULTS, **(unit.settings.get("todo") or {})}
+
+
+def calendar_of(unit: Unit) -> holidays.Calendar:
+    """The shipped holiday calendar with the unit's own additions (设置 → 待办期限, or a county's calendar file)."""
+    cfg = settings_of(unit)
+    return holidays.calendar(cfg["holidays"], cfg["workdays"])
 
 
 def clean_settings(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -109,24 +116,11 @@ def items(conn: sa.Connection, unit: Unit, year: int, today: dt.date | None = No
     draft = reports_text.load_report_text(conn, unit, year) or {}
     ref = draft.get("doc_date")
     out: list[Item] = []
-    cal = holidays.calendar(cfg["holidays"], cfg["workdays"])  # the shipped calendar, and the unit's additions
-    for r in _rows(conn, unit, "review_litigation", year, ref):
-        if r["served_on"] is None:
-            continue
-        lawsuit = r["kind"] == "行政诉讼"
-        found = deadlines.due("lawsuit_answer" if lawsuit else "review_answer", r["served_on"], cal)
-        if found:
-            out.append(Item(f"{r['kind']}「{r['applicant']}」：提交{'答辩状' if lawsuit else '书面答复'}", found[0],
-                            r["answered_on"] is not None, found[1], "review_litigation", r["id"]))
-    for r in _rows(conn, unit, "enforcement", year, ref):
-        if r["method"] == "行政处罚" and r["filed_on"] is not None:
-            extended, suspended = r["extended_days"] or 0, r["suspended_days"] or 0
-            found = deadlines.due("penalty_decision", r["filed_on"], cal, extended + suspended)
-            if found:
-                more = "、".join(x for x in (f"批准延长{extended}日" if extended else "",
-                                             f"不计入期限{suspended}日" if suspended else "") if x)
-                out.append(Item(f"行政处罚「{r['party']}」：作出处罚决定", found[0], r["closed_on"] is not None,
-                                found[1] + (f"（{more}）" if more else ""), "enforcement", r["id"]))
+    cal = calendar_of(unit)  # the shipped calendar, and the unit's additions
+    out += _review_items(_rows(conn, unit, "review_litigation", year, ref), cal)
+    out += _enforcement_items(_rows(conn, unit, "enforcement", year, ref), cal, today or dt.date.today())
+    out += _disclosure_items(_rows(conn, unit, "disclosure", year, ref), cal)
+    out += _petition_items(_rows(conn, unit, "dispute", year, ref), cal)
     for r in _rows(conn, unit, "counsel_service", year, ref):
         if r["kind"] in REVIEW_KINDS:
             # a case's own extension, else the county's general one (设置)
@@ -171,6 +165,101 @@ def items(conn: sa.Connection, unit: Unit, year: int, today: dt.date | None = No
     out.append(Item(f"{year}年度法治政府建设报告向社会公开", dt.date(year + 1, 4, 1), draft.get("published_on") is not None,
                     "法治政府建设与责任落实督察工作规定（每年4月1日之前公开）"))
     return sorted(out, key=lambda i: (i.done, not i.urgent, i.due))
+
+
+def _statutory(rule: str, start: dt.date | None, cal: holidays.Calendar, what: str, done: bool, ledger: str,
+               record: Mapping[str, Any], extra_days: int = 0, extension: int = 0, note: str = "") -> list[Item]:
+    """One statutory period as an item, when its start is known and a version of the law set it on that day."""
+    if start is None:
+        return []
+    found = deadlines.due(rule, start, cal, extra_days, extension)
+    if found is None:
+        return []
+    return [Item(what, found[0], done, found[1] + note, ledger, record["id"])]
+
+
+def _review_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar) -> list[Item]:
+    out: list[Item] = []
+    for r in rows:
+        lawsuit = r["kind"] == "行政诉讼"
+        rule = "lawsuit_answer" if lawsuit else "review_answer"
+        if not lawsuit and r["simple"] and r["served_on"] is not None \
+                and deadlines.RULES["review_answer_simple"].version_on(r["served_on"]) is not None:
+            rule = "review_answer_simple"  # 简易程序 exists since the 2023 revision; before it, the general period
+        out += _statutory(rule, r["served_on"], cal,
+                          f"{r['kind']}「{r['applicant']}」：提交{'答辩状' if lawsuit else '书面答复'}",
+                          r["answered_on"] is not None, "review_litigation", r)
+    return out
+
+
+def _enforcement_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar, today: dt.date) -> list[Item]:
+    out: list[Item] = []
+    for r in rows:
+        party = f"「{r['party']}」"
+        if r["method"] == "行政处罚":
+            extended, suspended = r["extended_days"] or 0, r["suspended_days"] or 0
+            more = "、".join(x for x in (f"批准延长{extended}日" if extended else "",
+                                         f"不计入期限{suspended}日" if suspended else "") if x)
+            out += _statutory("penalty_decision", r["filed_on"], cal, f"行政处罚{party}：作出处罚决定",
+                              r["closed_on"] is not None, "enforcement", r, extended + suspended,
+                              note=f"（{more}）" if more else "")
+            # the party's own period: passing it is no duty missed, only the day before which no decision is due
+            hearing = deadlines.due("penalty_hearing", r["hearing_told_on"], cal) if r["hearing_told_on"] else None
+            if hearing is not None:
+                out.append(Item(f"行政处罚{party}：听证申请期满（期满前不宜作出处罚决定）", hearing[0],
+                                r["closed_on"] is not None or today > hearing[0], hearing[1], "enforcement", r["id"]))
+            out += _statutory("penalty_service", r["closed_on"], cal, f"行政处罚{party}：送达处罚决定书",
+                              r["served_on"] is not None, "enforcement", r)
+        # 行政强制: after 催告 the earliest day a court may be asked, and the last day it may
+        urged = deadlines.due("coercion_urge", r["urged_on"], cal) if r["urged_on"] else None
+        if urged is not None:
+            out.append(Item(f"行政强制{party}：催告期满，仍未履行的可申请法院强制执行", urged[0],
+                            r["court_applied_on"] is not None or today > urged[0], urged[1], "enforcement", r["id"]))
+        out += _statutory("coercion_court", r["appeal_expires_on"], cal, f"行政强制{party}：申请人民法院强制执行",
+                          r["court_applied_on"] is not None, "enforcement", r)
+    return out
+
+
+def _disclosure_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar) -> list[Item]:
+    """政府信息公开 依申请: the answer counted from the application (or from its 补正), without the days spent asking a
+    third party, plus an approved extension; the 补正 notice; the third party's own period."""
+    out: list[Item] = []
+    for r in rows:
+        what = f"政府信息公开申请「{(r['content'] or '')[:20]}」"
+        answered = r["answered_on"] is not None
+        if r["correction_told_on"] is not None or (r["corrected_on"] is not None):
+            out += _statutory("disclosure_correction", r["date"], cal, f"{what}：一次性告知补正",
+                              r["correction_told_on"] is not None, "disclosure", r)
+        consult = r["consult_days"] or 0
+        more = "、".join(x for x in ("自收到补正之日起算" if r["corrected_on"] else "",
+                                     f"延长{r['extended_days']}个工作日" if r["extended_days"] else "",
+                                     f"征求意见{consult}个工作日不计入" if consult else "") if x)
+        found = deadlines.disclosure_answer_due(r, cal)
+        if found is not None:
+            out.append(Item(f"{what}：答复申请人", found[0], answered, found[1] + (f"（{more}）" if more else ""),
+                            "disclosure", r["id"]))
+        third = deadlines.due("disclosure_third_party", r["consulted_on"], cal) if r["consulted_on"] else None
+        if third is not None:
+            out.append(Item(f"{what}：第三方提出意见期满（逾期未提出的，由本机关依法决定是否公开）", third[0],
+                            answered or r["consult_days"] is not None, third[1], "disclosure", r["id"]))
+    return out
+
+
+def _petition_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar) -> list[Item]:
+    """Disputes that came as 信访: told whether accepted within 15 days of receipt, settled within 60 days of acceptance
+    (plus an approved extension of up to 30)."""
+    out: list[Item] = []
+    for r in rows:
+        if r["source"] != PETITION:
+            continue
+        who = f"信访事项「{(r['parties'] or '')[:20]}」"
+        out += _statutory("petition_accept", r["date"], cal, f"{who}：书面告知是否受理",
+                          r["petition_accepted_on"] is not None, "dispute", r)
+        extended = r["petition_extended_days"] or 0
+        out += _statutory("petition_finish", r["petition_accepted_on"], cal, f"{who}：办结",
+                          r["status"] in CLOSED_DISPUTE_STATES, "dispute", r, extension=extended,
+                          note=f"（批准延长{extended}日）" if extended else "")
+    return out
 
 
 def _next_calendar(year: int, today: dt.date, cfg: Mapping[str, Any]) -> list[Item]:

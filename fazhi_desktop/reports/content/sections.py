@@ -19,6 +19,7 @@ from typing import Any
 from fazhi_desktop.domain.evidence import Rows, YearRecords, count, every, names, none, share, total
 from fazhi_desktop.domain.ledgers import (
     CLOSED_DISPUTE_STATES,
+    CORRECTED,
     FLEXIBLE_METHODS,
     INSPECTION,
     TEN_ENTRIES,
@@ -535,7 +536,40 @@ class Writer:
             Item("推行柔性执法" if flexible else "依法开展行政执法" if n else "依法开展行政检查", [handled]),
             Item("规范执法程序", [procedure]),
             Item(title, [service, review]),
+            Item("依法办理政府信息公开申请", [self._disclosure()]),
         ])
+
+    def _disclosure(self) -> Claim | None:
+        """政府信息公开 依申请: how many came, how many were answered and in time (each judged by its statutory date
+        over the holiday calendar the unit uses), how many went to 复议/诉讼 and were corrected there."""
+        d = self.r("disclosure")
+        if not d:
+            return None
+        todo_settings = (self.unit.settings or {}).get("todo") or {}
+        spec = ("disclosure_answer", tuple(todo_settings.get("holidays") or ()), tuple(todo_settings.get("workdays") or ()))
+        n = len(d)
+        answered, waiting = d.filled("answered_on"), d.blank("answered_on")
+        parts: list[Claim | None] = [say(f"收到政府信息公开申请{n}件", count(d))]
+        if answered and not waiting:
+            parts.append(say("均已答复" if n > 1 else "已答复", share(answered, d, "100%")))
+        elif answered:
+            parts.append(say(f"已答复{len(answered)}件，正在办理{len(waiting)}件", count(answered), count(waiting)))
+        in_time, late = answered.in_time(spec), answered.not_in_time(spec)
+        if answered and not late:
+            parts.append(say("均在法定期限内答复" if len(answered) > 1 else "在法定期限内答复",
+                             share(in_time, answered, "100%")))
+        elif late:
+            parts.append(say(f"逾期答复{len(late)}件", count(late)))
+        appeals = d.among("appeal", ("行政复议", "行政诉讼"))
+        if appeals:
+            corrected = appeals.eq("appeal_result", CORRECTED)
+            decided = appeals.besides("appeal_result", ("审理中", None))
+            parts.append(say(f"引发行政复议、行政诉讼{len(appeals)}件", count(appeals)))
+            if corrected:
+                parts.append(say(f"被纠错{len(corrected)}件", count(corrected)))
+            elif len(decided) == len(appeals):  # every case decided: none corrected is a fact, not a guess
+                parts.append(say("无被纠错", none(corrected), share(decided, appeals, "100%")))
+        return joined(parts, "，", "。")
 
     def _reviews(self) -> list[Claim | None]:
         out: list[Claim | None] = []
