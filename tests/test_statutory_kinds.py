@@ -137,3 +137,115 @@ def test_third_party_days_do_not_count_and_the_extension_adds(svc, db, unit):
     assert answer.due == D(2024, 11, 4) and "延长3个工作日" in answer.basis and "征求意见5个工作日不计入" in answer.basis
     third = _one(got, ["环评批复", "第三方"])  # 9.23 Mon + 15 working days (9.29 Sun, 10.12 Sat worked): 10-17
     assert third.due == D(2024, 10, 17) and third.done  # the days it took are typed
+
+
+# -- the 政府信息公开 ledger: imports, exports, counts, prints ----------------------------------------------------------
+def _applications(svc):
+    """Four applications of 2023: two answered in time, one answered late, one waiting; one went to 复议 and was
+    corrected."""
+    svc.create("disclosure", {"date": "2023-03-01", "applicant": "张某", "form": "信函", "content": "征地补偿标准",
+                              "answered_on": "2023-03-20", "result": "予以公开"})
+    svc.create("disclosure", {"date": "2023-09-25", "applicant": "李某", "form": "网络", "content": "拆迁安置方案",
+                              # 20 working days from 9-25 over 国庆 2023 (9.29–10.6 off, 10.7 and 10.8 worked): 10-27
+                              "answered_on": "2023-10-26", "result": "部分公开", "appeal": "行政复议",
+                              "appeal_result": "纠正"})
+    svc.create("disclosure", {"date": "2023-11-01", "applicant": "王某", "content": "低保名单",
+                              "answered_on": "2023-12-15", "result": "不予公开"})  # 20 working days end 11-29: late
+    svc.create("disclosure", {"date": "2023-12-20", "applicant": "赵某", "content": "道路规划"})
+
+
+def test_the_disclosure_ledger_counts_and_its_sentence_is_borne_out(db, unit, svc):
+    from fazhi_desktop.reports.content.builder import build_document
+    from fazhi_desktop.services import claim_check, stats
+
+    _applications(svc)
+    with db.engine.connect() as conn:
+        figures = stats.compute(conn, unit, 2023)
+        doc = build_document(conn, unit, 2023, "三段式")
+        problems = claim_check.check(conn, unit.id, 2023, doc.ref_date, doc.claims)
+    assert (figures["disclosure.requests"], figures["disclosure.answered"], figures["disclosure.on_time"],
+            figures["disclosure.appeals"], figures["disclosure.corrected"]) == (4, 3, 2, 1, 1)
+    assert figures["disclosure.on_time_rate"] == pytest.approx(2 / 3)
+    text = doc.plain_text()
+    assert "收到政府信息公开申请4件，已答复3件，正在办理1件，逾期答复1件，引发行政复议、行政诉讼1件，被纠错1件。" in text, text
+    assert problems == []
+    claim = next(c for c in doc.claims if "政府信息公开申请" in c.text)
+    late = next(f for f in claim.facts if f.kind == "count" and f.shown == "1" and f.rows.conds
+                and f.rows.conds[-1].op == "not_in_time")
+    assert [r["applicant"] for r in late.rows] == ["王某"]
+
+
+def test_a_claim_of_answers_in_time_that_the_records_do_not_bear_out_is_caught(db, unit, svc):
+    """The checker judges 按时 again from the stored rows: a late answer planted after the claim was written shows."""
+    import sqlalchemy as sa
+
+    from fazhi_desktop.reports.content.builder import build_document
+    from fazhi_desktop.services import claim_check
+    from fazhi_desktop.storage.schema import ledger_table
+
+    svc.create("disclosure", {"date": "2023-03-01", "applicant": "张某", "content": "征地补偿标准",
+                              "answered_on": "2023-03-20", "result": "予以公开"})
+    svc.create("disclosure", {"date": "2023-04-03", "applicant": "孙某", "content": "项目审批",
+                              "answered_on": "2023-04-20", "result": "予以公开"})
+    with db.engine.connect() as conn:
+        doc = build_document(conn, unit, 2023, "三段式")
+    assert "收到政府信息公开申请2件，均已答复，均在法定期限内答复。" in doc.plain_text()
+    t = ledger_table("disclosure")
+    with db.engine.begin() as conn:
+        conn.execute(sa.update(t).where(t.c.applicant == "孙某").values(answered_on=D(2023, 6, 1)))
+    with db.engine.connect() as conn:
+        problems = claim_check.check(conn, unit.id, 2023, doc.ref_date, doc.claims)
+    assert any("均在法定期限内答复" in p for p in problems), problems
+
+
+def test_the_disclosure_ledger_exports_and_imports_and_prints_in_the_statistics_workbook(db, unit, svc, tmp_path):
+    from openpyxl import load_workbook
+
+    from fazhi_desktop.exchange.apply import run_import
+    from fazhi_desktop.exchange.writer import export_workbook
+    from fazhi_desktop.reports.render.xlsx import write_statistics_workbook
+    from fazhi_desktop.services.units import create_unit
+    from fazhi_desktop.storage.database import open_database
+
+    _applications(svc)
+    book = tmp_path / "export.xlsx"
+    assert export_workbook(db.engine, unit, book)["disclosure"] == 4
+    assert "政府信息公开申请台账" in load_workbook(book, read_only=True).sheetnames
+    other = open_database(tmp_path / "other.sqlite3")
+    try:
+        with other.engine.begin() as conn:
+            copy = create_unit(conn, {"name": unit.name, "county": "测试县", "addressee": "县法治办",
+                                      "issuers": [f"中共{unit.name}委员会"], "villages": unit.villages}, "文书")
+        report = run_import(other.engine, book, actor="文书", unit_name=unit.name)
+        assert report.created == 4 and [len(p.creates) for p in report.plans if p.ledger.key == "disclosure"] == [4]
+        from fazhi_desktop.services import stats
+
+        with other.engine.connect() as conn:
+            figures = stats.compute(conn, copy, 2023)
+        assert (figures["disclosure.requests"], figures["disclosure.on_time"], figures["disclosure.corrected"]) == (4, 2, 1)
+    finally:
+        other.dispose()
+    out = write_statistics_workbook(db.engine, unit, 2023, tmp_path / "stats.xlsx")
+    wb = load_workbook(out)
+    sheet = next(ws for ws in wb.worksheets if "政府信息公开" in ws.title)
+    cells = [c.value for row in sheet.iter_rows() for c in row]
+    assert "拆迁安置方案" in cells and "纠正" in cells
+    summary = [[c.value for c in row] for row in wb.worksheets[0].iter_rows()]
+    assert any(r[:2] == ["政府信息公开", "依申请公开申请"] or "依申请公开申请" in r for r in summary), summary
+
+
+def test_the_readiness_check_names_a_missed_new_period_at_the_field_that_marks_it_done(db, unit, svc):
+    """A decision never served and a 信息公开 answer never given are statutory breaches 报告体检 names, each pointing
+    at the date to type; a 听证 period that has passed is no breach at all."""
+    from fazhi_desktop.reports import readiness
+
+    svc.create("enforcement", {"date": "2024-09-01", "domain": "市场监管", "party": "某商店", "facts": "无照经营",
+                               "method": "行政处罚", "filed_on": "2024-09-01", "hearing_told_on": "2024-09-20",
+                               "closed_on": "2024-09-27"})
+    svc.create("disclosure", {"date": "2024-09-20", "applicant": "某企业", "content": "环评批复"})
+    with db.engine.connect() as conn:
+        findings = [f for f in readiness.check(conn, unit, 2024) if "已超过法定期限" in f.message]
+    by_field = {f.field: f.message for f in findings}
+    assert set(by_field) == {"served_on", "answered_on"}, by_field
+    assert "2024-10-12" in by_field["served_on"] and "第六十一条" in by_field["served_on"]
+    assert "2024-10-23" in by_field["answered_on"] and "第三十三条" in by_field["answered_on"]

@@ -39,6 +39,7 @@ class Item:
     ledger: str | None = None
     record_id: str | None = None
     urgent: bool = False  # red-level: acted on now, whatever the date
+    field: str | None = None  # a statutory period's: the field whose date marks it done (报告体检 points there)
 
     def state(self, today: dt.date, soon_days: int) -> str:
         if self.done:
@@ -167,15 +168,18 @@ def items(conn: sa.Connection, unit: Unit, year: int, today: dt.date | None = No
     return sorted(out, key=lambda i: (i.done, not i.urgent, i.due))
 
 
-def _statutory(rule: str, start: dt.date | None, cal: holidays.Calendar, what: str, done: bool, ledger: str,
-               record: Mapping[str, Any], extra_days: int = 0, extension: int = 0, note: str = "") -> list[Item]:
-    """One statutory period as an item, when its start is known and a version of the law set it on that day."""
+def _statutory(rule: str, start: dt.date | None, cal: holidays.Calendar, what: str, done_field: str, ledger: str,
+               record: Mapping[str, Any], extra_days: int = 0, extension: int = 0, note: str = "",
+               done: bool | None = None) -> list[Item]:
+    """One statutory period as an item, when its start is known and a version of the law set it on that day; done
+    when ``done_field`` holds a date (or as ``done`` says)."""
     if start is None:
         return []
     found = deadlines.due(rule, start, cal, extra_days, extension)
     if found is None:
         return []
-    return [Item(what, found[0], done, found[1] + note, ledger, record["id"])]
+    finished = record[done_field] is not None if done is None else done
+    return [Item(what, found[0], finished, found[1] + note, ledger, record["id"], field=done_field)]
 
 
 def _review_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar) -> list[Item]:
@@ -188,7 +192,7 @@ def _review_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar) -> 
             rule = "review_answer_simple"  # 简易程序 exists since the 2023 revision; before it, the general period
         out += _statutory(rule, r["served_on"], cal,
                           f"{r['kind']}「{r['applicant']}」：提交{'答辩状' if lawsuit else '书面答复'}",
-                          r["answered_on"] is not None, "review_litigation", r)
+                          "answered_on", "review_litigation", r)
     return out
 
 
@@ -201,7 +205,7 @@ def _enforcement_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar
             more = "、".join(x for x in (f"批准延长{extended}日" if extended else "",
                                          f"不计入期限{suspended}日" if suspended else "") if x)
             out += _statutory("penalty_decision", r["filed_on"], cal, f"行政处罚{party}：作出处罚决定",
-                              r["closed_on"] is not None, "enforcement", r, extended + suspended,
+                              "closed_on", "enforcement", r, extended + suspended,
                               note=f"（{more}）" if more else "")
             # the party's own period: passing it is no duty missed, only the day before which no decision is due
             hearing = deadlines.due("penalty_hearing", r["hearing_told_on"], cal) if r["hearing_told_on"] else None
@@ -209,14 +213,14 @@ def _enforcement_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar
                 out.append(Item(f"行政处罚{party}：听证申请期满（期满前不宜作出处罚决定）", hearing[0],
                                 r["closed_on"] is not None or today > hearing[0], hearing[1], "enforcement", r["id"]))
             out += _statutory("penalty_service", r["closed_on"], cal, f"行政处罚{party}：送达处罚决定书",
-                              r["served_on"] is not None, "enforcement", r)
+                              "served_on", "enforcement", r)
         # 行政强制: after 催告 the earliest day a court may be asked, and the last day it may
         urged = deadlines.due("coercion_urge", r["urged_on"], cal) if r["urged_on"] else None
         if urged is not None:
             out.append(Item(f"行政强制{party}：催告期满，仍未履行的可申请法院强制执行", urged[0],
                             r["court_applied_on"] is not None or today > urged[0], urged[1], "enforcement", r["id"]))
         out += _statutory("coercion_court", r["appeal_expires_on"], cal, f"行政强制{party}：申请人民法院强制执行",
-                          r["court_applied_on"] is not None, "enforcement", r)
+                          "court_applied_on", "enforcement", r)
     return out
 
 
@@ -229,7 +233,7 @@ def _disclosure_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar)
         answered = r["answered_on"] is not None
         if r["correction_told_on"] is not None or (r["corrected_on"] is not None):
             out += _statutory("disclosure_correction", r["date"], cal, f"{what}：一次性告知补正",
-                              r["correction_told_on"] is not None, "disclosure", r)
+                              "correction_told_on", "disclosure", r)
         consult = r["consult_days"] or 0
         more = "、".join(x for x in ("自收到补正之日起算" if r["corrected_on"] else "",
                                      f"延长{r['extended_days']}个工作日" if r["extended_days"] else "",
@@ -237,7 +241,7 @@ def _disclosure_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar)
         found = deadlines.disclosure_answer_due(r, cal)
         if found is not None:
             out.append(Item(f"{what}：答复申请人", found[0], answered, found[1] + (f"（{more}）" if more else ""),
-                            "disclosure", r["id"]))
+                            "disclosure", r["id"], field="answered_on"))
         third = deadlines.due("disclosure_third_party", r["consulted_on"], cal) if r["consulted_on"] else None
         if third is not None:
             out.append(Item(f"{what}：第三方提出意见期满（逾期未提出的，由本机关依法决定是否公开）", third[0],
@@ -254,11 +258,11 @@ def _petition_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar) -
             continue
         who = f"信访事项「{(r['parties'] or '')[:20]}」"
         out += _statutory("petition_accept", r["date"], cal, f"{who}：书面告知是否受理",
-                          r["petition_accepted_on"] is not None, "dispute", r)
+                          "petition_accepted_on", "dispute", r)
         extended = r["petition_extended_days"] or 0
         out += _statutory("petition_finish", r["petition_accepted_on"], cal, f"{who}：办结",
-                          r["status"] in CLOSED_DISPUTE_STATES, "dispute", r, extension=extended,
-                          note=f"（批准延长{extended}日）" if extended else "")
+                          "status", "dispute", r, extension=extended,
+                          note=f"（批准延长{extended}日）" if extended else "", done=r["status"] in CLOSED_DISPUTE_STATES)
     return out
 
 
