@@ -45,6 +45,8 @@ RUNS = {
     "restore": ["restore", "{backup}"],
     "check": ["check"],
     "todo": ["todo", "--year", "2023"],
+    "holidays export": ["holidays", "export", "--year", "2024", "--out", "{out}/2024年节假日安排.json"],
+    "holidays import": ["holidays", "import", "{out}/导出.xlsx"],  # not a calendar: refused after the role check
     "binder": ["binder", "--year", "2023", "--out", "{out}/汇编.pdf", "--ledger", "会议台账"],
     "score": ["score", "--year", "2023", "--sheet", "{sheet}", "--out", "{out}/自评.xlsx"],
     "package export": ["package", "export", "--year", "2023", "--out", "{out}/包.zip"],

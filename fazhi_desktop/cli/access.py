@@ -22,6 +22,7 @@ NEEDS: dict[str, Need] = {
     "check": lambda a: None,
     "stats": lambda a: READ,
     "todo": lambda a: READ,
+    "holidays": lambda a: SETTINGS if a.action == "import" else READ,
     "score": lambda a: READ,
     "audit": lambda a: READ,
     "tables": lambda a: READ,  # the statistics printed (numbers masked), as 查看 may print them

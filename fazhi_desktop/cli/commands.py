@@ -545,7 +545,7 @@ def todo(args: argparse.Namespace) -> int:
     ctx = _context(args)
     today = args.today or dt.date.today()
     soon = int(todo_service.settings_of(ctx.unit)["due_soon_days"])
-    found = [i for i in todo_service.items_of(ctx, args.year) if args.all or not i.done]
+    found = [i for i in todo_service.items_of(ctx, args.year, today) if args.all or not i.done]
     print(f"{ctx.unit.name}{args.year}年待办（按 {today:%Y-%m-%d} 计算）：")
     if not found:
         print("  没有待办事项。")
@@ -554,6 +554,26 @@ def todo(args: argparse.Namespace) -> int:
         left = item.days_left(today)
         when = "" if item.done else (f"，还剩 {left} 天" if left >= 0 else f"，已超过 {-left} 天")
         print(f"  {n}. [{state}] {item.due:%Y-%m-%d}{when}  {item.what}（依据：{item.basis}）")
+    return 0
+
+
+def holidays(args: argparse.Namespace) -> int:
+    from fazhi_desktop.domain.errors import UserError
+    from fazhi_desktop.services import holiday_files
+
+    if args.action == "import":
+        if not args.file:
+            raise UserError("请写出县里下发的节假日安排文件，例如 holidays import 2027年节假日安排.json")
+        ctx = _context(args, write=True)
+        found = holiday_files.import_file(ctx, args.file).value[1]
+        print(f"已导入{found.year}年节假日安排（{found.notice}）：放假 {len(found.off)} 天，调休上班 {len(found.worked)} 天。"
+              "待办期限从此按这些日期计算。")
+        return 0
+    if not args.year or not args.out:
+        raise UserError("请用 --year 和 --out 写出年份和文件，例如 holidays export --year 2027 --out 2027年节假日安排.json")
+    ctx = _context(args)
+    out = holiday_files.export_file(ctx, args.year, args.out, args.notice)
+    print(f"已写出{args.year}年节假日安排：{out}（可下发给各乡镇，在“设置 → 待办期限”或 holidays import 中导入）")
     return 0
 
 

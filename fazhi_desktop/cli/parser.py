@@ -126,6 +126,15 @@ def build_parser() -> ChineseParser:
     s.add_argument("--all", action="store_true", help="连已完成的一起列出")
     s.set_defaults(handler="todo")
 
+    s = sub.add_parser("holidays", help="节假日安排：export 把某年的放假和调休日期写成文件（县里下发给乡镇）、"
+                       "import 读入县里下发的文件（用于程序尚未内置的年份）")
+    s.add_argument("action", choices=("export", "import"))
+    s.add_argument("file", nargs="?", metavar="文件.json", help="import：县里下发的节假日安排文件")
+    s.add_argument("--year", type=year, metavar="年份", help="export：哪一年")
+    s.add_argument("--out", metavar="文件.json", help="export：写到哪个文件")
+    s.add_argument("--notice", metavar="文号", help="export：国务院办公厅通知的文号或日期（已录入或内置的可不写）")
+    s.set_defaults(handler="holidays")
+
     s = sub.add_parser("binder", help="台账汇编：封面、归档文件目录、各台账记录、照片（带说明）、备考表和脊背标签，供检查时装订")
     s.add_argument("--year", type=year, required=True, metavar="年份")
     s.add_argument("--out", required=True, metavar="文件.pdf")

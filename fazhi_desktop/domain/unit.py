@@ -49,6 +49,7 @@ REPORT_TEXT_FIELDS: tuple[Field, ...] = (
 
 
 # 待办's settings (services.todo), kept in the unit's settings and edited in 设置 → 待办期限.
+DAYS_OF_A_CENTURY = 366 * 101
 TODO_FIELDS: tuple[Field, ...] = (
     Field("report_due", "年度报告报送县里的日期", T.TEXT, max_length=5,
           help="次年的月-日，如 03-15；不填则待办中不列这一项"),
@@ -59,9 +60,11 @@ TODO_FIELDS: tuple[Field, ...] = (
           help="矛盾纠纷没有登记化解时限时按难易程度提醒；未填难易程度的按一般纠纷"),
     Field("dispute_complex_days", "复杂纠纷化解时限（日）", T.INT, default=20),
     Field("due_soon_days", "提前几天提醒", T.INT, default=7),
-    Field("holidays", "法定节假日", T.TEXTLIST, max_items=400,
-          help="2020年至2026年的节假日已内置；以后年份的通知发布后可在此补录，如 2027-10-01；周末已自动跳过"),
-    Field("workdays", "调休上班日", T.TEXTLIST, max_items=200, help="内置年份以外、周末调休上班的日期"),
+    # No cap a clerk could meet (#35): every day of a century; the bound is for a hostile settings value only.
+    Field("holidays", "法定节假日", T.TEXTLIST, max_items=DAYS_OF_A_CENTURY,
+          help="2020年至2026年的节假日已内置；以后年份的通知发布后可在此补录（如 2027-10-01），或导入县里下发的"
+               "节假日安排文件；周末已自动跳过"),
+    Field("workdays", "调休上班日", T.TEXTLIST, max_items=DAYS_OF_A_CENTURY, help="内置年份以外、周末调休上班的日期"),
 )
 
 

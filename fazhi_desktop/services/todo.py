@@ -273,7 +273,8 @@ def _next_calendar(year: int, today: dt.date, cfg: Mapping[str, Any]) -> list[It
     if year != today.year or today.month != 12 or coming in holidays.CALENDARS:
         return []
     typed = any(str(d).startswith(f"{coming}-") for d in cfg.get("holidays") or [])
-    return [Item(f"{coming}年法定节假日安排：国务院办公厅通知发布后，请在“设置 → 待办期限”中录入，或更新程序",
+    return [Item(f"{coming}年法定节假日安排：国务院办公厅通知发布后，请在“设置 → 待办期限”中录入或导入县里下发的"
+                 "节假日安排文件，或更新程序",
                  dt.date(today.year, 12, 31), typed,
                  f"未录入前，{coming}年的工作日只按周一至周五计算，节假日前后的法定期限会算错")]
 
@@ -288,9 +289,9 @@ def _package_exported(conn: sa.Connection, unit: Unit, year: int) -> bool:
         audit_log.c.changes.like(f'%"{year}年度数据包"%')).limit(1)).first() is not None
 
 
-def items_of(ctx, year: int) -> list[Item]:
+def items_of(ctx, year: int, today: dt.date | None = None) -> list[Item]:
     with ctx.engine.connect() as conn:
-        return items(conn, ctx.unit, year)
+        return items(conn, ctx.unit, year, today)
 
 
 def open_items(found: list[Item], today: dt.date) -> list[Item]:

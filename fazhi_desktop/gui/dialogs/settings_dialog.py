@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -20,7 +21,7 @@ from fazhi_desktop.domain.errors import UserError, ValidationError
 from fazhi_desktop.domain.unit import TODO_FIELDS, UNIT_FIELDS, privacy_fields
 from fazhi_desktop.gui.generated.ui_settings_dialog import Ui_SettingsDialog
 from fazhi_desktop.gui.ledger.form import RecordForm
-from fazhi_desktop.gui.shell import file_dialogs, files, ops
+from fazhi_desktop.gui.shell import dialogs, file_dialogs, files, ops
 from fazhi_desktop.gui.shell.errors import show_user_error
 from fazhi_desktop.gui.shell.session import Session
 from fazhi_desktop.reports.typeset.fonts import ROLE_LABELS, ROLES
@@ -68,7 +69,21 @@ class SettingsDialog(QDialog):
 
         self.todo_form = RecordForm(TODO_FIELDS, unit)
         self.todo_form.set_values(todo.settings_of(unit))
-        self.todo_page = self.todo_form.in_scroll_area()
+        self.todo_page = QWidget()
+        todo_layout = QVBoxLayout(self.todo_page)
+        todo_layout.setContentsMargins(0, 0, 0, 0)
+        todo_layout.addWidget(self.todo_form.in_scroll_area(), 1)
+        # a year the program does not ship yet: the county's file, or the county writing one for its townships
+        self.holidays_import_button = QPushButton("导入县里下发的节假日安排…")
+        self.holidays_export_button = QPushButton("导出节假日安排文件…")
+        self.holidays_export_button.setToolTip("把某年的放假和调休日期写成文件，下发给各乡镇导入")
+        calendar_row = QHBoxLayout()
+        calendar_row.addWidget(self.holidays_import_button)
+        calendar_row.addWidget(self.holidays_export_button)
+        calendar_row.addStretch(1)
+        todo_layout.addLayout(calendar_row)
+        self.holidays_import_button.clicked.connect(lambda: self.import_holidays())
+        self.holidays_export_button.clicked.connect(lambda: self.export_holidays())
         self.ui.tabs.addTab(self.todo_page, "待办期限")
         # 个人信息: the idle lock and each ledger's 保管期限, a form generated from their declarations
         from fazhi_desktop.services import retention
@@ -110,6 +125,51 @@ class SettingsDialog(QDialog):
         self.unit_form.editors["villages"].set(unit.villages)
         QMessageBox.information(self, "村名改名", f"已把「{old}」改为「{unit.villages[villages.index(old)]}」，"
                                 f"{changed} 条记录一并改过来（已记入修改记录）。")
+
+    def import_holidays(self) -> None:
+        from fazhi_desktop.services import holiday_files, todo
+
+        path = file_dialogs.open_file_name(self, "选择县里下发的节假日安排文件", files.default_folder(),
+                                           "节假日安排 (*.json)")
+        if not path:
+            return
+        try:
+            unit, found = ops.call_write(self, self.session, "正在导入节假日安排…",
+                                         lambda ctx: holiday_files.import_file(ctx, path))
+        except UserError as exc:
+            show_user_error(self, str(exc))
+            return
+        cfg = todo.settings_of(unit)
+        self.todo_form.editors["holidays"].set(cfg["holidays"])
+        self.todo_form.editors["workdays"].set(cfg["workdays"])
+        dialogs.finished(self, "导入节假日安排", f"已导入{found.year}年节假日安排（{found.notice}）：放假 {len(found.off)} 天，"
+                         f"调休上班 {len(found.worked)} 天（已记入修改记录）。")
+
+    def export_holidays(self) -> None:
+        import datetime as dt
+
+        from fazhi_desktop.domain import holidays
+        from fazhi_desktop.services import holiday_files
+
+        year, ok = QInputDialog.getInt(self, "导出节假日安排", "哪一年的节假日安排：", dt.date.today().year + 1, 2000, 2100)
+        if not ok:
+            return
+        notice = None
+        known = (self.session.unit.settings.get(holiday_files.NOTICES) or {}).get(str(year))
+        if year not in holidays.CALENDARS and not known:
+            notice, ok = QInputDialog.getText(self, "导出节假日安排", f"{year}年节假日安排通知的文号或日期：")
+            if not ok:
+                return
+        out = file_dialogs.save_file_name(self, "保存节假日安排文件", f"{year}年节假日安排.json", "节假日安排 (*.json)")
+        if not out:
+            return
+        try:
+            written = ops.call_read(self, self.session, "正在导出节假日安排…",
+                                    lambda ctx: holiday_files.export_file(ctx, year, out, notice))
+        except UserError as exc:
+            show_user_error(self, str(exc))
+            return
+        dialogs.finished(self, "导出节假日安排", f"已写出：{written}\n可下发给各乡镇，在“设置 → 待办期限”中导入。")
 
     def _pick_font(self, edit: QLineEdit) -> None:
         path = file_dialogs.open_file_name(self, "选择字体文件", files.default_folder(), "TrueType 字体 (*.ttf *.ttc)")
