@@ -249,3 +249,17 @@ def test_the_readiness_check_names_a_missed_new_period_at_the_field_that_marks_i
     assert set(by_field) == {"served_on", "answered_on"}, by_field
     assert "2024-10-12" in by_field["served_on"] and "第六十一条" in by_field["served_on"]
     assert "2024-10-23" in by_field["answered_on"] and "第三十三条" in by_field["answered_on"]
+
+
+def test_the_readme_and_the_user_manual_list_every_deadline_with_its_basis():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    for doc in (root / "README.md", root / "docs" / "用户手册.md"):
+        text = doc.read_text(encoding="utf-8")
+        for rule in deadlines.RULES.values():
+            for version in rule.versions:
+                assert f"| {rule.what} | {version.since:%Y-%m-%d}起" in text, (doc.name, rule.key, version.since)
+                assert version.basis in text, (doc.name, rule.key, version.since)
+        for other in ("合法性审查", "整改时限", "化解时限", "法律顾问合同到期", "4月1日"):
+            assert other in text, (doc.name, other)
