@@ -154,8 +154,11 @@ def _applications(svc):
     svc.create("disclosure", {"date": "2023-12-20", "applicant": "赵某", "content": "道路规划"})
 
 
-def test_the_disclosure_ledger_counts_and_its_sentence_is_borne_out(db, unit, svc):
+def test_the_disclosure_ledger_counts_and_its_sentence_is_borne_out(db, unit, svc, tmp_path):
+    from reportkit import open_pdf, pdf_text
+
     from fazhi_desktop.reports.content.builder import build_document
+    from fazhi_desktop.reports.render.pdf import render_pdf
     from fazhi_desktop.services import claim_check, stats
 
     _applications(svc)
@@ -169,6 +172,9 @@ def test_the_disclosure_ledger_counts_and_its_sentence_is_borne_out(db, unit, sv
     text = doc.plain_text()
     assert "收到政府信息公开申请4件，已答复3件，正在办理1件，逾期答复1件，引发行政复议、行政诉讼1件，被纠错1件。" in text, text
     assert problems == []
+    with open_pdf(render_pdf(doc, tmp_path / "报告.pdf").path) as pdf:  # printed: the PDF read back
+        printed = pdf_text(pdf).replace("\n", "")
+    assert "收到政府信息公开申请4件" in printed and "逾期答复1件" in printed and "被纠错1件" in printed
     claim = next(c for c in doc.claims if "政府信息公开申请" in c.text)
     late = next(f for f in claim.facts if f.kind == "count" and f.shown == "1" and f.rows.conds
                 and f.rows.conds[-1].op == "not_in_time")
