@@ -69,11 +69,12 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("legal_service.consultations", "公共法律服务", "法律咨询", "人次"),
     Indicator("review.cases", "复议应诉", "行政复议/诉讼案件", "件"),
     Indicator("review.head_appearance_rate", "复议应诉", "负责人出庭应诉率", "%", "rate"),
-    Indicator("disclosure.requests", "政府信息公开", "依申请公开申请", "件"),
-    Indicator("disclosure.answered", "政府信息公开", "已答复", "件"),
-    Indicator("disclosure.on_time", "政府信息公开", "按时答复", "件"),
-    Indicator("disclosure.on_time_rate", "政府信息公开", "按时答复率", "%", "rate"),
-    Indicator("disclosure.appeals", "政府信息公开", "引发行政复议/诉讼", "件"),
-    Indicator("disclosure.corrected", "政府信息公开", "被纠错", "件"),
+    # labels are placeholders of a unit's own outline too ({信息公开申请}): each names its subject
+    Indicator("disclosure.requests", "政府信息公开", "信息公开申请", "件"),
+    Indicator("disclosure.answered", "政府信息公开", "信息公开已答复", "件"),
+    Indicator("disclosure.on_time", "政府信息公开", "信息公开按时答复", "件"),
+    Indicator("disclosure.on_time_rate", "政府信息公开", "信息公开按时答复率", "%", "rate"),
+    Indicator("disclosure.appeals", "政府信息公开", "信息公开引发复议诉讼", "件"),
+    Indicator("disclosure.corrected", "政府信息公开", "信息公开被纠错", "件"),
 )
 INDICATOR_BY_KEY = {i.key: i for i in INDICATORS}

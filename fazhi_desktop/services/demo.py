@@ -353,7 +353,8 @@ def load_demo(engine: sa.Engine) -> Unit:
                              "method": "行政处罚", "fine": "3000.00", "officers": "执法证号 6210240001、6210240002",
                              "id_shown": True, "recorded": True, "publicized": True, "major": False,
                              "legal_review": False, "filed_on": dt.date(2023, 8, 28),
-                             "closed_on": dt.date(2023, 9, 15), "appeal": "无"}])
+                             # the decision handed to the party when it was announced (行政处罚法第六十一条)
+                             "closed_on": dt.date(2023, 9, 15), "served_on": dt.date(2023, 9, 15), "appeal": "无"}])
         reports_text.save_report_text(conn, unit, 2023, DEMO_REPORT_TEXT, DEMO_ACTOR)
         unit = update_settings(conn, unit, {"todo": DEMO_TODO}, DEMO_ACTOR)
     return unit
