@@ -59,6 +59,28 @@ def _records(conn: sa.Connection, unit: Unit, ledger_key: str, year: int,
             yield from_storage(ledger, row)
 
 
+def _moved_out(conn: sa.Connection, unit: Unit, ledger_key: str, year: int, sent: set[str]) -> Iterator[dict[str, Any]]:
+    """Records that belonged to ``year`` once and were corrected into another (their history says so): they travel
+    with the year they left, so the county moves them too instead of counting them in a year they no longer belong
+    to (#36). Found through the history's own words, never by reading every record of the unit."""
+    from fazhi_desktop.domain.audit_actions import UPDATE
+    from fazhi_desktop.domain.fields import FieldType
+    from fazhi_desktop.services.records import from_storage
+    from fazhi_desktop.storage.schema import audit_log
+
+    ledger = get_ledger(ledger_key)
+    key = ledger.year_from
+    was = f'"{key}":["{year}-' if ledger.field(key).type == FieldType.DATE else f'"{key}":[{year},'
+    ids = [i for i in conn.execute(sa.select(audit_log.c.record_id).distinct().where(
+        audit_log.c.unit_id == unit.id, audit_log.c.ledger == ledger_key, audit_log.c.action == UPDATE,
+        audit_log.c.changes.like(f"%{was}%"))).scalars() if i not in sent]
+    t = ledger_table(ledger_key)
+    for i in range(0, len(ids), 500):
+        for row in conn.execute(sa.select(t).where(t.c.unit_id == unit.id, t.c.id.in_(ids[i:i + 500]),
+                                                  t.c.year != year).order_by(t.c.created_at, t.c.id)).mappings():
+            yield from_storage(ledger, row)
+
+
 def write_package(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLike, *, findings_open: int = 0,
                   report_pdf: Path | None = None, actor: str | None = None) -> Written:
     """Write the package (atomically: a half-written file never exists under its name); the export is logged."""
@@ -83,7 +105,10 @@ def write_package(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLi
                 record_ids[record["id"]] = ledger.key
                 lines.append(pf.dumps({"id": record["id"], "meta": {k: record.get(k) for k in META},
                                        "values": _values(ledger.fields, record)}))
-            counts[ledger.key] = len(lines)
+            counts[ledger.key] = len(lines)  # the year's own records; those that left it follow uncounted
+            for record in _moved_out(conn, unit, ledger.key, year, set(record_ids)):
+                lines.append(pf.dumps({"id": record["id"], "meta": {k: record.get(k) for k in META},
+                                       "values": _values(ledger.fields, record)}))
             put(f"records/{ledger.key}.jsonl", ("\n".join(lines) + "\n" if lines else "").encode("utf-8"))
         files = attachment_files.store(conn)
         rows = [dict(r) for r in conn.execute(sa.select(attachments).where(
