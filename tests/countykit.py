@@ -72,3 +72,47 @@ def dump(engine: sa.Engine) -> str:
             rows = conn.execute(sa.select(table)).mappings().all()
             out[table.name] = sorted(json.dumps(dict(r), default=str, sort_keys=True, ensure_ascii=False) for r in rows)
     return json.dumps(out, ensure_ascii=False)
+
+
+def backdated(src: Path, dst: Path, when: str) -> Path:
+    """A copy of a package as if it had been made at ``when`` (ISO): its creation time and every time in its records
+    set to that moment, the parts' checksums recomputed — for the county's dates (a deadline in the past) to be tried
+    with packages made today."""
+    import hashlib
+    import json
+    import zipfile
+
+    from fazhi_desktop.exchange import package_format as pf
+
+    def shifted(data: bytes) -> bytes:
+        lines = []
+        for line in data.decode("utf-8").splitlines():
+            item = json.loads(line)
+            meta = item.get("meta") or {}
+            for key in ("created_at", "updated_at"):
+                if key in meta:
+                    meta[key] = when
+            if meta.get("deleted_at"):
+                meta["deleted_at"] = when
+            if "added_at" in item:
+                item["added_at"] = when
+            lines.append(json.dumps(item, ensure_ascii=False))
+        return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+    with zipfile.ZipFile(src) as zin:
+        manifest = json.loads(zin.read(pf.MANIFEST))
+        parts = {name: zin.read(name) for name in zin.namelist() if name != pf.MANIFEST}
+    for name, data in parts.items():
+        if name.endswith(".jsonl"):
+            parts[name] = shifted(data)
+        elif name == pf.REPORT_TEXT:
+            text = json.loads(data)
+            text["updated_at"] = when
+            parts[name] = json.dumps(text, ensure_ascii=False).encode("utf-8")
+    manifest["created_at"] = when
+    manifest["parts"] = {n: {"sha256": hashlib.sha256(d).hexdigest(), "size": len(d)} for n, d in parts.items()}
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+        zout.writestr(pf.MANIFEST, json.dumps(manifest, ensure_ascii=False))
+    return dst

@@ -53,6 +53,7 @@ RUNS = {
     "package import": ["package", "import", "{out}/包.zip"],
     "county-tables": ["county-tables", "--year", "2023", "--out", "{out}/县.xlsx"],
     "county-tables --deadline": ["county-tables", "--year", "2023", "--out", "{out}/县2.xlsx", "--deadline", "03-25"],
+    "county setup": ["county", "setup", "--county", "合水县", "--townships", "肖咀镇,太白镇"],
     "user list": ["user", "list"],
     "user disable": ["user", "disable", "不存在的人"],
     "retention list": ["retention", "list"],

@@ -288,7 +288,7 @@ def test_package_and_county_commands(tmp_path, data_dir):
                    "03-15", env=env)
     assert proc.returncode == 0 and out.exists(), proc.stderr
     received = [r for r in load_workbook(out)["报送情况"].iter_rows(min_row=4, values_only=True) if r[0]][0]
-    assert received[3] == "已附" and "截止3月15日" in received[-1]
+    assert received[1] == "逾期" and received[5] == "已附" and "截止3月15日" in received[-1]
 
 
 @pytest.mark.external

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from countykit import township
+from countykit import backdated, township
 
 from fazhi_desktop.exchange.package_read import merge_package
 from fazhi_desktop.exchange.package_write import write_package
@@ -47,3 +47,107 @@ def test_a_record_corrected_into_another_year_moves_there_at_the_county(county_d
     assert merged.updated == 1
     assert (_found(county_db, "太白镇", 2023), _found(county_db, "太白镇", 2024)) == (2, 1)
     town.dispose()
+
+
+def _package(tmp_path, name, year=2023, disputes=2, made=None):
+    """A township's package; ``made``: as if written at that moment (ISO)."""
+    folder = tmp_path / name
+    folder.mkdir(exist_ok=True)
+    town = township(folder, name, ["东村", "西村"], disputes)
+    with town.engine.connect() as conn:
+        unit = get_unit(conn, name)
+    path = write_package(town.engine, unit, year, tmp_path / f"{name}.zip").path
+    if made:
+        path = backdated(path, tmp_path / f"{name}-{made[:10]}.zip", made)
+    return town, unit, path
+
+
+def test_a_county_set_up_with_its_roster_judges_each_township_by_its_first_receipt(tmp_path, data_dir):
+    """Through the command line: 甲县 with three townships in its own order; one sends on time and later a
+    correction (still 按时), one sends late (逾期), one sends nothing (逾期未报送 after the deadline). The county's
+    database holds no township of its own, so none is counted that is not one."""
+    import datetime as dt
+
+    from clikit import run_cli
+
+    from fazhi_desktop.services import county
+
+    db = tmp_path / "county.sqlite3"
+    env = {"FAZHI_DATA_DIR": str(data_dir)}
+    made = run_cli("--db", str(db), "county", "setup", "--county", "甲县", "--townships", "西华街道,太白镇，柳树乡",
+                   "--deadline", "2024-03-25", env=env)
+    assert made.returncode == 0 and "依次为 西华街道（街道）、太白镇（镇）、柳树乡（乡）" in made.stdout, made.stderr
+    town, unit, first = _package(tmp_path, "太白镇", made="2024-03-19T10:00:00")
+    other, _, late = _package(tmp_path, "柳树乡", made="2024-03-27T10:00:00")
+    other.dispose()
+    for path, day in ((first, "2024-03-20"), (late, "2024-03-28")):
+        done = run_cli("--db", str(db), "package", "import", str(path), "--received", day, env=env)
+        assert done.returncode == 0, done.stderr
+    RecordService(town.engine, unit, "文书").create("meeting", {"date": "2023-12-01", "kind": "法治建设专题会议",
+                                                              "title": "补录的专题会"})
+    correction = backdated(write_package(town.engine, unit, 2023, tmp_path / "太白镇更正.zip").path,
+                           tmp_path / "太白镇更正-0409.zip", "2024-04-09T10:00:00")
+    town.dispose()
+    done = run_cli("--db", str(db), "package", "import", str(correction), "--received", "2024-04-10", env=env)
+    assert done.returncode == 0, done.stderr
+
+    opened = open_database(db)
+    try:
+        with opened.engine.connect() as conn:
+            before = county.view(conn, 2023, today=dt.date(2024, 3, 25))
+            after = county.view(conn, 2023, today=dt.date(2024, 4, 20))
+    finally:
+        opened.dispose()
+    assert before.county == "甲县" and before.units == ["西华街道", "太白镇", "柳树乡"]
+    states = {s.unit: s for s in after.submissions}
+    assert {s.unit: s.state for s in before.submissions}["西华街道"] == county.NOT_SENT
+    assert states["西华街道"].state == county.NOT_SENT_LATE and "未报送（截止3月25日）" in states["西华街道"].late
+    assert states["太白镇"].state == county.ON_TIME and states["太白镇"].received_at == dt.datetime(2024, 3, 20)
+    assert [c.date() for c in states["太白镇"].corrections] == [dt.date(2024, 4, 10)]
+    assert states["柳树乡"].state == county.LATE
+    rows = {r[0]: r for r in after.summary}
+    assert rows["西华街道"][1:] == [None] * (len(rows["西华街道"]) - 1)  # nothing received: no figure, not even 0
+    assert rows["合计"][1] == rows["太白镇"][1] + rows["柳树乡"][1]
+    assert county.submission_row(states["太白镇"])[1:4] == ["按时", dt.date(2024, 3, 20), "2024-04-10"]
+
+
+def test_an_old_county_databases_placeholder_unit_is_no_township_once_the_roster_is_set(county_db, tmp_path):
+    from fazhi_desktop.services import county
+    from fazhi_desktop.services.units import create_unit
+
+    with county_db.engine.begin() as conn:  # what the township wizard made for a county before #36
+        create_unit(conn, {"name": "甲县法治办", "county": "甲县", "addressee": "县委依法治县办",
+                           "issuers": ["甲县法治办"], "villages": ["城关"]}, "县法治办")
+    town, _unit, path = _package(tmp_path, "太白镇")
+    town.dispose()
+    merge_package(county_db.engine, path, "县法治办")
+    with county_db.engine.connect() as conn:
+        assert county.view(conn, 2023).units == ["太白镇", "甲县法治办"]  # before the roster: every unit
+    with county_db.engine.begin() as conn:
+        county.store_roster(conn, county.Roster("甲县", tuple(county.parse_townships("太白镇,柳树乡"))), "县法治办")
+    with county_db.engine.connect() as conn:
+        view = county.view(conn, 2023)
+    assert view.units == ["太白镇", "柳树乡"] and len(view.summary) == 3
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("城关", "看不出「城关」是乡、镇还是街道"), ("太白镇,太白镇", "写了两次"), ("", "请写出本县的乡镇"),
+])
+def test_a_roster_a_county_cannot_mean_is_refused_by_name(text, says):
+    from fazhi_desktop.domain.errors import UserError
+    from fazhi_desktop.services import county
+
+    with pytest.raises(UserError, match=says):
+        county.parse_townships(text)
+    assert county.parse_townships("城关:镇,红星民族乡") == [("城关", "镇"), ("红星民族乡", "民族乡")]
+
+
+def test_a_receipt_date_outside_the_packages_life_is_refused(county_db, tmp_path):
+    import datetime as dt
+
+    from fazhi_desktop.exchange.package_read import PackageError
+
+    town, _unit, path = _package(tmp_path, "太白镇")
+    town.dispose()
+    with pytest.raises(PackageError, match="收到日期"):
+        merge_package(county_db.engine, path, "县法治办", received=dt.date(2020, 1, 1))

@@ -501,7 +501,7 @@ def _package_import(args: argparse.Namespace) -> int:
     refused = 0
     for path in paths:
         try:
-            merged = merge_package(db.engine, path, actor, unit_name=args.unit)
+            merged = merge_package(db.engine, path, actor, unit_name=args.unit, received=args.received)
         except PackageError as exc:
             refused += 1
             print(f"错误：{exc}", file=sys.stderr)
@@ -512,6 +512,17 @@ def _package_import(args: argparse.Namespace) -> int:
     if refused:
         print(f"{len(paths) - refused} 个数据包已导入，{refused} 个被拒绝（见上）。", file=sys.stderr)
     return 1 if refused else 0
+
+
+def county(args: argparse.Namespace) -> int:
+    from fazhi_desktop.services import county as county_service
+
+    ctx = _context(args, write=True, unit=False)
+    roster = county_service.setup(ctx, args.county, args.townships, args.deadline).value
+    listed = "、".join(f"{n}（{k}）" for n, k in roster.townships)
+    print(f"已设置{roster.county}的县级汇总：乡镇（街道）{len(roster.townships)} 个，依次为 {listed}。"
+          "导入各乡镇的数据包用 package import，汇总表用 county-tables。")
+    return 0
 
 
 def county_tables(args: argparse.Namespace) -> int:

@@ -140,6 +140,7 @@ class _Package:
             raise _refuse(path, f"的记录部分解压后共 {text_bytes // 1024**2} MB，超过 {pf.MAX_JSON_TOTAL_BYTES // 1024**2} MB，"
                                 "不像一个单位一年的数据")
         self._read: dict[str, bytes] = {}
+        self.received: dt.date | None = None
         if pf.MANIFEST not in self.infos:
             raise _refuse(path, "没有清单（manifest.json），不是本程序生成的数据包")
         self.manifest = self._manifest()
@@ -300,12 +301,18 @@ def _not_after(pkg: _Package, value: Any, where: str, optional: bool = False) ->
     return when
 
 
-def merge_package(engine: sa.Engine, path: str | Path, actor: str, *, unit_name: str | None = None) -> Merged:
-    """Merge one package in one transaction; ``PackageError`` (nothing written) when anything is wrong with it."""
+def merge_package(engine: sa.Engine, path: str | Path, actor: str, *, unit_name: str | None = None,
+                  received: dt.date | None = None) -> Merged:
+    """Merge one package in one transaction; ``PackageError`` (nothing written) when anything is wrong with it.
+    ``received``: the day the package reached the county (by hand, on a U盘), when it is not today."""
     path = Path(path)
     try:
         pkg = _Package(path)
         try:
+            if received is not None and not pkg.created_at.date() <= received <= dt.date.today():
+                raise _refuse(path, f"的收到日期 {received.isoformat()} 不在数据包生成之日"
+                                    f"（{pkg.created_at:%Y-%m-%d}）和今天之间")
+            pkg.received = received
             return _merge(engine, pkg, actor, unit_name)
         finally:
             pkg.close()
@@ -380,11 +387,16 @@ def _merge_records(engine: sa.Engine, pkg: _Package, actor: str, unit_id: str, u
         audit.append(conn, actor, changes)
         _merge_attachments(pkg, conn, unit, listed, result)
         _merge_draft(pkg, conn, unit, year, actor)
-        if conn.execute(sa.select(package_receipts.c.id).where(package_receipts.c.sha256 == file_digest)).first() is None:
+        received_at = dt.datetime.combine(pkg.received, dt.time()) if pkg.received else \
+            dt.datetime.now().replace(microsecond=0)
+        known = conn.execute(sa.select(package_receipts.c.id).where(package_receipts.c.sha256 == file_digest)).scalar()
+        if known is not None and pkg.received is not None:  # the day it came, recorded after it was imported
+            conn.execute(sa.update(package_receipts).where(package_receipts.c.id == known).values(received_at=received_at))
+        if known is None:
             counts = {k: v for k, v in (manifest.get("counts") or {}).items() if isinstance(k, str) and isinstance(v, int)}
             findings = manifest.get("findings_open")
             conn.execute(sa.insert(package_receipts).values(
-                id=str(uuid.uuid4()), unit_id=unit.id, year=year, received_at=dt.datetime.now().replace(microsecond=0),
+                id=str(uuid.uuid4()), unit_id=unit.id, year=year, received_at=received_at,
                 received_by=actor[:64], created_at=pkg.created_at,
                 sha256=file_digest, program_version=_text(manifest.get("program_version"), "程序版本", pkg.path, 20),
                 schema_revision=manifest["schema_revision"], counts=counts,
@@ -537,7 +549,7 @@ class Batch:
     refused: list[str] = field(default_factory=list)  # the messages, one a package
 
 
-def merge_many(ctx, paths: list[Path]):
+def merge_many(ctx, paths: list[Path], received: dt.date | None = None):
     """Each package on its own (one refused leaves the others merged), after a backup of a SQLite database; a
     ``Done`` that tells every tab to refresh."""
     from fazhi_desktop.services import safety
@@ -548,7 +560,7 @@ def merge_many(ctx, paths: list[Path]):
     batch = Batch()
     for path in paths:
         try:
-            batch.merged.append(merge_package(ctx.engine, path, ctx.actor, unit_name=None))
+            batch.merged.append(merge_package(ctx.engine, path, ctx.actor, unit_name=None, received=received))
         except PackageError as exc:
             batch.refused.append(str(exc))
     return Done(batch, EVERYTHING if batch.merged else NOTHING)

@@ -29,13 +29,106 @@ SUMMARY_KEYS = (
 _INDICATORS = {ind.key: ind for ind in INDICATORS}
 PUBLISH_BY = (4, 1)  # 督察工作规定: a year's report is public by 4月1日 of the next year
 DEADLINE_KEY = "county.deadline"
-_DEADLINE = re.compile(r"(\d{1,2})-(\d{1,2})")
+ROSTER_KEY = "county.roster"  # the county's townships in its own order (#36): {"county": …, "townships": [[name, kind]]}
+_DEADLINE = re.compile(r"(?:\d{4}-)?(\d{1,2})-(\d{1,2})")
+KINDS = ("街道", "民族乡", "乡", "镇")  # longest suffix first: 民族乡 before 乡
+MAX_TOWNSHIPS = 300
+NOT_SENT, NOT_SENT_LATE, ON_TIME, LATE, SENT = "未报送", "逾期未报送", "按时", "逾期", "已报送"
+
+
+@dataclass(frozen=True)
+class Roster:
+    county: str
+    townships: tuple[tuple[str, str], ...]  # (name, kind), in the county's order
+
+    @property
+    def names(self) -> list[str]:
+        return [n for n, _k in self.townships]
+
+
+def kind_of(name: str) -> str | None:
+    return next((k for k in KINDS if name.endswith(k) and len(name) > len(k)), None)
+
+
+def parse_townships(text: str) -> list[tuple[str, str]]:
+    """「柳树乡,肖咀镇,西华街道」 (commas of either width, 、 or one a line) in the county's order; a name whose kind its
+    ending does not tell is written 名称:类型 (「城关:镇」)."""
+    from fazhi_desktop.domain.values import bad_character
+
+    out: list[tuple[str, str]] = []
+    for raw in re.split(r"[,，、\n]+", text or ""):
+        item = raw.strip()
+        if not item:
+            continue
+        name, given = (x.strip() for x in re.split(r"[:：]", item, maxsplit=1)) if re.search(r"[:：]", item) \
+            else (item, "")
+        kind = given or kind_of(name)
+        problem = bad_character(name) if name else "名称为空"
+        if problem or len(name) > 50:
+            raise UserError(f"乡镇（街道）「{item[:20]}」{problem or '名称过长'}")
+        if kind not in KINDS:
+            raise UserError(f"看不出「{name}」是乡、镇还是街道：请写成「{name}:镇」（类型为乡、镇、街道或民族乡）")
+        if name in (n for n, _k in out):
+            raise UserError(f"乡镇（街道）「{name}」写了两次")
+        out.append((name, kind))
+    if not out:
+        raise UserError("请写出本县的乡镇（街道），按县里的顺序，用逗号隔开，如 柳树乡,肖咀镇,西华街道")
+    if len(out) > MAX_TOWNSHIPS:
+        raise UserError(f"乡镇（街道）超过 {MAX_TOWNSHIPS} 个，请核对名单")
+    return out
+
+
+def stored_roster(conn: sa.Connection) -> Roster | None:
+    import json
+
+    value = conn.execute(sa.select(database_info.c.value).where(database_info.c.key == ROSTER_KEY)).scalar()
+    try:
+        data = json.loads(value) if value else None
+        return Roster(str(data["county"]), tuple((str(n), str(k)) for n, k in data["townships"])) if data else None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _put_info(conn: sa.Connection, key: str, value: str) -> None:
+    if conn.execute(sa.select(database_info.c.key).where(database_info.c.key == key)).first():
+        conn.execute(sa.update(database_info).where(database_info.c.key == key).values(value=value))
+    else:
+        conn.execute(sa.insert(database_info).values(key=key, value=value))
+
+
+def store_roster(conn: sa.Connection, roster: Roster, actor: str) -> None:
+    """The county's own setup: a setting of the database (a 管理员's once accounts exist), no township of its own."""
+    import json
+
+    from fazhi_desktop.domain.roles import SETTINGS
+    from fazhi_desktop.domain.values import bad_character
+    from fazhi_desktop.services import accounts
+
+    accounts.require(conn, actor, SETTINGS)
+    county = roster.county.strip()
+    if not county or len(county) > 50 or bad_character(county):
+        raise UserError("请写出县（市、区）的名称，如 甲县")
+    _put_info(conn, ROSTER_KEY, json.dumps({"county": county, "townships": [list(t) for t in roster.townships]},
+                                           ensure_ascii=False))
+
+
+def setup(ctx, county: str, townships: str, deadline: str | None = None):
+    """``county setup``: the county's name, its townships in order, and (optionally) the report deadline."""
+    from fazhi_desktop.services.context import Changed, Done
+
+    roster = Roster(county, tuple(parse_townships(townships)))
+    due = parse_deadline(deadline) if deadline else None
+    with ctx.engine.begin() as conn:
+        store_roster(conn, roster, ctx.actor)
+        if due is not None:
+            store_deadline(conn, due, ctx.actor)
+    return Done(roster, Changed(unit=True))
 
 
 @dataclass
 class Submission:
     unit: str
-    received_at: dt.datetime | None
+    received_at: dt.datetime | None  # the first receipt of the year's package: 按时 or 逾期 is judged by it
     doc_date: dt.date | None
     has_report: bool
     findings_open: int | None
@@ -43,6 +136,8 @@ class Submission:
     published_on: dt.date | None
     published_url: str | None
     late: list[str] = field(default_factory=list)
+    state: str = NOT_SENT  # 未报送 / 逾期未报送 / 按时 / 逾期 (已报送 when the county set no deadline)
+    corrections: list[dt.datetime] = field(default_factory=list)  # later packages of the year: 更正
 
 
 @dataclass
@@ -58,6 +153,28 @@ class CountyView:
     county: str = ""
 
 
+SUBMISSION_HEADERS = ["乡镇（街道）", "报送情况", "首次收到日期", "更正（收到日期）", "成文日期", "报告PDF",
+                      "报告体检未处理事项", "审议会议日期", "公开日期", "公开网址", "需关注"]
+EMPTY = "无"  # a ledger with no record for the year, marked so an empty cell is never read as 0 typed in
+
+
+def submission_row(s: Submission) -> list[Any]:
+    """One township's line of 报送情况, as the window and the workbook show it."""
+    received = s.received_at is not None
+    return [s.unit, s.state, s.received_at.date() if received else "",
+            "、".join(f"{c:%Y-%m-%d}" for c in s.corrections), s.doc_date if received else "",
+            ("已附" if s.has_report else "未附") if received else "",
+            "" if s.findings_open is None else s.findings_open, s.reviewed_on, s.published_on,
+            s.published_url or "", "；".join(s.late)]
+
+
+def completeness_row(name: str, counts: dict[str, int | None]) -> list[Any]:
+    """Records per ledger; 无 for an empty ledger; a township that sent nothing has no figures, only 未报送."""
+    if all(n is None for n in counts.values()):
+        return [name, *("" for _n in counts), NOT_SENT]
+    return [name, *((n if n else EMPTY) for n in counts.values()), sum(1 for n in counts.values() if not n)]
+
+
 def summary_label(key: str) -> str:
     ind = _INDICATORS[key]
     return f"{ind.label}（{ind.unit}）"
@@ -66,7 +183,7 @@ def summary_label(key: str) -> str:
 def parse_deadline(text: str) -> tuple[int, int]:
     m = _DEADLINE.fullmatch(text.strip())
     if not m:
-        raise UserError(f"报送截止日期「{text[:20]}」写法不对，请写成 月-日，如 03-15")
+        raise UserError(f"报送截止日期「{text[:20]}」写法不对，请写成 月-日，如 03-15（或 2024-03-25）")
     month, day = int(m[1]), int(m[2])
     try:
         dt.date(2024, month, day)
@@ -89,34 +206,39 @@ def store_deadline(conn: sa.Connection, deadline: tuple[int, int], actor: str) -
     from fazhi_desktop.services import accounts
 
     accounts.require(conn, actor, SETTINGS)
-    value = f"{deadline[0]:02d}-{deadline[1]:02d}"
-    if conn.execute(sa.select(database_info.c.key).where(database_info.c.key == DEADLINE_KEY)).first():
-        conn.execute(sa.update(database_info).where(database_info.c.key == DEADLINE_KEY).values(value=value))
-    else:
-        conn.execute(sa.insert(database_info).values(key=DEADLINE_KEY, value=value))
+    _put_info(conn, DEADLINE_KEY, f"{deadline[0]:02d}-{deadline[1]:02d}")
 
 
 def _ref_date(draft: dict[str, Any] | None, year: int) -> dt.date:
     return (draft or {}).get("doc_date") or dt.date(year, 12, 31)
 
 
-def _submission(conn: sa.Connection, unit: Unit, year: int, draft: dict[str, Any] | None,
+def _submission(conn: sa.Connection, name: str, unit: Unit | None, year: int, draft: dict[str, Any] | None,
                 deadline: tuple[int, int] | None, today: dt.date) -> Submission:
-    receipt = conn.execute(sa.select(package_receipts).where(
+    receipts = [] if unit is None else conn.execute(sa.select(
+        package_receipts.c.received_at, package_receipts.c.has_report, package_receipts.c.findings_open).where(
         package_receipts.c.unit_id == unit.id, package_receipts.c.year == year)
-        .order_by(package_receipts.c.received_at.desc()).limit(1)).mappings().first()
+        .order_by(package_receipts.c.received_at, package_receipts.c.id)).all()
+    first, latest = (receipts[0], receipts[-1]) if receipts else (None, None)
     d = draft or {}
-    sub = Submission(unit.name, receipt["received_at"] if receipt else None, d.get("doc_date"),
-                     bool(receipt and receipt["has_report"]), receipt["findings_open"] if receipt else None,
-                     d.get("reviewed_on"), d.get("published_on"), d.get("published_url"))
-    if deadline is not None:
-        due = dt.date(year + 1, *deadline)
-        if sub.received_at is None and today > due:
+    sub = Submission(name, first.received_at if first else None, d.get("doc_date"),
+                     bool(latest and latest.has_report), latest.findings_open if latest else None,
+                     d.get("reviewed_on"), d.get("published_on"), d.get("published_url"),
+                     corrections=[r.received_at for r in receipts[1:]])
+    due = dt.date(year + 1, *deadline) if deadline is not None else None
+    if first is None:
+        sub.state = NOT_SENT_LATE if due is not None and today > due else NOT_SENT
+        if sub.state == NOT_SENT_LATE:
             sub.late.append(f"未报送（截止{due.month}月{due.day}日）")
-        elif sub.received_at is not None and sub.received_at.date() > due:
-            sub.late.append(f"逾期报送（截止{due.month}月{due.day}日）")
+    elif due is None:
+        sub.state = SENT
+    elif first.received_at.date() > due:  # a correction sent later never makes a township late (#36)
+        sub.state = LATE
+        sub.late.append(f"逾期报送（截止{due.month}月{due.day}日）")
+    else:
+        sub.state = ON_TIME
     publish_by = dt.date(year + 1, *PUBLISH_BY)
-    if sub.published_on is None and today > publish_by:
+    if first is not None and sub.published_on is None and today > publish_by:
         sub.late.append("4月1日前未公开")
     elif sub.published_on is not None and sub.published_on > publish_by:
         sub.late.append("公开晚于4月1日")
@@ -137,29 +259,52 @@ def _risks(conn: sa.Connection, unit: Unit, year: int, ref: dt.date) -> list[lis
     return rows
 
 
+def _townships(conn: sa.Connection, year: int, roster: Roster | None) -> list[tuple[str, Unit | None, bool]]:
+    """(name, unit, sent) in the county's order: its roster, then any unit that sent a package without being on it.
+    Without a roster (a county database from before #36), every unit, by name. A unit neither on the roster nor ever
+    sending a package (the placeholder an old first-run wizard made) is no township."""
+    units = list_units(conn)
+    sent_ids = set(conn.execute(sa.select(package_receipts.c.unit_id).distinct().where(
+        package_receipts.c.year == year)).scalars())
+    if roster is None:
+        return [(u.name, u, True) for u in sorted(units, key=lambda u: u.name)]
+    by_name = {u.name: u for u in units}
+    ever = set(conn.execute(sa.select(package_receipts.c.unit_id).distinct()).scalars())
+    out = [(name, by_name.get(name), by_name.get(name) is not None and by_name[name].id in sent_ids)
+           for name in roster.names]
+    out += [(u.name, u, u.id in sent_ids) for u in sorted(units, key=lambda u: u.name)
+            if u.name not in roster.names and u.id in ever]
+    return out
+
+
 def view(conn: sa.Connection, year: int, *, today: dt.date | None = None,
          deadline: tuple[int, int] | None = None) -> CountyView:
     today = today or dt.date.today()
     deadline = deadline or stored_deadline(conn)
-    units = sorted(list_units(conn), key=lambda u: u.name)
+    roster = stored_roster(conn)
     summary, submissions, completeness, risks = [], [], {}, []
     totals = dict.fromkeys(SUMMARY_KEYS, 0)
-    for unit in units:
-        draft = reports_text.load_report_text(conn, unit, year)
+    townships = _townships(conn, year, roster)
+    for name, unit, sent in townships:
+        draft = reports_text.load_report_text(conn, unit, year) if unit is not None else None
+        submissions.append(_submission(conn, name, unit, year, draft, deadline, today))
+        if unit is None or not sent:  # nothing of the year received: no figure is printed for it, not even a 0
+            summary.append([name, *(None for _k in SUMMARY_KEYS)])
+            completeness[name] = {lg.name: None for lg in LEDGERS}
+            continue
         ref = _ref_date(draft, year)
         s = stats.compute(conn, unit, year, ref)
-        summary.append([unit.name, *(s[k] for k in SUMMARY_KEYS)])
+        summary.append([name, *(s[k] for k in SUMMARY_KEYS)])
         for k in SUMMARY_KEYS:
             totals[k] += s[k]
-        submissions.append(_submission(conn, unit, year, draft, deadline, today))
-        completeness[unit.name] = {
+        completeness[name] = {
             lg.name: listing.count(conn, unit, listing.ListQuery(lg.key, year=year, ref_date=ref)) for lg in LEDGERS}
         risks += _risks(conn, unit, year, ref)
     summary.append(["合计", *(totals[k] for k in SUMMARY_KEYS)])
-    counties = Counter(u.county for u in units if u.county)
-    return CountyView(year, [u.name for u in units], ["乡镇（街道）", *(summary_label(k) for k in SUMMARY_KEYS)],
-                      summary, submissions, completeness, risks, deadline,
-                      counties.most_common(1)[0][0] if counties else "")
+    counties = Counter(u.county for _n, u, _s in townships if u is not None and u.county)
+    county = roster.county if roster else (counties.most_common(1)[0][0] if counties else "")
+    return CountyView(year, [n for n, _u, _s in townships], ["乡镇（街道）", *(summary_label(k) for k in SUMMARY_KEYS)],
+                      summary, submissions, completeness, risks, deadline, county)
 
 
 def view_of(ctx, year: int, **kw: Any) -> CountyView:

@@ -90,17 +90,14 @@ class CountyTab(QWidget):
         if view.deadline and not self.deadline_edit.hasFocus():
             self.deadline_edit.setText(f"{view.deadline[0]:02d}-{view.deadline[1]:02d}")
         self._fill("汇总表", view.summary_headers, view.summary)
-        self._fill("报送情况", ["乡镇（街道）", "数据包收到日期", "成文日期", "报告PDF", "报告体检未处理事项",
-                              "审议会议日期", "公开日期", "公开网址", "是否按时"],
-                   [[s.unit, s.received_at or "未收到", s.doc_date, "已附" if s.has_report else "未附",
-                     "—" if s.findings_open is None else s.findings_open, s.reviewed_on, s.published_on,
-                     s.published_url, "；".join(s.late) or "按时"] for s in view.submissions])
+        self._fill("报送情况", county.SUBMISSION_HEADERS, [county.submission_row(s) for s in view.submissions])
         ledgers = list(next(iter(view.completeness.values()), {}).keys())
-        self._fill("完整性", ["乡镇（街道）", *ledgers],
-                   [[unit, *((n or "无") for n in counts.values())] for unit, counts in view.completeness.items()])
+        self._fill("完整性", ["乡镇（街道）", *ledgers, "空白台账数"],
+                   [county.completeness_row(unit, counts) for unit, counts in view.completeness.items()])
         self._fill("风险与整改", ["乡镇（街道）", "类别", "内容", "日期", "状态"], view.risks)
         late = sum(1 for s in view.submissions if s.late)
-        self.status.setText(f"{view.year}年：乡镇（街道）{len(view.units)} 个，报送需关注 {late} 个，"
+        waiting = sum(1 for s in view.submissions if s.state in (county.NOT_SENT, county.NOT_SENT_LATE))
+        self.status.setText(f"{view.year}年：乡镇（街道）{len(view.units)} 个，未报送 {waiting} 个，报送需关注 {late} 个，"
                             f"风险与整改 {len(view.risks)} 项。")
 
     def _fill(self, name: str, headers: list[str], rows: list[list[Any]]) -> None:

@@ -10,10 +10,8 @@ from openpyxl import Workbook
 
 from fazhi_desktop.office.xlsx_sheets import HEADER_STYLE, write_titled_table
 from fazhi_desktop.reports.content.numbers import cn_date
-from fazhi_desktop.services.county import CountyView
+from fazhi_desktop.services.county import SUBMISSION_HEADERS, CountyView, completeness_row, submission_row
 from fazhi_desktop.storage.atomic import atomic_stream
-
-EMPTY = "无"  # a ledger with no record for the year, marked so an empty cell is never read as 0 typed in
 
 
 def write_county_workbook(view: CountyView, out: str | os.PathLike) -> Path:
@@ -26,20 +24,12 @@ def write_county_workbook(view: CountyView, out: str | os.PathLike) -> Path:
     write_titled_table(wb.create_sheet("汇总表"), title + "主要指标汇总表", filler, view.summary_headers, view.summary,
                        cell_styles=bold)
 
-    rows = []
-    for s in view.submissions:
-        rows.append([s.unit, s.received_at.strftime("%Y-%m-%d") if s.received_at else "未收到",
-                     s.doc_date, "已附" if s.has_report else "未附",
-                     "—" if s.findings_open is None else s.findings_open, s.reviewed_on, s.published_on,
-                     s.published_url or "", "；".join(s.late) or "按时"])
     deadline = f"（截止{view.deadline[0]}月{view.deadline[1]}日）" if view.deadline else ""
-    write_titled_table(wb.create_sheet("报送情况"), title + f"报告报送情况表{deadline}", filler,
-                       ["乡镇（街道）", "数据包收到日期", "成文日期", "报告PDF", "报告体检未处理事项", "审议会议日期",
-                        "公开日期", "公开网址", "是否按时"], rows)
+    write_titled_table(wb.create_sheet("报送情况"), title + f"报告报送情况表{deadline}", filler, SUBMISSION_HEADERS,
+                       [submission_row(s) for s in view.submissions])
 
     ledgers = list(next(iter(view.completeness.values()), {}).keys())
-    rows = [[unit, *((n if n else EMPTY) for n in counts.values()), sum(1 for n in counts.values() if not n)]
-            for unit, counts in view.completeness.items()]
+    rows = [completeness_row(unit, counts) for unit, counts in view.completeness.items()]
     write_titled_table(wb.create_sheet("完整性"), title + "台账完整性表（记录条数）", filler,
                        ["乡镇（街道）", *ledgers, "空白台账数"], rows)
 
