@@ -151,3 +151,77 @@ def test_a_receipt_date_outside_the_packages_life_is_refused(county_db, tmp_path
     town.dispose()
     with pytest.raises(PackageError, match="收到日期"):
         merge_package(county_db.engine, path, "县法治办", received=dt.date(2020, 1, 1))
+
+
+def test_the_townships_report_travels_is_kept_and_comes_out_byte_identical(tmp_path, data_dir):
+    """The township exports its package with the report; the county imports it and takes the report out again by
+    the command line, byte for byte what the township sent — and a backup of the county restores with it."""
+    import zipfile
+
+    from clikit import run_cli
+
+    from fazhi_desktop.exchange import package_format as pf
+
+    env = {"FAZHI_DATA_DIR": str(data_dir)}
+    town, _unit, _path = _package(tmp_path, "太白镇")
+    town_file = town.path
+    town.dispose()
+    pkg = tmp_path / "太白镇附报告.zip"
+    made = run_cli("--db", str(town_file), "package", "export", "--year", "2023", "--out", str(pkg), "--with-report",
+                   env=env)
+    assert made.returncode == 0 and "附年度报告" in made.stdout, made.stderr
+    with zipfile.ZipFile(pkg) as zf:
+        sent = zf.read(pf.REPORT_PDF)
+        public = zf.read(pf.PUBLIC_PDF) if pf.PUBLIC_PDF in zf.namelist() else None
+    county_file = tmp_path / "county.sqlite3"
+    assert run_cli("--db", str(county_file), "county", "setup", "--county", "合水县", "--townships", "太白镇",
+                   env=env).returncode == 0
+    assert run_cli("--db", str(county_file), "package", "import", str(pkg), env=env).returncode == 0
+    out = tmp_path / "取出.pdf"
+    got = run_cli("--db", str(county_file), "county", "report", "--township", "太白镇", "--year", "2023", "--out",
+                  str(out), env=env)
+    assert got.returncode == 0 and "原样" in got.stdout, got.stderr
+    assert out.read_bytes() == sent
+    if public is not None:
+        assert run_cli("--db", str(county_file), "county", "report", "--township", "太白镇", "--year", "2023",
+                       "--public", "--out", str(tmp_path / "公开.pdf"), env=env).returncode == 0
+        assert (tmp_path / "公开.pdf").read_bytes() == public
+    none = run_cli("--db", str(county_file), "county", "report", "--township", "太白镇", "--year", "2022", "--out",
+                   str(tmp_path / "无.pdf"), env=env)
+    assert none.returncode == 1 and "没有随2022年数据包报送" in none.stderr
+    # a backup of the county carries the report, and restores
+    backup = run_cli("--db", str(county_file), "backup", "--out", str(tmp_path), env=env)
+    assert backup.returncode == 0, backup.stderr
+    restored = run_cli("--db", str(county_file), "restore", str(next(tmp_path.glob("*备份*.sqlite3"))), env=env)
+    assert restored.returncode == 0, restored.stderr
+    again = run_cli("--db", str(county_file), "county", "report", "--township", "太白镇", "--year", "2023", "--out",
+                    str(tmp_path / "恢复后.pdf"), env=env)
+    assert again.returncode == 0 and (tmp_path / "恢复后.pdf").read_bytes() == sent
+
+
+def test_a_package_whose_report_is_no_pdf_is_refused_with_nothing_written(county_db, tmp_path):
+    import hashlib
+    import json
+    import zipfile
+
+    from countykit import dump
+
+    from fazhi_desktop.exchange import package_format as pf
+    from fazhi_desktop.exchange.package_read import PackageError
+
+    town, _unit, path = _package(tmp_path, "太白镇")
+    town.dispose()
+    fake = b"MZ\x90\x00 a program, not a report"
+    forged = tmp_path / "forged.zip"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(forged, "w") as zout:
+        manifest = json.loads(zin.read(pf.MANIFEST))
+        manifest["parts"][pf.REPORT_PDF] = {"sha256": hashlib.sha256(fake).hexdigest(), "size": len(fake)}
+        for name in zin.namelist():
+            if name != pf.MANIFEST:
+                zout.writestr(name, zin.read(name))
+        zout.writestr(pf.REPORT_PDF, fake)
+        zout.writestr(pf.MANIFEST, json.dumps(manifest))
+    before = dump(county_db.engine)
+    with pytest.raises(PackageError, match="不是PDF文件"):
+        merge_package(county_db.engine, forged, "县法治办")
+    assert dump(county_db.engine) == before

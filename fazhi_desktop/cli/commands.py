@@ -466,21 +466,25 @@ def _package_export(args: argparse.Namespace) -> int:
 
     from fazhi_desktop.exchange.package_write import write_package
     from fazhi_desktop.reports import readiness
-    from fazhi_desktop.reports.render import write_report
+    from fazhi_desktop.reports.render import write_submitted_reports
     from fazhi_desktop.services import local
 
     ctx = _context(args)
     findings = readiness.check_for(ctx, args.year)
+    why_not_public = None
     with tempfile.TemporaryDirectory() as tmp:
-        pdf = None
+        pdf = public = None
         if args.with_report:
-            pdf = Path(tmp) / "report.pdf"
-            write_report(ctx.engine, ctx.unit, args.year, pdf, fonts=local.fonts(ctx.db))
+            pdf, public, why_not_public = write_submitted_reports(ctx.engine, ctx.unit, args.year, Path(tmp),
+                                                                  fonts=local.fonts(ctx.db))
         written = write_package(ctx.engine, ctx.unit, args.year, args.out, findings_open=len(findings),
-                                report_pdf=pdf, actor=ctx.actor)
+                                report_pdf=pdf, public_pdf=public, actor=ctx.actor)
     total = sum(written.counts.values())
+    attached = "，附年度报告" + ("及公开版" if public else "") if args.with_report else ""
     print(f"已生成{ctx.unit.name}{args.year}年数据包：{written.path}（记录 {total} 条，佐证材料 {written.attachments} 个"
-          f"{'，附年度报告' if args.with_report else ''}）")
+          f"{attached}）")
+    if why_not_public:
+        print(f"提示：公开版没有附上（{why_not_public}）", file=sys.stderr)
     if findings:
         print(f"提示：报告体检还有 {len(findings)} 项未处理，县里会看到这个数字。", file=sys.stderr)
     return 0
@@ -515,8 +519,22 @@ def _package_import(args: argparse.Namespace) -> int:
 
 
 def county(args: argparse.Namespace) -> int:
+    from fazhi_desktop.domain.errors import UserError
     from fazhi_desktop.services import county as county_service
+    from fazhi_desktop.storage.atomic import atomic_stream
 
+    if args.action == "report":
+        if not args.township or not args.year or not args.out:
+            raise UserError("请写出乡镇、年份和保存位置，例如 county report --township 太白镇 --year 2023 --out 太白镇报告.pdf")
+        ctx = _context(args, unit=False)
+        data, received = county_service.submitted_report_of(ctx, args.township, args.year, args.public)
+        with atomic_stream(args.out) as fh:
+            fh.write(data)
+        print(f"已取出{args.township}{args.year}年{'报告公开版' if args.public else '年度报告'}（{received:%Y-%m-%d}"
+              f"收到，原样）：{args.out}")
+        return 0
+    if not args.county or not args.townships:
+        raise UserError("请写出县名和各乡镇，例如 county setup --county 甲县 --townships 柳树乡,肖咀镇,西华街道")
     ctx = _context(args, write=True, unit=False)
     roster = county_service.setup(ctx, args.county, args.townships, args.deadline).value
     listed = "、".join(f"{n}（{k}）" for n, k in roster.townships)

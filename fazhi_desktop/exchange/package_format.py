@@ -30,6 +30,8 @@ UNIT = "unit.json"
 ATTACHMENTS = "attachments.jsonl"
 REPORT_TEXT = "report_text.json"
 REPORT_PDF = "report.pdf"
+PUBLIC_PDF = "report-public.pdf"  # the 公开版, where the township made one (#36)
+REPORT_PARTS = (REPORT_PDF, PUBLIC_PDF)
 LEDGER_PARTS = {f"records/{lg.key}.jsonl": lg.key for lg in LEDGERS}
 FILE_PART = re.compile(r"files/([0-9a-f]{64})")
 
@@ -52,14 +54,14 @@ RATIO_FROM_BYTES = 1024**2
 
 
 def known_part(name: str) -> bool:
-    return (name in (UNIT, ATTACHMENTS, REPORT_TEXT, REPORT_PDF) or name in LEDGER_PARTS
+    return (name in (UNIT, ATTACHMENTS, REPORT_TEXT, *REPORT_PARTS) or name in LEDGER_PARTS
             or FILE_PART.fullmatch(name) is not None)
 
 
 def part_limit(name: str) -> int:
     if name.startswith("files/"):
         return MAX_BLOB_BYTES
-    if name == REPORT_PDF:
+    if name in REPORT_PARTS:
         return MAX_PDF_BYTES
     return MAX_JSON_PART_BYTES
 

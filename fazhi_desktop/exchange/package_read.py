@@ -36,11 +36,12 @@ from fazhi_desktop.services import attachments as attachment_files
 from fazhi_desktop.services.records import from_storage, to_storage
 from fazhi_desktop.services.units import Unit, create_unit, get_unit, update_unit
 from fazhi_desktop.storage import blobstore, migrate
-from fazhi_desktop.storage.schema import attachments, ledger_table, package_receipts, units
+from fazhi_desktop.storage.schema import attachments, ledger_table, package_documents, package_receipts, units
 
 log = logging.getLogger(__name__)
 
 MAX_PROBLEMS = 20
+DOCUMENT_KINDS = ("报告", "公开版")
 MERGE_BATCH = 1000  # records of one ledger merged at a time
 
 
@@ -135,7 +136,7 @@ class _Package:
             if info.file_size > pf.RATIO_FROM_BYTES and info.file_size > pf.MAX_RATIO * max(info.compress_size, 1):
                 raise _refuse(path, f"的「{name[:60]}」压缩比异常（解压后是压缩后的 {info.file_size // max(info.compress_size, 1)} 倍）")
             self.infos[name] = info
-        text_bytes = sum(i.file_size for n, i in self.infos.items() if not n.startswith("files/") and n != pf.REPORT_PDF)
+        text_bytes = sum(i.file_size for n, i in self.infos.items() if not n.startswith("files/") and n not in pf.REPORT_PARTS)
         if text_bytes > pf.MAX_JSON_TOTAL_BYTES:
             raise _refuse(path, f"的记录部分解压后共 {text_bytes // 1024**2} MB，超过 {pf.MAX_JSON_TOTAL_BYTES // 1024**2} MB，"
                                 "不像一个单位一年的数据")
@@ -395,15 +396,31 @@ def _merge_records(engine: sa.Engine, pkg: _Package, actor: str, unit_id: str, u
         if known is None:
             counts = {k: v for k, v in (manifest.get("counts") or {}).items() if isinstance(k, str) and isinstance(v, int)}
             findings = manifest.get("findings_open")
+            receipt_id = str(uuid.uuid4())
             conn.execute(sa.insert(package_receipts).values(
-                id=str(uuid.uuid4()), unit_id=unit.id, year=year, received_at=received_at,
+                id=receipt_id, unit_id=unit.id, year=year, received_at=received_at,
                 received_by=actor[:64], created_at=pkg.created_at,
                 sha256=file_digest, program_version=_text(manifest.get("program_version"), "程序版本", pkg.path, 20),
                 schema_revision=manifest["schema_revision"], counts=counts,
                 findings_open=findings if isinstance(findings, int) and 0 <= findings < 10**6 else 0,
                 has_report=pf.REPORT_PDF in manifest["parts"], created=result.created, updated=result.updated))
+            _keep_documents(pkg, conn, receipt_id)
             result.receipt = True
     return result
+
+
+def _keep_documents(pkg: _Package, conn: sa.Connection, receipt_id: str) -> None:
+    """The report the township submitted (and its 公开版), kept as it came: the county opens what was sent, byte for
+    byte (#36). Each checked against the manifest like every part, and only a PDF is kept."""
+    for part, kind in ((pf.REPORT_PDF, DOCUMENT_KINDS[0]), (pf.PUBLIC_PDF, DOCUMENT_KINDS[1])):
+        if part not in pkg.manifest["parts"]:
+            continue
+        data = pkg.read(part)
+        if not data.startswith(b"%PDF-"):
+            raise _refuse(pkg.path, f"的「{part}」不是PDF文件")
+        conn.execute(sa.insert(package_documents).values(id=str(uuid.uuid4()), receipt_id=receipt_id, kind=kind,
+                                                         sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                                                         data=data))
 
 
 def _merge_ledger(pkg: _Package, conn: sa.Connection, unit: Unit, part: str, key: str, actor: str, result: Merged,

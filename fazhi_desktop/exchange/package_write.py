@@ -82,7 +82,7 @@ def _moved_out(conn: sa.Connection, unit: Unit, ledger_key: str, year: int, sent
 
 
 def write_package(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLike, *, findings_open: int = 0,
-                  report_pdf: Path | None = None, actor: str | None = None) -> Written:
+                  report_pdf: Path | None = None, public_pdf: Path | None = None, actor: str | None = None) -> Written:
     """Write the package (atomically: a half-written file never exists under its name); the export is logged."""
     actor = actor or default_actor()
     privacy.check_export(engine, actor)
@@ -136,6 +136,8 @@ def write_package(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLi
                                           "updated_at": draft["updated_at"]}).encode("utf-8"))
         if report_pdf is not None:
             put(pf.REPORT_PDF, Path(report_pdf).read_bytes())
+        if public_pdf is not None:
+            put(pf.PUBLIC_PDF, Path(public_pdf).read_bytes())
         manifest = {
             "format": pf.FORMAT, "format_version": pf.FORMAT_VERSION, "program_version": __version__,
             "schema_revision": migrate.HEAD, "created_at": dt.datetime.now().replace(microsecond=0),

@@ -175,6 +175,32 @@ def completeness_row(name: str, counts: dict[str, int | None]) -> list[Any]:
     return [name, *((n if n else EMPTY) for n in counts.values()), sum(1 for n in counts.values() if not n)]
 
 
+def submitted_report(conn: sa.Connection, township: str, year: int, public: bool = False) -> tuple[bytes, dt.datetime]:
+    """The report (or its 公开版) a township sent with its year's package, as it came — the latest one sent, and
+    when it was received."""
+    from fazhi_desktop.storage.schema import package_documents, units
+
+    kind = "公开版" if public else "报告"
+    found = conn.execute(sa.select(package_documents.c.data, package_receipts.c.received_at).select_from(
+        package_documents.join(package_receipts, package_documents.c.receipt_id == package_receipts.c.id)
+        .join(units, package_receipts.c.unit_id == units.c.id)).where(
+        units.c.name == township, package_receipts.c.year == year, package_documents.c.kind == kind)
+        .order_by(package_receipts.c.received_at.desc()).limit(1)).first()
+    if found is None:
+        raise UserError(f"{township}没有随{year}年数据包报送{'年度报告公开版' if public else '年度报告PDF'}"
+                        f"{'' if public else '（乡镇导出数据包时加上“附年度报告”即可）'}")
+    return bytes(found.data), found.received_at
+
+
+def submitted_report_of(ctx, township: str, year: int, public: bool = False) -> tuple[bytes, dt.datetime]:
+    from fazhi_desktop.domain.roles import EXPORT
+    from fazhi_desktop.services import accounts
+
+    accounts.require_engine(ctx.engine, ctx.actor, EXPORT)
+    with ctx.engine.connect() as conn:
+        return submitted_report(conn, township, year, public)
+
+
 def summary_label(key: str) -> str:
     ind = _INDICATORS[key]
     return f"{ind.label}（{ind.unit}）"

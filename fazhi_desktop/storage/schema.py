@@ -175,6 +175,21 @@ package_receipts = sa.Table(
 )
 
 
+# At a county: the report a township submitted with its package, kept as it came (#36) — in the database, so that
+# every backup and restore carries it. ``kind``: 报告 (as sent) or 公开版.
+package_documents = sa.Table(
+    "package_documents",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("receipt_id", sa.String(36), sa.ForeignKey("package_receipts.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("kind", sa.String(10), nullable=False, comment="报告或公开版"),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("size", sa.BigInteger(), nullable=False),
+    sa.Column("data", sa.LargeBinary(), nullable=False, comment="PDF"),
+)
+
+
 def ledger_table(key: str) -> sa.Table:
     return ledger_tables[key]
 

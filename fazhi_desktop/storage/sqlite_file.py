@@ -81,8 +81,8 @@ def outside(path: Path, seconds: float | None = READ_SECONDS) -> Iterator[sqlite
 # SQLAlchemy (the window shows before it loads); a test checks these against the tables derived from the
 # declarations. A migration that adds or drops one must list it here (dropped ones stay: old backups have them).
 BASE_TABLES = ("units", "report_texts", "audit_log", "database_info", "attachments", "alembic_version", EMBED_TABLE,
-               "package_receipts", "accounts")
-BASE_INDEXES = ("ix_audit_log_record_id", "ix_attachments_record_id")
+               "package_receipts", "accounts", "package_documents")
+BASE_INDEXES = ("ix_audit_log_record_id", "ix_attachments_record_id", "ix_package_documents_receipt_id")
 HISTORIC_TABLES: tuple[str, ...] = ()
 HISTORIC_INDEXES: tuple[str, ...] = ()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import zipfile
 
-from countykit import packages
+from countykit import packages, township
 from openpyxl import load_workbook
 
 
@@ -119,3 +119,46 @@ def test_a_package_bomb_chosen_with_a_good_one_is_refused_and_the_window_keeps_p
     assert "未导入 1 个" in text and "炸弹.zip" in text and "压缩比异常" in text, text
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
     assert len(ticks) >= 2 and max(gaps) < 0.5, (took, max(gaps))
+
+
+def test_the_county_opens_what_a_township_submitted_byte_for_byte(window, qtbot, tmp_path, monkeypatch, boxes):
+    """#36: the report travels in the package and opens from the 县级汇总 tab as it came: select the township in
+    报送情况, click the button; a township that sent no report gets a message, not an empty file."""
+    from PySide6.QtCore import Qt
+    from reportlab.pdfgen.canvas import Canvas
+
+    from fazhi_desktop.exchange.package_write import write_package
+    from fazhi_desktop.gui.county import county_tab
+    from fazhi_desktop.gui.shell import file_dialogs, files
+    from fazhi_desktop.services.units import get_unit
+
+    db = township(tmp_path, "太白镇", ["东村", "西村"], 2)
+    pdf = tmp_path / "太白镇报告.pdf"
+    canvas = Canvas(str(pdf))
+    canvas.drawString(100, 700, "report of 2023")
+    canvas.save()
+    with db.engine.connect() as conn:
+        unit = get_unit(conn, "太白镇")
+    with_report = write_package(db.engine, unit, 2023, tmp_path / "太白镇.zip", report_pdf=pdf).path
+    other = township(tmp_path, "蒿咀铺乡", ["南村"], 1)
+    with other.engine.connect() as conn:
+        plain = write_package(other.engine, get_unit(conn, "蒿咀铺乡"), 2023, tmp_path / "蒿咀铺乡.zip").path
+    db.dispose()
+    other.dispose()
+    monkeypatch.setattr(file_dialogs, "open_file_names", lambda *a, **k: [str(with_report), str(plain)])
+    opened: list = []
+    monkeypatch.setattr(files, "open_file", lambda path: opened.append(path.read_bytes()) or True)
+    errors: list[str] = []
+    monkeypatch.setattr(county_tab, "show_user_error", lambda _p, message: errors.append(message))
+    window.package_import_action.trigger()
+    tab = window.county_tab
+    qtbot.waitUntil(lambda: bool(boxes) and not tab.busy and tab.view is not None and "太白镇" in tab.view.units,
+                    timeout=20000)
+    table = tab.tables["报送情况"]
+    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    table.selectRow(rows["太白镇"])
+    qtbot.mouseClick(tab.report_button, Qt.MouseButton.LeftButton)
+    assert opened == [pdf.read_bytes()]
+    table.selectRow(rows["蒿咀铺乡"])
+    qtbot.mouseClick(tab.report_button, Qt.MouseButton.LeftButton)
+    assert len(opened) == 1 and errors and "蒿咀铺乡没有随2023年数据包报送年度报告PDF" in errors[-1]

@@ -48,6 +48,8 @@ class CountyTab(QWidget):
         self.status.setWordWrap(True)
         self.import_button = QPushButton("导入乡镇数据包…")
         self.workbook_button = QPushButton("生成县级汇总表…")
+        self.report_button = QPushButton("打开所选乡镇报送的报告")
+        self.report_button.setToolTip("在“报送情况”中选中一个乡镇，打开它随数据包报送的年度报告PDF（原样）")
         self.deadline_edit = QLineEdit()
         self.deadline_edit.setPlaceholderText("如 03-15")
         self.deadline_edit.setMaximumWidth(90)
@@ -64,12 +66,14 @@ class CountyTab(QWidget):
         bar.addWidget(self.deadline_edit)
         bar.addWidget(self.status, 1)
         bar.addWidget(self.import_button)
+        bar.addWidget(self.report_button)
         bar.addWidget(self.workbook_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(pages, 1)
         self.import_button.clicked.connect(self.import_packages)
         self.workbook_button.clicked.connect(self.save_workbook)
+        self.report_button.clicked.connect(self.open_report)
         self.deadline_edit.editingFinished.connect(self._deadline_edited)
         session.year_changed.connect(lambda _y: self.load())
         session.changed.connect(lambda _c: self.load())
@@ -139,6 +143,26 @@ class CountyTab(QWidget):
             text += f"\n\n未导入 {len(batch.refused)} 个（文件没有任何改动）：\n" + "\n\n".join(batch.refused)
         self.status.setText("；".join(lines) or "没有导入任何数据包。")
         dialogs.finished(self, "导入乡镇数据包", text, warning=bool(batch.refused))
+
+    def open_report(self) -> None:
+        """The report the selected township submitted, written as it came to a private temporary file and opened."""
+        import tempfile
+
+        table = self.tables["报送情况"]
+        row = table.currentRow()
+        if self.view is None or row < 0 or table.item(row, 0) is None:
+            show_user_error(self, "请先在“报送情况”中选中一个乡镇（街道）。")
+            return
+        township, year = table.item(row, 0).text(), self.view.year
+        try:
+            data, _received = ops.call_read(self, self.session, "正在取出报告…",
+                                            lambda ctx: county.submitted_report_of(ctx, township, year))
+        except UserError as exc:
+            show_user_error(self, str(exc))
+            return
+        path = Path(tempfile.mkdtemp(prefix="fazhi-county-")) / f"{township}{year}年度报告（报送件）.pdf"
+        path.write_bytes(data)
+        files.open_file(path)
 
     def save_workbook(self) -> None:
         if self.view is None:

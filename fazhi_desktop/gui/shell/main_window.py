@@ -439,7 +439,7 @@ class MainWindow(QMainWindow):
         from fazhi_desktop.exchange.package_write import write_package
         from fazhi_desktop.gui.shell import file_dialogs, workers
         from fazhi_desktop.reports import readiness
-        from fazhi_desktop.reports.render import write_report
+        from fazhi_desktop.reports.render import write_submitted_reports
         from fazhi_desktop.services import local
 
         ctx, year = self.session.context(), self.session.year
@@ -450,14 +450,16 @@ class MainWindow(QMainWindow):
         def job():
             findings = readiness.check_for(ctx, year)
             with tempfile.TemporaryDirectory() as tmp:
-                pdf = Path(tmp) / "report.pdf"
-                write_report(ctx.engine, ctx.unit, year, pdf, fonts=local.fonts(ctx.db))
+                pdf, public, why_not = write_submitted_reports(ctx.engine, ctx.unit, year, Path(tmp),
+                                                               fonts=local.fonts(ctx.db))
                 return write_package(ctx.engine, ctx.unit, year, out, findings_open=len(findings), report_pdf=pdf,
-                                     actor=ctx.actor)
+                                     public_pdf=public, actor=ctx.actor), why_not
 
-        def done(written) -> None:
-            dialogs.finished(self, "导出数据包", f"已导出{year}年数据包：记录 {sum(written.counts.values())} 条，附年度报告。"
-                             f"\n请把这个文件交给县法治办：\n{written.path}", written.path)
+        def done(result) -> None:
+            written, why_not = result
+            public = f"（公开版没有附上：{why_not}）" if why_not else "及公开版"
+            dialogs.finished(self, "导出数据包", f"已导出{year}年数据包：记录 {sum(written.counts.values())} 条，附年度报告"
+                             f"{public}。\n请把这个文件交给县法治办：\n{written.path}", written.path)
 
         self._op = workers.run(self, "正在导出数据包…", job, done)
 

@@ -59,3 +59,15 @@ def write_report(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLik
     title_break = len(title_lines[0]) if len(title_lines) > 1 else None
     render_docx(doc, out, title_break=title_break, h3_bold=h3_bold, author=unit.name)
     return RenderResult(Path(out), 0, font_set.warnings())
+
+
+def write_submitted_reports(engine: sa.Engine, unit: Unit, year: int, folder: Path,
+                            fonts: Mapping[str, str] | None = None) -> tuple[Path, Path | None, str | None]:
+    """The reports a township's package carries to the county (#36): the report, and its 公开版 when its 保密审查
+    has nothing left (else None, and why)."""
+    report = write_report(engine, unit, year, folder / "report.pdf", fonts=fonts).path
+    try:
+        public = write_report(engine, unit, year, folder / "report-public.pdf", fonts=fonts, public=True).path
+    except UserError as exc:
+        return report, None, str(exc)
+    return report, public, None
