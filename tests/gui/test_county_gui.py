@@ -162,3 +162,47 @@ def test_the_county_opens_what_a_township_submitted_byte_for_byte(window, qtbot,
     table.selectRow(rows["蒿咀铺乡"])
     qtbot.mouseClick(tab.report_button, Qt.MouseButton.LeftButton)
     assert len(opened) == 1 and errors and "蒿咀铺乡没有随2023年数据包报送年度报告PDF" in errors[-1]
+
+
+def test_the_county_types_its_roster_and_the_township_that_sent_nothing_is_listed(window, qtbot, tmp_path,
+                                                                                  monkeypatch, boxes):
+    """#36 in the window: 本县乡镇名单… opens the roster dialog; what the clerk types there, in the county's order,
+    is what 报送情况 lists — the township that sent nothing too, as 未报送."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from fazhi_desktop.exchange.package_write import write_package
+    from fazhi_desktop.gui.county.county_tab import RosterDialog
+    from fazhi_desktop.gui.shell import file_dialogs
+    from fazhi_desktop.services.units import get_unit
+
+    db = township(tmp_path, "太白镇", ["东村", "西村"], 2)
+    with db.engine.connect() as conn:
+        made = write_package(db.engine, get_unit(conn, "太白镇"), 2023, tmp_path / "太白镇.zip").path
+    db.dispose()
+    monkeypatch.setattr(file_dialogs, "open_file_names", lambda *a, **k: [str(made)])
+    window.package_import_action.trigger()
+    tab = window.county_tab
+    qtbot.waitUntil(lambda: bool(boxes) and not tab.busy and tab.view is not None, timeout=20000)
+    seen: list[str] = []
+
+    def type_and_save():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, RosterDialog):  # not shown yet: look again shortly
+            QTimer.singleShot(20, type_and_save)
+            return
+        dialog.county_edit.setText("合水县")  # QTest types Latin-1 only; the digits below are typed
+        dialog.townships_edit.setPlainText("西华街道\n太白镇\n柳树乡")
+        qtbot.keyClicks(dialog.deadline_edit, "03-25")
+        seen.append(dialog.county_edit.text())
+        qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+                         Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, type_and_save)
+    qtbot.mouseClick(tab.roster_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not tab.busy and tab.view is not None and tab.view.units[:3] == ["西华街道", "太白镇", "柳树乡"],
+                    timeout=20000)
+    assert seen and tab.view.county == "合水县" and tab.view.deadline == (3, 25)
+    table = tab.tables["报送情况"]
+    states = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert states["西华街道"] in ("未报送", "逾期未报送") and states["太白镇"] in ("按时", "逾期")

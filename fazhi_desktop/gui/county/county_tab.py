@@ -8,10 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -38,6 +42,39 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+class RosterDialog(QDialog):
+    """本县乡镇名单: the county's name, its townships one a line in its own order, the report deadline."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("本县乡镇名单")
+        self.county_edit = QLineEdit()
+        self.county_edit.setPlaceholderText("如 甲县")
+        self.townships_edit = QPlainTextEdit()
+        self.townships_edit.setPlaceholderText("每行一个，按县里的顺序，如\n柳树乡\n肖咀镇\n西华街道\n看不出类型的写成 城关:镇")
+        self.deadline_edit = QLineEdit()
+        self.deadline_edit.setPlaceholderText("如 03-25")
+        form = QFormLayout()
+        form.addRow("县（市、区）：", self.county_edit)
+        form.addRow("乡镇（街道）：", self.townships_edit)
+        form.addRow("报送截止（月-日）：", self.deadline_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def fill(self, roster: county.Roster | None, deadline: tuple[int, int] | None, county_name: str) -> None:
+        self.county_edit.setText(roster.county if roster else county_name)
+        self.townships_edit.setPlainText("\n".join(n if county.kind_of(n) == k else f"{n}:{k}"
+                                                   for n, k in (roster.townships if roster else ())))
+        if deadline:
+            self.deadline_edit.setText(f"{deadline[0]:02d}-{deadline[1]:02d}")
+
+
 class CountyTab(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -48,6 +85,8 @@ class CountyTab(QWidget):
         self.status.setWordWrap(True)
         self.import_button = QPushButton("导入乡镇数据包…")
         self.workbook_button = QPushButton("生成县级汇总表…")
+        self.roster_button = QPushButton("本县乡镇名单…")
+        self.roster_button.setToolTip("本县名称和各乡镇（街道），按县里的顺序；报送情况按这个名单列出，未报送的也列出")
         self.report_button = QPushButton("打开所选乡镇报送的报告")
         self.report_button.setToolTip("在“报送情况”中选中一个乡镇，打开它随数据包报送的年度报告PDF（原样）")
         self.deadline_edit = QLineEdit()
@@ -65,6 +104,7 @@ class CountyTab(QWidget):
         bar.addWidget(QLabel("报送截止："))
         bar.addWidget(self.deadline_edit)
         bar.addWidget(self.status, 1)
+        bar.addWidget(self.roster_button)
         bar.addWidget(self.import_button)
         bar.addWidget(self.report_button)
         bar.addWidget(self.workbook_button)
@@ -74,6 +114,7 @@ class CountyTab(QWidget):
         self.import_button.clicked.connect(self.import_packages)
         self.workbook_button.clicked.connect(self.save_workbook)
         self.report_button.clicked.connect(self.open_report)
+        self.roster_button.clicked.connect(self.edit_roster)
         self.deadline_edit.editingFinished.connect(self._deadline_edited)
         session.year_changed.connect(lambda _y: self.load())
         session.changed.connect(lambda _c: self.load())
@@ -143,6 +184,22 @@ class CountyTab(QWidget):
             text += f"\n\n未导入 {len(batch.refused)} 个（文件没有任何改动）：\n" + "\n\n".join(batch.refused)
         self.status.setText("；".join(lines) or "没有导入任何数据包。")
         dialogs.finished(self, "导入乡镇数据包", text, warning=bool(batch.refused))
+
+    def edit_roster(self) -> None:
+        dialog = RosterDialog(self)
+        with self.session.db.engine.connect() as conn:
+            roster, deadline = county.stored_roster(conn), county.stored_deadline(conn)
+        dialog.fill(roster, deadline, self.view.county if self.view else "")
+        while dialog.exec():
+            try:
+                ops.call_write(self, self.session, "正在保存乡镇名单…", lambda ctx: county.setup(
+                    ctx, dialog.county_edit.text(), dialog.townships_edit.toPlainText(),
+                    dialog.deadline_edit.text().strip() or None))
+            except UserError as exc:
+                show_user_error(self, str(exc))
+                continue
+            self.load()
+            return
 
     def open_report(self) -> None:
         """The report the selected township submitted, written as it came to a private temporary file and opened."""
