@@ -109,6 +109,17 @@ def test_a_county_set_up_with_its_roster_judges_each_township_by_its_first_recei
     assert rows["西华街道"][1:] == [None] * (len(rows["西华街道"]) - 1)  # nothing received: no figure, not even 0
     assert rows["合计"][1] == rows["太白镇"][1] + rows["柳树乡"][1]
     assert county.submission_row(states["太白镇"])[1:4] == ["按时", dt.date(2024, 3, 20), "2024-04-10"]
+    # rates from the summed counts, not an average of the townships' rates
+    col = after.summary_headers.index("调解成功率（%）")
+    opened = open_database(db)
+    try:
+        with opened.engine.connect() as conn:
+            figures = [stats.compute(conn, get_unit(conn, n), 2023) for n in ("太白镇", "柳树乡")]
+    finally:
+        opened.dispose()
+    resolved, handled = (sum(f[k] for f in figures) for k in ("disputes.resolved", "disputes.handled"))
+    assert col in after.rate_columns and rows["合计"][col] == pytest.approx(resolved / handled)
+    assert rows["西华街道"][col] is None and after.evidence["西华街道"] is None
 
 
 def test_an_old_county_databases_placeholder_unit_is_no_township_once_the_roster_is_set(county_db, tmp_path):
@@ -225,3 +236,42 @@ def test_a_package_whose_report_is_no_pdf_is_refused_with_nothing_written(county
     with pytest.raises(PackageError, match="不是PDF文件"):
         merge_package(county_db.engine, forged, "县法治办")
     assert dump(county_db.engine) == before
+
+
+def test_the_county_scores_every_township_from_one_sheet_with_totals_and_ranks(tmp_path, data_dir):
+    """考核汇总: one 考核细则 (the shipped sample), every township scored by its own figures — the same scores its
+    own 考核自评 gives — with the total and the rank; the township that sent nothing is listed unranked."""
+    from pathlib import Path
+
+    from clikit import run_cli
+    from openpyxl import load_workbook
+
+    from fazhi_desktop.domain.scoring import score
+    from fazhi_desktop.exchange.scoring_sheet import read_sheet
+
+    sheet = Path(__file__).resolve().parents[1] / "resources" / "考核细则示例.xlsx"
+    env = {"FAZHI_DATA_DIR": str(data_dir)}
+    db = tmp_path / "county.sqlite3"
+    assert run_cli("--db", str(db), "county", "setup", "--county", "甲县", "--townships", "太白镇,柳树乡,西华街道",
+                   env=env).returncode == 0
+    expected = {}
+    _name, items = read_sheet(sheet)
+    for name, disputes in (("太白镇", 1), ("柳树乡", 4)):
+        town, unit, path = _package(tmp_path, name, disputes=disputes)
+        with town.engine.connect() as conn:
+            expected[name] = sum(s.score for s in score(items, stats.compute(conn, unit, 2023)) if s.score is not None)
+        town.dispose()
+        assert run_cli("--db", str(db), "package", "import", str(path), env=env).returncode == 0
+    out = tmp_path / "县.xlsx"
+    made = run_cli("--db", str(db), "county-tables", "--year", "2023", "--out", str(out), "--sheet", str(sheet), env=env)
+    assert made.returncode == 0, made.stderr
+    ws = load_workbook(out)["考核汇总"]
+    header = [c.value for c in ws[3]]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=4, values_only=True) if r[0]}
+    assert header[0] == "乡镇（街道）" and header[-2:] == ["自评合计", "名次"] and len(header) == len(items) + 3
+    assert list(rows) == ["太白镇", "柳树乡", "西华街道"]
+    for name in ("太白镇", "柳树乡"):
+        assert rows[name][-2] == pytest.approx(float(expected[name]))
+    ranks = sorted((rows[n][-2], rows[n][-1]) for n in ("太白镇", "柳树乡"))
+    assert ranks[1][1] == 1 and ranks[0][1] == (1 if ranks[0][0] == ranks[1][0] else 2)
+    assert rows["西华街道"][-2:] == ("未报送", None)

@@ -561,7 +561,14 @@ def county_tables(args: argparse.Namespace) -> int:
         from fazhi_desktop.domain.errors import UserError
 
         raise UserError("数据库中还没有任何单位。请先用 package import 导入各乡镇的数据包。")
-    path = write_county_workbook(view, args.out)
+    scores = None
+    if args.sheet:
+        from fazhi_desktop.exchange.scoring_sheet import read_sheet
+
+        sheet, items = read_sheet(args.sheet)
+        with db.engine.connect() as conn:
+            scores = (sheet, items, county.score_all(conn, args.year, items))
+    path = write_county_workbook(view, args.out, scores)
     late = sum(1 for s in view.submissions if s.late)
     print(f"已生成{view.county}{args.year}年县级汇总表：{path}（乡镇 {len(view.units)} 个，需关注的报送 {late} 个，"
           f"风险与整改 {len(view.risks)} 项）")

@@ -174,6 +174,7 @@ def build_parser() -> ChineseParser:
     s.add_argument("--year", type=year, required=True, metavar="年份")
     s.add_argument("--out", required=True, metavar="文件.xlsx")
     s.add_argument("--deadline", metavar="月-日", help="县里要求的报送截止日期，如 03-15（记住，下次不必再写）")
+    s.add_argument("--sheet", metavar="考核细则.xlsx", help="按县里的考核细则给各乡镇自评打分，加一张考核汇总表（合计和名次）")
     s.set_defaults(handler="county_tables")
 
     s = sub.add_parser("user", help="账户：add 新建（密码从标准输入读两遍）、list 列出、disable 停用；建有账户后图形界面要求登录")

@@ -26,6 +26,9 @@ SUMMARY_KEYS = (
     "counsel.reviews", "enforcement.cases", "enforcement.penalties", "disputes.found", "disputes.resolved",
     "rectification.total", "rectification.closed", "rectification.overdue", "review.cases",
 )
+# Rates of the 汇总表, each from counts (a 合计 rate from the summed counts, never an average of rates).
+RATES = (("调解成功率", "disputes.resolved", "disputes.handled"), ("整改销号率", "rectification.closed", "rectification.total"),
+         ("信息公开按时答复率", "disclosure.on_time", "disclosure.answered"))
 _INDICATORS = {ind.key: ind for ind in INDICATORS}
 PUBLISH_BY = (4, 1)  # 督察工作规定: a year's report is public by 4月1日 of the next year
 DEADLINE_KEY = "county.deadline"
@@ -151,6 +154,8 @@ class CountyView:
     risks: list[list[Any]]  # 乡镇, 类别, 内容, 日期, 状态
     deadline: tuple[int, int] | None
     county: str = ""
+    rate_columns: tuple[int, ...] = ()  # 0-based columns of ``summary`` holding a rate (a share, shown as %)
+    evidence: dict[str, tuple[int, int] | None] = field(default_factory=dict)  # township → (with 佐证材料, of)
 
 
 SUBMISSION_HEADERS = ["乡镇（街道）", "报送情况", "首次收到日期", "更正（收到日期）", "成文日期", "报告PDF",
@@ -168,11 +173,16 @@ def submission_row(s: Submission) -> list[Any]:
             s.published_url or "", "；".join(s.late)]
 
 
-def completeness_row(name: str, counts: dict[str, int | None]) -> list[Any]:
-    """Records per ledger; 无 for an empty ledger; a township that sent nothing has no figures, only 未报送."""
+COMPLETENESS_TAIL = ["空白台账数", "有佐证材料的记录"]
+
+
+def completeness_row(name: str, counts: dict[str, int | None], evidence: tuple[int, int] | None = None) -> list[Any]:
+    """Records per ledger; 无 for an empty ledger; then how many records that ask for 佐证材料 have them (「12/15」);
+    a township that sent nothing has no figures, only 未报送."""
     if all(n is None for n in counts.values()):
-        return [name, *("" for _n in counts), NOT_SENT]
-    return [name, *((n if n else EMPTY) for n in counts.values()), sum(1 for n in counts.values() if not n)]
+        return [name, *("" for _n in counts), NOT_SENT, ""]
+    files = f"{evidence[0]}/{evidence[1]}" if evidence and evidence[1] else EMPTY
+    return [name, *((n if n else EMPTY) for n in counts.values()), sum(1 for n in counts.values() if not n), files]
 
 
 def submitted_report(conn: sa.Connection, township: str, year: int, public: bool = False) -> tuple[bytes, dt.datetime]:
@@ -303,34 +313,55 @@ def _townships(conn: sa.Connection, year: int, roster: Roster | None) -> list[tu
     return out
 
 
+def _evidence(conn: sa.Connection, unit: Unit, year: int) -> tuple[int, int]:
+    """Of the year's records of the ledgers that ask for 佐证材料, how many have at least one file."""
+    from fazhi_desktop.storage.schema import attachments
+
+    have = total = 0
+    for lg in LEDGERS:
+        if not lg.evidence:
+            continue
+        t = ledger_table(lg.key)
+        attached = sa.exists().where(attachments.c.record_id == t.c.id)
+        row = conn.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((attached, 1), else_=0)), 0))
+                           .where(t.c.unit_id == unit.id, t.c.deleted.is_(sa.false()), t.c.year == year)).one()
+        total, have = total + row[0], have + int(row[1])
+    return have, total
+
+
 def view(conn: sa.Connection, year: int, *, today: dt.date | None = None,
          deadline: tuple[int, int] | None = None) -> CountyView:
     today = today or dt.date.today()
     deadline = deadline or stored_deadline(conn)
     roster = stored_roster(conn)
-    summary, submissions, completeness, risks = [], [], {}, []
-    totals = dict.fromkeys(SUMMARY_KEYS, 0)
+    summary, submissions, completeness, risks, evidence = [], [], {}, [], {}
+    rate_keys = [k for _l, n, d in RATES for k in (n, d)]
+    totals = dict.fromkeys([*SUMMARY_KEYS, *rate_keys], 0)
     townships = _townships(conn, year, roster)
     for name, unit, sent in townships:
         draft = reports_text.load_report_text(conn, unit, year) if unit is not None else None
         submissions.append(_submission(conn, name, unit, year, draft, deadline, today))
         if unit is None or not sent:  # nothing of the year received: no figure is printed for it, not even a 0
-            summary.append([name, *(None for _k in SUMMARY_KEYS)])
+            summary.append([name, *(None for _k in SUMMARY_KEYS), *(None for _r in RATES)])
             completeness[name] = {lg.name: None for lg in LEDGERS}
+            evidence[name] = None
             continue
         ref = _ref_date(draft, year)
         s = stats.compute(conn, unit, year, ref)
-        summary.append([name, *(s[k] for k in SUMMARY_KEYS)])
-        for k in SUMMARY_KEYS:
+        summary.append([name, *(s[k] for k in SUMMARY_KEYS), *(stats.rate(s[n], s[d]) for _l, n, d in RATES)])
+        for k in totals:
             totals[k] += s[k]
         completeness[name] = {
             lg.name: listing.count(conn, unit, listing.ListQuery(lg.key, year=year, ref_date=ref)) for lg in LEDGERS}
+        evidence[name] = _evidence(conn, unit, year)
         risks += _risks(conn, unit, year, ref)
-    summary.append(["合计", *(totals[k] for k in SUMMARY_KEYS)])
+    summary.append(["合计", *(totals[k] for k in SUMMARY_KEYS), *(stats.rate(totals[n], totals[d]) for _l, n, d in RATES)])
     counties = Counter(u.county for _n, u, _s in townships if u is not None and u.county)
     county = roster.county if roster else (counties.most_common(1)[0][0] if counties else "")
-    return CountyView(year, [n for n, _u, _s in townships], ["乡镇（街道）", *(summary_label(k) for k in SUMMARY_KEYS)],
-                      summary, submissions, completeness, risks, deadline, county)
+    headers = ["乡镇（街道）", *(summary_label(k) for k in SUMMARY_KEYS), *(f"{label}（%）" for label, _n, _d in RATES)]
+    first_rate = 1 + len(SUMMARY_KEYS)
+    return CountyView(year, [n for n, _u, _s in townships], headers, summary, submissions, completeness, risks,
+                      deadline, county, tuple(range(first_rate, first_rate + len(RATES))), evidence)
 
 
 def view_of(ctx, year: int, **kw: Any) -> CountyView:
@@ -344,3 +375,35 @@ def set_deadline(ctx, deadline: tuple[int, int]):
     with ctx.engine.begin() as conn:
         store_deadline(conn, deadline, ctx.actor)
     return Done(deadline)
+
+
+@dataclass
+class ScoreRow:
+    township: str
+    scores: list[Any]  # per item: a Decimal, None (the reviewers score it) — or all None when nothing was received
+    total: Any  # Decimal, None when nothing was received
+    rank: int | None = None
+
+
+def score_all(conn: sa.Connection, year: int, items: list) -> list[ScoreRow]:
+    """考核汇总 (#36): every township scored from one 考核细则 by its own figures (the same ``stats.compute`` as its
+    own 考核自评), its total of the items the ledgers can score, and its rank — ties share one (1, 2, 2, 4). A township
+    that sent nothing is listed, unscored and unranked."""
+    from decimal import Decimal
+
+    from fazhi_desktop.domain.scoring import score
+
+    rows: list[ScoreRow] = []
+    for name, unit, sent in _townships(conn, year, stored_roster(conn)):
+        if unit is None or not sent:
+            rows.append(ScoreRow(name, [None] * len(items), None))
+            continue
+        draft = reports_text.load_report_text(conn, unit, year) or {}
+        scored = score(items, stats.compute(conn, unit, year, draft.get("doc_date")))
+        rows.append(ScoreRow(name, [s.score for s in scored], sum((s.score for s in scored if s.score is not None),
+                                                                  start=Decimal(0))))
+    totals = sorted((r.total for r in rows if r.total is not None), reverse=True)
+    for r in rows:
+        if r.total is not None:
+            r.rank = totals.index(r.total) + 1
+    return rows

@@ -134,11 +134,14 @@ class CountyTab(QWidget):
         self.view = view
         if view.deadline and not self.deadline_edit.hasFocus():
             self.deadline_edit.setText(f"{view.deadline[0]:02d}-{view.deadline[1]:02d}")
-        self._fill("汇总表", view.summary_headers, view.summary)
+        self._fill("汇总表", view.summary_headers, [
+            [f"{v * 100:.1f}%" if c in view.rate_columns and v is not None else v for c, v in enumerate(row)]
+            for row in view.summary])
         self._fill("报送情况", county.SUBMISSION_HEADERS, [county.submission_row(s) for s in view.submissions])
         ledgers = list(next(iter(view.completeness.values()), {}).keys())
-        self._fill("完整性", ["乡镇（街道）", *ledgers, "空白台账数"],
-                   [county.completeness_row(unit, counts) for unit, counts in view.completeness.items()])
+        self._fill("完整性", ["乡镇（街道）", *ledgers, *county.COMPLETENESS_TAIL],
+                   [county.completeness_row(unit, counts, view.evidence.get(unit))
+                    for unit, counts in view.completeness.items()])
         self._fill("风险与整改", ["乡镇（街道）", "类别", "内容", "日期", "状态"], view.risks)
         late = sum(1 for s in view.submissions if s.late)
         waiting = sum(1 for s in view.submissions if s.state in (county.NOT_SENT, county.NOT_SENT_LATE))
