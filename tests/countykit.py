@@ -101,7 +101,8 @@ def backdated(src: Path, dst: Path, when: str) -> Path:
 
     with zipfile.ZipFile(src) as zin:
         manifest = json.loads(zin.read(pf.MANIFEST))
-        parts = {name: zin.read(name) for name in zin.namelist() if name != pf.MANIFEST}
+        parts = {name: zin.read(name) for name in zin.namelist() if name not in (pf.MANIFEST, pf.SIGNATURE)}
+    manifest.pop("signer", None)  # a changed manifest cannot keep the township's signature: unsigned, as of old
     for name, data in parts.items():
         if name.endswith(".jsonl"):
             parts[name] = shifted(data)

@@ -54,6 +54,7 @@ RUNS = {
     "county-tables": ["county-tables", "--year", "2023", "--out", "{out}/县.xlsx"],
     "county-tables --deadline": ["county-tables", "--year", "2023", "--out", "{out}/县2.xlsx", "--deadline", "03-25"],
     "county setup": ["county", "setup", "--county", "合水县", "--townships", "肖咀镇,太白镇"],
+    "county relink": ["county", "relink", "--township", "肖咀镇", "--fingerprint", "0000-1111-2222-3333"],
     "county report": ["county", "report", "--township", "肖咀镇", "--year", "2023", "--out", "{out}/报告.pdf"],
     "user list": ["user", "list"],
     "user disable": ["user", "disable", "不存在的人"],

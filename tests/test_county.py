@@ -133,18 +133,26 @@ def svc_rows(db, key):
 
 
 def _rewrite(src: Path, dst: Path, change) -> Path:
-    """A copy of a package with one part changed by ``change(name, data) -> data`` (the manifest left as it was)."""
+    """A copy of a package with one part changed by ``change(name, data) -> data`` (the manifest left as it was);
+    a part ``change`` answers None for is left out."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
         for info in zin.infolist():
-            zout.writestr(info.filename, change(info.filename, zin.read(info.filename)))
+            data = change(info.filename, zin.read(info.filename))
+            if data is not None:
+                zout.writestr(info.filename, data)
     return dst
 
 
 def _manifest(src: Path, dst: Path, **changes) -> Path:
+    """The manifest edited, and unsigned (as an older program wrote it): what the checks below the signature see."""
     def edit(name, data):
+        if name == pf.SIGNATURE:
+            return None
         if name != pf.MANIFEST:
             return data
-        return json.dumps({**json.loads(data), **changes}).encode()
+        manifest = {**json.loads(data), **changes}
+        manifest.pop("signer", None)
+        return json.dumps(manifest).encode()
     return _rewrite(src, dst, edit)
 
 
@@ -348,7 +356,7 @@ def test_attachments_travel_with_their_records_and_a_forged_one_is_refused(count
     def forge(name, data):
         if name == f"files/{digest}":
             data = b"\xff\xd8\xff" + b"other" * 1000
-        if name != pf.MANIFEST:
+        if name not in (pf.MANIFEST, pf.SIGNATURE):
             parts[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
         return data
     forged = _rewrite(pkg, tmp_path / "forged-step.zip", forge)

@@ -227,8 +227,9 @@ def test_a_package_whose_report_is_no_pdf_is_refused_with_nothing_written(county
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(forged, "w") as zout:
         manifest = json.loads(zin.read(pf.MANIFEST))
         manifest["parts"][pf.REPORT_PDF] = {"sha256": hashlib.sha256(fake).hexdigest(), "size": len(fake)}
+        manifest.pop("signer")  # unsigned, as an older program wrote it: what is checked below the signature
         for name in zin.namelist():
-            if name != pf.MANIFEST:
+            if name not in (pf.MANIFEST, pf.SIGNATURE):
                 zout.writestr(name, zin.read(name))
         zout.writestr(pf.REPORT_PDF, fake)
         zout.writestr(pf.MANIFEST, json.dumps(manifest))
@@ -275,3 +276,121 @@ def test_the_county_scores_every_township_from_one_sheet_with_totals_and_ranks(t
     ranks = sorted((rows[n][-2], rows[n][-1]) for n in ("太白镇", "柳树乡"))
     assert ranks[1][1] == 1 and ranks[0][1] == (1 if ranks[0][0] == ranks[1][0] else 2)
     assert rows["西华街道"][-2:] == ("未报送", None)
+
+
+# -- signed packages -------------------------------------------------------------------------------------------------
+def _forged(src, dst, *, change=None, key=None, keep_signature=False):
+    """A copy of a package with 100 invented 法律明白人 … or any ``change(name, data)``; its checksums recomputed, and
+    signed again with ``key`` (another key than the township's), or its old signature kept, or none at all."""
+    import hashlib
+    import json
+    import zipfile
+
+    from fazhi_desktop.exchange import package_format as pf
+    from fazhi_desktop.services import signing_key
+
+    with zipfile.ZipFile(src) as zin:
+        manifest = json.loads(zin.read(pf.MANIFEST))
+        parts = {n: zin.read(n) for n in zin.namelist() if n not in (pf.MANIFEST, pf.SIGNATURE)}
+        old_signature = zin.read(pf.SIGNATURE)
+    for name in list(parts):
+        if change is not None:
+            parts[name] = change(name, parts[name])
+    manifest["parts"] = {n: {"sha256": hashlib.sha256(d).hexdigest(), "size": len(d)} for n, d in parts.items()}
+    if key is not None:
+        public = signing_key.public_hex(key)
+        manifest["signer"] = {"public_key": public, "fingerprint": signing_key.fingerprint(public)}
+    elif not keep_signature:
+        manifest.pop("signer", None)
+    data = json.dumps(manifest, ensure_ascii=False).encode("utf-8")
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, body in parts.items():
+            zout.writestr(name, body)
+        zout.writestr(pf.MANIFEST, data)
+        if key is not None:
+            zout.writestr(pf.SIGNATURE, signing_key.sign(key, data))
+        elif keep_signature:
+            zout.writestr(pf.SIGNATURE, old_signature)
+    return dst
+
+
+def _more_understanders(name, data):
+    import json
+
+    if name != "records/legal_talent.jsonl":
+        return data
+    lines = [json.dumps({"id": f"00000000-0000-4000-8000-{i:012d}", "meta": {
+        "created_at": "2023-06-01T00:00:00", "created_by": "文书", "updated_at": "2023-06-01T00:00:00",
+        "updated_by": "文书", "deleted": False, "deleted_at": None, "version": 0},
+        "values": {"year": 2023, "name": f"明白人{i}", "gender": "男", "village": "东村", "category": "法律明白人"}},
+        ensure_ascii=False) for i in range(100)]
+    return data + ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def test_a_forged_package_re_signed_or_re_checksummed_is_refused_with_nothing_written(county_db, tmp_path):
+    """After the township's first package the county knows its key: a package with 100 invented 法律明白人 is refused
+    whether it is signed by another key, keeps the township's old signature, or carries none — nothing written."""
+    from countykit import dump
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from fazhi_desktop.exchange.package_read import PackageError
+
+    town, unit, first = _package(tmp_path, "太白镇")
+    merged = merge_package(county_db.engine, first, "县法治办")
+    assert merged.created > 0
+    with county_db.engine.connect() as conn:
+        from fazhi_desktop.services import county
+
+        assert county.fingerprint_of(conn, get_unit(conn, "太白镇")) == write_package(
+            town.engine, unit, 2023, tmp_path / "again.zip").fingerprint
+    town.dispose()
+    before = dump(county_db.engine)
+    cases = {
+        "另一把密钥": (dict(key=Ed25519PrivateKey.generate()), "由另一把密钥签名"),
+        "旧签名": (dict(keep_signature=True), "签名与内容不符"),
+        "无签名": ({}, "没有签名"),
+    }
+    for label, (how, says) in cases.items():
+        forged = _forged(first, tmp_path / f"{label}.zip", change=_more_understanders, **how)
+        with pytest.raises(PackageError, match=says):
+            merge_package(county_db.engine, forged, "县法治办")
+        assert dump(county_db.engine) == before, label
+
+
+def test_a_rebuilt_township_pc_is_relinked_by_a_manager_with_its_fingerprint(county_db, tmp_path, data_dir):
+    """A township that rebuilt its PC with the wizard has a new unit id and a new key: refused, until a 管理员
+    gives leave for the fingerprint the township reads out; then its package merges into the same township, the new
+    key is pinned, and the history says so. A wrong fingerprint gives no leave."""
+    import sqlalchemy as sa
+
+    from fazhi_desktop.exchange.package_read import PackageError
+    from fazhi_desktop.services import county, signing_key
+    from fazhi_desktop.services.context import Context
+    from fazhi_desktop.storage.schema import audit_log, units
+
+    old, _u, first = _package(tmp_path, "太白镇")
+    old.dispose()
+    merge_package(county_db.engine, first, "县法治办")
+    rebuilt_folder = tmp_path / "rebuilt"
+    rebuilt_folder.mkdir()
+    rebuilt = township(rebuilt_folder, "太白镇", ["东村", "西村"], 1)
+    with rebuilt.engine.connect() as conn:
+        new_unit = get_unit(conn, "太白镇")
+    package = write_package(rebuilt.engine, new_unit, 2023, tmp_path / "rebuilt.zip")
+    rebuilt.dispose()
+    with pytest.raises(PackageError, match="county relink"):
+        merge_package(county_db.engine, package.path, "县法治办")
+    ctx = Context(county_db, None, "县法治办")
+    county.relink(ctx, "太白镇", "0000-1111-2222-3333")  # not the township's
+    with pytest.raises(PackageError, match="单位编号不同"):
+        merge_package(county_db.engine, package.path, "县法治办")
+    county.relink(ctx, "太白镇", package.fingerprint.lower().replace("-", " "))
+    merged = merge_package(county_db.engine, package.path, "县法治办")
+    assert merged.created > 0
+    with county_db.engine.connect() as conn:
+        ids = conn.execute(sa.select(units.c.id).where(units.c.name == "太白镇")).scalars().all()
+        assert len(ids) == 1 and ids[0] != new_unit.id  # merged into the township the county knows
+        assert signing_key.pinned(conn, ids[0])["fingerprint"] == package.fingerprint
+        assert signing_key.relink_leave(conn, "太白镇") is None  # the leave was used once
+        changes = conn.execute(sa.select(audit_log.c.changes).where(audit_log.c.ledger == "unit")).scalars().all()
+    assert any("准许新的签名密钥" in c for c in changes) and any("数据包签名密钥" in c for c in changes)

@@ -216,10 +216,11 @@ def test_h4_a_package_whose_attachment_name_a_restore_would_refuse_is_refused_an
                     for item in lines:
                         item["name"] = "会议\x07照片.jpg"
                     data = "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in lines).encode()
-                if name != pf.MANIFEST:
+                if name not in (pf.MANIFEST, pf.SIGNATURE):
                     parts[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
                     zout.writestr(name, data)
             manifest = json.loads(zin.read(pf.MANIFEST))
+            manifest.pop("signer", None)  # unsigned, as an older program wrote it: the name check below it
             zout.writestr(pf.MANIFEST, json.dumps({**manifest, "parts": {**manifest["parts"], **parts}}))
         return dst
 
@@ -271,8 +272,9 @@ def _repacked(src, dst, change):
     parts = {}
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         manifest = json.loads(zin.read(pf.MANIFEST))
+        manifest.pop("signer", None)  # unsigned, as an older program wrote it: the checks below the signature's
         for name in zin.namelist():
-            if name == pf.MANIFEST:
+            if name in (pf.MANIFEST, pf.SIGNATURE):
                 continue
             data = change(name, zin.read(name))
             parts[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}

@@ -34,7 +34,7 @@ NEEDS: dict[str, Need] = {
     "restore": lambda a: ADMIN_ONLY,
     "package": lambda a: ADMIN_ONLY if a.action == "import" else EXPORT,
     "county_tables": lambda a: SETTINGS if a.deadline else EXPORT,
-    "county": lambda a: SETTINGS if a.action == "setup" else EXPORT,
+    "county": lambda a: {"setup": SETTINGS, "relink": ADMIN_ONLY}.get(a.action, EXPORT),
     "user": lambda a: READ if a.action in ("list", "password") else ADMIN_ONLY,  # one's own password
     "retention": lambda a: READ if a.action == "list" else ADMIN_ONLY,
     "reveal": lambda a: ADMIN_ONLY,

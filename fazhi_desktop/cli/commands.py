@@ -483,6 +483,7 @@ def _package_export(args: argparse.Namespace) -> int:
     attached = "，附年度报告" + ("及公开版" if public else "") if args.with_report else ""
     print(f"已生成{ctx.unit.name}{args.year}年数据包：{written.path}（记录 {total} 条，佐证材料 {written.attachments} 个"
           f"{attached}）")
+    print(f"数据包签名指纹：{written.fingerprint}（县里据此确认数据包出自本单位，可抄在报送单上）")
     if why_not_public:
         print(f"提示：公开版没有附上（{why_not_public}）", file=sys.stderr)
     if findings:
@@ -521,17 +522,21 @@ def _package_import(args: argparse.Namespace) -> int:
 def county(args: argparse.Namespace) -> int:
     from fazhi_desktop.domain.errors import UserError
     from fazhi_desktop.services import county as county_service
-    from fazhi_desktop.storage.atomic import atomic_stream
 
     if args.action == "report":
         if not args.township or not args.year or not args.out:
             raise UserError("请写出乡镇、年份和保存位置，例如 county report --township 太白镇 --year 2023 --out 太白镇报告.pdf")
         ctx = _context(args, unit=False)
-        data, received = county_service.submitted_report_of(ctx, args.township, args.year, args.public)
-        with atomic_stream(args.out) as fh:
-            fh.write(data)
+        received = county_service.save_submitted_report(ctx, args.township, args.year, args.out, args.public)
         print(f"已取出{args.township}{args.year}年{'报告公开版' if args.public else '年度报告'}（{received:%Y-%m-%d}"
               f"收到，原样）：{args.out}")
+        return 0
+    if args.action == "relink":
+        if not args.township or not args.fingerprint:
+            raise UserError("请写出乡镇和它新的签名指纹，例如 county relink --township 太白镇 --fingerprint 3F2A-9C1B-77D0-4E12")
+        ctx = _context(args, write=True, unit=False)
+        fp = county_service.relink(ctx, args.township, args.fingerprint).value
+        print(f"已准许{args.township}下一个以指纹 {fp} 签名的数据包（已记入修改记录）；导入后以此密钥为准。")
         return 0
     if not args.county or not args.townships:
         raise UserError("请写出县名和各乡镇，例如 county setup --county 甲县 --townships 柳树乡,肖咀镇,西华街道")

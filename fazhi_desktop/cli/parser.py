@@ -158,13 +158,15 @@ def build_parser() -> ChineseParser:
     s.set_defaults(handler="package")
 
     s = sub.add_parser("county", help="县级汇总：setup 写明本县名称和各乡镇（街道），按县里的顺序（本机用于县级汇总，"
-                       "不建本单位的台账）；report 取出某乡镇随数据包报送的年度报告PDF（原样）")
-    s.add_argument("action", choices=("setup", "report"))
+                       "不建本单位的台账）；report 取出某乡镇随数据包报送的年度报告PDF（原样）；relink 乡镇重装电脑后，"
+                       "核对其新的签名指纹，准许接收（仅管理员）")
+    s.add_argument("action", choices=("setup", "report", "relink"))
     s.add_argument("--county", metavar="县名", help="setup：如 甲县")
     s.add_argument("--townships", metavar="乡镇",
                    help="setup：各乡镇（街道），按县里的顺序用逗号隔开，如 柳树乡,肖咀镇,西华街道；看不出类型的写成 城关:镇")
     s.add_argument("--deadline", metavar="日期", help="setup：年度报告报送截止日期，如 03-25 或 2024-03-25")
-    s.add_argument("--township", metavar="乡镇", help="report：哪个乡镇（街道）")
+    s.add_argument("--township", metavar="乡镇", help="report、relink：哪个乡镇（街道）")
+    s.add_argument("--fingerprint", metavar="指纹", help="relink：乡镇新密钥的签名指纹（乡镇导出数据包时显示），如 3F2A-9C1B-77D0-4E12")
     s.add_argument("--year", type=year, metavar="年份", help="report：哪一年的报告")
     s.add_argument("--out", metavar="文件.pdf", help="report：保存到")
     s.add_argument("--public", action="store_true", help="report：取公开版")

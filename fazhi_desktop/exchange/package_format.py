@@ -26,6 +26,8 @@ FORMAT_VERSION = 1
 SUFFIX = ".zip"
 
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"  # the township's Ed25519 signature of the manifest's bytes, as hex (#36)
+MAX_SIGNATURE_BYTES = 1024
 UNIT = "unit.json"
 ATTACHMENTS = "attachments.jsonl"
 REPORT_TEXT = "report_text.json"

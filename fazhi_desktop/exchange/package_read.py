@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 import uuid
 import zipfile
 import zlib
@@ -31,7 +32,7 @@ from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS
 from fazhi_desktop.domain.validation import validate_fields, validate_record
 from fazhi_desktop.domain.values import bad_character
 from fazhi_desktop.exchange import package_format as pf
-from fazhi_desktop.services import accounts, audit, reports_text
+from fazhi_desktop.services import accounts, audit, reports_text, signing_key
 from fazhi_desktop.services import attachments as attachment_files
 from fazhi_desktop.services.records import from_storage, to_storage
 from fazhi_desktop.services.units import Unit, create_unit, get_unit, update_unit
@@ -126,11 +127,12 @@ class _Package:
             if name.lower() in lowered:
                 raise _refuse(path, f"含有重名的部分「{name[:60]}」")
             lowered.add(name.lower())
-            if name != pf.MANIFEST and not pf.known_part(name):
+            if name not in (pf.MANIFEST, pf.SIGNATURE) and not pf.known_part(name):
                 raise _refuse(path, f"含有不属于数据包的部分「{name[:60]}」")
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
                 raise _refuse(path, f"的「{name[:60]}」压缩方式异常")
-            limit = pf.MAX_MANIFEST_BYTES if name == pf.MANIFEST else pf.part_limit(name)
+            limit = pf.MAX_MANIFEST_BYTES if name == pf.MANIFEST else pf.MAX_SIGNATURE_BYTES \
+                if name == pf.SIGNATURE else pf.part_limit(name)
             if info.file_size > limit:
                 raise _refuse(path, f"的「{name[:60]}」过大")
             if info.file_size > pf.RATIO_FROM_BYTES and info.file_size > pf.MAX_RATIO * max(info.compress_size, 1):
@@ -153,6 +155,24 @@ class _Package:
 
     def close(self) -> None:
         self.zf.close()
+
+    def signer(self) -> tuple[str, str] | None:
+        """(public key, signature) as hex when the package is signed, None when it is not (an older program's);
+        a half-signed or malformed one is refused."""
+        signer = self.manifest.get("signer")
+        signed = pf.SIGNATURE in self.infos
+        if signer is None and not signed:
+            return None
+        public = signer.get("public_key") if isinstance(signer, dict) else None
+        if not signed or not isinstance(public, str) or not re.fullmatch(r"[0-9a-f]{64}", public):
+            raise _refuse(self.path, "的签名信息不完整")
+        with self.zf.open(self.infos[pf.SIGNATURE]) as fh:
+            signature = fh.read(pf.MAX_SIGNATURE_BYTES + 1).decode("ascii", "replace").strip()
+        if not re.fullmatch(r"[0-9a-f]{128}", signature):
+            raise _refuse(self.path, "的签名格式异常")
+        if not signing_key.verified(public, signature, self.manifest_bytes):
+            raise _refuse(self.path, "的签名与内容不符：数据包在乡镇签名之后被改动过")
+        return public, signature
 
     def read(self, name: str) -> bytes:
         """A small part (the unit, the report's text), read whole within its declared size and checked against the
@@ -222,7 +242,8 @@ class _Package:
     def _manifest(self) -> dict[str, Any]:
         try:
             with self.zf.open(self.infos[pf.MANIFEST]) as fh:
-                manifest = json.loads(fh.read(pf.MAX_MANIFEST_BYTES + 1).decode("utf-8"))
+                self.manifest_bytes = fh.read(pf.MAX_MANIFEST_BYTES + 1)
+            manifest = json.loads(self.manifest_bytes.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, zipfile.BadZipFile, OSError):
             raise _refuse(self.path, "的清单无法读取") from None
         if not isinstance(manifest, dict) or manifest.get("format") != pf.FORMAT:
@@ -239,7 +260,7 @@ class _Package:
             if (not isinstance(name, str) or not pf.known_part(name) or not isinstance(info, dict)
                     or not blobstore.valid_digest(info.get("sha256")) or not isinstance(info.get("size"), int)):
                 raise _refuse(self.path, "的清单异常")
-        unlisted = set(self.infos) - set(parts) - {pf.MANIFEST}
+        unlisted = set(self.infos) - set(parts) - {pf.MANIFEST, pf.SIGNATURE}
         missing = set(parts) - set(self.infos)
         if unlisted or missing:
             raise _refuse(self.path, f"的部分与清单不符（{sorted(unlisted | missing)[0][:60]}）")
@@ -255,7 +276,8 @@ def _problems_text(problems: list[tuple[str, Problem]]) -> str:
     return "中有记录不符合台账要求：" + "；".join(shown) + more
 
 
-def _unit(pkg: _Package, conn: sa.Connection, wanted: str | None) -> tuple[str, dict[str, Any], dict[str, Any]]:
+def _unit(pkg: _Package, conn: sa.Connection, wanted: str | None
+          ) -> tuple[str, dict[str, Any], dict[str, Any], str | None]:
     data = pkg.json(pf.UNIT)
     if not isinstance(data, dict) or not isinstance(data.get("values"), dict):
         raise _refuse(pkg.path, "的单位信息异常")
@@ -268,15 +290,45 @@ def _unit(pkg: _Package, conn: sa.Connection, wanted: str | None) -> tuple[str, 
     if wanted is not None and clean["name"] != wanted:
         raise _refuse(pkg.path, f"属于「{clean['name']}」，不是指定的「{wanted}」")
     same_name = conn.execute(sa.select(units.c.id).where(units.c.name == clean["name"])).scalar()
-    if same_name is not None and same_name != unit_id:
-        raise _refuse(pkg.path, f"的单位「{clean['name']}」与本数据库中同名单位不是同一个（单位编号不同）")
     choices = data.get("local_choices") or {}
     if not isinstance(choices, dict) or not all(
             isinstance(k, str) and len(k) <= 100 and isinstance(v, list) and len(v) <= 500
             and all(isinstance(x, str) and len(x) <= pf.MAX_TEXT and x.strip() and "|" not in x
                     and not bad_character(x) for x in v) for k, v in choices.items()):
         raise _refuse(pkg.path, "的单位自定义选项异常")  # by add_local_choice's own rule (M8)
-    return unit_id, clean, choices
+    return unit_id, clean, choices, same_name
+
+
+def _signer_plan(pkg: _Package, conn: sa.Connection, unit_id: str, name: str,
+                 same_name: str | None) -> tuple[str, tuple[str, str, str | None] | None]:
+    """Whose package this is, by its signature (#36): the unit id to merge under, and what to note of the key —
+    ("pin", key, None) on a township's first signed package, ("relink", key, old fingerprint) when a 管理员 gave leave
+    for this key (a rebuilt PC), None when nothing changes. Refused: a package signed by another key than the one
+    pinned, an unsigned one from a township whose packages were signed, a township's name under another unit id
+    without leave."""
+    signed = pkg.signer()
+    public = signed[0] if signed else None
+    leave = signing_key.relink_leave(conn, name)
+    fp = signing_key.fingerprint(public) if public else None
+    if same_name is not None and same_name != unit_id:
+        if fp is None or leave != fp:
+            raise _refuse(pkg.path, f"的单位「{name}」与本数据库中同名单位不是同一个（单位编号不同）"
+                                    + (f"。如该乡镇重装了电脑，请管理员核对签名指纹 {fp} 后执行 county relink" if fp else ""))
+        old = signing_key.pinned(conn, same_name)
+        return same_name, ("relink", public, old["fingerprint"] if old else None)
+    pinned = signing_key.pinned(conn, unit_id)
+    if public is None:
+        if pinned is not None:
+            raise _refuse(pkg.path, f"没有签名，而{name}此前报送的数据包是签名的：数据包可能被人改动过")
+        return unit_id, None
+    if pinned is None:
+        return unit_id, ("pin", public, None)
+    if pinned.get("public_key") == public:
+        return unit_id, None
+    if leave == fp:
+        return unit_id, ("relink", public, pinned.get("fingerprint"))
+    raise _refuse(pkg.path, f"由另一把密钥签名（指纹 {fp}），县里登记的{name}的密钥指纹是 {pinned.get('fingerprint')}。"
+                            "如该乡镇重装了电脑，请管理员核对指纹后执行 county relink")
 
 
 def _meta(pkg: _Package, where: str, meta: Any) -> dict[str, Any]:
@@ -333,7 +385,8 @@ def _merge(engine: sa.Engine, pkg: _Package, actor: str, unit_name: str | None) 
         if not name.startswith("files/"):
             pkg.verify(name)
     with engine.connect() as conn:
-        unit_id, unit_values, choices = _unit(pkg, conn, unit_name)
+        unit_id, unit_values, choices, same_name = _unit(pkg, conn, unit_name)
+        unit_id, key_plan = _signer_plan(pkg, conn, unit_id, unit_values["name"], same_name)
         files = attachment_files.store(conn)
     # Attachments first, each checked against its sha256 as it is written, into a staging folder: they move into the
     # store only once their records are committed. A refused package leaves nothing; a merge killed before its
@@ -347,7 +400,7 @@ def _merge(engine: sa.Engine, pkg: _Package, actor: str, unit_name: str | None) 
                     stage.put(fh, item["sha256"], item["name"])
                 except blobstore.HostileValueError:
                     raise _refuse(pkg.path, f"的佐证材料「{item['name'][:40]}」校验值不符") from None
-        merged = _merge_records(engine, pkg, actor, unit_id, unit_values, choices, listed, file_digest)
+        merged = _merge_records(engine, pkg, actor, unit_id, unit_values, choices, listed, file_digest, key_plan)
         try:
             stage.publish()
         except OSError as exc:  # accepted and committed: the files wait in the staging folder for the next start
@@ -356,7 +409,8 @@ def _merge(engine: sa.Engine, pkg: _Package, actor: str, unit_name: str | None) 
 
 
 def _merge_records(engine: sa.Engine, pkg: _Package, actor: str, unit_id: str, unit_values: dict[str, Any],
-                   choices: dict[str, Any], listed: list[dict[str, Any]], file_digest: str) -> Merged:
+                   choices: dict[str, Any], listed: list[dict[str, Any]], file_digest: str,
+                   key_plan: tuple[str, str, str | None] | None = None) -> Merged:
     manifest = pkg.manifest
     year = manifest["year"]
     result = Merged(unit_values["name"], year)
@@ -369,6 +423,13 @@ def _merge_records(engine: sa.Engine, pkg: _Package, actor: str, unit_id: str, u
             unit = Unit.from_row(row)
             if any(getattr(unit, k) != v for k, v in unit_values.items()):
                 unit = update_unit(conn, unit, unit_values, actor)
+        if key_plan is not None:
+            action, public, old_fp = key_plan
+            signing_key.pin(conn, unit.id, public)
+            if action == "relink":  # a 管理员's leave, used once, in the unit's history
+                signing_key.use_relink(conn, unit_values["name"])
+                audit.append(conn, actor, [audit.Change(unit.id, "unit", unit.id, UPDATE, {
+                    "数据包签名密钥": (old_fp, signing_key.fingerprint(public))})])
         if choices and choices != unit.local_choices:
             merged = dict(unit.local_choices)
             for k, v in choices.items():

@@ -20,7 +20,7 @@ from fazhi_desktop.domain.ledgers import ledger as get_ledger
 from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS
 from fazhi_desktop.exchange import package_format as pf
 from fazhi_desktop.services import attachments as attachment_files
-from fazhi_desktop.services import listing, privacy, reports_text
+from fazhi_desktop.services import listing, privacy, reports_text, signing_key
 from fazhi_desktop.services.actor import default_actor
 from fazhi_desktop.services.units import Unit
 from fazhi_desktop.storage import migrate
@@ -35,6 +35,7 @@ class Written:
     path: Path
     counts: dict[str, int]
     attachments: int
+    fingerprint: str = ""  # of the key that signed it: the county checks it against what it pinned
 
 
 def _values(fields: tuple[Field, ...], record: dict[str, Any], *, full: bool = False) -> dict[str, Any]:
@@ -88,6 +89,9 @@ def write_package(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLi
     privacy.check_export(engine, actor)
     counts: dict[str, int] = {}
     parts: dict[str, dict[str, Any]] = {}
+    with engine.begin() as conn:  # made on first use, kept in this database
+        key = signing_key.own_key(conn)
+    public = signing_key.public_hex(key)
     with engine.connect() as conn, atomic_stream(out) as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
 
         def put(name: str, data: bytes) -> None:
@@ -144,7 +148,10 @@ def write_package(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLi
             "unit": {"id": unit.id, "name": unit.name, "kind": unit.kind, "county": unit.county},
             "year": year, "counts": counts, "attachments": len(kept), "findings_open": findings_open,
             "doc_date": (draft or {}).get("doc_date"), "has_report": report_pdf is not None, "parts": parts,
+            "signer": {"public_key": public, "fingerprint": signing_key.fingerprint(public)},
         }
-        zf.writestr(pf.MANIFEST, pf.dumps(manifest).encode("utf-8"))
+        data = pf.dumps(manifest).encode("utf-8")
+        zf.writestr(pf.MANIFEST, data)
+        zf.writestr(pf.SIGNATURE, signing_key.sign(key, data).encode("ascii"))
     privacy.log_export(engine, unit, actor, f"{year}年度数据包", out, sum(counts.values()))
-    return Written(Path(out), counts, len(kept))
+    return Written(Path(out), counts, len(kept), signing_key.fingerprint(public))

@@ -141,6 +141,7 @@ class Submission:
     late: list[str] = field(default_factory=list)
     state: str = NOT_SENT  # 未报送 / 逾期未报送 / 按时 / 逾期 (已报送 when the county set no deadline)
     corrections: list[dt.datetime] = field(default_factory=list)  # later packages of the year: 更正
+    fingerprint: str = ""  # of the key the county pinned for the township ("" before its first signed package)
 
 
 @dataclass
@@ -159,7 +160,7 @@ class CountyView:
 
 
 SUBMISSION_HEADERS = ["乡镇（街道）", "报送情况", "首次收到日期", "更正（收到日期）", "成文日期", "报告PDF",
-                      "报告体检未处理事项", "审议会议日期", "公开日期", "公开网址", "需关注"]
+                      "报告体检未处理事项", "审议会议日期", "公开日期", "公开网址", "签名指纹", "需关注"]
 EMPTY = "无"  # a ledger with no record for the year, marked so an empty cell is never read as 0 typed in
 
 
@@ -170,7 +171,7 @@ def submission_row(s: Submission) -> list[Any]:
             "、".join(f"{c:%Y-%m-%d}" for c in s.corrections), s.doc_date if received else "",
             ("已附" if s.has_report else "未附") if received else "",
             "" if s.findings_open is None else s.findings_open, s.reviewed_on, s.published_on,
-            s.published_url or "", "；".join(s.late)]
+            s.published_url or "", s.fingerprint or ("未签名" if received else ""), "；".join(s.late)]
 
 
 COMPLETENESS_TAIL = ["空白台账数", "有佐证材料的记录"]
@@ -183,6 +184,32 @@ def completeness_row(name: str, counts: dict[str, int | None], evidence: tuple[i
         return [name, *("" for _n in counts), NOT_SENT, ""]
     files = f"{evidence[0]}/{evidence[1]}" if evidence and evidence[1] else EMPTY
     return [name, *((n if n else EMPTY) for n in counts.values()), sum(1 for n in counts.values() if not n), files]
+
+
+def relink(ctx, township: str, fingerprint_text: str):
+    """A 管理员's leave for one package of ``township`` signed by a new key (its PC rebuilt without restoring a
+    backup): the fingerprint as the township reads it out or prints it; used by that package, in the history."""
+    from fazhi_desktop.domain.audit_actions import UPDATE
+    from fazhi_desktop.domain.roles import ADMIN_ONLY
+    from fazhi_desktop.services import accounts, audit, signing_key
+    from fazhi_desktop.services.context import Done
+    from fazhi_desktop.storage.schema import units
+
+    with ctx.engine.begin() as conn:
+        accounts.require(conn, ctx.actor, ADMIN_ONLY)
+        unit_id = conn.execute(sa.select(units.c.id).where(units.c.name == township)).scalar()
+        if unit_id is None:
+            raise UserError(f"县里还没有收到过{township}的数据包，它的第一个数据包会直接登记签名，无需重新关联")
+        fp = signing_key.grant_relink(conn, township, fingerprint_text)
+        audit.append(conn, ctx.actor, [audit.Change(unit_id, "unit", unit_id, UPDATE, {"准许新的签名密钥": (None, fp)})])
+    return Done(fp)
+
+
+def fingerprint_of(conn: sa.Connection, unit: Unit | None) -> str:
+    from fazhi_desktop.services import signing_key
+
+    pinned = signing_key.pinned(conn, unit.id) if unit is not None else None
+    return pinned["fingerprint"] if pinned else ""
 
 
 def submitted_report(conn: sa.Connection, township: str, year: int, public: bool = False) -> tuple[bytes, dt.datetime]:
@@ -209,6 +236,16 @@ def submitted_report_of(ctx, township: str, year: int, public: bool = False) -> 
     accounts.require_engine(ctx.engine, ctx.actor, EXPORT)
     with ctx.engine.connect() as conn:
         return submitted_report(conn, township, year, public)
+
+
+def save_submitted_report(ctx, township: str, year: int, out, public: bool = False) -> dt.datetime:
+    """The submitted report written out as it came (atomically); when it was received."""
+    from fazhi_desktop.storage.atomic import atomic_stream
+
+    data, received = submitted_report_of(ctx, township, year, public)
+    with atomic_stream(out) as fh:
+        fh.write(data)
+    return received
 
 
 def summary_label(key: str) -> str:
@@ -260,7 +297,7 @@ def _submission(conn: sa.Connection, name: str, unit: Unit | None, year: int, dr
     sub = Submission(name, first.received_at if first else None, d.get("doc_date"),
                      bool(latest and latest.has_report), latest.findings_open if latest else None,
                      d.get("reviewed_on"), d.get("published_on"), d.get("published_url"),
-                     corrections=[r.received_at for r in receipts[1:]])
+                     corrections=[r.received_at for r in receipts[1:]], fingerprint=fingerprint_of(conn, unit))
     due = dt.date(year + 1, *deadline) if deadline is not None else None
     if first is None:
         sub.state = NOT_SENT_LATE if due is not None and today > due else NOT_SENT

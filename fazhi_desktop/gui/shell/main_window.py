@@ -459,7 +459,8 @@ class MainWindow(QMainWindow):
             written, why_not = result
             public = f"（公开版没有附上：{why_not}）" if why_not else "及公开版"
             dialogs.finished(self, "导出数据包", f"已导出{year}年数据包：记录 {sum(written.counts.values())} 条，附年度报告"
-                             f"{public}。\n请把这个文件交给县法治办：\n{written.path}", written.path)
+                             f"{public}。\n数据包签名指纹：{written.fingerprint}（可抄在报送单上，县里据此核对）"
+                             f"\n请把这个文件交给县法治办：\n{written.path}", written.path)
 
         self._op = workers.run(self, "正在导出数据包…", job, done)
 
