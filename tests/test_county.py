@@ -318,6 +318,15 @@ def test_the_county_workbook_opens_and_prints_in_libreoffice(county_db, made, tm
                     "--outdir", str(tmp_path), str(out)], check=True, capture_output=True, timeout=180)
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "county.pdf").pages)
     assert "主要指标汇总表" in text and "合计" in text and "蒿咀铺乡" in text and "风险与整改" in text
+    # #36: the 汇总表 prints one page wide (it needed two, three columns spilling over)
+    book = load_workbook(out)
+    for name in book.sheetnames[1:]:
+        del book[name]
+    book.save(tmp_path / "summary.xlsx")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(tmp_path / "summary.xlsx")], check=True, capture_output=True,
+                   timeout=180)
+    assert len(PdfReader(tmp_path / "summary.pdf").pages) == 1
 
 
 def test_two_clerks_on_one_database_get_a_conflict_not_a_lost_save(county_db):

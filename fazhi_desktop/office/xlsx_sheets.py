@@ -116,18 +116,19 @@ def printed_width_pt(widths: dict[int, float]) -> float:
     return sum(max((7 * w + 5) * 0.75, LIBREOFFICE_PT_PER_UNIT * w) for w in widths.values())
 
 
-def print_setup(ws: Any, header_rows: str, landscape: bool = True, widths: dict[int, float] | None = None) -> None:
+def print_setup(ws: Any, header_rows: str, landscape: bool = True, widths: dict[int, float] | None = None,
+                min_size: float = MIN_PRINTED_SIZE) -> None:
     """A4, fit to one page wide while the body still prints at 9 pt or more, else several pages across at ≥ 9 pt
     with the first columns repeated; header rows repeated, 第 n 页 in the footer, inside the margins."""
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     fit = PRINTABLE_PT / printed_width_pt(widths) if widths else 1.0
-    if fit * BODY_SIZE >= MIN_PRINTED_SIZE:
+    if fit * BODY_SIZE >= min_size:
         ws.sheet_properties.pageSetUpPr.fitToPage = True  # without this Excel ignores fitToWidth
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
     else:
-        ws.page_setup.scale = round(100 * MIN_PRINTED_SIZE / BODY_SIZE) + 1
+        ws.page_setup.scale = round(100 * min_size / BODY_SIZE) + 1
         ws.print_title_cols = "A:B"  # 序号 and the first field on every page across
     ws.print_title_rows = header_rows
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"  # odd serves every page unless differentOddEven is set
@@ -138,12 +139,12 @@ def print_setup(ws: Any, header_rows: str, landscape: bool = True, widths: dict[
 
 
 def fit_to_page(widths: dict[int, float], *stages: dict[int, float],
-                halves: dict[int, float] | None = None) -> dict[int, float]:
+                halves: dict[int, float] | None = None, min_size: float = MIN_PRINTED_SIZE) -> dict[int, float]:
     """Narrow columns until the table prints one page wide at ≥ 9 pt: each stage gives the floors its columns may
     go down to (long text first, then headers and short text onto more lines), the widest column first. Columns in
     ``halves`` (short choices of four characters) keep their values on one line or jump to two characters a line:
     the widest that saves the most first."""
-    need = PRINTABLE_PT * BODY_SIZE / (MIN_PRINTED_SIZE * FIT_MARGIN)
+    need = PRINTABLE_PT * BODY_SIZE / (min_size * FIT_MARGIN)
     widths = dict(widths)
     for floors in stages:
         while printed_width_pt(widths) > need:
@@ -194,13 +195,16 @@ def _style_arrays(ws: Any) -> dict[str, Any]:
 def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
                        column_styles: dict[int, str] | None = None,
                        cell_styles: dict[tuple[int, int], str] | None = None,
-                       min_widths: dict[int, float] | None = None) -> None:
+                       min_widths: dict[int, float] | None = None, min_size: float = MIN_PRINTED_SIZE,
+                       header_lines: int = 3) -> None:
     """Stream a print-ready table into a write-only sheet: row 1 merged title, row 2 填报 line, row 3 bold header,
     then the data, every cell bordered and in 宋体.
 
     column_styles: 1-based column → named style for its non-empty cells (money). Dates get the date style.
     cell_styles: (0-based row of ``rows``, 1-based column) → named style, overriding the column's (totals, rates).
     min_widths: 1-based column → the least width, for values a number format widens (「+7.5个百分点」).
+    min_size: the smallest body text the table may print at to stay one page wide (a county's 汇总表 of many figures
+    is compared across on one sheet: 8 pt there). header_lines: the most lines a header of figures may wrap onto.
     A row holding text too long for its column is wrapped and centred vertically as a whole. A row shorter than the
     table (the sub-tables of a cross sheet) is bordered only as far as it goes; an empty row is a gap.
     """
@@ -214,7 +218,7 @@ def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[
     for col in range(1, ncol + 1):
         header = headers[col - 1] if col <= len(headers) else ""
         widths[col] = max(values.get(col, 6), round(text_width(header) / 2 + 2.5, 1), 6)
-        floors[col] = max(values.get(col, 6), round(text_width(header) / 3 + 2.5, 1), 6)
+        floors[col] = max(values.get(col, 6), round(text_width(header) / header_lines + 2.5, 1), 6)
     for col, least in (min_widths or {}).items():
         widths[col], floors[col] = max(widths.get(col, 6), least), max(floors.get(col, 6), least)
     texts = {c for c in values if any(type(row[c - 1]) is str for row in rows[:WIDTH_SAMPLE_ROWS] if c - 1 < len(row))}
@@ -229,7 +233,7 @@ def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[
             floors[col] = widths[col] if four else max(6, round(text_width(header) / 3 + 2.5, 1))
             if four:  # … or, for four characters, takes two a line
                 halves[col] = max(TWO_CHAR_WIDTH, round(text_width(header) / 4 + 1.5, 1))
-    widths = fit_to_page(widths, {c: floors[c] for c in long_text}, floors, halves=halves)
+    widths = fit_to_page(widths, {c: floors[c] for c in long_text}, floors, halves=halves, min_size=min_size)
     for col, width in widths.items():  # write-only sheets need their columns before the first row
         ws.column_dimensions[get_column_letter(col)].width = width
     # Every text column narrower than its longest value wraps (a short one too, or it would spill or be cut).
@@ -240,7 +244,7 @@ def write_titled_table(ws: Any, title: str, filler_line: str, headers: Sequence[
     ws.merged_cells.add(f"A2:{last_col}2")
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = "A4"
-    print_setup(ws, "3:3", widths=widths)
+    print_setup(ws, "3:3", widths=widths, min_size=min_size)
 
     def cell(value: Any, style: str) -> WriteOnlyCell:
         c = WriteOnlyCell(ws, value)

@@ -19,6 +19,8 @@ from fazhi_desktop.services.county import (
 )
 from fazhi_desktop.storage.atomic import atomic_stream
 
+SUMMARY_MIN_SIZE = 8
+
 
 def _score_sheet(wb: Workbook, title: str, filler: str, sheet_name: str, items: list, rows: list) -> None:
     """考核汇总: one column per item of the county's sheet (its own words, with its points), the total the ledgers
@@ -44,8 +46,9 @@ def write_county_workbook(view: CountyView, out: str | os.PathLike, scores: tupl
     last = len(view.summary) - 1
     bold = {(last, c): HEADER_STYLE for c in range(1, len(view.summary_headers) + 1) if c - 1 not in view.rate_columns}
     rates = {c + 1: PERCENT_STYLE for c in view.rate_columns}
+    # one page wide (#36): the townships are compared across one sheet, at 8 pt where 9 would need a second page
     write_titled_table(wb.create_sheet("汇总表"), title + "主要指标汇总表", filler, view.summary_headers, view.summary,
-                       column_styles=rates, cell_styles=bold)
+                       column_styles=rates, cell_styles=bold, min_size=SUMMARY_MIN_SIZE, header_lines=4)
 
     deadline = f"（截止{view.deadline[0]}月{view.deadline[1]}日）" if view.deadline else ""
     write_titled_table(wb.create_sheet("报送情况"), title + f"报告报送情况表{deadline}", filler, SUBMISSION_HEADERS,
