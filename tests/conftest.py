@@ -94,3 +94,36 @@ def pytest_collection_modifyitems(config, items):
         else:
             level = next((lv for lv, names in LEVELS.items() if path.name in names), "service")
         item.add_marker(getattr(pytest.mark, level))
+
+
+# -- a county's database: SQLite, and a real PostgreSQL server at the external level (test_county*.py) -------------
+@pytest.fixture(scope="module")
+def pg_server():
+    from pgserver import available, new_server
+
+    if not available():
+        pytest.skip("PostgreSQL or psycopg is not installed")
+    server = new_server()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.external)])
+def county_db(request, tmp_path):
+    if request.param == "sqlite":
+        db = open_database(tmp_path / "county.sqlite3")
+    else:
+        import sqlalchemy as sa
+
+        url = request.getfixturevalue("pg_server")
+        name = f"county_{abs(hash(request.node.nodeid)) % 10**8}"
+        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        admin.dispose()
+        db = open_database(db_url=url.rsplit("/", 1)[0] + f"/{name}")
+    yield db
+    db.dispose()

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from countykit import dump, packages, township
 from openpyxl import load_workbook
-from pgserver import available, new_server
 
 from fazhi_desktop.exchange import package_format as pf
 from fazhi_desktop.exchange.package_read import PackageError, merge_package, packages_in
@@ -24,36 +23,6 @@ from fazhi_desktop.services import county, stats
 from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import get_unit, list_units
 from fazhi_desktop.storage.database import open_database
-
-
-@pytest.fixture(scope="module")
-def pg_server():
-    if not available():
-        pytest.skip("PostgreSQL or psycopg is not installed")
-    server = new_server()
-    try:
-        yield server.start()
-    finally:
-        server.stop()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.external)])
-def county_db(request, tmp_path):
-    if request.param == "sqlite":
-        db = open_database(tmp_path / "county.sqlite3")
-    else:
-        import sqlalchemy as sa
-
-        url = request.getfixturevalue("pg_server")
-        name = f"county_{abs(hash(request.node.nodeid)) % 10**8}"
-        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        admin.dispose()
-        db = open_database(db_url=url.rsplit("/", 1)[0] + f"/{name}")
-    yield db
-    db.dispose()
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
-"""County, round 2 (#36): what is built so far — the county follows each record's current year."""
+"""County, round 2 (#36): the county's own setup and roster, 报送情况 by the first receipt, records following their
+year, the township's report kept as sent, signed packages, the 汇总表's rates and the 考核汇总 — on SQLite, and on
+PostgreSQL at the external level where a test takes ``county_db``."""
 
 from __future__ import annotations
 
@@ -11,13 +13,6 @@ from fazhi_desktop.services import stats
 from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import get_unit
 from fazhi_desktop.storage.database import open_database
-
-
-@pytest.fixture
-def county_db(tmp_path):
-    db = open_database(tmp_path / "county.sqlite3")
-    yield db
-    db.dispose()
 
 
 def _found(db, name, year):
@@ -394,3 +389,27 @@ def test_a_rebuilt_township_pc_is_relinked_by_a_manager_with_its_fingerprint(cou
         assert signing_key.relink_leave(conn, "太白镇") is None  # the leave was used once
         changes = conn.execute(sa.select(audit_log.c.changes).where(audit_log.c.ledger == "unit")).scalars().all()
     assert any("准许新的签名密钥" in c for c in changes) and any("数据包签名密钥" in c for c in changes)
+
+
+def test_the_roster_and_the_first_receipt_on_each_backend(county_db, tmp_path):
+    """The same judgement through the services, on SQLite and on a PostgreSQL server: 未报送 after the deadline, a
+    corrected package keeps the township 按时, no township counted that is not one."""
+    import datetime as dt
+
+    from fazhi_desktop.services import county
+    from fazhi_desktop.services.context import Context
+
+    county.setup(Context(county_db, None, "县法治办"), "甲县", "西华街道,太白镇", "03-25")
+    town, unit, first = _package(tmp_path, "太白镇", made="2024-03-19T10:00:00")
+    merge_package(county_db.engine, first, "县法治办", received=dt.date(2024, 3, 20))
+    RecordService(town.engine, unit, "文书").create("meeting", {"date": "2023-12-01", "kind": "法治建设专题会议",
+                                                              "title": "补录的专题会"})
+    correction = backdated(write_package(town.engine, unit, 2023, tmp_path / "更正.zip").path,
+                           tmp_path / "更正-0409.zip", "2024-04-09T10:00:00")
+    town.dispose()
+    merge_package(county_db.engine, correction, "县法治办", received=dt.date(2024, 4, 10))
+    with county_db.engine.connect() as conn:
+        view = county.view(conn, 2023, today=dt.date(2024, 4, 20))
+    states = {s.unit: s.state for s in view.submissions}
+    assert view.units == ["西华街道", "太白镇"] and states == {"西华街道": county.NOT_SENT_LATE, "太白镇": county.ON_TIME}
+    assert [r[0] for r in view.summary] == ["西华街道", "太白镇", "合计"]
