@@ -23,6 +23,7 @@ class _UnitPage(QWizardPage):
         super().__init__()
         self.ctx = ctx
         self.unit: Unit | None = None
+        self.county = None  # the county's roster, when this PC is set up for 县级汇总
         self.setTitle("欢迎使用法治建设台账")
         self.setSubTitle("请先填写本单位的基本信息。以后可以在“设置”中修改。")
         placeholder = Unit("", "", "镇", "", "", [], [])
@@ -55,7 +56,27 @@ class _UnitPage(QWizardPage):
             return True
         return super().eventFilter(obj, event)
 
+    def set_up_county(self) -> None:
+        from fazhi_desktop.gui.county.county_tab import RosterDialog
+        from fazhi_desktop.services import county
+
+        dialog = RosterDialog(self)
+        dialog.fill(None, None, "")
+        while dialog.exec():
+            try:
+                clerk = self.clerk_edit.text().strip()
+                ctx = replace(self.ctx, actor=clerk) if clerk else self.ctx
+                self.county = county.setup(ctx, dialog.county_edit.text(), dialog.townships_edit.toPlainText(),
+                                           dialog.deadline_edit.text().strip() or None).value
+            except UserError as exc:
+                dialogs.error(self, "无法保存", str(exc))
+                continue
+            self.wizard().accept()
+            return
+
     def validatePage(self) -> bool:
+        if self.county is not None:  # set up for 县级汇总: no unit to make
+            return True
         try:
             # Before the window exists: no worker, no broadcast (nothing is listening yet).
             clerk = self.clerk_edit.text().strip()
@@ -79,6 +100,17 @@ class FirstRunWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.page = _UnitPage(ctx)
         self.addPage(self.page)
+        # A county's PC has no township of its own: its roster instead, and the county's window (#36). In the
+        # button row, so the page keeps every field in view at 125% of 1366×768.
+        self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
+        self.setButtonText(QWizard.WizardButton.CustomButton1, "本机用于县级汇总…")
+        self.county_button = self.button(QWizard.WizardButton.CustomButton1)
+        self.county_button.setToolTip("县法治办汇总各乡镇报送的数据包：不建本单位的台账，只填本县名称和各乡镇（街道）名单")
+        # a bound method, not a closure over self: a lambda here kept every wizard alive until the application ended
+        self.customButtonClicked.connect(self._custom_button)
+
+    def _custom_button(self, _which: int) -> None:
+        self.page.set_up_county()
 
     def reject(self) -> None:
         """Esc, 取消 or the close button: what was typed is not dropped without asking."""
@@ -90,3 +122,8 @@ class FirstRunWizard(QWizard):
     @property
     def unit(self) -> Unit | None:
         return self.page.unit
+
+    @property
+    def county(self):
+        """The county's roster when the clerk chose 本机用于县级汇总 (then no unit is made)."""
+        return self.page.county

@@ -7,6 +7,7 @@ standard sqlite3 module) and the database layer — SQLAlchemy, migrations, the 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import os
 import sys
@@ -112,6 +113,8 @@ class Startup:
         from fazhi_desktop.services import units
 
         try:
+            if not self.args.unit and _county_roster(self.db):  # 本机用于县级汇总: the county's own window
+                return COUNTY
             found = units.all_units(self.db)
             if self.args.unit or len(found) == 1:
                 return units.pick(self.db, self.args.unit)
@@ -121,7 +124,9 @@ class Startup:
             from fazhi_desktop.services.context import Context
 
             wizard = FirstRunWizard(Context(self.db, None, actor))
-            return wizard.unit if wizard.exec() else None
+            if not wizard.exec():
+                return None
+            return COUNTY if wizard.county else wizard.unit
         except UserError as exc:
             QMessageBox.critical(None, "无法打开", str(exc))
             return None
@@ -153,6 +158,8 @@ class Startup:
         from fazhi_desktop.services.listing import latest_year
 
         actor = self.account or local.clerk(self.db) or actor  # the account, else the name the clerk gave
+        if unit is COUNTY:  # the year the townships are reporting on
+            return Session(self.db, None, actor, dt.date.today().year - 1, account=self.account)
         return Session(self.db, unit, actor, latest_year(Context(self.db, unit, actor)), account=self.account)
 
     def close(self) -> None:
@@ -169,6 +176,7 @@ def run_gui(args: argparse.Namespace) -> int:
     actor = _actor()
     start = Startup(args)
     hint = opening.unit_hint(args.db, args.db_url, args.unit)
+    nonlocal_windows: list = []  # the county's window, kept referenced while the app runs
     if hint:
         window = MainWindow(None, title_hint=hint)
         window.show_on_screen()
@@ -182,6 +190,11 @@ def run_gui(args: argparse.Namespace) -> int:
                 window.close()
                 app.exit(1)
                 return
+            if unit is COUNTY:  # the county's window replaces the one shown while opening
+                nonlocal_windows.append(county_window(start.session(unit, actor)))
+                nonlocal_windows[-1].show()
+                window.close()
+                return
             window.attach(start.session(unit, actor))
             window.start_daily_backup()
 
@@ -192,11 +205,15 @@ def run_gui(args: argparse.Namespace) -> int:
         if unit is None:
             start.close()
             return 1 if start.db is None else 0
-        window = MainWindow(start.session(unit, actor))
-        window.show_on_screen()
-        app.processEvents()
-        _benchmark_hook(app, window)
-        window.start_daily_backup()
+        if unit is COUNTY:
+            window = county_window(start.session(unit, actor))
+            window.show()
+        else:
+            window = MainWindow(start.session(unit, actor))
+            window.show_on_screen()
+            app.processEvents()
+            _benchmark_hook(app, window)
+            window.start_daily_backup()
     code = app.exec()
     start.close()
     return code
@@ -274,6 +291,22 @@ def offer_restore(exc: DatabaseCorruptError, actor: str, held=None):
     except UserError as err:
         QMessageBox.critical(None, "恢复失败", str(err))
         return None
+
+
+COUNTY = object()  # Startup.unit's answer for a county's own database (本机用于县级汇总)
+
+
+def _county_roster(db) -> bool:
+    from fazhi_desktop.services import county
+
+    with db.engine.connect() as conn:
+        return county.stored_roster(conn) is not None
+
+
+def county_window(session):
+    from fazhi_desktop.gui.county.county_window import CountyWindow
+
+    return CountyWindow(session)
 
 
 def choose_unit(found: list):

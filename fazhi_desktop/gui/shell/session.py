@@ -72,7 +72,7 @@ class Session(QObject):
         """After a write: the unit is read again when it changed, then every tab hears what changed, once."""
         if not changed:
             return
-        if changed.unit_changed:
+        if changed.unit_changed and self.unit is not None:  # a county's own window has no unit to read again
             self.unit = units.load(self.context())
         self.changed.emit(changed)
 
