@@ -413,3 +413,24 @@ def test_the_roster_and_the_first_receipt_on_each_backend(county_db, tmp_path):
     states = {s.unit: s.state for s in view.submissions}
     assert view.units == ["西华街道", "太白镇"] and states == {"西华街道": county.NOT_SENT_LATE, "太白镇": county.ON_TIME}
     assert [r[0] for r in view.summary] == ["西华街道", "太白镇", "合计"]
+
+
+def test_a_township_holds_its_key_from_setup_and_its_packages_say_its_fingerprint(tmp_path, data_dir):
+    from clikit import run_cli
+
+    from fazhi_desktop.services import signing_key
+
+    env = {"FAZHI_DATA_DIR": str(data_dir)}
+    db = tmp_path / "town.sqlite3"
+    made = run_cli("--db", str(db), "init", "--unit", "乙镇", "--county", "甲县", "--addressee", "县法治办",
+                   "--issuer", "乙镇", "--villages", "东村", env=env)
+    assert made.returncode == 0, made.stderr
+    opened = open_database(db)
+    try:
+        with opened.engine.connect() as conn:
+            assert signing_key._get(conn, signing_key.OWN_KEY)  # made at setup, not at the first export
+        fp = signing_key.own_fingerprint(opened.engine)
+    finally:
+        opened.dispose()
+    out = run_cli("--db", str(db), "package", "export", "--year", "2023", "--out", str(tmp_path / "p.zip"), env=env)
+    assert out.returncode == 0 and f"数据包签名指纹：{fp}" in out.stdout, out.stderr

@@ -268,8 +268,12 @@ def pick(db: Database, name: str | None) -> Unit:
 
 
 def create(ctx: Context, values: Mapping[str, Any]) -> Done:
+    """A township's own unit (the wizard, ``init``): its package signing key is made with it (#36)."""
+    from fazhi_desktop.services import signing_key
+
     with ctx.engine.begin() as conn:
         unit = create_unit(conn, values, ctx.actor)
+        signing_key.own_key(conn)
     return Done(unit, EVERYTHING)
 
 
