@@ -118,9 +118,10 @@ def items(conn: sa.Connection, unit: Unit, year: int, today: dt.date | None = No
     ref = draft.get("doc_date")
     out: list[Item] = []
     cal = calendar_of(unit)  # the shipped calendar, and the unit's additions
+    today = today or dt.date.today()
     out += _review_items(_rows(conn, unit, "review_litigation", year, ref), cal)
-    out += _enforcement_items(_rows(conn, unit, "enforcement", year, ref), cal, today or dt.date.today())
-    out += _disclosure_items(_rows(conn, unit, "disclosure", year, ref), cal)
+    out += _enforcement_items(_rows(conn, unit, "enforcement", year, ref), cal, today)
+    out += _disclosure_items(_rows(conn, unit, "disclosure", year, ref), cal, today)
     out += _petition_items(_rows(conn, unit, "dispute", year, ref), cal)
     for r in _rows(conn, unit, "counsel_service", year, ref):
         if r["kind"] in REVIEW_KINDS:
@@ -162,7 +163,7 @@ def items(conn: sa.Connection, unit: Unit, year: int, today: dt.date | None = No
                             "县里通知的报送日期"))
         except ValueError:
             pass
-    out += _next_calendar(year, today or dt.date.today(), cfg)
+    out += _next_calendar(year, today, cfg)
     out.append(Item(f"{year}年度法治政府建设报告向社会公开", dt.date(year + 1, 4, 1), draft.get("published_on") is not None,
                     "法治政府建设与责任落实督察工作规定（每年4月1日之前公开）"))
     return sorted(out, key=lambda i: (i.done, not i.urgent, i.due))
@@ -180,6 +181,16 @@ def _statutory(rule: str, start: dt.date | None, cal: holidays.Calendar, what: s
         return []
     finished = record[done_field] is not None if done is None else done
     return [Item(what, found[0], finished, found[1] + note, ledger, record["id"], field=done_field)]
+
+
+def _waiting(rule: str, start: dt.date | None, cal: holidays.Calendar, what: str, settled: bool, ledger: str,
+             record: Mapping[str, Any], today: dt.date) -> list[Item]:
+    """A period the other side has (听证 request, 催告, a third party's opinion): no duty of the unit's runs out with
+    it, so it is done once it has passed or the matter is settled — and never overdue."""
+    found = deadlines.due(rule, start, cal) if start is not None else None
+    if found is None:
+        return []
+    return [Item(what, found[0], settled or today > found[0], found[1], ledger, record["id"])]
 
 
 def _review_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar) -> list[Item]:
@@ -208,23 +219,19 @@ def _enforcement_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar
                               "closed_on", "enforcement", r, extended + suspended,
                               note=f"（{more}）" if more else "")
             # the party's own period: passing it is no duty missed, only the day before which no decision is due
-            hearing = deadlines.due("penalty_hearing", r["hearing_told_on"], cal) if r["hearing_told_on"] else None
-            if hearing is not None:
-                out.append(Item(f"行政处罚{party}：听证申请期满（期满前不宜作出处罚决定）", hearing[0],
-                                r["closed_on"] is not None or today > hearing[0], hearing[1], "enforcement", r["id"]))
+            out += _waiting("penalty_hearing", r["hearing_told_on"], cal, f"行政处罚{party}：听证申请期满（期满前不宜作出"
+                            "处罚决定）", r["closed_on"] is not None, "enforcement", r, today)
             out += _statutory("penalty_service", r["closed_on"], cal, f"行政处罚{party}：送达处罚决定书",
                               "served_on", "enforcement", r)
         # 行政强制: after 催告 the earliest day a court may be asked, and the last day it may
-        urged = deadlines.due("coercion_urge", r["urged_on"], cal) if r["urged_on"] else None
-        if urged is not None:
-            out.append(Item(f"行政强制{party}：催告期满，仍未履行的可申请法院强制执行", urged[0],
-                            r["court_applied_on"] is not None or today > urged[0], urged[1], "enforcement", r["id"]))
+        out += _waiting("coercion_urge", r["urged_on"], cal, f"行政强制{party}：催告期满，仍未履行的可申请法院强制执行",
+                        r["court_applied_on"] is not None, "enforcement", r, today)
         out += _statutory("coercion_court", r["appeal_expires_on"], cal, f"行政强制{party}：申请人民法院强制执行",
                           "court_applied_on", "enforcement", r)
     return out
 
 
-def _disclosure_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar) -> list[Item]:
+def _disclosure_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar, today: dt.date) -> list[Item]:
     """政府信息公开 依申请: the answer counted from the application (or from its 补正), without the days spent asking a
     third party, plus an approved extension; the 补正 notice; the third party's own period."""
     out: list[Item] = []
@@ -242,10 +249,8 @@ def _disclosure_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar)
         if found is not None:
             out.append(Item(f"{what}：答复申请人", found[0], answered, found[1] + (f"（{more}）" if more else ""),
                             "disclosure", r["id"], field="answered_on"))
-        third = deadlines.due("disclosure_third_party", r["consulted_on"], cal) if r["consulted_on"] else None
-        if third is not None:
-            out.append(Item(f"{what}：第三方提出意见期满（逾期未提出的，由本机关依法决定是否公开）", third[0],
-                            answered or r["consult_days"] is not None, third[1], "disclosure", r["id"]))
+        out += _waiting("disclosure_third_party", r["consulted_on"], cal, f"{what}：第三方提出意见期满（逾期未提出的，"
+                        "由本机关依法决定是否公开）", answered or r["consult_days"] is not None, "disclosure", r, today)
     return out
 
 

@@ -161,13 +161,7 @@ class Store:
         if regular_file(target):
             return target
         atomic_dir(target.parent, self.root)
-        with atomic.atomic_stream(target, private=True, output=False) as out:
-            h = hashlib.sha256()
-            for chunk in iter(lambda: source.read(CHUNK), b""):
-                h.update(chunk)
-                out.write(chunk)
-            if h.hexdigest() != digest:
-                raise HostileValueError(f"佐证材料的内容与其校验值不符（{digest[:12]}…），文件可能被改动过，已拒绝。")
+        _write_verified(source, target, digest)
         return target
 
     def put_file(self, source: Path, digest: str, name: str = "") -> Path:
@@ -260,15 +254,8 @@ class Staging:
         if self.store.find(digest, name) is not None:
             return False
         target = self._path(digest, name)
-        if regular_file(target):
-            return True
-        with atomic.atomic_stream(target, private=True, output=False) as out:
-            h = hashlib.sha256()
-            for chunk in iter(lambda: source.read(CHUNK), b""):
-                h.update(chunk)
-                out.write(chunk)
-            if h.hexdigest() != digest:
-                raise HostileValueError(f"佐证材料的内容与其校验值不符（{digest[:12]}…），已拒绝。")
+        if not regular_file(target):
+            _write_verified(source, target, digest)
         return True
 
     def files(self) -> list[tuple[str, Path]]:
@@ -310,6 +297,17 @@ class Staging:
                     path.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
             self.folder.rmdir()
+
+
+def _write_verified(source: BinaryIO, target: Path, digest: str) -> None:
+    """Stream ``source`` into ``target`` (owner-only, atomically); nothing is kept unless the bytes hash to ``digest``."""
+    with atomic.atomic_stream(target, private=True, output=False) as out:
+        h = hashlib.sha256()
+        for chunk in iter(lambda: source.read(CHUNK), b""):
+            h.update(chunk)
+            out.write(chunk)
+        if h.hexdigest() != digest:
+            raise HostileValueError(f"佐证材料的内容与其校验值不符（{digest[:12]}…），文件可能被改动过，已拒绝。")
 
 
 def atomic_dir(folder: Path, root: Path) -> None:
@@ -361,13 +359,7 @@ class Stash:
             return target
         self._claim()
         atomic_dir(target.parent, self.root)
-        with atomic.atomic_stream(target, private=True, output=False) as out:
-            h = hashlib.sha256()
-            for chunk in iter(lambda: source.read(CHUNK), b""):
-                h.update(chunk)
-                out.write(chunk)
-            if h.hexdigest() != digest:
-                raise HostileValueError(f"佐证材料的内容与其校验值不符（{digest[:12]}…），已拒绝。")
+        _write_verified(source, target, digest)
         return target
 
     def collect(self, referenced: Iterable[str]) -> int:
