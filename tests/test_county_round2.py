@@ -415,7 +415,8 @@ def test_the_roster_and_the_first_receipt_on_each_backend(county_db, tmp_path):
     assert [r[0] for r in view.summary] == ["西华街道", "太白镇", "合计"]
 
 
-def test_a_township_holds_its_key_from_setup_and_its_packages_say_its_fingerprint(tmp_path, data_dir):
+def test_a_township_holds_its_key_from_setup_and_its_receipt_prints_the_fingerprint_the_county_shows(tmp_path,
+                                                                                                     data_dir):
     from clikit import run_cli
 
     from fazhi_desktop.services import signing_key
@@ -432,5 +433,27 @@ def test_a_township_holds_its_key_from_setup_and_its_packages_say_its_fingerprin
         fp = signing_key.own_fingerprint(opened.engine)
     finally:
         opened.dispose()
-    out = run_cli("--db", str(db), "package", "export", "--year", "2023", "--out", str(tmp_path / "p.zip"), env=env)
+    receipt = tmp_path / "报送单.pdf"
+    out = run_cli("--db", str(db), "package", "export", "--year", "2023", "--out", str(tmp_path / "p.zip"),
+                  "--receipt", str(receipt), env=env)
     assert out.returncode == 0 and f"数据包签名指纹：{fp}" in out.stdout, out.stderr
+    # the 报送单 prints it, and it is what the county's 报送情况 shows once the package is in
+    import pdfplumber
+    from reportkit import pdf_text
+
+    with pdfplumber.open(receipt) as pdf:
+        printed = pdf_text(pdf)
+    assert "乙镇2023年度法治政府建设数据包报送单" in printed and fp in printed and "p.zip" in printed
+    county_db = tmp_path / "county.sqlite3"
+    assert run_cli("--db", str(county_db), "county", "setup", "--county", "甲县", "--townships", "乙镇",
+                   env=env).returncode == 0
+    assert run_cli("--db", str(county_db), "package", "import", str(tmp_path / "p.zip"), env=env).returncode == 0
+    from fazhi_desktop.services import county
+
+    opened = open_database(county_db)
+    try:
+        with opened.engine.connect() as conn:
+            shown = county.view(conn, 2023).submissions[0]
+    finally:
+        opened.dispose()
+    assert shown.fingerprint == fp and county.submission_row(shown)[county.SUBMISSION_HEADERS.index("签名指纹")] == fp

@@ -483,7 +483,11 @@ def _package_export(args: argparse.Namespace) -> int:
     attached = "，附年度报告" + ("及公开版" if public else "") if args.with_report else ""
     print(f"已生成{ctx.unit.name}{args.year}年数据包：{written.path}（记录 {total} 条，佐证材料 {written.attachments} 个"
           f"{attached}）")
-    print(f"数据包签名指纹：{written.fingerprint}（县里据此确认数据包出自本单位，可抄在报送单上）")
+    print(f"数据包签名指纹：{written.fingerprint}（县里据此确认数据包出自本单位）")
+    if args.receipt:
+        from fazhi_desktop.reports.render.receipt_pdf import receipt_for
+
+        print(f"已生成报送单：{receipt_for(ctx.unit, args.year, written, args.receipt, local.fonts(ctx.db))}")
     if why_not_public:
         print(f"提示：公开版没有附上（{why_not_public}）", file=sys.stderr)
     if findings:

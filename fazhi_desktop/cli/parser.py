@@ -153,6 +153,7 @@ def build_parser() -> ChineseParser:
     s.add_argument("--year", type=year, metavar="年份", help="export：打包的年度")
     s.add_argument("--out", metavar="文件.zip", help="export：数据包保存到")
     s.add_argument("--with-report", action="store_true", help="export：同时附上生成的年度报告 PDF")
+    s.add_argument("--receipt", metavar="报送单.pdf", help="export：同时打印数据包报送单（含签名指纹，随数据包交给县里）")
     s.add_argument("--received", type=dt.date.fromisoformat, metavar="日期",
                    help="import：数据包送到县里的日期（如用U盘送来），不写为今天；按时与否按首次收到的日期判断")
     s.set_defaults(handler="package")

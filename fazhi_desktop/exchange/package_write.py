@@ -36,6 +36,8 @@ class Written:
     counts: dict[str, int]
     attachments: int
     fingerprint: str = ""  # of the key that signed it: the county checks it against what it pinned
+    created_at: dt.datetime | None = None
+    with_report: bool = False
 
 
 def _values(fields: tuple[Field, ...], record: dict[str, Any], *, full: bool = False) -> dict[str, Any]:
@@ -154,4 +156,5 @@ def write_package(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLi
         zf.writestr(pf.MANIFEST, data)
         zf.writestr(pf.SIGNATURE, signing_key.sign(key, data).encode("ascii"))
     privacy.log_export(engine, unit, actor, f"{year}年度数据包", out, sum(counts.values()))
-    return Written(Path(out), counts, len(kept), signing_key.fingerprint(public))
+    return Written(Path(out), counts, len(kept), signing_key.fingerprint(public), manifest["created_at"],
+                   report_pdf is not None)

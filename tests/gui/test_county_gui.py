@@ -57,7 +57,9 @@ def test_a_township_exports_its_package_from_the_file_menu(window, svc, qtbot, t
     monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: str(out))
     window.package_export_action.trigger()
     qtbot.waitUntil(lambda: bool(boxes), timeout=20000)
-    assert "已导出2023年数据包" in boxes[0][1]
+    assert "已导出2023年数据包" in boxes[0][1] and "数据包签名指纹：" in boxes[0][1]
+    receipt = out.with_name("pkg-报送单.pdf")  # #36: printed and handed over with the package
+    assert receipt.is_file() and str(receipt) in boxes[0][1]
     with zipfile.ZipFile(out) as zf:
         names = zf.namelist()
         assert pf.MANIFEST in names and pf.REPORT_PDF in names

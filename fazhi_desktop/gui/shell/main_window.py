@@ -440,6 +440,7 @@ class MainWindow(QMainWindow):
         from fazhi_desktop.gui.shell import file_dialogs, workers
         from fazhi_desktop.reports import readiness
         from fazhi_desktop.reports.render import write_submitted_reports
+        from fazhi_desktop.reports.render.receipt_pdf import receipt_for
         from fazhi_desktop.services import local
 
         ctx, year = self.session.context(), self.session.year
@@ -452,15 +453,19 @@ class MainWindow(QMainWindow):
             with tempfile.TemporaryDirectory() as tmp:
                 pdf, public, why_not = write_submitted_reports(ctx.engine, ctx.unit, year, Path(tmp),
                                                                fonts=local.fonts(ctx.db))
-                return write_package(ctx.engine, ctx.unit, year, out, findings_open=len(findings), report_pdf=pdf,
-                                     public_pdf=public, actor=ctx.actor), why_not
+                written = write_package(ctx.engine, ctx.unit, year, out, findings_open=len(findings),
+                                        report_pdf=pdf, public_pdf=public, actor=ctx.actor)
+            # the 报送单 beside it: printed and handed over with the file, its fingerprint checked at the county
+            receipt = receipt_for(ctx.unit, year, written, Path(out).with_name(f"{Path(out).stem}-报送单.pdf"),
+                                  local.fonts(ctx.db))
+            return written, why_not, receipt
 
         def done(result) -> None:
-            written, why_not = result
+            written, why_not, receipt = result
             public = f"（公开版没有附上：{why_not}）" if why_not else "及公开版"
             dialogs.finished(self, "导出数据包", f"已导出{year}年数据包：记录 {sum(written.counts.values())} 条，附年度报告"
-                             f"{public}。\n数据包签名指纹：{written.fingerprint}（可抄在报送单上，县里据此核对）"
-                             f"\n请把这个文件交给县法治办：\n{written.path}", written.path)
+                             f"{public}。\n数据包签名指纹：{written.fingerprint}\n请把这个文件交给县法治办，"
+                             f"并打印报送单（含签名指纹）一同交去：\n{written.path}\n{receipt}", written.path)
 
         self._op = workers.run(self, "正在导出数据包…", job, done)
 

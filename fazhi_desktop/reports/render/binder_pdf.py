@@ -78,7 +78,7 @@ class Binder:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-class _Pen:
+class Pen:
     """Text in the report's fonts, a character's fallback font where the main one lacks it."""
 
     def __init__(self, fonts: FontSet):
@@ -139,7 +139,7 @@ LINE = 20  # pt between lines of a record's table
 LABEL_W = 38 * MM
 
 
-def _record_lines(pen: _Pen, piece: Piece) -> list[tuple[str, str]]:
+def _record_lines(pen: Pen, piece: Piece) -> list[tuple[str, str]]:
     """(label, line) pairs of the record's table, the label only on a field's first line."""
     out = []
     for f in piece.ledger.fields:
@@ -169,7 +169,7 @@ def _attachment_pages(att: dict[str, Any]) -> int:
     return 1  # another kind of file: a page naming it
 
 
-def _count(pen: _Pen, piece: Piece) -> int:
+def _count(pen: Pen, piece: Piece) -> int:
     lines = len(_record_lines(pen, piece))
     pages = max(1, -(-lines // LINES_PER_PAGE))
     pages += sum(_attachment_pages(a) for a in piece.attachments)
@@ -178,7 +178,7 @@ def _count(pen: _Pen, piece: Piece) -> int:
 
 def lay_out(binder: Binder, fonts: FontSet) -> None:
     """Give every 件 its first page and page count (pass one)."""
-    pen = _Pen(fonts)
+    pen = Pen(fonts)
     toc_pages = max(1, -(-len(binder.pieces) // 22))
     page = 1 + toc_pages + 1  # the cover, the 目录, then the first 件
     for piece in binder.pieces:
@@ -194,7 +194,7 @@ def write_binder(binder: Binder, fonts: FontSet, out: str | os.PathLike,
     from reportlab.pdfgen.canvas import Canvas
 
     lay_out(binder, fonts)
-    pen = _Pen(fonts)
+    pen = Pen(fonts)
     with atomic_stream(out) as raw:
         c = Canvas(raw, pagesize=(PAGE_W, PAGE_H), pageCompression=1)
         c.setTitle(f"{binder.unit_name}{binder.year}年度法治建设台账汇编")
@@ -222,7 +222,7 @@ def write_binder(binder: Binder, fonts: FontSet, out: str | os.PathLike,
     return Path(out)
 
 
-def _cover(c, pen: _Pen, b: Binder) -> None:
+def _cover(c, pen: Pen, b: Binder) -> None:
     pen.draw(c, PAGE_W / 2, PAGE_H - 95 * MM, f"{b.unit_name}", "heiti", 26, centre=True)
     pen.draw(c, PAGE_W / 2, PAGE_H - 115 * MM, f"{b.year}年度法治建设台账汇编", "heiti", 26, centre=True)
     y = 95 * MM
@@ -232,7 +232,7 @@ def _cover(c, pen: _Pen, b: Binder) -> None:
         y -= 12 * MM
 
 
-def _toc(c, pen: _Pen, b: Binder, finish) -> None:
+def _toc(c, pen: Pen, b: Binder, finish) -> None:
     rows = [piece for piece in b.pieces]
     per_page = 22
     for start in range(0, max(1, len(rows)), per_page):
@@ -270,12 +270,12 @@ def _doc_number(piece: Piece) -> str:
     return ""
 
 
-def _heading(c, pen: _Pen, piece: Piece, cont: bool) -> None:
+def _heading(c, pen: Pen, piece: Piece, cont: bool) -> None:
     title = f"{piece.ledger.name}　第 {piece.number} 件{'（续）' if cont else ''}"
     pen.draw(c, LEFT, PAGE_H - TOP, title, "heiti", 14)
 
 
-def _piece(c, pen: _Pen, b: Binder, piece: Piece, finish) -> None:
+def _piece(c, pen: Pen, b: Binder, piece: Piece, finish) -> None:
     lines = _record_lines(pen, piece)
     for start in range(0, max(1, len(lines)), LINES_PER_PAGE):
         _heading(c, pen, piece, cont=start > 0)
@@ -349,7 +349,7 @@ def _release() -> None:
         trim(0)
 
 
-def _photo(c, pen: _Pen, piece: Piece, att: dict[str, Any]) -> None:
+def _photo(c, pen: Pen, piece: Piece, att: dict[str, Any]) -> None:
     from PIL import Image, ImageOps
 
     pen.draw(c, LEFT, PAGE_H - TOP, f"照片　第 {piece.number} 件", "heiti", 14)
@@ -375,7 +375,7 @@ def _photo(c, pen: _Pen, piece: Piece, att: dict[str, Any]) -> None:
         y -= 6.5 * MM
 
 
-def _pdf_pages(c, pen: _Pen, piece: Piece, att: dict[str, Any], finish) -> None:
+def _pdf_pages(c, pen: Pen, piece: Piece, att: dict[str, Any], finish) -> None:
     import pypdfium2
 
     try:
@@ -404,7 +404,7 @@ def _pdf_pages(c, pen: _Pen, piece: Piece, att: dict[str, Any], finish) -> None:
         doc.close()
 
 
-def _notes(c, pen: _Pen, b: Binder) -> None:
+def _notes(c, pen: Pen, b: Binder) -> None:
     pen.draw(c, PAGE_W / 2, PAGE_H - TOP, "备考表", "heiti", 18, centre=True)
     missing = sum(1 for p in b.pieces if p.missing)
     y = PAGE_H - TOP - 20 * MM
@@ -418,7 +418,7 @@ def _notes(c, pen: _Pen, b: Binder) -> None:
             y -= 10 * MM
 
 
-def _spines(c, pen: _Pen, b: Binder) -> None:
+def _spines(c, pen: Pen, b: Binder) -> None:
     """脊背: one label for each box width, drawn at its exact size (cut along the line, glue to the box)."""
     pen.draw(c, LEFT, PAGE_H - TOP, "档案盒脊背标签（沿线剪下，按盒脊宽度选用）", "heiti", 12)
     x = LEFT
