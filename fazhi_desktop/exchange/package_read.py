@@ -313,7 +313,8 @@ def _signer_plan(pkg: _Package, conn: sa.Connection, unit_id: str, name: str,
     if same_name is not None and same_name != unit_id:
         if fp is None or leave != fp:
             raise _refuse(pkg.path, f"的单位「{name}」与本数据库中同名单位不是同一个（单位编号不同）"
-                                    + (f"。如该乡镇重装了电脑，请管理员核对签名指纹 {fp} 后执行 county relink" if fp else ""))
+                                    + (f"。如该乡镇重装了电脑，请管理员核对签名指纹 {fp} 后重新关联（县级汇总页“重新关联乡镇…”，"
+                                       "或命令 county relink）" if fp else ""))
         old = signing_key.pinned(conn, same_name)
         return same_name, ("relink", public, old["fingerprint"] if old else None)
     pinned = signing_key.pinned(conn, unit_id)
@@ -328,7 +329,7 @@ def _signer_plan(pkg: _Package, conn: sa.Connection, unit_id: str, name: str,
     if leave == fp:
         return unit_id, ("relink", public, pinned.get("fingerprint"))
     raise _refuse(pkg.path, f"由另一把密钥签名（指纹 {fp}），县里登记的{name}的密钥指纹是 {pinned.get('fingerprint')}。"
-                            "如该乡镇重装了电脑，请管理员核对指纹后执行 county relink")
+                            "如该乡镇重装了电脑，请管理员核对指纹后重新关联（县级汇总页“重新关联乡镇…”，或命令 county relink）")
 
 
 def _meta(pkg: _Package, where: str, meta: Any) -> dict[str, Any]:

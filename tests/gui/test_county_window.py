@@ -89,3 +89,65 @@ def test_the_countys_window_lists_its_roster_and_imports_from_its_file_menu(qtbo
     qtbot.waitUntil(lambda: not tab.busy and tab.view.year == 2022, timeout=10000)
     window.close()
     db.dispose()
+
+
+def test_the_county_scores_every_township_and_relinks_a_rebuilt_one_from_its_window(qtbot, tmp_path, data_dir,
+                                                                                    monkeypatch, boxes):
+    """按考核细则打分… writes the county workbook with its 考核汇总 sheet; 重新关联乡镇… gives a 管理员's logged leave for a
+    rebuilt township's new key, and its package then merges into the township the county knows."""
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QInputDialog
+
+    from fazhi_desktop.exchange.package_write import write_package
+    from fazhi_desktop.gui.county.county_window import CountyWindow
+    from fazhi_desktop.gui.shell import file_dialogs
+    from fazhi_desktop.gui.shell.session import Session
+    from fazhi_desktop.services import county
+    from fazhi_desktop.services.context import Context
+    from fazhi_desktop.services.units import all_units, get_unit
+    from fazhi_desktop.storage.database import open_database
+
+    db = open_database(tmp_path / "county.sqlite3")
+    county.setup(Context(db, None, "县法治办"), "合水县", "太白镇,柳树乡")
+    packages = []
+    for folder in ("old", "rebuilt"):
+        (tmp_path / folder).mkdir()
+        town = township(tmp_path / folder, "太白镇", ["东村", "西村"], 2)
+        with town.engine.connect() as conn:
+            packages.append(write_package(town.engine, get_unit(conn, "太白镇"), 2023, tmp_path / f"{folder}.zip"))
+        town.dispose()
+    window = CountyWindow(Session(db, None, "县法治办", 2023))
+    qtbot.addWidget(window)
+    window.show()
+    tab = window.tab
+    qtbot.waitUntil(lambda: not tab.busy and tab.view is not None, timeout=10000)
+    monkeypatch.setattr(file_dialogs, "open_file_names", lambda *a, **k: [str(packages[0].path)])
+    window.import_action.trigger()
+    qtbot.waitUntil(lambda: bool(boxes) and not tab.busy and tab.view.submissions[0].received_at is not None,
+                    timeout=20000)
+    # 考核汇总 from the shipped sample sheet
+    sheet = Path(__file__).resolve().parents[2] / "resources" / "考核细则示例.xlsx"
+    out = tmp_path / "县.xlsx"
+    monkeypatch.setattr(file_dialogs, "open_file_name", lambda *a, **k: str(sheet))
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: str(out))
+    qtbot.mouseClick(tab.score_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "已保存" in tab.status.text(), timeout=20000)
+    rows = [r for r in load_workbook(out)["考核汇总"].iter_rows(min_row=4, values_only=True) if r[0]]
+    assert [r[0] for r in rows] == ["太白镇", "柳树乡"] and rows[0][-1] == 1 and rows[1][-2] == "未报送"
+    # the rebuilt PC: refused, then re-linked by its fingerprint
+    monkeypatch.setattr(file_dialogs, "open_file_names", lambda *a, **k: [str(packages[1].path)])
+    window.import_action.trigger()
+    qtbot.waitUntil(lambda: len(boxes) >= 2, timeout=20000)
+    assert "未导入 1 个" in boxes[-1][1] and "county relink" in boxes[-1][1]
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("太白镇", True))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (packages[1].fingerprint, True))
+    qtbot.mouseClick(tab.relink_button, Qt.MouseButton.LeftButton)
+    assert boxes[-1][0] == "重新关联乡镇" and packages[1].fingerprint in boxes[-1][1]
+    window.import_action.trigger()
+    qtbot.waitUntil(lambda: len(boxes) >= 4, timeout=20000)
+    assert "已导入 1 个数据包" in boxes[-1][1], boxes[-1]
+    assert [u.name for u in all_units(db)] == ["太白镇"]
+    window.close()
+    db.dispose()

@@ -85,6 +85,10 @@ class CountyTab(QWidget):
         self.status.setWordWrap(True)
         self.import_button = QPushButton("导入乡镇数据包…")
         self.workbook_button = QPushButton("生成县级汇总表…")
+        self.score_button = QPushButton("按考核细则打分…")
+        self.score_button.setToolTip("选择县里的考核细则（Excel），给各乡镇打分，生成带考核汇总表（合计和名次）的县级汇总表")
+        self.relink_button = QPushButton("重新关联乡镇…")
+        self.relink_button.setToolTip("乡镇重装电脑（没有从备份恢复）后：核对它新的签名指纹，准许接收（仅管理员，记入修改记录）")
         self.roster_button = QPushButton("本县乡镇名单…")
         self.roster_button.setToolTip("本县名称和各乡镇（街道），按县里的顺序；报送情况按这个名单列出，未报送的也列出")
         self.report_button = QPushButton("打开所选乡镇报送的报告")
@@ -108,6 +112,8 @@ class CountyTab(QWidget):
         bar.addWidget(self.import_button)
         bar.addWidget(self.report_button)
         bar.addWidget(self.workbook_button)
+        bar.addWidget(self.score_button)
+        bar.addWidget(self.relink_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(pages, 1)
@@ -115,6 +121,8 @@ class CountyTab(QWidget):
         self.workbook_button.clicked.connect(self.save_workbook)
         self.report_button.clicked.connect(self.open_report)
         self.roster_button.clicked.connect(self.edit_roster)
+        self.score_button.clicked.connect(self.save_scores)
+        self.relink_button.clicked.connect(self.relink)
         self.deadline_edit.editingFinished.connect(self._deadline_edited)
         session.year_changed.connect(lambda _y: self.load())
         session.changed.connect(lambda _c: self.load())
@@ -225,14 +233,54 @@ class CountyTab(QWidget):
         files.open_file(path)
 
     def save_workbook(self) -> None:
+        self._save(scored=False)
+
+    def save_scores(self) -> None:
+        self._save(scored=True)
+
+    def _save(self, *, scored: bool) -> None:
         if self.view is None:
             return
         from fazhi_desktop.reports.render.county_xlsx import write_county_workbook
 
         view = self.view
+        sheet = None
+        if scored:
+            sheet = file_dialogs.open_file_name(self, "选择县里的考核细则", files.default_folder(), "Excel 工作簿 (*.xlsx)")
+            if not sheet:
+                return
         out = file_dialogs.save_file_name(self, "保存县级汇总表", f"{view.county}{view.year}年县级汇总表.xlsx",
                                           "Excel 工作簿 (*.xlsx)")
         if not out:
             return
-        self._op = workers.run(self, "正在生成县级汇总表…", lambda: write_county_workbook(view, out),
-                               lambda path: self.status.setText(f"已保存：{path}"))
+        ctx = self.session.context()
+
+        def job():
+            scores = None
+            if sheet:
+                from fazhi_desktop.exchange.scoring_sheet import read_sheet
+
+                name, items = read_sheet(sheet)
+                with ctx.engine.connect() as conn:
+                    scores = (name, items, county.score_all(conn, view.year, items))
+            return write_county_workbook(view, out, scores)
+
+        self._op = workers.run(self, "正在生成县级汇总表…", job, lambda path: self.status.setText(f"已保存：{path}"))
+
+    def relink(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        names = self.view.units if self.view else []
+        township, ok = QInputDialog.getItem(self, "重新关联乡镇", "哪个乡镇（街道）重装了电脑：", names, 0, False)
+        if not ok or not township:
+            return
+        fingerprint, ok = QInputDialog.getText(self, "重新关联乡镇", f"{township}新的签名指纹（见其报送单）：")
+        if not ok:
+            return
+        try:
+            fp = ops.call_write(self, self.session, "正在保存…", lambda ctx: county.relink(ctx, township, fingerprint))
+        except UserError as exc:
+            show_user_error(self, str(exc))
+            return
+        dialogs.finished(self, "重新关联乡镇", f"已准许{township}下一个以指纹 {fp} 签名的数据包（已记入修改记录），"
+                         "请导入它的数据包。")

@@ -53,6 +53,7 @@ class CountyWindow(QMainWindow):
             menu.addAction(action)
         self.tab.import_button.setEnabled(session.may(roles.ADMIN_ONLY))
         self.tab.roster_button.setEnabled(session.may(roles.SETTINGS))
+        self.tab.relink_button.setEnabled(session.may(roles.ADMIN_ONLY))
         menu.addSeparator()
         menu.addAction(self.quit_action)
         session.changed.connect(self._update_title)
