@@ -457,3 +457,46 @@ def test_a_township_holds_its_key_from_setup_and_its_receipt_prints_the_fingerpr
     finally:
         opened.dispose()
     assert shown.fingerprint == fp and county.submission_row(shown)[county.SUBMISSION_HEADERS.index("签名指纹")] == fp
+
+
+def test_on_each_backend_the_report_comes_back_whole_a_damaged_package_goes_alone_and_the_scores_rank(county_db,
+                                                                                                      tmp_path):
+    """The rest of the issue's checks through the services, on SQLite and on PostgreSQL: the submitted PDF comes back
+    byte for byte; a damaged package among good ones is refused alone (the others merged, one summary); the
+    考核汇总 ranks every township."""
+    from pathlib import Path
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from fazhi_desktop.exchange.package_read import merge_many
+    from fazhi_desktop.exchange.scoring_sheet import read_sheet
+    from fazhi_desktop.services import county
+    from fazhi_desktop.services.context import Context
+
+    ctx = Context(county_db, None, "县法治办")
+    county.setup(ctx, "甲县", "太白镇,柳树乡,西华街道")
+    pdf = tmp_path / "report.pdf"
+    canvas = Canvas(str(pdf))
+    canvas.drawString(100, 700, "the township's own report")
+    canvas.save()
+    made = []
+    for name, disputes in (("太白镇", 1), ("柳树乡", 3)):
+        folder = tmp_path / name
+        folder.mkdir()
+        town = township(folder, name, ["东村", "西村"], disputes)
+        with town.engine.connect() as conn:
+            made.append(write_package(town.engine, get_unit(conn, name), 2023, tmp_path / f"{name}.zip",
+                                      report_pdf=pdf).path)
+        town.dispose()
+    damaged = tmp_path / "损坏.zip"
+    damaged.write_bytes(made[0].read_bytes()[: made[0].stat().st_size // 2])
+    batch = merge_many(ctx, [made[0], damaged, made[1]]).value
+    assert [m.unit for m in batch.merged] == ["太白镇", "柳树乡"] and len(batch.refused) == 1
+    assert "损坏.zip" in batch.refused[0]
+    data, _received = county.submitted_report_of(ctx, "柳树乡", 2023)
+    assert data == pdf.read_bytes()
+    _name, items = read_sheet(Path(__file__).resolve().parents[1] / "resources" / "考核细则示例.xlsx")
+    with county_db.engine.connect() as conn:
+        rows = county.score_all(conn, 2023, items)
+    assert [r.township for r in rows] == ["太白镇", "柳树乡", "西华街道"]
+    assert sorted(r.rank for r in rows if r.rank) in ([1, 2], [1, 1]) and rows[2].rank is None
