@@ -18,8 +18,18 @@ OUT_DIR = ROOT / "fazhi_desktop" / "gui" / "generated"
 HEADER = "# Generated from ui/{name} by tools/build_ui.py — edit the .ui file, not this one.\n"
 
 
+def _tool(name: str) -> str:
+    """PySide6's script beside this interpreter (a venv's bin/ or Scripts\\), else whatever PATH finds: the test
+    suite runs this with the venv's python without activating the venv."""
+    here = Path(sys.executable).parent
+    for candidate in (here / name, here / f"{name}.exe"):
+        if candidate.is_file():
+            return str(candidate)
+    return name
+
+
 def compile_ui(path: Path) -> str:
-    out = subprocess.run(["pyside6-uic", "--no-autoconnection", str(path)], capture_output=True, text=True,
+    out = subprocess.run([_tool("pyside6-uic"), "--no-autoconnection", str(path)], capture_output=True, text=True,
                          check=True, encoding="utf-8").stdout
     # Drop uic's banner: it names the uic version and would make every Qt upgrade a diff.
     body = out.split("from PySide6", 1)
@@ -30,7 +40,7 @@ def compile_ui(path: Path) -> str:
 def compile_ts(path: Path) -> bytes:
     with tempfile.TemporaryDirectory() as work:
         out = Path(work) / "out.qm"
-        subprocess.run(["pyside6-lrelease", "-silent", str(path), "-qm", str(out)], check=True)
+        subprocess.run([_tool("pyside6-lrelease"), "-silent", str(path), "-qm", str(out)], check=True)
         return out.read_bytes()
 
 
