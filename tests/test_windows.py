@@ -212,8 +212,15 @@ def test_every_command_runs_under_a_chinese_and_an_english_windows(wine, bundle,
     run("--db", db, "score", "--year", "2023", "--sheet", out("考核细则.xlsx"), "--out", out("自评.xlsx"))
     run("--db", db, "binder", "--year", "2023", "--out", out("汇编.pdf"))
     run("--db", db, "package", "export", "--year", "2023", "--out", out("数据包.zip"), "--with-report")
-    run("--db", county, "package", "import", out("数据包.zip"))
-    run("--db", county, "county-tables", "--year", "2023", "--out", out("县级汇总表.xlsx"), "--deadline", "03-25")
+    run("--db", county, "county", "setup", "--county", "合水县", "--townships", "肖咀镇,太白镇", "--deadline", "03-25")
+    run("--db", county, "package", "import", out("数据包.zip"), "--received", dt.date.today().isoformat())
+    run("--db", county, "county-tables", "--year", "2023", "--out", out("县级汇总表.xlsx"), "--deadline", "03-25",
+        "--sheet", out("考核细则.xlsx"))
+    run("--db", county, "county", "report", "--township", "肖咀镇", "--year", "2023", "--out", out("乡镇报告.pdf"))
+    assert (folder / "乡镇报告.pdf").read_bytes().startswith(b"%PDF-")
+    run("--db", db, "holidays", "export", "--year", "2024", "--out", out("2024年节假日安排.json"))
+    shipped = run("--db", fresh, "holidays", "import", out("2024年节假日安排.json"), check=False)
+    assert shipped.returncode == 1 and "已内置2024年" in shipped.stdout, shipped.stdout[-800:]
     run("--db", db, "retention", "list")
     run("--db", db, "audit", "log")
     assert "校验通过" in run("--db", db, "audit", "verify").stdout
