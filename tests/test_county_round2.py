@@ -392,16 +392,19 @@ def test_a_rebuilt_township_pc_is_relinked_by_a_manager_with_its_fingerprint(cou
 
 
 def test_the_roster_and_the_first_receipt_on_each_backend(county_db, tmp_path):
-    """The same judgement through the services, on SQLite and on a PostgreSQL server: 未报送 after the deadline, a
-    corrected package keeps the township 按时, no township counted that is not one."""
+    """The same judgement through the services, on SQLite and on a PostgreSQL server, three townships: 未报送 after
+    the deadline, a corrected package keeps the township 按时, a late one 逾期, no township counted that is not one."""
     import datetime as dt
 
     from fazhi_desktop.services import county
     from fazhi_desktop.services.context import Context
 
-    county.setup(Context(county_db, None, "县法治办"), "甲县", "西华街道,太白镇", "03-25")
+    county.setup(Context(county_db, None, "县法治办"), "甲县", "西华街道,太白镇,柳树乡", "03-25")
     town, unit, first = _package(tmp_path, "太白镇", made="2024-03-19T10:00:00")
     merge_package(county_db.engine, first, "县法治办", received=dt.date(2024, 3, 20))
+    other, _u, late = _package(tmp_path, "柳树乡", made="2024-03-27T10:00:00")
+    other.dispose()
+    merge_package(county_db.engine, late, "县法治办", received=dt.date(2024, 3, 28))
     RecordService(town.engine, unit, "文书").create("meeting", {"date": "2023-12-01", "kind": "法治建设专题会议",
                                                               "title": "补录的专题会"})
     correction = backdated(write_package(town.engine, unit, 2023, tmp_path / "更正.zip").path,
@@ -411,8 +414,9 @@ def test_the_roster_and_the_first_receipt_on_each_backend(county_db, tmp_path):
     with county_db.engine.connect() as conn:
         view = county.view(conn, 2023, today=dt.date(2024, 4, 20))
     states = {s.unit: s.state for s in view.submissions}
-    assert view.units == ["西华街道", "太白镇"] and states == {"西华街道": county.NOT_SENT_LATE, "太白镇": county.ON_TIME}
-    assert [r[0] for r in view.summary] == ["西华街道", "太白镇", "合计"]
+    assert view.units == ["西华街道", "太白镇", "柳树乡"]
+    assert states == {"西华街道": county.NOT_SENT_LATE, "太白镇": county.ON_TIME, "柳树乡": county.LATE}
+    assert [r[0] for r in view.summary] == ["西华街道", "太白镇", "柳树乡", "合计"]
 
 
 def test_a_township_holds_its_key_from_setup_and_its_receipt_prints_the_fingerprint_the_county_shows(tmp_path,
