@@ -433,7 +433,9 @@ def test_a_township_holds_its_key_from_setup_and_its_receipt_prints_the_fingerpr
     opened = open_database(db)
     try:
         with opened.engine.connect() as conn:
-            assert signing_key._get(conn, signing_key.OWN_KEY)  # made at setup, not at the first export
+            from fazhi_desktop.storage import info
+
+            assert info.get(conn, signing_key.OWN_KEY)  # made at setup, not at the first export
         fp = signing_key.own_fingerprint(opened.engine)
     finally:
         opened.dispose()

@@ -17,7 +17,8 @@ from fazhi_desktop.domain.indicators import INDICATORS
 from fazhi_desktop.domain.ledgers import CLOSED_DISPUTE_STATES, LEDGERS
 from fazhi_desktop.services import listing, reports_text, stats
 from fazhi_desktop.services.units import Unit, list_units
-from fazhi_desktop.storage.schema import database_info, ledger_table, package_receipts
+from fazhi_desktop.storage import info
+from fazhi_desktop.storage.schema import ledger_table, package_receipts
 
 # The figures a county compares townships by (counts only: a 合计 of rates would mean nothing).
 SUMMARY_KEYS = (
@@ -84,19 +85,12 @@ def parse_townships(text: str) -> list[tuple[str, str]]:
 def stored_roster(conn: sa.Connection) -> Roster | None:
     import json
 
-    value = conn.execute(sa.select(database_info.c.value).where(database_info.c.key == ROSTER_KEY)).scalar()
+    value = info.get(conn, ROSTER_KEY)
     try:
         data = json.loads(value) if value else None
         return Roster(str(data["county"]), tuple((str(n), str(k)) for n, k in data["townships"])) if data else None
     except (ValueError, KeyError, TypeError):
         return None
-
-
-def _put_info(conn: sa.Connection, key: str, value: str) -> None:
-    if conn.execute(sa.select(database_info.c.key).where(database_info.c.key == key)).first():
-        conn.execute(sa.update(database_info).where(database_info.c.key == key).values(value=value))
-    else:
-        conn.execute(sa.insert(database_info).values(key=key, value=value))
 
 
 def store_roster(conn: sa.Connection, roster: Roster, actor: str) -> None:
@@ -111,7 +105,7 @@ def store_roster(conn: sa.Connection, roster: Roster, actor: str) -> None:
     county = roster.county.strip()
     if not county or len(county) > 50 or bad_character(county):
         raise UserError("请写出县（市、区）的名称，如 甲县")
-    _put_info(conn, ROSTER_KEY, json.dumps({"county": county, "townships": [list(t) for t in roster.townships]},
+    info.put(conn, ROSTER_KEY, json.dumps({"county": county, "townships": [list(t) for t in roster.townships]},
                                            ensure_ascii=False))
 
 
@@ -266,7 +260,7 @@ def parse_deadline(text: str) -> tuple[int, int]:
 
 
 def stored_deadline(conn: sa.Connection) -> tuple[int, int] | None:
-    value = conn.execute(sa.select(database_info.c.value).where(database_info.c.key == DEADLINE_KEY)).scalar()
+    value = info.get(conn, DEADLINE_KEY)
     try:
         return parse_deadline(value) if value else None
     except UserError:
@@ -279,7 +273,7 @@ def store_deadline(conn: sa.Connection, deadline: tuple[int, int], actor: str) -
     from fazhi_desktop.services import accounts
 
     accounts.require(conn, actor, SETTINGS)
-    _put_info(conn, DEADLINE_KEY, f"{deadline[0]:02d}-{deadline[1]:02d}")
+    info.put(conn, DEADLINE_KEY, f"{deadline[0]:02d}-{deadline[1]:02d}")
 
 
 def _ref_date(draft: dict[str, Any] | None, year: int) -> dt.date:

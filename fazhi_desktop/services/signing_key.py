@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from fazhi_desktop.domain.errors import UserError
-from fazhi_desktop.storage.schema import database_info
+from fazhi_desktop.storage import info
 
 OWN_KEY = "signing.key"  # the township's private key, 32 bytes as hex
 PINNED = "key:"  # + unit id: the key the county pinned for a township
@@ -38,22 +38,11 @@ def normal_fingerprint(text: str) -> str:
     return "-".join(digits[i:i + 4] for i in range(0, 16, 4))
 
 
-def _get(conn: sa.Connection, key: str) -> str | None:
-    return conn.execute(sa.select(database_info.c.value).where(database_info.c.key == key)).scalar()
-
-
-def _put(conn: sa.Connection, key: str, value: str) -> None:
-    if _get(conn, key) is None:
-        conn.execute(sa.insert(database_info).values(key=key, value=value))
-    else:
-        conn.execute(sa.update(database_info).where(database_info.c.key == key).values(value=value))
-
-
 def own_key(conn: sa.Connection) -> Ed25519PrivateKey:
     """This database's signing key, made on first use."""
     from cryptography.hazmat.primitives import serialization
 
-    stored = _get(conn, OWN_KEY)
+    stored = info.get(conn, OWN_KEY)
     if stored:
         try:
             return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(stored))
@@ -61,7 +50,7 @@ def own_key(conn: sa.Connection) -> Ed25519PrivateKey:
             raise UserError("本机的数据包签名密钥已损坏：请从备份恢复，或与县法治办联系重新关联") from None
     key = Ed25519PrivateKey.generate()
     raw = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
-    _put(conn, OWN_KEY, raw.hex())
+    info.put(conn, OWN_KEY, raw.hex())
     return key
 
 
@@ -89,7 +78,7 @@ def verified(public: str, signature: str, data: bytes) -> bool:
 
 
 def pinned(conn: sa.Connection, unit_id: str) -> dict[str, Any] | None:
-    value = _get(conn, PINNED + unit_id)
+    value = info.get(conn, PINNED + unit_id)
     try:
         return json.loads(value) if value else None
     except ValueError:
@@ -97,20 +86,20 @@ def pinned(conn: sa.Connection, unit_id: str) -> dict[str, Any] | None:
 
 
 def pin(conn: sa.Connection, unit_id: str, public: str) -> None:
-    _put(conn, PINNED + unit_id, json.dumps({"public_key": public, "fingerprint": fingerprint(public),
+    info.put(conn, PINNED + unit_id, json.dumps({"public_key": public, "fingerprint": fingerprint(public),
                                              "pinned_at": dt.datetime.now().replace(microsecond=0).isoformat()}))
 
 
 def relink_leave(conn: sa.Connection, township: str) -> str | None:
     """The fingerprint a 管理员 accepted for a township's next package (a rebuilt PC), if any."""
-    return _get(conn, (RELINK + township)[:40])
+    return info.get(conn, RELINK + township)
 
 
 def grant_relink(conn: sa.Connection, township: str, fingerprint_text: str) -> str:
     fp = normal_fingerprint(fingerprint_text)
-    _put(conn, (RELINK + township)[:40], fp)
+    info.put(conn, RELINK + township, fp)
     return fp
 
 
 def use_relink(conn: sa.Connection, township: str) -> None:
-    conn.execute(sa.delete(database_info).where(database_info.c.key == (RELINK + township)[:40]))
+    info.delete(conn, RELINK + township)
