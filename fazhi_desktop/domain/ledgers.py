@@ -252,6 +252,9 @@ COUNSEL_SERVICE = _ledger(
 )
 
 # 柔性执法: guidance instead of punishment. 责令改正 is not one of them: the law requires it alongside a penalty.
+# A decision taken further (行政执法, 政府信息公开): "无", or the way it went
+NO_APPEAL, APPEALED = "无", ("行政复议", "行政诉讼")
+PENDING = "审理中"  # a 复议/诉讼 not decided yet
 FLEXIBLE_METHODS = ("行政指导", "行政告诫", "行政建议", "不予处罚（免罚清单）")
 # A 行政检查 is an inspection, not a case: it counts on its own.
 INSPECTION = "行政检查"
@@ -294,7 +297,7 @@ ENFORCEMENT = _ledger(
         Field("appeal_expires_on", "复议诉讼期限届满日期", T.DATE, printed=False,
               help="当事人申请复议、提起诉讼的期限届满之日：起三个月内申请法院强制执行（行政强制法第五十三条）"),
         Field("court_applied_on", "申请法院强制执行日期", T.DATE, printed=False),
-        Field("appeal", "复议诉讼", T.CHOICE, choices=("无", "行政复议", "行政诉讼"), default="无"),
+        Field("appeal", "复议诉讼", T.CHOICE, choices=(NO_APPEAL, *APPEALED), default=NO_APPEAL),
     ),
     rules=(
         RequireTrueWhen("legal_review", "major", "重大执法决定应当经过法制审核后再作出"),
@@ -445,8 +448,8 @@ DISCLOSURE = _ledger(
               help="经政府信息公开工作机构负责人同意并告知申请人的延长，最长20个工作日（第三十三条）"),
         Field("answered_on", "答复日期", T.DATE),
         Field("result", "答复结果", T.CHOICE, choices=DISCLOSURE_RESULTS, extendable=False),
-        Field("appeal", "复议诉讼", T.CHOICE, choices=("无", "行政复议", "行政诉讼"), default="无", extendable=False),
-        Field("appeal_result", "复议诉讼结果", T.CHOICE, choices=("审理中", "维持", CORRECTED, "驳回", "撤回/撤诉", "其他"),
+        Field("appeal", "复议诉讼", T.CHOICE, choices=(NO_APPEAL, *APPEALED), default=NO_APPEAL, extendable=False),
+        Field("appeal_result", "复议诉讼结果", T.CHOICE, choices=(PENDING, "维持", CORRECTED, "驳回", "撤回/撤诉", "其他"),
               extendable=False),
     ),
     rules=(

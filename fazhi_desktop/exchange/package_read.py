@@ -37,12 +37,18 @@ from fazhi_desktop.services import attachments as attachment_files
 from fazhi_desktop.services.records import from_storage, to_storage
 from fazhi_desktop.services.units import Unit, create_unit, get_unit, update_unit
 from fazhi_desktop.storage import blobstore, migrate
-from fazhi_desktop.storage.schema import attachments, ledger_table, package_documents, package_receipts, units
+from fazhi_desktop.storage.schema import (
+    DOCUMENT_KINDS,
+    attachments,
+    ledger_table,
+    package_documents,
+    package_receipts,
+    units,
+)
 
 log = logging.getLogger(__name__)
 
 MAX_PROBLEMS = 20
-DOCUMENT_KINDS = ("报告", "公开版")
 MERGE_BATCH = 1000  # records of one ledger merged at a time
 
 

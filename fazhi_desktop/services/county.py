@@ -209,9 +209,9 @@ def fingerprint_of(conn: sa.Connection, unit: Unit | None) -> str:
 def submitted_report(conn: sa.Connection, township: str, year: int, public: bool = False) -> tuple[bytes, dt.datetime]:
     """The report (or its 公开版) a township sent with its year's package, as it came — the latest one sent, and
     when it was received."""
-    from fazhi_desktop.storage.schema import package_documents, units
+    from fazhi_desktop.storage.schema import DOCUMENT_KINDS, package_documents, units
 
-    kind = "公开版" if public else "报告"
+    kind = DOCUMENT_KINDS[1] if public else DOCUMENT_KINDS[0]
     found = conn.execute(sa.select(package_documents.c.data, package_receipts.c.received_at).select_from(
         package_documents.join(package_receipts, package_documents.c.receipt_id == package_receipts.c.id)
         .join(units, package_receipts.c.unit_id == units.c.id)).where(

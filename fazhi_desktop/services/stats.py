@@ -16,6 +16,7 @@ from fazhi_desktop.domain import periods
 from fazhi_desktop.domain.indicators import INDICATORS
 from fazhi_desktop.domain.kinds import MULTI_SEP
 from fazhi_desktop.domain.ledgers import (
+    APPEALED,
     CLOSED_DISPUTE_STATES,
     CORRECTED,
     FLEXIBLE_METHODS,
@@ -273,7 +274,7 @@ def _disclosure(q: _Year) -> dict[str, Any]:
     t = ledger_table("disclosure")
     out = q.row(("disclosure",), lambda: totals(
         t, of_year(t), requests=_count(), answered=_count(t.c.answered_on.is_not(None)),
-        appeals=_count(is_(t, "appeal", "行政复议", "行政诉讼")), corrected=_count(is_(t, "appeal_result", CORRECTED))))
+        appeals=_count(is_(t, "appeal", *APPEALED)), corrected=_count(is_(t, "appeal_result", CORRECTED))))
     on_time = 0
     if out["answered"]:
         cal = calendar_of(q.unit)

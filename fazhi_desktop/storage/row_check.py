@@ -155,7 +155,10 @@ def _receipt_checks() -> Iterator[tuple[str, str, str]]:
     yield "package_receipts", "含报告", _integer("has_report", 0, 1) + " OR has_report IS NULL"
     yield "package_documents", "id", _text("id", 36) + " OR id IS NULL"
     yield "package_documents", "receipt_id", _text("receipt_id", 36) + " OR receipt_id IS NULL"
-    yield "package_documents", "类别", "kind IS NULL OR kind NOT IN ('报告', '公开版')"
+    from fazhi_desktop.storage.schema import DOCUMENT_KINDS
+
+    kinds = ", ".join(f"'{k}'" for k in DOCUMENT_KINDS)
+    yield "package_documents", "类别", f"kind IS NULL OR kind NOT IN ({kinds})"
     yield "package_documents", "校验值", _text("sha256", 64) + " OR length(sha256) != 64 OR sha256 GLOB '*[^0-9a-f]*'"
     yield "package_documents", "大小", _integer("size", 0) + " OR size IS NULL"
     yield "package_documents", "PDF", "typeof(data) != 'blob' OR length(data) != size OR substr(data, 1, 5) != X'255044462D'"

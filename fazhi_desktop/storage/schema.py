@@ -175,6 +175,7 @@ package_receipts = sa.Table(
 )
 
 
+DOCUMENT_KINDS = ("报告", "公开版")  # package_documents.kind: the report as sent, its 公开版
 # At a county: the report a township submitted with its package, kept as it came (#36) — in the database, so that
 # every backup and restore carries it. ``kind``: 报告 (as sent) or 公开版.
 package_documents = sa.Table(

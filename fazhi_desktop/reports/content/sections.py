@@ -18,10 +18,12 @@ from typing import Any
 
 from fazhi_desktop.domain.evidence import Rows, YearRecords, count, every, names, none, share, total
 from fazhi_desktop.domain.ledgers import (
+    APPEALED,
     CLOSED_DISPUTE_STATES,
     CORRECTED,
     FLEXIBLE_METHODS,
     INSPECTION,
+    PENDING,
     TEN_ENTRIES,
     is_law,
     ledger,
@@ -545,8 +547,10 @@ class Writer:
         d = self.r("disclosure")
         if not d:
             return None
-        todo_settings = (self.unit.settings or {}).get("todo") or {}
-        spec = ("disclosure_answer", tuple(todo_settings.get("holidays") or ()), tuple(todo_settings.get("workdays") or ()))
+        from fazhi_desktop.services.todo import settings_of
+
+        days = settings_of(self.unit)  # the unit's own calendar additions, carried by the claim for the checker
+        spec = ("disclosure_answer", tuple(days["holidays"]), tuple(days["workdays"]))
         n = len(d)
         answered, waiting = d.filled("answered_on"), d.blank("answered_on")
         parts: list[Claim | None] = [say(f"收到政府信息公开申请{n}件", count(d))]
@@ -560,10 +564,10 @@ class Writer:
                              share(in_time, answered, "100%")))
         elif late:
             parts.append(say(f"逾期答复{len(late)}件", count(late)))
-        appeals = d.among("appeal", ("行政复议", "行政诉讼"))
+        appeals = d.among("appeal", APPEALED)
         if appeals:
             corrected = appeals.eq("appeal_result", CORRECTED)
-            decided = appeals.besides("appeal_result", ("审理中", None))
+            decided = appeals.besides("appeal_result", (PENDING, None))
             parts.append(say(f"引发行政复议、行政诉讼{len(appeals)}件", count(appeals)))
             if corrected:
                 parts.append(say(f"被纠错{len(corrected)}件", count(corrected)))
