@@ -71,7 +71,8 @@ CALENDARS: dict[int, YearCalendar] = {c.year: c for c in (
 )}
 
 
-def _dates(values: Iterable[object]) -> set[dt.date]:
+def dates(values: Iterable[object]) -> set[dt.date]:
+    """The dates among typed values (ISO text or dates); anything else is left out."""
     out = set()
     for v in values or ():
         try:
@@ -99,7 +100,7 @@ def calendar(extra_off: Iterable[object] = (), extra_worked: Iterable[object] = 
     for year in CALENDARS.values():
         off |= year.days_off()
         worked |= year.days_worked()
-    return Calendar(frozenset(off | (_dates(extra_off) - worked)), frozenset(worked | _dates(extra_worked)))
+    return Calendar(frozenset(off | (dates(extra_off) - worked)), frozenset(worked | dates(extra_worked)))
 
 
 def known_years() -> list[int]:

@@ -4,7 +4,6 @@ in the unit's history. A year the program ships is never replaced: the shipped d
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
@@ -41,22 +40,17 @@ def import_file(ctx: Context, path: str | os.PathLike) -> Done:
         accounts.require(conn, ctx.actor, SETTINGS)
         unit = ctx.unit
         current = dict(unit.settings.get("todo") or {})
-        kept_off = [d for d in current.get("holidays") or [] if not _day_of(d, found)]
-        kept_worked = [d for d in current.get("workdays") or [] if not _day_of(d, found)]
-        current["holidays"] = kept_off + [d.isoformat() for d in found.off]
-        current["workdays"] = kept_worked + [d.isoformat() for d in found.worked]
+        current["holidays"] = _kept(current.get("holidays"), found) + [d.isoformat() for d in found.off]
+        current["workdays"] = _kept(current.get("workdays"), found) + [d.isoformat() for d in found.worked]
         notices = {**(unit.settings.get(NOTICES) or {}), str(found.year): found.notice}
         unit = update_settings(conn, unit, {"todo": todo.clean_settings(current), NOTICES: notices}, ctx.actor)
     return Done((unit, found), Changed(unit=True))
 
 
-def _day_of(value: object, found: holiday_file.YearFile) -> bool:
-    """A typed day the file's year covers: the file's own days, or any day of its calendar year."""
-    try:
-        day = dt.date.fromisoformat(str(value))
-    except ValueError:
-        return False
-    return day.year == found.year or day in found.off or day in found.worked
+def _kept(typed: list | None, found: holiday_file.YearFile) -> list:
+    """The typed days the file does not replace: those outside its calendar year and not among its own days."""
+    return [v for v in typed or [] if not any(d.year == found.year or d in found.off or d in found.worked
+                                              for d in holidays.dates([v]))]
 
 
 def export_file(ctx: Context, year: int, out: str | os.PathLike, notice: str | None = None) -> Path:
@@ -67,8 +61,8 @@ def export_file(ctx: Context, year: int, out: str | os.PathLike, notice: str | N
         off, worked, said = shipped.days_off(), shipped.days_worked(), shipped.notice
     else:
         cfg = todo.settings_of(ctx.unit)
-        off = {d for d in _parsed(cfg["holidays"]) if d.year == year}
-        worked = {d for d in _parsed(cfg["workdays"]) if d.year == year}
+        off = {d for d in holidays.dates(cfg["holidays"]) if d.year == year}
+        worked = {d for d in holidays.dates(cfg["workdays"]) if d.year == year}
         said = (ctx.unit.settings.get(NOTICES) or {}).get(str(year))
     said = (notice or said or "").strip()
     if not off:
@@ -81,12 +75,3 @@ def export_file(ctx: Context, year: int, out: str | os.PathLike, notice: str | N
         fh.write(data)
     return target
 
-
-def _parsed(values) -> set[dt.date]:
-    out = set()
-    for v in values or []:
-        try:
-            out.add(dt.date.fromisoformat(str(v)))
-        except ValueError:
-            continue
-    return out
