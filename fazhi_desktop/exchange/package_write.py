@@ -62,24 +62,34 @@ def _records(conn: sa.Connection, unit: Unit, ledger_key: str, year: int,
             yield from_storage(ledger, row)
 
 
-def _moved_out(conn: sa.Connection, unit: Unit, ledger_key: str, year: int, sent: set[str]) -> Iterator[dict[str, Any]]:
-    """Records that belonged to ``year`` once and were corrected into another (their history says so): they travel
-    with the year they left, so the county moves them too instead of counting them in a year they no longer belong
-    to (#36). Found through the history's own words, never by reading every record of the unit."""
+def _left_the_year(conn: sa.Connection, unit: Unit, year: int) -> dict[str, set[str]]:
+    """Per ledger, the records whose history shows a change of their year's date away from ``year`` — one pass over
+    the unit's update entries for every ledger, never by reading every record of the unit."""
     from fazhi_desktop.domain.audit_actions import UPDATE
     from fazhi_desktop.domain.fields import FieldType
-    from fazhi_desktop.services.records import from_storage
     from fazhi_desktop.storage.schema import audit_log
 
-    ledger = get_ledger(ledger_key)
-    key = ledger.year_from
-    was = f'"{key}":["{year}-' if ledger.field(key).type == FieldType.DATE else f'"{key}":[{year},'
-    ids = [i for i in conn.execute(sa.select(audit_log.c.record_id).distinct().where(
-        audit_log.c.unit_id == unit.id, audit_log.c.ledger == ledger_key, audit_log.c.action == UPDATE,
-        audit_log.c.changes.like(f"%{was}%"))).scalars() if i not in sent]
-    t = ledger_table(ledger_key)
-    for i in range(0, len(ids), 500):
-        for row in conn.execute(sa.select(t).where(t.c.unit_id == unit.id, t.c.id.in_(ids[i:i + 500]),
+    def was(ledger) -> str:
+        key = ledger.year_from
+        return f'"{key}":["{year}-' if ledger.field(key).type == FieldType.DATE else f'"{key}":[{year},'
+
+    found: dict[str, set[str]] = {}
+    rows = conn.execute(sa.select(audit_log.c.ledger, audit_log.c.record_id).distinct().where(
+        audit_log.c.unit_id == unit.id, audit_log.c.action == UPDATE,
+        sa.or_(*(sa.and_(audit_log.c.ledger == lg.key, audit_log.c.changes.like(f"%{was(lg)}%")) for lg in LEDGERS))))
+    for ledger_key, record_id in rows:
+        found.setdefault(ledger_key, set()).add(record_id)
+    return found
+
+
+def _moved_out(conn: sa.Connection, unit: Unit, ledger_key: str, year: int, ids: set[str]) -> Iterator[dict[str, Any]]:
+    """The records of ``ids`` no longer in ``year``: they travel with the year they left, so the county moves them
+    too instead of counting them in a year they no longer belong to (#36)."""
+    from fazhi_desktop.services.records import from_storage
+
+    ledger, t, ids_ = get_ledger(ledger_key), ledger_table(ledger_key), sorted(ids)
+    for i in range(0, len(ids_), 500):
+        for row in conn.execute(sa.select(t).where(t.c.unit_id == unit.id, t.c.id.in_(ids_[i:i + 500]),
                                                   t.c.year != year).order_by(t.c.created_at, t.c.id)).mappings():
             yield from_storage(ledger, row)
 
@@ -105,6 +115,7 @@ def write_package(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLi
                                "local_choices": unit.local_choices}).encode("utf-8"))
         draft = reports_text.load_report_text(conn, unit, year)
         record_ids: dict[str, str] = {}
+        left = _left_the_year(conn, unit, year)
         for ledger in LEDGERS:
             lines = []
             for record in _records(conn, unit, ledger.key, year, (draft or {}).get("doc_date")):
@@ -112,7 +123,7 @@ def write_package(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLi
                 lines.append(pf.dumps({"id": record["id"], "meta": {k: record.get(k) for k in META},
                                        "values": _values(ledger.fields, record)}))
             counts[ledger.key] = len(lines)  # the year's own records; those that left it follow uncounted
-            for record in _moved_out(conn, unit, ledger.key, year, set(record_ids)):
+            for record in _moved_out(conn, unit, ledger.key, year, {i for i in left.get(ledger.key, ()) if i not in record_ids}):
                 lines.append(pf.dumps({"id": record["id"], "meta": {k: record.get(k) for k in META},
                                        "values": _values(ledger.fields, record)}))
             put(f"records/{ledger.key}.jsonl", ("\n".join(lines) + "\n" if lines else "").encode("utf-8"))
