@@ -183,6 +183,12 @@ def _statutory(rule: str, start: dt.date | None, cal: holidays.Calendar, what: s
     return [Item(what, found[0], finished, found[1] + note, ledger, record["id"], field=done_field)]
 
 
+def _noted(*parts: object) -> str:
+    """What changed a period's count, as 「（批准延长10日、不计入期限5日）」; the parts that are not text are left out."""
+    said = "、".join(p for p in parts if isinstance(p, str) and p)
+    return f"（{said}）" if said else ""
+
+
 def _waiting(rule: str, start: dt.date | None, cal: holidays.Calendar, what: str, settled: bool, ledger: str,
              record: Mapping[str, Any], today: dt.date) -> list[Item]:
     """A period the other side has (听证 request, 催告, a third party's opinion): no duty of the unit's runs out with
@@ -213,11 +219,9 @@ def _enforcement_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar
         party = f"「{r['party']}」"
         if r["method"] == "行政处罚":
             extended, suspended = r["extended_days"] or 0, r["suspended_days"] or 0
-            more = "、".join(x for x in (f"批准延长{extended}日" if extended else "",
-                                         f"不计入期限{suspended}日" if suspended else "") if x)
             out += _statutory("penalty_decision", r["filed_on"], cal, f"行政处罚{party}：作出处罚决定",
                               "closed_on", "enforcement", r, extended + suspended,
-                              note=f"（{more}）" if more else "")
+                              note=_noted(extended and f"批准延长{extended}日", suspended and f"不计入期限{suspended}日"))
             # the party's own period: passing it is no duty missed, only the day before which no decision is due
             out += _waiting("penalty_hearing", r["hearing_told_on"], cal, f"行政处罚{party}：听证申请期满（期满前不宜作出"
                             "处罚决定）", r["closed_on"] is not None, "enforcement", r, today)
@@ -241,14 +245,13 @@ def _disclosure_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar,
         if r["correction_told_on"] is not None or (r["corrected_on"] is not None):
             out += _statutory("disclosure_correction", r["date"], cal, f"{what}：一次性告知补正",
                               "correction_told_on", "disclosure", r)
-        consult = r["consult_days"] or 0
-        more = "、".join(x for x in ("自收到补正之日起算" if r["corrected_on"] else "",
-                                     f"延长{r['extended_days']}个工作日" if r["extended_days"] else "",
-                                     f"征求意见{consult}个工作日不计入" if consult else "") if x)
         found = deadlines.disclosure_answer_due(r, cal)
         if found is not None:
-            out.append(Item(f"{what}：答复申请人", found[0], answered, found[1] + (f"（{more}）" if more else ""),
-                            "disclosure", r["id"], field="answered_on"))
+            note = _noted(r["corrected_on"] and "自收到补正之日起算",
+                          r["extended_days"] and f"延长{r['extended_days']}个工作日",
+                          r["consult_days"] and f"征求意见{r['consult_days']}个工作日不计入")
+            out.append(Item(f"{what}：答复申请人", found[0], answered, found[1] + note, "disclosure", r["id"],
+                            field="answered_on"))
         out += _waiting("disclosure_third_party", r["consulted_on"], cal, f"{what}：第三方提出意见期满（逾期未提出的，"
                         "由本机关依法决定是否公开）", answered or r["consult_days"] is not None, "disclosure", r, today)
     return out
@@ -267,7 +270,7 @@ def _petition_items(rows: Iterable[Mapping[str, Any]], cal: holidays.Calendar) -
         extended = r["petition_extended_days"] or 0
         out += _statutory("petition_finish", r["petition_accepted_on"], cal, f"{who}：办结",
                           "status", "dispute", r, extension=extended,
-                          note=f"（批准延长{extended}日）" if extended else "", done=r["status"] in CLOSED_DISPUTE_STATES)
+                          note=_noted(extended and f"批准延长{extended}日"), done=r["status"] in CLOSED_DISPUTE_STATES)
     return out
 
 

@@ -28,6 +28,18 @@ def _answer_roster_dialog(qtbot, county: str, townships: str, deadline: str) -> 
     QTimer.singleShot(0, answer)
 
 
+def _shown(qtbot, db):
+    """The county's window over ``db`` for 2023, its tab loaded."""
+    from fazhi_desktop.gui.county.county_window import CountyWindow
+    from fazhi_desktop.gui.shell.session import Session
+
+    window = CountyWindow(Session(db, None, "县法治办", 2023))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.tab.busy and window.tab.view is not None, timeout=10000)
+    return window, window.tab
+
+
 def test_the_first_run_wizard_sets_up_a_county_with_no_township_of_its_own(qtbot, tmp_path, data_dir):
     from fazhi_desktop.gui.dialogs.wizard import FirstRunWizard
     from fazhi_desktop.gui.shell.app import COUNTY, Startup
@@ -58,9 +70,7 @@ def test_the_first_run_wizard_sets_up_a_county_with_no_township_of_its_own(qtbot
 def test_the_countys_window_lists_its_roster_and_imports_from_its_file_menu(qtbot, tmp_path, data_dir, monkeypatch,
                                                                           boxes):
     from fazhi_desktop.exchange.package_write import write_package
-    from fazhi_desktop.gui.county.county_window import CountyWindow
     from fazhi_desktop.gui.shell import file_dialogs
-    from fazhi_desktop.gui.shell.session import Session
     from fazhi_desktop.services import county
     from fazhi_desktop.services.context import Context
     from fazhi_desktop.services.units import get_unit
@@ -72,11 +82,7 @@ def test_the_countys_window_lists_its_roster_and_imports_from_its_file_menu(qtbo
     with town.engine.connect() as conn:
         made = write_package(town.engine, get_unit(conn, "太白镇"), 2023, tmp_path / "太白镇.zip").path
     town.dispose()
-    window = CountyWindow(Session(db, None, "县法治办", 2023))
-    qtbot.addWidget(window)
-    window.show()
-    tab = window.tab
-    qtbot.waitUntil(lambda: not tab.busy and tab.view is not None, timeout=10000)
+    window, tab = _shown(qtbot, db)
     assert window.windowTitle().endswith("合水县县级汇总") and tab.view.units == ["西华街道", "太白镇"]
     monkeypatch.setattr(file_dialogs, "open_file_names", lambda *a, **k: [str(made)])
     window.import_action.trigger()  # 文件 → 导入乡镇数据包
@@ -101,9 +107,7 @@ def test_the_county_scores_every_township_and_relinks_a_rebuilt_one_from_its_win
     from PySide6.QtWidgets import QInputDialog
 
     from fazhi_desktop.exchange.package_write import write_package
-    from fazhi_desktop.gui.county.county_window import CountyWindow
     from fazhi_desktop.gui.shell import file_dialogs
-    from fazhi_desktop.gui.shell.session import Session
     from fazhi_desktop.services import county
     from fazhi_desktop.services.context import Context
     from fazhi_desktop.services.units import all_units, get_unit
@@ -118,11 +122,7 @@ def test_the_county_scores_every_township_and_relinks_a_rebuilt_one_from_its_win
         with town.engine.connect() as conn:
             packages.append(write_package(town.engine, get_unit(conn, "太白镇"), 2023, tmp_path / f"{folder}.zip"))
         town.dispose()
-    window = CountyWindow(Session(db, None, "县法治办", 2023))
-    qtbot.addWidget(window)
-    window.show()
-    tab = window.tab
-    qtbot.waitUntil(lambda: not tab.busy and tab.view is not None, timeout=10000)
+    window, tab = _shown(qtbot, db)
     monkeypatch.setattr(file_dialogs, "open_file_names", lambda *a, **k: [str(packages[0].path)])
     window.import_action.trigger()
     qtbot.waitUntil(lambda: bool(boxes) and not tab.busy and tab.view.submissions[0].received_at is not None,

@@ -81,6 +81,7 @@ class CountyTab(QWidget):
         self.session = session
         self.view: CountyView | None = None
         self._op: workers.Operation | None = None
+        self._opened: Path | None = None
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.import_button = QPushButton("导入乡镇数据包…")
@@ -228,7 +229,9 @@ class CountyTab(QWidget):
         except UserError as exc:
             show_user_error(self, str(exc))
             return
-        path = Path(tempfile.mkdtemp(prefix="fazhi-county-")) / f"{township}{year}年度报告（报送件）.pdf"
+        if self._opened is None:  # one private folder for the reports this tab opens, not one per click
+            self._opened = Path(tempfile.mkdtemp(prefix="fazhi-county-"))
+        path = self._opened / f"{township}{year}年度报告（报送件）.pdf"
         path.write_bytes(data)
         files.open_file(path)
 

@@ -176,7 +176,7 @@ def run_gui(args: argparse.Namespace) -> int:
     actor = _actor()
     start = Startup(args)
     hint = opening.unit_hint(args.db, args.db_url, args.unit)
-    nonlocal_windows: list = []  # the county's window, kept referenced while the app runs
+    county_windows: list = []  # the county's window, opened in finish(): kept referenced while the app runs
     if hint:
         window = MainWindow(None, title_hint=hint)
         window.show_on_screen()
@@ -191,8 +191,8 @@ def run_gui(args: argparse.Namespace) -> int:
                 app.exit(1)
                 return
             if unit is COUNTY:  # the county's window replaces the one shown while opening
-                nonlocal_windows.append(county_window(start.session(unit, actor)))
-                nonlocal_windows[-1].show()
+                county_windows.append(county_window(start.session(unit, actor)))
+                county_windows[-1].show()
                 window.close()
                 return
             window.attach(start.session(unit, actor))
