@@ -240,19 +240,15 @@ def _overdue(conn: sa.Connection, unit: Unit, year: int, ref: dt.date) -> list[F
             for rid, problem, deadline in rows]
 
 
-# The 待办 deadlines 报告体检 names: the statutory ones (each item says which field marks it done) and 合法性审查 (the
-# 整改 and 纠纷化解 ones have findings of their own).
-_REVIEW_DONE = {"counsel_service": "completed_on"}
-
-
 def _deadlines_missed(conn: sa.Connection, unit: Unit, year: int) -> list[Finding]:
     from fazhi_desktop.services import todo
 
-    missed = [i for i in todo.open_items(todo.items(conn, unit, year), dt.date.today())
-              if i.field or i.ledger in _REVIEW_DONE]
+    # the items that name the date marking them done: statutory periods and 合法性审查 (the 整改 and 纠纷化解 ones have
+    # findings of their own)
+    missed = [i for i in todo.open_items(todo.items(conn, unit, year), dt.date.today()) if i.field]
     return [Finding(f"{item.what}：已超过法定期限（{item.due:%Y-%m-%d}，{item.basis}）。办理了的请登记日期，"
-                    "未办理的请尽快办理。", ledger=item.ledger, record_id=item.record_id,
-                    field=item.field or _REVIEW_DONE[item.ledger]) for item in missed[:MAX_RECORD_FINDINGS]]
+                    "未办理的请尽快办理。", ledger=item.ledger, record_id=item.record_id, field=item.field)
+            for item in missed[:MAX_RECORD_FINDINGS]]
 
 
 def _counsel(conn: sa.Connection, unit: Unit, year: int, ref: dt.date) -> list[Finding]:

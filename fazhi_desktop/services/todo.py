@@ -39,7 +39,7 @@ class Item:
     ledger: str | None = None
     record_id: str | None = None
     urgent: bool = False  # red-level: acted on now, whatever the date
-    field: str | None = None  # a statutory period's: the field whose date marks it done (报告体检 points there)
+    field: str | None = None  # a period 报告体检 names when missed (statutory, 合法性审查): the date that marks it done
 
     def state(self, today: dt.date, soon_days: int) -> str:
         if self.done:
@@ -131,7 +131,7 @@ def items(conn: sa.Connection, unit: Unit, year: int, today: dt.date | None = No
             out.append(Item(f"{r['kind']}「{r['title']}」：出具审查意见",
                             deadlines.add_working_days(r["date"], review_days, cal),
                             r["completed_on"] is not None, f"合法性审查期限（{review_days}个工作日）", "counsel_service",
-                            r["id"]))
+                            r["id"], field="completed_on"))
     for r in _rows(conn, unit, "rectification", year, ref):
         if r["deadline"] is not None:
             out.append(Item(f"整改问题「{(r['problem'] or '')[:30]}」：整改销号", r["deadline"], r["status"] == "已销号",
