@@ -210,7 +210,7 @@ def test_every_command_runs_under_a_chinese_and_an_english_windows(wine, bundle,
     assert "检查通过" in run("--db", db, "import", out("导出.xlsx"), "--dry-run").stdout
     assert "待办" in run("--db", db, "todo", "--year", "2023", "--today", "2024-03-01").stdout
     run("--db", db, "score", "--year", "2023", "--sheet", out("考核细则.xlsx"), "--out", out("自评.xlsx"))
-    run("--db", db, "binder", "--year", "2023", "--out", out("汇编.pdf"))
+    run("--db", db, "binder", "--year", "2023", "--out", out("汇编.pdf"), "--fonds", "Z109")
     run("--db", db, "package", "export", "--year", "2023", "--out", out("数据包.zip"), "--with-report")
     run("--db", county, "county", "setup", "--county", "合水县", "--townships", "肖咀镇,太白镇", "--deadline", "03-25")
     run("--db", county, "package", "import", out("数据包.zip"), "--received", dt.date.today().isoformat())

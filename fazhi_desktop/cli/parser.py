@@ -139,6 +139,8 @@ def build_parser() -> ChineseParser:
     s.add_argument("--year", type=year, required=True, metavar="年份")
     s.add_argument("--out", required=True, metavar="文件.pdf")
     s.add_argument("--ledger", action="append", metavar="台账", help="只汇编某本台账（可重复）")
+    s.add_argument("--fonds", metavar="全宗号", help="档号和归档章用的全宗号（不写则用“设置”中的）")
+    s.add_argument("--org-code", metavar="代码", help="档号中的机构（问题）代码（不写则用“设置”中的）")
     s.set_defaults(handler="binder")
 
     s = sub.add_parser("score", help="考核自评：按县里的考核细则（Excel）由台账算出自评得分")

@@ -130,12 +130,27 @@ class Ledger:
     # 保管期限 (DA/T 22: 永久, 定期30年, 定期10年), the default a unit may change in 设置; personal data is kept no
     # longer than that (个人信息保护法第十九条), then destroyed with a 销毁 line in the history.
     retention: str = "30年"
+    # 台账汇编 (DA/T 22-2015): a roster or list is bound as one 件 (「报表、名册、图册等，一册作为一件」); every other
+    # record is a 件 of its own, its 题名 made by ``file_title`` ({field} slots) from fields that never name a private
+    # person (a party's name is no title, and the 目录 is read by whoever opens the box).
+    one_piece: bool = False
+    file_title: str = ""
     _by_key: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_key.update({f.key: f for f in self.fields})
         assert len(self._by_key) == len(self.fields), f"duplicate field key in {self.key}"
         assert self.year_from in self._by_key and self.title_field in self._by_key
+        for slot in self.title_slots:
+            assert slot in self._by_key and not self._by_key[slot].private_name, (self.key, slot)
+        assert self.one_piece or self.file_title, f"{self.key}: a 件 of its own needs a file_title"
+
+    @property
+    def title_slots(self) -> tuple[str, ...]:
+        """The fields ``file_title`` names."""
+        import re
+
+        return tuple(re.findall(r"\{(\w+)\}", self.file_title))
 
     def field(self, key: str) -> Field:
         return self._by_key[key]

@@ -30,6 +30,7 @@ def _ledger(*, fields: tuple[Field, ...], **kw) -> Ledger:
 
 MEETING = _ledger(
     key="meeting",
+    file_title="{kind}：{title}",
     evidence=True,
     name="会议台账",
     group="组织领导",
@@ -50,6 +51,7 @@ MEETING = _ledger(
 
 DOCUMENT = _ledger(
     key="document",
+    file_title="{title}",
     retention="永久",
     name="制度文件台账",
     group="组织领导",
@@ -68,6 +70,7 @@ DOCUMENT = _ledger(
 
 LEADING_GROUP = _ledger(
     key="leading_group",
+    one_piece=True,
     name="领导小组成员名册",
     group="组织领导",
     year_from="year",
@@ -86,6 +89,7 @@ LEADING_GROUP = _ledger(
 
 FACILITY = _ledger(
     key="facility",
+    one_piece=True,
     retention="10年",
     evidence=True,
     name="法治阵地台账",
@@ -108,6 +112,7 @@ FACILITY = _ledger(
 
 STUDY = _ledger(
     key="study",
+    file_title="{form}：{content}",
     retention="10年",
     evidence=True,
     name="学法台账",
@@ -128,6 +133,7 @@ STUDY = _ledger(
 
 LAW_REPORT = _ledger(
     key="law_report",
+    file_title="述法材料：{post}（{manner}）",
     evidence=True,
     name="述法台账",
     group="学法述法",
@@ -157,6 +163,7 @@ def is_law(topic: str) -> bool:
     return topic != "其他" and topic.endswith(LAW_SUFFIXES)
 PUBLICITY = _ledger(
     key="publicity",
+    file_title="{kind}：{topics}",
     retention="10年",
     evidence=True,
     name="普法宣传活动台账",
@@ -185,6 +192,7 @@ PUBLICITY = _ledger(
 
 LEGAL_TALENT = _ledger(
     key="legal_talent",
+    one_piece=True,
     retention="10年",
     name="法治人才名册",
     group="法治人才",
@@ -208,6 +216,7 @@ LEGAL_TALENT = _ledger(
 
 COUNSEL = _ledger(
     key="counsel",
+    file_title="法律顾问聘用合同：{firm}",
     name="法律顾问台账",
     group="法律顾问",
     activity=False,
@@ -230,6 +239,7 @@ COUNSEL = _ledger(
 REVIEW_KINDS = ("重大行政决策合法性审查", "规范性文件合法性审查", "合同审查", "重大执法决定法制审核")
 COUNSEL_SERVICE = _ledger(
     key="counsel_service",
+    file_title="{kind}：{title}",
     name="合法性审查与法律服务台账",
     group="法律顾问",
     year_from="date",
@@ -260,6 +270,7 @@ FLEXIBLE_METHODS = ("行政指导", "行政告诫", "行政建议", "不予处�
 INSPECTION = "行政检查"
 ENFORCEMENT = _ledger(
     key="enforcement",
+    file_title="{domain}领域{method}案件",
     name="行政执法台账",
     group="行政执法",
     year_from="date",
@@ -313,6 +324,7 @@ PETITION = "信访事项"  # a dispute that came as 信访: the 信访 time limi
 DISPUTE_COMPLEXITY = ("简单", "一般", "复杂")
 DISPUTE = _ledger(
     key="dispute",
+    file_title="矛盾纠纷调处：{village}{category}",
     retention="10年",
     name="矛盾纠纷排查调处台账",
     group="矛盾纠纷",
@@ -358,6 +370,7 @@ DISPUTE = _ledger(
 
 RECTIFICATION = _ledger(
     key="rectification",
+    file_title="整改问题：{problem}",
     name="整改问题台账",
     group="整改台账",
     year_from="assigned_on",
@@ -381,6 +394,7 @@ RECTIFICATION = _ledger(
 
 LEGAL_SERVICE = _ledger(
     key="legal_service",
+    file_title="{kind}：{matter}",
     retention="10年",
     evidence=True,
     name="公共法律服务台账",
@@ -401,6 +415,7 @@ LEGAL_SERVICE = _ledger(
 
 REVIEW_LITIGATION = _ledger(
     key="review_litigation",
+    file_title="{kind}案件：{act}",
     name="行政复议与应诉台账",
     group="复议应诉",
     year_from="date",
@@ -427,6 +442,7 @@ DISCLOSURE_RESULTS = ("予以公开", "部分公开", "不予公开", "无法提
 CORRECTED = "纠正"  # a 复议/诉讼 result that corrected the answer (被纠错)
 DISCLOSURE = _ledger(
     key="disclosure",
+    file_title="政府信息公开申请答复：{content}",
     name="政府信息公开申请台账",
     group="信息公开",
     year_from="date",

@@ -68,8 +68,19 @@ TODO_FIELDS: tuple[Field, ...] = (
 )
 
 
+# 台账汇编's 档号 (DA/T 22-2015): the 全宗号 the archives gave the unit and the optional 机构（问题）代码; kept in the
+# unit's settings under ARCHIVE and edited in 设置 → 个人信息 beside the 保管期限.
+ARCHIVE = "archive"
+ARCHIVE_FIELDS: tuple[Field, ...] = (
+    Field("fonds", "全宗号", T.TEXT, max_length=20,
+          help="档案馆给本单位的全宗号，用于台账汇编的档号、归档章和脊背；不填则不编档号"),
+    Field("org_code", "机构（问题）代码", T.TEXT, max_length=10, help="档号中的机构或问题代码，如 BGS；不填则档号不含这一段"),
+)
+
+
 def privacy_fields() -> tuple[Field, ...]:
-    """设置 → 个人信息: each ledger's 保管期限 (its declared default) and the idle lock, declared once here."""
+    """设置 → 个人信息: each ledger's 保管期限 (its declared default), the 档号's parts and the idle lock, declared
+    once here."""
     from fazhi_desktop.domain.fields import RETENTION_YEARS
     from fazhi_desktop.domain.ledgers import LEDGERS
 
@@ -80,6 +91,7 @@ def privacy_fields() -> tuple[Field, ...]:
               help="生成公开版前的保密审查要找出的词，如 内部讨论、未定稿"),
         *(Field(lg.key, f"{lg.name}保管期限", T.CHOICE, choices=tuple(RETENTION_YEARS), default=lg.retention,
                 extendable=False, help="期满后列入到期清单，由管理员销毁") for lg in LEDGERS),
+        *ARCHIVE_FIELDS,
     )
 
 

@@ -95,3 +95,24 @@ def test_the_public_version_asks_about_each_hit(window, svc, unit, qtbot, monkey
     qtbot.waitUntil(lambda: len(seen) == 2, timeout=20000)
     assert out.exists() and "赵大宝" in "".join(p.extract_text() for p in PdfReader(out).pages).replace("\n", "")
     assert window.session.unit.settings["public_accepted"] == {"2023": ["赵大宝"]}
+
+
+def test_the_archive_numbers_parts_are_typed_in_settings_and_file_the_binder(window, db, qtbot):
+    """#37: 全宗号 and 机构（问题）代码 typed beside the 保管期限, saved with 确定, and the binder's 档号 built from them."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from fazhi_desktop.gui.dialogs.settings_dialog import SettingsDialog
+    from fazhi_desktop.reports.render.binder_pdf import gather
+
+    dialog = SettingsDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    fill(SimpleNamespace(form=dialog.privacy_form), fonds="Z109", org_code="FZ")
+    qtbot.mouseClick(dialog.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    unit = window.session.unit
+    assert unit.settings["archive"] == {"fonds": "Z109", "org_code": "FZ"}
+    with db.engine.connect() as conn:
+        binder = gather(conn, unit, 2023)
+    assert (binder.fonds, binder.org_code) == ("Z109", "FZ")

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from fazhi_desktop.domain.errors import UserError, ValidationError
-from fazhi_desktop.domain.unit import TODO_FIELDS, UNIT_FIELDS, privacy_fields
+from fazhi_desktop.domain.unit import ARCHIVE, ARCHIVE_FIELDS, TODO_FIELDS, UNIT_FIELDS, privacy_fields
 from fazhi_desktop.gui.generated.ui_settings_dialog import Ui_SettingsDialog
 from fazhi_desktop.gui.ledger.form import RecordForm
 from fazhi_desktop.gui.shell import dialogs, file_dialogs, files, ops
@@ -91,7 +91,7 @@ class SettingsDialog(QDialog):
         self.privacy_form = RecordForm(privacy_fields(), unit)
         self.privacy_form.set_values({"idle_lock_minutes": unit.settings.get("idle_lock_minutes", 10),
                                       "sensitive_words": unit.settings.get("sensitive_words") or [],
-                                      **retention.classes_of(unit)})
+                                      **retention.classes_of(unit), **(unit.settings.get(ARCHIVE) or {})})
         self.privacy_page = self.privacy_form.in_scroll_area()
         self.ui.tabs.addTab(self.privacy_page, "个人信息")
         self.ui.h3BoldCheck.setChecked(bool(unit.settings.get("h3_bold")))
@@ -203,9 +203,10 @@ class SettingsDialog(QDialog):
             self.privacy_form.show_problems(problems)
             return
         minutes, words = privacy.pop("idle_lock_minutes"), privacy.pop("sensitive_words") or []
+        archive = {f.key: privacy.pop(f.key) or "" for f in ARCHIVE_FIELDS}
         settings = {"h3_bold": self.ui.h3BoldCheck.isChecked(), "todo": todo_settings,
                     "idle_lock_minutes": 10 if minutes is None else minutes, "retention": privacy,
-                    "sensitive_words": words}
+                    "sensitive_words": words, ARCHIVE: archive}
         try:
             values = self.unit_form.values()
             ops.call_write(self, self.session, "正在保存设置…", lambda ctx: units.save(ctx, values, settings))

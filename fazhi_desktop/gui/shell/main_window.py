@@ -400,7 +400,8 @@ class MainWindow(QMainWindow):
             missing = sum(1 for p in book.pieces if p.missing)
             lack = (f"\n其中 {missing} 件缺佐证材料，已在相应位置放入「缺」页：补齐照片或扫描件后可重新生成。"
                     if missing else "\n各件佐证材料齐全。")
-            dialogs.finished(self, "台账汇编", f"已生成台账汇编：{len(book.pieces)} 件，{book.total_pages} 页。{lack}"
+            volumes = "；".join(f"{v.shown} {len(v.pieces)} 件、{len(v.boxes)} 盒" for v in book.volumes)
+            dialogs.finished(self, "台账汇编", f"已生成台账汇编，按保管期限分卷：{volumes}；共 {book.total_pages} 页。{lack}"
                              f"\n\n{out}", out)
 
         self._op = workers.run(self, "正在生成台账汇编（照片较多时需要几分钟）…", job, done, counted=True)

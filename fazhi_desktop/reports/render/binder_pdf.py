@@ -1,11 +1,12 @@
-"""台账汇编 (the inspection binder): 封面, 归档文件目录 (DA/T 22: 件号、责任者、文号、题名、日期、页数、备注) with each
-件's first page, every record as a printed page, its photos scaled into the A4 芯页 with a caption pre-filled from
-the record, its PDF attachments page by page, a 「缺」 page where a record that needs evidence has none, a 备考表 and
-spine labels for 20/30/40 mm boxes; one page number sequence throughout.
+"""台账汇编 (the inspection binder) drawn as ``reports.binder`` files it: per 保管期限 volume a 封面, the 归档文件目录
+(DA/T 22-2015 columns: 序号、档号、文号、责任者、题名、日期、密级、页数、备注; cells wrap, rules between rows, never
+through them), each 件 with the 归档章 on its first page, its record as a printed page (a roster as one table), its
+photos scaled into the A4 芯页 with a caption, its PDF attachments page by page, a 「缺」 page where evidence is
+missing, a 备考表 and one spine label per box at the box's own width; page numbers restart in each volume.
 
-Laid out twice: a first pass counts each 件's pages (the 目录 must state them before they are drawn), the second
-draws. Photos and PDF pages are decoded one at a time and embedded downscaled, so hundreds of photos never sit in
-memory at full size. ID numbers are masked as in every output.
+Each volume is laid out before it is drawn: the 目录 must state where each 件 starts, and its own length depends on
+those numbers, so it is counted until it no longer changes. Photos and PDF pages are decoded one at a time and embedded
+downscaled, so hundreds of photos never sit in memory at full size. ID numbers are masked as in every output.
 """
 
 from __future__ import annotations
@@ -17,11 +18,23 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fazhi_desktop.domain.fields import Ledger
+from fazhi_desktop.domain.kinds import FieldType
+from fazhi_desktop.domain.unit import ARCHIVE
+from fazhi_desktop.reports.binder import (
+    RETENTION_ORDER,
+    Binder,
+    Piece,
+    Volume,
+    boxes_of,
+    doc_number,
+    piece_title,
+    shown_value,
+)
 from fazhi_desktop.reports.content.numbers import cn_date
 from fazhi_desktop.reports.typeset.fonts import FontSet
 from fazhi_desktop.storage.atomic import atomic_stream
@@ -30,11 +43,12 @@ log = logging.getLogger(__name__)
 
 MM = 72 / 25.4
 PAGE_W, PAGE_H = 210 * MM, 297 * MM
+PORTRAIT, LANDSCAPE = (PAGE_W, PAGE_H), (PAGE_H, PAGE_W)
 # 芯页: the area inside the margins a bound page keeps (left margin wider: the binding side)
 LEFT, RIGHT, TOP, BOTTOM = 28 * MM, 20 * MM, 25 * MM, 25 * MM
 BODY_W = PAGE_W - LEFT - RIGHT
-SPINE_WIDTHS_MM = (20, 30, 40)
 SPINE_HEIGHT_MM = 220
+SPINE_GAP = 12 * MM
 IMAGE_DPI = 150  # enough for print, a fraction of a camera's pixels
 # Photos and PDFs come from anywhere (a township's package, a clerk's folder) and are read as hostile:
 # decoders by an explicit list (never one picked by content: an EPS named .jpg would run Ghostscript), pixels bounded
@@ -48,34 +62,16 @@ ROLES = ("songti", "heiti")  # two fonts, not the report's five: each one parsed
 # Fields whose value names the people and the place in a photo's caption, by ledger
 CAPTION_PEOPLE = ("host", "speaker", "leader", "organizer", "person", "parties")
 CAPTION_PLACE = ("place", "village")
-TOC_COLUMNS = (("件号", 12), ("责任者", 28), ("文号", 22), ("题名", 62), ("日期", 20), ("页数", 12), ("备注", 26))
-
-
-@dataclass
-class Piece:
-    """One 件: a record with its attachments."""
-
-    number: int
-    ledger: Ledger
-    record: dict[str, Any]
-    attachments: list[dict[str, Any]]  # with "path" and "is_image"
-    title: str = ""
-    date: dt.date | None = None
-    first_page: int = 0
-    pages: int = 0
-    missing: bool = False  # needs evidence and has none
-
-
-@dataclass
-class Binder:
-    unit_name: str
-    year: int
-    retention: str
-    pieces: list[Piece]
-    compiler: str = ""
-    total_pages: int = 0
-    photos: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
+# 归档文件目录 (DA/T 22-2015), on a landscape page: (column, width in mm)
+TOC_COLUMNS = (("序号", 11), ("档号", 44), ("文号", 34), ("责任者", 30), ("题名", 76), ("日期", 19), ("密级", 10),
+               ("页数", 11), ("备注", 22))
+TABLE_SIZE = 9  # pt, the 目录's and a roster's cells
+LINE_H = TABLE_SIZE * 1.4  # a wrapped cell's line pitch: more than a glyph's height, so lines never touch
+PAD = 1.5 * MM  # above the first and below the last line of a row: a rule is never within a glyph
+ASCENT = 0.86  # of the size, above the baseline (the fonts' ascent)
+# 归档章 (DA/T 22-2015 7.4): 全宗号、年度、件号 over 机构（问题）、保管期限、页数, 15 × 8 mm cells, top centre
+STAMP_CELL_W, STAMP_CELL_H = 15 * MM, 8 * MM
+ARCHIVE_CHARS = 20
 
 
 class Pen:
@@ -122,34 +118,94 @@ class Pen:
         return lines
 
 
-def _value_text(f, value: Any) -> str:
-    shown = f.kind.cell(value)  # ID numbers masked, as in every output
-    if shown is None:
-        return ""
-    if isinstance(shown, dt.datetime):
-        return f"{shown:%Y-%m-%d}"
-    if isinstance(shown, dt.date):
-        return shown.isoformat()
-    if isinstance(shown, bool):
-        return "是" if shown else "否"
-    return str(shown)
 
 
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[tuple[str, ...], ...]  # each cell's wrapped lines
+    height: float
+
+
+def table_rows(pen: Pen, widths: list[float], rows: list[list[str]]) -> list[Row]:
+    """Each row's cells wrapped to their column (never cut) and the row's height."""
+    out = []
+    for row in rows:
+        cells = tuple(tuple(pen.wrap(text, w - 2 * MM, "songti", TABLE_SIZE)) for text, w in zip(row, widths,
+                                                                                                  strict=True))
+        out.append(Row(cells, max(len(c) for c in cells) * LINE_H + 2 * PAD))
+    return out
+
+
+def paginate(rows: list[Row], room: float) -> list[list[Row]]:
+    """Rows in pages of at most ``room`` points (a row taller than a page has a page of its own)."""
+    pages: list[list[Row]] = [[]]
+    used = 0.0
+    for row in rows:
+        if pages[-1] and used + row.height > room:
+            pages.append([])
+            used = 0.0
+        pages[-1].append(row)
+        used += row.height
+    return pages
+
+
+def draw_table(c, pen: Pen, x: float, top: float, widths: list[float], header: Row, rows: list[Row]) -> None:
+    """A grid: the header, then the rows, a rule between each two rows and between the columns, text inside."""
+    c.setLineWidth(0.5)
+    right = x + sum(widths)
+    y = top
+    for i, row in enumerate([header, *rows]):
+        c.line(x, y, right, y)
+        cx = x
+        for lines, width in zip(row.cells, widths, strict=True):
+            base = y - PAD - ASCENT * TABLE_SIZE
+            for line in lines:
+                if i == 0:
+                    pen.draw(c, cx + width / 2, base, line, "heiti", TABLE_SIZE, centre=True)
+                else:
+                    pen.draw(c, cx + 1 * MM, base, line, "songti", TABLE_SIZE)
+                base -= LINE_H
+            cx += width
+        y -= row.height
+    c.line(x, y, right, y)
+    cx = x
+    for width in [0.0, *widths]:
+        cx += width
+        c.line(cx, top, cx, y)
+
+
+TOC_X = 20 * MM
+TOC_TITLE = 14 * MM
+TOC_ROOM = PAGE_W - TOP - BOTTOM - TOC_TITLE  # on a landscape page, its height is the portrait width
+ROSTER_X = 20 * MM
+ROSTER_W = PAGE_H - 2 * ROSTER_X
+ROSTER_ROOM = PAGE_W - TOP - BOTTOM - 12 * MM
 LINE = 20  # pt between lines of a record's table
 LABEL_W = 38 * MM
+LINES_PER_PAGE = int((PAGE_H - TOP - BOTTOM - 40) // LINE)
+# a roster's columns share the page by what they hold (an ID number needs more room than a year)
+ROSTER_WEIGHT = {FieldType.YEAR: 0.6, FieldType.INT: 0.6, FieldType.BOOL: 0.5, FieldType.CHOICE: 0.9,
+                 FieldType.DATE: 0.9, FieldType.PHONE: 1.2, FieldType.IDCARD: 1.6, FieldType.LONGTEXT: 2.0}
 
 
 def _record_lines(pen: Pen, piece: Piece) -> list[tuple[str, str]]:
     """(label, line) pairs of the record's table, the label only on a field's first line."""
     out = []
     for f in piece.ledger.fields:
-        text = _value_text(f, piece.record.get(f.key))
+        text = shown_value(f, piece.record.get(f.key))
         for i, line in enumerate(pen.wrap(text, BODY_W - LABEL_W - 6, size=12)):
             out.append((f.label if i == 0 else "", line))
     return out
 
 
-LINES_PER_PAGE = int((PAGE_H - TOP - BOTTOM - 40) // LINE)
+def _roster_table(pen: Pen, piece: Piece) -> tuple[list[float], Row, list[list[Row]]]:
+    """A roster as one table: its printed columns, every person a row."""
+    fields = [f for f in piece.ledger.fields if f.printed]
+    weights = [ROSTER_WEIGHT.get(f.type, 1.0) for f in fields]
+    widths = [ROSTER_W * w / sum(weights) for w in weights]
+    header = table_rows(pen, widths, [[f.label for f in fields]])[0]
+    rows = table_rows(pen, widths, [[shown_value(f, r.get(f.key)) for f in fields] for r in piece.records])
+    return widths, header, paginate(rows, ROSTER_ROOM - header.height)
 
 
 def _attachment_pages(att: dict[str, Any]) -> int:
@@ -170,23 +226,79 @@ def _attachment_pages(att: dict[str, Any]) -> int:
 
 
 def _count(pen: Pen, piece: Piece) -> int:
-    lines = len(_record_lines(pen, piece))
-    pages = max(1, -(-lines // LINES_PER_PAGE))
+    if piece.ledger.one_piece:
+        pages = len(_roster_table(pen, piece)[2])
+    else:
+        pages = max(1, -(-len(_record_lines(pen, piece)) // LINES_PER_PAGE))
     pages += sum(_attachment_pages(a) for a in piece.attachments)
     return pages + (1 if piece.missing else 0)
 
 
+def _toc_widths() -> list[float]:
+    return [w * MM for _n, w in TOC_COLUMNS]
+
+
+def _toc_pages(pen: Pen, b: Binder, v: Volume) -> tuple[Row, list[list[Row]]]:
+    widths = _toc_widths()
+    header = table_rows(pen, widths, [[name for name, _w in TOC_COLUMNS]])[0]
+    cells = [[str(p.number), b.archive_no(v, p), p.doc_no, b.unit_name, p.title,
+              f"{p.date:%Y%m%d}" if p.date else "", "", str(p.pages),
+              f"第{p.first_page}页起" + ("，缺佐证" if p.missing else "")] for p in v.pieces]
+    return header, paginate(table_rows(pen, widths, cells), TOC_ROOM - header.height)
+
+
+def _spine_pages(v: Volume) -> list[list[Any]]:
+    """The boxes' labels side by side, as many as fit across a page."""
+    pages: list[list[Any]] = [[]]
+    used = 0.0
+    for box in v.boxes:
+        width = box.width_mm * MM
+        if pages[-1] and used + width > BODY_W:
+            pages.append([])
+            used = 0.0
+        pages[-1].append(box)
+        used += width + SPINE_GAP
+    return pages
+
+
 def lay_out(binder: Binder, fonts: FontSet) -> None:
-    """Give every 件 its first page and page count (pass one)."""
+    """Give every 件 its first page and page count, every volume its boxes and length (before anything is drawn)."""
     pen = Pen(fonts)
-    toc_pages = max(1, -(-len(binder.pieces) // 22))
-    page = 1 + toc_pages + 1  # the cover, the 目录, then the first 件
-    for piece in binder.pieces:
-        piece.pages = _count(pen, piece)
-        piece.first_page = page
-        page += piece.pages
-    binder.total_pages = page - 1 + 2  # the 备考表 and the spine labels
-    binder.photos = sum(1 for p in binder.pieces for a in p.attachments if a["is_image"])
+    for v in binder.volumes:
+        for piece in v.pieces:
+            piece.pages = _count(pen, piece)
+        toc = 1
+        for _ in range(20):  # the 目录's length moves the pages it states; it settles in a step or two
+            v.front_pages = 1 + toc
+            page = v.front_pages + 1
+            for piece in v.pieces:
+                piece.first_page = page
+                page += piece.pages
+            counted = len(_toc_pages(pen, binder, v)[1])
+            if counted == toc:
+                break
+            toc = counted
+        v.boxes = boxes_of(v, tail_pages=1)
+        v.total_pages = page - 1 + 1 + len(_spine_pages(v))  # the 备考表, then the spine labels
+        v.photos = sum(1 for p in v.pieces for a in p.attachments if a["is_image"])
+
+
+class _Pages:
+    """The volume's page counter: each page is set to its size before it is drawn, numbered when it is done."""
+
+    def __init__(self, c, pen: Pen):
+        self.c, self.pen, self.page, self.size = c, pen, 0, PORTRAIT
+
+    def start(self, size: tuple[float, float] = PORTRAIT) -> None:
+        self.size = size
+        self.c.setPageSize(size)
+
+    def finish(self, number: bool = True) -> None:
+        self.page += 1
+        if number:
+            self.pen.draw(self.c, self.size[0] / 2, 12 * MM, f"— {self.page} —", size=10.5, centre=True)
+        self.c.showPage()
+        self.start()
 
 
 def write_binder(binder: Binder, fonts: FontSet, out: str | os.PathLike,
@@ -195,114 +307,117 @@ def write_binder(binder: Binder, fonts: FontSet, out: str | os.PathLike,
 
     lay_out(binder, fonts)
     pen = Pen(fonts)
+    total, done = len(binder.pieces), 0
     with atomic_stream(out) as raw:
-        c = Canvas(raw, pagesize=(PAGE_W, PAGE_H), pageCompression=1)
+        c = Canvas(raw, pagesize=PORTRAIT, pageCompression=1)
         c.setTitle(f"{binder.unit_name}{binder.year}年度法治建设台账汇编")
-        state = {"page": 0}
-
-        def finish(number: bool = True) -> None:
-            state["page"] += 1
-            if number:
-                pen.draw(c, PAGE_W / 2, 12 * MM, f"— {state['page']} —", size=10.5, centre=True)
-            c.showPage()
-
-        _cover(c, pen, binder)
-        finish(number=False)
-        _toc(c, pen, binder, finish)
-        for i, piece in enumerate(binder.pieces, start=1):
-            assert state["page"] + 1 == piece.first_page, (state["page"], piece.first_page)
-            _piece(c, pen, binder, piece, finish)
-            if progress:
-                progress(i, len(binder.pieces))
-        _notes(c, pen, binder)
-        finish()
-        _spines(c, pen, binder)
-        finish()
+        for n, v in enumerate(binder.volumes):
+            pages = _Pages(c, pen)
+            c.bookmarkPage(f"volume{n}")
+            c.addOutlineEntry(f"{v.shown}（{len(v.pieces)}件）", f"volume{n}", level=0)
+            _cover(c, pen, binder, v)
+            pages.finish(number=False)
+            _toc(c, pen, binder, v, pages)
+            for piece in v.pieces:
+                assert pages.page + 1 == piece.first_page, (pages.page, piece.first_page)
+                _piece(c, pen, binder, v, piece, pages)
+                done += 1
+                if progress:
+                    progress(done, total)
+            _notes(c, pen, binder, v)
+            pages.finish()
+            _spines(c, pen, binder, v, pages)
+            assert pages.page == v.total_pages, (pages.page, v.total_pages)
         c.save()
     return Path(out)
 
 
-def _cover(c, pen: Pen, b: Binder) -> None:
+def _cover(c, pen: Pen, b: Binder, v: Volume) -> None:
     pen.draw(c, PAGE_W / 2, PAGE_H - 95 * MM, f"{b.unit_name}", "heiti", 26, centre=True)
     pen.draw(c, PAGE_W / 2, PAGE_H - 115 * MM, f"{b.year}年度法治建设台账汇编", "heiti", 26, centre=True)
-    y = 95 * MM
-    for label, value in (("编制单位", b.unit_name), ("所属年度", f"{b.year}年"), ("保管期限", b.retention),
-                         ("件    数", f"{len(b.pieces)}件"), ("编制日期", cn_date(dt.date.today()))):
-        pen.draw(c, 60 * MM, y, f"{label}：{value}", "songti", 16)
-        y -= 12 * MM
+    rows = [("编制单位", b.unit_name), ("全 宗 号", b.fonds), ("所属年度", f"{b.year}年"), ("保管期限", v.shown),
+            ("件    数", f"{len(v.pieces)}件"), ("盒    数", f"{len(v.boxes)}盒"), ("编制日期", cn_date(dt.date.today()))]
+    y = 105 * MM
+    for label, value in rows:
+        if value:  # no 全宗号 set: no line that says nothing
+            pen.draw(c, 60 * MM, y, f"{label}：{value}", "songti", 16)
+            y -= 12 * MM
 
 
-def _toc(c, pen: Pen, b: Binder, finish) -> None:
-    rows = [piece for piece in b.pieces]
-    per_page = 22
-    for start in range(0, max(1, len(rows)), per_page):
-        pen.draw(c, PAGE_W / 2, PAGE_H - TOP, "归档文件目录", "heiti", 18, centre=True)
-        y = PAGE_H - TOP - 14 * MM
-        x = LEFT - 6 * MM
-        widths = [w * MM for _n, w in TOC_COLUMNS]
-        c.setLineWidth(0.6)
-        c.rect(x, y - 8 * MM * (min(per_page, len(rows) - start) + 1) + 2.5 * MM, sum(widths),
-               8 * MM * (min(per_page, len(rows) - start) + 1), stroke=1, fill=0)
-        cx = x
-        for (name, _w), width in zip(TOC_COLUMNS, widths, strict=True):
-            pen.draw(c, cx + width / 2, y - 3 * MM, name, "heiti", 10.5, centre=True)
-            cx += width
-        for piece in rows[start:start + per_page]:
-            y -= 8 * MM
-            c.line(x, y + 5.5 * MM, x + sum(widths), y + 5.5 * MM)
-            cells = [str(piece.number), b.unit_name, _doc_number(piece), piece.title, f"{piece.date:%Y%m%d}" if piece.date else "",
-                     str(piece.pages), f"第{piece.first_page}页起" + ("，缺佐证" if piece.missing else "")]
-            cx = x
-            for cell, width in zip(cells, widths, strict=True):
-                text = cell
-                while text and pen.width(text, "songti", 9) > width - 2 * MM:
-                    text = text[:-2] + "…"
-                pen.draw(c, cx + 1 * MM, y - 3 * MM, text, "songti", 9)
-                cx += width
-        finish()
+def _toc(c, pen: Pen, b: Binder, v: Volume, pages: _Pages) -> None:
+    header, chunks = _toc_pages(pen, b, v)
+    for rows in chunks:
+        pages.start(LANDSCAPE)
+        pen.draw(c, LANDSCAPE[0] / 2, LANDSCAPE[1] - TOP, f"归档文件目录（{v.shown}）", "heiti", 18, centre=True)
+        draw_table(c, pen, TOC_X, LANDSCAPE[1] - TOP - TOC_TITLE + 4 * MM, _toc_widths(), header, rows)
+        pages.finish()
 
 
-def _doc_number(piece: Piece) -> str:
-    """文号: a document's own number, or a case's (执法、复议诉讼案号)."""
-    for key in ("doc_no", "case_no"):
-        if piece.ledger.has(key) and piece.record.get(key):
-            return str(piece.record[key])
-    return ""
+def _stamp(c, pen: Pen, b: Binder, v: Volume, piece: Piece) -> None:
+    """归档章 in the top margin, centred: 全宗号、年度、件号 / 机构（问题）、保管期限、页数."""
+    cells = ((b.fonds, str(b.year), str(piece.number)), (b.org_code, v.shown, str(piece.pages)))
+    x0, top = PAGE_W / 2 - 1.5 * STAMP_CELL_W, PAGE_H - 3 * MM
+    c.setLineWidth(0.6)
+    for r, row in enumerate(cells):
+        for i, text in enumerate(row):
+            x, y = x0 + i * STAMP_CELL_W, top - (r + 1) * STAMP_CELL_H
+            c.rect(x, y, STAMP_CELL_W, STAMP_CELL_H, stroke=1, fill=0)
+            size = 9.0
+            while text and size > 5 and pen.width(text, "songti", size) > STAMP_CELL_W - 1 * MM:
+                size -= 0.5
+            pen.draw(c, x + STAMP_CELL_W / 2, y + (STAMP_CELL_H - size * 0.7) / 2, text, "songti", size, centre=True)
 
 
-def _heading(c, pen: Pen, piece: Piece, cont: bool) -> None:
+def _heading(c, pen: Pen, piece: Piece, cont: bool, size: tuple[float, float] = PORTRAIT) -> None:
     title = f"{piece.ledger.name}　第 {piece.number} 件{'（续）' if cont else ''}"
-    pen.draw(c, LEFT, PAGE_H - TOP, title, "heiti", 14)
+    pen.draw(c, LEFT if size == PORTRAIT else ROSTER_X, size[1] - TOP, title, "heiti", 14)
 
 
-def _piece(c, pen: Pen, b: Binder, piece: Piece, finish) -> None:
-    lines = _record_lines(pen, piece)
-    for start in range(0, max(1, len(lines)), LINES_PER_PAGE):
-        _heading(c, pen, piece, cont=start > 0)
-        y = PAGE_H - TOP - 12 * MM
-        for label, line in lines[start:start + LINES_PER_PAGE]:
-            if label:
-                c.setLineWidth(0.3)
-                c.line(LEFT, y + LINE - 5, PAGE_W - RIGHT, y + LINE - 5)
-                pen.draw(c, LEFT, y, label, "heiti", 11)
-            pen.draw(c, LEFT + LABEL_W, y, line, "songti", 12)
-            y -= LINE
-        finish()
+def _piece(c, pen: Pen, b: Binder, v: Volume, piece: Piece, pages: _Pages) -> None:
+    if piece.ledger.one_piece:
+        widths, header, chunks = _roster_table(pen, piece)
+        for i, rows in enumerate(chunks):
+            pages.start(LANDSCAPE)
+            _heading(c, pen, piece, cont=i > 0, size=LANDSCAPE)
+            if i == 0:
+                c.saveState()
+                c.translate((LANDSCAPE[0] - PAGE_W) / 2, LANDSCAPE[1] - PAGE_H)
+                _stamp(c, pen, b, v, piece)
+                c.restoreState()
+            draw_table(c, pen, ROSTER_X, LANDSCAPE[1] - TOP - 8 * MM, widths, header, rows)
+            pages.finish()
+    else:
+        lines = _record_lines(pen, piece)
+        for start in range(0, max(1, len(lines)), LINES_PER_PAGE):
+            if start == 0:
+                _stamp(c, pen, b, v, piece)
+            _heading(c, pen, piece, cont=start > 0)
+            y = PAGE_H - TOP - 12 * MM
+            for label, line in lines[start:start + LINES_PER_PAGE]:
+                if label:
+                    c.setLineWidth(0.3)
+                    c.line(LEFT, y + LINE - 5, PAGE_W - RIGHT, y + LINE - 5)
+                    pen.draw(c, LEFT, y, label, "heiti", 11)
+                pen.draw(c, LEFT + LABEL_W, y, line, "songti", 12)
+                y -= LINE
+            pages.finish()
     for att in piece.attachments:
         if att["is_image"]:
             _photo(c, pen, piece, att)
-            finish()
+            pages.finish()
         elif str(att["name"]).lower().endswith(".pdf"):
-            _pdf_pages(c, pen, piece, att, finish)
+            _pdf_pages(c, pen, piece, att, pages.finish)
         else:
             pen.draw(c, LEFT, PAGE_H - TOP, f"附件：{att['name']}", "heiti", 14)
             pen.draw(c, LEFT, PAGE_H - TOP - 12 * MM, "此类文件不能打印在汇编中，原件见电子台账。", "songti", 12)
-            finish()
+            pages.finish()
     if piece.missing:
         pen.draw(c, PAGE_W / 2, PAGE_H / 2 + 20 * MM, "缺", "heiti", 72, centre=True)
-        pen.draw(c, PAGE_W / 2, PAGE_H / 2 - 10 * MM, f"第 {piece.number} 件「{piece.title[:30]}」没有佐证材料（照片、签到表、记录等）。",
-                 "songti", 14, centre=True)
-        finish()
+        said = (f"其中 {piece.missing} 条记录没有佐证材料" if len(piece.records) > 1 else "没有佐证材料")
+        for i, line in enumerate(pen.wrap(f"第 {piece.number} 件「{piece.title}」{said}（照片、签到表、记录等）。",
+                                          BODY_W, "songti", 14)):
+            pen.draw(c, LEFT, PAGE_H / 2 - 10 * MM - i * 8 * MM, line, "songti", 14)
+        pages.finish()
 
 
 def caption(piece: Piece, att: dict[str, Any]) -> list[str]:
@@ -404,46 +519,74 @@ def _pdf_pages(c, pen: Pen, piece: Piece, att: dict[str, Any], finish) -> None:
         doc.close()
 
 
-def _notes(c, pen: Pen, b: Binder) -> None:
-    pen.draw(c, PAGE_W / 2, PAGE_H - TOP, "备考表", "heiti", 18, centre=True)
-    missing = sum(1 for p in b.pieces if p.missing)
+
+
+def _notes(c, pen: Pen, b: Binder, v: Volume) -> None:
+    pen.draw(c, PAGE_W / 2, PAGE_H - TOP, f"备考表（{v.shown}）", "heiti", 18, centre=True)
+    missing = sum(1 for p in v.pieces if p.missing)
     y = PAGE_H - TOP - 20 * MM
-    lines = [f"本盒（册）共 {len(b.pieces)} 件，{b.total_pages} 页（含封面、目录、备考表和脊背标签页），照片 {b.photos} 张。",
-             f"缺佐证材料的 {missing} 件，已在相应位置放入「缺」页。" if missing else "各件佐证材料齐全。",
-             "身份证号按规定隐藏中间位。", "", f"立卷人：{b.compiler or '　　　　　　'}", "检查人：　　　　　　",
-             f"立卷时间：{cn_date(dt.date.today())}"]
+    lines = [f"本卷保管期限{v.shown}，共 {len(v.pieces)} 件，装 {len(v.boxes)} 盒，{v.total_pages} 页（含封面、目录、"
+             f"备考表和脊背标签页），照片 {v.photos} 张。"]
+    for box in v.boxes:
+        span = f"第 {box.first}—{box.last} 件" if box.first else "封面、目录和备考表"
+        full = "，超过一盒的容量，请分装" if box.overfull else ""
+        lines.append(f"第 {box.number} 盒：{span}，{box.pages} 页，用 {box.width_mm}mm 厚档案盒{full}。")
+    lines += [f"缺佐证材料的 {missing} 件，已在相应位置放入「缺」页。" if missing else "各件佐证材料齐全。",
+              "身份证号按规定隐藏中间位。"]
+    if not b.fonds:
+        lines.append("未设置全宗号：档号未编，归档章和脊背的全宗号一栏待填（在“设置 → 个人信息”中填写全宗号）。")
+    lines += ["", f"立卷人：{b.compiler or '　　　　　　'}", "检查人：　　　　　　", f"立卷时间：{cn_date(dt.date.today())}"]
     for line in lines:
         for part in pen.wrap(line, BODY_W, "songti", 14):
             pen.draw(c, LEFT, y, part, "songti", 14)
             y -= 10 * MM
 
 
-def _spines(c, pen: Pen, b: Binder) -> None:
-    """脊背: one label for each box width, drawn at its exact size (cut along the line, glue to the box)."""
-    pen.draw(c, LEFT, PAGE_H - TOP, "档案盒脊背标签（沿线剪下，按盒脊宽度选用）", "heiti", 12)
-    x = LEFT
-    top = PAGE_H - TOP - 10 * MM
-    for width_mm in SPINE_WIDTHS_MM:
-        w, h = width_mm * MM, SPINE_HEIGHT_MM * MM
-        c.setLineWidth(0.5)
-        c.rect(x, top - h, w, h, stroke=1, fill=0)
-        pen.draw(c, x + w / 2, top - h - 5 * MM, f"{width_mm}mm", "songti", 8, centre=True)
-        size = min(14.0, w * 0.6)
-        y = top - 12 * MM
-        for ch in f"{b.unit_name}{b.year}年法治建设台账":
-            pen.draw(c, x + w / 2, y, ch, "heiti", size, centre=True)
-            y -= size * 1.15
-        pen.draw(c, x + w / 2, top - h + 8 * MM, b.retention[:4], "songti", min(9.0, w * 0.4), centre=True)
-        x += w + 12 * MM
+def _fit(pen: Pen, c, x: float, y: float, width: float, text: str, role: str, size: float) -> None:
+    """Text centred in a narrow cell, smaller until it fits."""
+    while text and size > 4 and pen.width(text, role, size) > width - 1.5 * MM:
+        size -= 0.5
+    pen.draw(c, x + width / 2, y, text, role, size, centre=True)
 
 
-def gather(conn, unit, year: int, ledger_keys: list[str] | None = None) -> Binder:
-    """The year's records, ledger by ledger in their declared order, each with its attachments."""
+def _spines(c, pen: Pen, b: Binder, v: Volume, pages: _Pages) -> None:
+    """脊背: one label for each box, at the box's own thickness (cut along the line, glue to the box)."""
+    for boxes in _spine_pages(v):
+        pen.draw(c, LEFT, PAGE_H - TOP, f"档案盒脊背标签（{v.shown}，沿线剪下，贴于盒脊）", "heiti", 12)
+        x = LEFT
+        top = PAGE_H - TOP - 10 * MM
+        for box in boxes:
+            w, h = box.width_mm * MM, SPINE_HEIGHT_MM * MM
+            c.setLineWidth(0.5)
+            c.rect(x, top - h, w, h, stroke=1, fill=0)
+            pen.draw(c, x + w / 2, top - h - 5 * MM, f"{box.width_mm}mm", "songti", 8, centre=True)
+            size = min(14.0, w * 0.6)
+            y = top - 12 * MM
+            for ch in f"{b.unit_name}{b.year}年度法治建设台账":
+                pen.draw(c, x + w / 2, y, ch, "heiti", size, centre=True)
+                y -= size * 1.15
+            cells = (("全宗号", b.fonds), ("年度", str(b.year)), ("保管期限", v.shown),
+                     ("起止件号", f"{box.first}—{box.last}" if box.first else ""), ("盒号", str(box.number)))
+            y = top - h + len(cells) * 12 * MM
+            for label, value in cells:
+                c.line(x, y, x + w, y)
+                _fit(pen, c, x, y - 4 * MM, w, label, "heiti", 7)
+                _fit(pen, c, x, y - 9.5 * MM, w, value, "songti", 9)
+                y -= 12 * MM
+            x += w + SPINE_GAP
+        pages.finish()
+
+
+def gather(conn, unit, year: int, ledger_keys: list[str] | None = None, *, fonds: str | None = None,
+           org_code: str | None = None) -> Binder:
+    """The year's records in their volumes: ledger by ledger in their declared order, each record a 件 with its
+    attachments (a roster one 件 with all of theirs), each ledger in the volume of its 保管期限."""
     from fazhi_desktop.domain.ledgers import LEDGERS
-    from fazhi_desktop.services import attachments, listing, reports_text
+    from fazhi_desktop.services import attachments, listing, reports_text, retention
 
     draft = reports_text.load_report_text(conn, unit, year) or {}
-    pieces: list[Piece] = []
+    classes = retention.classes_of(unit)
+    by_class: dict[str, list[Piece]] = {k: [] for k in RETENTION_ORDER}
     counts: dict[str, int] = {}
     for ledger in LEDGERS:
         if ledger_keys is not None and ledger.key not in ledger_keys:
@@ -451,19 +594,37 @@ def gather(conn, unit, year: int, ledger_keys: list[str] | None = None) -> Binde
         q = listing.ListQuery(ledger.key, year=year, ref_date=draft.get("doc_date"), sort_key=ledger.year_from)
         records = listing.page(conn, unit, q, 0, 10_000_000)
         counts[ledger.key] = len(records)
-        for record in records:
-            atts = attachments.list_for(conn, record["id"])
-            date = record.get(ledger.year_from)
-            piece = Piece(len(pieces) + 1, ledger, record, atts,
-                          title=_value_text(ledger.field(ledger.title_field), record.get(ledger.title_field)) or ledger.name,
-                          date=date if isinstance(date, dt.date) else None)
-            piece.missing = ledger.evidence and not atts
-            pieces.append(piece)
-    return Binder(unit.name, year, str(unit.settings.get("retention") or "定期30年"), pieces, counts=counts)
+        held = [(r, attachments.list_for(conn, r["id"])) for r in records]
+        groups = [held] if ledger.one_piece and held else [[one] for one in held] if not ledger.one_piece else []
+        for group in groups:
+            by_class[classes[ledger.key]].append(_piece_of(ledger, group, year))
+    volumes = [Volume(k, pieces) for k, pieces in by_class.items() if pieces] or [Volume(classes[LEDGERS[0].key], [])]
+    for v in volumes:
+        for number, piece in enumerate(v.pieces, start=1):
+            piece.number = number
+    archive = unit.settings.get(ARCHIVE) or {}
+    fonds = str(fonds if fonds is not None else archive.get("fonds") or "").strip()
+    org_code = str(org_code if org_code is not None else archive.get("org_code") or "").strip()
+    # bounded as 设置 bounds them: a value from a package or an old file prints as a code, never as a page of text
+    return Binder(unit.name, year, volumes, fonds=fonds[:ARCHIVE_CHARS], org_code=org_code[:ARCHIVE_CHARS],
+                  counts=counts)
+
+
+def _piece_of(ledger: Ledger, held: list[tuple[dict[str, Any], list[dict[str, Any]]]], year: int) -> Piece:
+    records = [r for r, _a in held]
+    first = records[0]
+    # a 件's date: the day its ledger dates it by, else its own date field (述法 is dated by year, then by 述法日期)
+    date = None if ledger.one_piece else next((first.get(k) for k in (ledger.year_from, "date")
+                                               if ledger.has(k) and isinstance(first.get(k), dt.date)), None)
+    return Piece(0, ledger, records, [a for _r, atts in held for a in atts], piece_title(ledger, first, year),
+                 date=date,
+                 doc_no="" if ledger.one_piece else doc_number(ledger, first),
+                 missing=sum(1 for _r, atts in held if ledger.evidence and not atts))
 
 
 def make_binder(ctx, year: int, out: str | os.PathLike, ledger_keys: list[str] | None = None,
-                progress: Callable[[int, int], None] | None = None) -> Binder:
+                progress: Callable[[int, int], None] | None = None, *, fonds: str | None = None,
+                org_code: str | None = None) -> Binder:
     """The binder of ``ctx``'s unit, as the GUI and the command line make it: this PC's fonts and clerk, and a
     history line (it names people and carries their photos)."""
     from fazhi_desktop.reports.render import fonts_for
@@ -471,7 +632,7 @@ def make_binder(ctx, year: int, out: str | os.PathLike, ledger_keys: list[str] |
 
     privacy.check_export(ctx.engine, ctx.actor)  # it names people and carries their photos: an export
     with ctx.engine.connect() as conn:
-        book = gather(conn, ctx.unit, year, ledger_keys)
+        book = gather(conn, ctx.unit, year, ledger_keys, fonds=fonds, org_code=org_code)
     book.compiler = local.clerk(ctx.db) or ""
     write_binder(book, fonts_for(local.fonts(ctx.db), ROLES), out, progress=progress)
     privacy.log_export(ctx.engine, ctx.unit, ctx.actor, f"{year}年台账汇编", out, len(book.pieces))
