@@ -244,6 +244,7 @@ def test_the_county_scores_every_township_from_one_sheet_with_totals_and_ranks(t
 
     from fazhi_desktop.domain.scoring import score
     from fazhi_desktop.exchange.scoring_sheet import read_sheet
+    from fazhi_desktop.services import score_figures
 
     sheet = Path(__file__).resolve().parents[1] / "resources" / "考核细则示例.xlsx"
     env = {"FAZHI_DATA_DIR": str(data_dir)}
@@ -251,11 +252,12 @@ def test_the_county_scores_every_township_from_one_sheet_with_totals_and_ranks(t
     assert run_cli("--db", str(db), "county", "setup", "--county", "甲县", "--townships", "太白镇,柳树乡,西华街道",
                    env=env).returncode == 0
     expected = {}
-    _name, items = read_sheet(sheet)
+    items = read_sheet(sheet).items
     for name, disputes in (("太白镇", 1), ("柳树乡", 4)):
         town, unit, path = _package(tmp_path, name, disputes=disputes)
         with town.engine.connect() as conn:
-            expected[name] = sum(s.score for s in score(items, stats.compute(conn, unit, 2023)) if s.score is not None)
+            figures = score_figures.figures(conn, unit, 2023)
+            expected[name] = sum(s.score for s in score(items, figures) if s.score is not None)
         town.dispose()
         assert run_cli("--db", str(db), "package", "import", str(path), env=env).returncode == 0
     out = tmp_path / "县.xlsx"
@@ -501,8 +503,8 @@ def test_on_each_backend_the_report_comes_back_whole_a_damaged_package_goes_alon
     assert "损坏.zip" in batch.refused[0]
     data, _received = county.submitted_report_of(ctx, "柳树乡", 2023)
     assert data == pdf.read_bytes()
-    _name, items = read_sheet(Path(__file__).resolve().parents[1] / "resources" / "考核细则示例.xlsx")
+    sheet = read_sheet(Path(__file__).resolve().parents[1] / "resources" / "考核细则示例.xlsx")
     with county_db.engine.connect() as conn:
-        rows = county.score_all(conn, 2023, items)
+        rows = county.score_all(conn, 2023, sheet)
     assert [r.township for r in rows] == ["太白镇", "柳树乡", "西华街道"]
     assert sorted(r.rank for r in rows if r.rank) in ([1, 2], [1, 1]) and rows[2].rank is None

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.domain.scoring import score
 from fazhi_desktop.exchange.scoring_sheet import read_sheet
-from fazhi_desktop.services import stats
+from fazhi_desktop.services import score_figures
 from fazhi_desktop.services.units import get_unit
 
 SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "考核细则示例.xlsx"
@@ -22,7 +22,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "考核细则示例
 
 def _figures(demo_db):
     with demo_db.engine.connect() as conn:
-        return stats.compute(conn, get_unit(conn), 2023, dt.date(2024, 3, 20))
+        return score_figures.figures(conn, get_unit(conn), 2023, dt.date(2024, 3, 20))
 
 
 def _edited(tmp_path, row_text: str, column: str, value, *, as_text: bool = False) -> Path:
@@ -42,26 +42,26 @@ def _edited(tmp_path, row_text: str, column: str, value, *, as_text: bool = Fals
 
 
 def test_the_sample_sheet_scores_the_demo_from_its_ledgers(demo_db):
-    name, items = read_sheet(SAMPLE)
+    sheet = read_sheet(SAMPLE)
     figures = _figures(demo_db)
-    scored = {s.item.texts[1]: s for s in score(items, figures)}
-    assert name == "考核细则" and len(items) == 9
-    short = max(0, 4 - figures["org.special_meetings"])  # 4 meetings for 2 marks, 0.5 off for each one short
+    scored = {s.item.texts[1]: s for s in score(sheet.items, figures)}
+    assert sheet.name == "考核细则" and len(sheet.items) == 9
+    short = max(0, 4 - figures["法治建设专题会议"].value)  # 4 meetings for 2 marks, 0.5 off for each one short
     assert scored["党委（党工委）每年专题研究法治建设工作"].score == max(Decimal(0), 2 - short * Decimal("0.5"))
-    full = figures["enforcement.recorded_rate"] >= 1  # 100% or nothing
+    full = figures["全过程记录率"].value >= 1  # 100% or nothing
     assert scored["落实执法全过程记录制度"].score == (Decimal(3) if full else Decimal(0))
     assert scored["按时报送年度法治政府建设报告并向社会公开"].score is None  # scored by the reviewers
 
 
 def test_a_threshold_changed_in_the_file_changes_that_items_score(demo_db, tmp_path):
     figures = _figures(demo_db)
-    have = figures["org.special_meetings"]
+    have = figures["法治建设专题会议"].value
     path = _edited(tmp_path, "专题研究法治建设", "达标值", have + 2)  # two more than the demo held
-    scored = {s.item.texts[1]: s for s in score(read_sheet(path)[1], figures)}
+    scored = {s.item.texts[1]: s for s in score(read_sheet(path).items, figures)}
     assert scored["党委（党工委）每年专题研究法治建设工作"].score == Decimal(2) - 2 * Decimal("0.5")
     assert "少2次" in scored["党委（党工委）每年专题研究法治建设工作"].note
     # the other items do not move
-    base = {s.item.texts[1]: s.score for s in score(read_sheet(SAMPLE)[1], figures)}
+    base = {s.item.texts[1]: s.score for s in score(read_sheet(SAMPLE).items, figures)}
     assert all(s.score == base[k] for k, s in scored.items() if k != "党委（党工委）每年专题研究法治建设工作")
 
 

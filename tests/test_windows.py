@@ -209,7 +209,8 @@ def test_every_command_runs_under_a_chinese_and_an_english_windows(wine, bundle,
     run("--db", db, "export", out("导出.xlsx"))
     assert "检查通过" in run("--db", db, "import", out("导出.xlsx"), "--dry-run").stdout
     assert "待办" in run("--db", db, "todo", "--year", "2023", "--today", "2024-03-01").stdout
-    run("--db", db, "score", "--year", "2023", "--sheet", out("考核细则.xlsx"), "--out", out("自评.xlsx"))
+    run("--db", db, "score", "--sheet", out("考核细则.xlsx"), "--rules-out", out("细则（含自评规则）.xlsx"))
+    run("--db", db, "score", "--year", "2023", "--sheet", out("细则（含自评规则）.xlsx"), "--out", out("自评.xlsx"))
     run("--db", db, "binder", "--year", "2023", "--out", out("汇编.pdf"), "--fonds", "Z109")
     run("--db", db, "package", "export", "--year", "2023", "--out", out("数据包.zip"), "--with-report")
     run("--db", county, "county", "setup", "--county", "合水县", "--townships", "肖咀镇,太白镇", "--deadline", "03-25")

@@ -574,9 +574,9 @@ def county_tables(args: argparse.Namespace) -> int:
     if args.sheet:
         from fazhi_desktop.exchange.scoring_sheet import read_sheet
 
-        sheet, items = read_sheet(args.sheet)
+        sheet = read_sheet(args.sheet)
         with db.engine.connect() as conn:
-            scores = (sheet, items, county.score_all(conn, args.year, items))
+            scores = (sheet, county.score_all(conn, args.year, sheet))
     path = write_county_workbook(view, args.out, scores)
     late = sum(1 for s in view.submissions if s.late)
     print(f"已生成{view.county}{args.year}年县级汇总表：{path}（乡镇 {len(view.units)} 个，需关注的报送 {late} 个，"
@@ -622,27 +622,41 @@ def holidays(args: argparse.Namespace) -> int:
     return 0
 
 
-def score(args: argparse.Namespace) -> int:
-    from fazhi_desktop.domain.scoring import score as self_score
-    from fazhi_desktop.domain.scoring import shown
-    from fazhi_desktop.exchange.scoring_sheet import read_sheet
-    from fazhi_desktop.reports.render.score_xlsx import write_score_workbook
-    from fazhi_desktop.services import reports_text
+RULES_SHEET_NAME = "自评规则"  # domain.scoring.RULES_SHEET, spelt here so the module imports stay lazy
 
-    sheet, items = read_sheet(args.sheet)
+
+def score(args: argparse.Namespace) -> int:
+    from fazhi_desktop.domain.scoring import shown, total
+    from fazhi_desktop.exchange.scoring_sheet import read_sheet, write_rules
+    from fazhi_desktop.reports.render.score_xlsx import write_score_workbook
+    from fazhi_desktop.services import score_figures
+
+    sheet = read_sheet(args.sheet)
+    if args.rules_out:
+        path = write_rules(args.sheet, sheet, None, args.rules_out)
+        print(f"已写出带“{RULES_SHEET_NAME}”工作表的考核细则：{path}（{len(sheet.items)} 个考核项目，"
+              f"{len(sheet.unmapped)} 个尚无规则）。在 Excel 或 WPS 中取消隐藏该工作表，为各行填写统计指标和规则后，"
+              "可下发各乡镇直接使用。")
+        return 0
+    if not args.year or not args.out:
+        from fazhi_desktop.domain.errors import UserError
+
+        raise UserError("请用 --year 和 --out 写出自评的年份和自评表，例如 score --year 2023 --sheet 考核细则.xlsx "
+                        "--out 自评表.xlsx")
     ctx = _context(args)
     with ctx.engine.connect() as conn:
-        draft = reports_text.load_report_text(conn, ctx.unit, args.year) or {}
-        figures = stats_service.compute(conn, ctx.unit, args.year, draft.get("doc_date"))
-    scored = self_score(items, figures)
-    path = write_score_workbook(ctx.unit, args.year, scored, args.out)
-    own = sum(s.score for s in scored if s.score is not None)
-    manual = sum(1 for s in scored if s.score is None)
-    print(f"已按「{sheet}」生成{ctx.unit.name}{args.year}年考核自评表：{path}（自评 {shown(own)} 分，"
-          f"另有 {manual} 项需由考核组评分）")
+        scored = score_figures.score_unit(conn, ctx.unit, args.year, sheet)
+    path = write_score_workbook(ctx.unit, args.year, sheet, scored, args.out)
+    t = total(scored)
+    said = "一票否决" if t.vetoed else f"自评 {shown(t.own)} 分"
+    print(f"已按「{sheet.name}」生成{ctx.unit.name}{args.year}年考核自评表：{path}（{said}，另有 {t.manual} 项需由考核组"
+          "评分）")
+    if not sheet.rules_found:
+        print(f"  这个考核细则还没有自评规则，各项都留给考核组评分。可在图形界面“文件 → 考核自评”中逐项对应统计指标，"
+              f"或用 --rules-out 写出带“{RULES_SHEET_NAME}”工作表的细则后填写。")
     for s in scored:
-        if s.score is not None and s.score < s.item.points:
-            print(f"  失分：{s.item.texts[0]} {s.item.texts[1][:30]}——{s.note}")
+        if s.score is not None and s.applicable and s.score < s.applicable:
+            print(f"  失分：第 {s.item.row} 行 {sheet.words(s.item)[:30]}——{s.note}")
     return 0
 
 

@@ -144,9 +144,11 @@ def build_parser() -> ChineseParser:
     s.set_defaults(handler="binder")
 
     s = sub.add_parser("score", help="考核自评：按县里的考核细则（Excel）由台账算出自评得分")
-    s.add_argument("--year", type=year, required=True, metavar="年份")
+    s.add_argument("--year", type=year, metavar="年份", help="自评哪一年（写 --rules-out 时不用）")
     s.add_argument("--sheet", required=True, metavar="考核细则.xlsx", help="县里的考核细则（示例见 resources/考核细则示例.xlsx）")
-    s.add_argument("--out", required=True, metavar="自评表.xlsx")
+    s.add_argument("--out", metavar="自评表.xlsx", help="自评表写到哪里")
+    s.add_argument("--rules-out", metavar="细则.xlsx",
+                   help="不自评，而是写出带“自评规则”工作表（隐藏）的细则副本，供县里为各行填写规则后下发")
     s.set_defaults(handler="score")
 
     s = sub.add_parser("package", help="数据包：export 把一个年度的台账打包报送县里，import 在县里合并各乡镇的数据包")

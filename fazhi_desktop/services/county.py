@@ -416,23 +416,20 @@ class ScoreRow:
     rank: int | None = None
 
 
-def score_all(conn: sa.Connection, year: int, items: list) -> list[ScoreRow]:
-    """考核汇总 (#36): every township scored from one 考核细则 by its own figures (the same ``stats.compute`` as its
-    own 考核自评), its total of the items the ledgers can score, and its rank — ties share one (1, 2, 2, 4). A township
-    that sent nothing is listed, unscored and unranked."""
-    from decimal import Decimal
-
-    from fazhi_desktop.domain.scoring import score
+def score_all(conn: sa.Connection, year: int, sheet: Any) -> list[ScoreRow]:
+    """考核汇总 (#36): every township scored from one 考核细则 (a ``domain.scoring.ScoreSheet`` with its rules) by its own
+    figures (the same ``score_figures.score_unit`` as its own 考核自评), its total of the items the ledgers can score,
+    and its rank — ties share one (1, 2, 2, 4). A township that sent nothing is listed, unscored and unranked."""
+    from fazhi_desktop.domain.scoring import total
+    from fazhi_desktop.services import score_figures
 
     rows: list[ScoreRow] = []
     for name, unit, sent in _townships(conn, year, stored_roster(conn)):
         if unit is None or not sent:
-            rows.append(ScoreRow(name, [None] * len(items), None))
+            rows.append(ScoreRow(name, [None] * len(sheet.items), None))
             continue
-        draft = reports_text.load_report_text(conn, unit, year) or {}
-        scored = score(items, stats.compute(conn, unit, year, draft.get("doc_date")))
-        rows.append(ScoreRow(name, [s.score for s in scored], sum((s.score for s in scored if s.score is not None),
-                                                                  start=Decimal(0))))
+        scored = score_figures.score_unit(conn, unit, year, sheet)
+        rows.append(ScoreRow(name, ["一票否决" if s.vetoed else s.score for s in scored], total(scored).own))
     totals = sorted((r.total for r in rows if r.total is not None), reverse=True)
     for r in rows:
         if r.total is not None:

@@ -13,10 +13,25 @@ def test_self_scoring_from_the_file_menu(window, qtbot, tmp_path, monkeypatch, b
     from fazhi_desktop.gui.shell import file_dialogs
 
     out = tmp_path / "自评.xlsx"
+    from PySide6.QtCore import Qt
+
+    from fazhi_desktop.gui.dialogs.score_rules_dialog import ScoreRulesDialog
+
+    from .guikit import when_modal
+
     monkeypatch.setattr(file_dialogs, "open_file_name", lambda *a, **k: str(SAMPLE))
     monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: str(out))
+    seen = []
+
+    def read_the_rules_and_score(dialog):
+        # the sample's own rule columns, shown as rules: 8 rows with a figure, the 报告报送 row left to the reviewers
+        seen.append(sum(1 for r in range(dialog.table.rowCount()) if dialog._combo(r, 3).currentIndex() > 0))
+        qtbot.mouseClick(dialog.score_button, Qt.MouseButton.LeftButton)
+
+    when_modal(ScoreRulesDialog, read_the_rules_and_score)
     window.score_action.trigger()
     qtbot.waitUntil(lambda: bool(boxes), timeout=20000)
+    assert seen == [8]
     assert boxes[0][0] == "考核自评" and "已生成考核自评表" in boxes[0][1]  # in a box the clerk closes (#31.7)
     rows = [r for r in load_workbook(out).active.iter_rows(min_row=4, values_only=True) if r[0]]
     assert rows[-1][0] == "合计" and len(rows) == 10
@@ -55,3 +70,62 @@ def test_a_counted_job_moves_its_progress_bar(window, qtbot):
     qtbot.waitUntil(lambda: op._dialog.maximum() == 10 and op._dialog.value() == 3, timeout=5000)
     go.set()
     qtbot.waitUntil(lambda: results == ["done"], timeout=5000)
+
+
+def test_a_county_sheet_is_mapped_in_the_dialog_saved_with_its_rules_and_scored(window, svc, qtbot, tmp_path,
+                                                                                monkeypatch, boxes):
+    """#37: the county's five-column sheet, with no rules, opened from the menu; the clerk picks 逾期未销号 for the
+    整改 row with the keyboard, chooses 少者为好, types 1 point off for each, saves the rules into the sheet for the
+    county and scores: the row is scored by the rule, the others are left to the 考核组."""
+    from PySide6.QtCore import Qt
+    from test_scoring_county_sheet import county_sheet
+
+    from fazhi_desktop.domain.scoring import FEWER, KINDS
+    from fazhi_desktop.gui.dialogs.score_rules_dialog import FIGURE_COL, KIND_COL, PER_UNIT_COL, ScoreRulesDialog
+    from fazhi_desktop.gui.shell import file_dialogs
+
+    from .guikit import when_modal
+
+    svc.create("rectification", {"source": "自查发现", "assigned_on": "2023-03-01", "problem": "问题",
+                                 "measures": "整改", "department": "党政办", "deadline": "2023-06-30"})
+    sheet = county_sheet(tmp_path / "细则.xlsx")
+    rules_out, out = tmp_path / "细则（含自评规则）.xlsx", tmp_path / "自评.xlsx"
+    saves = [str(rules_out), str(out)]
+    monkeypatch.setattr(file_dialogs, "open_file_name", lambda *a, **k: str(sheet))
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: saves.pop(0))
+
+    def map_one_row(dialog):
+        dialog.resize(1180, 560)
+        table = dialog.table
+        line = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "5")
+        figure = dialog._combo(line, FIGURE_COL)
+        figure.setFocus()
+        for _ in range(dialog.names.index("逾期未销号") + 1):
+            qtbot.keyClick(figure, Qt.Key.Key_Down)
+        kind = dialog._combo(line, KIND_COL)
+        kind.setFocus()
+        for _ in range(KINDS.index(FEWER)):
+            qtbot.keyClick(kind, Qt.Key.Key_Down)
+        table.scrollToItem(table.item(line, PER_UNIT_COL))
+        cell = table.visualItemRect(table.item(line, PER_UNIT_COL)).center()
+        qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+        editor = table.viewport().findChild(QLineEdit)  # the cell's editor the double click opened
+        qtbot.keyClicks(editor, "1")
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: table.item(line, PER_UNIT_COL).text() == "1", timeout=3000)  # committed (queued)
+        assert "已为 1 个设了自评规则" in dialog.summary.text()
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(boxes), timeout=10000)
+        qtbot.mouseClick(dialog.score_button, Qt.MouseButton.LeftButton)
+
+    from PySide6.QtWidgets import QLineEdit
+
+    when_modal(ScoreRulesDialog, map_one_row)
+    window.score_action.trigger()
+    qtbot.waitUntil(lambda: len(boxes) == 2, timeout=20000)
+    assert boxes[0][0] == "保存自评规则" and boxes[1][0] == "考核自评"
+    rules = [r for r in load_workbook(rules_out)["自评规则"].iter_rows(min_row=2, values_only=True) if r[2]]
+    assert rules == [(5, "整改落实 问题整改按期销号", "逾期未销号", FEWER, None, None, 1, None, "不适用")]
+    rows = {r[0]: r for r in load_workbook(out).active.iter_rows(min_row=4, values_only=True)}
+    assert rows[3][5] == 2 and "逾期未销号1个，多1个，扣1分" in rows[3][7]  # 1 overdue of 0 allowed: 3 - 1
+    assert rows[1][5] is None and "考核组" in rows[1][7]

@@ -263,9 +263,9 @@ class CountyTab(QWidget):
             if sheet:
                 from fazhi_desktop.exchange.scoring_sheet import read_sheet
 
-                name, items = read_sheet(sheet)
+                found = read_sheet(sheet)
                 with ctx.engine.connect() as conn:
-                    scores = (name, items, county.score_all(conn, view.year, items))
+                    scores = (found, county.score_all(conn, view.year, found))
             return write_county_workbook(view, out, scores)
 
         self._op = workers.run(self, "正在生成县级汇总表…", job, lambda path: self.status.setText(f"已保存：{path}"))

@@ -407,31 +407,47 @@ class MainWindow(QMainWindow):
         self._op = workers.run(self, "正在生成台账汇编（照片较多时需要几分钟）…", job, done, counted=True)
 
     def self_score(self) -> None:
-        """考核自评: the county's scoring sheet in, the self-scored sheet out (both read and written on a worker)."""
-        from fazhi_desktop.domain.scoring import score
+        """考核自评: the county's sheet read and this year's figures computed on a worker, then the mapping step (its
+        rules shown, set or changed, saved into the sheet if wished), then the self-scored sheet written."""
         from fazhi_desktop.exchange.scoring_sheet import read_sheet
         from fazhi_desktop.gui.shell import file_dialogs, files, workers
-        from fazhi_desktop.reports.render.score_xlsx import write_score_workbook
-        from fazhi_desktop.services import reports_text, stats
+        from fazhi_desktop.services import reports_text, score_figures
 
         sheet = file_dialogs.open_file_name(self, "选择县里的考核细则", files.default_folder(), "Excel 工作簿 (*.xlsx)")
         if not sheet:
             return
         ctx, year = self.session.context(), self.session.year
+
+        def job():
+            found = read_sheet(sheet)
+            draft = reports_text.load(ctx, year) or {}
+            with ctx.engine.connect() as conn:
+                return sheet, found, score_figures.figures(conn, ctx.unit, year, draft.get("doc_date"))
+
+        self._op = workers.run(self, "正在读取考核细则…", job, self._map_and_score)
+
+    def _map_and_score(self, loaded) -> None:
+        from fazhi_desktop.domain.scoring import score
+        from fazhi_desktop.gui.dialogs.score_rules_dialog import ScoreRulesDialog
+        from fazhi_desktop.gui.shell import file_dialogs, workers
+        from fazhi_desktop.reports.render.score_xlsx import write_score_workbook
+
+        source, sheet, figures = loaded
+        dialog = ScoreRulesDialog(sheet, figures, source, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.mapped is None:
+            return
+        mapped = dialog.mapped
+        ctx, year = self.session.context(), self.session.year
         out = file_dialogs.save_file_name(self, "保存考核自评表", f"{ctx.unit.name}{year}年考核自评表.xlsx",
                                           "Excel 工作簿 (*.xlsx)")
         if not out:
             return
+        self._op = workers.run(self, "正在按考核细则自评…",
+                               lambda: write_score_workbook(ctx.unit, year, mapped, score(mapped.items, figures), out),
+                               self._scored)
 
-        def job():
-            _name, items = read_sheet(sheet)
-            draft = reports_text.load(ctx, year) or {}
-            with ctx.engine.connect() as conn:
-                figures = stats.compute(conn, ctx.unit, year, draft.get("doc_date"))
-            return write_score_workbook(ctx.unit, year, score(items, figures), out)
-
-        self._op = workers.run(self, "正在按考核细则自评…", job, lambda path: dialogs.finished(
-            self, "考核自评", f"已生成考核自评表（考核得分一栏留给县考核组）：\n{path}", path))
+    def _scored(self, path) -> None:
+        dialogs.finished(self, "考核自评", f"已生成考核自评表（考核得分一栏留给县考核组）：\n{path}", path)
 
     def export_package(self) -> None:
         import tempfile

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -22,23 +23,23 @@ from fazhi_desktop.storage.atomic import atomic_stream
 SUMMARY_MIN_SIZE = 8
 
 
-def _score_sheet(wb: Workbook, title: str, filler: str, sheet_name: str, items: list, rows: list) -> None:
+def _score_sheet(wb: Workbook, title: str, filler: str, sheet: Any, rows: list) -> None:
     """考核汇总: one column per item of the county's sheet (its own words, with its points), the total the ledgers
     score and the rank; the items only the reviewers can score are left for them."""
     from fazhi_desktop.domain.scoring import shown
 
     headers = ["乡镇（街道）"]
-    for n, item in enumerate(items, 1):
-        words = next((t for t in item.texts[1:] if t and not t.replace(".", "").isdigit()), item.texts[0])
-        headers.append(f"{n}.{words[:12]}（{shown(item.points)}分）" + ("" if item.indicator else "［考核组评分］"))
+    for n, item in enumerate(sheet.items, 1):
+        points = "一票否决" if item.points is None else f"{shown(item.points)}分"
+        headers.append(f"{n}.{sheet.words(item)[:12]}（{points}）" + ("" if item.criteria else "［考核组评分］"))
     headers += ["自评合计", "名次"]
-    body = [[r.township, *("" if v is None else float(v) for v in r.scores),
+    body = [[r.township, *("" if v is None else v if isinstance(v, str) else float(v) for v in r.scores),
              "未报送" if r.total is None else float(r.total), "" if r.rank is None else r.rank] for r in rows]
-    write_titled_table(wb.create_sheet("考核汇总"), title + f"考核自评汇总表（按「{sheet_name}」）", filler, headers, body)
+    write_titled_table(wb.create_sheet("考核汇总"), title + f"考核自评汇总表（按「{sheet.name}」）", filler, headers, body)
 
 
-def write_county_workbook(view: CountyView, out: str | os.PathLike, scores: tuple[str, list, list] | None = None) -> Path:
-    """``scores``: (sheet name, items, ``county.score_all`` rows) for a 考核汇总 sheet."""
+def write_county_workbook(view: CountyView, out: str | os.PathLike, scores: tuple[Any, list] | None = None) -> Path:
+    """``scores``: (the 考核细则 as read, ``county.score_all`` rows) for a 考核汇总 sheet."""
     county = view.county
     wb = Workbook(write_only=True)
     filler = f"汇总单位：{county}法治办（盖章）　　　　统计年度：{view.year}年　　　　汇总日期：{cn_date(dt.date.today())}"
