@@ -25,10 +25,13 @@ ID = ID17 + check_digit(ID17)
 COLUMNS_2015 = ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注"]
 
 
-def _photo(path, colour):
+def _photo(path, colour, taken: str | None = None):
     from PIL import Image
 
-    Image.new("RGB", (1600, 1200), colour).save(path, "JPEG")
+    exif = Image.Exif()
+    if taken:  # as a camera writes it: DateTimeOriginal in the Exif IFD
+        exif.get_ifd(0x8769)[0x9003] = taken
+    Image.new("RGB", (1600, 1200), colour).save(path, "JPEG", exif=exif)
     return path
 
 
@@ -62,7 +65,7 @@ def _volume_pages(binder, pages):
 @pytest.fixture
 def book(svc, db, unit, tmp_path):
     with_photos = svc.create("meeting", {"date": "2023-03-01", "kind": "法治建设专题会议", "title": "一季度专题会",
-                                         "host": "党委书记"}).id
+                                         "host": "党委书记", "place": "镇政府三楼会议室"}).id
     svc.create("meeting", {"date": "2023-06-01", "kind": "法治建设专题会议", "title": "二季度专题会"})  # no evidence
     study = svc.create("study", {"date": "2023-04-01", "form": "会前学法", "content": "宪法", "participants": 30}).id
     svc.create("legal_talent", {"year": 2023, "name": "张明白", "village": unit.villages[0], "category": "法律明白人",
@@ -70,8 +73,16 @@ def book(svc, db, unit, tmp_path):
     svc.create("legal_talent", {"year": 2023, "name": "李懂法", "village": unit.villages[0], "category": "学法带头人"})
     svc.create("document", {"date": "2023-02-01", "title": "关于印发测试镇法治政府建设工作要点和责任分工方案的通知",
                             "doc_no": "测发〔2023〕123号之一补充", "kind": "实施方案"})
-    attachments.add(db.engine, unit.id, "meeting", with_photos, _photo(tmp_path / "a.jpg", "red"), "李文书")
-    attachments.add(db.engine, unit.id, "meeting", with_photos, _photo(tmp_path / "b.jpg", "blue"), "李文书")
+    attachments.add(db.engine, unit.id, "meeting", with_photos, _photo(tmp_path / "a.jpg", "red"), "李文书",
+                    {"material": "照片", "photographer": "王摄影", "background": "县法治办到会指导"})
+    attachments.add(db.engine, unit.id, "meeting", with_photos,
+                    _photo(tmp_path / "b.jpg", "blue", taken="2023:03:02 09:30:00"), "李文书")
+    dispute = {"date": "2023-05-01", "source": "排查发现", "village": unit.villages[0], "category": "邻里关系",
+               "parties": "周宏亚、何宝", "summary": "宅基地边界", "risk": "绿", "status": "调解成功",
+               "resolution": "调解协议", "mediator": "调解员甲", "closed_on": "2023-05-10"}
+    svc.create("dispute", dispute)  # agreed in writing, no 协议书 among its files
+    signed = svc.create("dispute", {**dispute, "date": "2023-05-02", "parties": "孙永、何宝"}).id
+    attachments.add(db.engine, unit.id, "dispute", signed, _pdf(tmp_path / "调解协议书.pdf", 1), "李文书")
     attachments.add(db.engine, unit.id, "study", study, _pdf(tmp_path / "签到表.pdf", 2), "李文书")
     with db.engine.connect() as conn:
         binder = gather(conn, unit, 2023, fonds="Z109", org_code="FZ")
@@ -172,9 +183,12 @@ def test_photos_carry_captions_and_pdfs_are_appended_page_by_page(book):
     assert [n for n, p in enumerate(vp, start=1) if p["text"].startswith("照片")] == [meeting.first_page + 1,
                                                                                      meeting.first_page + 2]
     assert meeting.pages == 3
-    for text in photos:
-        assert "事由：法治建设专题会议：一季度专题会" in text and "时间：2023年3月1日" in text and "人物：党委书记" in text
-        assert "摄影者：李文书" in text
+    first, second = photos
+    for text in photos:  # 地点 and 人物 from the fields the ledger declares for a caption
+        assert "事由：法治建设专题会议：一季度专题会" in text and "地点：镇政府三楼会议室" in text and "人物：党委书记" in text
+        assert "李文书" not in text  # the account that attached the file took no photo
+    assert "时间：2023年3月1日" in first and "背景：县法治办到会指导" in first and "摄影者：王摄影" in first
+    assert "时间：2023年3月2日" in second and "背景" not in second  # the photo's own date, from its EXIF
     sheets = [t for t in texts if "签到表.pdf" in t]
     assert len(sheets) == 2 and "第 1 页，共 2 页" in sheets[0] and "第 2 页，共 2 页" in sheets[1]
 
@@ -183,6 +197,15 @@ def test_a_piece_without_evidence_gets_a_missing_page(book):
     binder, pages = book
     missing = [p for p in binder.pieces if p.missing]
     assert [p.title for p in missing] == ["法治建设专题会议：二季度专题会"]
+    # a dispute agreed in writing lacks its 调解协议书 (the other one carries a file that says it is one)
+    lacking = [p for p in binder.pieces if p.lacking]
+    assert len(lacking) == 1 and lacking[0].lacking == ("调解协议书",) and lacking[0].record["parties"] == "周宏亚、何宝"
+    (v, vp), = [(v, vp) for v, vp in zip(binder.volumes, _volume_pages(binder, pages), strict=True)
+                if lacking[0] in v.pieces]
+    page = vp[lacking[0].first_page + lacking[0].pages - 2]["text"]
+    assert page.startswith("缺") and "缺调解协议书" in page.replace("\n", "")
+    toc = "".join(p["text"] for p in vp[1:v.front_pages]).replace("\n", "")
+    assert "缺调解协议书" in toc and "缺佐证材料的 1 件" in vp[-2]["text"]
     (v, vp), = [(v, vp) for v, vp in zip(binder.volumes, _volume_pages(binder, pages), strict=True)
                 if missing[0] in v.pieces]
     last = missing[0].first_page + missing[0].pages - 1

@@ -87,3 +87,32 @@ def test_a_document_number_in_the_wrong_form_is_listed(db, unit, svc):
         findings = readiness.check(conn, unit, 2023)
     found = next(f for f in findings if f.record_id == doc)
     assert (found.ledger, found.field) == ("document", "doc_no") and "依法治镇实施方案" in found.message
+
+
+def test_a_record_whose_state_calls_for_a_document_is_listed_until_it_carries_one(db, unit, svc, tmp_path):
+    """#37: 调解成功 by a written agreement calls for its 调解协议书, a 行政处罚 for its 决定书; a file named so, or one
+    the clerk said is that document, settles it; an oral agreement calls for none."""
+    from fazhi_desktop.services import attachments
+
+    base = {"date": "2023-05-01", "source": "排查发现", "village": unit.villages[0], "category": "邻里关系",
+            "summary": "宅基地边界", "risk": "绿", "status": "调解成功", "closed_on": "2023-05-10"}
+    written = svc.create("dispute", {**base, "parties": "甲", "resolution": "调解协议"}).id
+    svc.create("dispute", {**base, "parties": "乙", "resolution": "口头协议"})
+    fined = svc.create("enforcement", {"date": "2023-06-01", "domain": "安全生产", "party": "丙", "facts": "违规",
+                                       "method": "行政处罚", "filed_on": "2023-05-20", "closed_on": "2023-06-01"}).id
+
+    def wanted():
+        with db.engine.connect() as conn:
+            return {(f.ledger, f.record_id): f.message for f in readiness.check(conn, unit, 2023)
+                    if f.ledger and "佐证材料中没有" in f.message}
+
+    found = wanted()
+    assert set(found) == {("dispute", written), ("enforcement", fined)}
+    assert "应有调解协议书" in found[("dispute", written)] and "应有行政处罚决定书" in found[("enforcement", fined)]
+    scan = tmp_path / "扫描001.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    attachments.add(db.engine, unit.id, "enforcement", fined, scan, "测试员", {"material": "行政处罚决定书"})
+    named = tmp_path / "调解协议书.pdf"
+    named.write_bytes(b"%PDF-1.4 agreement")
+    attachments.add(db.engine, unit.id, "dispute", written, named, "测试员")
+    assert wanted() == {}

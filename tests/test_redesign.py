@@ -102,7 +102,8 @@ NEW_FIELD = textwrap.dedent('''
     extra = fields.Field("venue", "会议地点", fields.FieldType.TEXT)
     meeting = ledgers.MEETING
     ledgers.MEETING = fields.Ledger(**{**{k: getattr(meeting, k) for k in ("key", "name", "year_from", "title_field",
-                                      "rules", "group", "in_force", "activity", "period")},
+                                      "rules", "group", "in_force", "activity", "period", "evidence", "retention",
+                                      "one_piece", "file_title", "materials")},
                                       "fields": (*meeting.fields[:-1], extra, meeting.fields[-1])})
     ledgers.LEDGERS = tuple(ledgers.MEETING if lg.key == "meeting" else lg for lg in ledgers.LEDGERS)
     ledgers._BY_KEY["meeting"] = ledgers.MEETING

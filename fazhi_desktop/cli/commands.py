@@ -668,7 +668,7 @@ def binder(args: argparse.Namespace) -> int:
     ctx = _context(args)
     book = make_binder(ctx, args.year, args.out, chosen, fonds=args.fonds, org_code=args.org_code)
     path = args.out
-    missing = sum(1 for p in book.pieces if p.missing)
+    missing = sum(1 for p in book.pieces if p.flagged)
     volumes = "、".join(f"{v.shown} {len(v.pieces)} 件 {len(v.boxes)} 盒" for v in book.volumes)
     print(f"已生成{ctx.unit.name}{args.year}年台账汇编：{path}（{volumes}；共 {book.total_pages} 页，"
           f"照片 {book.photos} 张{f'，{missing} 件缺佐证材料' if missing else ''}）")

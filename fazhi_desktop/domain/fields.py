@@ -35,6 +35,9 @@ class Field:
     usual_max: int | None = None  # a count above this is possible but mostly a typo: asked before it is saved
     printed: bool = True  # a column of the printed 统计表 sheet (a working field such as 难易程度 is not)
     private_name: bool = False  # names private persons (parties, villagers): the 公开版 check looks for them
+    # 台账汇编's photo caption (DA/T 50: 事由、时间、地点、人物、背景、摄影者): the field that gives a photo its 地点 or
+    # 人物 (CAPTION_PLACE, CAPTION_PEOPLE); never a private name (a party is no caption's 人物)
+    caption: str = ""
 
     @property
     def is_choice(self) -> bool:
@@ -54,6 +57,25 @@ class Field:
 def coerce(f: Field, raw: Any) -> Any:
     """Turn a raw value (form text, Excel cell, Python value) into the field's canonical value, or raise."""
     return f.kind.coerce(f, raw)
+
+
+CAPTION_PLACE, CAPTION_PEOPLE = "地点", "人物"
+
+
+@dataclass(frozen=True)
+class Material:
+    """A document a record in some state must carry as its 佐证材料 (调解成功 by agreement → 调解协议书; 行政处罚 →
+    处罚决定书): ``when`` is (field, values) pairs that must all hold, None among the values standing for a blank.
+    An attachment is that document when the clerk named it so (材料名称), or its file name says it."""
+
+    name: str
+    when: tuple[tuple[str, tuple[Any, ...]], ...]
+
+    def needed(self, record: dict[str, Any]) -> bool:
+        return all((record.get(k) if record.get(k) not in ("", []) else None) in values for k, values in self.when)
+
+    def held(self, atts: list[dict[str, Any]]) -> bool:
+        return any(a.get("material") == self.name or self.name in str(a.get("name") or "") for a in atts)
 
 
 @dataclass(frozen=True)
@@ -135,6 +157,7 @@ class Ledger:
     # person (a party's name is no title, and the 目录 is read by whoever opens the box).
     one_piece: bool = False
     file_title: str = ""
+    materials: tuple[Material, ...] = ()  # documents a record in some state must carry (flagged 「缺」 where missing)
     _by_key: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -144,6 +167,11 @@ class Ledger:
         for slot in self.title_slots:
             assert slot in self._by_key and not self._by_key[slot].private_name, (self.key, slot)
         assert self.one_piece or self.file_title, f"{self.key}: a 件 of its own needs a file_title"
+        for f in self.fields:
+            assert f.caption in ("", CAPTION_PLACE, CAPTION_PEOPLE) and not (f.caption and f.private_name), f.key
+        for m in self.materials:  # a renamed choice must not leave a rule that never holds
+            assert all(k in self._by_key and all(v is None or v in self._by_key[k].choices for v in values)
+                       for k, values in m.when), (self.key, m.name)
 
     @property
     def title_slots(self) -> tuple[str, ...]:

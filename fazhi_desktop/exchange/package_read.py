@@ -582,8 +582,22 @@ def _attachment_items(pkg: _Package) -> list[dict[str, Any]]:
                       "ledger": ledger_key, "sha256": digest, "size": size,
                       "name": _name(item.get("name"), where, pkg.path),
                       "added_at": _not_after(pkg, item.get("added_at"), f"{where}的添加时间"),
-                      "added_by": _text(item.get("added_by"), f"{where}的添加人", pkg.path, 64), "where": where})
+                      "added_by": _text(item.get("added_by"), f"{where}的添加人", pkg.path, 64),
+                      **_description(pkg, item, where), "where": where})
     return items
+
+
+def _description(pkg: _Package, item: dict[str, Any], where: str) -> dict[str, Any]:
+    """What the township said of the file (材料名称, 摄影者, 背景); a package of an earlier version has none."""
+    out: dict[str, Any] = {}
+    for key, label, most in attachment_files.DESCRIPTION:
+        if key not in item:
+            continue
+        value = item[key]
+        if value is not None and bad_character(_text(value, f"{where}的{label}", pkg.path, most)):
+            raise _refuse(pkg.path, f"{where}的{label}含有不可见的控制字符")
+        out[key] = value
+    return out
 
 
 def _merge_attachments(pkg: _Package, conn: sa.Connection, unit: Unit, items: list[dict[str, Any]],
@@ -598,6 +612,9 @@ def _merge_attachments(pkg: _Package, conn: sa.Connection, unit: Unit, items: li
         if existing is not None:
             if existing[0] != unit.id:
                 raise _refuse(pkg.path, f"{where}的编号与另一单位的佐证材料相同")
+            said = {k: item[k] for k, _label, _most in attachment_files.DESCRIPTION if k in item}
+            if said:  # what the township since said of the file (材料名称, 摄影者, 背景)
+                conn.execute(sa.update(attachments).where(attachments.c.id == item["id"]).values(**said))
             continue
         conn.execute(sa.insert(attachments).values(unit_id=unit.id, **item))
         result.attachments += 1

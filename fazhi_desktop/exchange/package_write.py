@@ -146,7 +146,7 @@ def write_package(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLi
                             target.write(chunk)
                 parts[name] = {"sha256": digest.hexdigest(), "size": path.stat().st_size}
             kept.append({k: row[k] for k in ("id", "ledger", "record_id", "name", "sha256", "size", "added_at",
-                                             "added_by")})
+                                             "added_by", "material", "photographer", "background")})
         put(pf.ATTACHMENTS, "".join(pf.dumps(k) + "\n" for k in kept).encode("utf-8"))
         if draft:
             put(pf.REPORT_TEXT, pf.dumps({"values": _values(REPORT_TEXT_FIELDS, draft),

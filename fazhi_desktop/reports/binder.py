@@ -80,12 +80,22 @@ class Piece:
     date: dt.date | None = None
     doc_no: str = ""
     missing: int = 0  # records that need evidence and have none
+    lacking: tuple[str, ...] = ()  # documents its state calls for that it does not carry (调解协议书…)
     first_page: int = 0
     pages: int = 0
 
     @property
     def record(self) -> dict[str, Any]:
         return self.records[0]
+
+    @property
+    def flagged(self) -> bool:
+        """It gets a 「缺」 page."""
+        return bool(self.missing or self.lacking)
+
+    def record_of(self, att: dict[str, Any]) -> dict[str, Any]:
+        """The record an attachment belongs to (a roster's 件 holds many)."""
+        return next((r for r in self.records if r.get("id") == att.get("record_id")), self.records[0])
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ def check(conn: sa.Connection, unit: Unit, year: int) -> list[Finding]:
     out += _deadlines_missed(conn, unit, year)
     out += _counsel(conn, unit, year, doc_date or dt.date(year, 12, 31))  # stats.reference_date's rule
     out += _record_warnings(conn, unit, year)
+    out += _materials_missing(conn, unit, year)
     out += text_findings(conn, unit, year, draft)
     return ranked(out)
 
@@ -296,6 +297,30 @@ def _record_warnings(conn: sa.Connection, unit: Unit, year: int) -> list[Finding
                                                field=p.field))
         if len(out) >= MAX_RECORD_FINDINGS:
             return out[:MAX_RECORD_FINDINGS]
+    return out
+
+
+def _materials_missing(conn: sa.Connection, unit: Unit, year: int) -> list[Finding]:
+    """A record whose state calls for a document (调解成功 by agreement → 调解协议书, 行政处罚 → 处罚决定书) without it
+    among its 佐证材料 — the 台账汇编 puts a 「缺」 page in its place, and an inspector asks for it first."""
+    from fazhi_desktop.storage.schema import attachments
+
+    out: list[Finding] = []
+    for lg in LEDGERS:
+        if not lg.materials:
+            continue
+        held: dict[str, list[dict]] = {}
+        for row in conn.execute(sa.select(attachments.c.record_id, attachments.c.name, attachments.c.material).where(
+                attachments.c.unit_id == unit.id, attachments.c.ledger == lg.key)).mappings():
+            held.setdefault(row["record_id"], []).append(dict(row))
+        for record in listing.page(conn, unit, listing.ListQuery(lg.key, year=year), 0, 10_000_000):
+            for m in lg.materials:
+                if m.needed(record) and not m.held(held.get(record["id"], [])):
+                    out.append(Finding(f"{lg.name}中{_label(record, lg)}应有{m.name}，佐证材料中没有：请扫描后添加（文件名"
+                                       f"写明“{m.name}”，或添加时在“材料名称”中选择）。", ledger=lg.key,
+                                       record_id=record["id"]))
+                    if len(out) >= MAX_RECORD_FINDINGS:
+                        return out
     return out
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fazhi_desktop.domain.audit_actions import ATTACH, DETACH
+from fazhi_desktop.domain.audit_actions import ATTACH, DETACH, UPDATE
 from fazhi_desktop.domain.errors import UserError, write_error
 from fazhi_desktop.domain.roles import WRITE
 from fazhi_desktop.services import accounts, audit
@@ -22,6 +22,33 @@ from fazhi_desktop.storage.schema import attachments
 
 MAX_SIZE = 200 * 1024 * 1024
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
+
+
+# What the clerk says of an attachment (all optional): (column, label, most characters)
+DESCRIPTION = (("material", "材料名称", 40), ("photographer", "摄影者", 64), ("background", "背景", 200))
+COMMON_MATERIALS = ("照片", "签到表", "会议记录", "其他")  # beside the documents a ledger declares (domain Material)
+
+
+def materials_of(ledger_key: str) -> list[str]:
+    from fazhi_desktop.domain.ledgers import ledger
+
+    return [m.name for m in ledger(ledger_key).materials] + list(COMMON_MATERIALS)
+
+
+def clean_description(values: dict[str, Any] | None) -> dict[str, str | None]:
+    """The description as stored: trimmed, bounded, no control characters; a blank is None."""
+    from fazhi_desktop.domain.fields import bad_character
+
+    out: dict[str, str | None] = {}
+    for key, label, most in DESCRIPTION:
+        text = " ".join(str((values or {}).get(key) or "").split())
+        if len(text) > most:
+            raise UserError(f"「{label}」不能超过 {most} 个字")
+        problem = bad_character(text)
+        if problem:
+            raise UserError(f"「{label}」{problem}")
+        out[key] = text or None
+    return out
 
 
 def store(conn: sa.Connection) -> blobstore.Store:
@@ -45,8 +72,25 @@ def path_for(conn: sa.Connection, sha256: str, name: str) -> Path:
     return target
 
 
-def attach(ctx: Context, ledger: str, record_id: str, source: str | os.PathLike) -> Done:
-    return Done(add(ctx.engine, ctx.unit.id, ledger, record_id, source, ctx.actor), records_of(ledger))
+def attach(ctx: Context, ledger: str, record_id: str, source: str | os.PathLike,
+           description: dict[str, Any] | None = None) -> Done:
+    return Done(add(ctx.engine, ctx.unit.id, ledger, record_id, source, ctx.actor, description), records_of(ledger))
+
+
+def describe(ctx: Context, attachment_id: str, ledger: str, values: dict[str, Any]) -> Changed:
+    """Say what an attachment is, who took the photo, its 背景: one history line on its record."""
+    clean = clean_description(values)
+    with ctx.engine.begin() as conn:
+        accounts.require(conn, ctx.actor, WRITE)
+        row = conn.execute(sa.select(attachments).where(attachments.c.id == attachment_id)).mappings().first()
+        if row is None or row["unit_id"] != ctx.unit.id:
+            raise UserError("这份佐证材料已不存在，请刷新后再试")
+        changed = {label: (row[key], clean[key]) for key, label, _most in DESCRIPTION if row[key] != clean[key]}
+        if changed:
+            conn.execute(sa.update(attachments).where(attachments.c.id == attachment_id).values(**clean))
+            audit.append(conn, ctx.actor, [audit.Change(row["unit_id"], row["ledger"], row["record_id"], UPDATE,
+                                                        {f"佐证材料「{row['name']}」{k}": v for k, v in changed.items()})])
+    return records_of(ledger)
 
 
 def detach(ctx: Context, attachment_id: str, ledger: str) -> Changed:
@@ -59,8 +103,10 @@ def of_record(ctx: Context, record_id: str) -> list[dict[str, Any]]:
         return list_for(conn, record_id)
 
 
-def add(engine: sa.Engine, unit_id: str, ledger: str, record_id: str, source: str | os.PathLike, actor: str) -> str:
+def add(engine: sa.Engine, unit_id: str, ledger: str, record_id: str, source: str | os.PathLike, actor: str,
+        description: dict[str, Any] | None = None) -> str:
     accounts.require_engine(engine, actor, WRITE)
+    said = clean_description(description)
     src = Path(source)
     if not src.is_file():
         raise UserError(f"找不到文件：{src}")
@@ -82,7 +128,7 @@ def add(engine: sa.Engine, unit_id: str, ledger: str, record_id: str, source: st
             with engine.begin() as conn:
                 conn.execute(sa.insert(attachments).values(
                     id=att_id, unit_id=unit_id, ledger=ledger, record_id=record_id, name=name, sha256=digest,
-                    size=size, added_at=dt.datetime.now().replace(microsecond=0), added_by=actor))
+                    size=size, added_at=dt.datetime.now().replace(microsecond=0), added_by=actor, **said))
                 audit.append(conn, actor, [audit.Change(unit_id, ledger, record_id, ATTACH, {"佐证材料": (None, name)})])
     except BaseException:
         for d, n in new:  # the record was not written: the file it would have pointed to goes

@@ -151,6 +151,11 @@ attachments = sa.Table(
     sa.Column("size", sa.BigInteger(), nullable=False),
     sa.Column("added_at", sa.DateTime(), nullable=False),
     sa.Column("added_by", sa.String(64), nullable=False),
+    # what the clerk said of it: the document it is (调解协议书: domain.fields.Material), and for a photo its
+    # 摄影者 and 背景 (DA/T 50), printed in the 台账汇编's caption
+    sa.Column("material", sa.String(40), nullable=True),
+    sa.Column("photographer", sa.String(64), nullable=True),
+    sa.Column("background", sa.String(200), nullable=True),
 )
 
 

@@ -394,3 +394,56 @@ def test_backup_dialog_closes_with_its_button(window, qtbot):
     qtbot.waitUntil(lambda: not dialog.listing, timeout=10000)
     dialog.close_button.click()
     assert not dialog.isVisible() and dialog.result() == dialog.DialogCode.Rejected
+
+
+def test_a_file_is_described_when_added_and_with_the_describe_button(window, svc, db, tmp_path, qtbot, monkeypatch):
+    """#37: 添加… asks what the files are and who took the photo (printed in the binder's caption); 说明… changes it
+    later, with a line in the record's history."""
+    import sqlalchemy as sa
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QImage
+
+    from fazhi_desktop.gui.dialogs.attachment_info_dialog import AttachmentInfoDialog
+    from fazhi_desktop.gui.shell import file_dialogs
+    from fazhi_desktop.storage.schema import attachments
+
+    from .guikit import type_chinese, when_modal
+
+    rid = svc.create("meeting", {"date": "2023-03-01", "kind": "其他", "title": "带照片的会"}).id
+    page = window.pages["meeting"]
+    page.reload()
+    page.load(rid)
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(QColor("red"))
+    photo = tmp_path / "现场.png"
+    image.save(str(photo))
+    monkeypatch.setattr(file_dialogs, "open_file_names", lambda *a, **k: [str(photo)])
+
+    def describe(dialog):
+        dialog.material.setFocus()
+        qtbot.keyClick(dialog.material, Qt.Key.Key_Down)  # the first named material after the blank
+        type_chinese(qtbot, dialog.photographer, "王摄影")
+        qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+    when_modal(AttachmentInfoDialog, describe)
+    qtbot.mouseClick(page.add_attachment_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.attaching and page.attachment_list.count() == 1, timeout=10000)
+
+    def stored():
+        with db.engine.connect() as conn:
+            return conn.execute(sa.select(attachments.c.material, attachments.c.photographer,
+                                          attachments.c.background)).one()
+
+    assert stored() == ("照片", "王摄影", None)
+    assert "摄影者：王摄影" in page.attachment_list.item(0).toolTip()
+
+    def add_background(dialog):
+        assert dialog.photographer.text() == "王摄影"  # what was said before, to change
+        type_chinese(qtbot, dialog.background, "县法治办到会指导")
+        qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+    page.attachment_list.setCurrentRow(0)
+    when_modal(AttachmentInfoDialog, add_background)
+    qtbot.mouseClick(page.describe_attachment_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: stored()[2] == "县法治办到会指导", timeout=5000)
+    assert "背景" in page.history.toPlainText()

@@ -106,10 +106,10 @@ def test_a_county_sheet_is_mapped_in_the_dialog_saved_with_its_rules_and_scored(
         kind.setFocus()
         for _ in range(KINDS.index(FEWER)):
             qtbot.keyClick(kind, Qt.Key.Key_Down)
-        table.scrollToItem(table.item(line, PER_UNIT_COL))
-        cell = table.visualItemRect(table.item(line, PER_UNIT_COL)).center()
-        qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
-        editor = table.viewport().findChild(QLineEdit)  # the cell's editor the double click opened
+        table.setCurrentCell(line, PER_UNIT_COL)
+        qtbot.keyClick(table, Qt.Key.Key_F2)  # edit the cell, as a person does from the keyboard
+        qtbot.waitUntil(lambda: table.viewport().findChild(QLineEdit) is not None, timeout=3000)
+        editor = table.viewport().findChild(QLineEdit)  # the cell's editor
         qtbot.keyClicks(editor, "1")
         qtbot.keyClick(editor, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: table.item(line, PER_UNIT_COL).text() == "1", timeout=3000)  # committed (queued)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QDesktopServices, QIcon, QKeySequence, QPixmap, QShort
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -56,7 +57,7 @@ class LedgerPage(QWidget):
         self._build()
         if self.viewer:
             for button in (self.new_button, self.save_button, self.cancel_button, self.add_attachment_button,
-                           self.remove_attachment_button, self.undo_button):
+                           self.remove_attachment_button, self.describe_attachment_button, self.undo_button):
                 button.setVisible(False)
         self._filter_timer = QTimer(self, singleShot=True, interval=250)
         self._filter_timer.timeout.connect(self.apply_filters)
@@ -155,8 +156,11 @@ class LedgerPage(QWidget):
         self.add_attachment_button = QPushButton("添加…")
         self.open_attachment_button = QPushButton("打开")
         self.remove_attachment_button = QPushButton("移除")
+        self.describe_attachment_button = QPushButton("说明…")
+        self.describe_attachment_button.setToolTip("材料名称（如 调解协议书）、摄影者、背景：印在台账汇编的照片说明中")
         att_buttons = QHBoxLayout()
-        for b in (self.add_attachment_button, self.open_attachment_button, self.remove_attachment_button):
+        for b in (self.add_attachment_button, self.open_attachment_button, self.describe_attachment_button,
+                  self.remove_attachment_button):
             att_buttons.addWidget(b)
         att_buttons.addStretch(1)
         att = QWidget()
@@ -206,6 +210,7 @@ class LedgerPage(QWidget):
         self.add_attachment_button.clicked.connect(lambda: self.add_attachment())  # not clicked(bool) as paths
         self.open_attachment_button.clicked.connect(self.open_attachment)
         self.remove_attachment_button.clicked.connect(self.remove_attachment)
+        self.describe_attachment_button.clicked.connect(self.describe_attachment)
         self.attachment_list.itemDoubleClicked.connect(lambda _i: self.open_attachment())
         within = Qt.ShortcutContext.WidgetWithChildrenShortcut
         self._shortcut(QKeySequence.StandardKey.Save, self, self.save, within)
@@ -340,7 +345,7 @@ class LedgerPage(QWidget):
         self.restore_button.setEnabled(bin_mode and has)
         self.purge_button.setEnabled(bin_mode and has)
         self.save_button.setEnabled(not bin_mode)
-        for b in (self.add_attachment_button, self.remove_attachment_button):
+        for b in (self.add_attachment_button, self.remove_attachment_button, self.describe_attachment_button):
             b.setEnabled(has and not bin_mode)
         name = "回收站中的记录" if bin_mode else ("修改记录" if has else "新增记录")
         self.title_label.setText(f"{self.ledger.name} — {name}")
@@ -597,6 +602,9 @@ class LedgerPage(QWidget):
         for a in items:
             item = QListWidgetItem(a["name"])
             item.setData(Qt.ItemDataRole.UserRole, a)
+            said = "；".join(f"{label}：{a[key]}" for key, label, _most in attachments.DESCRIPTION if a.get(key))
+            if said:
+                item.setToolTip(said)
             if a["is_image"]:
                 pix = QPixmap(str(a["path"]))
                 if not pix.isNull():
@@ -604,19 +612,26 @@ class LedgerPage(QWidget):
                                                   Qt.TransformationMode.SmoothTransformation)))
             self.attachment_list.addItem(item)
 
-    def add_attachment(self, paths: list[str] | None = None) -> None:
-        """Hash and copy on a worker (a 200 MB scan takes seconds); the list refreshes when it is done."""
+    def add_attachment(self, paths: list[str] | None = None, description: dict | None = None) -> None:
+        """Hash and copy on a worker (a 200 MB scan takes seconds); the list refreshes when it is done. Files the
+        clerk picks are described first (材料名称, 摄影者, 背景: all optional)."""
         if not self.current_id:
             return
         if not paths:
             paths = file_dialogs.open_file_names(self, "选择佐证材料（照片、扫描件、PDF 等）", files.default_folder())
-        if not paths:
-            return
+            if not paths:
+                return
+            from fazhi_desktop.gui.dialogs.attachment_info_dialog import AttachmentInfoDialog
+
+            dialog = AttachmentInfoDialog(self.ledger.key, [Path(p).name for p in paths], None, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            description = dialog.values()
         key, record = self.ledger.key, self.current_id
 
         def work(ctx) -> Done:
             for path in paths:
-                attachments.attach(ctx, key, record, path)
+                attachments.attach(ctx, key, record, path, description)
             return Done(len(paths), records_of(key))
 
         def done(_n: int) -> None:
@@ -649,6 +664,24 @@ class LedgerPage(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(a["path"])))
         elif a:
             show_user_error(self, f"佐证材料文件已丢失：{a['name']}")
+
+    def describe_attachment(self) -> None:
+        from fazhi_desktop.gui.dialogs.attachment_info_dialog import AttachmentInfoDialog
+
+        a = self._selected_attachment()
+        if not a:
+            return
+        dialog = AttachmentInfoDialog(self.ledger.key, [a["name"]], a, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        key, values = self.ledger.key, dialog.values()
+        try:
+            ops.call_write(self, self.session, "正在保存说明…", lambda ctx: attachments.describe(ctx, a["id"], key, values))
+        except UserError as exc:
+            show_user_error(self, str(exc))
+            return
+        self._load_attachments()
+        self._load_history()
 
     def remove_attachment(self) -> None:
         a = self._selected_attachment()

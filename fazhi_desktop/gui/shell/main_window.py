@@ -397,7 +397,7 @@ class MainWindow(QMainWindow):
             return make_binder(ctx, year, out, progress=report)
 
         def done(book) -> None:
-            missing = sum(1 for p in book.pieces if p.missing)
+            missing = sum(1 for p in book.pieces if p.flagged)
             lack = (f"\n其中 {missing} 件缺佐证材料，已在相应位置放入「缺」页：补齐照片或扫描件后可重新生成。"
                     if missing else "\n各件佐证材料齐全。")
             volumes = "；".join(f"{v.shown} {len(v.pieces)} 件、{len(v.boxes)} 盒" for v in book.volumes)

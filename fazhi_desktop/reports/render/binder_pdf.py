@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fazhi_desktop.domain.fields import Ledger
+from fazhi_desktop.domain.fields import CAPTION_PEOPLE, CAPTION_PLACE, Ledger
 from fazhi_desktop.domain.kinds import FieldType
 from fazhi_desktop.domain.unit import ARCHIVE
 from fazhi_desktop.reports.binder import (
@@ -59,9 +59,6 @@ PHOTO_PIXELS = 50_000_000
 RENDER_PIXELS = 8_000_000
 PDF_PAGES = 50
 ROLES = ("songti", "heiti")  # two fonts, not the report's five: each one parsed holds MB of memory
-# Fields whose value names the people and the place in a photo's caption, by ledger
-CAPTION_PEOPLE = ("host", "speaker", "leader", "organizer", "person", "parties")
-CAPTION_PLACE = ("place", "village")
 # 归档文件目录 (DA/T 22-2015), on a landscape page: (column, width in mm)
 TOC_COLUMNS = (("序号", 11), ("档号", 44), ("文号", 34), ("责任者", 30), ("题名", 76), ("日期", 19), ("密级", 10),
                ("页数", 11), ("备注", 22))
@@ -231,7 +228,7 @@ def _count(pen: Pen, piece: Piece) -> int:
     else:
         pages = max(1, -(-len(_record_lines(pen, piece)) // LINES_PER_PAGE))
     pages += sum(_attachment_pages(a) for a in piece.attachments)
-    return pages + (1 if piece.missing else 0)
+    return pages + (1 if piece.flagged else 0)
 
 
 def _toc_widths() -> list[float]:
@@ -243,8 +240,13 @@ def _toc_pages(pen: Pen, b: Binder, v: Volume) -> tuple[Row, list[list[Row]]]:
     header = table_rows(pen, widths, [[name for name, _w in TOC_COLUMNS]])[0]
     cells = [[str(p.number), b.archive_no(v, p), p.doc_no, b.unit_name, p.title,
               f"{p.date:%Y%m%d}" if p.date else "", "", str(p.pages),
-              f"第{p.first_page}页起" + ("，缺佐证" if p.missing else "")] for p in v.pieces]
+              f"第{p.first_page}页起" + _lack(p)] for p in v.pieces]
     return header, paginate(table_rows(pen, widths, cells), TOC_ROOM - header.height)
+
+
+def _lack(piece: Piece) -> str:
+    """What the 目录's 备注 says a 件 lacks."""
+    return "".join(f"，缺{name}" for name in piece.lacking) + ("，缺佐证" if piece.missing else "")
 
 
 def _spine_pages(v: Volume) -> list[list[Any]]:
@@ -411,22 +413,46 @@ def _piece(c, pen: Pen, b: Binder, v: Volume, piece: Piece, pages: _Pages) -> No
             pen.draw(c, LEFT, PAGE_H - TOP, f"附件：{att['name']}", "heiti", 14)
             pen.draw(c, LEFT, PAGE_H - TOP - 12 * MM, "此类文件不能打印在汇编中，原件见电子台账。", "songti", 12)
             pages.finish()
-    if piece.missing:
+    if piece.flagged:
         pen.draw(c, PAGE_W / 2, PAGE_H / 2 + 20 * MM, "缺", "heiti", 72, centre=True)
-        said = (f"其中 {piece.missing} 条记录没有佐证材料" if len(piece.records) > 1 else "没有佐证材料")
-        for i, line in enumerate(pen.wrap(f"第 {piece.number} 件「{piece.title}」{said}（照片、签到表、记录等）。",
-                                          BODY_W, "songti", 14)):
-            pen.draw(c, LEFT, PAGE_H / 2 - 10 * MM - i * 8 * MM, line, "songti", 14)
+        said = [f"第 {piece.number} 件「{piece.title}」缺{name}" for name in piece.lacking]
+        if piece.missing:
+            whose = f"其中 {piece.missing} 条记录" if len(piece.records) > 1 else ""
+            said.append(f"第 {piece.number} 件「{piece.title}」{whose}没有佐证材料（照片、签到表、记录等）")
+        y = PAGE_H / 2 - 10 * MM
+        for line in pen.wrap("；".join(said) + "。", BODY_W, "songti", 14):
+            pen.draw(c, LEFT, y, line, "songti", 14)
+            y -= 8 * MM
         pages.finish()
 
 
-def caption(piece: Piece, att: dict[str, Any]) -> list[str]:
-    """事由、时间、地点、人物、摄影者, from the record (the clerk may correct the record, never the picture)."""
-    record = piece.record
-    people = "、".join(str(record[k]) for k in CAPTION_PEOPLE if record.get(k) and piece.ledger.has(k))
-    place = next((str(record[k]) for k in CAPTION_PLACE if record.get(k) and piece.ledger.has(k)), "")
-    when = cn_date(piece.date) if piece.date else ""
-    return [f"事由：{piece.title}", f"时间：{when}", f"地点：{place}", f"人物：{people}", f"摄影者：{att.get('added_by', '')}"]
+def caption(piece: Piece, att: dict[str, Any], taken: dt.date | None = None) -> list[str]:
+    """事由、时间、地点、人物、背景、摄影者 (DA/T 50): 事由 the 件's 题名, 时间 the photo's own date when it has one
+    (``taken``, from its EXIF) else its record's, 地点 and 人物 the fields the ledger declares for a caption, 背景 and
+    摄影者 as the clerk typed them with the photo (a 摄影者 not typed is left blank to write in, never the account that
+    attached the file)."""
+    record = piece.record_of(att)
+    fields = [f for f in piece.ledger.fields if f.caption and record.get(f.key)]
+    place = next((shown_value(f, record[f.key]) for f in fields if f.caption == CAPTION_PLACE), "")
+    people = "、".join(shown_value(f, record[f.key]) for f in fields if f.caption == CAPTION_PEOPLE)
+    day = taken or piece.date or next((record.get(k) for k in (piece.ledger.year_from, "date")
+                                       if isinstance(record.get(k), dt.date)), None)
+    lines = [f"事由：{piece.title}", f"时间：{cn_date(day) if day else ''}", f"地点：{place}", f"人物：{people}"]
+    if att.get("background"):
+        lines.append(f"背景：{att['background']}")
+    return [*lines, f"摄影者：{att.get('photographer') or ''}"]
+
+
+def taken_on(image) -> dt.date | None:
+    """The day a camera wrote into the photo (EXIF DateTimeOriginal, else DateTime); None when it has none that
+    reads as a date."""
+    try:
+        exif = image.getexif()
+        raw = exif.get_ifd(0x8769).get(0x9003) or exif.get(0x0132)
+        day = dt.datetime.strptime(str(raw).strip()[:19], "%Y:%m:%d %H:%M:%S").date()
+    except Exception:  # noqa: BLE001 - a photo's metadata is as hostile as its pixels: no date, never a failure
+        return None
+    return day if dt.date(1990, 1, 1) <= day <= dt.date.today() else None
 
 
 def _embed(c, image, box_w: float, box_h: float, x: float, y: float) -> None:
@@ -468,6 +494,7 @@ def _photo(c, pen: Pen, piece: Piece, att: dict[str, Any]) -> None:
     from PIL import Image, ImageOps
 
     pen.draw(c, LEFT, PAGE_H - TOP, f"照片　第 {piece.number} 件", "heiti", 14)
+    taken = None
     box_top = PAGE_H - TOP - 8 * MM
     box_bottom = BOTTOM + 40 * MM
     try:
@@ -478,6 +505,7 @@ def _photo(c, pen: Pen, piece: Piece, att: dict[str, Any]) -> None:
             img.draft("RGB", (max(box_px), max(box_px)))
             if img.width * img.height > PHOTO_PIXELS:
                 raise Image.DecompressionBombError(f"{img.width}×{img.height}")
+            taken = taken_on(img)
             _embed(c, ImageOps.exif_transpose(img), BODY_W, box_top - box_bottom, LEFT, box_bottom)
     except Exception as exc:  # noqa: BLE001 - decoders raise many kinds (OSError, SyntaxError, struct.error, …)
         # a damaged or hostile picture costs its own page, never the binder
@@ -485,7 +513,7 @@ def _photo(c, pen: Pen, piece: Piece, att: dict[str, Any]) -> None:
         pen.draw(c, LEFT, PAGE_H / 2, f"照片「{att['name']}」无法读取，原件见电子台账。", "songti", 12)
     _release()
     y = box_bottom - 8 * MM
-    for line in caption(piece, att):
+    for line in caption(piece, att, taken):
         pen.draw(c, LEFT, y, line, "songti", 12)
         y -= 6.5 * MM
 
@@ -523,7 +551,7 @@ def _pdf_pages(c, pen: Pen, piece: Piece, att: dict[str, Any], finish) -> None:
 
 def _notes(c, pen: Pen, b: Binder, v: Volume) -> None:
     pen.draw(c, PAGE_W / 2, PAGE_H - TOP, f"备考表（{v.shown}）", "heiti", 18, centre=True)
-    missing = sum(1 for p in v.pieces if p.missing)
+    missing = sum(1 for p in v.pieces if p.flagged)
     y = PAGE_H - TOP - 20 * MM
     lines = [f"本卷保管期限{v.shown}，共 {len(v.pieces)} 件，装 {len(v.boxes)} 盒，{v.total_pages} 页（含封面、目录、"
              f"备考表和脊背标签页），照片 {v.photos} 张。"]
@@ -619,7 +647,9 @@ def _piece_of(ledger: Ledger, held: list[tuple[dict[str, Any], list[dict[str, An
     return Piece(0, ledger, records, [a for _r, atts in held for a in atts], piece_title(ledger, first, year),
                  date=date,
                  doc_no="" if ledger.one_piece else doc_number(ledger, first),
-                 missing=sum(1 for _r, atts in held if ledger.evidence and not atts))
+                 missing=sum(1 for _r, atts in held if ledger.evidence and not atts),
+                 lacking=() if ledger.one_piece else tuple(m.name for m in ledger.materials
+                                                           if m.needed(first) and not m.held(held[0][1])))
 
 
 def make_binder(ctx, year: int, out: str | os.PathLike, ledger_keys: list[str] | None = None,
