@@ -324,7 +324,7 @@ def test_attachments_travel_with_their_records_and_a_forged_one_is_refused(count
     record = svc_rows(db, "meeting")[0]["id"]
     photo = tmp_path / "会议照片.jpg"
     photo.write_bytes(b"\xff\xd8\xff" + b"photo" * 1000)
-    attachments.add(db.engine, unit.id, "meeting", record, photo, "文书")
+    attachments.add(db.engine, unit.id, "meeting", record, photo, "文书", {"material": "照片", "photographer": "王摄影"})
     pkg = write_package(db.engine, unit, 2023, tmp_path / "with-photo.zip").path
     db.dispose()
     # forged: the photo's bytes changed, every checksum in the manifest recomputed — but the name is its sha256
@@ -348,6 +348,7 @@ def test_attachments_travel_with_their_records_and_a_forged_one_is_refused(count
     with county_db.engine.connect() as conn:
         row = conn.execute(sa.select(attachment_rows)).mappings().one()
         assert row["record_id"] == record and row["name"] == "会议照片.jpg"
+        assert (row["material"], row["photographer"], row["background"]) == ("照片", "王摄影", None)  # #37: it travels
         stored = attachments.path_for(conn, row["sha256"], row["name"])
     assert stored.read_bytes() == photo.read_bytes()
     assert merge_package(county_db.engine, pkg, "县法治办").attachments == 0  # not twice
