@@ -138,3 +138,54 @@ def test_huge_numbers_are_refused_with_a_message(env):
     _db, _unit, svc = env
     with pytest.raises(ValidationError, match="数值过大"):
         svc.create("meeting", {"date": "2023-01-01", "kind": "其他", "title": "会", "attendees": 10**12})
+
+
+SHEET_CELL = st.one_of(
+    st.none(), NASTY_TEXT, st.integers(min_value=-(10**12), max_value=10**12), st.floats(allow_nan=True),
+    st.sampled_from(["6分", "+2", "加分项，最高2分", "一票否决", "合计", "组织领导", "0.5", "100%", "最高3分", "否决",
+                     "法治建设专题会议", "逾期未销号", "少者为好", "加分", "不适用", "得满分", "3", 3, 0, -1]))
+RULE_HEADER = ["行号", "考核内容（核对用）", "统计指标", "规则", "分值", "达标值", "每单位分值", "上限", "无可计算数据时"]
+
+
+USUAL_POINTS = st.sampled_from(["6分", 3, "2", "加分项，最高2分", "一票否决", None, 0.5, "1.5分"])
+POINTS = st.one_of(USUAL_POINTS, USUAL_POINTS, USUAL_POINTS, USUAL_POINTS, USUAL_POINTS, USUAL_POINTS, SHEET_CELL)
+WORDS = st.one_of(st.sampled_from(["组织领导", "专题研究法治建设", "", "每少1次扣0.5分", "合计", "加分项", "一票否决"]),
+                  st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12))
+ITEM_ROW = st.tuples(st.integers(1, 30), WORDS, WORDS, POINTS, WORDS, st.none(), st.none()).map(list)
+SHEET_ROW = st.one_of(ITEM_ROW, ITEM_ROW, ITEM_ROW, st.lists(SHEET_CELL, max_size=7))
+USUAL_RULE = st.tuples(
+    st.integers(3, 6), st.just(""), st.sampled_from(["法治建设专题会议", "逾期未销号", "全过程记录率", "", "无此指标"]),
+    st.sampled_from(["多者为好", "少者为好", "加分", "一票否决", "", "别的"]),
+    *[st.one_of(st.none(), st.sampled_from([0, 1, 2, 3, 0.5, 100, "2分", "x"])) for _ in range(4)],
+    st.sampled_from(["", "不适用", "得满分", "不得分", "随便"])).map(list)
+RULE_LINE = st.one_of(USUAL_RULE, USUAL_RULE, USUAL_RULE, USUAL_RULE, st.lists(SHEET_CELL, min_size=9, max_size=9))
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(SHEET_ROW, min_size=1, max_size=8), rules=st.lists(RULE_LINE, max_size=4),
+       values=st.lists(st.one_of(st.none(), st.integers(0, 50), st.floats(0, 1)), min_size=3, max_size=3))
+def test_any_county_sheet_reads_scores_and_prints_or_is_refused_in_words(rows, rules, values, tmp_path_factory):
+    """#37: whatever a county's 考核细则 and its 自评规则 hold, reading them ends in a ScoreSheet or a UserError that
+    names the place (never an internal error), and what was read scores, totals and prints."""
+    from fazhi_desktop.domain.scoring import Figure, score, total
+    from fazhi_desktop.exchange.scoring_sheet import _sheet, _with_rules
+    from fazhi_desktop.reports.render.score_xlsx import write_score_workbook
+    from fazhi_desktop.services.units import Unit
+
+    header = ["序号", "考核项目", "考核内容", "标准分", "考核方法", "自评得分", "备注"]
+    grid = [["某县考核细则"], header, *rows]
+    try:
+        sheet = _sheet("细则.xlsx", "考核细则", grid, 1, header)
+        sheet = _with_rules(sheet, [RULE_HEADER, *rules])
+    except UserError as exc:
+        assert "「" in str(exc) or "第" in str(exc)
+        event("refused")
+        return
+    figures = {name: Figure(name, v, "次", rate=isinstance(v, float))
+               for name, v in zip(("法治建设专题会议", "逾期未销号", "全过程记录率"), values, strict=True)}
+    scored = score(sheet.items, figures)
+    t = total(scored)
+    assert t.own >= 0 and t.applicable <= t.points
+    unit = Unit(id="u", name="属性镇", kind="镇", county="县", addressee="县法治办", issuers=["党委"], villages=[])
+    write_score_workbook(unit, 2023, sheet, scored, tmp_path_factory.mktemp("score") / "自评.xlsx")
+    event("scored")
