@@ -622,11 +622,8 @@ def holidays(args: argparse.Namespace) -> int:
     return 0
 
 
-RULES_SHEET_NAME = "自评规则"  # domain.scoring.RULES_SHEET, spelt here so the module imports stay lazy
-
-
 def score(args: argparse.Namespace) -> int:
-    from fazhi_desktop.domain.scoring import shown, total
+    from fazhi_desktop.domain.scoring import RULES_SHEET, shown, total
     from fazhi_desktop.exchange.scoring_sheet import read_sheet, write_rules
     from fazhi_desktop.reports.render.score_xlsx import write_score_workbook
     from fazhi_desktop.services import score_figures
@@ -634,7 +631,7 @@ def score(args: argparse.Namespace) -> int:
     sheet = read_sheet(args.sheet)
     if args.rules_out:
         path = write_rules(args.sheet, sheet, None, args.rules_out)
-        print(f"已写出带“{RULES_SHEET_NAME}”工作表的考核细则：{path}（{len(sheet.items)} 个考核项目，"
+        print(f"已写出带“{RULES_SHEET}”工作表的考核细则：{path}（{len(sheet.items)} 个考核项目，"
               f"{len(sheet.unmapped)} 个尚无规则）。在 Excel 或 WPS 中取消隐藏该工作表，为各行填写统计指标和规则后，"
               "可下发各乡镇直接使用。")
         return 0
@@ -653,7 +650,7 @@ def score(args: argparse.Namespace) -> int:
           "评分）")
     if not sheet.rules_found:
         print(f"  这个考核细则还没有自评规则，各项都留给考核组评分。可在图形界面“文件 → 考核自评”中逐项对应统计指标，"
-              f"或用 --rules-out 写出带“{RULES_SHEET_NAME}”工作表的细则后填写。")
+              f"或用 --rules-out 写出带“{RULES_SHEET}”工作表的细则后填写。")
     for s in scored:
         if s.score is not None and s.applicable and s.score < s.applicable:
             print(f"  失分：第 {s.item.row} 行 {sheet.words(s.item)[:30]}——{s.note}")

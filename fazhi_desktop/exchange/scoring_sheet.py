@@ -9,6 +9,7 @@ hidden 「自评规则」 sheet, or from the three rule columns of the first for
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -135,12 +136,12 @@ def _sheet(file: str, sheet: str, grid: list[list[Any]], header: int, headers: l
     for r in range(header + 1, len(grid)):
         row = grid[r]
 
-        def cell(i: int, row=row) -> Any:
-            return row[i] if i < len(row) else None
+        def cell(i: int | None, row=row) -> Any:
+            return row[i] if i is not None and i < len(row) else None
 
         where = f"「{sheet}」第 {r + 1} 行"
         texts = tuple(_text(cell(own[i]), f"{where}「{columns[i]}」") for i in range(len(own)))
-        rule_label = _figure(_text(cell(inline["统计指标"]), f"{where}「统计指标」"), where) if "统计指标" in inline else ""
+        rule_label = _figure(_text(cell(inline.get("统计指标")), f"{where}「统计指标」"), where)
         if not any(texts) and not rule_label:
             continue
         if any(texts[i] in TOTAL_WORDS for i in (0, *item_cols)):
@@ -155,11 +156,10 @@ def _sheet(file: str, sheet: str, grid: list[list[Any]], header: int, headers: l
             continue
         criteria: tuple[Criterion, ...] = ()
         if rule_label:
-            criteria = (Criterion(rule_label, MORE, None,
-                                  _num(cell(inline.get("达标值", len(row))), f"{where}「达标值」"),
-                                  _num(cell(inline.get("每少一个单位扣分", len(row))), f"{where}「每少一个单位扣分」",
+            criteria = (Criterion(rule_label, MORE, None, _num(cell(inline.get("达标值")), f"{where}「达标值」"),
+                                  _num(cell(inline.get("每少一个单位扣分")), f"{where}「每少一个单位扣分」",
                                        high=MAX_POINTS)),)
-        elif "达标值" in inline and any(cell(inline[n]) not in (None, "") for n in INLINE_COLUMNS[1:] if n in inline):
+        elif any(cell(inline.get(n)) not in (None, "") for n in INLINE_COLUMNS[1:]):
             raise UserError(f"{where}填了达标值或扣分，但没有填「统计指标」")
         numbers = tuple(v if isinstance(v := cell(i), int | float) and not isinstance(v, bool) else None for i in own)
         items.append(ScoreItem(r + 1, texts, points, criteria, bonus=bonus, veto=veto, numbers=numbers))
@@ -176,8 +176,6 @@ def _sheet(file: str, sheet: str, grid: list[list[Any]], header: int, headers: l
 def _points_text(text: str, bonus: bool) -> str:
     """「加分项，最高2分」's number: the words around a bonus's points are the county's, the number is the rule's."""
     if bonus and "加分" in text:
-        import re
-
         found = re.search(r"(\d+(?:\.\d+)?)\s*分", text)
         return found.group(1) if found else text
     return text

@@ -60,6 +60,13 @@ def piece_title(ledger: Ledger, record: dict[str, Any], year: int) -> str:
     return text or ledger.name
 
 
+def record_date(ledger: Ledger, record: dict[str, Any]) -> dt.date | None:
+    """A record's day: the one its ledger dates it by, else its own date field (述法 is dated by year, then by
+    述法日期)."""
+    return next((record[k] for k in (ledger.year_from, "date")
+                 if ledger.has(k) and isinstance(record.get(k), dt.date)), None)
+
+
 def doc_number(ledger: Ledger, record: dict[str, Any]) -> str:
     """文号: a document's own number, or a case's (执法、复议诉讼案号)."""
     for key in ("doc_no", "case_no"):

@@ -33,6 +33,7 @@ from fazhi_desktop.reports.binder import (
     boxes_of,
     doc_number,
     piece_title,
+    record_date,
     shown_value,
 )
 from fazhi_desktop.reports.content.numbers import cn_date
@@ -435,8 +436,7 @@ def caption(piece: Piece, att: dict[str, Any], taken: dt.date | None = None) -> 
     fields = [f for f in piece.ledger.fields if f.caption and record.get(f.key)]
     place = next((shown_value(f, record[f.key]) for f in fields if f.caption == CAPTION_PLACE), "")
     people = "、".join(shown_value(f, record[f.key]) for f in fields if f.caption == CAPTION_PEOPLE)
-    day = taken or piece.date or next((record.get(k) for k in (piece.ledger.year_from, "date")
-                                       if isinstance(record.get(k), dt.date)), None)
+    day = taken or record_date(piece.ledger, record)
     lines = [f"事由：{piece.title}", f"时间：{cn_date(day) if day else ''}", f"地点：{place}", f"人物：{people}"]
     if att.get("background"):
         lines.append(f"背景：{att['background']}")
@@ -641,9 +641,7 @@ def gather(conn, unit, year: int, ledger_keys: list[str] | None = None, *, fonds
 def _piece_of(ledger: Ledger, held: list[tuple[dict[str, Any], list[dict[str, Any]]]], year: int) -> Piece:
     records = [r for r, _a in held]
     first = records[0]
-    # a 件's date: the day its ledger dates it by, else its own date field (述法 is dated by year, then by 述法日期)
-    date = None if ledger.one_piece else next((first.get(k) for k in (ledger.year_from, "date")
-                                               if ledger.has(k) and isinstance(first.get(k), dt.date)), None)
+    date = None if ledger.one_piece else record_date(ledger, first)
     return Piece(0, ledger, records, [a for _r, atts in held for a in atts], piece_title(ledger, first, year),
                  date=date,
                  doc_no="" if ledger.one_piece else doc_number(ledger, first),
