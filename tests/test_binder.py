@@ -267,6 +267,16 @@ def test_the_demo_binder_files_by_retention_as_set(tmp_path):
     assert private and not [name for name in private if name in titles]
     notes = [vp[-2]["text"] for vp in _volume_pages(binder, pages)]
     assert all("未设置全宗号" in n for n in notes)  # no 档号 made without one, and the 备考表 says why
+    for v, vp in zip(binder.volumes, _volume_pages(binder, pages), strict=True):
+        toc = "".join(p["text"] for p in vp[1:v.front_pages]).replace(" ", "").replace("\n", "")
+        assert "".join(COLUMNS_2015) in toc
+        for piece in v.pieces:  # the 归档章 on every 件's first page
+            cells = [r for r in vp[piece.first_page - 1]["rects"]
+                     if abs(r["width"] / MM - 15) < 0.01 and abs(r["height"] / MM - 8) < 0.01]
+            assert len(cells) == 6, (v.shown, piece.number)
+        labels = [r for p in vp if p["text"].startswith("档案盒脊背标签") for r in p["rects"]
+                  if abs(r["height"] / MM - 220) < 0.01]
+        assert [round(r["width"] / MM, 2) for r in labels] == [float(b.width_mm) for b in v.boxes]
 
 
 def test_the_binder_command(tmp_path, data_dir):

@@ -129,3 +129,35 @@ def test_a_county_sheet_is_mapped_in_the_dialog_saved_with_its_rules_and_scored(
     rows = {r[0]: r for r in load_workbook(out).active.iter_rows(min_row=4, values_only=True)}
     assert rows[3][5] == 2 and "逾期未销号1个，多1个，扣1分" in rows[3][7]  # 1 overdue of 0 allowed: 3 - 1
     assert rows[1][5] is None and "考核组" in rows[1][7]
+
+
+def test_the_new_dialogs_fit_both_screens_with_their_content_loaded(window, db, unit, qtbot, tmp_path, monkeypatch):
+    """#37's dialogs as a clerk sees them: the mapping step with the county's sheet and this year's figures loaded,
+    the file description with a photo's name, at 125% of 1366×768 and at 100% with a taskbar, all in Chinese."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+    from test_scoring_county_sheet import county_sheet
+
+    from fazhi_desktop.exchange.scoring_sheet import read_sheet
+    from fazhi_desktop.gui.dialogs.attachment_info_dialog import AttachmentInfoDialog
+    from fazhi_desktop.gui.dialogs.score_rules_dialog import ScoreRulesDialog
+    from fazhi_desktop.services import score_figures
+
+    from .test_walk import SCREENS, english, visible_texts
+
+    source = county_sheet(tmp_path / "细则.xlsx")
+    sheet = read_sheet(source)
+    with db.engine.connect() as conn:
+        figures = score_figures.figures(conn, unit, 2023)
+    for usable in SCREENS.values():
+        monkeypatch.setattr(QScreen, "availableGeometry", lambda self, usable=usable: QRect(0, 0, *usable))
+        for dialog in (ScoreRulesDialog(sheet, figures, source, window),
+                       AttachmentInfoDialog("dispute", ["现场照片.jpg"], None, window)):
+            qtbot.addWidget(dialog)
+            dialog.show()
+            qtbot.waitExposed(dialog)
+            hint = dialog.minimumSizeHint()
+            assert hint.width() <= usable[0] and hint.height() <= usable[1], (dialog.windowTitle(), hint)
+            assert dialog.width() <= usable[0] and dialog.height() <= usable[1], (dialog.windowTitle(), dialog.size())
+            assert not [t for t in visible_texts(dialog) if english(t)], [t for t in visible_texts(dialog) if english(t)]
+            dialog.close()
