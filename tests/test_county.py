@@ -257,8 +257,17 @@ def test_package_and_county_commands(tmp_path, data_dir):
         assert pf.REPORT_PDF in zf.namelist() and zf.read(pf.REPORT_PDF).startswith(b"%PDF")
     proc = run_cli("--db", str(county_file), "package", "import", str(pkg), env=env)
     assert proc.returncode == 0 and "新增" in proc.stdout, proc.stderr
+    def stored() -> str:
+        county = open_database(county_file)
+        try:
+            return dump(county.engine)
+        finally:
+            county.dispose()
+
+    before = stored()
     again = run_cli("--db", str(county_file), "package", "import", str(pkg), env=env)
-    assert "新增 0 条，更新 0 条" in again.stdout
+    assert again.returncode == 0 and "已导入过，内容没有变化，未重复导入" in again.stdout  # #38: known by its checksum
+    assert stored() == before
     other = run_cli("--db", str(county_file), "--unit", "太白镇", "package", "import", str(pkg), env=env)
     assert other.returncode == 1 and "不是指定的「太白镇」" in other.stderr
     out = tmp_path / "county.xlsx"

@@ -515,9 +515,7 @@ def _package_import(args: argparse.Namespace) -> int:
             refused += 1
             print(f"错误：{exc}", file=sys.stderr)
             continue
-        new = "（新单位）" if merged.new_unit else ""
-        print(f"{merged.unit}{new} {merged.year}年：新增 {merged.created} 条，更新 {merged.updated} 条，"
-              f"未变 {merged.unchanged} 条，佐证材料 {merged.attachments} 个。")
+        print(merged.summary)
     if refused:
         print(f"{len(paths) - refused} 个数据包已导入，{refused} 个被拒绝（见上）。", file=sys.stderr)
     return 1 if refused else 0

@@ -67,6 +67,16 @@ class Merged:
     new_unit: bool = False
     receipt: bool = False
     by_ledger: dict[str, int] = field(default_factory=dict)
+    skipped: bool = False  # this very file was merged before: recognised by its checksum, nothing read again
+
+    @property
+    def summary(self) -> str:
+        """One line for the clerk (the command line and the county tab say it alike)."""
+        if self.skipped:
+            return f"{self.unit} {self.year}年：这个数据包已导入过，内容没有变化，未重复导入。"
+        new = "（新单位）" if self.new_unit else ""
+        return (f"{self.unit}{new} {self.year}年：新增 {self.created} 条，更新 {self.updated} 条，未变 {self.unchanged} 条，"
+                f"佐证材料 {self.attachments} 个。")
 
 
 def _refuse(path: Path, why: str) -> PackageError:
@@ -387,6 +397,9 @@ def _merge(engine: sa.Engine, pkg: _Package, actor: str, unit_name: str | None) 
     # Merging a township's year is a 管理员's (domain.roles), asked before anything is read further or stored
     accounts.require_engine(engine, actor, ADMIN_ONLY)
     file_digest = blobstore.digest_file(pkg.path)
+    seen = _merged_before(engine, pkg, file_digest, unit_name)
+    if seen is not None:
+        return seen
     # Every part is read and checked before anything is written (a wrong checksum anywhere refuses all of it).
     for name in manifest["parts"]:
         if not name.startswith("files/"):
@@ -413,6 +426,22 @@ def _merge(engine: sa.Engine, pkg: _Package, actor: str, unit_name: str | None) 
         except OSError as exc:  # accepted and committed: the files wait in the staging folder for the next start
             log.warning("attachment files of an accepted package could not be moved into the store yet: %s", exc)
     return merged
+
+
+def _merged_before(engine: sa.Engine, pkg: _Package, file_digest: str, unit_name: str | None) -> Merged | None:
+    """The same file, byte for byte, merged before (its receipt holds its checksum): its records are in already, so
+    nothing is read or written again — only the day it came, when one is given (#38: a re-sent U盘 costs nothing)."""
+    with engine.begin() as conn:
+        seen = conn.execute(sa.select(package_receipts.c.id, package_receipts.c.year, package_receipts.c.counts,
+                                      units.c.name).join(units, units.c.id == package_receipts.c.unit_id)
+                            .where(package_receipts.c.sha256 == file_digest)).first()
+        if seen is None or unit_name not in (None, seen.name):  # meant for another unit: the merge says why not
+            return None
+        if pkg.received is not None:  # the day it came, recorded after it was imported
+            conn.execute(sa.update(package_receipts).where(package_receipts.c.id == seen.id).values(
+                received_at=dt.datetime.combine(pkg.received, dt.time())))
+    counts = seen.counts if isinstance(seen.counts, dict) else {}
+    return Merged(seen.name, seen.year, unchanged=sum(v for v in counts.values() if isinstance(v, int)), skipped=True)
 
 
 def _merge_records(engine: sa.Engine, pkg: _Package, actor: str, unit_id: str, unit_values: dict[str, Any],

@@ -33,7 +33,7 @@ def test_county_tab_imports_packages_and_shows_the_four_tables(window, qtbot, tm
     assert int(summary[-1][1]) == sum(int(r[1]) for r in summary[:-1])
     assert "新增" in tab.status.text() or "乡镇（街道）" in tab.status.text()
     # the import's result stays in a box the county reads and closes (the status line is overwritten by the recount)
-    assert boxes[0][0] == "导入乡镇数据包" and "已导入 3 个数据包" in boxes[0][1] and "太白镇：新增" in boxes[0][1]
+    assert boxes[0][0] == "导入乡镇数据包" and "已导入 3 个数据包" in boxes[0][1] and "太白镇（新单位） 2023年：新增" in boxes[0][1]
     risks = _table(tab, "风险与整改")
     assert sum(1 for r in risks if r[0] == "太白镇" and r[1] == "红色风险矛盾纠纷未化解") == 2
     # the deadline is kept and marks late submissions

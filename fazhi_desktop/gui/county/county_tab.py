@@ -190,7 +190,7 @@ class CountyTab(QWidget):
             return
         paths = [Path(p) for p in chosen]
         batch = ops.call_write(self, self.session, f"正在导入 {len(paths)} 个数据包…", lambda ctx: merge_many(ctx, paths))
-        lines = [f"{m.unit}：新增 {m.created} 条，更新 {m.updated} 条，未变 {m.unchanged} 条" for m in batch.merged]
+        lines = [m.summary for m in batch.merged]
         text = (f"已导入 {len(batch.merged)} 个数据包：\n" + "\n".join(lines)) if lines else "没有导入任何数据包。"
         if batch.refused:
             text += f"\n\n未导入 {len(batch.refused)} 个（文件没有任何改动）：\n" + "\n\n".join(batch.refused)
