@@ -474,3 +474,15 @@ def test_reviews_are_attributed_to_everyone_the_count_includes(db, unit, svc):
     with db.engine.connect() as conn:
         text = build_document(conn, unit, 2023).plain_text()
     assert "由经管站、司法所开展合法性审查2件" in text
+
+
+def test_a_rare_character_is_drawn_from_the_fallback_font_loaded_when_first_met():
+    """#38 loads the fallback font only when a character needs it; a name with 喆 must still print, and be told."""
+    from fazhi_desktop.reports.render import fonts_for
+
+    fonts = fonts_for(roles=("songti",))
+    main = fonts.names["songti"]
+    assert fonts.font_for("songti", "法") == main and not fonts.fallback_chars
+    drawn = fonts.font_for("songti", "喆")
+    assert drawn != main and drawn == fonts.fallback and fonts.fallback_chars == {"喆"}
+    assert "喆" in fonts.warnings()[0]

@@ -93,14 +93,15 @@ def candidates(role: str, user_choice: str | os.PathLike | None = None,
 
 def resolve(user_choices: Mapping[str, str] | None = None, *, search_system: bool = True,
             roles: tuple[str, ...] = ROLES) -> dict[str, FontChoice]:
-    """Pick a loadable TrueType font for every role (or for ``roles``: each font parsed costs memory)."""
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+    """Pick a loadable TrueType font for every role (or for ``roles``: each font parsed costs memory). A font that
+    loads is registered as it is probed: parsing a CJK font is most of a report's time, and it is done once."""
+    from reportlab.pdfbase.ttfonts import TTFError
 
     chosen: dict[str, FontChoice] = {}
     for role in roles:
         for choice in candidates(role, (user_choices or {}).get(role), search_system):
             try:
-                TTFont(f"probe-{role}", str(choice.path), subfontIndex=choice.subfont)
+                _register(choice.path, choice.subfont)
             except (TTFError, OSError) as exc:
                 log.warning("font %s for %s unusable: %s", choice.path, role, exc)
                 continue
@@ -126,18 +127,27 @@ class FontSet:
         self._metrics = pdfmetrics
         self.choices = dict(choices or resolve(search_system=search_system))
         self.names = {role: _register(c.path, c.subfont) for role, c in self.choices.items()}
-        self.fallback = _register(fallback_path(), 0)
         self.fallback_chars: set[str] = set()
         self.missing_chars: set[str] = set()
-        self._cmaps = {name: _cmap(name) for name in {*self.names.values(), self.fallback}}
+        self._cmaps = {name: _cmap(name) for name in set(self.names.values())}
+
+    @property
+    def fallback(self) -> str:
+        """The font for characters the chosen ones lack, parsed the first time one is met (most reports meet none,
+        and parsing it is a large part of a report's time)."""
+        name = _register(fallback_path(), 0)
+        if name not in self._cmaps:
+            self._cmaps[name] = _cmap(name)
+        return name
 
     def font_for(self, role: str, ch: str) -> str:
         name = self.names[role]
         if ch in " \n" or ord(ch) in self._cmaps[name]:
             return name
-        if ord(ch) in self._cmaps[self.fallback]:
+        fallback = self.fallback
+        if ord(ch) in self._cmaps[fallback]:
             self.fallback_chars.add(ch)
-            return self.fallback
+            return fallback
         self.missing_chars.add(ch)
         return name
 
