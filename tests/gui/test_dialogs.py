@@ -95,7 +95,8 @@ def test_settings_dialog_updates_unit_and_fonts(window, qtbot, tmp_path, db):
                      for i in range(window.pages["dispute"].filters["village"].count())]
 
 
-def test_attachments_are_stored_by_hash_and_listed(window, svc, tmp_path, data_dir, qtbot):
+def _meeting_with_a_photo_to_add(window, svc, photo):
+    """A meeting open in its tab, and a small red PNG at ``photo`` to attach to it."""
     from PySide6.QtGui import QColor, QImage
 
     rid = svc.create("meeting", {"date": "2023-03-01", "kind": "其他", "title": "带照片的会"}).id
@@ -104,8 +105,12 @@ def test_attachments_are_stored_by_hash_and_listed(window, svc, tmp_path, data_d
     page.load(rid)
     image = QImage(40, 30, QImage.Format.Format_RGB32)
     image.fill(QColor("red"))
-    photo = tmp_path / "现场照片.png"
     image.save(str(photo))
+    return page, photo
+
+
+def test_attachments_are_stored_by_hash_and_listed(window, svc, tmp_path, data_dir, qtbot):
+    page, photo = _meeting_with_a_photo_to_add(window, svc, tmp_path / "现场照片.png")
     page.add_attachment([str(photo)])
     assert page.attaching  # hashed and copied on a worker: the window stays responsive
     qtbot.waitUntil(lambda: not page.attaching and page.attachment_list.count() == 1, timeout=10000)
@@ -401,7 +406,6 @@ def test_a_file_is_described_when_added_and_with_the_describe_button(window, svc
     later, with a line in the record's history."""
     import sqlalchemy as sa
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QColor, QImage
 
     from fazhi_desktop.gui.dialogs.attachment_info_dialog import AttachmentInfoDialog
     from fazhi_desktop.gui.shell import file_dialogs
@@ -409,14 +413,7 @@ def test_a_file_is_described_when_added_and_with_the_describe_button(window, svc
 
     from .guikit import type_chinese, when_modal
 
-    rid = svc.create("meeting", {"date": "2023-03-01", "kind": "其他", "title": "带照片的会"}).id
-    page = window.pages["meeting"]
-    page.reload()
-    page.load(rid)
-    image = QImage(40, 30, QImage.Format.Format_RGB32)
-    image.fill(QColor("red"))
-    photo = tmp_path / "现场.png"
-    image.save(str(photo))
+    page, photo = _meeting_with_a_photo_to_add(window, svc, tmp_path / "现场.png")
     monkeypatch.setattr(file_dialogs, "open_file_names", lambda *a, **k: [str(photo)])
 
     def describe(dialog):
