@@ -270,6 +270,7 @@ COUNSEL_SERVICE = _ledger(
 # A decision taken further (行政执法, 政府信息公开): "无", or the way it went
 NO_APPEAL, APPEALED = "无", ("行政复议", "行政诉讼")
 PENDING = "审理中"  # a 复议/诉讼 not decided yet
+REVIEW_LOST = ("撤销", "确认违法", "败诉")  # results of a 复议/诉讼 that correct the township's act (被纠错)
 FLEXIBLE_METHODS = ("行政指导", "行政告诫", "行政建议", "不予处罚（免罚清单）")
 # A 行政检查 is an inspection, not a case: it counts on its own.
 INSPECTION = "行政检查"
@@ -441,7 +442,7 @@ REVIEW_LITIGATION = _ledger(
         Field("head_appeared", "负责人出庭", T.BOOL),
         Field("head_name", "出庭负责人", T.TEXT),
         Field("result", "结果", T.CHOICE,
-              choices=("审理中", "维持", "驳回", "撤销", "确认违法", "撤回/撤诉", "调解", "败诉")),
+              choices=(PENDING, "维持", "驳回", *REVIEW_LOST[:2], "撤回/撤诉", "调解", REVIEW_LOST[2])),
     ),
 )
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from fazhi_desktop.domain.indicators import INDICATORS
-from fazhi_desktop.domain.ledgers import LEDGERS
+from fazhi_desktop.domain.ledgers import LEDGERS, REVIEW_LOST
 from fazhi_desktop.domain.scoring import Figure, Scored, ScoreSheet, score
 from fazhi_desktop.services import reports_text, stats
 from fazhi_desktop.services.units import Unit
@@ -19,7 +19,6 @@ from fazhi_desktop.storage.schema import attachments, ledger_table
 PART = "："  # between a breakdown's label and its part
 HOURS = "学法学时"
 CORRECTED_CASES = "行政复议/诉讼被纠错"
-LOST = ("撤销", "确认违法", "败诉")  # results of a 复议 or 诉讼 that correct the township's act
 EVIDENCE = "（有佐证材料）"
 
 
@@ -52,7 +51,7 @@ def _extras(conn: sa.Connection, unit: Unit, year: int) -> dict[str, Figure]:
                          params).scalar()
     review = ledger_table("review_litigation")
     lost = conn.execute(sa.select(sa.func.count()).select_from(review).where(
-        *stats.of_year(review), stats.is_(review, "result", *LOST)), params).scalar()
+        *stats.of_year(review), stats.is_(review, "result", *REVIEW_LOST)), params).scalar()
     out = {HOURS: Figure(HOURS, int(hours or 0), "学时"), CORRECTED_CASES: Figure(CORRECTED_CASES, int(lost or 0), "件")}
     for lg in evidence_ledgers():
         t = ledger_table(lg.key)
