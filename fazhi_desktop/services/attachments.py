@@ -22,6 +22,7 @@ from fazhi_desktop.storage.schema import attachments
 
 MAX_SIZE = 200 * 1024 * 1024
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
+ID_CHUNK = 500  # ids in one IN (…): well under SQLite's and PostgreSQL's parameter limits
 
 
 # What the clerk says of an attachment (all optional): (column, label, most characters)
@@ -166,10 +167,21 @@ def settle_interrupted(engine: sa.Engine) -> tuple[int, int]:
 
 
 def list_for(conn: sa.Connection, record_id: str) -> list[dict[str, Any]]:
-    rows = conn.execute(sa.select(attachments).where(attachments.c.record_id == record_id)
-                        .order_by(attachments.c.added_at, attachments.c.name)).mappings().all()
-    return [dict(r, path=path_for(conn, r["sha256"], r["name"]), openable=blobstore.openable(r["name"]),
-                 is_image=blobstore.safe_suffix(r["name"]) in IMAGE_SUFFIXES) for r in rows]
+    return list_for_records(conn, [record_id]).get(record_id, [])
+
+
+def list_for_records(conn: sa.Connection, record_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each record's attachments in the order they were added, asked of the database a chunk of ids at a time (the
+    台账汇编 reads a whole year)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for start in range(0, len(record_ids), ID_CHUNK):
+        rows = conn.execute(sa.select(attachments).where(attachments.c.record_id.in_(record_ids[start:start + ID_CHUNK]))
+                            .order_by(attachments.c.added_at, attachments.c.name)).mappings().all()
+        for r in rows:
+            out.setdefault(r["record_id"], []).append(dict(
+                r, path=path_for(conn, r["sha256"], r["name"]), openable=blobstore.openable(r["name"]),
+                is_image=blobstore.safe_suffix(r["name"]) in IMAGE_SUFFIXES))
+    return out
 
 
 def remove(engine: sa.Engine, attachment_id: str, actor: str) -> None:

@@ -622,7 +622,8 @@ def gather(conn, unit, year: int, ledger_keys: list[str] | None = None, *, fonds
         q = listing.ListQuery(ledger.key, year=year, ref_date=draft.get("doc_date"), sort_key=ledger.year_from)
         records = listing.page(conn, unit, q, 0, 10_000_000)
         counts[ledger.key] = len(records)
-        held = [(r, attachments.list_for(conn, r["id"])) for r in records]
+        files = attachments.list_for_records(conn, [r["id"] for r in records])
+        held = [(r, files.get(r["id"], [])) for r in records]
         groups = [held] if ledger.one_piece and held else [[one] for one in held] if not ledger.one_piece else []
         for group in groups:
             by_class[classes[ledger.key]].append(_piece_of(ledger, group, year))
