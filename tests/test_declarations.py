@@ -55,11 +55,44 @@ def test_migrations_produce_exactly_the_declared_schema(db):
     assert diff == [], f"the migrations and the declarations differ; write a migration: {diff}"
 
 
-def test_indexes_for_statistics_exist(db):
+def test_indexes_for_statistics_lead_with_unit_deleted_year(db):
     inspector = sa.inspect(db.engine)
     for ledger in LEDGERS:
-        cols = [ix["column_names"] for ix in inspector.get_indexes(ledger.key)]
+        cols = [ix["column_names"][:3] for ix in inspector.get_indexes(ledger.key)]
         assert ["unit_id", "deleted", "year"] in cols, ledger.key
+
+
+def test_a_lists_first_page_is_read_in_the_order_of_its_index(db, unit):
+    """A ledger list opens newest first; its index carries the date after the year, so the first page reads its 200
+    rows instead of sorting the whole year (0.12 s → 0.002 s at a million records, #38)."""
+    from sqlalchemy import event
+
+    from fazhi_desktop.services import listing
+
+    checked = set()
+    for ledger in LEDGERS:
+        ran: list[tuple[str, tuple]] = []
+
+        def seen(_conn, _cursor, statement, parameters, _context, _many, ran=ran):
+            if "LIMIT" in statement:
+                ran.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            with db.engine.connect() as conn:
+                listing.page(conn, unit, listing.ListQuery(ledger.key, year=2023), 0, 200)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+        (statement, parameters), = ran
+        with db.engine.connect() as conn:
+            plan = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+        if ledger.in_force or ledger.period is not None:
+            continue  # rosters and contracts: the records in force by then, whatever their year
+        assert any(f"ix_{ledger.key}_unit_year" in step for step in plan), (ledger.key, plan)
+        if ledger.year_from != "year":
+            assert "USE TEMP B-TREE FOR ORDER BY" not in plan, (ledger.key, plan)
+            checked.add(ledger.key)
+    assert {"dispute", "publicity", "meeting", "enforcement"} <= checked
 
 
 def test_no_module_outside_gui_imports_qt():

@@ -228,3 +228,44 @@ def test_statements_are_reused_across_units_years_and_local_topics(db, unit, svc
     theirs = _stats(db, other)
     assert theirs["publicity.laws.by_law"] == {"宪法": 1, "本省禁毒条例": 1} and theirs["publicity.laws"] == 2
     assert _stats(db, unit) == first
+
+
+def test_every_statistics_statement_is_a_covering_index_search(db):
+    """At a million records, reading the rows behind the (unit, deleted, year) index cost four times the counting
+    (#38): each ledger's index carries the columns its statistics count (domain.indicators.COUNTED), and SQLite
+    answers every statement from the index alone. The demo year, with an answered 信息公开 application (its dates
+    are read for 按时), runs each statement once."""
+    from sqlalchemy import event
+
+    from fazhi_desktop.domain.indicators import COUNTED
+    from fazhi_desktop.domain.ledgers import LEDGERS
+    from fazhi_desktop.services.demo import load_demo
+    from fazhi_desktop.services.records import RecordService
+
+    unit = load_demo(db.engine)
+    RecordService(db.engine, unit).create("disclosure", {
+        "date": "2023-03-01", "applicant": "张某", "form": "信函", "content": "征地补偿标准", "answered_on": "2023-03-20",
+        "result": "予以公开"})
+    tables = {lg.key for lg in LEDGERS}
+    ran: list[tuple[str, tuple]] = []
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many):
+        ran.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        with db.engine.connect() as conn:
+            stats.compute(conn, unit, 2023)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    searched = set()
+    with db.engine.connect() as conn:
+        for statement, parameters in ran:
+            for _id, _parent, _unused, detail in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters):
+                table = next((t for t in tables if detail.split(" ")[1:2] == [t]), None)
+                if table is None:
+                    continue
+                assert f"USING COVERING INDEX ix_{table}_unit_year" in detail, (detail, statement)
+                searched.add(table)
+    assert searched == tables  # every ledger counted, each through its index
+    assert set(COUNTED) <= tables

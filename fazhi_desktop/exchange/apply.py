@@ -38,7 +38,7 @@ def run_import(engine: sa.Engine, path: str | os.PathLike, *, dry_run: bool = Fa
         svc = RecordService(engine, unit, actor)
         for plan in report.plans:
             if plan.creates:
-                svc.insert_clean(conn, plan.ledger, plan.creates, action=IMPORT)
+                svc.insert_clean(conn, plan.ledger, plan.creates, action=IMPORT, stored=plan.stored)
             for record_id, clean in plan.updates:
                 svc.update_clean(conn, plan.ledger, record_id, clean)
         for year, values in report.drafts:

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 
 from fazhi_desktop.domain.errors import CHOOSE_UNIT, FULL_IDS, Notice, Problem, UserError, ValidationError
 from fazhi_desktop.domain.fields import Ledger
+from fazhi_desktop.domain.fingerprint import COLUMN as FINGERPRINT
+from fazhi_desktop.domain.fingerprint import canonical
 from fazhi_desktop.domain.roles import ADMIN_ONLY
 from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS, kind_from_name
 from fazhi_desktop.domain.validation import validate_fields
@@ -30,7 +32,7 @@ from fazhi_desktop.exchange.layout import (
 )
 from fazhi_desktop.exchange.reader import Book
 from fazhi_desktop.services import accounts
-from fazhi_desktop.services.records import RecordService
+from fazhi_desktop.services.records import RecordService, to_storage
 from fazhi_desktop.services.units import Unit, list_units
 from fazhi_desktop.storage.schema import ledger_table
 
@@ -46,6 +48,7 @@ class SheetPlan:
     updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     unchanged: int = 0
     duplicates: int = 0  # rows without 记录编号 equal to a stored record: the same workbook imported again
+    stored: list[dict[str, Any]] | None = None  # each create's stored columns, once computed (to_storage)
 
 
 @dataclass
@@ -290,31 +293,40 @@ def plan_import(engine: sa.Engine, path: str | os.PathLike, unit_name: str | Non
                         unit_values=unit_values)
 
 
-def _signature(ledger: Ledger, values: dict[str, Any]) -> str:
-    return repr(tuple(values.get(f.key) for f in ledger.fields))
-
-
 def _drop_duplicates(engine: sa.Engine, unit: Unit, plan: SheetPlan) -> None:
     """New rows (no 记录编号) whose every field equals a stored, not deleted record of the unit are not created again:
     re-importing a workbook must not double the year's counts. Rows equal to each other within the workbook stay
-    (two like events on one day are possible)."""
-    fresh = [(i, _signature(plan.ledger, clean)) for i, (rid, clean) in enumerate(plan.creates) if rid is None]
+    (two like events on one day are possible). The stored records are found by the rows' content fingerprints
+    (indexed with the unit), and each match is confirmed on its values: the cost follows the rows brought, not the
+    records stored (#38)."""
+    ledger = plan.ledger
+    plan.stored = [to_storage(ledger, clean) for _rid, clean in plan.creates]  # computed once: the insert reuses them
+    fresh = [(i, plan.stored[i]) for i, (rid, _clean) in enumerate(plan.creates) if rid is None]
     if not fresh or not unit.id:
         return
-    from fazhi_desktop.services.records import from_storage
-
-    t = ledger_table(plan.ledger.key)
-    stored: dict[str, int] = {}
+    t = ledger_table(ledger.key)
+    columns = [t.c[FINGERPRINT], *(t.c[f.key] for f in ledger.fields)]
+    prints = list(dict.fromkeys(row[FINGERPRINT] for _i, row in fresh))
+    stored: dict[str, dict[str, int]] = {}  # fingerprint → canonical text of equal stored records → how many
     with engine.connect() as conn:
-        for row in conn.execute(sa.select(t).where(t.c.unit_id == unit.id, t.c.deleted.is_(False))).mappings():
-            key = _signature(plan.ledger, from_storage(plan.ledger, row))
-            stored[key] = stored.get(key, 0) + 1
+        for n in range(0, len(prints), 500):
+            statement = sa.select(*columns).where(t.c.unit_id == unit.id, t.c.deleted.is_(False),
+                                                  t.c[FINGERPRINT].in_(prints[n:n + 500]))
+            for row in conn.execute(statement).mappings():
+                texts = stored.setdefault(row[FINGERPRINT], {})
+                text = canonical(ledger, row)
+                texts[text] = texts.get(text, 0) + 1
     drop = set()
-    for i, key in fresh:
-        if stored.get(key):
-            stored[key] -= 1  # each stored record absorbs one equal row
-            drop.add(i)
-    plan.creates = [c for i, c in enumerate(plan.creates) if i not in drop]
+    for i, row in fresh:
+        texts = stored.get(row[FINGERPRINT])
+        if texts:
+            text = canonical(ledger, row)  # the values decide, not the digest
+            if texts.get(text):
+                texts[text] -= 1  # each stored record absorbs one equal row
+                drop.add(i)
+    if drop:
+        plan.creates = [c for i, c in enumerate(plan.creates) if i not in drop]
+        plan.stored = [r for i, r in enumerate(plan.stored) if i not in drop]
     plan.duplicates = len(drop)
 
 

@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from fazhi_desktop.domain.audit_actions import CREATE, DELETE, PURGE, RESTORE, UPDATE
 from fazhi_desktop.domain.errors import ConflictError, NotFoundError, Problem, ValidationError
 from fazhi_desktop.domain.fields import Ledger
+from fazhi_desktop.domain.fingerprint import COLUMN as FINGERPRINT
+from fazhi_desktop.domain.fingerprint import fingerprint
 from fazhi_desktop.domain.ledgers import ledger as get_ledger
 from fazhi_desktop.domain.roles import ADMIN_ONLY, WRITE
 from fazhi_desktop.domain.validation import report_year, unmask, validate_record
@@ -35,7 +37,9 @@ def _now() -> dt.datetime:
 
 
 def to_storage(ledger: Ledger, clean: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored columns of validated values: the declared fields, the report year and the content fingerprint."""
     row = {f.key: f.kind.stored(clean.get(f.key)) for f in ledger.fields}
+    row[FINGERPRINT] = fingerprint(ledger, row)
     if not ledger.has("year"):
         row["year"] = report_year(ledger, clean)
     return row
@@ -91,16 +95,17 @@ class RecordService:
             return self.insert_clean(own, ledger, cleaned)
 
     def insert_clean(self, conn: sa.Connection, ledger: Ledger,
-                     items: Iterable[tuple[str | None, dict[str, Any]]], action: str = CREATE) -> list[str]:
+                     items: Iterable[tuple[str | None, dict[str, Any]]], action: str = CREATE,
+                     stored: Sequence[dict[str, Any]] | None = None) -> list[str]:
         """Insert already validated records in the caller's transaction (``action`` names it in the history:
-        create, or import)."""
+        create, or import). ``stored``: each item's ``to_storage`` columns when the caller has them already."""
         accounts.require(conn, self.actor, WRITE)
         now = _now()
         rows, changes = [], []
         for i, (rid, clean) in enumerate(items):
             rid = rid or str(uuid.uuid4())
             # A microsecond apart: the rows of one import keep their order (rosters list 组长 first, as typed).
-            rows.append(dict(to_storage(ledger, clean), id=rid, unit_id=self.unit.id,
+            rows.append(dict(stored[i] if stored else to_storage(ledger, clean), id=rid, unit_id=self.unit.id,
                              created_at=now + dt.timedelta(microseconds=i),
                              created_by=self.actor, updated_at=now, updated_by=self.actor, deleted=False))
             changes.append(audit.Change(self.unit.id, ledger.key, rid, action,

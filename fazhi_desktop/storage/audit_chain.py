@@ -65,8 +65,13 @@ def kept_digest(entry: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+# Columns derived from the others (a record's content fingerprint): recomputed by the program, never part of a state,
+# so adding them (migration 0013) changed no record's state.
+DERIVED = frozenset({"fingerprint"})
+
+
 def row_state(row: dict[str, Any]) -> str:
-    canonical = {k: _jsonable(v) for k, v in row.items() if v is not None}
+    canonical = {k: _jsonable(v) for k, v in row.items() if v is not None and k not in DERIVED}
     payload = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

@@ -92,7 +92,8 @@ def known_objects() -> tuple[set[str], set[str]]:
     from fazhi_desktop.domain.ledgers import LEDGERS
 
     tables = {*BASE_TABLES, *HISTORIC_TABLES, *(lg.key for lg in LEDGERS)}
-    indexes = {*BASE_INDEXES, *HISTORIC_INDEXES, *(f"ix_{lg.key}_unit_year" for lg in LEDGERS)}
+    indexes = {*BASE_INDEXES, *HISTORIC_INDEXES, *(f"ix_{lg.key}_{kind}" for lg in LEDGERS
+                                                    for kind in ("unit_year", "fingerprint"))}
     return tables, indexes
 
 
