@@ -151,3 +151,28 @@ def test_commands_work_without_console_streams(demo_file, tmp_path):
             f"         + main(['--db', {str(demo_file)!r}, 'report', '--year', '2023', '--out', {str(out)!r}]))\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0 and out.stat().st_size > 5000
+
+
+def test_report_builds_the_report_once_for_its_check_and_its_print(tmp_path, data_dir, monkeypatch):
+    """``report`` lints the report (报告体检) and prints it: one build serves both (#38: it was built twice)."""
+    from fazhi_desktop import cli
+    from fazhi_desktop.reports import render
+    from fazhi_desktop.reports.content import builder
+
+    db = str(tmp_path / "demo.sqlite3")
+    assert cli.main(["--db", db, "demo"]) == 0
+    built = []
+    real = builder.build_document
+
+    def counted(*args, **kwargs):
+        built.append(args[2])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(builder, "build_document", counted)
+    monkeypatch.setattr(render, "build_document", counted)
+    out = tmp_path / "报告.pdf"
+    assert cli.main(["--db", db, "report", "--year", "2023", "--out", str(out)]) == 0
+    assert out.stat().st_size > 10_000 and built == [2023]
+    built.clear()
+    assert cli.main(["--db", db, "report", "--year", "2023", "--check"]) == 0
+    assert built == [2023]

@@ -271,7 +271,15 @@ def report(args: argparse.Namespace) -> int:
         raise UserError("请用 --out 指定输出文件，例如 --out 报告.pdf（只做体检请加 --check）")
     ctx = _context(args)
     db, unit = ctx.db, ctx.unit
-    findings = readiness.check_for(ctx, args.year)
+    # Built once for the lint and the print (the lint reads the default template's words; --accept changes what
+    # the 公开版 may print, so the report is built again after it)
+    document = None
+    if args.template is None and not args.accept:
+        from fazhi_desktop.reports.content.builder import build_document
+
+        with db.engine.connect() as conn:
+            document = build_document(conn, unit, args.year)
+    findings = readiness.check_for(ctx, args.year, document)
     if args.check:
         if not findings:
             print(f"报告体检通过：{unit.name}{args.year}年度报告没有需要处理的事项。")
@@ -293,7 +301,7 @@ def report(args: argparse.Namespace) -> int:
             unit = publication.accept(conn, unit, args.year, args.accept, ctx.actor)
         print(f"已确认可以公开：{'、'.join(args.accept)}")
     result = write_report(db.engine, unit, args.year, args.out, args.format, args.template,
-                          fonts=local.fonts(db), public=args.public)
+                          fonts=local.fonts(db), public=args.public, document=document)
     pages = f"，共 {result.pages} 页" if result.pages else ""
     print(f"已生成{unit.name}{args.year}年度报告：{result.path}{pages}")
     for warning in result.warnings:

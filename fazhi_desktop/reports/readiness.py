@@ -37,7 +37,9 @@ class Finding:
         return self.message
 
 
-def check(conn: sa.Connection, unit: Unit, year: int) -> list[Finding]:
+def check(conn: sa.Connection, unit: Unit, year: int, document=None) -> list[Finding]:
+    """Everything to handle before the report goes out. ``document``: the report as built already (the default
+    template), so a command that lints and then prints it builds it once."""
     draft = reports_text.load_report_text(conn, unit, year) or {}
     out: list[Finding] = []
     doc_date = draft.get("doc_date")
@@ -60,7 +62,7 @@ def check(conn: sa.Connection, unit: Unit, year: int) -> list[Finding]:
     out += _counsel(conn, unit, year, doc_date or dt.date(year, 12, 31))  # stats.reference_date's rule
     out += _record_warnings(conn, unit, year)
     out += _materials_missing(conn, unit, year)
-    out += text_findings(conn, unit, year, draft)
+    out += text_findings(conn, unit, year, draft, document)
     return ranked(out)
 
 
@@ -79,7 +81,8 @@ def ranked(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=rank)  # stable: within a rank, the order they were found in
 
 
-def text_findings(conn: sa.Connection, unit: Unit, year: int, draft: dict | None = None) -> list[Finding]:
+def text_findings(conn: sa.Connection, unit: Unit, year: int, draft: dict | None = None, document=None
+                  ) -> list[Finding]:
     """The report linter: the words the report will print, read as a county reviewer reads them, plus what the
     records say the words must not leave out (open disputes past their time limit, overdue 整改 the clerk's
     存在问题 ignore) and a 成文日期 that does not fit the year."""
@@ -88,7 +91,7 @@ def text_findings(conn: sa.Connection, unit: Unit, year: int, draft: dict | None
     from fazhi_desktop.services import stats
 
     draft = draft if draft is not None else reports_text.load_report_text(conn, unit, year) or {}
-    document = build_document(conn, unit, year)
+    document = document if document is not None else build_document(conn, unit, year)
     texts = {**document.sections, **{k: v for k, v in (draft.get("sections") or {}).items() if (v or "").strip()}}
     out = [Finding(f"报告文字：{f.message}", field=_section_of(f.excerpt, texts))
            for f in lint_document(document, unit.kind, [unit.name, *unit.villages])]
@@ -332,6 +335,6 @@ def _label(record: dict, lg) -> str:
     return f"{date}的记录" if date else "一条记录"
 
 
-def check_for(ctx, year: int) -> list[Finding]:
+def check_for(ctx, year: int, document=None) -> list[Finding]:
     with ctx.engine.connect() as conn:
-        return check(conn, ctx.unit, year)
+        return check(conn, ctx.unit, year, document)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.reports.content.builder import build_document
+from fazhi_desktop.reports.model import Document
 from fazhi_desktop.reports.render.pdf import RenderResult
 from fazhi_desktop.reports.typeset.fonts import ROLE_LABELS, FontChoice, FontSet, resolve
 from fazhi_desktop.services.units import Unit
@@ -37,11 +38,12 @@ def format_for(out: str | os.PathLike, fmt: str | None) -> str:
 
 def write_report(engine: sa.Engine, unit: Unit, year: int, out: str | os.PathLike, fmt: str | None = None,
                  template: str | None = None, *, fonts: Mapping[str, str] | None = None,
-                 public: bool = False) -> RenderResult:
-    """``public``: the 公开版, written only once its 保密审查 has nothing left (reports.publication)."""
+                 public: bool = False, document: Document | None = None) -> RenderResult:
+    """``public``: the 公开版, written only once its 保密审查 has nothing left (reports.publication). ``document``:
+    the report built already from ``template`` (the command line lints it first)."""
     fmt = format_for(out, fmt)
     with engine.connect() as conn:
-        doc = build_document(conn, unit, year, template)
+        doc = document if document is not None else build_document(conn, unit, year, template)
         if public:
             from fazhi_desktop.reports import publication
 
