@@ -387,9 +387,44 @@ def bench_binder(work: Path, photos: int = 300) -> dict:
                     str(out)], env=env, check=True, capture_output=True)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
-    return {"photos": photos, "binder_s": round(seconds, 1), "binder_peak_rss_mb": round(peak, 1),
+    # The baseline: Pillow and reportlab alone, in a process of their own, drawing the same photos one to a page at
+    # the same size and resolution, with a line of text in the same bundled font, into one PDF
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", PLAIN_PHOTOS, str(folder), str(work / "plain-photos.pdf")], check=True,
+                   capture_output=True)
+    plain_s = time.perf_counter() - start
+    plain_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the larger of the two children
+    return {"photos": photos, "binder_s": round(seconds, 1), "plain_pillow_reportlab_s": round(plain_s, 1),
+            "binder_peak_rss_mb": round(peak, 1),
+            "plain_pillow_reportlab_peak_rss_mb": round(plain_peak, 1) if plain_peak > peak else "≤ binder's",
             "binder_mb": round(out.stat().st_size / 1e6, 1), "photo_mb_each": round(
                 sum(p.stat().st_size for p in folder.glob("*.jpg")) / photos / 1e6, 2)}
+
+
+PLAIN_PHOTOS = """
+import io, sys
+from pathlib import Path
+from PIL import Image
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from fazhi_desktop.reports.typeset.fonts import bundled_dir
+pdfmetrics.registerFont(TTFont("song", str(bundled_dir() / "FandolSong-Regular.ttf")))
+c = Canvas(sys.argv[2], pagesize=A4, pageCompression=1)
+for p in sorted(Path(sys.argv[1]).glob("*.jpg")):
+    with Image.open(p) as img:
+        img.draft("RGB", (1240, 1240))
+        img = img.resize((1000, 750))
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=82)
+    c.drawImage(ImageReader(buf), 60, 300, 470, 352)
+    c.setFont("song", 12)
+    c.drawString(60, 260, "照片说明：" + p.stem)
+    c.showPage()
+c.save()
+"""
 
 
 def bench_packages(work: Path, townships: int = 30, records: int = 5000) -> dict:
