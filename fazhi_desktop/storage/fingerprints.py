@@ -12,25 +12,36 @@ from fazhi_desktop.domain.ledgers import ledger as get_ledger
 from fazhi_desktop.storage.schema import ledger_table
 
 _CHUNK = 500
+_PAGE = 5000
 
 
 def refresh(conn: sa.Connection, ledger_key: str, ids: Iterable[str] | None = None) -> int:
-    """Recompute the fingerprints of the records ``ids`` (all the ledger's records when None). Only the columns the
-    database has are read: a migration runs this before later revisions add theirs (absent means blank)."""
+    """Recompute the fingerprints of the records ``ids`` (all the ledger's records when None, read in pages of the
+    primary key: a million records never sit in memory at once). Only the columns the database has are read: a
+    migration runs this before later revisions add theirs (absent means blank)."""
     ledger = get_ledger(ledger_key)
     table = ledger_table(ledger_key)
     present = {c["name"] for c in sa.inspect(conn).get_columns(ledger_key)}
     columns = [table.c.id, *(table.c[f.key] for f in ledger.fields if f.key in present)]
-    wanted = None if ids is None else list(dict.fromkeys(ids))
-    chunks = [None] if wanted is None else [wanted[i:i + _CHUNK] for i in range(0, len(wanted), _CHUNK)]
     update = sa.update(table).where(table.c.id == sa.bindparam("rid")).values({COLUMN: sa.bindparam("fp")})
+
+    def write(rows) -> int:
+        batch = [{"rid": row["id"], "fp": fingerprint(ledger, row)} for row in rows]
+        if batch:
+            conn.execute(update, batch)
+        return len(batch)
+
     done = 0
-    for chunk in chunks:
-        statement = sa.select(*columns) if chunk is None else sa.select(*columns).where(table.c.id.in_(chunk))
-        batch = []
-        for row in conn.execute(statement).mappings().yield_per(5000) if chunk is None else conn.execute(statement).mappings():
-            batch.append({"rid": row["id"], "fp": fingerprint(ledger, row)})
-        for i in range(0, len(batch), 5000):
-            conn.execute(update, batch[i:i + 5000])
-        done += len(batch)
-    return done
+    if ids is not None:
+        wanted = list(dict.fromkeys(ids))
+        for i in range(0, len(wanted), _CHUNK):
+            done += write(conn.execute(sa.select(*columns).where(table.c.id.in_(wanted[i:i + _CHUNK]))).mappings())
+        return done
+    last = None
+    while True:
+        page = sa.select(*columns).order_by(table.c.id).limit(_PAGE)
+        rows = conn.execute(page if last is None else page.where(table.c.id > last)).mappings().all()
+        if not rows:
+            return done
+        done += write(rows)
+        last = rows[-1]["id"]
