@@ -134,8 +134,16 @@ def bench_size(n: int, work: Path, tables_max: int = TABLES_MAX_RECORDS) -> dict
         with db.engine.connect() as conn:
             listing.page(conn, unit, q, max(0, n // 15 - 200), 200)
 
+    def sorted_binary():
+        """The baseline: the same page in code-point order, raw sqlite3."""
+        con = sqlite3.connect(db.path)
+        con.execute("SELECT * FROM dispute WHERE unit_id=? AND deleted=0 AND year=? ORDER BY parties, created_at, id "
+                    "LIMIT 200", (unit.id, 2023)).fetchall()
+        con.close()
+
     out["list_first_page_s"] = timed(first_page)
-    out["list_sort_pinyin_s"] = timed(sorted_by_name, repeat=1)
+    out["list_sort_pinyin_s"] = timed(sorted_by_name)
+    out["list_sort_binary_raw_sql_s"] = timed(sorted_binary)
     out["list_deep_page_s"] = timed(deep_page)
     if n <= tables_max:  # beyond 100k records a year's workbook holds millions of cells: minutes per run
         out |= bench_tables(db.engine, unit, 2023, work, repeat=5 if n <= 10_000 else 1)

@@ -77,3 +77,20 @@ def test_pragmas(db):
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_names_sort_in_pinyin_order_not_by_code_point(svc, db, unit):
+    """周 < 李 < 王 < 陈 by code point; by pinyin 陈 (chen) < 李 (li) < 王 (wang) < 周 (zhou). The sort key is each
+    row's GB18030 bytes (#38: a Python collation was called for every comparison)."""
+    from fazhi_desktop.services import listing
+
+    for name in ("周某", "李某", "王某", "陈某"):
+        svc.create("dispute", {"date": "2023-05-01", "source": "排查发现", "village": unit.villages[0],
+                               "category": "邻里关系", "parties": f"{name}与邻居", "summary": "宅基地边界", "risk": "绿",
+                               "status": "调处中"})
+    with db.engine.connect() as conn:
+        q = listing.ListQuery("dispute", year=2023, sort_key="parties")
+        assert [r["parties"][0] for r in listing.page(conn, unit, q, 0, 10)] == ["陈", "李", "王", "周"]
+        q.descending = True
+        assert [r["parties"][0] for r in listing.page(conn, unit, q, 0, 10)] == ["周", "王", "李", "陈"]
+        assert listing.position(conn, unit, q, listing.page(conn, unit, q, 0, 1)[0]["id"]) == 0

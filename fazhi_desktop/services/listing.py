@@ -76,7 +76,7 @@ def _order(conn: sa.Connection, q: ListQuery) -> list[Any]:
             # Choices sort as declared (组长 before 副组长, 红 before 黄), a unit's own ones after them.
             col = sa.case({v: i for i, v in enumerate(f.choices)}, value=col, else_=len(f.choices))
         elif f is not None and f.kind.text_sort and conn.dialect.name == "sqlite":
-            col = col.collate("pinyin")  # names and places in pinyin order, not by code point
+            col = sa.func.pinyin_key(col)  # names and places in pinyin order, not by code point
         # Ties keep the order the records were entered or imported in, not the order of their random ids.
         return [col.desc() if q.descending else col.asc(), t.c.created_at, t.c.id]
     return [t.c[ledger.year_from].desc(), t.c.created_at.desc(), t.c.id]

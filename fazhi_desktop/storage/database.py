@@ -81,10 +81,11 @@ def check_sqlite_location(path: Path, *, must_exist: bool = False, read_only: bo
             return True
         raise UserError(f"数据库文件位于只读位置，无法保存数据：{path}")
     return False
-def pinyin_collate(a: str, b: str) -> int:
-    """GB18030 byte order: the 3755 common (level-1) hanzi of GB2312 are ordered by pinyin."""
-    ka, kb = a.encode("gb18030", "replace"), b.encode("gb18030", "replace")
-    return (ka > kb) - (ka < kb)
+def pinyin_key(text: str | None) -> bytes | None:
+    """A text's pinyin sort key: its GB18030 bytes, in whose order the 3755 common (level-1) hanzi of GB2312 stand
+    by pinyin. A key per row, compared as bytes by SQLite: a collation called Python for every comparison of a sort
+    (a million calls for a year of 66,000 records, #38)."""
+    return None if text is None else str(text).encode("gb18030", "replace")
 
 
 def _on_sqlite_connect(dbapi_conn, _record) -> None:
@@ -95,7 +96,7 @@ def _on_sqlite_connect(dbapi_conn, _record) -> None:
     for pragma in SQLITE_PRAGMAS:
         cur.execute(pragma)
     cur.close()
-    dbapi_conn.create_collation("pinyin", pinyin_collate)
+    dbapi_conn.create_function("pinyin_key", 1, pinyin_key, deterministic=True)
 
 
 def _on_sqlite_begin(conn) -> None:
@@ -109,7 +110,7 @@ def _on_sqlite_connect_read_only(dbapi_conn, _record) -> None:
     dbapi_conn.execute("PRAGMA query_only=ON")
     dbapi_conn.execute("PRAGMA busy_timeout=5000")
     dbapi_conn.execute("PRAGMA trusted_schema=OFF")
-    dbapi_conn.create_collation("pinyin", pinyin_collate)
+    dbapi_conn.create_function("pinyin_key", 1, pinyin_key, deterministic=True)
 
 
 def file_url(path: Path) -> sa.URL:
