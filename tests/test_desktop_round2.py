@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from openpyxl import Workbook
+from bookkit import workbook
 
 from fazhi_desktop.exchange.apply import run_import
-from fazhi_desktop.exchange.layout import ID_HEADER
 from fazhi_desktop.reports.content.builder import build_document
 from fazhi_desktop.services import listing, reports_text, stats
 
-PUB_HEADER = [ID_HEADER, "日期*", "活动类型*", "进入对象", "地点/村*", "宣传主题(法律法规)", "发放资料(份)"]
 ROWS = [
     [None, dt.datetime(2023, 5, 4), "法律十进", "进学校", "东村小学", "宪法、民法典", 100],
     [None, dt.datetime(2023, 5, 9), "集日宣传", None, "集市", "禁毒法", 20],
@@ -20,19 +18,8 @@ ROWS = [
 ]
 
 
-def _book(path, rows):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "普法宣传活动台账"
-    ws.append(PUB_HEADER)
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
-    return path
-
-
 def test_3_the_same_workbook_imported_twice_adds_nothing_the_second_time(db, unit, svc, tmp_path):
-    path = _book(tmp_path / "宣传.xlsx", ROWS)
+    path = workbook(tmp_path / "宣传.xlsx", ROWS)
     first = run_import(db.engine, path)
     assert first.created == 3 and svc.count("publicity", 2023) == 3
     again = run_import(db.engine, path, dry_run=True)
@@ -44,7 +31,7 @@ def test_3_the_same_workbook_imported_twice_adds_nothing_the_second_time(db, uni
     with db.engine.connect() as conn:
         assert stats.compute(conn, unit, 2023)["publicity.materials"] == 140
     # a workbook with one more row adds just that row; a deleted record's row comes back as new
-    more = _book(tmp_path / "更多.xlsx", [*ROWS, [None, dt.datetime(2023, 6, 1), "线上宣传", None, "微信群", None, 0]])
+    more = workbook(tmp_path / "更多.xlsx", [*ROWS, [None, dt.datetime(2023, 6, 1), "线上宣传", None, "微信群", None, 0]])
     assert run_import(db.engine, more).created == 1 and svc.count("publicity", 2023) == 4
     with db.engine.connect() as conn:
         rows = listing.page(conn, unit, listing.ListQuery("publicity"), 0, 10)

@@ -10,35 +10,22 @@ import sqlite3
 from pathlib import Path
 
 import sqlalchemy as sa
-from openpyxl import Workbook
+from bookkit import DISPUTE_HEADER, DISPUTE_SHEET, workbook
 from sqlalchemy import event
 
 from fazhi_desktop.domain.fingerprint import canonical, fingerprint
 from fazhi_desktop.domain.ledgers import LEDGERS
 from fazhi_desktop.exchange.apply import run_import
-from fazhi_desktop.exchange.layout import ID_HEADER
 from fazhi_desktop.services import audit
 from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import list_units, rename_village
 from fazhi_desktop.storage.database import open_database
 from fazhi_desktop.storage.schema import ledger_table
 
-HEADER = [ID_HEADER, "日期*", "活动类型*", "进入对象", "地点/村*", "宣传主题(法律法规)", "发放资料(份)"]
 ROWS = [
     [None, dt.datetime(2023, 5, 4), "法律十进", "进学校", "东村", "宪法、民法典", 100],
     [None, dt.datetime(2023, 5, 9), "集日宣传", None, "东村", "禁毒法", 20],
 ]
-
-
-def _book(path: Path, rows) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "普法宣传活动台账"
-    ws.append(HEADER)
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
-    return path
 
 
 def _statements_on(engine, table: str, action):
@@ -62,7 +49,7 @@ def test_an_import_reads_only_the_stored_records_its_rows_name(db, unit, svc, tm
     for i in range(300):
         svc.create("publicity", {"date": dt.date(2023, 1 + i % 12, 1 + i % 28), "kind": "集日宣传", "place": "东村",
                                  "topics": ["宪法"], "materials": i})
-    book = _book(tmp_path / "宣传.xlsx", ROWS)
+    book = workbook(tmp_path / "宣传.xlsx", ROWS)
     report, seen = _statements_on(db.engine, "publicity", lambda: run_import(db.engine, book, dry_run=True))
     assert report.created == 2
     assert seen, "the duplicate check asks the database"
@@ -76,7 +63,7 @@ def test_an_import_reads_only_the_stored_records_its_rows_name(db, unit, svc, tm
 
 
 def test_a_workbook_imported_again_is_found_equal_by_fingerprint(db, unit, svc, tmp_path):
-    book = _book(tmp_path / "宣传.xlsx", [*ROWS, ROWS[1]])  # two like rows: both kept the first time
+    book = workbook(tmp_path / "宣传.xlsx", [*ROWS, ROWS[1]])  # two like rows: both kept the first time
     assert run_import(db.engine, book).created == 3
     again = run_import(db.engine, book, dry_run=True)
     assert (again.created, again.plans[0].duplicates) == (0, 3)
@@ -88,19 +75,11 @@ def test_a_workbook_imported_again_is_found_equal_by_fingerprint(db, unit, svc, 
     assert (changed.created, changed.plans[0].duplicates) == (1, 2)
 
 
-DISPUTE_HEADER = ["记录编号", "排查日期*", "来源*", "所在村*", "纠纷类别*", "当事人*", "简要情况*", "风险等级*", "状态*"]
-
-
 def test_a_renamed_village_moves_the_fingerprints_with_it(db, unit, svc, tmp_path):
     def book(name, village):
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "矛盾纠纷排查调处台账"
-        ws.append(DISPUTE_HEADER)
-        for i in range(2):
-            ws.append([None, f"2023/5/{i + 1}", "排查发现", village, "土地纠纷", f"甲{i}与乙{i}", "地界争议", "绿", "调处中"])
-        wb.save(tmp_path / name)
-        return tmp_path / name
+        rows = [[None, f"2023/5/{i + 1}", "排查发现", village, "土地纠纷", f"甲{i}与乙{i}", "地界争议", "绿", "调处中"]
+                for i in range(2)]
+        return workbook(tmp_path / name, rows, DISPUTE_SHEET, DISPUTE_HEADER)
 
     assert run_import(db.engine, book("东.xlsx", "东村")).created == 2
     with db.engine.begin() as conn:
