@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 
 from fazhi_desktop.domain.fields import Field
+from fazhi_desktop.domain.fingerprint import LENGTH as FINGERPRINT_LENGTH
 from fazhi_desktop.domain.values import MAX_LONGTEXT, MAX_TEXT
 
 _DATE = "[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
@@ -83,7 +84,8 @@ def _record_checks() -> Iterator[tuple[str, str, str]]:
     for lg in LEDGERS:
         checks = [*common, ("unit_id", _text("unit_id", 36) + " OR unit_id IS NULL"),
                   ("deleted", _integer("deleted", 0, 1) + " OR deleted IS NULL"),
-                  ("deleted_at", _stamp("deleted_at", nullable=True))]
+                  ("deleted_at", _stamp("deleted_at", nullable=True)),
+                  ("内容摘要", _text("fingerprint", FINGERPRINT_LENGTH))]
         if not lg.has("year"):
             checks.append(("year", _integer('"year"', 1949, 2100)))
         for table_col, cond in checks:
