@@ -469,6 +469,44 @@ def bench_packages(work: Path, townships: int = 30, records: int = 5000) -> dict
         county.dispose()
         return merged
 
+    def raw() -> int:
+        """The baseline: each package's record lines parsed and inserted with raw sqlite3, one table per ledger of
+        the same columns, nothing checked."""
+        import zipfile
+
+        from fazhi_desktop.exchange import package_format as pf
+
+        path = work / "raw-merge.sqlite3"
+        path.unlink(missing_ok=True)
+        con = sqlite3.connect(path)
+        made: set[str] = set()
+        rows = 0
+        with con:
+            for package in paths:
+                with zipfile.ZipFile(package) as z:
+                    for part, key in pf.LEDGER_PARTS.items():
+                        if part not in z.namelist():
+                            continue
+                        records = [{"id": r["id"], **r["meta"], **r["values"]}
+                                   for r in (json.loads(line) for line in z.read(part).splitlines() if line.strip())]
+                        if not records:
+                            continue
+                        columns = sorted({k for r in records for k in r})
+                        names = ", ".join(f'"{c}"' for c in columns)
+                        if key not in made:
+                            con.execute(f'CREATE TABLE "{key}" ({names})')
+                            made.add(key)
+                        con.executemany(f'INSERT INTO "{key}" ({names}) VALUES '
+                                        f'({", ".join("?" * len(columns))})',
+                                        [[json.dumps(r.get(c), ensure_ascii=False) if isinstance(r.get(c), dict | list)
+                                          else r.get(c) for c in columns] for r in records])
+                        rows += len(records)
+        con.close()
+        return rows
+
+    start = time.perf_counter()
+    raw_rows = raw()
+    raw_s = time.perf_counter() - start
     start = time.perf_counter()
     created = merge_into("county.sqlite3")
     seconds = time.perf_counter() - start
@@ -482,7 +520,8 @@ def bench_packages(work: Path, townships: int = 30, records: int = 5000) -> dict
     county.dispose()
     return {"townships": townships, "records_per_package": records, "records_merged": created,
             "export_s_per_package": round(statistics.median(exports), 3), "merge_all_s": round(seconds, 2),
-            "merge_records_per_s": round(created / seconds), "reimport_all_s": round(time.perf_counter() - again, 2),
+            "merge_records_per_s": round(created / seconds),
+            "raw_sqlite3_same_records_per_s": round(raw_rows / raw_s), "reimport_all_s": round(time.perf_counter() - again, 2),
             "reimport_unchanged": unchanged, "reimport_s_per_package": round(statistics.median(each), 4),
             "merge_all_peak_mb": peak_mb(lambda: merge_into("county2.sqlite3")),
             "package_mb": round(sum(p.stat().st_size for p in paths) / len(paths) / 1e6, 2)}
