@@ -14,12 +14,17 @@ DISPUTE_SHEET = "矛盾纠纷排查调处台账"
 DISPUTE_HEADER = [ID_HEADER, "排查日期*", "来源*", "所在村*", "纠纷类别*", "当事人*", "简要情况*", "风险等级*", "状态*"]
 
 
-def workbook(path: Path, rows, sheet: str = PUB_SHEET, header: list[str] = PUB_HEADER) -> Path:
+def sheet_book(rows, sheet: str = PUB_SHEET, header: list[str] = PUB_HEADER) -> Workbook:
+    """The workbook, not yet saved (a caller may add sheets)."""
     wb = Workbook()
     ws = wb.active
     ws.title = sheet
     ws.append(header)
     for r in rows:
         ws.append(r)
-    wb.save(path)
+    return wb
+
+
+def workbook(path: Path, rows, sheet: str = PUB_SHEET, header: list[str] = PUB_HEADER) -> Path:
+    sheet_book(rows, sheet, header).save(path)
     return path

@@ -11,6 +11,7 @@ import zipfile
 
 import pdfplumber
 import pytest
+from bookkit import PUB_HEADER, sheet_book
 from clikit import run_cli
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
@@ -240,12 +241,7 @@ def test_template(tmp_path, unit):
 
 
 def _book(tmp_path, sheet: str, header: list[str], rows: list[list], name="in.xlsx", unit_sheet=False):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet
-    ws.append(header)
-    for r in rows:
-        ws.append(r)
+    wb = sheet_book(rows, sheet, header)
     if unit_sheet:
         u = wb.create_sheet("单位设置")
         for row in [("单位名称*", "新镇"), ("所属县(区)*", "某县"), ("主送机关*", "县法治办"), ("落款机关*", "中共新镇委员会"),
@@ -254,9 +250,6 @@ def _book(tmp_path, sheet: str, header: list[str], rows: list[list], name="in.xl
     path = tmp_path / name
     wb.save(path)
     return path
-
-
-PUB_HEADER = [ID_HEADER, "日期*", "活动类型*", "进入对象", "地点/村*", "宣传主题(法律法规)", "发放资料(份)"]
 
 
 def test_import_good_rows_and_dates_as_text(db, unit, svc, tmp_path):
