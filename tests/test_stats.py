@@ -235,7 +235,7 @@ def test_every_statistics_statement_is_a_covering_index_search(db):
     (#38): each ledger's index carries the columns its statistics count (domain.indicators.COUNTED), and SQLite
     answers every statement from the index alone. The demo year, with an answered 信息公开 application (its dates
     are read for 按时), runs each statement once."""
-    from sqlalchemy import event
+    from plankit import plan, statements
 
     from fazhi_desktop.domain.indicators import COUNTED
     from fazhi_desktop.domain.ledgers import LEDGERS
@@ -247,25 +247,19 @@ def test_every_statistics_statement_is_a_covering_index_search(db):
         "date": "2023-03-01", "applicant": "张某", "form": "信函", "content": "征地补偿标准", "answered_on": "2023-03-20",
         "result": "予以公开"})
     tables = {lg.key for lg in LEDGERS}
-    ran: list[tuple[str, tuple]] = []
 
-    def seen(_conn, _cursor, statement, parameters, _context, _many):
-        ran.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    def compute():
         with db.engine.connect() as conn:
             stats.compute(conn, unit, 2023)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
+
+    _none, ran = statements(db.engine, compute)
     searched = set()
-    with db.engine.connect() as conn:
-        for statement, parameters in ran:
-            for _id, _parent, _unused, detail in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters):
-                table = next((t for t in tables if detail.split(" ")[1:2] == [t]), None)
-                if table is None:
-                    continue
-                assert f"USING COVERING INDEX ix_{table}_unit_year" in detail, (detail, statement)
-                searched.add(table)
+    for statement, parameters in ran:
+        for detail in plan(db.engine, statement, parameters):
+            table = next((t for t in tables if detail.split(" ")[1:2] == [t]), None)
+            if table is None:
+                continue
+            assert f"USING COVERING INDEX ix_{table}_unit_year" in detail, (detail, statement)
+            searched.add(table)
     assert searched == tables  # every ledger counted, each through its index
     assert set(COUNTED) <= tables
