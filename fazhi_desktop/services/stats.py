@@ -114,8 +114,8 @@ class _Year:
 
     def tally(self, ledger_key: str, column: str, groups: list[dict[str, Any]],
               keep: Callable[[dict[str, Any]], bool] = lambda _g: True) -> dict[str, int]:
-        """Counts per value of a choice column from ``groups``, as ``breakdown`` gives them: every declared (and
-        locally added) value, zeros included; a blank counts nowhere."""
+        """Counts per value of a choice column from ``groups`` (rows of the column's value and ``n``): every declared
+        (and locally added) value, zeros included; a blank counts nowhere."""
         f = ledger(ledger_key).field(column)
         result = dict.fromkeys(choices_for(f, self.unit.local_choices, ledger_key), 0)
         for g in groups:
@@ -123,22 +123,14 @@ class _Year:
                 result[g[column]] = result.get(g[column], 0) + g["n"]
         return result
 
-    def breakdown(self, ledger_key: str, column: str, where: Callable[[sa.Table], list[Any]],
-                  extra: tuple[str, ...] = ()) -> dict[str, int]:
-        """Counts per value of a choice column; every declared (and locally added) value appears, zeros included.
-        ``extra`` = (field, value) keeps only the rows with that choice, e.g. ("kind", "法律十进")."""
+    def breakdown(self, ledger_key: str, column: str, where: Callable[[sa.Table], list[Any]]) -> dict[str, int]:
+        """Counts per value of a choice column among the records ``where`` selects (``tally``'s form)."""
         def build() -> sa.Select:
-            t = ledger_table(ledger_key)
-            col = t.c[column]
-            conds = [*where(t), col.is_not(None), *([is_(t, extra[0], extra[1])] if extra else [])]
-            return sa.select(col, sa.func.count()).where(*conds).group_by(col)
+            col = ledger_table(ledger_key).c[column]
+            return sa.select(col, sa.func.count().label("n")).where(*where(ledger_table(ledger_key))).group_by(col)
 
-        f = ledger(ledger_key).field(column)
-        result = dict.fromkeys(choices_for(f, self.unit.local_choices, ledger_key), 0)
-        statement = _statement(("by", ledger_key, column, where.__name__, extra), build)
-        for value, n in self.conn.execute(statement, self.params):
-            result[value] = result.get(value, 0) + n
-        return result
+        statement = _statement(("by", ledger_key, column, where.__name__), build)
+        return self.tally(ledger_key, column, [dict(r) for r in self.conn.execute(statement, self.params).mappings()])
 
 
 def reference_date(conn: sa.Connection, unit: Unit, year: int) -> dt.date:
