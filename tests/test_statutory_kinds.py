@@ -35,9 +35,13 @@ CASES = [
     # asked 2026-09-24 Thu; 9.25–9.27 and 10.1–10.7 off, 10.10 (Sat) worked: 15 working days end 10-22
     ("disclosure_third_party", D(2026, 9, 24), D(2026, 10, 22), ["第三十二条", "15个工作日"]),
     # 信访: 15 days, no roll-over set by the regulation: 2024-10-05 although it falls in 国庆
-    ("petition_accept", D(2024, 9, 20), D(2024, 10, 5), ["信访工作条例", "15日"]),
-    ("petition_accept", D(2021, 9, 20), D(2021, 10, 5), ["信访条例（2005年）第二十二条"]),
-    ("petition_finish", D(2024, 3, 1), D(2024, 4, 30), ["信访工作条例", "60日"]),
+    # the articles as the two texts number them: 信访工作条例 第二十三条 (告知) and 第三十四条 (办结: its 第三十三条 is
+    # 调解); 信访条例 2005 第二十一条 (转送、交办) and 第二十二条 (直接提出), 第三十三条 (办结)
+    ("petition_accept", D(2024, 9, 20), D(2024, 10, 5), ["信访工作条例（2022年）第二十三条第二款、第三款", "15日"]),
+    ("petition_accept", D(2021, 9, 20), D(2021, 10, 5), ["信访条例（2005年）第二十一条、第二十二条"]),
+    # the day the 2022 regulation took effect: its version, not the 2005 one
+    ("petition_accept", D(2022, 5, 1), D(2022, 5, 16), ["信访工作条例（2022年）第二十三条"]),
+    ("petition_finish", D(2024, 3, 1), D(2024, 4, 30), ["信访工作条例（2022年）第三十四条", "第三十一条第六项", "60日"]),
     ("petition_finish", D(2022, 3, 1), D(2022, 4, 30), ["信访条例（2005年）第三十三条"]),
 ]
 
