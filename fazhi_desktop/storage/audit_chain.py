@@ -70,9 +70,17 @@ def kept_digest(entry: dict[str, Any]) -> str:
 DERIVED = frozenset({"fingerprint"})
 
 
+def _state_value(value: Any) -> Any:
+    """What JSON cannot write itself, as ``_jsonable`` writes it; anything else as its text."""
+    converted = _jsonable(value)
+    return str(converted) if converted is value else converted
+
+
 def row_state(row: dict[str, Any]) -> str:
-    canonical = {k: _jsonable(v) for k, v in row.items() if v is not None and k not in DERIVED}
-    payload = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    # The encoder asks for the few values JSON cannot write (a row read from the database holds at most bytes):
+    # converting every value first was a fifth of a county merge.
+    canonical = {k: v for k, v in row.items() if v is not None and k not in DERIVED}
+    payload = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_state_value)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
