@@ -75,6 +75,12 @@ def test_impossible_date(svc):
     _fails(svc, "dispute", _dispute(date="2023-02-30"), "排查日期", "不存在")
 
 
+def test_a_date_in_the_programs_own_form_is_checked_like_any_other(svc):
+    """The written form (YYYY-MM-DD) skips the clean-up other forms need, not the checks."""
+    _fails(svc, "dispute", _dispute(date="1948-12-31"), "排查日期", "年份不合理")
+    _fails(svc, "dispute", _dispute(date="2023-13-01"), "排查日期", "不存在")
+
+
 def test_unparseable_date(svc):
     _fails(svc, "dispute", _dispute(date="上周三"), "排查日期", "无法识别")
 

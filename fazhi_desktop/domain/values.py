@@ -14,6 +14,7 @@ MAX_INT = 2_000_000_000
 MAX_MONEY = Decimal("9999999999.99")
 MIN_YEAR, MAX_YEAR = 1949, 2100
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _DATE_PATTERNS = (
     re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"),
     re.compile(r"^([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})$"),
@@ -86,6 +87,12 @@ def parse_date(raw: Any) -> dt.date | None:
         return _in_range(raw.date(), f"{raw:%Y-%m-%d}")
     if isinstance(raw, dt.date):
         return _in_range(raw, f"{raw:%Y-%m-%d}")
+    if type(raw) is str and _ISO_DATE.match(raw):  # how the program writes a date (packages, the form): no clean-up
+        try:
+            value = dt.date(int(raw[:4]), int(raw[5:7]), int(raw[8:]))
+        except ValueError:
+            raise CoercionError(f"日期「{raw}」不存在") from None
+        return _in_range(value, raw)
     text = ascii_digits(checked_text(str(raw).strip()))
     if not text:
         return None
