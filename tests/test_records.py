@@ -71,6 +71,22 @@ def test_audit_chain_detects_tampering(svc, db):
         assert audit.verify(conn) == last
 
 
+def test_a_record_state_keeps_its_written_form():
+    """Every history entry since the first holds states in this form: a change of it would fail every verify. The
+    expected digest is of JSON written out by hand (sorted keys, no blanks, dates ISO, bytes hex, no fingerprint)."""
+    import datetime as dt
+    import hashlib
+    from decimal import Decimal
+
+    from fazhi_desktop.storage import audit_chain
+
+    row = {"id": "r1", "date": dt.date(2024, 1, 2), "at": dt.datetime(2024, 1, 2, 3, 4, 5), "n": 3, "ok": True,
+           "money": Decimal("1.50"), "blob": b"\x01\xff", "name": "张三", "blank": None, "fingerprint": "abc"}
+    written = ('{"at":"2024-01-02T03:04:05","blob":"01ff","date":"2024-01-02","id":"r1","money":"1.50","n":3,'
+               '"name":"张三","ok":true}')
+    assert audit_chain.row_state(row) == hashlib.sha256(written.encode("utf-8")).hexdigest()
+
+
 def test_pragmas(db):
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
