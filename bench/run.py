@@ -6,7 +6,10 @@
 Measures: statistics vs hand-written raw SQL, list paging/sorting, report rendering (PDF, DOCX), the statistics
 workbook vs plain openpyxl writing the same cells (time and peak memory; demo data and each size up to --tables-max),
 validated import of 10k rows (an openpyxl-written and, with LibreOffice, an office-saved workbook), GUI start-up vs a
-bare 8-tab window.
+bare 8-tab window, the ``report`` command vs a plain reportlab process.
+
+Programs are timed as installed: with their compiled bytecode (pip writes it at install, PyInstaller bundles it), so
+each is run once before it is timed and PYTHONDONTWRITEBYTECODE is not passed on.
 """
 
 from __future__ import annotations
@@ -327,9 +330,15 @@ app.exec()
 """
 
 
+def installed_env(**extra: str) -> dict[str, str]:
+    """The environment a timed process runs in: as installed, with its bytecode written and read."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return env | extra
+
+
 def bench_gui(work: Path, frozen: Path | None = None) -> dict:
     """Start-up of the window from the source install, and of the frozen bundle when ``frozen`` names its folder."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FAZHI_QUIT_AFTER_SHOW="1", FAZHI_DATA_DIR=str(work / "d"))
+    env = installed_env(QT_QPA_PLATFORM="offscreen", FAZHI_QUIT_AFTER_SHOW="1", FAZHI_DATA_DIR=str(work / "d"))
     db = work / "gui.sqlite3"
     subprocess.run([sys.executable, "-m", "fazhi_desktop", "--db", str(db), "demo"], env=env, check=True,
                    capture_output=True)
@@ -342,6 +351,7 @@ def bench_gui(work: Path, frozen: Path | None = None) -> dict:
         return float(next(line for line in out.splitlines() if line.startswith(mark + " ")).split()[1]) - start
 
     app = [sys.executable, "-m", "fazhi_desktop", "--db", str(db)]
+    run(app)  # its bytecode written, as an install has it
     bare = statistics.median(run([sys.executable, "-c", BARE]) for _ in range(5))
     shown = statistics.median(run(app) for _ in range(5))
     ready = statistics.median(run(app, "ready") for _ in range(5))
@@ -353,6 +363,62 @@ def bench_gui(work: Path, frozen: Path | None = None) -> dict:
         result["frozen_window_shown_s"] = round(statistics.median(run(program) for _ in range(5)), 2)
         result["frozen_ready_s"] = round(statistics.median(run(program, "ready") for _ in range(5)), 2)
     return result
+
+
+PLAIN_REPORT = """
+import json, sys
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+fonts, lines, out = json.loads(open(sys.argv[1], encoding="utf-8").read())
+for n, path in enumerate(fonts):
+    pdfmetrics.registerFont(TTFont(f"F{n}", path))
+pdf = canvas.Canvas(out, pagesize=A4)
+for start in range(0, len(lines), 22):
+    for row, text in enumerate(lines[start:start + 22]):
+        pdf.setFont(f"F{row % len(fonts)}", 16)
+        pdf.drawString(79, 770 - row * 28.9, text)
+    pdf.showPage()
+pdf.save()
+"""
+
+
+def bench_report_command(work: Path) -> dict:
+    """``fazhi-desktop report`` as a clerk runs it (a new process: start, open, check, print) beside a plain reportlab
+    process that registers the same five fonts and draws the same text, 28 characters a line, 22 lines a page."""
+    from fazhi_desktop.reports.content.builder import build_document
+    from fazhi_desktop.reports.typeset.fonts import BUNDLED_FILES, bundled_dir
+    from fazhi_desktop.services.units import pick
+    from fazhi_desktop.storage.database import open_database
+
+    env = installed_env(FAZHI_DATA_DIR=str(work / "report-data"))
+    db = work / "report.sqlite3"
+    subprocess.run([sys.executable, "-m", "fazhi_desktop", "--db", str(db), "demo"], env=env, check=True,
+                   capture_output=True)
+    opened = open_database(db)
+    with opened.engine.connect() as conn:
+        text = build_document(conn, pick(opened, None), 2023).plain_text()
+    opened.dispose()
+    lines = [para[i:i + 28] for para in text.splitlines() for i in range(0, max(len(para), 1), 28)]
+    plan = work / "plain-report.json"
+    plan.write_text(json.dumps([[str(bundled_dir() / f) for f in BUNDLED_FILES.values()], lines,
+                                str(work / "plain-report.pdf")], ensure_ascii=False), encoding="utf-8")
+
+    def run(args) -> float:
+        start = time.perf_counter()
+        subprocess.run(args, env=env, check=True, capture_output=True)
+        return time.perf_counter() - start
+
+    command = [sys.executable, "-m", "fazhi_desktop", "--db", str(db), "report", "--year", "2023", "--out",
+               str(work / "report-command.pdf")]
+    plain = [sys.executable, "-c", PLAIN_REPORT, str(plan)]
+    run(command)  # bytecode written, as an install has it
+    ours = statistics.median(run(command) for _ in range(5))
+    baseline = statistics.median(run(plain) for _ in range(5))
+    python = statistics.median(run([sys.executable, "-c", "pass"]) for _ in range(5))
+    return {"report_command_s": round(ours, 2), "plain_reportlab_process_s": round(baseline, 2),
+            "bare_python_s": round(python, 3), "ratio": round(ours / baseline, 2)}
 
 
 def bench_binder(work: Path, photos: int = 300) -> dict:
@@ -542,6 +608,7 @@ def main() -> int:
     sizes = [int(n) for n in args.sizes.split(",")]
     result: dict = {"sizes": [bench_size(n, work, args.tables_max) for n in sizes]}
     result["documents"] = bench_documents(work)
+    result["report_command"] = bench_report_command(work)
     result["import"] = bench_import(work, into={n: work / f"bench-{n}.sqlite3" for n in sizes})
     if args.packages:
         result["county_packages"] = bench_packages(work, args.packages)
