@@ -118,6 +118,7 @@ def test_bundle_is_small_clean_and_licensed(release):
     translations = {p.name for p in inside.rglob("*.qm") if "translations" in p.parts}
     assert translations == {"qtbase_zh_CN.qm"}
     assert not list(inside.rglob("*qwayland*")) and not list(inside.rglob("*qgtk3*"))
+    assert not list(inside.rglob("default-docx-template"))  # python-docx reads its default.docx, not this (#38)
     assert (inside / "LICENSE").is_file()
     licenses = inside / "licenses"
     for required in ("LGPL-3.0.txt", "GPL-3.0.txt", "ICU-Unicode.txt", "README.md", "python/LICENSE.txt",

@@ -154,12 +154,19 @@ def _plugin_rule(dest: str) -> str | None:
     return None
 
 
+# python-docx makes a new document from templates/default.docx; this folder is that file's unpacked source.
+DOCX_TEMPLATE_SOURCE = ("docx", "templates", "default-docx-template")
+
+
 def keep_datas(entries: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     kept = []
     for dest, source, kind in entries:
         path = PurePosixPath(dest.replace("\\", "/"))
         if "translations" in path.parts and path.suffix == ".qm" and path.name not in KEPT_TRANSLATIONS:
             _drop("Qt translations other than qtbase_zh_CN", source)
+            continue
+        if path.parts[:3] == DOCX_TEMPLATE_SOURCE:
+            _drop("python-docx: the unpacked source of its default.docx", source)
             continue
         rule = _plugin_rule(dest)
         if rule:
@@ -170,28 +177,33 @@ def keep_datas(entries: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, 
 
 
 def _is_root(dest: str) -> bool:
-    """Binaries something loads by itself: Python extension modules, Qt plugins, ctypes libraries, libpython."""
-    name = PurePosixPath(dest).name
-    return (".cpython-" in name or name.endswith(".abi3.so") or "/plugins/" in dest
-            or name.startswith(("libpython", "libpdfium")))
+    """Binaries something loads by itself: Python extension modules, Qt plugins, ctypes libraries (pdfium), libpython
+    (the bootloader loads it)."""
+    dest = dest.replace("\\", "/")
+    name = PurePosixPath(dest).name.lower()
+    return (".cpython-" in name or name.endswith((".abi3.so", ".pyd")) or "/plugins/" in dest
+            or name.startswith(("libpython", "libpdfium", "python3", "pdfium")))
 
 
 def _unreachable(entries: list[tuple[str, str, str]]) -> set[str]:
-    """Shared libraries no kept root needs, directly or through other libraries (ELF DT_NEEDED, Linux only)."""
+    """Shared libraries no kept root needs, directly or through other libraries (ELF DT_NEEDED, PE imports). A name
+    counts as needed once anything imports it, so every copy of it stays (Windows resolves a DLL by name)."""
     from PyInstaller.depend import bindepend
 
-    by_name = {PurePosixPath(dest).name: dest for dest, _source, _kind in entries}
+    by_name: dict[str, list[str]] = {}
+    for dest, _source, _kind in entries:
+        by_name.setdefault(_name(dest).lower(), []).append(dest)
     source_of = {dest: source for dest, source, _kind in entries}
-    reached = {dest for dest in by_name.values() if _is_root(dest)}
+    reached = {dest for dests in by_name.values() for dest in dests if _is_root(dest)}
     todo = list(reached)
     while todo:
         dest = todo.pop()
         for name, _path in bindepend.get_imports(source_of[dest]):
-            target = by_name.get(PurePosixPath(name).name)
-            if target and target not in reached:
-                reached.add(target)
-                todo.append(target)
-    return set(by_name.values()) - reached
+            for target in by_name.get(PurePosixPath(name.replace("\\", "/")).name.lower(), ()):
+                if target not in reached:
+                    reached.add(target)
+                    todo.append(target)
+    return set(source_of) - reached
 
 
 def _name(dest: str) -> str:
@@ -213,6 +225,8 @@ def keep_binaries(entries: Iterable[tuple[str, str, str]]) -> list[tuple[str, st
         for _dest, source, _kind in system:
             _drop("desktop libraries taken from the system (the .deb depends on them)", source)
         kept = [entry for entry in kept if entry not in system]
+    if sys.platform.startswith("linux") or sys.platform == "win32":
+        # Windows: Qt6Network and Qt6Svg, which only the network and SVG plugins dropped above load (#38).
         orphans = _unreachable(kept)
         for dest, source, _kind in kept:
             if dest in orphans:
