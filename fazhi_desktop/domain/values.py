@@ -73,6 +73,16 @@ def checked_text(text: str) -> str:
     return text
 
 
+def json_text(value: Any) -> Any:
+    """``json.dumps``'s hook for the values a record holds that JSON cannot write itself: dates as ISO text, amounts as
+    text. Anything else is refused as JSON refuses it (a history entry or a package never holds it)."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def _in_range(value: dt.date, shown: str) -> dt.date:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise CoercionError(f"日期「{shown}」的年份不合理（应在 {MIN_YEAR}—{MAX_YEAR} 年之间）")

@@ -13,13 +13,12 @@ Reading one is done by ``package_read`` as a hostile file: only these names, bou
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
-from decimal import Decimal
 from typing import Any
 
 from fazhi_desktop.domain.ledgers import LEDGERS
+from fazhi_desktop.domain.values import json_text
 
 FORMAT = "fazhi-desktop-package"
 FORMAT_VERSION = 1
@@ -68,16 +67,8 @@ def part_limit(name: str) -> int:
     return MAX_JSON_PART_BYTES
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"not in a package: {type(value).__name__}")
-
-
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_jsonable)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=json_text)
 
 
 def package_name(unit_name: str, year: int) -> str:

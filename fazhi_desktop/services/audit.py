@@ -13,26 +13,16 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 
+from fazhi_desktop.domain.values import json_text
 from fazhi_desktop.storage import audit_chain
 from fazhi_desktop.storage.audit_chain import GENESIS, GONE
 from fazhi_desktop.storage.schema import audit_log
 
 MAX_FINDINGS = 5
-
-
-def _change_value(value: Any) -> Any:
-    """The encoder's hook for what JSON cannot write itself: dates and amounts as text, nothing else. (Converting
-    every value before encoding was a tenth of a county merge.)"""
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 @dataclass(frozen=True)
@@ -60,7 +50,8 @@ def append(conn: sa.Connection, actor: str, entries: Iterable[Change], *, at: dt
     current = {table: audit_chain.states(conn, table, ids) for table, ids in wanted.items()}
     rows = []
     for e in entries:
-        changes = json.dumps({k: [o, n] for k, (o, n) in e.changes.items()}, default=_change_value,
+        # The encoder's hook converts what JSON cannot write (converting every value first was a tenth of a merge).
+        changes = json.dumps({k: [o, n] for k, (o, n) in e.changes.items()}, default=json_text,
                              ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         state = current[tables[e.ledger]][e.record_id] if e.ledger in tables else None
         digest = audit_chain.entry_hash(prev, at, actor, e.unit_id, e.ledger, e.record_id, e.action, changes, state)
