@@ -59,11 +59,29 @@ def test_links_to_dropped_libraries_go_too():
 
 
 def test_software_opengl_and_the_page_number_font_rules_hold_on_windows_paths(tmp_path, monkeypatch):
-    """Windows builds name entries with backslashes: the rules must match them as on Linux."""
-    source = tmp_path / "opengl32sw.dll"
-    source.write_bytes(b"x" * 100)
-    monkeypatch.setattr(bc.sys, "platform", "win32")  # the Linux-only steps (system libraries, ELF links) do not run
-    kept = bc.keep_binaries([("PySide6\\opengl32sw.dll", str(source), "BINARY"),
-                             ("PySide6\\Qt6Core.dll", str(source), "BINARY")])
-    assert [dest for dest, _s, _k in kept] == ["PySide6\\Qt6Core.dll"]
+    """Windows builds name entries with backslashes: the rules must match them as on Linux. Of the DLLs, those that
+    nothing kept imports go (#38), and a name anything imports keeps every copy (Windows loads a DLL by name)."""
+    from PyInstaller.depend import bindepend
+
+    files = {}
+    for name in ("opengl32sw.dll", "QtCore.pyd", "Qt6Core.dll", "Qt6Network.dll", "VCRUNTIME140.dll",
+                 "VCRUNTIME140-copy.dll", "python311.dll"):
+        files[name] = tmp_path / name
+        files[name].write_bytes(b"x" * 100)
+    imports = {  # as pefile reads them from the real DLLs (case as written in the import tables)
+        str(files["QtCore.pyd"]): {("Qt6Core.dll", None), ("python3.dll", None)},
+        str(files["Qt6Core.dll"]): {("VCRUNTIME140.dll", None), ("KERNEL32.dll", None)},
+        str(files["python311.dll"]): {("vcruntime140.dll", None)},
+    }
+    monkeypatch.setattr(bindepend, "get_imports", lambda path, search_paths=None: imports.get(str(path), set()))
+    monkeypatch.setattr(bc.sys, "platform", "win32")  # the Linux-only step (system libraries) does not run
+    kept = bc.keep_binaries([("PySide6\\opengl32sw.dll", str(files["opengl32sw.dll"]), "BINARY"),
+                             ("PySide6\\QtCore.pyd", str(files["QtCore.pyd"]), "EXTENSION"),
+                             ("PySide6\\Qt6Core.dll", str(files["Qt6Core.dll"]), "BINARY"),
+                             ("PySide6\\Qt6Network.dll", str(files["Qt6Network.dll"]), "BINARY"),
+                             ("VCRUNTIME140.dll", str(files["VCRUNTIME140.dll"]), "BINARY"),
+                             ("shiboken6\\VCRUNTIME140.dll", str(files["VCRUNTIME140-copy.dll"]), "BINARY"),
+                             ("python311.dll", str(files["python311.dll"]), "BINARY")])
+    assert [dest for dest, _s, _k in kept] == ["PySide6\\QtCore.pyd", "PySide6\\Qt6Core.dll", "VCRUNTIME140.dll",
+                                               "shiboken6\\VCRUNTIME140.dll", "python311.dll"]
     assert bc._name("fazhi_desktop\\fonts\\FandolSong-Regular.ttf") == "FandolSong-Regular.ttf"
