@@ -501,8 +501,19 @@ def test_the_installer_installs_per_user_runs_and_uninstalls_keeping_the_data(bu
     assert "已载入示例单位" in installed.stdout
     data = user / "AppData" / "Local" / "fazhi_desktop"
     before = sorted(p.name for p in (data / "backups").iterdir())
-    wine.run(str(program / "uninstall.exe"), "/S", timeout=600)
+    proc = wine.run(str(program / "uninstall.exe"), "/S", timeout=600, check=False)
     wine.wait()  # the uninstaller re-runs itself from a temporary copy
+    if proc.returncode == 1 and program.exists():
+        # NSIS: the outer uninstaller's exit code only says whether it could copy itself to %TEMP% and start that
+        # copy; under Wine that failed once in six CI runs. Run the copy as NSIS documents (``_?=``): its exit code is
+        # the uninstall's own, and the outcome below is checked all the same.
+        print(f"uninstall.exe /S exited 1 (its copy to %TEMP% not started); running the copy with _?=: {proc.stdout}")
+        copy = wine.drive_c / "uninstall-copy.exe"
+        shutil.copy(program / "uninstall.exe", copy)
+        wine.run(win(wine, copy), "/S", f"_?={win(wine, program)}", timeout=600)
+        wine.wait()
+    else:
+        assert proc.returncode == 0, proc.stdout[-3000:]
     assert not program.exists() and not menu.exists() and not console.exists()
     assert (data / "fazhi.sqlite3").is_file() and sorted(p.name for p in (data / "backups").iterdir()) == before
     assert (documents / "安装后.sqlite3").is_file()
