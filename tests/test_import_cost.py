@@ -112,16 +112,16 @@ def test_every_record_has_its_fingerprint_after_the_migration_and_the_history_st
 def test_fingerprints_are_refreshed_page_by_page(db, unit, svc, monkeypatch):
     """The migration reads a ledger in pages of its primary key (a million records never in memory at once): every
     record of every page gets its fingerprint, none twice."""
-    from fazhi_desktop.storage import fingerprints
+    from fazhi_desktop.storage import derived
 
     for i in range(23):
         svc.create("publicity", {"date": dt.date(2023, 1 + i % 12, 1 + i % 28), "kind": "集日宣传", "place": "东村",
                                  "materials": i})
     t = ledger_table("publicity")
     lg = next(lg for lg in LEDGERS if lg.key == "publicity")
-    monkeypatch.setattr(fingerprints, "_PAGE", 5)
+    monkeypatch.setattr(derived, "_PAGE", 5)
     with db.engine.begin() as conn:
         conn.execute(sa.update(t).values(fingerprint=None))
-        assert fingerprints.refresh(conn, "publicity") == 23
+        assert derived.refresh(conn, "publicity") == 23
         rows = conn.execute(sa.select(t)).mappings().all()
     assert len(rows) == 23 and all(r["fingerprint"] == fingerprint(lg, r) for r in rows)

@@ -121,8 +121,10 @@ NEW_FIELD = textwrap.dedent('''
     with db.engine.begin() as conn:
         script = produce_migrations(MigrationContext.configure(conn), metadata)
         ops = [op for group in script.upgrade_ops.ops if isinstance(group, ModifyTableOps) for op in group.ops]
-        assert [(group.table_name, op.column.name) for group in script.upgrade_ops.ops
-                for op in group.ops] == [("meeting", "venue")], script.upgrade_ops.ops
+        # a short text: its pinyin sort key and that key's index come with it (domain.sort_keys)
+        made = [(group.table_name, op.column.name if hasattr(op, "column") else op.index_name)
+                for group in script.upgrade_ops.ops for op in group.ops]
+        assert made == [("meeting", "venue"), ("meeting", "venue__pinyin"), ("meeting", "ix_meeting_venue__pinyin")], made
         operations = Operations(MigrationContext.configure(conn))
         for op in ops:
             operations.invoke(op)

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fazhi_desktop.domain import periods
+from fazhi_desktop.domain import periods, sort_keys
 from fazhi_desktop.domain.fields import FieldType
 from fazhi_desktop.domain.ledgers import ledger as get_ledger
 from fazhi_desktop.services.context import Context
@@ -75,8 +75,10 @@ def _order(conn: sa.Connection, q: ListQuery) -> list[Any]:
         if f is not None and f.choices and not f.kind.multiple:
             # Choices sort as declared (组长 before 副组长, 红 before 黄), a unit's own ones after them.
             col = sa.case({v: i for i, v in enumerate(f.choices)}, value=col, else_=len(f.choices))
+        elif f is not None and sort_keys.stored(ledger, f.key):
+            col = t.c[sort_keys.column(f.key)]  # names and places in pinyin order, read in order from its index
         elif f is not None and f.kind.text_sort and conn.dialect.name == "sqlite":
-            col = sa.func.pinyin_key(col)  # names and places in pinyin order, not by code point
+            col = sa.func.pinyin_key(col)  # a long text: its key computed while sorting
         # Ties keep the order the records were entered or imported in, not the order of their random ids.
         return [col.desc() if q.descending else col.asc(), t.c.created_at, t.c.id]
     return [t.c[ledger.year_from].desc(), t.c.created_at.desc(), t.c.id]

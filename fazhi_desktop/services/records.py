@@ -17,6 +17,7 @@ from fazhi_desktop.domain.fingerprint import COLUMN as FINGERPRINT
 from fazhi_desktop.domain.fingerprint import fingerprint
 from fazhi_desktop.domain.ledgers import ledger as get_ledger
 from fazhi_desktop.domain.roles import ADMIN_ONLY, WRITE
+from fazhi_desktop.domain.sort_keys import keys as sort_keys
 from fazhi_desktop.domain.validation import report_year, unmask, validate_record
 from fazhi_desktop.services import accounts, audit
 from fazhi_desktop.services.actor import default_actor
@@ -37,9 +38,11 @@ def _now() -> dt.datetime:
 
 
 def to_storage(ledger: Ledger, clean: Mapping[str, Any]) -> dict[str, Any]:
-    """The stored columns of validated values: the declared fields, the report year and the content fingerprint."""
+    """The stored columns of validated values: the declared fields, the report year, the content fingerprint and the
+    pinyin sort keys."""
     row = {f.key: f.kind.stored(clean.get(f.key)) for f in ledger.fields}
     row[FINGERPRINT] = fingerprint(ledger, row)
+    row.update(sort_keys(ledger, row))
     if not ledger.has("year"):
         row["year"] = report_year(ledger, clean)
     return row

@@ -17,7 +17,7 @@ from fazhi_desktop.domain.unit import UNIT_FIELDS, kind_from_name
 from fazhi_desktop.domain.validation import unmask, validate_fields
 from fazhi_desktop.services import accounts, audit
 from fazhi_desktop.services.context import EVERYTHING, Changed, Context, Done
-from fazhi_desktop.storage import fingerprints
+from fazhi_desktop.storage import derived
 from fazhi_desktop.storage.database import Database
 from fazhi_desktop.storage.schema import units
 
@@ -158,7 +158,7 @@ def rename_village(conn: sa.Connection, unit: Unit, old: str, new: str, actor: s
         if ids:
             conn.execute(sa.update(t).where(t.c.id.in_(ids)).values({field_key: new, "updated_at": now,
                                                                       "updated_by": actor}))
-            fingerprints.refresh(conn, ledger_key, ids)  # the records' content changed: their fingerprints follow
+            derived.refresh(conn, ledger_key, ids)  # content changed: fingerprints and sort keys follow
             changes += [audit.Change(unit.id, ledger_key, rid, "update", {field_key: (old, new)}) for rid in ids]
     audit.append(conn, actor, changes)
     return get_unit(conn, unit_id=unit.id), len(changes) - 1

@@ -21,6 +21,9 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from fazhi_desktop.domain import sort_keys
+from fazhi_desktop.domain.ledgers import LEDGERS
+
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
@@ -65,9 +68,9 @@ def kept_digest(entry: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-# Columns derived from the others (a record's content fingerprint): recomputed by the program, never part of a state,
-# so adding them (migration 0013) changed no record's state.
-DERIVED = frozenset({"fingerprint"})
+# Columns derived from the others (a record's content fingerprint, its pinyin sort keys): recomputed by the program,
+# never part of a state, so adding them (migrations 0013, 0014) changed no record's state.
+DERIVED = frozenset({"fingerprint", *(sort_keys.column(f.key) for lg in LEDGERS for f in sort_keys.keyed_fields(lg))})
 
 
 def _state_value(value: Any) -> Any:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from fazhi_desktop.domain.errors import DatabaseCorruptError, UserError
+from fazhi_desktop.domain.sort_keys import pinyin_key
 from fazhi_desktop.storage import audit_chain, blobstore, identity, locate, paths, sqlite_file
 from fazhi_desktop.storage.sqlite_file import SQLITE_MAGIC, access_problem, integrity_problem
 
@@ -81,13 +82,6 @@ def check_sqlite_location(path: Path, *, must_exist: bool = False, read_only: bo
             return True
         raise UserError(f"数据库文件位于只读位置，无法保存数据：{path}")
     return False
-def pinyin_key(text: str | None) -> bytes | None:
-    """A text's pinyin sort key: its GB18030 bytes, in whose order the 3755 common (level-1) hanzi of GB2312 stand
-    by pinyin. A key per row, compared as bytes by SQLite: a collation called Python for every comparison of a sort
-    (a million calls for a year of 66,000 records, #38)."""
-    return None if text is None else str(text).encode("gb18030", "replace")
-
-
 def _on_sqlite_connect(dbapi_conn, _record) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide where transactions start (see the "begin" hook below), so that
     # DDL in migrations is transactional and reads inside a transaction see one snapshot.

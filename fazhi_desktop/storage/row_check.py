@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from fazhi_desktop.domain.fields import Field
 from fazhi_desktop.domain.fingerprint import LENGTH as FINGERPRINT_LENGTH
+from fazhi_desktop.domain.sort_keys import column, keyed_fields, pinyin_key
 from fazhi_desktop.domain.values import MAX_LONGTEXT, MAX_TEXT
 
 _DATE = "[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
@@ -92,6 +93,9 @@ def _record_checks() -> Iterator[tuple[str, str, str]]:
             yield lg.key, table_col, cond
         for f in lg.fields:
             yield lg.key, f.label, field_check(f)
+        for f in keyed_fields(lg):  # a wrong key would only misorder a list, but it is not what the program wrote
+            key = f'"{column(f.key)}"'
+            yield lg.key, f"{f.label}（排序键）", f"typeof({key}) NOT IN ('null', 'blob') OR {key} IS NOT pinyin_key(\"{f.key}\")"
     for table_col, cond in common:
         yield "units", table_col, cond
     for f in UNIT_FIELDS:
@@ -180,6 +184,7 @@ def _accounts_problem(con: sqlite3.Connection) -> str | None:
 def problem(con: sqlite3.Connection) -> str | None:
     """None when every stored value has its declared type; else which table, column and row does not."""
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    con.create_function("pinyin_key", 1, pinyin_key, deterministic=True)  # the sort keys are checked against it
     columns: dict[str, set[str]] = {}
     for table, label, cond in _record_checks():
         if table not in tables:

@@ -17,6 +17,8 @@ from fazhi_desktop.domain.fingerprint import COLUMN as FINGERPRINT
 from fazhi_desktop.domain.fingerprint import LENGTH as FINGERPRINT_LENGTH
 from fazhi_desktop.domain.indicators import COUNTED
 from fazhi_desktop.domain.ledgers import LEDGERS
+from fazhi_desktop.domain.sort_keys import column as sort_key_column
+from fazhi_desktop.domain.sort_keys import keyed_fields
 from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS, UNIT_FIELDS
 
 # Named constraints from the very first revision, so SQLite batch migrations can find them later.
@@ -97,6 +99,17 @@ def year_index_columns(ledger) -> tuple[str, ...]:
     return first + tuple(key for key in COUNTED.get(ledger.key, ()) if key not in first)
 
 
+def sort_index_name(ledger_key: str, field_key: str) -> str:
+    return f"ix_{ledger_key}_{sort_key_column(field_key)}"
+
+
+def sort_index_columns(field_key: str) -> tuple[str, ...]:
+    """The columns of the index a year's list sorted by ``field_key`` reads in order (domain.sort_keys): the key after
+    the unit and year. Ties (one village, blanks) are put in entry order by a sort of their own rows: the entry
+    time in every entry of these indexes made a database of a million records a third larger."""
+    return ("unit_id", "deleted", "year", sort_key_column(field_key))
+
+
 def _ledger_table(ledger) -> sa.Table:
     # Rosters declare their 年度 as the field ``year``; every other ledger gets ``year`` derived from its main date.
     year = [] if ledger.has("year") else [sa.Column("year", sa.Integer(), nullable=True, comment="所属年度")]
@@ -115,6 +128,9 @@ def _ledger_table(ledger) -> sa.Table:
         sa.Column("version", sa.Integer(), nullable=True, comment="修改次数"),
         # A digest of the declared values (domain.fingerprint): an import finds the records equal to its rows by it
         sa.Column(FINGERPRINT, sa.String(FINGERPRINT_LENGTH), nullable=True, comment="内容摘要"),
+        # Pinyin sort keys of the short text fields (domain.sort_keys), derived like the fingerprint
+        *(sa.Column(sort_key_column(f.key), sa.LargeBinary(), nullable=True, comment="拼音排序键")
+          for f in keyed_fields(ledger)),
         comment=ledger.name,
     )
     # Statistics and lists always filter by unit, year and the deleted flag. Then the date a list is ordered by
@@ -124,6 +140,8 @@ def _ledger_table(ledger) -> sa.Table:
     # The deleted flag too: with two equal columns before it, SQLite's planner (no statistics) takes this index for
     # an import's lookup, not the one above (which read every live record: 15 s at a million records)
     sa.Index(f"ix_{ledger.key}_fingerprint", table.c.unit_id, table.c.deleted, table.c[FINGERPRINT])
+    for f in keyed_fields(ledger):
+        sa.Index(sort_index_name(ledger.key, f.key), *(table.c[key] for key in sort_index_columns(f.key)))
     return table
 
 

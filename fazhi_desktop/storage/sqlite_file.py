@@ -90,10 +90,12 @@ HISTORIC_INDEXES: tuple[str, ...] = ()
 def known_objects() -> tuple[set[str], set[str]]:
     """(tables, indexes) any revision of the program's schema has."""
     from fazhi_desktop.domain.ledgers import LEDGERS
+    from fazhi_desktop.domain.sort_keys import column, keyed_fields
 
     tables = {*BASE_TABLES, *HISTORIC_TABLES, *(lg.key for lg in LEDGERS)}
     indexes = {*BASE_INDEXES, *HISTORIC_INDEXES, *(f"ix_{lg.key}_{kind}" for lg in LEDGERS
-                                                    for kind in ("unit_year", "fingerprint"))}
+                                                    for kind in ("unit_year", "fingerprint")),
+               *(f"ix_{lg.key}_{column(f.key)}" for lg in LEDGERS for f in keyed_fields(lg))}
     return tables, indexes
 
 

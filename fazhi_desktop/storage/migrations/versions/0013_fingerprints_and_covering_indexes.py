@@ -48,11 +48,11 @@ AFTER_YEAR = {
 
 
 def upgrade() -> None:
-    from fazhi_desktop.storage import fingerprints
+    from fazhi_desktop.storage import derived
 
     for key in LEDGERS:
         op.add_column(key, sa.Column("fingerprint", sa.String(length=32), nullable=True, comment="内容摘要"))
-        fingerprints.refresh(op.get_bind(), key)  # before the indexes: they are built once, not row by row
+        derived.refresh(op.get_bind(), key)  # before the indexes: they are built once, not row by row
         op.create_index(f"ix_{key}_fingerprint", key, ["unit_id", "deleted", "fingerprint"])
         op.drop_index(f"ix_{key}_unit_year", table_name=key)
         op.create_index(f"ix_{key}_unit_year", key, ["unit_id", "deleted", "year", *AFTER_YEAR.get(key, ())])
