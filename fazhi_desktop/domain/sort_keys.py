@@ -28,6 +28,12 @@ def pinyin_key(text: Any) -> bytes | None:
     return None if text is None else str(text).encode("gb18030", "replace")
 
 
+def lists_one_year(ledger: Ledger) -> bool:
+    """Whether a year's list holds only the records of that year (an index on unit, year and key serves its sort);
+    a roster lists everyone registered by the year, a contract every one in force in it."""
+    return ledger.period is None and not ledger.in_force
+
+
 def _keyed(ledger: Ledger, f: Field) -> bool:
     return (lists_one_year(ledger) and f.kind.text_sort and f.kind.storage == "text"
             and not (f.choices and not f.kind.multiple))
@@ -56,9 +62,3 @@ def column(field_key: str) -> str:
 def keys(ledger: Ledger, stored_row: Mapping[str, Any]) -> dict[str, bytes | None]:
     """The stored keys of a record's values in their stored form."""
     return {column(f.key): pinyin_key(stored_row.get(f.key)) for f in keyed_fields(ledger)}
-
-
-def lists_one_year(ledger: Ledger) -> bool:
-    """Whether a year's list holds only the records of that year (an index on unit, year and key serves its sort);
-    a roster lists everyone registered by the year, a contract every one in force in it."""
-    return ledger.period is None and not ledger.in_force

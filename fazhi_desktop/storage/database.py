@@ -82,6 +82,8 @@ def check_sqlite_location(path: Path, *, must_exist: bool = False, read_only: bo
             return True
         raise UserError(f"数据库文件位于只读位置，无法保存数据：{path}")
     return False
+
+
 def _on_sqlite_connect(dbapi_conn, _record) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide where transactions start (see the "begin" hook below), so that
     # DDL in migrations is transactional and reads inside a transaction see one snapshot.

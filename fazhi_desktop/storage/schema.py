@@ -99,10 +99,6 @@ def year_index_columns(ledger) -> tuple[str, ...]:
     return first + tuple(key for key in COUNTED.get(ledger.key, ()) if key not in first)
 
 
-def sort_index_name(ledger_key: str, field_key: str) -> str:
-    return f"ix_{ledger_key}_{sort_key_column(field_key)}"
-
-
 def sort_index_columns(field_key: str) -> tuple[str, ...]:
     """The columns of the index a year's list sorted by ``field_key`` reads in order (domain.sort_keys): the key after
     the unit and year. Ties (one village, blanks) are put in entry order by a sort of their own rows: the entry
@@ -141,7 +137,7 @@ def _ledger_table(ledger) -> sa.Table:
     # an import's lookup, not the one above (which read every live record: 15 s at a million records)
     sa.Index(f"ix_{ledger.key}_fingerprint", table.c.unit_id, table.c.deleted, table.c[FINGERPRINT])
     for f in keyed_fields(ledger):
-        sa.Index(sort_index_name(ledger.key, f.key), *(table.c[key] for key in sort_index_columns(f.key)))
+        sa.Index(f"ix_{ledger.key}_{sort_key_column(f.key)}", *(table.c[key] for key in sort_index_columns(f.key)))
     return table
 
 
