@@ -35,6 +35,20 @@ def type_chinese(qtbot, widget, text: str) -> None:
     QApplication.sendEvent(widget, event)
 
 
+def roll_wheel(widget, notches: int, *, sideways: bool = False) -> None:
+    """The real wheel over ``widget``: negative notches roll towards the clerk (down the page), or, ``sideways``
+    (a tilting wheel, a touchpad), towards the right-hand side."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    center = widget.rect().center()
+    delta = QPoint(120 * notches, 0) if sideways else QPoint(0, 120 * notches)
+    event = QWheelEvent(QPointF(center), QPointF(widget.mapToGlobal(center)), QPoint(0, 0), delta,
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
 def when_modal(kind, act) -> None:
     """Once a modal dialog of ``kind`` is up (its own event loop running), ``act(dialog)`` — as a person answers a
     dialog a click opened. Call it before the click: the click does not return until the dialog closes."""

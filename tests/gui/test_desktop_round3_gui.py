@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QScrollArea
 
+from .guikit import roll_wheel
+
 AT_125 = (1093, 614)  # 1366×768 at 125%, in logical pixels
-
-
-def roll_wheel(widget, notches: int) -> None:
-    """The real wheel over ``widget``: negative notches roll towards the clerk (down the page)."""
-    center = widget.rect().center()
-    event = QWheelEvent(QPointF(center), QPointF(widget.mapToGlobal(center)), QPoint(0, 0), QPoint(0, 120 * notches),
-                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
-    QApplication.sendEvent(widget, event)
 
 
 def scroll_area_of(widget) -> QScrollArea:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QAction, QTextDocument, QWheelEvent
+from PySide6.QtCore import QPoint, Qt, QUrl
+from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtWidgets import (
-    QApplication,
     QDialogButtonBox,
     QFileDialog,
     QLabel,
@@ -20,6 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from fazhi_desktop.domain.ledgers import LEDGERS
+
+from .guikit import roll_wheel
 
 
 def page_of(window, key):
@@ -37,11 +38,7 @@ def click_header(qtbot, view, column: int) -> None:
     for _notch in range(100):
         if 0 <= middle() < header.viewport().width():
             break
-        at = QPointF(view.viewport().rect().center())
-        step = -120 if middle() >= header.viewport().width() else 120  # negative: towards the right-hand columns
-        QApplication.sendEvent(view.viewport(), QWheelEvent(
-            at, QPointF(view.viewport().mapToGlobal(at.toPoint())), QPoint(0, 0), QPoint(step, 0),
-            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False))
+        roll_wheel(view.viewport(), -1 if middle() >= header.viewport().width() else 1, sideways=True)
     assert 0 <= middle() < header.viewport().width(), "the column's title is on screen"
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(middle(), header.height() // 2))
 
