@@ -59,6 +59,12 @@ def column(field_key: str) -> str:
     return field_key + SUFFIX
 
 
+_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
 def keys(ledger: Ledger, stored_row: Mapping[str, Any]) -> dict[str, bytes | None]:
-    """The stored keys of a record's values in their stored form."""
-    return {column(f.key): pinyin_key(stored_row.get(f.key)) for f in keyed_fields(ledger)}
+    """The stored keys of a record's values in their stored form (once per record of every import and merge)."""
+    pairs = _COLUMNS.get(ledger.key)
+    if pairs is None:
+        pairs = _COLUMNS[ledger.key] = tuple((f.key, column(f.key)) for f in keyed_fields(ledger))
+    return {name: pinyin_key(stored_row.get(key)) for key, name in pairs}
