@@ -189,3 +189,28 @@ def test_any_county_sheet_reads_scores_and_prints_or_is_refused_in_words(rows, r
     unit = Unit(id="u", name="属性镇", kind="镇", county="县", addressee="县法治办", issuers=["党委"], villages=[])
     write_score_workbook(unit, 2023, sheet, scored, tmp_path_factory.mktemp("score") / "自评.xlsx")
     event("scored")
+
+
+def _outcome(parse, raw):
+    from fazhi_desktop.domain.values import CoercionError
+
+    try:
+        return parse(raw)
+    except CoercionError as exc:
+        return str(exc)
+
+
+@settings(max_examples=400, deadline=None)
+@given(year=st.integers(0, 9999), month=st.integers(0, 99), day=st.integers(0, 99),
+       separators=st.sampled_from(["-", "/", ".", "-/", "/.", "年"]), padded=st.booleans(), tail=st.sampled_from(
+           ["", "\n", " ", "x", "日"]))
+def test_a_plainly_typed_date_reads_as_the_full_clean_up_reads_it(year, month, day, separators, padded, tail):
+    """``parse_date`` reads 2023-05-04, 2023/5/4 and 2023.5.4 without its clean-up (#38: a third of an import's
+    validation); the result, or the message, is the one the clean-up gives the same text (a leading space sends it
+    there: the clean-up strips it)."""
+    from fazhi_desktop.domain.values import parse_date
+
+    first, second = separators[0], separators[-1]
+    width = 2 if padded else 1
+    raw = f"{year:04d}{first}{month:0{width}d}{second}{day:0{width}d}{tail}"
+    assert _outcome(parse_date, raw) == _outcome(parse_date, " " + raw)

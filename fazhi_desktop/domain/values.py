@@ -14,7 +14,9 @@ MAX_INT = 2_000_000_000
 MAX_MONEY = Decimal("9999999999.99")
 MIN_YEAR, MAX_YEAR = 1949, 2100
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+# A date typed plainly (2023-05-04, 2023/5/4, 2023.5.4): nothing to clean up before reading it (an import's column of
+# 10,000 such dates spent a third of its validation in the clean-up).
+_PLAIN_DATE = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})\Z")
 _DATE_PATTERNS = (
     re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"),
     re.compile(r"^([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})$"),
@@ -89,6 +91,14 @@ def _in_range(value: dt.date, shown: str) -> dt.date:
     return value
 
 
+def _date_of(year: int, month: int, day: int, shown: str) -> dt.date:
+    try:
+        value = dt.date(year, month, day)
+    except ValueError:
+        raise CoercionError(f"日期「{shown}」不存在") from None
+    return _in_range(value, shown)
+
+
 def parse_date(raw: Any) -> dt.date | None:
     """One rule for typed text and for real date cells: the same year range applies to both."""
     if raw is None:
@@ -97,12 +107,8 @@ def parse_date(raw: Any) -> dt.date | None:
         return _in_range(raw.date(), f"{raw:%Y-%m-%d}")
     if isinstance(raw, dt.date):
         return _in_range(raw, f"{raw:%Y-%m-%d}")
-    if type(raw) is str and _ISO_DATE.match(raw):  # how the program writes a date (packages, the form): no clean-up
-        try:
-            value = dt.date(int(raw[:4]), int(raw[5:7]), int(raw[8:]))
-        except ValueError:
-            raise CoercionError(f"日期「{raw}」不存在") from None
-        return _in_range(value, raw)
+    if type(raw) is str and (m := _PLAIN_DATE.match(raw)):
+        return _date_of(int(m[1]), int(m[3]), int(m[4]), raw)
     text = ascii_digits(checked_text(str(raw).strip()))
     if not text:
         return None
@@ -110,12 +116,7 @@ def parse_date(raw: Any) -> dt.date | None:
     for pattern in _DATE_PATTERNS:
         m = pattern.match(text)
         if m:
-            y, mo, d = (int(g) for g in m.groups())
-            try:
-                value = dt.date(y, mo, d)
-            except ValueError:
-                raise CoercionError(f"日期「{text}」不存在") from None
-            return _in_range(value, text)
+            return _date_of(*(int(g) for g in m.groups()), text)
     raise CoercionError(f"无法识别的日期「{text}」，请写成 2023-05-04 或 2023年5月4日")
 
 
