@@ -213,15 +213,21 @@ def test_5_ctrl_tab_works_from_the_start_and_ctrl_n_wherever_the_focus_is(window
 
 def test_5_building_a_page_never_flashes_a_window_that_takes_the_keyboard(window, qtbot):
     """A ledger page's filter row was shown before it had a parent: for a moment a window of its own, which took the
-    activation from the main window (the next Ctrl+N or Ctrl+Tab went nowhere)."""
+    activation from the main window (the next Ctrl+N or Ctrl+Tab went nowhere). The one window that may show is the
+    busy sign (「请稍候」) of a job that runs past its delay (gui.shell.workers): under a loaded CI machine a page's
+    first count or the report's preview sometimes does."""
     from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QProgressDialog
 
-    shown = []
+    def busy_sign(obj) -> bool:
+        return isinstance(obj, QProgressDialog) and obj.windowTitle() == "请稍候" and obj.parentWidget() is not None
+
+    shown, busy = [], []
 
     class Spy(QObject):
         def eventFilter(self, obj, event):
             if event.type() == QEvent.Type.Show and obj.isWidgetType() and obj.isWindow() and obj is not window:
-                shown.append(type(obj).__name__)
+                (busy if busy_sign(obj) else shown).append(type(obj).__name__)
             return False
 
     make_active(window, qtbot)
@@ -236,6 +242,10 @@ def test_5_building_a_page_never_flashes_a_window_that_takes_the_keyboard(window
     finally:
         QApplication.instance().removeEventFilter(spy)
     assert shown == []
+    if busy:  # once the busy sign closed, the platform gives the activation back (offscreen Qt does not: as a click)
+        qtbot.waitUntil(lambda: not any(w.isVisible() for w in QApplication.topLevelWidgets() if busy_sign(w)),
+                        timeout=10000)
+        make_active(window, qtbot)
     assert window.isActiveWindow()
 
 
