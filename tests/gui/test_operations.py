@@ -45,3 +45,37 @@ def test_finished_operations_keep_neither_their_job_nor_its_rows(qtbot):
     from PySide6.QtWidgets import QProgressDialog
 
     assert parent.findChildren(QProgressDialog) == []
+
+
+def test_an_operations_signals_are_destroyed_on_the_gui_thread_when_the_pool_lets_go_last(qtbot, monkeypatch):
+    """The job's thread holds the operation's signals until its call returns; when the window had already let go of
+    the operation, that thread's last reference used to destroy the signals there. A Qt object destroyed off its own
+    thread corrupts Qt's state (a CI run lost a test worker in the scoring dialog): they must die on the GUI thread."""
+    import threading
+
+    from PySide6.QtCore import Qt
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    hold = threading.Event()
+    run_job = workers._run
+
+    def job_thread_lingers(*args):  # the pool thread, preempted after the job's last signal, before it lets go
+        run_job(*args)
+        hold.wait(5)
+
+    monkeypatch.setattr(workers, "_run", job_thread_lingers)
+    results: list[int] = []
+    died: list[str] = []
+    op = workers.run(parent, "读取", lambda: 1, results.append)
+    op._signals.destroyed.connect(lambda *_: died.append(threading.current_thread().name),
+                                  Qt.ConnectionType.DirectConnection)
+    qtbot.waitUntil(lambda: results == [1], timeout=5000)
+    del op
+    qtbot.wait(50)  # the operation's deferred delete: the window has let go of it
+    gc.collect()
+    hold.set()
+    QThreadPool.globalInstance().waitForDone(5000)
+    qtbot.waitUntil(lambda: bool(died), timeout=5000)
+    assert died == [threading.main_thread().name]
+

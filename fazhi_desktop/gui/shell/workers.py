@@ -6,12 +6,13 @@ takes longer than ``PROGRESS_DELAY_MS``, so quick work does not flash a window.
 
 from __future__ import annotations
 
+import threading
 import traceback
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 PROGRESS_DELAY_MS = 500
@@ -23,14 +24,17 @@ class _Signals(QObject):
     progress = Signal(int, int)  # done, total
 
 
-def _run(fn: Callable[[], Any], signals: _Signals) -> None:
-    """On a pool thread: run the job and say how it went."""
+def _run(fn: Callable[[], Any], signals: _Signals, released: threading.Event) -> None:
+    """On a pool thread: run the job and say how it went; ``released`` once the job is done with ``signals``."""
     try:
-        result = fn()
-    except BaseException as exc:  # reported to the UI thread, never lost
-        signals.failed.emit(exc, "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
-    else:
-        signals.finished.emit(result)
+        try:
+            result = fn()
+        except BaseException as exc:  # reported to the UI thread, never lost
+            signals.failed.emit(exc, "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        else:
+            signals.finished.emit(result)
+    finally:
+        released.set()
 
 
 class Operation(QObject):
@@ -42,12 +46,18 @@ class Operation(QObject):
     def __init__(self, parent: QWidget, label: str, fn: Callable[..., Any], counted: bool = False):
         """``counted``: ``fn`` takes a ``report(done, total)`` to say how far it is (a bar, not the busy sign)."""
         super().__init__(parent)
-        # The signals belong to the operation (this thread); the job only borrows them while it runs.
-        self._signals = _Signals()
+        # The signals live on this (the GUI) thread and are destroyed here only, never by the pool thread letting go
+        # of its reference: Qt objects must die on their own thread. The application owns them, so a Python reference
+        # dropped on the pool thread frees nothing; the operation has them destroyed once the job is done with them
+        # (``_close``). Were the operation destroyed first (its window gone mid-job), they stay until the application
+        # ends: one small object, instead of a job emitting through a destroyed one.
+        self._signals = _Signals(QCoreApplication.instance())
+        self._released = threading.Event()
         self._signals.finished.connect(self._finish, Qt.ConnectionType.QueuedConnection)
         self._signals.failed.connect(self._fail, Qt.ConnectionType.QueuedConnection)
         self._signals.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
-        self._fn = (lambda: fn(self.report)) if counted else fn
+        progress = self._signals.progress  # the job's way to say how far it is, not through this object
+        self._fn = (lambda: fn(progress.emit)) if counted else fn
         self._dialog = QProgressDialog(label, None, 0, 0, parent)
         self._dialog.setWindowTitle("请稍候")
         self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -64,13 +74,12 @@ class Operation(QObject):
         # the rows it returned) referenced for good when it is not auto-deleted, or when it finishes before start()
         # returns. That was one leak per list page, count or preview for as long as the window stayed open.
         fn, self._fn = self._fn, None
-        QThreadPool.globalInstance().start(partial(_run, fn, self._signals))
+        QThreadPool.globalInstance().start(partial(_run, fn, self._signals, self._released))
         return self
 
-    def report(self, done: int, total: int) -> None:
-        """From the job's thread: how far it is."""
-        self._signals.progress.emit(done, total)
-
+    # Declared slots: a queued call from the pool thread is then Qt's own, held by this object's meta-object and
+    # dropped with it, rather than one through a Python callable PySide wraps for the connection.
+    @Slot(int, int)
     def _progress(self, done: int, total: int) -> None:
         if self.running:
             self._dialog.setMaximum(total)
@@ -84,12 +93,17 @@ class Operation(QObject):
         self._dialog.reset()
         self._dialog.hide()
         self._dialog.deleteLater()
+        # The job has emitted its last signal; it sets ``released`` right after, so this wait is that instant at most.
+        self._released.wait()
+        self._signals.deleteLater()
         self.deleteLater()
 
+    @Slot(object)
     def _finish(self, result: Any) -> None:
         self._close()
         self.done.emit(result)
 
+    @Slot(object, str)
     def _fail(self, exc: BaseException, details: str) -> None:
         self._close()
         self.error.emit(exc, details)
