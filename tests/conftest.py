@@ -96,6 +96,22 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(getattr(pytest.mark, level))
 
 
+@pytest.fixture(autouse=True)
+def collection_as_the_process_has_it(request):
+    """The window's application collects cycles on its own thread only (gui.shell.collector); a test without the
+    window runs as the command line does, with Python's own collection, even in a worker that ran a window before."""
+    import gc
+
+    if "qapp" in request.fixturenames or gc.isenabled():
+        yield
+        return
+    gc.enable()
+    try:
+        yield
+    finally:
+        gc.disable()
+
+
 # -- a county's database: SQLite, and a real PostgreSQL server at the external level (test_county*.py) -------------
 @pytest.fixture(scope="module")
 def pg_server():

@@ -79,3 +79,42 @@ def test_an_operations_signals_are_destroyed_on_the_gui_thread_when_the_pool_let
     qtbot.waitUntil(lambda: bool(died), timeout=5000)
     assert died == [threading.main_thread().name]
 
+
+class Probe(QWidget):
+    """A widget caught in a reference cycle, as a closure over its own window leaves one."""
+
+    def __init__(self, died: list[str]):
+        super().__init__()
+        self.me, self.died = self, died
+
+    def __del__(self):
+        import threading
+
+        self.died.append(threading.current_thread().name)
+
+
+def test_a_cycle_the_window_left_is_collected_on_the_gui_thread_not_by_a_busy_job(qtbot):
+    """Python collects cycles in whichever thread allocates past the threshold: a background job allocating freely
+    (an import, a page's rows) would destroy the window's leftover widgets on the pool thread. The program's
+    application (gui.shell.app.make_app, the tests' qapp) keeps collection on the GUI thread."""
+    import threading
+
+    died: list[str] = []
+    Probe(died)  # unreachable at once, but for its cycle
+    ran = threading.Event()
+
+    def allocating_job():
+        kept = [[i] for i in range(300_000)]  # hundreds of times the youngest generation's threshold
+        ran.set()
+        return len(kept)
+
+    results: list[int] = []
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    workers.run(parent, "读取", allocating_job, results.append)
+    assert ran.wait(20)  # the GUI thread runs nothing meanwhile: any collection so far was the job's
+    QThreadPool.globalInstance().waitForDone(5000)
+    assert died == []
+    garbage = [[i] for i in range(5_000)]  # the window's own allocations, past the threshold; a tick collects
+    qtbot.waitUntil(lambda: bool(died), timeout=5000)
+    assert died == [threading.main_thread().name] and results == [300_000] and len(garbage) == 5_000

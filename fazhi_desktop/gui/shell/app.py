@@ -67,9 +67,10 @@ def make_app() -> QApplication:
     app.setOrganizationName("fazhi_desktop")
     app.setWindowIcon(QIcon(str(Path(__file__).parents[1] / "fazhi-desktop.png")))
     install_chinese(app)
-    from fazhi_desktop.gui.shell import style
+    from fazhi_desktop.gui.shell import collector, style
 
     style.install(app)
+    collector.install(app)
     return app
 
 
