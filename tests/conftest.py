@@ -96,6 +96,42 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(getattr(pytest.mark, level))
 
 
+# -- a test worker that dies (a crash in Qt) says where: its Python stacks are kept and shown with the failure ----------
+def _crash_log(workerinput: dict) -> Path:
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / f"fazhi-tests-{workerinput['testrunuid']}-{workerinput['workerid']}.log"
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own faulthandler set-up, which points at stderr
+def pytest_configure(config):
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:  # an xdist worker: its stderr is lost with it, so the stacks go to a file
+        import faulthandler
+
+        config._crash_log = _crash_log(workerinput).open("w")
+        faulthandler.enable(file=config._crash_log, all_threads=True)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_unconfigure(config):
+    log = getattr(config, "_crash_log", None)
+    if log is not None:
+        import faulthandler
+
+        faulthandler.disable()
+        log.close()
+        Path(log.name).unlink(missing_ok=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_handlecrashitem(crashitem, report, sched):
+    log = _crash_log(report.node.workerinput)
+    if log.exists():
+        report.longrepr = f"{report.longrepr}\n{log.read_text(errors='replace')[-20000:]}"
+        log.unlink()
+
+
 @pytest.fixture(autouse=True)
 def collection_as_the_process_has_it(request):
     """The window's application collects cycles on its own thread only (gui.shell.collector); a test without the
