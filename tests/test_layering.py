@@ -111,3 +111,28 @@ def test_nothing_outside_the_gui_imports_qt():
             if any(n.split(".")[0] in ("PySide6", "shiboken6") for n in names):
                 qt_users.append(name)
     assert qt_users == []
+
+
+def _jobs(tree: ast.AST):
+    """The job handed to each ``workers.run``/``workers.call`` (third argument): its lambda or local function."""
+    functions = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("run", "call")
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "workers" and len(node.args) >= 3):
+            job = node.args[2]
+            if isinstance(job, ast.Name):
+                job = functions.get(job.id)
+            if isinstance(job, (ast.Lambda, ast.FunctionDef)):
+                yield node.lineno, job
+
+
+def test_a_background_job_reads_no_widget():
+    """A job runs on the pool thread with plain values (gui/shell/workers.py): one that closes over ``self`` reads a
+    widget from there, and keeps it referenced from that thread."""
+    found = []
+    for path in (PACKAGE / "gui").rglob("*.py"):
+        for line, job in _jobs(ast.parse(path.read_text(encoding="utf-8"))):
+            own = {a.arg for a in job.args.args}
+            if "self" not in own and any(isinstance(n, ast.Name) and n.id == "self" for n in ast.walk(job)):
+                found.append(f"{path.relative_to(PACKAGE)}:{line}")
+    assert found == []

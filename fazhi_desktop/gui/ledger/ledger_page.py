@@ -322,11 +322,11 @@ class LedgerPage(QWidget):
         """The shown record's ID and phone numbers in full, in its form (the services allow it a 管理员 only)."""
         if self.current_id is None:
             return
-        ctx, rid = self.session.context(), self.current_id
+        ctx, rid, ledger = self.session.context(), self.current_id, self.ledger.key
         keys = [f.key for f in self.ledger.fields if f.kind.personal]
-        try:
+        try:  # the job gets plain values: it never reads the page from the pool thread
             full = workers.call(self, "正在读取…", lambda: {k: privacy.reveal(
-                ctx.engine, ctx.unit, ctx.actor, self.ledger.key, rid, k) for k in keys})
+                ctx.engine, ctx.unit, ctx.actor, ledger, rid, k) for k in keys})
         except UserError as exc:
             show_user_error(self, str(exc))
             return

@@ -383,7 +383,8 @@ class ReportTab(RefreshWhenVisible, QWidget):
             with ctx.engine.connect() as conn:
                 return publication.pending(conn, ctx.unit, year, build_document(conn, ctx.unit, year, template))
 
-        left = workers.call(self, "正在做保密审查…", lambda: hits(self.session.context()))
+        ctx = self.session.context()  # here, not on the pool thread: a job reads no widget
+        left = workers.call(self, "正在做保密审查…", lambda: hits(ctx))
         if left:
             dialog = PublicCheckDialog(left, self)
             if not dialog.exec():
