@@ -384,7 +384,8 @@ class Writer:
         committee (the field's help text), never another group's body."""
         o = self.o
         groups: list[Claim | None] = []
-        for audience, rows in self.r("law_report").by("audience").items():
+        by_audience = self.r("law_report").by("audience")
+        for audience, rows in by_audience.items():
             leaders = rows.among("identity", ("党政主要负责人", "班子成员"))
             secretaries, stations = rows.eq("identity", "村党组织书记"), rows.eq("identity", "站所负责人")
             others = rows.besides("identity", ("党政主要负责人", "班子成员", "村党组织书记", "站所负责人"))
@@ -396,11 +397,18 @@ class Writer:
             who = joined(parts, "和" if len(parts) == 2 else "、")
             to = audience or o.party
             manners = {m: sub for m, sub in rows.by("manner").items() if m}
-            if len(manners) == 1 and len(next(iter(manners.values()))) == len(rows):
-                groups.append(prefixed("", who, f"向{to}{next(iter(manners))}") if who else None)
-            else:  # several ways of reporting to one body: said once, with how many each
+            one_manner = len(manners) == 1 and len(next(iter(manners.values()))) == len(rows)
+            manner = next(iter(manners)) if one_manner else "述法"
+            # Several bodies: each group opens with its body, so that the groups, alike but for their numbers, do not
+            # read as one phrase said twice (班子成员1人向…委员会会议述法；班子成员1人向…委员会会议述法).
+            if len(by_audience) > 1:
+                said = prefixed(f"{to}听取", who, manner if one_manner else "的述法")
+            else:
+                said = prefixed("", who, f"向{to}{manner}")
+            if not one_manner:  # several ways of reporting to one body: said once, with how many each
                 how = joined([say(f"{m}{len(sub)}人", count(sub)) for m, sub in manners.items()], "、")
-                groups.append(joined([prefixed("", who, f"向{to}述法"), prefixed("其中", how)]) if who else None)
+                said = joined([said, prefixed("其中", how)])
+            groups.append(said if who else None)
         return sentence(*groups, sep="；")
 
     def _ten_entries(self) -> Claim | None:
