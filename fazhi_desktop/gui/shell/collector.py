@@ -24,7 +24,6 @@ class GuiThreadCollector(QObject):
     def __init__(self, parent: QObject):
         super().__init__(parent)
         gc.disable()
-        self.collected = 0  # how many collections the ticks started (for the tests)
         self._timer = QTimer(self, interval=INTERVAL_MS)
         self._timer.timeout.connect(self.check)
         self._timer.start()
@@ -34,7 +33,6 @@ class GuiThreadCollector(QObject):
         for generation in (2, 1, 0):
             if counts[generation] > thresholds[generation]:
                 gc.collect(generation)
-                self.collected += 1
                 return
 
 
