@@ -97,6 +97,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 # -- a test worker that dies (a crash in Qt) says where: its Python stacks are kept and shown with the failure ----------
+CRASH_LOG = pytest.StashKey()
+
+
 def _crash_log(workerinput: dict) -> Path:
     import tempfile
 
@@ -109,13 +112,13 @@ def pytest_configure(config):
     if workerinput is not None:  # an xdist worker: its stderr is lost with it, so the stacks go to a file
         import faulthandler
 
-        config._crash_log = _crash_log(workerinput).open("w")
-        faulthandler.enable(file=config._crash_log, all_threads=True)
+        config.stash[CRASH_LOG] = _crash_log(workerinput).open("w")
+        faulthandler.enable(file=config.stash[CRASH_LOG], all_threads=True)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_unconfigure(config):
-    log = getattr(config, "_crash_log", None)
+    log = config.stash.get(CRASH_LOG, None)
     if log is not None:
         import faulthandler
 
