@@ -167,14 +167,16 @@ _registered: dict[tuple[str, int], str] = {}
 
 
 def _register(path: Path, subfont: int) -> str:
-    """Register a TrueType font once per process under a stable name derived from its file."""
+    """Register a TrueType font once per process under a stable name derived from its file (its parse kept between
+    runs: font_cache)."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+
+    from fazhi_desktop.reports.typeset.font_cache import load_font
 
     key = (str(path), subfont)
     if key not in _registered:
         name = f"F{len(_registered)}-{path.stem}"[:60]
-        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=subfont))
+        pdfmetrics.registerFont(load_font(name, path, subfont))
         _registered[key] = name
     return _registered[key]
 

@@ -1,0 +1,287 @@
+"""Parsed TrueType fonts kept between runs: reportlab reads a CJK font's character map, widths and glyph offsets in
+Python, tens of thousands of entries, at every process start (0.03–0.05 s a font, five fonts a report, more for a
+Windows font such as SimSun). What that parse yields is written once to the data folder and read back as arrays.
+
+The cache is the program's own file, yet it is read as if it came from outside: a fixed binary layout of numbers and
+short strings (no pickle, nothing that becomes code or a path), a size ceiling, a digest over its body, and a key made
+of reportlab's version, the font file's path, size and modification time. Anything that does not match is ignored and
+the font is parsed as reportlab parses it; a font whose parse yields a value of a shape this file does not know is
+simply not cached.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import struct
+from array import array
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+MAGIC = b"FZFONTCACHE\n"
+MAX_BYTES = 64 * 1024 * 1024  # far above any font's metrics (SimSun's: about 1 MB)
+_HEADER = struct.Struct("<I")  # the JSON header's length
+_SKIPPED = ("_pos", "_ttf_data", "filename", "_pdfScale")  # the reader's state; the file; rebuilt from unitsPerEm
+
+
+def cache_dir() -> Path:
+    from fazhi_desktop.storage.paths import data_dir
+
+    return data_dir() / "cache" / "fonts"
+
+
+def load_font(name: str, path: Path, subfont: int = 0):
+    """A registered-ready reportlab TTFont for ``path``: from the cache when it holds this very file, else parsed by
+    reportlab (and the cache written for the next run)."""
+    from reportlab import rl_config
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
+
+    font = TTFont.__new__(TTFont)
+    # What TTFont.__init__ sets (reportlab 5.1), with the face built through the cache; a test compares the two.
+    font.fontName = name
+    font.face = _face_class()(str(path), subfont)
+    font.encoding = TTEncoding()
+    from weakref import WeakKeyDictionary
+
+    font.state = WeakKeyDictionary()
+    font._asciiReadable = rl_config.ttfAsciiReadable
+    from fnmatch import fnmatch
+
+    font.shapable = not any(fnmatch(name, pattern) for pattern in rl_config.unShapedFontGlob)
+    return font
+
+
+_FACE = None
+
+
+def _face_class():
+    """The face class, made on first use (reportlab is imported only by what draws)."""
+    global _FACE
+    if _FACE is None:
+        from reportlab.pdfbase.ttfonts import TTFontFace
+
+        class CachedFace(TTFontFace):
+            def __init__(self, filename: str, subfont: int):
+                self._cache_subfont = subfont
+                super().__init__(filename, validate=0, subfontIndex=subfont)
+                del self._cache_subfont
+
+            def extractInfo(self, charInfo=1):  # noqa: N802 - reportlab's name
+                key = cache_key(Path(self.filename), self._cache_subfont)
+                state = read(key) if key else None
+                if state is not None:
+                    self.__dict__.update(state)
+                    self._pdfScale = scale_for(self.unitsPerEm)
+                    return
+                before = dict(vars(self))
+                super().extractInfo(charInfo)
+                if key:
+                    parsed = {k: v for k, v in vars(self).items()
+                              if k not in _SKIPPED and (k not in before or before[k] is not v)}
+                    write(key, parsed)
+
+        _FACE = CachedFace
+    return _FACE
+
+
+def scale_for(units_per_em: int):
+    """reportlab's scale from font units to 1/1000 em, as its parse makes it."""
+    if units_per_em == 1000:
+        return lambda x: x
+    factor = 1000 / units_per_em
+    return lambda x: x * factor
+
+
+def cache_key(path: Path, subfont: int) -> str | None:
+    from reportlab import Version
+
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return f"{FORMAT}|reportlab {Version}|{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{subfont}"
+
+
+def _file_for(key: str) -> Path:
+    return cache_dir() / (hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + ".bin")
+
+
+# ---- the layout: MAGIC, header length, JSON header {key, digest, attrs}, then the arrays the header describes ----
+
+def encode(key: str, state: dict[str, Any]) -> bytes | None:
+    """The cache file's bytes, or None when a value has a shape this layout does not hold."""
+    attrs: dict[str, Any] = {}
+    blobs: list[bytes] = []
+
+    def put(values: list) -> list:
+        """An array of ints ("q"), of floats ("d"), or of both ("m": doubles, then a byte per value saying int;
+        reportlab's widths past a font's last full metric are such a mix)."""
+        types = {type(v) for v in values}
+        try:
+            if types <= {int}:
+                blobs.append(array("q", values).tobytes())
+                return ["q", len(values)]
+            if types == {float}:
+                blobs.append(array("d", values).tobytes())
+                return ["d", len(values)]
+            if types == {int, float} and all(abs(v) < 2**53 for v in values if type(v) is int):
+                blobs.append(array("d", values).tobytes() + bytes(type(v) is int for v in values))
+                return ["m", len(values)]
+        except OverflowError:
+            pass
+        return []
+
+    for name, value in state.items():
+        kind = type(value).__name__
+        if kind == "TTFNameBytes":
+            attrs[name] = {"name": value.ustr}
+        elif type(value) in (int, float, bool, str) or value is None:
+            attrs[name] = {"v": value}
+        elif type(value) in (tuple, list) and len(value) <= 16 and all(type(v) in (int, float) for v in value):
+            attrs[name] = {type(value).__name__: list(value)}
+        elif type(value) is list and all(type(v) is int for v in value):
+            spec = put(value)
+            if not spec:
+                return None
+            attrs[name] = {"ints": spec}
+        elif type(value) is list and all(type(v) is tuple and len(v) == 2 for v in value):
+            spec = put([x for pair in value for x in pair])
+            if not spec:
+                return None
+            attrs[name] = {"pairs": spec}
+        elif type(value) is dict and all(type(k) is int for k in value):
+            keys = put(list(value))
+            if all(type(v) is list for v in value.values()):
+                counts = put([len(v) for v in value.values()])
+                flat = put([x for v in value.values() for x in v])
+                if not (keys and counts and flat):
+                    return None
+                attrs[name] = {"lists": [keys, counts, flat]}
+            else:
+                values = put(list(value.values()))
+                if not (keys and values):
+                    return None
+                attrs[name] = {"map": [keys, values]}
+        else:
+            log.debug("font cache: %s holds a %s; not cached", name, kind)
+            return None
+    body = b"".join(blobs)
+    header = json.dumps({"key": key, "digest": hashlib.sha256(body).hexdigest(), "attrs": attrs},
+                        ensure_ascii=False).encode("utf-8")
+    return MAGIC + _HEADER.pack(len(header)) + header + body
+
+
+class _Damaged(ValueError):
+    pass
+
+
+def decode(key: str, data: bytes) -> dict[str, Any]:
+    """The parsed state the bytes hold for ``key``; _Damaged when they are not exactly what encode wrote for it."""
+    from reportlab.pdfbase.ttfonts import TTFNameBytes
+
+    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + _HEADER.size:
+        raise _Damaged("not a font cache")
+    (length,) = _HEADER.unpack_from(data, len(MAGIC))
+    start = len(MAGIC) + _HEADER.size
+    if length > len(data) - start:
+        raise _Damaged("header past the end")
+    header = json.loads(data[start:start + length].decode("utf-8"))
+    body = memoryview(data)[start + length:]
+    if not isinstance(header, dict) or header.get("key") != key:
+        raise _Damaged("another font's cache")
+    if header.get("digest") != hashlib.sha256(body).hexdigest():
+        raise _Damaged("digest differs")
+    offset = 0
+
+    def take(spec: Any) -> list:
+        nonlocal offset
+        if not (isinstance(spec, list) and len(spec) == 2 and spec[0] in ("q", "d", "m")
+                and type(spec[1]) is int and spec[1] >= 0):
+            raise _Damaged("bad array")
+        count = spec[1]
+        size = 8 * count + (count if spec[0] == "m" else 0)
+        if offset + size > len(body):
+            raise _Damaged("array past the end")
+        values = array("q" if spec[0] == "q" else "d")
+        values.frombytes(body[offset:offset + 8 * count])
+        out = values.tolist()
+        if spec[0] == "m":
+            ints = body[offset + 8 * count:offset + size]
+            out = [int(v) if flag else v for v, flag in zip(out, ints, strict=True)]
+        offset += size
+        return out
+
+    state: dict[str, Any] = {}
+    for name, desc in header.get("attrs", {}).items():
+        if not (isinstance(desc, dict) and len(desc) == 1) or name in _SKIPPED or name.startswith("__"):
+            raise _Damaged(f"bad attribute {name!r}")
+        ((kind, spec),) = desc.items()
+        if kind == "name" and isinstance(spec, str):
+            state[name] = TTFNameBytes(spec.encode("utf-8"))
+        elif kind == "v" and (spec is None or type(spec) in (int, float, bool, str)):
+            state[name] = spec
+        elif kind in ("tuple", "list") and isinstance(spec, list) and all(type(v) in (int, float) for v in spec):
+            state[name] = tuple(spec) if kind == "tuple" else list(spec)
+        elif kind == "ints":
+            state[name] = take(spec)
+        elif kind == "pairs":
+            flat = take(spec)
+            state[name] = list(zip(flat[::2], flat[1::2], strict=True))
+        elif kind == "map" and isinstance(spec, list) and len(spec) == 2:
+            keys, values = take(spec[0]), take(spec[1])
+            if len(keys) != len(values):
+                raise _Damaged("map lengths")
+            state[name] = dict(zip(keys, values, strict=True))
+        elif kind == "lists" and isinstance(spec, list) and len(spec) == 3:
+            keys, counts, flat = take(spec[0]), take(spec[1]), take(spec[2])
+            if len(keys) != len(counts) or sum(counts) != len(flat) or min(counts, default=0) < 0:
+                raise _Damaged("list lengths")
+            lists, at = {}, 0
+            for k, n in zip(keys, counts, strict=True):
+                lists[k] = flat[at:at + n]
+                at += n
+            state[name] = lists
+        else:
+            raise _Damaged(f"bad attribute {name!r}")
+    if offset != len(body):
+        raise _Damaged("trailing bytes")
+    return state
+
+
+def read(key: str) -> dict[str, Any] | None:
+    path = _file_for(key)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise _Damaged("too large")
+        return decode(key, path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:  # _Damaged, JSON, arrays
+        log.info("font cache %s not used: %s", path.name, exc)
+        return None
+
+
+def write(key: str, state: dict[str, Any]) -> None:
+    """Write the cache for the next run; a folder that cannot be written costs only the next run's parse."""
+    from fazhi_desktop.storage.paths import private_dir, private_file
+
+    data = encode(key, state)
+    if data is None or len(data) > MAX_BYTES:
+        return
+    path = _file_for(key)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        private_dir(path.parent)
+        tmp.write_bytes(data)
+        private_file(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.info("font cache not written (%s): %s", path.parent, exc)
+        with contextlib.suppress(OSError):
+            tmp.unlink()

@@ -1,0 +1,165 @@
+"""The parsed fonts kept between runs (reports.typeset.font_cache): the same font as reportlab's own parse, read
+without parsing, and a damaged, foreign or stale cache file ignored and written anew."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFont, TTFontFile
+
+from fazhi_desktop.reports.typeset import font_cache
+from fazhi_desktop.reports.typeset.fonts import BUNDLED_FILES, bundled_dir, fallback_path
+
+SAMPLE = [ord(c) for c in "肖咀镇2023年法治政府建设工作报告，（一）“述法”ABCxyz 、。"]
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """How many times reportlab itself parsed a font's tables."""
+    calls = []
+    original = TTFontFile.extractInfo
+
+    def counted(self, charInfo=1):  # noqa: N803 - reportlab's name
+        calls.append(self.filename)
+        return original(self, charInfo)
+
+    monkeypatch.setattr(TTFontFile, "extractInfo", counted)
+    return calls
+
+
+def assert_same_font(ours, theirs) -> None:
+    """Every attribute of the font and of its face as reportlab's TTFont has them (the reader's own position and the
+    scale function aside, the latter compared by what it gives)."""
+    assert type(ours) is TTFont
+    assert set(vars(ours)) == set(vars(theirs))
+    for name, value in vars(theirs).items():
+        if name == "encoding":
+            assert type(ours.encoding) is type(value) and vars(ours.encoding) == vars(value)
+        elif name not in ("face", "state"):
+            assert getattr(ours, name) == value, name
+    face, other = ours.face, theirs.face
+    assert set(vars(face)) == set(vars(other))
+    for name, value in vars(other).items():
+        if name in ("_pos", "_pdfScale"):
+            continue
+        mine = getattr(face, name)
+        assert mine == value and type(mine) is type(value), name
+        if isinstance(value, TTFNameBytes):
+            assert mine.ustr == value.ustr, name
+        if isinstance(value, dict) and value and isinstance(next(iter(value.values())), list):
+            assert list(mine.items()) == list(value.items()), name  # the same order of characters per glyph
+    for units in (0, 1, 37, 256, 1000, 2048):
+        assert face._pdfScale(units) == other._pdfScale(units)
+    assert face.makeSubset(SAMPLE) == other.makeSubset(SAMPLE)
+    assert ours.stringWidth("肖咀镇（一）ABC，", 16) == theirs.stringWidth("肖咀镇（一）ABC，", 16)
+
+
+FONTS = [bundled_dir() / BUNDLED_FILES["fangsong"], bundled_dir() / BUNDLED_FILES["xiaobiaosong"], fallback_path()]
+
+
+@pytest.mark.parametrize("path", FONTS, ids=lambda p: p.stem)
+def test_the_second_run_reads_the_font_without_parsing_it_and_gets_reportlabs_font(path, parses):
+    first = font_cache.load_font("F-first", path)
+    assert len(parses) == 1  # nothing cached yet: reportlab parses it, and the cache is written
+    assert list(font_cache.cache_dir().glob("*.bin"))
+    second = font_cache.load_font("F-second", path)
+    assert len(parses) == 1  # read back, not parsed
+    theirs = TTFont("F-second", str(path))
+    assert_same_font(second, theirs)
+    assert_same_font(first, TTFont("F-first", str(path)))
+
+
+def _cache_file(path):
+    return font_cache._file_for(font_cache.cache_key(path, 0))
+
+
+def _damage(kind: str, file, other_font_file) -> None:
+    data = bytearray(file.read_bytes())
+    if kind == "truncated":
+        file.write_bytes(bytes(data[: len(data) // 2]))
+    elif kind == "flipped byte":
+        data[-1000] ^= 0xFF
+        file.write_bytes(bytes(data))
+    elif kind == "not ours":
+        file.write_bytes(b"PK\x03\x04" + bytes(data[4:]))
+    elif kind == "empty":
+        file.write_bytes(b"")
+    elif kind == "another font's":
+        shutil.copyfile(other_font_file, file)
+    elif kind == "header past the end":
+        start = len(font_cache.MAGIC)
+        data[start:start + 4] = (2**31).to_bytes(4, "little")
+        file.write_bytes(bytes(data))
+    elif kind == "too large":
+        with file.open("ab") as fh:
+            fh.truncate(font_cache.MAX_BYTES + 1)  # sparse: nothing is read to refuse it
+    elif kind == "a dunder attribute":
+        _rewrite_header(file, lambda header: header["attrs"].update({"__class__": {"v": 1}}))
+    elif kind == "a value of another shape":
+        _rewrite_header(file, lambda header: header["attrs"].update({"unitsPerEm": {"v": {"a": 1}}}))
+    elif kind == "an array longer than the file":
+        _rewrite_header(file, lambda header: header["attrs"]["glyphPos"].update({"ints": ["q", 10**9]}))
+    else:
+        raise AssertionError(kind)
+
+
+def _rewrite_header(file, change) -> None:
+    """A header changed and its length fixed (the digest covers the arrays, not the header)."""
+    import json
+
+    data = file.read_bytes()
+    start = len(font_cache.MAGIC) + 4
+    length = int.from_bytes(data[len(font_cache.MAGIC):start], "little")
+    header = json.loads(data[start:start + length])
+    change(header)
+    raw = json.dumps(header).encode()
+    file.write_bytes(font_cache.MAGIC + len(raw).to_bytes(4, "little") + raw + data[start + length:])
+
+
+@pytest.mark.parametrize("kind", ["truncated", "flipped byte", "not ours", "empty", "another font's",
+                                  "header past the end", "too large", "a dunder attribute",
+                                  "a value of another shape", "an array longer than the file"])
+def test_a_damaged_or_foreign_cache_is_ignored_and_written_anew(kind, parses):
+    path, other = FONTS[0], FONTS[1]
+    font_cache.load_font("F-a", path)
+    font_cache.load_font("F-b", other)
+    _damage(kind, _cache_file(path), _cache_file(other))
+    parses.clear()
+    font = font_cache.load_font("F-c", path)
+    assert parses == [str(path)]  # parsed again, as if there were no cache
+    assert_same_font(font, TTFont("F-c", str(path)))
+    parses.clear()
+    font_cache.load_font("F-d", path)
+    assert parses == []  # and the cache is good again
+
+
+def test_a_font_file_replaced_in_place_is_parsed_anew(tmp_path, parses):
+    path = tmp_path / "仿宋_GB2312.ttf"
+    shutil.copyfile(FONTS[0], path)
+    assert font_cache.load_font("F-old", path).face.name.ustr == "FandolFang-Regular"
+    shutil.copyfile(FONTS[1], path)  # another font under the same name: its size and time differ
+    parses.clear()
+    assert font_cache.load_font("F-new", path).face.name.ustr == "FandolSong-Bold"
+    assert parses == [str(path)]
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_the_parse(data_dir, parses):
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "cache").write_text("a file where the folder would be", encoding="utf-8")
+    for n in range(2):
+        assert_same_font(font_cache.load_font(f"F-{n}", FONTS[0]), TTFont(f"F-{n}", str(FONTS[0])))
+    assert len(parses) == 2 + 2  # ours and reportlab's, twice: nothing cached, nothing broken
+
+
+def test_ints_and_floats_come_back_as_they_were_and_other_shapes_are_not_cached():
+    state = {"charWidths": {1: 2.5, 2: 3, 7: -1}, "hmetrics": [(500, 3), (261.71875, 7)] * 10,
+             "glyphToChar": {3: [65, 97], 4: [], 5: [66]}, "glyphPos": list(range(20)), "bbox": [0.0, -238.28125, 1, 2]}
+    back = font_cache.decode("k", font_cache.encode("k", state))
+    assert back == state
+    assert [type(v) for v in back["charWidths"].values()] == [float, int, int]
+    assert [type(x) for pair in back["hmetrics"][:2] for x in pair] == [int, int, float, int]
+    assert font_cache.encode("k", {"glyphPos": [1, 2**70] + [0] * 20}) is None  # wider than the array
+    assert font_cache.encode("k", {"charWidths": {1: 2**60, 2: 0.5}}) is None  # not exact as a double
+    assert font_cache.encode("k", {"odd": object()}) is None
+    assert font_cache.encode("k", {"names": {"a": 1}}) is None
