@@ -5,6 +5,9 @@ if sys.argv[1:2] == ["--child"]:  # work on hostile input, started by runtime.ch
 
     sys.exit(serve(sys.argv[2:]))
 
-from fazhi_desktop.cli import main  # noqa: E402
+import gc  # noqa: E402
 
-sys.exit(main())
+gc.disable()  # while the modules load (cli.run_program says why)
+from fazhi_desktop.cli import run_program  # noqa: E402
+
+sys.exit(run_program())

@@ -176,3 +176,36 @@ def test_report_builds_the_report_once_for_its_check_and_its_print(tmp_path, dat
     built.clear()
     assert cli.main(["--db", db, "report", "--year", "2023", "--check"]) == 0
     assert built == [2023]
+
+
+def test_the_program_loads_its_modules_without_the_cycle_collector_and_sets_them_aside(demo_file, tmp_path):
+    """#38: loading a command's modules made the cycle collector walk a few hundred thousand new objects over a
+    hundred times (a tenth of the ``report`` command). Started as a process (``python -m fazhi_desktop``), the program loads
+    them with the collector off, freezes what they made, and runs the command with the collector on."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "r.pdf"
+    code = ("import gc, json, runpy, sys\n"
+            "collections = []\n"
+            "gc.callbacks.append(lambda phase, info: phase == 'start' and collections.append(info['generation']))\n"
+            "seen = {}\n"
+            "freeze = gc.freeze\n"
+            "def freezing():\n"
+            "    seen.update(loading=len(collections), modules=len(sys.modules), sqlalchemy='sqlalchemy' in sys.modules)\n"
+            "    freeze()\n"
+            "    seen.update(frozen=gc.get_freeze_count())\n"
+            "gc.freeze = freezing\n"
+            f"sys.argv = ['fazhi-desktop', '--db', {str(demo_file)!r}, 'report', '--year', '2023', '--out', {str(out)!r}]\n"
+            "try:\n"
+            "    runpy.run_module('fazhi_desktop', run_name='__main__')\n"
+            "except SystemExit as exc:\n"
+            "    seen.update(code=exc.code, enabled_after=gc.isenabled(), command=len(collections) - seen.get('loading', 0))\n"
+            "print(json.dumps(seen))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert seen["code"] == 0 and out.stat().st_size > 5000
+    # no collection while the command's modules loaded (one may come as the interpreter starts the package)
+    assert seen["loading"] <= 1 and seen["modules"] > 300
+    assert seen["sqlalchemy"] and seen["frozen"] > 20_000  # what they made, set aside
+    assert seen["command"] > 0 and seen["enabled_after"]  # the command itself runs with the collector on
