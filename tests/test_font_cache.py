@@ -163,3 +163,15 @@ def test_ints_and_floats_come_back_as_they_were_and_other_shapes_are_not_cached(
     assert font_cache.encode("k", {"charWidths": {1: 2**60, 2: 0.5}}) is None  # not exact as a double
     assert font_cache.encode("k", {"odd": object()}) is None
     assert font_cache.encode("k", {"names": {"a": 1}}) is None
+
+
+def test_the_cache_keeps_the_fonts_last_written_and_lets_the_others_go(tmp_path, monkeypatch):
+    monkeypatch.setattr(font_cache, "KEEP", 3)
+    copies = []
+    for n in range(5):  # the same font under five names: five keys, as after replacing fonts or reportlab
+        copies.append(tmp_path / f"font{n}.ttf")
+        shutil.copyfile(FONTS[0], copies[-1])
+        font_cache.load_font(f"F-{n}", copies[-1])
+    kept = {p.name for p in font_cache.cache_dir().glob("*.bin")}
+    assert kept == {_cache_file(p).name for p in copies[2:]}
+    assert not list(font_cache.cache_dir().glob("*.tmp"))

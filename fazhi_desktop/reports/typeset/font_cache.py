@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import struct
+import threading
 from array import array
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 FORMAT = 1
 MAGIC = b"FZFONTCACHE\n"
 MAX_BYTES = 64 * 1024 * 1024  # far above any font's metrics (SimSun's: about 1 MB)
+KEEP = 24  # files: the five roles' fonts, the fallback, the fonts a clerk tried in the settings
 _HEADER = struct.Struct("<I")  # the JSON header's length
 _SKIPPED = ("_pos", "_ttf_data", "filename", "_pdfScale")  # the reader's state; the file; rebuilt from unitsPerEm
 
@@ -275,7 +277,7 @@ def write(key: str, state: dict[str, Any]) -> None:
     if data is None or len(data) > MAX_BYTES:
         return
     path = _file_for(key)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
     try:
         private_dir(path.parent)
         tmp.write_bytes(data)
@@ -285,3 +287,15 @@ def write(key: str, state: dict[str, Any]) -> None:
         log.info("font cache not written (%s): %s", path.parent, exc)
         with contextlib.suppress(OSError):
             tmp.unlink()
+        return
+    _prune(path.parent)
+
+
+def _prune(folder: Path) -> None:
+    """Fonts replaced, a newer reportlab: what no key names any more goes, the least recently written first."""
+    try:
+        kept = sorted(folder.glob("*.bin"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in kept[KEEP:]:
+            old.unlink()
+    except OSError as exc:  # another process pruning at the same moment, say
+        log.info("font cache not pruned: %s", exc)
