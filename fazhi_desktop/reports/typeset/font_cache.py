@@ -4,9 +4,9 @@ Windows font such as SimSun). What that parse yields is written once to the data
 
 The cache is the program's own file, yet it is read as if it came from outside: a fixed binary layout of numbers and
 short strings (no pickle, nothing that becomes code or a path), a size ceiling, a digest over its body, and a key made
-of reportlab's version, the font file's path, size and modification time. Anything that does not match is ignored and
-the font is parsed as reportlab parses it; a font whose parse yields a value of a shape this file does not know is
-simply not cached.
+of the machine's byte order, reportlab's version, the font file's path, size and modification time. Anything that
+does not match is ignored and the font is parsed as reportlab parses it; a font whose parse yields a value of a shape
+this file does not know is simply not cached.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import struct
+import sys
 import threading
 from array import array
 from pathlib import Path
@@ -26,7 +27,10 @@ log = logging.getLogger(__name__)
 
 FORMAT = 1
 MAGIC = b"FZFONTCACHE\n"
-MAX_BYTES = 64 * 1024 * 1024  # far above any font's metrics (SimSun's: about 1 MB)
+# A font's tables as arrays: about 0.8 MB for a Fandol font, 2–3 MB for SimSun, about 5 MB at TrueType's most glyphs.
+# A larger file is not read (and a font whose parse would need one is not cached): what it could make in memory is
+# bounded (16 MB of numbers: about 2 million Python ints).
+MAX_BYTES = 16 * 1024 * 1024
 KEEP = 24  # files: the five roles' fonts, the fallback, the fonts a clerk tried in the settings
 _HEADER = struct.Struct("<I")  # the JSON header's length
 _SKIPPED = ("_pos", "_ttf_data", "filename", "_pdfScale")  # the reader's state; the file; rebuilt from unitsPerEm
@@ -107,7 +111,7 @@ def cache_key(path: Path, subfont: int) -> str | None:
         st = path.stat()
     except OSError:
         return None
-    return f"{FORMAT}|reportlab {Version}|{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{subfont}"
+    return f"{FORMAT}|{sys.byteorder}|reportlab {Version}|{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{subfont}"
 
 
 def _file_for(key: str) -> Path:
