@@ -495,16 +495,19 @@ def test_files_and_folders_are_private(tmp_path):
         f"d = open_database({str(db)!r}); conn = d.engine.connect(); u = get_unit(conn);"
         "rid = conn.exec_driver_sql('SELECT id FROM meeting LIMIT 1').scalar(); conn.close();"
         f"p = Path({str(tmp_path / 'photo.png')!r}); p.write_bytes(b'png');"
-        "attachments.add(d.engine, u.id, 'meeting', rid, p, 'x'); d.dispose()"
+        "attachments.add(d.engine, u.id, 'meeting', rid, p, 'x'); d.dispose();"
+        f"assert main(['--db', {str(db)!r}, 'report', '--year', '2023', '--out', {str(tmp_path / 'r.pdf')!r}]) == 0"
     )
     proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
     assert mode(db) == 0o600
-    folders = [data, data / "backups", data / "logs", data / "attachments", *(data / "attachments").rglob("*")]
+    folders = [data, data / "backups", data / "logs", data / "attachments", *(data / "attachments").rglob("*"),
+               data / "cache", data / "cache" / "fonts"]  # the report's fonts, parsed once
     for folder in (f for f in folders if f.is_dir()):
         assert mode(folder) == 0o700, folder
     files = [*data.rglob("*")]
     assert any(f.suffix == ".png" for f in files) and any(f.name.endswith(".log") for f in files)
+    assert any(f.parent.name == "fonts" and f.suffix == ".bin" for f in files)
     for f in (f for f in files if f.is_file()):
         assert mode(f) == 0o600, f
