@@ -98,6 +98,12 @@ def _damage(kind: str, file, other_font_file) -> None:
         _rewrite_header(file, lambda header: header["attrs"].update({"__class__": {"v": 1}}))
     elif kind == "a value of another shape":
         _rewrite_header(file, lambda header: header["attrs"].update({"unitsPerEm": {"v": {"a": 1}}}))
+    elif kind == "no units per em":
+        _rewrite_header(file, lambda header: header["attrs"].update({"unitsPerEm": {"v": 0}}))
+    elif kind == "a width table that is a number":
+        _rewrite_header(file, lambda header: header["attrs"].update({"charWidths": {"v": 5}}))
+    elif kind == "an attribute left out":
+        _rewrite_header(file, lambda header: header["attrs"].pop("defaultWidth"))
     elif kind == "an array longer than the file":
         _rewrite_header(file, lambda header: header["attrs"]["glyphPos"].update({"ints": ["q", 10**9]}))
     else:
@@ -119,7 +125,8 @@ def _rewrite_header(file, change) -> None:
 
 @pytest.mark.parametrize("kind", ["truncated", "flipped byte", "not ours", "empty", "another font's",
                                   "header past the end", "too large", "a dunder attribute",
-                                  "a value of another shape", "an array longer than the file"])
+                                  "a value of another shape", "no units per em", "a width table that is a number",
+                                  "an attribute left out", "an array longer than the file"])
 def test_a_damaged_or_foreign_cache_is_ignored_and_written_anew(kind, parses):
     path, other = FONTS[0], FONTS[1]
     font_cache.load_font("F-a", path)
@@ -152,17 +159,26 @@ def test_a_cache_folder_that_cannot_be_written_costs_only_the_parse(data_dir, pa
     assert len(parses) == 2 + 2  # ours and reportlab's, twice: nothing cached, nothing broken
 
 
+def _parsed(path) -> dict:
+    """What reportlab's parse sets on a face, as the cache keeps it."""
+    face = TTFont("F-parsed", str(path)).face
+    return {k: v for k, v in vars(face).items() if k in font_cache.SCHEMA}
+
+
 def test_ints_and_floats_come_back_as_they_were_and_other_shapes_are_not_cached():
-    state = {"charWidths": {1: 2.5, 2: 3, 7: -1}, "hmetrics": [(500, 3), (261.71875, 7)] * 10,
-             "glyphToChar": {3: [65, 97], 4: [], 5: [66]}, "glyphPos": list(range(20)), "bbox": [0.0, -238.28125, 1, 2]}
+    state = _parsed(fallback_path())  # 256 units per em: float widths, and hmetrics mixing ints and floats
+    assert {type(x) for pair in state["hmetrics"] for x in pair} == {int, float}
     back = font_cache.decode("k", font_cache.encode("k", state))
     assert back == state
-    assert [type(v) for v in back["charWidths"].values()] == [float, int, int]
-    assert [type(x) for pair in back["hmetrics"][:2] for x in pair] == [int, int, float, int]
-    assert font_cache.encode("k", {"glyphPos": [1, 2**70] + [0] * 20}) is None  # wider than the array
-    assert font_cache.encode("k", {"charWidths": {1: 2**60, 2: 0.5}}) is None  # not exact as a double
-    assert font_cache.encode("k", {"odd": object()}) is None
-    assert font_cache.encode("k", {"names": {"a": 1}}) is None
+    for name, value in state.items():
+        assert type(back[name]) is type(value), name
+    assert [type(x) for pair in back["hmetrics"] for x in pair] == [type(x) for pair in state["hmetrics"] for x in pair]
+    assert font_cache.encode("k", state | {"glyphPos": [1, 2**70] + [0] * 20}) is None  # wider than the array
+    assert font_cache.encode("k", state | {"charWidths": {1: 2**60, 2: 0.5}}) is None  # not exact as a double
+    assert font_cache.encode("k", state | {"odd": object()}) is None
+    assert font_cache.encode("k", state | {"more": 1}) is None  # an attribute this layout does not know
+    assert font_cache.encode("k", {k: v for k, v in state.items() if k != "charWidths"}) is None
+    assert font_cache.encode("k", state | {"charToGlyph": {"a": 1}}) is None
 
 
 def test_the_cache_keeps_the_fonts_last_written_and_lets_the_others_go(tmp_path, monkeypatch):

@@ -20,8 +20,10 @@ import struct
 import sys
 import threading
 from array import array
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,16 @@ MAX_BYTES = 16 * 1024 * 1024
 KEEP = 24  # files: the five roles' fonts, the fallback, the fonts a clerk tried in the settings
 _HEADER = struct.Struct("<I")  # the JSON header's length
 _SKIPPED = ("_pos", "_ttf_data", "filename", "_pdfScale")  # the reader's state; the file; rebuilt from unitsPerEm
+# Every attribute reportlab's parse sets (5.1; another version is another key), with the forms it may be kept in: a
+# file that lacks one, adds one or gives one another form is not used, so a face is never left half-made.
+_NAMES, _NUMBERS = {"name"}, {"v"}
+SCHEMA: dict[str, set[str]] = {
+    **dict.fromkeys(("name", "familyName", "styleName", "fullName", "uniqueFontID"), _NAMES),
+    **dict.fromkeys(("ascent", "descent", "capHeight", "stemV", "italicAngle", "underlinePosition",
+                     "underlineThickness", "flags", "numGlyphs", "_full_font", "defaultWidth", "unitsPerEm"), _NUMBERS),
+    "fontRevision": {"tuple"}, "bbox": {"list"}, "charToGlyph": {"map"}, "charWidths": {"map"},
+    "glyphToChar": {"lists"}, "hmetrics": {"pairs", "list"}, "glyphPos": {"ints", "list"},
+}
 
 
 def cache_dir() -> Path:
@@ -53,12 +65,8 @@ def load_font(name: str, path: Path, subfont: int = 0):
     font.fontName = name
     font.face = _face_class()(str(path), subfont)
     font.encoding = TTEncoding()
-    from weakref import WeakKeyDictionary
-
     font.state = WeakKeyDictionary()
     font._asciiReadable = rl_config.ttfAsciiReadable
-    from fnmatch import fnmatch
-
     font.shapable = not any(fnmatch(name, pattern) for pattern in rl_config.unShapedFontGlob)
     return font
 
@@ -147,7 +155,7 @@ def encode(key: str, state: dict[str, Any]) -> bytes | None:
         kind = type(value).__name__
         if kind == "TTFNameBytes":
             attrs[name] = {"name": value.ustr}
-        elif type(value) in (int, float, bool, str) or value is None:
+        elif type(value) in (int, float, bool):
             attrs[name] = {"v": value}
         elif type(value) in (tuple, list) and len(value) <= 16 and all(type(v) in (int, float) for v in value):
             attrs[name] = {type(value).__name__: list(value)}
@@ -177,6 +185,9 @@ def encode(key: str, state: dict[str, Any]) -> bytes | None:
         else:
             log.debug("font cache: %s holds a %s; not cached", name, kind)
             return None
+    if set(attrs) != set(SCHEMA) or any(not set(form) <= SCHEMA[name] for name, form in attrs.items()):
+        log.debug("font cache: the parse's attributes are not the ones this layout knows; not cached")
+        return None
     body = b"".join(blobs)
     header = json.dumps({"key": key, "digest": hashlib.sha256(body).hexdigest(), "attrs": attrs},
                         ensure_ascii=False).encode("utf-8")
@@ -223,14 +234,17 @@ def decode(key: str, data: bytes) -> dict[str, Any]:
         offset += size
         return out
 
+    attrs = header.get("attrs")
+    if not isinstance(attrs, dict) or set(attrs) != set(SCHEMA):
+        raise _Damaged("not the attributes of a parse")
     state: dict[str, Any] = {}
-    for name, desc in header.get("attrs", {}).items():
-        if not (isinstance(desc, dict) and len(desc) == 1) or name in _SKIPPED or name.startswith("__"):
+    for name, desc in attrs.items():
+        if not (isinstance(desc, dict) and len(desc) == 1 and set(desc) <= SCHEMA[name]):
             raise _Damaged(f"bad attribute {name!r}")
         ((kind, spec),) = desc.items()
         if kind == "name" and isinstance(spec, str):
             state[name] = TTFNameBytes(spec.encode("utf-8"))
-        elif kind == "v" and (spec is None or type(spec) in (int, float, bool, str)):
+        elif kind == "v" and type(spec) in (int, float, bool):
             state[name] = spec
         elif kind in ("tuple", "list") and isinstance(spec, list) and all(type(v) in (int, float) for v in spec):
             state[name] = tuple(spec) if kind == "tuple" else list(spec)
@@ -240,13 +254,10 @@ def decode(key: str, data: bytes) -> dict[str, Any]:
             flat = take(spec)
             state[name] = list(zip(flat[::2], flat[1::2], strict=True))
         elif kind == "map" and isinstance(spec, list) and len(spec) == 2:
-            keys, values = take(spec[0]), take(spec[1])
-            if len(keys) != len(values):
-                raise _Damaged("map lengths")
-            state[name] = dict(zip(keys, values, strict=True))
+            state[name] = dict(zip(take(spec[0]), take(spec[1]), strict=True))  # unequal lengths: ValueError
         elif kind == "lists" and isinstance(spec, list) and len(spec) == 3:
             keys, counts, flat = take(spec[0]), take(spec[1]), take(spec[2])
-            if len(keys) != len(counts) or sum(counts) != len(flat) or min(counts, default=0) < 0:
+            if sum(counts) != len(flat) or min(counts, default=0) < 0:
                 raise _Damaged("list lengths")
             lists, at = {}, 0
             for k, n in zip(keys, counts, strict=True):
@@ -257,6 +268,8 @@ def decode(key: str, data: bytes) -> dict[str, Any]:
             raise _Damaged(f"bad attribute {name!r}")
     if offset != len(body):
         raise _Damaged("trailing bytes")
+    if type(state["unitsPerEm"]) is not int or state["unitsPerEm"] <= 0:
+        raise _Damaged("units per em")
     return state
 
 
