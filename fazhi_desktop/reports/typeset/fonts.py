@@ -14,6 +14,8 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
+from fazhi_desktop.reports.typeset.font_cache import load_font
+
 log = logging.getLogger(__name__)
 
 ROLES = ("xiaobiaosong", "fangsong", "heiti", "kaiti", "songti")
@@ -170,8 +172,6 @@ def _register(path: Path, subfont: int) -> str:
     """Register a TrueType font once per process under a stable name derived from its file (its parse kept between
     runs: font_cache)."""
     from reportlab.pdfbase import pdfmetrics
-
-    from fazhi_desktop.reports.typeset.font_cache import load_font
 
     key = (str(path), subfont)
     if key not in _registered:
