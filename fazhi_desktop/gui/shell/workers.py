@@ -38,7 +38,15 @@ def _run(fn: Callable[[], Any], signals: _Signals, released: threading.Event) ->
 
 
 class Operation(QObject):
-    """Run ``fn`` in the background; ``done(result)`` or ``error(exc, details)`` fire on the UI thread."""
+    """Run ``fn`` in the background; ``done(result)`` or ``error(exc, details)`` fire on the UI thread.
+
+    The handlers ``run`` is given are kept here, not connected: they often hold the widget that started the job (a
+    lambda over ``self``), and a widget PySide owns — every dialog after ``exec()`` returns — is destroyed when its last
+    Python reference goes. Held by a connection, that reference went when the operation was destroyed, and the widget
+    with it, from inside the operation's own destruction: the widget then destroyed its child, the operation, a second
+    time and the window died (a crash CI saw twice in the 考核自评 dialog). So they are called from here and let go a
+    turn of the event loop later, when no code of the operation is running and it is not being destroyed.
+    """
 
     done = Signal(object)
     error = Signal(object, str)
@@ -66,6 +74,29 @@ class Operation(QObject):
         self._timer = QTimer(self, singleShot=True, interval=PROGRESS_DELAY_MS)
         self._timer.timeout.connect(self._dialog.show)
         self.running = False
+        self._handlers: tuple[Callable[[Any], None], Callable[[BaseException, str], None]] | None = None
+
+    def deliver_to(self, on_done: Callable[[Any], None],
+                   on_error: Callable[[BaseException, str], None] | None = None) -> None:
+        """Who gets the result, and who the error (by default the one error presenter, over this operation's parent
+        as it is when the error comes)."""
+        self._handlers = (on_done, on_error or self._show_error)
+
+    def _show_error(self, exc: BaseException, details: str) -> None:
+        from fazhi_desktop.gui.shell.errors import show_exception
+
+        show_exception(self.parent(), exc, details)
+
+    def _deliver(self, which: int, *args: Any) -> None:
+        handlers, self._handlers = self._handlers, None
+        if handlers is None:
+            return
+        try:
+            handlers[which](*args)
+        finally:
+            # Let go of the handlers (and what they hold) on a later turn of the event loop, not here in this
+            # operation's slot, and not with this operation when it is destroyed.
+            QTimer.singleShot(0, _Release(handlers))
 
     def start(self) -> Operation:
         self.running = True
@@ -102,21 +133,30 @@ class Operation(QObject):
     def _finish(self, result: Any) -> None:
         self._close()
         self.done.emit(result)
+        self._deliver(0, result)
 
     @Slot(object, str)
     def _fail(self, exc: BaseException, details: str) -> None:
         self._close()
         self.error.emit(exc, details)
+        self._deliver(1, exc, details)
+
+
+class _Release:
+    """Holds what is to be let go until the event loop calls it (once), then holds nothing."""
+
+    def __init__(self, held: Any):
+        self._held = held
+
+    def __call__(self) -> None:
+        self._held = None
 
 
 def run(parent: QWidget, label: str, fn: Callable[..., Any], on_done: Callable[[Any], None],
         on_error: Callable[[BaseException, str], None] | None = None, *, counted: bool = False) -> Operation:
     """Start ``fn`` in the background; ``on_done`` gets its result, errors go to the one error presenter."""
-    from fazhi_desktop.gui.shell.errors import show_exception
-
     op = Operation(parent, label, fn, counted)
-    op.done.connect(on_done)
-    op.error.connect(on_error or (lambda exc, details: show_exception(parent, exc, details)))
+    op.deliver_to(on_done, on_error)
     return op.start()
 
 
