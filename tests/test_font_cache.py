@@ -191,3 +191,13 @@ def test_the_cache_keeps_the_fonts_last_written_and_lets_the_others_go(tmp_path,
     kept = {p.name for p in font_cache.cache_dir().glob("*.bin")}
     assert kept == {_cache_file(p).name for p in copies[2:]}
     assert not list(font_cache.cache_dir().glob("*.tmp"))
+
+
+def test_a_cache_that_fails_to_encode_a_parse_costs_only_the_next_runs_parse(monkeypatch, parses):
+    def broken(key, state):
+        raise RuntimeError("a value this layout chokes on")
+
+    monkeypatch.setattr(font_cache, "encode", broken)
+    font = font_cache.load_font("F-broken", FONTS[0])  # the report still gets its font
+    assert_same_font(font, TTFont("F-broken", str(FONTS[0])))
+    assert not list(font_cache.cache_dir().glob("*.bin"))

@@ -287,10 +287,15 @@ def read(key: str) -> dict[str, Any] | None:
 
 
 def write(key: str, state: dict[str, Any]) -> None:
-    """Write the cache for the next run; a folder that cannot be written costs only the next run's parse."""
+    """Write the cache for the next run; a folder that cannot be written, or a parse this layout fails on, costs only
+    the next run's parse — never the report being printed."""
     from fazhi_desktop.storage.paths import private_dir, private_file
 
-    data = encode(key, state)
+    try:
+        data = encode(key, state)
+    except Exception:  # the cache is only a shortcut: its own fault goes to the log
+        log.exception("font cache: the parse of %s could not be encoded", key)
+        return
     if data is None or len(data) > MAX_BYTES:
         return
     path = _file_for(key)
