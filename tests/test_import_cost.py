@@ -7,15 +7,23 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 import sqlalchemy as sa
-from bookkit import DISPUTE_HEADER, DISPUTE_SHEET, workbook
+from bookkit import DISPUTE_HEADER, DISPUTE_SHEET, PUB_SHEET, sheet_book, workbook
 from plankit import plan, statements
 
+from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.domain.fingerprint import canonical, fingerprint
 from fazhi_desktop.domain.ledgers import LEDGERS
+from fazhi_desktop.exchange import guard, reader
 from fazhi_desktop.exchange.apply import run_import
+from fazhi_desktop.exchange.layout import imported
+from fazhi_desktop.exchange.plan import open_workbook
+from fazhi_desktop.runtime import child
 from fazhi_desktop.services import audit
 from fazhi_desktop.services.records import RecordService
 from fazhi_desktop.services.units import list_units, rename_village
@@ -125,3 +133,78 @@ def test_fingerprints_are_refreshed_page_by_page(db, unit, svc, monkeypatch):
         assert derived.refresh(conn, "publicity") == 23
         rows = conn.execute(sa.select(t)).mappings().all()
     assert len(rows) == 23 and all(r["fingerprint"] == fingerprint(lg, r) for r in rows)
+
+
+# The guard and the reader at once (#38) ------------------------------------------------------------------------------
+
+def _spy(monkeypatch, module, name: str, events: list, tag: str) -> None:
+    real = getattr(module, name)
+
+    def spied(*args, **kwargs):
+        events.append((tag, args))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, spied)
+
+
+def test_the_reader_starts_on_the_sheets_the_guard_names_and_reads_while_the_guard_scans(tmp_path, monkeypatch):
+    """An import's two looks at a workbook overlap: the child reading the sheets starts once the guard has read the
+    workbook's index, before the guard scans those sheets; what comes out is what the two in turn gave."""
+    book = workbook(tmp_path / "宣传.xlsx", ROWS)
+    in_turn = reader.read_workbook(book, guard.inspect(book, imported))
+    events: list = []
+    _spy(monkeypatch, reader, "start", events, "reader starts")
+    _spy(monkeypatch, guard, "_scan", events, "guard scans")
+    opened = open_workbook(book)
+    assert [(tag, args[-1] if tag == "reader starts" else args[2]) for tag, args in events] == [
+        ("reader starts", [PUB_SHEET]), ("guard scans", PUB_SHEET)]
+    assert opened.grids == in_turn.grids and opened.grids[PUB_SHEET][1][4] == "东村"
+    assert opened.formulas == in_turn.formulas
+
+
+def test_a_workbook_the_guard_refuses_stops_its_reader_and_leaves_nothing(tmp_path, monkeypatch):
+    wb = sheet_book(ROWS)
+    wb.active.merge_cells("A3:A150")  # a merged range over 148 rows: the guard refuses it while scanning the sheet
+    book = tmp_path / "合并.xlsx"
+    wb.save(book)
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))  # where the child's private folder goes
+    started: list = []
+    real = child.start
+    monkeypatch.setattr(child, "start", lambda *a, **kw: started.append(real(*a, **kw)) or started[-1])
+    with pytest.raises(UserError, match="跨越 148 行"):
+        open_workbook(book)
+    assert len(started) == 1, "the reader was started before the guard came to the sheet"
+    assert started[0].process.returncode is not None, "the child was stopped and waited for"
+    assert list(temporary.iterdir()) == [], "its folder is gone"
+
+
+def test_a_reader_that_cannot_start_is_not_called_a_damaged_file(tmp_path, monkeypatch):
+    """The guard turns a zip's own failures into 文件已损坏; a failure to start the child is not the file's."""
+    book = workbook(tmp_path / "宣传.xlsx", ROWS)
+
+    def cannot(*_args, **_kwargs):
+        raise OSError("no such program")
+
+    monkeypatch.setattr(reader, "start", cannot)
+    with pytest.raises(OSError, match="no such program"):
+        open_workbook(book)
+
+
+def test_a_child_asked_after_its_time_answers_if_it_ended_and_is_stopped_if_not(tmp_path, monkeypatch):
+    """The child's time counts from its start: the guard may still be scanning when it ends. Asked after its time,
+    a child that has ended gives its answer; one still at work is stopped (ChildFailed "time")."""
+    book = workbook(tmp_path / "宣传.xlsx", ROWS)
+    request = {"path": str(book), "sheets": [PUB_SHEET]}
+    clock, later = child.time.monotonic, [0.0]
+    monkeypatch.setattr(child, "time", SimpleNamespace(monotonic=lambda: clock() + later[0]))
+    ended = child.start("read-workbook", request, seconds=60, memory_mb=1024)
+    ended.process.wait(timeout=60)
+    later[0] = 120.0  # asked two minutes on
+    assert ended.result()[PUB_SHEET][1][4] == "东村"
+    busy = child.start("read-workbook", request, seconds=60, memory_mb=1024)
+    later[0] = 240.0  # asked at once (it is still starting), as if two minutes on
+    with pytest.raises(child.ChildFailed) as failed:
+        busy.result()
+    assert failed.value.reason == "time" and busy.process.returncode is not None

@@ -51,6 +51,8 @@ _FORMULA_CELL = re.compile(rb"<(?:\w+:)?c(?:\s[^>]*?)?\sr\s*=\s*[\"']([A-Za-z]+)
                            rb"(?:(?!</(?:\w+:)?c>|<(?:\w+:)?c[\s/>]).){0,400}?<(?:\w+:)?f[\s/>]", re.S)
 _LONG_TEXT = re.compile(rb">[^<]{%d,}" % MAX_TEXT_BYTES)
 _DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
+# What reading a damaged zip or part raises: the file's fault, said as such.
+_UNREADABLE = (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError)
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
@@ -227,9 +229,11 @@ def _scan_texts(parts: _Parts, info: zipfile.ZipInfo, file_name: str) -> None:
             tail = data[last:] if last >= 0 and len(data) - last < MAX_TEXT_BYTES else data[-MAX_TEXT_BYTES:]
 
 
-def inspect(path: Path, wanted: Callable[[str], bool]) -> list[SheetShape]:
+def inspect(path: Path, wanted: Callable[[str], bool],
+            found: Callable[[list[str]], None] | None = None) -> list[SheetShape]:
     """Refuse (``UserError``, Chinese) a workbook the reader could not read in bounded time and memory, or that the
-    guard cannot read as the reader would; return the shapes of the sheets ``wanted`` selects."""
+    guard cannot read as the reader would; return the shapes of the sheets ``wanted`` selects. ``found`` is told
+    their names once the workbook's index is read, before their parts are scanned (the reader may start then)."""
     name = path.name
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -255,6 +259,11 @@ def inspect(path: Path, wanted: Callable[[str], bool]) -> list[SheetShape]:
             raise _refuse(name, f"{kind}。请在 Excel、WPS 或 LibreOffice 中“另存为” Excel 工作簿（.xlsx）后再导入。")
         try:
             sheets = sheet_parts(parts, name)
+        except _UNREADABLE as exc:
+            raise _refuse(name, f"文件已损坏或格式异常（{exc}）") from exc
+        if found is not None:  # outside the guard's own failures: the listener's are not the file's
+            found([sheet for sheet in sheets if wanted(sheet)])
+        try:
             for lower, info in parts.by_lower.items():
                 if lower.endswith("sharedstrings.xml"):
                     _scan_texts(parts, info, name)
@@ -269,7 +278,7 @@ def inspect(path: Path, wanted: Callable[[str], bool]) -> list[SheetShape]:
                 if total_rows > MAX_ROWS:
                     raise _refuse(name, f"各台账工作表合计超过 {MAX_ROWS} 行，一次导入不能超过这么多。请分成几个工作簿导入。")
                 shapes.append(shape)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError) as exc:
+        except _UNREADABLE as exc:
             raise _refuse(name, f"文件已损坏或格式异常（{exc}）") from exc
         return shapes
 

@@ -31,6 +31,7 @@ from fazhi_desktop.exchange.layout import (
     norm_header,
 )
 from fazhi_desktop.exchange.reader import Book
+from fazhi_desktop.runtime import child
 from fazhi_desktop.services import accounts
 from fazhi_desktop.services.records import RecordService, to_storage
 from fazhi_desktop.services.units import Unit, list_units
@@ -99,8 +100,16 @@ def open_workbook(path: str | os.PathLike) -> Book:
                         "“另存为” .xlsx 后再导入")
     if not zipfile.is_zipfile(p):
         raise UserError(f"「{p.name}」不是有效的 Excel 工作簿（.xlsx），无法读取")
-    shapes = guard.inspect(p, imported)  # before the reader: sizes, last cells, merged ranges, formulas
-    return reader.read_workbook(p, shapes)
+    # The guard (sizes, last cells, merged ranges, formulas) scans the file while the reader, in its child with hard
+    # limits, reads the sheets it names; what the guard refuses is refused, the child stopped and its answer unread.
+    started: list[child.Running] = []
+    try:
+        shapes = guard.inspect(p, imported, lambda sheets: started.append(reader.start(p, sheets)))
+    except BaseException:
+        for reading in started:
+            reading.stop()
+        raise
+    return reader.finish(p, started[0], shapes) if started else reader.read_workbook(p, shapes)
 
 
 def _cell(value: Any) -> Any:

@@ -18,6 +18,7 @@ from typing import Any
 from fazhi_desktop.domain.errors import UserError
 from fazhi_desktop.domain.values import MAX_LONGTEXT
 from fazhi_desktop.exchange import guard
+from fazhi_desktop.runtime import child
 
 MEMORY_MB = 2048
 SECONDS = 120.0
@@ -97,13 +98,19 @@ def read_grids(request: dict[str, Any]) -> dict[str, list[list[Any]]]:
 
 def read_workbook(path: Path, shapes: list[guard.SheetShape]) -> Book:
     """The sheets the guard passed, read in a child process with hard limits."""
-    from fazhi_desktop.runtime import child
+    return finish(path, start(path, [s.name for s in shapes]), shapes)
 
-    request = {"path": str(path), "sheets": [s.name for s in shapes]}
-    formulas = {s.name: s.formulas for s in shapes}
+
+def start(path: Path, sheets: list[str]) -> child.Running:
+    """The child reading ``sheets``, started: the guard scans the same file meanwhile (``exchange.plan``)."""
+    return child.start("read-workbook", {"path": str(path), "sheets": list(sheets)}, seconds=SECONDS,
+                       memory_mb=MEMORY_MB, max_answer_bytes=MAX_ANSWER_BYTES)
+
+
+def finish(path: Path, reading: child.Running, shapes: list[guard.SheetShape]) -> Book:
+    """The child's grids of the sheets the guard passed, with their formulas' places."""
     try:
-        grids = child.run("read-workbook", request, seconds=SECONDS, memory_mb=MEMORY_MB,
-                          max_answer_bytes=MAX_ANSWER_BYTES)
+        grids = reading.result()
     except child.ChildFailed as exc:
         if exc.reason == "refused":
             raise UserError(exc.detail) from None
@@ -111,4 +118,5 @@ def read_workbook(path: Path, shapes: list[guard.SheetShape]) -> Book:
             exc.reason, "读取时出错")
         raise UserError(f"「{path.name}」无法导入：{why}，文件可能被人为改动过或已损坏。请在 Excel 或 WPS 中把要导入的内容"
                         "复制到新工作簿、保存后再导入。") from None
-    return Book(grids, formulas)
+    passed = {s.name for s in shapes}
+    return Book({name: grid for name, grid in grids.items() if name in passed}, {s.name: s.formulas for s in shapes})

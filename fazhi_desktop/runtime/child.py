@@ -18,6 +18,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -77,32 +78,78 @@ def run(task: str, value: Any, *, seconds: float, memory_mb: int, max_answer_byt
     """Run ``task`` on ``value`` in a child process; its result, or ``ChildFailed``. An answer larger than
     ``max_answer_bytes`` is refused unread: the parent holds all of what it reads, several times its size in Python
     objects (#33 M9)."""
+    return start(task, value, seconds=seconds, memory_mb=memory_mb, max_answer_bytes=max_answer_bytes).result()
+
+
+def start(task: str, value: Any, *, seconds: float, memory_mb: int,
+          max_answer_bytes: int = 64 * 1024 * 1024) -> Running:
+    """``run``, started: the parent goes on with other work (an import's guard scans the workbook while the child
+    reads it) and then asks for the ``result``, or ``stop``s the child unread."""
     if task not in _TASKS:
         raise ValueError(task)
-    with tempfile.TemporaryDirectory(prefix="fazhi-child-") as folder:
-        source, target = Path(folder, "in.pickle"), Path(folder, "out.json")
-        source.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        env = dict(os.environ, FAZHI_CHILD_MEMORY_MB=str(memory_mb), PYTHONUTF8="1")
-        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
-        proc = subprocess.Popen([*command(), FLAG, task, str(source), str(target)], stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, creationflags=flags)
+    return Running(task, value, seconds, memory_mb, max_answer_bytes)
+
+
+class Running:
+    """A child at work. Its time limit counts from its start: asked for its answer after that, it must have ended."""
+
+    def __init__(self, task: str, value: Any, seconds: float, memory_mb: int, max_answer_bytes: int):
+        self._folder = tempfile.TemporaryDirectory(prefix="fazhi-child-")
+        self._max_answer_bytes = max_answer_bytes
+        folder = Path(self._folder.name)
+        self._target = folder / "out.json"
         try:
-            _out, err = proc.communicate(timeout=seconds)
+            source = folder / "in.pickle"
+            source.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            env = dict(os.environ, FAZHI_CHILD_MEMORY_MB=str(memory_mb), PYTHONUTF8="1")
+            flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+            self._deadline = time.monotonic() + seconds
+            self.process = subprocess.Popen([*command(), FLAG, task, str(source), str(self._target)],
+                                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.PIPE, env=env, creationflags=flags)
+        except BaseException:
+            self._folder.cleanup()
+            raise
+
+    def result(self) -> Any:
+        try:
+            return self._answer()
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """Kill the child (if it still runs), wait for it, and remove its folder: nothing of it is left."""
+        proc = self.process
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        if proc.stderr is not None and not proc.stderr.closed:
+            proc.stderr.close()
+        self._folder.cleanup()
+
+    def _answer(self) -> Any:
+        proc = self.process
+        left = self._deadline - time.monotonic()
+        try:
+            if left <= 0 and proc.poll() is None:  # asked late (the parent was busy), and still at work
+                raise subprocess.TimeoutExpired(proc.args, 0)
+            _out, err = proc.communicate(timeout=max(left, 0) if proc.returncode is None else None)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate()
             raise ChildFailed("time") from None
+        target = self._target
         if proc.returncode != 0 or not target.is_file():
             detail = err.decode("utf-8", "replace")[-2000:]
             memory = "MemoryError" in detail or "memory allocation" in detail or proc.returncode in (-9, 134, -6)
             raise ChildFailed("memory" if memory else "error", detail)
-        if target.stat().st_size > max_answer_bytes:
-            raise ChildFailed("refused", f"内容过多（展开后超过 {max_answer_bytes // (1024 * 1024)} MB），文件可能被人为"
-                                         "改动过。")
+        limit = self._max_answer_bytes
+        if target.stat().st_size > limit:
+            raise ChildFailed("refused", f"内容过多（展开后超过 {limit // (1024 * 1024)} MB），文件可能被人为改动过。")
         answer = json.loads(target.read_text(encoding="utf-8"), object_hook=_decode)
-    if "error" in answer:
-        raise ChildFailed("refused", answer["error"])
-    return answer["result"]
+        if "error" in answer:
+            raise ChildFailed("refused", answer["error"])
+        return answer["result"]
 
 
 def _limit_memory(megabytes: int) -> None:
