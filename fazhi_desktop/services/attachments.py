@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import sqlalchemy as sa
 
 from fazhi_desktop.domain.audit_actions import ATTACH, DETACH, UPDATE
 from fazhi_desktop.domain.errors import UserError, write_error
+from fazhi_desktop.domain.ids import new_id
 from fazhi_desktop.domain.roles import WRITE
 from fazhi_desktop.services import accounts, audit
 from fazhi_desktop.services.context import Changed, Context, Done, records_of
@@ -119,7 +119,7 @@ def add(engine: sa.Engine, unit_id: str, ledger: str, record_id: str, source: st
     with engine.connect() as conn:
         files = store(conn)
     new = [(digest, name)] if files.find(digest, name) is None else []
-    att_id = str(uuid.uuid4())
+    att_id = new_id()
     try:
         with files.writing(new):
             try:

@@ -4,7 +4,6 @@ at one and for each file written that holds personal data (who, what, how many r
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import sqlalchemy as sa
 
 from fazhi_desktop.domain import audit_actions as A
 from fazhi_desktop.domain.errors import UserError
+from fazhi_desktop.domain.ids import new_id
 from fazhi_desktop.domain.ledgers import ledger as get_ledger
 from fazhi_desktop.domain.roles import ADMIN_ONLY, EXPORT
 from fazhi_desktop.services import accounts, audit
@@ -30,7 +30,7 @@ def reveal(engine: sa.Engine, unit: Unit, actor: str, ledger_key: str, record_id
         value = conn.execute(sa.select(table.c[field_key]).where(
             table.c.id == record_id, table.c.unit_id == unit.id)).scalar()
         f = ledger.field(field_key)
-        audit.append(conn, actor, [audit.Change(unit.id, "reveal", str(uuid.uuid4()), A.REVEAL, {
+        audit.append(conn, actor, [audit.Change(unit.id, "reveal", new_id(), A.REVEAL, {
             "台账": (None, ledger.name), "记录": (None, record_id), "字段": (None, f.label)})])
     return value
 
@@ -45,6 +45,6 @@ def log_export(engine: sa.Engine, unit: Unit | None, actor: str, what: str, path
     """One history line for a written file that holds personal data (``unit`` None: the whole database)."""
     target = Path(path)
     with engine.begin() as conn:
-        audit.append(conn, actor, [audit.Change(unit.id if unit else None, "export", str(uuid.uuid4()), A.EXPORT, {
+        audit.append(conn, actor, [audit.Change(unit.id if unit else None, "export", new_id(), A.EXPORT, {
             "内容": (None, what), "文件": (None, target.name), "位置": (None, str(target.parent)),
             "记录数": (None, rows), "完整号码": (None, "是" if full else "否（已隐藏中间位）")})])

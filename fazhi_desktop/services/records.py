@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +14,7 @@ from fazhi_desktop.domain.errors import ConflictError, NotFoundError, Problem, V
 from fazhi_desktop.domain.fields import Ledger
 from fazhi_desktop.domain.fingerprint import COLUMN as FINGERPRINT
 from fazhi_desktop.domain.fingerprint import fingerprint
+from fazhi_desktop.domain.ids import new_id
 from fazhi_desktop.domain.ledgers import ledger as get_ledger
 from fazhi_desktop.domain.roles import ADMIN_ONLY, WRITE
 from fazhi_desktop.domain.sort_keys import keys as sort_keys
@@ -106,7 +106,7 @@ class RecordService:
         now = _now()
         rows, changes = [], []
         for i, (rid, clean) in enumerate(items):
-            rid = rid or str(uuid.uuid4())
+            rid = rid or new_id()
             # A microsecond apart: the rows of one import keep their order (rosters list 组长 first, as typed).
             rows.append(dict(stored[i] if stored else to_storage(ledger, clean), id=rid, unit_id=self.unit.id,
                              created_at=now + dt.timedelta(microseconds=i),

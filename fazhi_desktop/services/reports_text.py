@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
 
 from fazhi_desktop.domain.errors import ValidationError
+from fazhi_desktop.domain.ids import new_id
 from fazhi_desktop.domain.roles import WRITE
 from fazhi_desktop.domain.unit import REPORT_TEXT_FIELDS
 from fazhi_desktop.domain.validation import validate_fields
@@ -37,7 +37,7 @@ def save_report_text(conn: sa.Connection, unit: Unit, year: int, values: Mapping
         raise ValidationError(problems)
     now = updated_at or dt.datetime.now().replace(microsecond=0)
     if current is None:
-        rid = str(uuid.uuid4())
+        rid = new_id()
         conn.execute(sa.insert(report_texts).values(id=rid, unit_id=unit.id, year=year, **clean, created_at=now,
                                                     created_by=actor, updated_at=now, updated_by=actor))
         diff = {k: (None, v) for k, v in clean.items() if v}
