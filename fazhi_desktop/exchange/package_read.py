@@ -36,7 +36,7 @@ from fazhi_desktop.services import accounts, audit, reports_text, signing_key
 from fazhi_desktop.services import attachments as attachment_files
 from fazhi_desktop.services.records import from_storage, to_storage
 from fazhi_desktop.services.units import Unit, create_unit, get_unit, update_unit
-from fazhi_desktop.storage import blobstore, migrate
+from fazhi_desktop.storage import blobstore, bulk, migrate
 from fazhi_desktop.storage.schema import (
     DOCUMENT_KINDS,
     attachments,
@@ -581,7 +581,7 @@ def _merge_batch(pkg: _Package, conn: sa.Connection, unit: Unit, key: str, actor
             result.updated += 1
         result.by_ledger[key] = result.by_ledger.get(key, 0) + 1
     if inserts:
-        conn.execute(sa.insert(table), inserts)
+        bulk.insert_rows(conn, table, inserts)
     if not problems:  # a package with problems is refused as a whole: its history entries would be rolled back
         audit.append(conn, actor, changes)
     changes.clear()

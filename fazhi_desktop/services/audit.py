@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from fazhi_desktop.domain.values import json_text
-from fazhi_desktop.storage import audit_chain
+from fazhi_desktop.storage import audit_chain, bulk
 from fazhi_desktop.storage.audit_chain import GENESIS, GONE
 from fazhi_desktop.storage.schema import audit_log
 
@@ -58,7 +58,7 @@ def append(conn: sa.Connection, actor: str, entries: Iterable[Change], *, at: dt
         rows.append(dict(at=at, actor=actor, unit_id=e.unit_id, ledger=e.ledger, record_id=e.record_id,
                          action=e.action, changes=changes, prev_hash=prev, hash=digest, state=state))
         prev = digest
-    conn.execute(sa.insert(audit_log), rows)
+    bulk.insert_rows(conn, audit_log, rows)
     last = audit_chain.tail(conn)
     if last is not None:
         conn.info["audit_tail"] = last  # becomes the anchor once committed (storage.audit_chain.install)
