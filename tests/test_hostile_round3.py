@@ -319,3 +319,38 @@ def test_audit_log_and_history_never_print_a_full_id_number(svc, db, tmp_path, d
     proc = run_cli("--db", str(db.path), "audit", "log", "--record", rid, env={"FAZHI_DATA_DIR": str(data_dir)})
     assert proc.returncode == 0 and "1101" in proc.stdout
     assert full not in proc.stdout and "110105198001010016" not in proc.stdout
+
+
+# The guard's look at cell positions, made in one pass over each piece (#38): what it refuses and what it measures --
+
+_NO_POSITION = "缺少位置信息"
+_ODD_POSITION = "无法识别的单元格位置"
+
+
+@pytest.mark.parametrize(("rows_xml", "says"), [
+    ('<row r="2"><c t="inlineStr"><is><t>x</t></is></c></row>', _NO_POSITION),
+    ('<row r="2"><c/></row>', _NO_POSITION),
+    ('<row><c r="A2" t="inlineStr"><is><t>x</t></is></c></row>', _NO_POSITION),
+    # a position written on some other element does not stand in for the cell's own
+    ('<row r="2"><c t="inlineStr"><is><t>x</t></is></c><foo r="B2"/></row>', _NO_POSITION),
+    ('<row r="2"><c r=""/></row>', f"{_ODD_POSITION}「」"),
+    ('<row r="2"><c r="A2,B3"/></row>', f"{_ODD_POSITION}「A2,B3」"),
+    ('<row r="2"><c r="A 2"/></row>', f"{_ODD_POSITION}「A 2」"),
+    ('<row r="2"><c r="ABCD2"/></row>', f"{_ODD_POSITION}「ABCD2」"),
+    ('<row r="2"><c r="A12345678"/></row>', f"{_ODD_POSITION}「A12345678」"),
+])
+def test_cells_without_a_plain_position_are_refused(rows_xml, says, tmp_path):
+    from fazhi_desktop.exchange import guard
+
+    book = write_xlsx(tmp_path / "odd.xlsx", header_row() + rows_xml)
+    with pytest.raises(UserError, match=says):
+        guard.inspect(book, lambda name: True)
+
+
+def test_the_guard_measures_the_last_row_and_column_in_use(tmp_path):
+    from fazhi_desktop.exchange import guard
+
+    rows = header_row() + "".join(f'<row r="{r}">' + _cell(f"B{r}", "x") + "</row>" for r in range(2, 40))
+    rows += '<row r="123"><c r="AB123" t="inlineStr"><is><t>x</t></is></c><c r="c7"/></row>'
+    (shape,) = guard.inspect(write_xlsx(tmp_path / "wide.xlsx", rows), lambda name: True)
+    assert (shape.rows, shape.columns) == (123, 28)  # AB is the 28th column; lower-case letters count as upper

@@ -43,9 +43,13 @@ _MAX_TAG = 1 << 20  # no tag of a real workbook is this long
 _REFERENCE = re.compile(rb"\sr\s*=\s*[\"']([^\"']*)[\"']")
 _PLAIN_REF = re.compile(rb"([A-Za-z]{0,3})([0-9]{1,7})")
 _CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
-_CELL_WITH_REF = re.compile(rb"<(?:\w+:)?c(?:\s[^>]*?)?\sr\s*=")
-_ROW = re.compile(rb"<(?:\w+:)?row[\s/>]")
-_ROW_WITH_REF = re.compile(rb"<(?:\w+:)?row(?:\s[^>]*?)?\sr\s*=")
+# A cell or row element without an r attribute in its tag (one search, not two counts: #38)
+_WITHOUT_REF = re.compile(rb"<(?:\w+:)?(?:c|row)(?=[\s/>])(?![^>]*?\sr\s*=)")
+# Every reference of a piece at once: each ended by a quote (no value holds one), all plain, then their digits
+# and letters
+_PLAIN_REFS = re.compile(rb"(?:[A-Za-z]{0,3}[0-9]{1,7}\")*")
+_DIGITS = re.compile(rb"[0-9]+")
+_LETTERS = re.compile(rb"[A-Za-z]+")
 _MERGE = re.compile(rb"mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z]+)(\d+)(?::([A-Za-z]+)(\d+))?[\"']")
 _FORMULA_CELL = re.compile(rb"<(?:\w+:)?c(?:\s[^>]*?)?\sr\s*=\s*[\"']([A-Za-z]+)(\d+)[\"'][^>]*(?<!/)>"
                            rb"(?:(?!</(?:\w+:)?c>|<(?:\w+:)?c[\s/>]).){0,400}?<(?:\w+:)?f[\s/>]", re.S)
@@ -161,16 +165,15 @@ def _scan(parts: _Parts, info: zipfile.ZipInfo, name: str, file_name: str) -> Sh
                 raise _resave(file_name, f"{where}的结构异常")
             if any(mark in body for mark in _DECLARATIONS):
                 raise _resave(file_name, f"{where}含有文档类型声明")
-            if len(_CELL.findall(body)) != len(_CELL_WITH_REF.findall(body)) or \
-                    len(_ROW.findall(body)) != len(_ROW_WITH_REF.findall(body)):
+            if _WITHOUT_REF.search(body):
                 raise _resave(file_name, f"{where}中有单元格缺少位置信息")
-            for value in set(_REFERENCE.findall(body)):
-                m = _PLAIN_REF.fullmatch(value)
-                if m is None:
-                    raise _resave(file_name, f"{where}中有无法识别的单元格位置「{value[:20].decode(errors='replace')}」")
-                rows = max(rows, int(m[2]))
-                if m[1]:
-                    columns = max(columns, column_number(m[1]))
+            found = _REFERENCE.findall(body)
+            references = b'"'.join(found) + b'"'  # a quote ends every value: none can hold one
+            if found and not _PLAIN_REFS.fullmatch(references):
+                value = next(v for v in found if not _PLAIN_REF.fullmatch(v))
+                raise _resave(file_name, f"{where}中有无法识别的单元格位置「{value[:20].decode(errors='replace')}」")
+            rows = max(rows, max(map(int, _DIGITS.findall(references)), default=0))
+            columns = max(columns, max(map(column_number, set(_LETTERS.findall(references))), default=0))
             if _LONG_TEXT.search(body):
                 raise _refuse(file_name, f"{where}中有单元格的文字超过 32767 个字符（Excel 的上限），文件可能被改动过。")
             for m in _MERGE.finditer(body):
