@@ -23,6 +23,8 @@ from fazhi_desktop.storage.audit_chain import GENESIS, GONE
 from fazhi_desktop.storage.schema import audit_log
 
 MAX_FINDINGS = 5
+# An entry's changes as JSON (one encoder for every entry: json.dumps would build one per call)
+_CHANGES = json.JSONEncoder(default=json_text, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,7 @@ def append(conn: sa.Connection, actor: str, entries: Iterable[Change], *, at: dt
     rows = []
     for e in entries:
         # The encoder's hook converts what JSON cannot write (converting every value first was a tenth of a merge).
-        changes = json.dumps({k: [o, n] for k, (o, n) in e.changes.items()}, default=json_text,
-                             ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        changes = _CHANGES.encode({k: [o, n] for k, (o, n) in e.changes.items()})
         state = current[tables[e.ledger]][e.record_id] if e.ledger in tables else None
         digest = audit_chain.entry_hash(prev, at, actor, e.unit_id, e.ledger, e.record_id, e.action, changes, state)
         rows.append(dict(at=at, actor=actor, unit_id=e.unit_id, ledger=e.ledger, record_id=e.record_id,

@@ -2,8 +2,8 @@
 
 SQLAlchemy's ``conn.execute(insert(table), rows)`` builds each row's parameters through its compiled statement, a
 generic path that cost as much as SQLite's own work on an import of 10,000 rows. Here, on SQLite, each column's
-converter is asked of its type once (the very converter SQLAlchemy would use: dates, booleans, JSON, money), the rows
-become tuples in one pass, and the driver's ``executemany`` runs the statement, so what is stored is what SQLAlchemy
+converter is asked of its type once (the very converter SQLAlchemy would use: dates, booleans, JSON, money; bytes go
+as they are, which the driver stores as the same BLOB), the rows become tuples in one pass, and the driver's ``executemany`` runs the statement, so what is stored is what SQLAlchemy
 would have stored (a test compares every column of every ledger, byte for byte). Any other database, a table with
 defaults computed in Python, or rows of unlike columns take SQLAlchemy's own path.
 """
@@ -37,6 +37,13 @@ def _python_defaults(table: sa.Table) -> bool:
     return any(c.default is not None or c.onupdate is not None for c in table.columns)
 
 
+def _converter(column: sa.Column, dialect: sa.Dialect) -> Callable[[Any], Any] | None:
+    impl = column.type.dialect_impl(dialect)
+    if isinstance(impl, sa.LargeBinary):
+        return None  # SQLAlchemy's only wraps bytes in a memoryview; the driver binds bytes as the same BLOB
+    return impl.bind_processor(dialect)
+
+
 def _plan(dialect: sa.Dialect, table: sa.Table, names: tuple[str, ...]) -> _Plan:
     key = (id(table), dialect.name, names)
     hit = _PLANS.get(key)
@@ -46,7 +53,7 @@ def _plan(dialect: sa.Dialect, table: sa.Table, names: tuple[str, ...]) -> _Plan
     preparer = dialect.identifier_preparer
     sql = (f"INSERT INTO {preparer.format_table(table)} ({', '.join(preparer.format_column(c) for c in columns)}) "
            f"VALUES ({', '.join('?' * len(columns))})")
-    converters = tuple(c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns)
+    converters = tuple(_converter(c, dialect) for c in columns)
     plan = (sql, names, converters)
     if len(_PLANS) > 512:
         _PLANS.clear()
