@@ -21,6 +21,7 @@ import sys
 import threading
 from array import array
 from fnmatch import fnmatch
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -259,11 +260,9 @@ def decode(key: str, data: bytes) -> dict[str, Any]:
             keys, counts, flat = take(spec[0]), take(spec[1]), take(spec[2])
             if sum(counts) != len(flat) or min(counts, default=0) < 0:
                 raise _Damaged("list lengths")
-            lists, at = {}, 0
-            for k, n in zip(keys, counts, strict=True):
-                lists[k] = flat[at:at + n]
-                at += n
-            state[name] = lists
+            # Each key's run of the flat list, cut without a Python loop (10,000 glyphs a font, five fonts a report)
+            ends = list(accumulate(counts))
+            state[name] = dict(zip(keys, map(flat.__getitem__, map(slice, [0, *ends[:-1]], ends)), strict=True))
         else:
             raise _Damaged(f"bad attribute {name!r}")
     if offset != len(body):
