@@ -109,7 +109,7 @@ def open_workbook(path: str | os.PathLike) -> Book:
         for reading in started:
             reading.stop()
         raise
-    return reader.finish(p, started[0], shapes) if started else reader.read_workbook(p, shapes)
+    return reader.finish(p, started[0], shapes)  # inspect names the sheets before it returns
 
 
 def _cell(value: Any) -> Any:
