@@ -3,8 +3,9 @@
 SQLAlchemy's ``conn.execute(insert(table), rows)`` builds each row's parameters through its compiled statement, a
 generic path that cost as much as SQLite's own work on an import of 10,000 rows. Here, on SQLite, each column's
 converter is asked of its type once (the very converter SQLAlchemy would use: dates, booleans, JSON, money; bytes go
-as they are, which the driver stores as the same BLOB), the rows become tuples in one pass, and the driver's ``executemany`` runs the statement, so what is stored is what SQLAlchemy
-would have stored (a test compares every column of every ledger, byte for byte). Any other database, a table with
+as they are, which the driver stores as the same BLOB), the rows become tuples in one pass, and the driver's
+``executemany`` runs the statement, so what is stored is what SQLAlchemy would have stored (a test compares every
+column of every ledger, the history and the units, value and storage class). Any other database, a table with
 defaults computed in Python, or rows of unlike columns take SQLAlchemy's own path.
 """
 
