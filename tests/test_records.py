@@ -87,6 +87,26 @@ def test_a_record_state_keeps_its_written_form():
     assert audit_chain.row_state(row) == hashlib.sha256(written.encode("utf-8")).hexdigest()
 
 
+def test_a_history_entry_keeps_its_written_form(db):
+    """An entry's changes and hash, as every entry since the first was written (one encoder now serves every entry,
+    #38): JSON written out by hand — sorted keys, no blanks, dates ISO, amounts as text, Chinese as it is."""
+    import datetime as dt
+    import hashlib
+    from decimal import Decimal
+
+    from fazhi_desktop.storage import audit_chain
+
+    at = dt.datetime(2024, 1, 2, 3, 4, 5)
+    written = '["' + "0" * 64 + '","2024-01-02T03:04:05","张三","u1","meeting","r1","create","{}","s1"]'
+    assert audit_chain.entry_hash("0" * 64, at, "张三", "u1", "meeting", "r1", "create", "{}", "s1") == \
+        hashlib.sha256(written.encode("utf-8")).hexdigest()
+    with db.engine.begin() as conn:
+        audit.append(conn, "张三", [audit.Change(None, "export", "r1", "export", {
+            "b": (None, dt.date(2024, 1, 2)), "a": (Decimal("1.50"), "东村")})], at=at)
+        changes = conn.execute(sa.select(audit_log.c.changes).order_by(audit_log.c.id.desc()).limit(1)).scalar()
+    assert changes == '{"a":["1.50","东村"],"b":[null,"2024-01-02"]}'
+
+
 def test_pragmas(db):
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
