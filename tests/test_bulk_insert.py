@@ -32,9 +32,9 @@ def _stored(path: Path, table: str) -> list[tuple]:
 
 
 def test_every_ledger_and_the_history_are_stored_alike_by_both_inserts(demo_db, tmp_path):
-    """The demo's records of every ledger, its history entries and its unit, read as the program reads them, inserted again
-    into two copies: once by SQLAlchemy, once in bulk. Every column of every row is the same value of the same
-    storage class in both — dates, times, yes/no, lists, money, pinyin keys."""
+    """The demo's records of every ledger, its history entries and its unit, read as the program reads them,
+    inserted again into two copies: once by SQLAlchemy, once in bulk. Every column of every row is the same value of
+    the same storage class in both — dates, times, yes/no, lists, money, pinyin keys."""
     copies = {name: _copy(demo_db.path, tmp_path / f"{name}.sqlite3") for name in ("sqlalchemy", "bulk")}
     tables = [ledger_table(lg.key) for lg in LEDGERS] + [audit_log, units]
     kinds: set[type] = set()
@@ -44,10 +44,10 @@ def test_every_ledger_and_the_history_are_stored_alike_by_both_inserts(demo_db, 
             for table in tables:
                 rows = [dict(r) for r in conn.execute(sa.select(table).order_by(sa.text("rowid"))).mappings()]
                 conn.execute(sa.delete(table))
-                if name == "sqlalchemy":
-                    conn.execute(sa.insert(table), rows) if rows else None
-                else:
+                if name == "bulk":
                     bulk.insert_rows(conn, table, rows)
+                elif rows:
+                    conn.execute(sa.insert(table), rows)
                 kinds |= {type(c.type) for c in table.columns if any(r[c.name] is not None for r in rows)}
         engine.dispose()
     assert {sa.Date, sa.DateTime, sa.Boolean, sa.JSON, Money, sa.LargeBinary, sa.Integer, sa.String} <= kinds
