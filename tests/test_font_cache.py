@@ -3,6 +3,7 @@ without parsing, and a damaged, foreign or stale cache file ignored and written 
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -39,7 +40,7 @@ def assert_same_font(ours, theirs) -> None:
         elif name not in ("face", "state"):
             assert getattr(ours, name) == value, name
     face, other = ours.face, theirs.face
-    assert set(vars(face)) == set(vars(other))
+    assert set(vars(face)) <= set(vars(other))  # what is not made yet is made when read, below
     for name, value in vars(other).items():
         if name in ("_pos", "_pdfScale"):
             continue
@@ -49,6 +50,7 @@ def assert_same_font(ours, theirs) -> None:
             assert mine.ustr == value.ustr, name
         if isinstance(value, dict) and value and isinstance(next(iter(value.values())), list):
             assert list(mine.items()) == list(value.items()), name  # the same order of characters per glyph
+    assert set(vars(face)) == set(vars(other))
     for units in (0, 1, 37, 256, 1000, 2048):
         assert face._pdfScale(units) == other._pdfScale(units)
     assert face.makeSubset(SAMPLE) == other.makeSubset(SAMPLE)
@@ -68,6 +70,36 @@ def test_the_second_run_reads_the_font_without_parsing_it_and_gets_reportlabs_fo
     theirs = TTFont("F-second", str(path))
     assert_same_font(second, theirs)
     assert_same_font(first, TTFont("F-first", str(path)))
+
+
+def test_a_font_read_from_the_cache_makes_its_glyph_lists_only_when_asked(parses):
+    """A report never shapes text with HarfBuzz, the only reader of a face's glyph-to-characters lists: read from the
+    cache they are checked but not made until asked for, then made once, as reportlab's parse makes them."""
+    font_cache.load_font("F-write", FONTS[2])
+    face = font_cache.load_font("F-read", FONTS[2]).face
+    assert len(parses) == 1
+    assert "glyphToChar" not in vars(face)
+    theirs = TTFont("F-theirs", str(FONTS[2])).face.glyphToChar
+    made = face.glyphToChar
+    assert list(made.items()) == list(theirs.items())
+    assert face.glyphToChar is made and vars(face)["glyphToChar"] is made
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        face.nothing  # noqa: B018 - an attribute neither set nor left for later
+
+
+def test_glyph_lists_of_unlike_lengths_are_refused_when_the_file_is_read():
+    """Made later, checked now: a header whose lists do not fit together fails the read, not the first use."""
+    state = _parsed(FONTS[0])
+    data = bytearray(font_cache.encode("k", state))
+    start = len(font_cache.MAGIC) + 4
+    length = int.from_bytes(data[len(font_cache.MAGIC):start], "little")
+    header = json.loads(data[start:start + length])
+    lists = header["attrs"]["glyphToChar"]["lists"]
+    lists[1][1] -= 1  # one count fewer than keys, one character more: the same bytes, cut elsewhere
+    lists[2][1] += 1
+    raw = json.dumps(header).encode()
+    with pytest.raises(ValueError):
+        font_cache.decode("k", font_cache.MAGIC + len(raw).to_bytes(4, "little") + raw + bytes(data[start + length:]))
 
 
 def _cache_file(path):
@@ -112,8 +144,6 @@ def _damage(kind: str, file, other_font_file) -> None:
 
 def _rewrite_header(file, change) -> None:
     """A header changed and its length fixed (the digest covers the arrays, not the header)."""
-    import json
-
     data = file.read_bytes()
     start = len(font_cache.MAGIC) + 4
     length = int.from_bytes(data[len(font_cache.MAGIC):start], "little")
@@ -169,6 +199,7 @@ def test_ints_and_floats_come_back_as_they_were_and_other_shapes_are_not_cached(
     state = _parsed(fallback_path())  # 256 units per em: float widths, and hmetrics mixing ints and floats
     assert {type(x) for pair in state["hmetrics"] for x in pair} == {int, float}
     back = font_cache.decode("k", font_cache.encode("k", state))
+    back["glyphToChar"] = back["glyphToChar"]()  # made when first asked for
     assert back == state
     for name, value in state.items():
         assert type(back[name]) is type(value), name

@@ -7,6 +7,10 @@ short strings (no pickle, nothing that becomes code or a path), a size ceiling, 
 of the machine's byte order, reportlab's version, the font file's path, size and modification time. Anything that
 does not match is ignored and the font is parsed as reportlab parses it; a font whose parse yields a value of a shape
 this file does not know is simply not cached.
+
+The glyph-to-characters lists are checked when the file is read but made only when first asked for: reportlab reads
+them only to shape text with HarfBuzz, which a report never does, and making ten thousand lists a font was a quarter of
+a report's font time.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import sys
 import threading
 from array import array
 from fnmatch import fnmatch
+from functools import partial
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -73,6 +78,20 @@ def load_font(name: str, path: Path, subfont: int = 0):
 
 
 _FACE = None
+# Values read from a cache file and checked, made when a face is first asked for them (Later); face → name → Later.
+_LATER: WeakKeyDictionary = WeakKeyDictionary()
+
+
+class Later:
+    """A value of a cache file, checked as it was read, made the first time it is asked for."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make):
+        self._make = make
+
+    def __call__(self):
+        return self._make()
 
 
 def _face_class():
@@ -91,8 +110,11 @@ def _face_class():
                 key = cache_key(Path(self.filename), self._cache_subfont)
                 state = read(key) if key else None
                 if state is not None:
-                    self.__dict__.update(state)
+                    later = {k: v for k, v in state.items() if type(v) is Later}
+                    self.__dict__.update({k: v for k, v in state.items() if k not in later})
                     self._pdfScale = scale_for(self.unitsPerEm)
+                    if later:
+                        _LATER[self] = later
                     return
                 before = dict(vars(self))
                 super().extractInfo(charInfo)
@@ -100,6 +122,17 @@ def _face_class():
                     parsed = {k: v for k, v in vars(self).items()
                               if k not in _SKIPPED and (k not in before or before[k] is not v)}
                     write(key, parsed)
+
+            def __getattr__(self, name):
+                """Only for an attribute not set yet: one left for later is made now (once, whichever thread
+                asks first keeps its value); anything else is missing as it would be."""
+                later = _LATER.get(self)
+                make = later.get(name) if later else None
+                if make is None:
+                    raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+                value = self.__dict__.setdefault(name, make())
+                later.pop(name, None)
+                return value
 
         _FACE = CachedFace
     return _FACE
@@ -200,7 +233,8 @@ class _Damaged(ValueError):
 
 
 def decode(key: str, data: bytes) -> dict[str, Any]:
-    """The parsed state the bytes hold for ``key``; _Damaged when they are not exactly what encode wrote for it."""
+    """The parsed state the bytes hold for ``key``; _Damaged when they are not exactly what encode wrote for it. Every
+    value is checked here; glyph-to-characters lists come as a ``Later`` that makes them."""
     from reportlab.pdfbase.ttfonts import TTFNameBytes
 
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + _HEADER.size:
@@ -217,7 +251,7 @@ def decode(key: str, data: bytes) -> dict[str, Any]:
         raise _Damaged("digest differs")
     offset = 0
 
-    def take(spec: Any) -> list:
+    def take_array(spec: Any) -> array:
         nonlocal offset
         if not (isinstance(spec, list) and len(spec) == 2 and spec[0] in ("q", "d", "m")
                 and type(spec[1]) is int and spec[1] >= 0):
@@ -228,12 +262,13 @@ def decode(key: str, data: bytes) -> dict[str, Any]:
             raise _Damaged("array past the end")
         values = array("q" if spec[0] == "q" else "d")
         values.frombytes(body[offset:offset + 8 * count])
-        out = values.tolist()
         if spec[0] == "m":
-            ints = body[offset + 8 * count:offset + size]
-            out = [int(v) if flag else v for v, flag in zip(out, ints, strict=True)]
+            values = _Mixed(values, bytes(body[offset + 8 * count:offset + size]))
         offset += size
-        return out
+        return values
+
+    def take(spec: Any) -> list:
+        return _as_list(take_array(spec))
 
     attrs = header.get("attrs")
     if not isinstance(attrs, dict) or set(attrs) != set(SCHEMA):
@@ -257,12 +292,10 @@ def decode(key: str, data: bytes) -> dict[str, Any]:
         elif kind == "map" and isinstance(spec, list) and len(spec) == 2:
             state[name] = dict(zip(take(spec[0]), take(spec[1]), strict=True))  # unequal lengths: ValueError
         elif kind == "lists" and isinstance(spec, list) and len(spec) == 3:
-            keys, counts, flat = take(spec[0]), take(spec[1]), take(spec[2])
-            if sum(counts) != len(flat) or min(counts, default=0) < 0:
+            keys, counts, flat = take_array(spec[0]), take(spec[1]), take_array(spec[2])
+            if len(keys) != len(counts) or sum(counts) != len(flat) or min(counts, default=0) < 0:
                 raise _Damaged("list lengths")
-            # Each key's run of the flat list, cut without a Python loop (10,000 glyphs a font, five fonts a report)
-            ends = list(accumulate(counts))
-            state[name] = dict(zip(keys, map(flat.__getitem__, map(slice, [0, *ends[:-1]], ends)), strict=True))
+            state[name] = Later(partial(_lists, keys, counts, flat))
         else:
             raise _Damaged(f"bad attribute {name!r}")
     if offset != len(body):
@@ -270,6 +303,31 @@ def decode(key: str, data: bytes) -> dict[str, Any]:
     if type(state["unitsPerEm"]) is not int or state["unitsPerEm"] <= 0:
         raise _Damaged("units per em")
     return state
+
+
+class _Mixed:
+    """Doubles with a byte per value saying which were ints ("m" arrays), turned into a list when used."""
+
+    __slots__ = ("values", "ints")
+
+    def __init__(self, values: array, ints: bytes):
+        self.values, self.ints = values, ints
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+def _as_list(values: array | _Mixed) -> list:
+    if type(values) is _Mixed:
+        return [int(v) if flag else v for v, flag in zip(values.values.tolist(), values.ints, strict=True)]
+    return values.tolist()
+
+
+def _lists(keys: array | _Mixed, counts: list[int], flat: array | _Mixed) -> dict:
+    """Each key's run of the flat list, cut without a Python loop (10,000 glyphs a font)."""
+    flat_list = _as_list(flat)
+    ends = list(accumulate(counts))
+    return dict(zip(_as_list(keys), map(flat_list.__getitem__, map(slice, [0, *ends[:-1]], ends)), strict=True))
 
 
 def read(key: str) -> dict[str, Any] | None:
