@@ -28,8 +28,8 @@ def end_now(code: int) -> None:
 
     if any(t is not threading.main_thread() and t.is_alive() and not t.daemon for t in threading.enumerate()):
         return
-    # Not public API, yet the one place that runs what atexit.register was given (logging.shutdown among them);
-    # multiprocessing's children end the same way with os._exit.
+    # Not public API, yet the one place that runs what atexit.register was given (logging.shutdown among them). Files
+    # the commands write are closed by then (with-blocks, storage.atomic), their databases disposed (cli.commands).
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
