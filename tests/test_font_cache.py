@@ -3,7 +3,6 @@ without parsing, and a damaged, foreign or stale cache file ignored and written 
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import pytest
@@ -87,19 +86,19 @@ def test_a_font_read_from_the_cache_makes_its_glyph_lists_only_when_asked(parses
         face.nothing  # noqa: B018 - an attribute neither set nor left for later
 
 
-def test_glyph_lists_of_unlike_lengths_are_refused_when_the_file_is_read():
+def test_glyph_lists_of_unlike_lengths_are_refused_when_the_file_is_read(tmp_path):
     """Made later, checked now: a header whose lists do not fit together fails the read, not the first use."""
-    state = _parsed(FONTS[0])
-    data = bytearray(font_cache.encode("k", state))
-    start = len(font_cache.MAGIC) + 4
-    length = int.from_bytes(data[len(font_cache.MAGIC):start], "little")
-    header = json.loads(data[start:start + length])
-    lists = header["attrs"]["glyphToChar"]["lists"]
-    lists[1][1] -= 1  # one count fewer than keys, one character more: the same bytes, cut elsewhere
-    lists[2][1] += 1
-    raw = json.dumps(header).encode()
+    file = tmp_path / "cache.bin"
+    file.write_bytes(font_cache.encode("k", _parsed(FONTS[0])))
+
+    def cut_elsewhere(header) -> None:  # one count fewer than keys, one character more: the same bytes
+        lists = header["attrs"]["glyphToChar"]["lists"]
+        lists[1][1] -= 1
+        lists[2][1] += 1
+
+    _rewrite_header(file, cut_elsewhere)
     with pytest.raises(ValueError):
-        font_cache.decode("k", font_cache.MAGIC + len(raw).to_bytes(4, "little") + raw + bytes(data[start + length:]))
+        font_cache.decode("k", file.read_bytes())
 
 
 def _cache_file(path):
@@ -144,6 +143,8 @@ def _damage(kind: str, file, other_font_file) -> None:
 
 def _rewrite_header(file, change) -> None:
     """A header changed and its length fixed (the digest covers the arrays, not the header)."""
+    import json
+
     data = file.read_bytes()
     start = len(font_cache.MAGIC) + 4
     length = int.from_bytes(data[len(font_cache.MAGIC):start], "little")
