@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtWidgets import (
+    QApplication,
     QDialogButtonBox,
     QFileDialog,
     QLabel,
@@ -197,8 +198,6 @@ def test_year_switch_changes_overview(window, svc, qtbot):
 
 
 def test_enter_moves_to_the_next_field(window, qtbot):
-    from PySide6.QtWidgets import QApplication
-
     page = page_of(window, "meeting")
     title = page.form.editors["title"].widget
 
