@@ -3,13 +3,14 @@ without parsing, and a damaged, foreign or stale cache file ignored and written 
 
 from __future__ import annotations
 
+import mmap
 import shutil
 
 import pytest
 from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFont, TTFontFile
 
-from fazhi_desktop.reports.typeset import font_cache
-from fazhi_desktop.reports.typeset.fonts import BUNDLED_FILES, bundled_dir, fallback_path
+from fazhi_desktop.reports.typeset import font_cache, fonts
+from fazhi_desktop.reports.typeset.fonts import BUNDLED_FILES, FontSet, bundled_dir, fallback_path
 
 SAMPLE = [ord(c) for c in "肖咀镇2023年法治政府建设工作报告，（一）“述法”ABCxyz 、。"]
 
@@ -44,6 +45,8 @@ def assert_same_font(ours, theirs) -> None:
         if name in ("_pos", "_pdfScale"):
             continue
         mine = getattr(face, name)
+        if type(mine) is mmap.mmap:  # a font that stays put is mapped, not read: the same bytes
+            mine = mine[:]
         assert mine == value and type(mine) is type(value), name
         if isinstance(value, TTFNameBytes):
             assert mine.ustr == value.ustr, name
@@ -99,6 +102,55 @@ def test_glyph_lists_of_unlike_lengths_are_refused_when_the_file_is_read(tmp_pat
     _rewrite_header(file, cut_elsewhere)
     with pytest.raises(ValueError):
         font_cache.decode("k", file.read_bytes())
+
+
+RARE = [ord(c) for c in "㐇㐈㐉"]  # drawn from composite glyphs in the fallback font (glyphs made of other glyphs)
+
+
+@pytest.mark.parametrize("path", FONTS, ids=lambda p: p.stem)
+def test_a_font_that_stays_put_is_mapped_and_subset_as_reportlab_subsets_it(path, parses):
+    """The program's own fonts are mapped instead of read; the subset a report embeds is the very bytes reportlab
+    cuts from the file it read, composite glyphs (their references renumbered) included."""
+    ours_parsed = []
+    for name in ("F-parse", "F-cache"):  # parsed by reportlab over the mapped file, then from the cache
+        ours = font_cache.load_font(name, path, mapped=True)
+        ours_parsed.append(len(parses))
+        assert type(ours.face._ttf_data) is mmap.mmap
+        theirs = TTFont(name, str(path))
+        assert_same_font(ours, theirs)
+        assert ours.face.makeSubset(SAMPLE + RARE) == theirs.face.makeSubset(SAMPLE + RARE)
+    assert ours_parsed == [1, 2]  # ours once; the second time from the cache (the 2nd parse is reportlab's own)
+
+
+def test_a_window_on_a_table_slices_as_the_tables_own_bytes_would():
+    data = bytes(range(256)) * 4
+    with mmap.mmap(-1, len(data)) as mapped:
+        mapped.write(data)
+        table = data[100:900]
+        window = font_cache._Window(mapped, 100, 800)
+        assert len(window) == len(table)
+        for key in (slice(0, 2), slice(10, 20), slice(790, 810), slice(900, 1000), slice(20, 10), slice(None),
+                    slice(-5, None), slice(None, -795), slice(3, 40, 7), slice(None, None, -1)):
+            assert window[key] == table[key] and type(window[key]) is bytes, key
+        with pytest.raises(TypeError):
+            window[3]  # noqa: B018 - reportlab only slices the glyph table
+
+
+def test_the_reports_own_fonts_are_mapped_and_a_font_picked_elsewhere_is_read(tmp_path, monkeypatch):
+    """The program's fonts and the system's are mapped; a font the clerk picked from a USB stick is read whole (the
+    stick may be taken out while the program runs, and a mapped file gone would fault the next report)."""
+    own = FontSet(search_system=False)
+    assert {type(own._metrics.getFont(n).face._ttf_data) for n in own.names.values()} == {mmap.mmap}
+    stick, system = tmp_path / "stick", tmp_path / "Windows" / "Fonts"
+    for folder in (stick, system):
+        folder.mkdir(parents=True)
+        shutil.copyfile(FONTS[0], folder / "仿宋_GB2312.ttf")
+    monkeypatch.setattr(fonts, "system_font_dirs", lambda: [system])
+    assert fonts.stays_put(bundled_dir() / BUNDLED_FILES["kaiti"])
+    assert fonts.stays_put(system / "仿宋_GB2312.ttf")
+    assert not fonts.stays_put(stick / "仿宋_GB2312.ttf")
+    assert not fonts.stays_put(system / ".." / ".." / "stick" / "仿宋_GB2312.ttf")
+    assert type(font_cache.load_font("F-stick", stick / "仿宋_GB2312.ttf").face._ttf_data) is bytes
 
 
 def _cache_file(path):

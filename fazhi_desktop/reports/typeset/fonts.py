@@ -168,6 +168,16 @@ class FontSet:
 _registered: dict[tuple[str, int], str] = {}
 
 
+def stays_put(path: Path) -> bool:
+    """The program's own fonts and those in the system's font folders: on this machine's disks for as long as the
+    program runs (an installer replaces such a file with a new one). Any other file may be on a stick taken out."""
+    try:
+        where = path.resolve()
+        return any(where.is_relative_to(folder.resolve()) for folder in (bundled_dir(), *system_font_dirs()))
+    except (OSError, RuntimeError):
+        return False
+
+
 def _register(path: Path, subfont: int) -> str:
     """Register a TrueType font once per process under a stable name derived from its file (its parse kept between
     runs: font_cache)."""
@@ -176,7 +186,7 @@ def _register(path: Path, subfont: int) -> str:
     key = (str(path), subfont)
     if key not in _registered:
         name = f"F{len(_registered)}-{path.stem}"[:60]
-        pdfmetrics.registerFont(load_font(name, path, subfont))
+        pdfmetrics.registerFont(load_font(name, path, subfont, mapped=stays_put(path)))
         _registered[key] = name
     return _registered[key]
 
