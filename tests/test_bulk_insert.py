@@ -71,3 +71,29 @@ def test_defaults_computed_in_python_and_rows_of_unlike_columns_take_sqlalchemys
     short = {k: v for k, v in base.items() if k != "kind"}
     with db.engine.connect() as conn, pytest.raises(sa.exc.StatementError, match="kind"):
         bulk.insert_rows(conn, t, [dict(base, id="1"), dict(short, id="2")])  # SQLAlchemy's own refusal
+
+
+def test_dates_and_times_of_every_shape_are_stored_as_sqlalchemy_stores_them(tmp_path):
+    """The bulk path writes plain dates and naive times itself (isoformat); anything else — a time in a date column,
+    a date in a time column, a time with a zone, an early year, no microseconds — as SQLAlchemy's text too."""
+    table = sa.Table("t", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), sa.Column("d", sa.Date),
+                     sa.Column("at", sa.DateTime))
+    east8 = dt.timezone(dt.timedelta(hours=8))
+    shapes = [None, dt.date(2023, 1, 5), dt.date(999, 12, 31), dt.date(1, 1, 1), dt.datetime(2023, 1, 5),
+              dt.datetime(2023, 12, 31, 23, 59, 59, 7), dt.datetime(5, 1, 1, 1, 1, 1, 999999),
+              dt.datetime(2023, 1, 5, 8, 30, tzinfo=east8)]
+    rows = [{"id": n, "d": a, "at": b} for n, (a, b) in enumerate((a, b) for a in shapes for b in shapes)]
+    stored = {}
+    for name in ("sqlalchemy", "bulk"):
+        path = tmp_path / f"{name}.sqlite3"
+        engine = sa.create_engine(file_url(path))
+        with engine.begin() as conn:
+            table.create(conn)
+            if name == "bulk":
+                bulk.insert_rows(conn, table, rows)
+            else:
+                conn.execute(sa.insert(table), rows)
+        engine.dispose()
+        stored[name] = _stored(path, "t")
+    assert stored["bulk"] == stored["sqlalchemy"]
+    assert ("str", "2023-12-31 23:59:59.000007") in {cell for row in stored["bulk"] for cell in row}
