@@ -2,11 +2,12 @@
 
 SQLAlchemy's ``conn.execute(insert(table), rows)`` builds each row's parameters through its compiled statement, a
 generic path that cost as much as SQLite's own work on an import of 10,000 rows. Here, on SQLite, each column's
-converter is asked of its type once (the very converter SQLAlchemy would use: dates, booleans, JSON, money; bytes go
-as they are, which the driver stores as the same BLOB), the rows become tuples in one pass, and the driver's
-``executemany`` runs the statement, so what is stored is what SQLAlchemy would have stored (a test compares every
-column of every ledger, the history and the units, value and storage class). Any other database, a table with
-defaults computed in Python, or rows of unlike columns take SQLAlchemy's own path.
+converter is asked of its type once (the very converter SQLAlchemy would use: booleans, JSON, money; plain dates and
+naive times written as the same text by isoformat; bytes go as they are, which the driver stores as the same BLOB),
+the rows become tuples in one pass, and the driver's ``executemany`` runs the statement, so what is stored is what
+SQLAlchemy would have stored (a test compares every column of every ledger, the history and the units, value and
+storage class). Any other database, a table with defaults computed in Python, or rows of unlike columns take
+SQLAlchemy's own path.
 """
 
 from __future__ import annotations
@@ -56,8 +57,9 @@ _DATETIME_FORMAT = _DATE_FORMAT + " %(hour)02d:%(minute)02d:%(second)02d.%(micro
 
 def _iso(impl: Any, process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
     """A faster converter giving SQLAlchemy's text, or None where the column's type or format is another."""
-    dated = isinstance(impl, sqlite.DATE) and impl._storage_format == _DATE_FORMAT
-    timed = isinstance(impl, sqlite.DATETIME) and impl._storage_format == _DATETIME_FORMAT
+    written = getattr(impl, "_storage_format", None)  # private: a version without it keeps its own converter
+    dated = isinstance(impl, sqlite.DATE) and written == _DATE_FORMAT
+    timed = isinstance(impl, sqlite.DATETIME) and written == _DATETIME_FORMAT
     if process is None or not (dated or timed):
         return None
     if dated:
