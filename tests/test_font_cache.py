@@ -10,7 +10,7 @@ import pytest
 from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFont, TTFontFile
 
 from fazhi_desktop.reports.typeset import font_cache, fonts
-from fazhi_desktop.reports.typeset.fonts import BUNDLED_FILES, FontSet, bundled_dir, fallback_path
+from fazhi_desktop.reports.typeset.fonts import BUNDLED_FILES, FontChoice, FontSet, bundled_dir, fallback_path
 
 SAMPLE = [ord(c) for c in "肖咀镇2023年法治政府建设工作报告，（一）“述法”ABCxyz 、。"]
 
@@ -150,6 +150,16 @@ def test_the_reports_own_fonts_are_mapped_and_a_font_picked_elsewhere_is_read(tm
     assert fonts.stays_put(system / "仿宋_GB2312.ttf")
     assert not fonts.stays_put(stick / "仿宋_GB2312.ttf")
     assert not fonts.stays_put(system / ".." / ".." / "stick" / "仿宋_GB2312.ttf")
+    asked = {}
+
+    def load(name, path, subfont=0, *, mapped=False):  # reportlab keeps one font per face name: ask what was asked
+        asked[path.parent.name] = mapped
+        return font_cache.load_font(name, path, subfont, mapped=mapped)
+
+    monkeypatch.setattr(fonts, "load_font", load)
+    for folder in (stick, system):
+        FontSet({"fangsong": FontChoice("fangsong", folder / "仿宋_GB2312.ttf", official=True)})
+    assert asked == {"stick": False, "Fonts": True}
     assert type(font_cache.load_font("F-stick", stick / "仿宋_GB2312.ttf").face._ttf_data) is bytes
 
 
